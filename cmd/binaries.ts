@@ -1,0 +1,20 @@
+/**
+ * The binaries CTPF ships, one per file in cmd/. compile and bundle read this table, so a new binary is
+ * one entry here plus its cmd/<name>.ts.
+ */
+export interface BinarySpec {
+  /** Entry module under cmd/. */
+  entry: string;
+  /** Deno permission flags the binary runs with (also baked into `deno compile`). */
+  permissions: string[];
+  /** Files or folders `deno compile` must embed beside the module graph. */
+  include: string[];
+}
+
+export const binaries: Record<string, BinarySpec> = {
+  ctpf: {
+    entry: "cmd/ctpf.ts",
+    permissions: ["--allow-net", "--allow-read", "--allow-write", "--allow-env", "--allow-ffi", "--allow-sys"],
+    include: [],
+  },
+};

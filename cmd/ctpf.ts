@@ -1,0 +1,14 @@
+// ctpf: the all-in-one node binary. It hosts every CTPF service available in this build on one API/web
+// port; the single-service binaries (necon, bofied …) host one each.
+import { runBinary } from "../core/runtime/binary.ts";
+import { mountWebShell } from "../web/serve.ts";
+
+Deno.exit(
+  await runBinary({
+    name: "ctpf",
+    summary: "CTPF node: API and web UI for the cluster platform services",
+    defaultPort: 8470,
+    services: () => [],
+    mountWeb: mountWebShell,
+  }),
+);

@@ -1,0 +1,37 @@
+import type { ConnectRouter } from "@connectrpc/connect";
+import type { Hono } from "hono";
+import type { Authenticator } from "../auth/authenticator.ts";
+import type { Logger } from "../log/logger.ts";
+import type { Registry } from "../metrics/registry.ts";
+import type { SqliteStore } from "../store/sqlite.ts";
+
+/** What the platform hands every service when the binary starts. */
+export interface ServiceContext {
+  log: Logger;
+  metrics: Registry;
+  store: SqliteStore;
+  auth: Authenticator;
+  dataDir: string;
+}
+
+/**
+ * A service hosted by a binary (necon, bofied …): its Connect services, optional extra HTTP routes
+ * (file serving, WebDAV), and its life cycle. The web shell lists every hosted module.
+ */
+export interface ServiceModule {
+  name: string;
+  title: string;
+  registerRpc(router: ConnectRouter): void;
+  mountHttp?(app: Hono): void;
+  start?(): Promise<void>;
+  stop?(): Promise<void>;
+}
+
+/** Services the navigation knows about, hosted here or not. */
+export const knownServices: { name: string; title: string }[] = [
+  { name: "liwasc", title: "Scan & wake" },
+  { name: "necon", title: "DHCP" },
+  { name: "bofied", title: "Network boot" },
+  { name: "nodin", title: "Nodes" },
+  { name: "gloeth", title: "Mesh VPN" },
+];

@@ -1,0 +1,140 @@
+import type { Hono } from "hono";
+import { join } from "node:path";
+import { ensureAdminToken } from "../auth/admin_token.ts";
+import { Authenticator } from "../auth/authenticator.ts";
+import { SqliteAuthRepository } from "../auth/store_sqlite.ts";
+import { createApp } from "../api/app.ts";
+import { authInterceptor, metricsInterceptor } from "../api/interceptors.ts";
+import type { ServiceContext, ServiceModule } from "../api/module.ts";
+import { registerAuthService } from "../api/services/auth.ts";
+import { registerLogService } from "../api/services/logs.ts";
+import { registerMetadataService } from "../api/services/metadata.ts";
+import { ConfigError, type Flag, formatHostPort } from "../config/flags.ts";
+import { helpText, loadConfig } from "../config/load.ts";
+import { LogSink } from "../log/logger.ts";
+import { Registry } from "../metrics/registry.ts";
+import { SqliteStore } from "../store/sqlite.ts";
+import { VERSION } from "../version.ts";
+import { commonFlags, defaultDataDir } from "./common_flags.ts";
+
+export interface BinaryDefinition {
+  name: string;
+  summary: string;
+  /** Default API/web address; each binary has its own port so several can share a node. */
+  defaultPort: number;
+  /** The services this binary hosts, built once the platform is up. */
+  services: (context: ServiceContext) => ServiceModule[];
+  /** The web shell (injected so core/ does not depend on web/). */
+  mountWeb: (app: Hono) => void;
+}
+
+/**
+ * The whole life of a CTPF binary: configuration, data directory, store, auth, API + web server, and a
+ * clean shutdown on SIGINT/SIGTERM. Returns the exit code.
+ */
+export async function runBinary(
+  definition: BinaryDefinition,
+  args: string[] = Deno.args,
+  env: Record<string, string> = Deno.env.toObject(),
+): Promise<number> {
+  const flags: Record<string, Flag<unknown>> & ReturnType<typeof commonFlags> = commonFlags({
+    listen: { hostname: "127.0.0.1", port: definition.defaultPort },
+    dataDir: defaultDataDir(env),
+  });
+  if (args.includes("--help") || args.includes("-h")) {
+    console.log(helpText(definition.name, definition.summary, flags));
+    return 0;
+  }
+  if (args.includes("--version")) {
+    console.log(`${definition.name} ${VERSION} (deno ${Deno.version.deno}, ${Deno.build.target})`);
+    return 0;
+  }
+  let config;
+  try {
+    config = loadConfig(flags, { binary: definition.name, args, env });
+    if (config.positionals.length) throw new ConfigError(`unexpected argument "${config.positionals[0]}"`);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`${definition.name}: ${error.message} (see --help)`);
+    return 2;
+  }
+  const options = config.values;
+
+  const sink = new LogSink({ level: options.logLevel, format: options.logFormat });
+  const log = sink.logger(definition.name);
+  Deno.mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  Deno.chmodSync(options.dataDir, 0o700);
+
+  const store = SqliteStore.open(join(options.dataDir, "ctpf.sqlite"));
+  const authRepository = new SqliteAuthRepository(store);
+  const auth = new Authenticator(authRepository, { sessionTtlMs: options.sessionTtlHours * 3_600_000 });
+  auth.purgeExpired();
+  const tokenPath = join(options.dataDir, "admin.token");
+  const newAdminToken = ensureAdminToken(auth, tokenPath);
+  if (newAdminToken) {
+    // Straight to the terminal, never through the logger: the log is streamed to API readers.
+    console.error(
+      `${definition.name}: created the admin token (kept in ${tokenPath}, mode 0600; shown only now):\n` +
+        `  ${newAdminToken}`,
+    );
+  }
+
+  const metrics = new Registry();
+  const startedAt = new Date();
+  metrics.gaugeFunc("ctpf_uptime_seconds", "Seconds since the process started.", () =>
+    (Date.now() - startedAt.getTime()) / 1000);
+  metrics.gaugeFunc("ctpf_log_stream_dropped_total", "Log records dropped for slow stream readers.", () =>
+    sink.hub.dropped);
+
+  const context: ServiceContext = { log, metrics, store, auth, dataDir: options.dataDir };
+  const services = definition.services(context);
+  const app = createApp({
+    auth,
+    metrics,
+    anonymousRead: options.anonymousRead,
+    interceptors: [metricsInterceptor(metrics), authInterceptor(auth, options.anonymousRead, log.child("api"))],
+    registerRpc(router) {
+      registerMetadataService(router, { binary: definition.name, startedAt, hosted: services, commit: env.CTPF_COMMIT });
+      registerAuthService(router, auth, authRepository, log.child("auth"));
+      registerLogService(router, sink);
+      for (const service of services) service.registerRpc(router);
+    },
+    mountHttp(app) {
+      for (const service of services) service.mountHttp?.(app);
+      definition.mountWeb(app);
+    },
+  });
+
+  for (const service of services) await service.start?.();
+  const stopped = Promise.withResolvers<void>();
+  const server = Deno.serve({
+    hostname: options.listen.hostname,
+    port: options.listen.port,
+    onListen: ({ hostname, port }) => {
+      log.info("listening", {
+        url: `http://${formatHostPort({ hostname, port })}/`,
+        data_dir: options.dataDir,
+        services: services.map((s) => s.name).join(",") || "none",
+      });
+    },
+  }, app.fetch);
+
+  const shutdown = (signal: string) => {
+    log.info("shutting down", { signal });
+    stopped.resolve();
+  };
+  const signals: Deno.Signal[] = ["SIGINT", "SIGTERM"];
+  const handlers = signals.map((signal) => {
+    const handler = () => shutdown(signal);
+    Deno.addSignalListener(signal, handler);
+    return [signal, handler] as const;
+  });
+  await stopped.promise;
+  for (const [signal, handler] of handlers) Deno.removeSignalListener(signal, handler);
+  // Streams (log tails) never end by themselves: give open requests a moment, then close hard.
+  await Promise.race([server.shutdown(), new Promise((resolve) => setTimeout(resolve, 2000))]);
+  for (const service of services.toReversed()) await service.stop?.();
+  store.close();
+  log.info("stopped");
+  return 0;
+}

@@ -1,0 +1,93 @@
+import { render } from "preact";
+import { useEffect, useState } from "preact/hooks";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { AuthService } from "../../core/api/gen/ctpf/v1/auth_pb.ts";
+import { type GetMetadataResponse, MetadataService } from "../../core/api/gen/ctpf/v1/metadata_pb.ts";
+import { client, saveToken } from "./client.ts";
+import { Login } from "./login.tsx";
+import { Overview } from "./pages/overview.tsx";
+import { servicePages } from "./pages/registry.ts";
+
+function useHashRoute(): string {
+  const [route, setRoute] = useState(location.hash.replace(/^#\/?/, ""));
+  useEffect(() => {
+    const update = () => setRoute(location.hash.replace(/^#\/?/, ""));
+    addEventListener("hashchange", update);
+    return () => removeEventListener("hashchange", update);
+  }, []);
+  return route;
+}
+
+function Shell() {
+  const [metadata, setMetadata] = useState<GetMetadataResponse | null>(null);
+  const [principal, setPrincipal] = useState<string>("");
+  const [needsLogin, setNeedsLogin] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const route = useHashRoute();
+
+  async function load() {
+    try {
+      const [meta, who] = await Promise.all([
+        client(MetadataService).getMetadata({}),
+        client(AuthService).whoAmI({}),
+      ]);
+      setMetadata(meta);
+      setPrincipal(who.principal);
+      setNeedsLogin(false);
+    } catch (e) {
+      if (e instanceof ConnectError && e.code === Code.Unauthenticated) setNeedsLogin(true);
+      else setError(e instanceof Error ? e.message : String(e));
+    }
+  }
+  useEffect(() => void load(), []);
+
+  async function signOut() {
+    await client(AuthService).logout({}).catch(() => {});
+    saveToken(null);
+    setMetadata(null);
+    setNeedsLogin(true);
+  }
+
+  if (needsLogin) return <Login onSignedIn={load} />;
+  if (error) return <p class="error" role="alert">{error}</p>;
+  if (!metadata) return <p>Loading…</p>;
+
+  const Page = servicePages[route];
+  const service = metadata.services.find((s) => s.name === route);
+  return (
+    <div class="shell">
+      <header>
+        <strong>CTPF</strong> <span class="muted">{metadata.hostname}</span>
+        <span class="spacer" />
+        <span class="muted" data-field="principal">{principal}</span>
+        {!principal.startsWith("anonymous") && <button onClick={signOut}>Sign out</button>}
+      </header>
+      <nav aria-label="Services">
+        <a href="#/" aria-current={route === "" ? "page" : undefined}>Overview</a>
+        {metadata.services.map((s) => (
+          <a
+            href={`#/${s.name}`}
+            key={s.name}
+            class={s.hosted ? "" : "absent"}
+            aria-current={route === s.name ? "page" : undefined}
+            title={s.hosted ? s.title : `${s.title}: not hosted by this process`}
+          >
+            {s.name} <small>{s.title}</small>
+          </a>
+        ))}
+      </nav>
+      <main>
+        {route === "" && <Overview metadata={metadata} />}
+        {route !== "" && Page && service?.hosted && <Page metadata={metadata} />}
+        {route !== "" && !(Page && service?.hosted) && (
+          <section>
+            <h2>{service?.title ?? route}</h2>
+            <p>{route} is not hosted by this process ({metadata.binary} on {metadata.hostname}).</p>
+          </section>
+        )}
+      </main>
+    </div>
+  );
+}
+
+render(<Shell />, document.getElementById("root")!);
