@@ -14,7 +14,14 @@ export interface BinarySpec {
 export const binaries: Record<string, BinarySpec> = {
   ctpf: {
     entry: "cmd/ctpf.ts",
-    permissions: ["--allow-net", "--allow-read", "--allow-write", "--allow-env", "--allow-ffi", "--allow-sys"],
+    permissions: [
+      "--allow-net",
+      "--allow-read",
+      "--allow-write",
+      "--allow-env",
+      "--allow-ffi",
+      "--allow-sys",
+    ],
     include: [],
   },
 };

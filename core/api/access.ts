@@ -4,7 +4,7 @@ import type { Access } from "../auth/policy.ts";
 
 // Methods that need no credential at all, and methods any signed-in caller may use on itself.
 const publicMethods = new Set(["ctpf.v1.AuthService.Login"]);
-const selfMethods = new Set(["ctpf.v1.AuthService.Logout", "ctpf.v1.AuthService.WhoAmI"]);
+const selfMethods = new Set(["ctpf.v1.AuthService.Logout"]);
 
 /**
  * A method's access class comes from its schema: `option idempotency_level = NO_SIDE_EFFECTS` marks a

@@ -26,8 +26,12 @@ export function createApp(options: AppOptions): Hono {
 
   const app = new Hono();
   app.get("/healthz", (c) => c.json({ status: "ok" }));
-  app.get("/metrics", requireAccess(options.auth, "read", options.anonymousRead), (c) =>
-    c.body(options.metrics.render(), 200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" }));
+  app.get(
+    "/metrics",
+    requireAccess(options.auth, "read", options.anonymousRead),
+    (c) =>
+      c.body(options.metrics.render(), 200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" }),
+  );
   for (const handler of router.handlers) {
     const handle = createFetchHandler(handler);
     app.on(handler.allowedMethods, handler.requestPath, (c) => handle(c.req.raw));

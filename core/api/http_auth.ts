@@ -6,7 +6,11 @@ import { type Access, authorize } from "../auth/policy.ts";
  * Guards plain HTTP routes (private files, /metrics, WebDAV) with the same credentials and policy as the
  * RPCs. Unauthenticated callers get 401 with both challenges, so curl -u and browsers know what to send.
  */
-export function requireAccess(auth: Authenticator, access: Access, anonymousRead: boolean): MiddlewareHandler {
+export function requireAccess(
+  auth: Authenticator,
+  access: Access,
+  anonymousRead: boolean,
+): MiddlewareHandler {
   return async (c, next) => {
     const principal = await auth.authenticate(c.req.header("authorization"));
     const decision = authorize(access, principal, anonymousRead);

@@ -60,7 +60,12 @@ export class Authenticator {
     return this.createToken(`session:${user}`, principal.role, ttlMs, user);
   }
 
-  createToken(name: string, role: Role, ttlMs?: number, user?: string): { record: TokenRecord; text: string } {
+  createToken(
+    name: string,
+    role: Role,
+    ttlMs?: number,
+    user?: string,
+  ): { record: TokenRecord; text: string } {
     const token = newToken();
     const createdAt = this.#now();
     const record: TokenRecord = {

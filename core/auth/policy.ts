@@ -11,12 +11,18 @@ export type Decision =
   | { allowed: true; principal: Principal | undefined }
   | { allowed: false; reason: "unauthenticated" | "permission_denied" };
 
-export function authorize(access: Access, principal: Principal | undefined, anonymousRead: boolean): Decision {
+export function authorize(
+  access: Access,
+  principal: Principal | undefined,
+  anonymousRead: boolean,
+): Decision {
   if (access === "public") return { allowed: true, principal };
   if (!principal) {
     if (access === "read" && anonymousRead) return { allowed: true, principal: anonymousViewer };
     return { allowed: false, reason: "unauthenticated" };
   }
-  if (access === "write" && principal.role !== "admin") return { allowed: false, reason: "permission_denied" };
+  if (access === "write" && principal.role !== "admin") {
+    return { allowed: false, reason: "permission_denied" };
+  }
   return { allowed: true, principal };
 }

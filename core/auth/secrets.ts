@@ -34,8 +34,13 @@ const N = 16384, r = 8, p = 1, keyLength = 32;
 
 function scryptAsync(password: string, salt: Buffer, n: number, rr: number, pp: number): Promise<Buffer> {
   return new Promise((resolve, reject) =>
-    scrypt(password, salt, keyLength, { N: n, r: rr, p: pp, maxmem: 256 * n * rr }, (error, key) =>
-      error ? reject(error) : resolve(key))
+    scrypt(
+      password,
+      salt,
+      keyLength,
+      { N: n, r: rr, p: pp, maxmem: 256 * n * rr },
+      (error, key) => error ? reject(error) : resolve(key),
+    )
   );
 }
 

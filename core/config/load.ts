@@ -121,12 +121,19 @@ export function helpText(
   flags: Record<string, Flag<unknown>>,
   commands: Record<string, string> = {},
 ): string {
-  const lines = [`${binary} — ${summary}`, "", `Usage: ${binary} [flags]${Object.keys(commands).length ? " [command]" : ""}`];
+  const lines = [
+    `${binary} — ${summary}`,
+    "",
+    `Usage: ${binary} [flags]${Object.keys(commands).length ? " [command]" : ""}`,
+  ];
   if (Object.keys(commands).length) {
     lines.push("", "Commands:");
     for (const [name, text] of Object.entries(commands)) lines.push(`  ${name.padEnd(22)} ${text}`);
   }
-  lines.push("", "Flags (also settable as env CTPF_" + binary.toUpperCase() + "_<FLAG> or in the --config JSON file):");
+  lines.push(
+    "",
+    "Flags (also settable as env CTPF_" + binary.toUpperCase() + "_<FLAG> or in the --config JSON file):",
+  );
   const all = [
     ...Object.values(flags),
     { name: "config", description: "JSON file of flag values", default: "", defaultText: "none" },

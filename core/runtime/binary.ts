@@ -81,10 +81,16 @@ export async function runBinary(
 
   const metrics = new Registry();
   const startedAt = new Date();
-  metrics.gaugeFunc("ctpf_uptime_seconds", "Seconds since the process started.", () =>
-    (Date.now() - startedAt.getTime()) / 1000);
-  metrics.gaugeFunc("ctpf_log_stream_dropped_total", "Log records dropped for slow stream readers.", () =>
-    sink.hub.dropped);
+  metrics.gaugeFunc(
+    "ctpf_uptime_seconds",
+    "Seconds since the process started.",
+    () => (Date.now() - startedAt.getTime()) / 1000,
+  );
+  metrics.gaugeFunc(
+    "ctpf_log_stream_dropped_total",
+    "Log records dropped for slow stream readers.",
+    () => sink.hub.dropped,
+  );
 
   const context: ServiceContext = { log, metrics, store, auth, dataDir: options.dataDir };
   const services = definition.services(context);
@@ -92,9 +98,17 @@ export async function runBinary(
     auth,
     metrics,
     anonymousRead: options.anonymousRead,
-    interceptors: [metricsInterceptor(metrics), authInterceptor(auth, options.anonymousRead, log.child("api"))],
+    interceptors: [
+      metricsInterceptor(metrics),
+      authInterceptor(auth, options.anonymousRead, log.child("api")),
+    ],
     registerRpc(router) {
-      registerMetadataService(router, { binary: definition.name, startedAt, hosted: services, commit: env.CTPF_COMMIT });
+      registerMetadataService(router, {
+        binary: definition.name,
+        startedAt,
+        hosted: services,
+        commit: env.CTPF_COMMIT,
+      });
       registerAuthService(router, auth, authRepository, log.child("auth"));
       registerLogService(router, sink);
       for (const service of services) service.registerRpc(router);

@@ -1,6 +1,13 @@
 import { join } from "node:path";
 import { homedir } from "node:os";
-import { booleanFlag, enumFlag, type HostPort, hostPortFlag, integerFlag, stringFlag } from "../config/flags.ts";
+import {
+  booleanFlag,
+  enumFlag,
+  type HostPort,
+  hostPortFlag,
+  integerFlag,
+  stringFlag,
+} from "../config/flags.ts";
 
 /** Data lives under one directory per node: $XDG_DATA_HOME/ctpf, else ~/.local/share/ctpf. */
 export function defaultDataDir(env: Record<string, string>): string {

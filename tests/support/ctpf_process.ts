@@ -14,9 +14,17 @@ export interface RunningBinary extends AsyncDisposable {
 const root = new URL("../../", import.meta.url).pathname;
 
 export async function startBinary(
-  options: { entry?: string; args?: string[]; env?: Record<string, string>; command?: string[] } = {},
+  options: {
+    entry?: string;
+    args?: string[];
+    env?: Record<string, string>;
+    command?: string[];
+    /** Reuse a data directory (a restart); the caller then owns and removes it. */
+    dataDir?: string;
+  } = {},
 ): Promise<RunningBinary> {
-  const dataDir = await Deno.makeTempDir({ prefix: "ctpf-test-" });
+  const ownsDataDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? await Deno.makeTempDir({ prefix: "ctpf-test-" });
   const command = options.command ??
     [Deno.execPath(), "run", "--allow-all", `${root}${options.entry ?? "cmd/ctpf.ts"}`];
   const child = new Deno.Command(command[0], {
@@ -47,7 +55,7 @@ export async function startBinary(
       child.kill("SIGKILL");
     } catch { /* already gone */ }
     await child.status;
-    await Deno.remove(dataDir, { recursive: true });
+    if (ownsDataDir) await Deno.remove(dataDir, { recursive: true });
     throw error;
   } finally {
     clearTimeout(timer);
@@ -70,7 +78,7 @@ export async function startBinary(
       }, 5000);
       await child.status;
       clearTimeout(killer);
-      await Deno.remove(dataDir, { recursive: true });
+      if (ownsDataDir) await Deno.remove(dataDir, { recursive: true });
     },
   };
 }

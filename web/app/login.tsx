@@ -38,7 +38,12 @@ export function Login({ onSignedIn }: { onSignedIn: () => void }) {
       <form onSubmit={submit} aria-label="Sign in">
         <h1>CTPF</h1>
         <div class="tabs" role="tablist">
-          <button type="button" role="tab" aria-selected={mode === "password"} onClick={() => setMode("password")}>
+          <button
+            type="button"
+            role="tab"
+            aria-selected={mode === "password"}
+            onClick={() => setMode("password")}
+          >
             User
           </button>
           <button type="button" role="tab" aria-selected={mode === "token"} onClick={() => setMode("token")}>
@@ -48,7 +53,12 @@ export function Login({ onSignedIn }: { onSignedIn: () => void }) {
         {mode === "password" && (
           <label>
             User name
-            <input name="user" autocomplete="username" value={user} onInput={(e) => setUser(e.currentTarget.value)} />
+            <input
+              name="user"
+              autocomplete="username"
+              value={user}
+              onInput={(e) => setUser(e.currentTarget.value)}
+            />
           </label>
         )}
         <label>

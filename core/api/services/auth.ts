@@ -59,7 +59,7 @@ export function registerAuthService(
     },
     whoAmI(_request, context) {
       const principal = caller(context);
-      if (!principal) return { principal: "anonymous", role: Role.UNSPECIFIED };
+      if (!principal || principal.kind === "anonymous") return { principal: "anonymous", role: Role.VIEWER };
       return { principal: `${principal.kind}:${principal.name}`, role: roleToProto[principal.role] };
     },
     createToken(request, context) {
@@ -91,7 +91,9 @@ export function registerAuthService(
       await auth.putUser(request.name, request.password, role);
       log.info("user saved", { user: request.name, role, by: caller(context)?.name });
       const user = repository.getUser(request.name)!;
-      return { user: { name: user.name, role: roleToProto[user.role], createdAt: timestampFromDate(user.createdAt) } };
+      return {
+        user: { name: user.name, role: roleToProto[user.role], createdAt: timestampFromDate(user.createdAt) },
+      };
     },
     listUsers() {
       return {

@@ -1,7 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { timestampDate } from "@bufbuild/protobuf/wkt";
 import type { GetMetadataResponse } from "../../../core/api/gen/ctpf/v1/metadata_pb.ts";
-import { LogLevel, LogService, type LogRecord } from "../../../core/api/gen/ctpf/v1/log_pb.ts";
+import { LogLevel, type LogRecord, LogService } from "../../../core/api/gen/ctpf/v1/log_pb.ts";
 import { client } from "../client.ts";
 import { useLiveStream } from "../live.ts";
 
@@ -42,7 +42,9 @@ export function Overview({ metadata }: { metadata: GetMetadataResponse }) {
         <dt>Host</dt>
         <dd data-field="hostname">{metadata.hostname}</dd>
         <dt>Uptime</dt>
-        <dd data-field="uptime">{formatUptime(Math.max(0, Math.floor((now - startedAt.getTime()) / 1000)))}</dd>
+        <dd data-field="uptime">
+          {formatUptime(Math.max(0, Math.floor((now - startedAt.getTime()) / 1000)))}
+        </dd>
         <dt>Runtime</dt>
         <dd data-field="runtime">
           Deno {metadata.build?.deno} · V8 {metadata.build?.v8} · {metadata.build?.target}
@@ -51,7 +53,8 @@ export function Overview({ metadata }: { metadata: GetMetadataResponse }) {
         <dd data-field="commit">{metadata.build?.commit || "unknown"}</dd>
       </dl>
       <h3>
-        Log <span class={logs.connected ? "dot on" : "dot"} title={logs.connected ? "live" : "reconnecting"} />
+        Log{" "}
+        <span class={logs.connected ? "dot on" : "dot"} title={logs.connected ? "live" : "reconnecting"} />
       </h3>
       {logs.error && <p class="error">{logs.error}</p>}
       <table class="log" aria-label="Live log">

@@ -1,0 +1,50 @@
+import { assertEquals } from "../../tests/support/assert.ts";
+import { Hub } from "./hub.ts";
+
+async function take<T>(iterator: AsyncIterator<T>, count: number): Promise<T[]> {
+  const out: T[] = [];
+  while (out.length < count) {
+    const next = await iterator.next();
+    if (next.done) break;
+    out.push(next.value);
+  }
+  return out;
+}
+
+Deno.test("hub: replays the requested history, then live items", async () => {
+  const hub = new Hub<number>({ historySize: 5, subscriberQueue: 10 });
+  for (let i = 1; i <= 8; i++) hub.publish(i);
+  const controller = new AbortController();
+  const stream = hub.subscribe(3, controller.signal)[Symbol.asyncIterator]();
+  assertEquals(await take(stream, 3), [6, 7, 8]);
+  hub.publish(9);
+  assertEquals(await take(stream, 1), [9]);
+  controller.abort();
+  assertEquals((await stream.next()).done, true);
+  assertEquals(hub.subscriberCount, 0);
+});
+
+Deno.test("hub: a filter applies to history and live items", async () => {
+  const hub = new Hub<number>({ historySize: 10, subscriberQueue: 10 });
+  for (let i = 1; i <= 6; i++) hub.publish(i);
+  const controller = new AbortController();
+  const stream = hub.subscribe(100, controller.signal, (n) => n % 2 === 0)[Symbol.asyncIterator]();
+  assertEquals(await take(stream, 3), [2, 4, 6]);
+  hub.publish(7);
+  hub.publish(8);
+  assertEquals(await take(stream, 1), [8]);
+  controller.abort();
+});
+
+Deno.test("hub: a slow subscriber loses its oldest items, counted, never unbounded", async () => {
+  const hub = new Hub<number>({ historySize: 2, subscriberQueue: 3 });
+  const controller = new AbortController();
+  const stream = hub.subscribe(0, controller.signal)[Symbol.asyncIterator]();
+  const first = stream.next(); // registers the subscriber and waits
+  hub.publish(0);
+  assertEquals((await first).value, 0);
+  for (let i = 1; i <= 10; i++) hub.publish(i);
+  assertEquals(hub.dropped, 7);
+  assertEquals(await take(stream, 3), [8, 9, 10]);
+  controller.abort();
+});
