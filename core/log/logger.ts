@@ -118,6 +118,9 @@ export function formatLogfmt(record: LogRecord): string {
 }
 
 function logfmtValue(value: string): string {
-  if (value !== "" && !/[\s"=\\]/.test(value) && !/[\x00-\x1f]/.test(value)) return value;
+  // Control characters count as "needs quoting": JSON.stringify escapes them, so one record stays one line.
+  const plain = value !== "" && !/[\s"=\\]/.test(value) &&
+    ![...value].some((char) => char.charCodeAt(0) < 0x20);
+  if (plain) return value;
   return JSON.stringify(value);
 }

@@ -60,7 +60,7 @@ function Shell() {
         <strong>CTPF</strong> <span class="muted">{metadata.hostname}</span>
         <span class="spacer" />
         <span class="muted" data-field="principal">{principal}</span>
-        {!principal.startsWith("anonymous") && <button onClick={signOut}>Sign out</button>}
+        {!principal.startsWith("anonymous") && <button type="button" onClick={signOut}>Sign out</button>}
       </header>
       <nav aria-label="Services">
         <a href="#/" aria-current={route === "" ? "page" : undefined}>Overview</a>
