@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs what CTPF needs on a fresh Debian machine of this kind: the pinned npm tools (Deno, buf,
+# protoc-gen-es, playwright-core) and, with --test, the Debian packages the tests drive (real clients,
+# namespaces, Chromium). Safe to run again: it only installs what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -x node_modules/.bin/deno ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: npm ci (Deno and tools from the npm registry)" >&2
+  npm ci --no-audit --no-fund --loglevel=error >&2
+fi
+
+if [ "${1:-}" = "--test" ]; then
+  # iproute2: namespaces, veth, TAP; tcpdump/socat/iputils: real peers and captures; chromium: UI tests.
+  packages=(iproute2 tcpdump socat iputils-ping iputils-arping chromium fonts-dejavu-core)
+  missing=()
+  for package in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+  done
+  if [ "${#missing[@]}" -gt 0 ]; then
+    if [ "$(id -u)" -ne 0 ]; then
+      echo "setup: not root, cannot install: ${missing[*]} (tests that need them will be skipped)" >&2
+    else
+      echo "setup: apt-get install ${missing[*]}" >&2
+      apt-get update -qq >&2
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+    fi
+  fi
+fi

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# The one command to test CTPF: installs what the tests need, checks format, lint, types and that the
+# generated code is current, runs every test (root-only tests run when root), smoke-tests the bundle,
+# and ends with the line "N passed, N failed" (checks count as tests).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh --test || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
+export NO_COLOR=1 PATH="$PWD/node_modules/.bin:$PATH"
+passed=0 failed=0
+log_dir=$(mktemp -d)
+trap 'rm -rf "$log_dir"' EXIT
+
+step() { # step NAME COMMAND… — one check, counted
+  local name=$1
+  shift
+  local started=$SECONDS
+  if "$@" >"$log_dir/step.log" 2>&1; then
+    passed=$((passed + 1))
+    echo "check $name ... ok ($((SECONDS - started))s)"
+  else
+    failed=$((failed + 1))
+    echo "check $name ... FAILED ($((SECONDS - started))s)"
+    tail -n 40 "$log_dir/step.log"
+  fi
+}
+
+generated_is_current() {
+  bash scripts/gen.sh && git diff --exit-code --stat -- core/api/gen web/assets.gen.ts &&
+    [ -z "$(git status --porcelain -- core/api/gen web/assets.gen.ts)" ]
+}
+
+step fmt deno fmt --check
+step lint deno lint
+step types deno task check
+step generated-code-current generated_is_current
+step bundle-smoke bash -c "deno task bundle && deno run --allow-all scripts/bundle_smoke.ts"
+
+deno test --allow-all "$@" 2>&1 | tee "$log_dir/test.log"
+summary=$(grep -E '^(ok|FAILED) \| [0-9]+ passed' "$log_dir/test.log" | tail -n 1)
+if [ -z "$summary" ]; then
+  failed=$((failed + 1))
+  echo "deno test printed no summary"
+else
+  passed=$((passed + $(sed -E 's/.*\| ([0-9]+) passed.*/\1/' <<<"$summary")))
+  failed=$((failed + $(sed -E 's/.*\| ([0-9]+) failed.*/\1/' <<<"$summary")))
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
