@@ -1,0 +1,286 @@
+// The embedded web UI of a real ctpf process, driven in Debian's Chromium (apt: chromium) through
+// playwright-core: sign-in with the admin token and with a user's password, the overview's metadata,
+// the live log stream, and the login form an unauthenticated visitor gets.
+import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { VERSION } from "../../core/version.ts";
+import { assert, assertEquals, assertMatch } from "../support/assert.ts";
+import { type RunningBinary, startBinary } from "../support/ctpf_process.ts";
+
+const chromiumPath = "/usr/bin/chromium";
+const haveChromium = await Deno.stat(chromiumPath).then((s) => s.isFile, () => false);
+const ignore = !haveChromium;
+if (ignore) {
+  console.warn(
+    `tests/web: ${chromiumPath} is missing, browser tests are ignored (apt-get install chromium)`,
+  );
+}
+
+/** Bound for every single wait on the page (Playwright's default is 30 s per action). */
+const waitMs = 10_000;
+
+interface Session extends AsyncDisposable {
+  ctpf: RunningBinary;
+  page: Page;
+  /** Uncaught exceptions and console errors of the page, for failure messages and assertions. */
+  pageErrors: string[];
+}
+
+/** A running binary and a fresh headless Chromium profile; both are torn down on dispose, even on failure. */
+async function openSession(): Promise<Session> {
+  const ctpf = await startBinary();
+  let profile: string | undefined;
+  let context: BrowserContext | undefined;
+  try {
+    profile = await Deno.makeTempDir({ prefix: "ctpf-chromium-" });
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: chromiumPath,
+      headless: true,
+      timeout: 30_000,
+      viewport: { width: 1280, height: 800 },
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    });
+    context.setDefaultTimeout(waitMs);
+    context.setDefaultNavigationTimeout(waitMs);
+    const page = context.pages()[0] ?? await context.newPage();
+    const pageErrors: string[] = [];
+    page.on("pageerror", (error) => pageErrors.push(`pageerror: ${error.message}`));
+    page.on("console", (message) => {
+      // "Failed to load resource" is the browser's echo of an HTTP error status; those are judged by
+      // the response handler below. Anything else (CSP violations, exceptions) is kept.
+      if (message.type() !== "error" || /^Failed to load resource/.test(message.text())) return;
+      pageErrors.push(`console: ${message.text()}`);
+    });
+    page.on("response", (response) => {
+      const path = new URL(response.url()).pathname;
+      // Expected: the API refusing a missing or wrong credential, and the favicon the shell does not have.
+      if (response.status() < 400) return;
+      if (response.status() === 401 && path.startsWith("/ctpf.v1.")) return;
+      if (response.status() === 404 && path === "/favicon.ico") return;
+      pageErrors.push(`response: ${response.status()} ${path}`);
+    });
+    const owned = { context, profile };
+    return {
+      ctpf,
+      page,
+      pageErrors,
+      async [Symbol.asyncDispose]() {
+        await closeBrowser(owned.context, owned.profile);
+        await ctpf[Symbol.asyncDispose]();
+      },
+    };
+  } catch (error) {
+    await closeBrowser(context, profile);
+    await ctpf[Symbol.asyncDispose]();
+    throw error;
+  }
+}
+
+async function closeBrowser(context?: BrowserContext, profile?: string): Promise<void> {
+  try {
+    if (context) await withTimeout(context.close(), 15_000, "closing Chromium");
+  } finally {
+    if (profile) await Deno.remove(profile, { recursive: true }).catch(() => {});
+  }
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`${what}: no result within ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Polls `probe` until it returns a value other than undefined; fails with `describe()` after `ms`. */
+async function eventually<T>(
+  probe: () => Promise<T | undefined>,
+  describe: () => Promise<string> | string,
+  ms = waitMs,
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  while (true) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`not within ${ms} ms: ${await describe()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function signInWithToken(page: Page, url: string, token: string): Promise<void> {
+  await page.goto(url);
+  await page.getByRole("tab", { name: "Token" }).click();
+  await page.locator("input[name=token]").fill(token);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.locator("[data-field=principal]").waitFor();
+}
+
+async function putUser(ctpf: RunningBinary, name: string, password: string): Promise<void> {
+  const response = await fetch(`${ctpf.url}/ctpf.v1.AuthService/PutUser`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${ctpf.adminToken}`, "content-type": "application/json" },
+    body: JSON.stringify({ name, password, role: "ROLE_ADMIN" }),
+  });
+  assertEquals(response.status, 200, `PutUser: ${await response.clone().text()}`);
+  await response.body?.cancel();
+}
+
+const text = async (page: Page, selector: string) =>
+  ((await page.locator(selector).textContent()) ?? "").trim();
+
+Deno.test({
+  name: "web: the admin token signs in; the overview shows this binary and the five services",
+  ignore,
+  async fn() {
+    await using session = await openSession();
+    const { ctpf, page } = session;
+    await signInWithToken(page, ctpf.url, ctpf.adminToken);
+
+    assertEquals(await text(page, "[data-field=principal]"), "token:admin");
+    assertEquals(await page.getByRole("heading", { name: "Overview" }).count(), 1);
+    assertEquals(await text(page, "[data-field=binary]"), "ctpf");
+    assertEquals(await text(page, "[data-field=version]"), VERSION);
+    assertEquals(await text(page, "[data-field=hostname]"), Deno.hostname());
+    assertMatch(await text(page, "[data-field=uptime]"), /^(\d+d )?\d+h \d+m \d+s$/);
+    assertMatch(await text(page, "[data-field=runtime]"), new RegExp(`^Deno ${Deno.version.deno} · V8 \\S+`));
+    // The login form is gone, the token sits in sessionStorage (not in a cookie).
+    assertEquals(await page.locator("input[name=token]").count(), 0);
+    assertEquals(await page.evaluate(() => sessionStorage.getItem("ctpf.token")), ctpf.adminToken);
+    assertEquals((await page.context().cookies()).length, 0);
+
+    const links = page.getByRole("navigation", { name: "Services" }).getByRole("link");
+    const hrefs = await links.evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+    assertEquals(hrefs[0], "#/");
+    assertEquals(hrefs.slice(1).sort(), ["#/bofied", "#/gloeth", "#/liwasc", "#/necon", "#/nodin"]);
+    const names = (await links.allTextContents()).slice(1).map((t) => t.trim().split(/\s+/)[0]).sort();
+    assertEquals(names, ["bofied", "gloeth", "liwasc", "necon", "nodin"]);
+    assertEquals(session.pageErrors, []);
+  },
+});
+
+Deno.test({
+  name: "web: a user signs in with a password; a wrong password is refused on the login form",
+  ignore,
+  async fn() {
+    await using session = await openSession();
+    const { ctpf, page } = session;
+    await putUser(ctpf, "alice", "correct horse battery");
+
+    await page.goto(ctpf.url);
+    await page.locator("input[name=user]").fill("alice");
+    await page.locator("input[name=password]").fill("not the password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    const alert = page.getByRole("alert");
+    await alert.waitFor();
+    assertMatch(await alert.innerText(), /wrong user name or password/);
+    assertEquals(await page.locator("form[aria-label='Sign in']").count(), 1);
+    assertEquals(await page.locator("[data-field=principal]").count(), 0);
+    assertEquals(await page.evaluate(() => sessionStorage.getItem("ctpf.token")), null);
+
+    // Same page, right password: the form keeps the user name.
+    assertEquals(await page.locator("input[name=user]").inputValue(), "alice");
+    await page.locator("input[name=password]").fill("correct horse battery");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.locator("[data-field=principal]").waitFor();
+    assertEquals(await text(page, "[data-field=principal]"), "user:alice");
+    assertEquals(await text(page, "[data-field=binary]"), "ctpf");
+    assertEquals(await page.locator("form[aria-label='Sign in']").count(), 0);
+    assertMatch(await page.evaluate(() => sessionStorage.getItem("ctpf.token") ?? ""), /\S{16,}/);
+    assertEquals(session.pageErrors, []);
+  },
+});
+
+Deno.test({
+  name: "web: the overview's log table shows a new server log line live, without a reload",
+  ignore,
+  async fn() {
+    await using session = await openSession();
+    const { ctpf, page } = session;
+    await signInWithToken(page, ctpf.url, ctpf.adminToken);
+    const rows = page.getByRole("table", { name: "Live log" }).locator("tbody tr");
+    const dump = async () => `log table:\n${(await rows.allInnerTexts()).join("\n")}`;
+    // The replayed history arrives first: the stream is open before the new line is made.
+    await eventually(
+      async () => (await rows.allInnerTexts()).some((row) => /\blistening\b/.test(row)) || undefined,
+      dump,
+    );
+    await page.evaluate(() => Object.assign(globalThis, { ctpfNoReload: true }));
+    const user = `mallory-${crypto.randomUUID().slice(0, 8)}`;
+    assert(!(await dump()).includes(user));
+
+    const response = await fetch(`${ctpf.url}/ctpf.v1.AuthService/Login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ user, password: "guess-guess" }),
+    });
+    assertEquals(response.status, 401);
+    assertEquals((await response.json()).code, "unauthenticated");
+
+    const row = await eventually(async () => {
+      const all = await rows.allInnerTexts();
+      return all.find((r) => r.includes("login failed") && r.includes(`user=${user}`));
+    }, dump);
+    assertMatch(row, /\bwarn\b/);
+    const matching = rows.filter({ hasText: "login failed" }).filter({ hasText: `user=${user}` });
+    assertEquals(await matching.count(), 1);
+    assertEquals(await matching.getAttribute("class"), "warn");
+    assertEquals(await page.evaluate(() => "ctpfNoReload" in globalThis), true, "the page was reloaded");
+    assertEquals(await page.locator("h3 .dot.on").count(), 1, "the live indicator is off");
+    assertEquals(session.pageErrors, []);
+  },
+});
+
+Deno.test({
+  name: "web: without a credential the API refuses and the page shows the login form; screenshot",
+  ignore,
+  async fn() {
+    await using session = await openSession();
+    const { ctpf, page } = session;
+    const refused = page.waitForResponse((r) => r.url().endsWith("/ctpf.v1.MetadataService/GetMetadata"));
+    await page.goto(ctpf.url);
+    const response = await refused;
+    assertEquals(response.status(), 401);
+    assertEquals((await response.json()).code, "unauthenticated");
+    await page.locator("form[aria-label='Sign in']").waitFor();
+    assertEquals(await page.getByRole("heading", { name: "CTPF" }).count(), 1);
+    assertEquals(await page.getByRole("tab", { name: "User" }).getAttribute("aria-selected"), "true");
+    assertEquals(await page.locator("input[name=user]").isVisible(), true);
+    assertEquals(await page.locator("input[name=password]").getAttribute("type"), "password");
+    assertEquals(await page.locator("[data-field=principal]").count(), 0);
+    assertEquals(await page.locator("[data-field=binary]").count(), 0);
+
+    await signInWithToken(page, ctpf.url, ctpf.adminToken);
+    const rows = page.getByRole("table", { name: "Live log" }).locator("tbody tr");
+    await rows.first().waitFor();
+    // CTPF_WEB_SCREENSHOT=/tmp/x.png keeps the picture for a look; otherwise a temp file, removed after.
+    const keep = Deno.env.get("CTPF_WEB_SCREENSHOT");
+    const path = keep ?? await Deno.makeTempFile({ prefix: "ctpf-overview-", suffix: ".png" });
+    try {
+      await page.screenshot({ path, fullPage: true });
+      const png = await Deno.readFile(path);
+      assertEquals([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], "not a PNG");
+      const view = new DataView(png.buffer, png.byteOffset);
+      assertEquals(view.getUint32(16), 1280, "screenshot width");
+      assert(view.getUint32(20) >= 800, "screenshot height");
+      assert(png.length > 10_000, `screenshot of ${png.length} bytes is suspiciously small`);
+      if (keep) console.log(`screenshot: ${path}`);
+    } finally {
+      if (!keep) await Deno.remove(path).catch(() => {});
+    }
+    assertEquals(session.pageErrors, []);
+  },
+});
