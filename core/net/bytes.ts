@@ -6,7 +6,8 @@ export function readUint16(bytes: Uint8Array, offset: number): number {
 }
 
 export function readUint32(bytes: Uint8Array, offset: number): number {
-  return ((bytes[offset] << 24) | (bytes[offset + 1] << 16) | (bytes[offset + 2] << 8) | bytes[offset + 3]) >>> 0;
+  return ((bytes[offset] << 24) | (bytes[offset + 1] << 16) | (bytes[offset + 2] << 8) |
+    bytes[offset + 3]) >>> 0;
 }
 
 export function writeUint16(target: Uint8Array, offset: number, value: number): void {

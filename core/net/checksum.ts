@@ -64,7 +64,9 @@ export class ChecksumAccumulator {
 
   /** Adds a 16-bit word at the current (even) position, e.g. a pseudo-header field. */
   addWord(word: number): this {
-    if (this.#odd) throw new RangeError("addWord needs an even stream position; an odd-length piece came before");
+    if (this.#odd) {
+      throw new RangeError("addWord needs an even stream position; an odd-length piece came before");
+    }
     this.#sum = foldCarries(this.#sum + (word & 0xffff));
     return this;
   }
