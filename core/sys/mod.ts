@@ -1,0 +1,42 @@
+// core/sys: the libc FFI platform layer. Everything here needs --allow-ffi (and CAP_NET_ADMIN /
+// CAP_NET_RAW for TAPs, raw sockets and SO_BINDTODEVICE); importing alone needs nothing.
+
+export { errnoDescription, errnoName, errnoNumber, isErrno, SysError } from "./errno.ts";
+export { ClosedError, type Interest, Poller, sharedPoller, type WaitOptions } from "./poller.ts";
+export { OwnedFd } from "./fd.ts";
+export { type Datagram, type ReceivedInto, UdpSocket, type UdpSocketOptions } from "./udp.ts";
+export { type Frame, type FrameInto, PacketSocket, type PacketSocketOptions } from "./packet.ts";
+export { Tap, type TapOptions, VNET_HEADER_SIZE } from "./tap.ts";
+export {
+  formatMac,
+  interfaceExists,
+  interfaceIndex,
+  interfaceIndexByIoctl,
+  type IPv4Address,
+  ipv4Addresses,
+  isLinkUp,
+  linkFlags,
+  macAddress,
+  mtu,
+  setLinkUp,
+  setMtu,
+} from "./iface.ts";
+export { netnsPath, withNetns } from "./netns.ts";
+export { formatIPv4, type InetAddress, parseIPv4 } from "./sockaddr.ts";
+export {
+  ETH_P_ALL,
+  ETH_P_ARP,
+  ETH_P_IP,
+  IFF_RUNNING,
+  IFF_UP,
+  PACKET_BROADCAST,
+  PACKET_HOST,
+  PACKET_MULTICAST,
+  PACKET_OTHERHOST,
+  PACKET_OUTGOING,
+  TUN_F_CSUM,
+  TUN_F_TSO4,
+  TUN_F_TSO6,
+  TUN_F_TSO_ECN,
+  TUN_F_UFO,
+} from "./constants.ts";

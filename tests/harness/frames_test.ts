@@ -1,0 +1,86 @@
+import assert from "node:assert/strict";
+import { arpFrame, icmpEchoFrame, internetChecksum, parseArp, parseIcmpEcho } from "./frames.ts";
+
+Deno.test("frames: internet checksum of a textbook IPv4 header", () => {
+  const header = Uint8Array.from([
+    0x45,
+    0x00,
+    0x00,
+    0x73,
+    0x00,
+    0x00,
+    0x40,
+    0x00,
+    0x40,
+    0x11,
+    0x00,
+    0x00,
+    0xc0,
+    0xa8,
+    0x00,
+    0x01,
+    0xc0,
+    0xa8,
+    0x00,
+    0xc7,
+  ]);
+  assert.equal(internetChecksum(header), 0xb861);
+  header[10] = 0xb8;
+  header[11] = 0x61;
+  assert.equal(internetChecksum(header), 0);
+});
+
+Deno.test("frames: ARP request bytes and round trip", () => {
+  const arp = {
+    op: 1,
+    senderMac: "02:00:00:00:00:01",
+    senderIp: "10.0.0.1",
+    targetMac: "00:00:00:00:00:00",
+    targetIp: "10.0.0.2",
+  };
+  const frame = arpFrame(arp);
+  assert.equal(frame.length, 42);
+  assert.deepEqual(Array.from(frame.subarray(0, 22)), [
+    0xff,
+    0xff,
+    0xff,
+    0xff,
+    0xff,
+    0xff,
+    2,
+    0,
+    0,
+    0,
+    0,
+    1,
+    0x08,
+    0x06,
+    0,
+    1,
+    0x08,
+    0x00,
+    6,
+    4,
+    0,
+    1,
+  ]);
+  assert.deepEqual(parseArp(frame), arp);
+  assert.equal(parseArp(frame.subarray(0, 41)), undefined);
+});
+
+Deno.test("frames: ICMP echo round trip and checksum validation", () => {
+  const echo = {
+    type: 8,
+    srcMac: "02:00:00:00:00:01",
+    dstMac: "02:00:00:00:00:02",
+    srcIp: "10.0.0.1",
+    dstIp: "10.0.0.2",
+    id: 7,
+    seq: 9,
+    payload: Uint8Array.of(1, 2, 3),
+  };
+  const frame = icmpEchoFrame(echo);
+  assert.deepEqual(parseIcmpEcho(frame), echo);
+  frame[frame.length - 1] ^= 0xff;
+  assert.equal(parseIcmpEcho(frame), undefined);
+});
