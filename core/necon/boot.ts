@@ -1,0 +1,21 @@
+import type { Ipv4Address } from "../net/ipv4addr.ts";
+import type { DhcpRequest } from "./request.ts";
+
+/**
+ * The PXE seam: when a boot answer provider is set (bofied's rules), necon asks it for every OFFER and
+ * ACK and adds what it answers. Without one, necon answers no boot fields.
+ */
+export interface BootAnswer {
+  /** siaddr: the TFTP server. */
+  nextServer?: Ipv4Address;
+  /** BOOTP file field and option 67. */
+  bootFile?: string;
+  /** Option 66. */
+  tftpServerName?: string;
+  /** Option 150. */
+  tftpServers?: Ipv4Address[];
+  /** Option 60 answered to PXE clients ("PXEClient"). */
+  vendorClass?: string;
+}
+
+export type BootAnswerProvider = (request: DhcpRequest, assigned: Ipv4Address) => BootAnswer | undefined;

@@ -1,0 +1,214 @@
+import { assert, assertEquals } from "../../tests/support/assert.ts";
+import { parseIpv4 as ip } from "../net/ipv4addr.ts";
+import { parseMac } from "../net/mac.ts";
+import { SqliteStore } from "../store/sqlite.ts";
+import { Allocator } from "./allocator.ts";
+import { compileConfig, type NeconConfigInput } from "./config.ts";
+import { LeaseTable } from "./lease_table.ts";
+import { SqliteLeaseRepository } from "./lease_store_sqlite.ts";
+import {
+  ACK,
+  type Arrival,
+  DECLINE,
+  type DhcpRequest,
+  DISCOVER,
+  INFORM,
+  NAK,
+  OFFER,
+  RELEASE,
+  REQUEST,
+} from "./request.ts";
+import { DhcpServerLogic } from "./server.ts";
+
+const arrival: Arrival = { interfaceName: "veth0", serverAddress: ip("10.1.0.1") };
+const baseConfig: NeconConfigInput = {
+  interfaces: ["veth0"],
+  subnets: [
+    {
+      cidr: "10.1.0.0/24",
+      pools: [{ start: "10.1.0.100", end: "10.1.0.102" }],
+      routers: ["10.1.0.1"],
+      leaseSeconds: 600,
+      reservations: [{ mac: "02:00:00:00:00:99", ip: "10.1.0.50", hostname: "reserved" }],
+    },
+    { cidr: "10.2.0.0/24", pools: [{ start: "10.2.0.10", end: "10.2.0.20" }] },
+  ],
+};
+
+function setup(input: NeconConfigInput = baseConfig) {
+  const store = SqliteStore.open(":memory:");
+  const repository = new SqliteLeaseRepository(store);
+  const leases = new LeaseTable(repository);
+  const logic = new DhcpServerLogic(compileConfig(input), leases, new Allocator(leases));
+  return { store, repository, leases, logic };
+}
+
+function request(type: number, mac: string, extra: Partial<DhcpRequest> = {}): DhcpRequest {
+  return {
+    type,
+    xid: 1,
+    flags: 0,
+    ciaddr: 0,
+    giaddr: 0,
+    hops: 0,
+    mac: parseMac(mac),
+    parameterList: [],
+    maxMessageSize: 576,
+    architectures: [],
+    ...extra,
+  };
+}
+
+/** DISCOVER → OFFER → REQUEST(selecting) → ACK, returning the bound address. */
+function join(logic: DhcpServerLogic, mac: string, now: number, extra: Partial<DhcpRequest> = {}): number {
+  const offer = logic.handle(request(DISCOVER, mac, extra), arrival, now);
+  assertEquals(offer.reply?.type, OFFER, `${mac}: ${offer.reason}`);
+  const ack = logic.handle(
+    request(REQUEST, mac, { ...extra, serverId: arrival.serverAddress, requestedIp: offer.reply!.yiaddr }),
+    arrival,
+    now,
+  );
+  assertEquals(ack.reply?.type, ACK, `${mac}: ${ack.reason}`);
+  return ack.reply!.yiaddr;
+}
+
+Deno.test("necon logic: the four-way exchange binds a pool address, durably after flush", () => {
+  const { logic, leases, repository } = setup();
+  const address = join(logic, "02:00:00:00:00:01", 1000);
+  assertEquals(address, ip("10.1.0.100"));
+  assertEquals(repository.loadAll().length, 0, "nothing is durable before flush");
+  leases.flush();
+  const [stored] = repository.loadAll();
+  assertEquals(stored.state, "bound");
+  assertEquals(stored.expiresAt, 1000 + 600_000);
+});
+
+Deno.test("necon logic: concurrent discovers get distinct offers; a full pool offers nothing and says why", () => {
+  const { logic } = setup();
+  const offers = ["02:00:00:00:00:01", "02:00:00:00:00:02", "02:00:00:00:00:03"].map((mac) =>
+    logic.handle(request(DISCOVER, mac), arrival, 0).reply!.yiaddr
+  );
+  assertEquals(new Set(offers).size, 3);
+  const full = logic.handle(request(DISCOVER, "02:00:00:00:00:04"), arrival, 0);
+  assertEquals(full.reply, undefined);
+  assertEquals(full.outcome, "drop");
+  assert(full.reason!.includes("pools exhausted"), full.reason);
+});
+
+Deno.test("necon logic: a returning client gets its old address back (stable allocation)", () => {
+  const { logic } = setup();
+  const first = join(logic, "02:00:00:00:00:01", 0);
+  const second = join(logic, "02:00:00:00:00:02", 0);
+  logic.handle(request(RELEASE, "02:00:00:00:00:01", { ciaddr: first }), arrival, 1);
+  assertEquals(join(logic, "02:00:00:00:00:01", 2), first);
+  assertEquals(join(logic, "02:00:00:00:00:02", 3), second);
+});
+
+Deno.test("necon logic: reservations are honoured in SELECTING, INIT-REBOOT and RENEWING", () => {
+  const { logic } = setup();
+  const mac = "02:00:00:00:00:99";
+  assertEquals(join(logic, mac, 0), ip("10.1.0.50"));
+  const reboot = logic.handle(request(REQUEST, mac, { requestedIp: ip("10.1.0.101") }), arrival, 1);
+  assertEquals(reboot.reply?.type, NAK);
+  assert(reboot.reason!.includes("reservation is 10.1.0.50"), reboot.reason);
+  assertEquals(
+    logic.handle(request(REQUEST, mac, { requestedIp: ip("10.1.0.50") }), arrival, 2).reply?.type,
+    ACK,
+  );
+  assertEquals(logic.handle(request(REQUEST, mac, { ciaddr: ip("10.1.0.50") }), arrival, 3).reply?.type, ACK);
+  assertEquals(
+    logic.handle(request(REQUEST, mac, { ciaddr: ip("10.1.0.100") }), arrival, 4).reply?.type,
+    NAK,
+  );
+  const other = logic.handle(
+    request(REQUEST, "02:00:00:00:00:01", { requestedIp: ip("10.1.0.50") }),
+    arrival,
+    5,
+  );
+  assertEquals(other.reply?.type, NAK, "a reserved address is never another client's");
+});
+
+Deno.test("necon logic: wrong-subnet requests get a NAK; other servers' offers are let go", () => {
+  const { logic } = setup();
+  const nak = logic.handle(
+    request(REQUEST, "02:00:00:00:00:01", { requestedIp: ip("192.168.1.5") }),
+    arrival,
+    0,
+  );
+  assertEquals(nak.reply?.type, NAK);
+  assert(nak.reason!.includes("not on subnet 10.1.0.0/24"));
+  const offer = logic.handle(request(DISCOVER, "02:00:00:00:00:01"), arrival, 0).reply!.yiaddr;
+  const grab = () => logic.handle(request(REQUEST, "02:00:00:00:00:02", { requestedIp: offer }), arrival, 0);
+  assertEquals(grab().reply?.type, NAK, "an outstanding offer is held for its client");
+  const elsewhere = logic.handle(
+    request(REQUEST, "02:00:00:00:00:01", { serverId: ip("10.1.0.254"), requestedIp: offer }),
+    arrival,
+    0,
+  );
+  assertEquals(elsewhere.reply, undefined);
+  // The withdrawn offer is free for another client at once.
+  assertEquals(grab().reply?.type, ACK);
+});
+
+Deno.test("necon logic: DECLINE quarantines; RELEASE frees; expiry reclaims", () => {
+  const { logic, leases } = setup();
+  const declined = join(logic, "02:00:00:00:00:01", 0);
+  assertEquals(
+    logic.handle(request(DECLINE, "02:00:00:00:00:01", { requestedIp: declined }), arrival, 1).outcome,
+    "decline",
+  );
+  const next = join(logic, "02:00:00:00:00:01", 2);
+  assert(next !== declined, "a declined address is not offered again");
+  assertEquals(
+    logic.handle(request(DISCOVER, "02:00:00:00:00:02"), arrival, 3).reply?.yiaddr !== declined,
+    true,
+  );
+  // After the quarantine (86400 s by default) the address is usable again.
+  const later = 86_400_000 + 10;
+  assertEquals(
+    logic.handle(request(REQUEST, "02:00:00:00:00:03", { requestedIp: declined }), arrival, later).reply
+      ?.type,
+    ACK,
+  );
+  assertEquals(leases.reclaimExpired(later + 600_001), 2);
+});
+
+Deno.test("necon logic: relayed requests (giaddr) are served from the relay's subnet", () => {
+  const { logic } = setup();
+  const relayed = logic.handle(
+    request(DISCOVER, "02:00:00:00:00:07", { giaddr: ip("10.2.0.1") }),
+    arrival,
+    0,
+  );
+  assertEquals(relayed.reply?.yiaddr, ip("10.2.0.10"));
+  assertEquals(relayed.subnet?.id, "10.2.0.0/24");
+  const unknown = logic.handle(
+    request(DISCOVER, "02:00:00:00:00:07", { giaddr: ip("10.9.0.1") }),
+    arrival,
+    0,
+  );
+  assertEquals(unknown.reply, undefined);
+});
+
+Deno.test("necon logic: INFORM answers configuration without an address; clientId keys the lease", () => {
+  const { logic } = setup();
+  const inform = logic.handle(request(INFORM, "02:00:00:00:00:01", { ciaddr: ip("10.1.0.7") }), arrival, 0);
+  assertEquals(inform.reply?.type, ACK);
+  assertEquals(inform.reply?.yiaddr, 0);
+  assertEquals(inform.reply?.leaseSeconds, undefined);
+  const a = join(logic, "02:00:00:00:00:01", 0, { clientIdHex: "ff0011" });
+  // Same client id from another NIC: the same client, the same address.
+  assertEquals(join(logic, "02:00:00:00:00:02", 1, { clientIdHex: "ff0011" }), a);
+});
+
+Deno.test("necon logic: leases survive a restart of the table", () => {
+  const { logic, leases, repository, store } = setup();
+  const address = join(logic, "02:00:00:00:00:01", 0);
+  leases.flush();
+  const reloaded = new LeaseTable(repository);
+  const logic2 = new DhcpServerLogic(compileConfig(baseConfig), reloaded, new Allocator(reloaded));
+  const taken = logic2.handle(request(REQUEST, "02:00:00:00:00:02", { requestedIp: address }), arrival, 1);
+  assertEquals(taken.reply?.type, NAK);
+  assertEquals(join(logic2, "02:00:00:00:00:01", 2), address);
+  store.close();
+});
