@@ -5,6 +5,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+if ! command -v npm >/dev/null 2>&1; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "setup: npm is missing; install Node.js and npm (apt-get install nodejs npm) and run again" >&2
+    exit 1
+  fi
+  echo "setup: apt-get install nodejs npm" >&2
+  apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm >&2
+fi
+
 if [ ! -x node_modules/.bin/deno ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "setup: npm ci (Deno and tools from the npm registry)" >&2
   npm ci --no-audit --no-fund --loglevel=error >&2

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { AuthRepository, Role, TokenRecord } from "./repository.ts";
+import { ConcurrencyLimiter } from "./limiter.ts";
 import { hashPassword, hashTokenSecret, newToken, parseToken, sameHash, verifyPassword } from "./secrets.ts";
 
 export interface Principal {
@@ -29,6 +30,9 @@ const basicCacheMs = 60_000;
  */
 export class Authenticator {
   #basicCache = new Map<string, { principal: Principal; until: number }>();
+  #passwordChecks = new ConcurrencyLimiter(2, 32);
+  // Unknown users are checked against this hash too, so timing does not tell which user names exist.
+  #dummyHash = hashPassword("ctpf-no-such-user");
   #now: () => Date;
 
   constructor(private readonly repository: AuthRepository, private readonly options: AuthenticatorOptions) {
@@ -134,7 +138,9 @@ export class Authenticator {
     const now = this.#now().getTime();
     if (cached && cached.until > now) return cached.principal;
     const user = this.repository.getUser(name);
-    if (!user || !(await verifyPassword(password, user.passwordHash))) return undefined;
+    const stored = user?.passwordHash ?? await this.#dummyHash;
+    const valid = await this.#passwordChecks.run(() => verifyPassword(password, stored));
+    if (!user || !valid) return undefined;
     const principal: Principal = { kind: "user", name: user.name, role: user.role };
     this.#basicCache.set(key, { principal, until: now + basicCacheMs });
     return principal;

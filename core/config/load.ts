@@ -143,6 +143,7 @@ export function helpText(
     const name = "boolean" in flag && flag.boolean ? `--${flag.name}` : `--${flag.name} <value>`;
     lines.push(`  ${name.padEnd(28)} ${flag.description} [default: ${shown}]`);
   }
+  lines.push(`  ${"--version".padEnd(28)} print the version and exit`);
   lines.push(`  ${"--help".padEnd(28)} show this help`);
   return lines.join("\n");
 }

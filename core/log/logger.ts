@@ -59,7 +59,7 @@ export class LogSink {
       time: new Date(),
       level,
       component,
-      message,
+      message: bounded(message),
       fields: stringifyFields(fields),
     };
     this.#write(this.options.format === "json" ? formatJson(record) : formatLogfmt(record));
@@ -88,10 +88,18 @@ export class Logger {
   }
 }
 
+// Field values come from the network (user names, hostnames): a cap keeps one record small whatever a
+// client sends, since records are kept and streamed.
+const maxFieldLength = 256;
+
+function bounded(text: string): string {
+  return text.length <= maxFieldLength ? text : `${text.slice(0, maxFieldLength)}…(${text.length} chars)`;
+}
+
 function stringifyFields(fields: Fields): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(fields)) {
-    if (value !== undefined) out[key] = String(value);
+    if (value !== undefined) out[key] = bounded(String(value));
   }
   return out;
 }

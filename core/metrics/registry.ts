@@ -32,7 +32,12 @@ export class Registry {
 
   /** Gauges whose value is read at scrape time (uptime, queue lengths, pool usage). */
   gaugeFunc(name: string, help: string, read: () => number): void {
-    this.#register(new FuncGauge(name, help, read));
+    this.#register(new FuncMetric(name, help, "gauge", read));
+  }
+
+  /** Counters kept elsewhere (e.g. by a hub), read at scrape time. */
+  counterFunc(name: string, help: string, read: () => number): void {
+    this.#register(new FuncMetric(name, help, "counter", read));
   }
 
   render(): string {
@@ -149,9 +154,13 @@ export class Histogram extends Labelled<HistogramState> implements Metric {
   }
 }
 
-class FuncGauge implements Metric {
-  readonly type = "gauge";
-  constructor(readonly name: string, readonly help: string, private readonly read: () => number) {}
+class FuncMetric implements Metric {
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    readonly type: "gauge" | "counter",
+    private readonly read: () => number,
+  ) {}
   render(lines: string[]): void {
     lines.push(`${this.name} ${this.read()}`);
   }

@@ -11,7 +11,7 @@ import { registerLogService } from "../api/services/logs.ts";
 import { registerMetadataService } from "../api/services/metadata.ts";
 import { ConfigError, type Flag, formatHostPort } from "../config/flags.ts";
 import { helpText, loadConfig } from "../config/load.ts";
-import { LogSink } from "../log/logger.ts";
+import { type Logger, LogSink } from "../log/logger.ts";
 import { Registry } from "../metrics/registry.ts";
 import { SqliteStore } from "../store/sqlite.ts";
 import { VERSION } from "../version.ts";
@@ -62,22 +62,12 @@ export async function runBinary(
 
   const sink = new LogSink({ level: options.logLevel, format: options.logFormat });
   const log = sink.logger(definition.name);
-  Deno.mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
-  Deno.chmodSync(options.dataDir, 0o700);
+  prepareDataDir(options.dataDir, log);
 
   const store = SqliteStore.open(join(options.dataDir, "ctpf.sqlite"));
   const authRepository = new SqliteAuthRepository(store);
   const auth = new Authenticator(authRepository, { sessionTtlMs: options.sessionTtlHours * 3_600_000 });
   auth.purgeExpired();
-  const tokenPath = join(options.dataDir, "admin.token");
-  const newAdminToken = ensureAdminToken(auth, tokenPath);
-  if (newAdminToken) {
-    // Straight to the terminal, never through the logger: the log is streamed to API readers.
-    console.error(
-      `${definition.name}: created the admin token (kept in ${tokenPath}, mode 0600; shown only now):\n` +
-        `  ${newAdminToken}`,
-    );
-  }
 
   const metrics = new Registry();
   const startedAt = new Date();
@@ -86,7 +76,7 @@ export async function runBinary(
     "Seconds since the process started.",
     () => (Date.now() - startedAt.getTime()) / 1000,
   );
-  metrics.gaugeFunc(
+  metrics.counterFunc(
     "ctpf_log_stream_dropped_total",
     "Log records dropped for slow stream readers.",
     () => sink.hub.dropped,
@@ -119,19 +109,35 @@ export async function runBinary(
     },
   });
 
-  for (const service of services) await service.start?.();
   const stopped = Promise.withResolvers<void>();
-  const server = Deno.serve({
-    hostname: options.listen.hostname,
-    port: options.listen.port,
-    onListen: ({ hostname, port }) => {
-      log.info("listening", {
-        url: `http://${formatHostPort({ hostname, port })}/`,
-        data_dir: options.dataDir,
-        services: services.map((s) => s.name).join(",") || "none",
-      });
-    },
-  }, app.fetch);
+  let server: Deno.HttpServer;
+  try {
+    server = Deno.serve({
+      hostname: options.listen.hostname,
+      port: options.listen.port,
+      // Logged below once the admin token and the services are ready: tests and scripts wait for it.
+      onListen: () => {},
+    }, app.fetch);
+  } catch (error) {
+    console.error(
+      `${definition.name}: cannot listen on ${formatHostPort(options.listen)}: ${(error as Error).message}`,
+    );
+    store.close();
+    return 2;
+  }
+  // Only once the port is ours: a second instance that cannot start must not mint tokens.
+  showNewAdminToken(
+    definition.name,
+    ensureAdminToken(auth, join(options.dataDir, "admin.token")),
+    options.dataDir,
+  );
+  for (const service of services) await service.start?.();
+  const { hostname, port } = server.addr as Deno.NetAddr;
+  log.info("listening", {
+    url: `http://${formatHostPort({ hostname, port })}/`,
+    data_dir: options.dataDir,
+    services: services.map((s) => s.name).join(",") || "none",
+  });
 
   const shutdown = (signal: string) => {
     log.info("shutting down", { signal });
@@ -151,4 +157,34 @@ export async function runBinary(
   store.close();
   log.info("stopped");
   return 0;
+}
+
+/** Creates the data directory private (0700); an existing one is left as the operator set it. */
+function prepareDataDir(path: string, log: Logger): void {
+  try {
+    const mode = Deno.statSync(path).mode ?? 0;
+    if (mode & 0o022) {
+      log.warn("data directory is writable by group or others", { path, mode: mode.toString(8) });
+    }
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    Deno.mkdirSync(path, { recursive: true, mode: 0o700 });
+    Deno.chmodSync(path, 0o700);
+  }
+}
+
+/**
+ * The new admin token goes to an interactive terminal only, never through the logger (the log is streamed
+ * to API readers) nor into a service journal: there, only where to read it.
+ */
+function showNewAdminToken(binary: string, token: string | undefined, dataDir: string): void {
+  if (!token) return;
+  const path = join(dataDir, "admin.token");
+  if (Deno.stderr.isTerminal()) {
+    console.error(
+      `${binary}: created the admin token (kept in ${path}, mode 0600; shown only now):\n  ${token}`,
+    );
+  } else {
+    console.error(`${binary}: created the admin token; read it from ${path} (mode 0600)`);
+  }
 }

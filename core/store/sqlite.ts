@@ -49,19 +49,18 @@ export class SqliteStore {
     versions.forEach((version, i) => {
       if (version !== i + 1) throw new Error(`store: ${component} migrations must be numbered 1..n in order`);
     });
-    const applied = new Set(
-      this.db.prepare("SELECT version FROM schema_migrations WHERE component = ?").all(component)
-        .map((row) => Number(row.version)),
-    );
+    const isApplied = this.db.prepare("SELECT 1 FROM schema_migrations WHERE component = ? AND version = ?");
     let count = 0;
     for (const migration of migrations) {
-      if (applied.has(migration.version)) continue;
-      this.transaction(() => {
+      // Checked inside the write transaction: another process sharing the file may migrate at the same time.
+      const applied = this.transaction(() => {
+        if (isApplied.get(component, migration.version)) return false;
         this.db.exec(migration.sql);
         this.db.prepare("INSERT INTO schema_migrations (component, version, applied_at) VALUES (?, ?, ?)")
           .run(component, migration.version, new Date().toISOString());
+        return true;
       });
-      count++;
+      if (applied) count++;
     }
     return count;
   }

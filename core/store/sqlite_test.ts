@@ -58,7 +58,7 @@ Deno.test("store: a failed migration or transaction leaves nothing behind", () =
     store.close();
   }));
 
-Deno.test("store: kill -9 loses no acknowledged write", async () =>
+Deno.test("store: kill -9 loses no write acknowledged after commit (fsync itself is guarded by the PRAGMA test)", async () =>
   await withTempDir(async (dir) => {
     const path = `${dir}/durable.sqlite`;
     const child = new Deno.Command(Deno.execPath(), {

@@ -8,6 +8,15 @@ export interface HubOptions {
   historySize: number;
   /** Queue bound per subscriber. */
   subscriberQueue: number;
+  /** Open subscriptions allowed at once; more are refused with HubFullError. */
+  maxSubscribers?: number;
+}
+
+export class HubFullError extends Error {
+  constructor(limit: number) {
+    super(`too many open streams (limit ${limit})`);
+    this.name = "HubFullError";
+  }
 }
 
 export class Hub<T> {
@@ -36,24 +45,41 @@ export class Hub<T> {
 
   /**
    * Replays up to `replay` past items that pass `filter`, then yields live ones until `signal` aborts or
-   * the consumer stops iterating.
+   * the consumer stops iterating. Throws HubFullError right away when the subscriber limit is reached.
    */
-  async *subscribe(replay: number, signal: AbortSignal, filter: (item: T) => boolean = () => true) {
+  subscribe(
+    replay: number,
+    signal: AbortSignal,
+    filter: (item: T) => boolean = () => true,
+  ): AsyncIterable<T> {
+    const limit = this.options.maxSubscribers ?? 64;
+    if (this.#subscribers.size >= limit) throw new HubFullError(limit);
     const subscriber = new Subscriber<T>(this.options.subscriberQueue, filter);
     const past = this.#history.filter(filter);
     for (const item of past.slice(Math.max(0, past.length - replay))) subscriber.offer(item);
     this.#subscribers.add(subscriber);
-    const onAbort = () => subscriber.close();
-    signal.addEventListener("abort", onAbort, { once: true });
+    // Abort ends the subscription even if the consumer never started iterating.
+    const onAbort = () => {
+      subscriber.close();
+      this.#subscribers.delete(subscriber);
+    };
+    if (signal.aborted) onAbort();
+    else signal.addEventListener("abort", onAbort, { once: true });
+    return this.#drain(subscriber, () => {
+      signal.removeEventListener("abort", onAbort);
+      this.#subscribers.delete(subscriber);
+    });
+  }
+
+  async *#drain(subscriber: Subscriber<T>, done: () => void): AsyncGenerator<T> {
     try {
-      while (!signal.aborted) {
+      for (;;) {
         const item = await subscriber.next();
         if (item === undefined) return;
         yield item.value;
       }
     } finally {
-      signal.removeEventListener("abort", onAbort);
-      this.#subscribers.delete(subscriber);
+      done();
     }
   }
 }

@@ -1,5 +1,5 @@
 import { assertEquals } from "../../tests/support/assert.ts";
-import { Hub } from "./hub.ts";
+import { Hub, HubFullError } from "./hub.ts";
 
 async function take<T>(iterator: AsyncIterator<T>, count: number): Promise<T[]> {
   const out: T[] = [];
@@ -47,4 +47,31 @@ Deno.test("hub: a slow subscriber loses its oldest items, counted, never unbound
   assertEquals(hub.dropped, 7);
   assertEquals(await take(stream, 3), [8, 9, 10]);
   controller.abort();
+});
+
+Deno.test("hub: subscriptions beyond the limit are refused at once", () => {
+  const hub = new Hub<number>({ historySize: 2, subscriberQueue: 3, maxSubscribers: 2 });
+  const controller = new AbortController();
+  const a = hub.subscribe(0, controller.signal)[Symbol.asyncIterator]();
+  const b = hub.subscribe(0, controller.signal)[Symbol.asyncIterator]();
+  void a.next();
+  void b.next();
+  let refused = false;
+  try {
+    hub.subscribe(0, controller.signal);
+  } catch (error) {
+    refused = error instanceof HubFullError;
+  }
+  assertEquals(refused, true);
+  controller.abort();
+});
+
+Deno.test("hub: an aborted subscription is gone even if never iterated", () => {
+  const hub = new Hub<number>({ historySize: 2, subscriberQueue: 3, maxSubscribers: 1 });
+  const controller = new AbortController();
+  hub.subscribe(0, controller.signal);
+  assertEquals(hub.subscriberCount, 1);
+  controller.abort();
+  assertEquals(hub.subscriberCount, 0);
+  hub.subscribe(0, new AbortController().signal);
 });

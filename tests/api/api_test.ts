@@ -265,3 +265,56 @@ Deno.test("cli: env and config file configure the same flags; JSON logs", async 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("api: an oversized unauthenticated body is refused before it is buffered", async () => {
+  await using ctpf = await startBinary();
+  const body = new Uint8Array(8 << 20);
+  const response = await fetch(`${ctpf.url}/ctpf.v1.AuthService/CreateToken`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body,
+  });
+  assertEquals(response.status, 413);
+  await response.body?.cancel();
+  // Without a content-length the router's own read limit applies.
+  const streamed = await fetch(`${ctpf.url}/ctpf.v1.AuthService/Login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: new Blob([body]).stream(),
+  });
+  assert(streamed.status >= 400, `streamed oversized body got ${streamed.status}`);
+  await streamed.body?.cancel();
+  assertEquals((await fetch(`${ctpf.url}/healthz`).then((r) => r.json())).status, "ok");
+});
+
+Deno.test("api: token lifetimes are bounded; an invalid request stores nothing", async () => {
+  await using ctpf = await startBinary();
+  const admin = createClient(
+    AuthService,
+    createConnectTransport({ baseUrl: ctpf.url, interceptors: bearer(ctpf.adminToken) }),
+  );
+  assertEquals(
+    await code(admin.createToken({ name: "forever", role: Role.VIEWER, ttlSeconds: 2n ** 64n - 1n })),
+    Code.InvalidArgument,
+  );
+  assertEquals((await admin.listTokens({})).tokens.map((t) => t.name), ["admin"]);
+});
+
+Deno.test("cli: a port in use exits 2 with one line and mints no token; an existing data dir keeps its mode", async () => {
+  await using first = await startBinary();
+  const port = new URL(first.url).port;
+  const dir = await Deno.makeTempDir({ prefix: "ctpf-busy-" });
+  try {
+    await Deno.chmod(dir, 0o750);
+    const busy = await run(["--listen", `127.0.0.1:${port}`, "--data-dir", dir]);
+    assertEquals(busy.code, 2);
+    assertMatch(busy.stderr, /cannot listen on 127\.0\.0\.1:\d+/);
+    assertEquals(busy.stderr.trim().split("\n").length, 1, busy.stderr);
+    let token = true;
+    await Deno.stat(`${dir}/admin.token`).catch(() => token = false);
+    assertEquals(token, false);
+    assertEquals((await Deno.stat(dir)).mode! & 0o777, 0o750);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

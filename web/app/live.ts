@@ -1,4 +1,8 @@
 import { useEffect, useState } from "preact/hooks";
+import { Code, ConnectError } from "@connectrpc/connect";
+
+/** Sent on window when the API says the credential is gone (expired session, revoked token). */
+export const unauthenticatedEvent = "ctpf:unauthenticated";
 
 /**
  * Follows a server stream for as long as the component is mounted: `open` starts the stream with an
@@ -29,6 +33,12 @@ export function useLiveStream<M, S>(
           }
         } catch (e) {
           if (controller.signal.aborted) return;
+          if (e instanceof ConnectError && e.code === Code.Unauthenticated) {
+            // Retrying cannot help: hand over to the login form.
+            dispatchEvent(new Event(unauthenticatedEvent));
+            setConnected(false);
+            return;
+          }
           setError(e instanceof Error ? e.message : String(e));
         }
         setConnected(false);

@@ -4,6 +4,7 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { AuthService } from "../../core/api/gen/ctpf/v1/auth_pb.ts";
 import { type GetMetadataResponse, MetadataService } from "../../core/api/gen/ctpf/v1/metadata_pb.ts";
 import { client, saveToken } from "./client.ts";
+import { unauthenticatedEvent } from "./live.ts";
 import { Login } from "./login.tsx";
 import { Overview } from "./pages/overview.tsx";
 import { servicePages } from "./pages/registry.ts";
@@ -40,6 +41,14 @@ function Shell() {
     }
   }
   useEffect(() => void load(), []);
+  useEffect(() => {
+    const signIn = () => {
+      saveToken(null);
+      setNeedsLogin(true);
+    };
+    addEventListener(unauthenticatedEvent, signIn);
+    return () => removeEventListener(unauthenticatedEvent, signIn);
+  }, []);
 
   async function signOut() {
     await client(AuthService).logout({}).catch(() => {});
@@ -60,7 +69,9 @@ function Shell() {
         <strong>CTPF</strong> <span class="muted">{metadata.hostname}</span>
         <span class="spacer" />
         <span class="muted" data-field="principal">{principal}</span>
-        {!principal.startsWith("anonymous") && <button type="button" onClick={signOut}>Sign out</button>}
+        {principal === "anonymous"
+          ? <button type="button" onClick={() => setNeedsLogin(true)}>Sign in</button>
+          : <button type="button" onClick={signOut}>Sign out</button>}
       </header>
       <nav aria-label="Services">
         <a href="#/" aria-current={route === "" ? "page" : undefined}>Overview</a>

@@ -14,6 +14,7 @@ function roleFromProto(role: Role, field: string): RoleName {
   throw new ConnectError(`${field}: choose ROLE_VIEWER or ROLE_ADMIN`, Code.InvalidArgument);
 }
 
+const maxTokenTtlSeconds = 10n * 366n * 86400n;
 const userName = /^[a-zA-Z0-9_.@-]{1,64}$/;
 const tokenName = /^[\x20-\x7e]{1,64}$/;
 
@@ -40,6 +41,9 @@ export function registerAuthService(
 ): void {
   router.service(AuthService, {
     async login(request) {
+      if (!userName.test(request.user) || request.password.length > 1024) {
+        throw new ConnectError("wrong user name or password", Code.Unauthenticated);
+      }
       const session = await auth.login(request.user, request.password);
       if (!session) {
         log.warn("login failed", { user: request.user });
@@ -67,6 +71,9 @@ export function registerAuthService(
         throw new ConnectError("name: 1–64 printable ASCII characters", Code.InvalidArgument);
       }
       const role = roleFromProto(request.role, "role");
+      if (request.ttlSeconds > maxTokenTtlSeconds) {
+        throw new ConnectError(`ttl_seconds: at most ${maxTokenTtlSeconds} (10 years)`, Code.InvalidArgument);
+      }
       const ttlMs = Number(request.ttlSeconds) * 1000;
       const created = auth.createToken(request.name, role, ttlMs || undefined);
       log.info("token created", { id: created.record.id, name: request.name, by: caller(context)?.name });

@@ -1,6 +1,7 @@
-import type { ConnectRouter } from "@connectrpc/connect";
+import { Code, ConnectError, type ConnectRouter } from "@connectrpc/connect";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { type Level, levelAtLeast, type LogSink } from "../../log/logger.ts";
+import { HubFullError } from "../../stream/hub.ts";
 import { LogLevel, LogService } from "../gen/ctpf/v1/log_pb.ts";
 
 const toProto: Record<Level, LogLevel> = {
@@ -20,11 +21,13 @@ export function registerLogService(router: ConnectRouter, sink: LogSink): void {
   router.service(LogService, {
     async *tailLogs(request, context) {
       const minimum = fromProto[request.minLevel] ?? "info";
-      const records = sink.hub.subscribe(
-        request.history,
-        context.signal,
-        (record) => levelAtLeast(record.level, minimum),
-      );
+      let records;
+      try {
+        records = sink.hub.subscribe(request.history, context.signal, (r) => levelAtLeast(r.level, minimum));
+      } catch (error) {
+        if (error instanceof HubFullError) throw new ConnectError(error.message, Code.ResourceExhausted);
+        throw error;
+      }
       for await (const record of records) {
         yield {
           record: {
