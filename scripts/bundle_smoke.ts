@@ -1,9 +1,9 @@
 // Smoke test of `deno task bundle`'s output, run by CI: each launcher dist/<name> must print its help, serve
 // /healthz and the web UI on a free 127.0.0.1 port, and stop on SIGTERM. One PASS/FAIL line per check; exits
 // non-zero on any failure. Usage: deno run --allow-all scripts/bundle_smoke.ts [binary…]
+import { type RunningBinary, startBinary } from "../tests/support/ctpf_process.ts";
 import { root, selectBinaries } from "./bundle.ts";
 
-const listeningLine = /msg=listening url=(http:\/\/127\.0\.0\.1:\d+\/)/;
 let failures = 0;
 let checks = 0;
 
@@ -29,32 +29,6 @@ async function checkHelp(name: string, launcher: string): Promise<void> {
   report(name, "--help exits 0 and lists --listen", code === 0 && text.includes("--listen"), `exit ${code}`);
 }
 
-/** Reads stderr lines into `log` until the end; resolves with the URL from the "listening" line. */
-function watchLog(
-  stderr: ReadableStream<Uint8Array>,
-  log: string[],
-  timeoutMs: number,
-): Promise<string | undefined> {
-  const listening = Promise.withResolvers<string | undefined>();
-  const timer = setTimeout(() => listening.resolve(undefined), timeoutMs);
-  (async () => {
-    const decoder = new TextDecoder();
-    let pending = "";
-    // Keep reading after the match so a chatty server never blocks on a full pipe.
-    for await (const bytes of stderr) {
-      const lines = (pending + decoder.decode(bytes, { stream: true })).split("\n");
-      pending = lines.pop()!;
-      for (const line of lines) {
-        log.push(line);
-        const url = line.match(listeningLine)?.[1];
-        if (url) listening.resolve(url);
-      }
-    }
-    listening.resolve(undefined);
-  })().catch(() => listening.resolve(undefined)).finally(() => clearTimeout(timer));
-  return listening.promise;
-}
-
 async function get(url: string): Promise<{ status: number; type: string; body: string }> {
   const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
   return {
@@ -64,70 +38,49 @@ async function get(url: string): Promise<{ status: number; type: string; body: s
   };
 }
 
+/** The last lines of a process's log, indented, for a failure report. */
+function logTail(text: string): string {
+  return text.trimEnd().split("\n").slice(-20).map((line) => `  | ${line}`).join("\n");
+}
+
 async function checkServe(name: string, launcher: string): Promise<void> {
-  const dataDir = await Deno.makeTempDir({ prefix: `ctpf-smoke-${name}-` });
   const failuresBefore = failures;
-  const log: string[] = [];
-  const child = new Deno.Command(launcher, {
-    args: ["--listen", "127.0.0.1:0", "--data-dir", dataDir],
-    env,
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
+  let server: RunningBinary;
   try {
-    const url = await watchLog(child.stderr, log, 30_000);
-    if (report(name, "logs msg=listening with its URL within 30 s", url !== undefined)) {
-      try {
-        const health = await get(`${url}healthz`);
-        report(
-          name,
-          'GET /healthz is {"status":"ok"}',
-          health.body.trim() === '{"status":"ok"}',
-          health.body,
-        );
-        const page = await get(url!);
-        report(
-          name,
-          "GET / serves the web UI's HTML",
-          page.status === 200 && page.type.startsWith("text/html") && page.body.includes('<div id="root">'),
-          `${page.status} ${page.type}`,
-        );
-      } catch (error) {
-        report(name, "HTTP requests", false, String(error));
-      }
-    }
+    // startBinary adds --listen 127.0.0.1:0 and a temporary --data-dir, waits for the "listening" line
+    // (30 s at most, less if the process exits first) and stops the process by PID on dispose.
+    server = await startBinary({ command: [launcher], env });
+  } catch (error) {
+    const [reason, ...log] = (error instanceof Error ? error.message : String(error)).split("\n");
+    report(name, "logs msg=listening with its URL within 30 s", false, reason);
+    if (log.length) console.log(logTail(log.join("\n")));
+    return;
+  }
+  report(name, "logs msg=listening with its URL within 30 s", true);
+  try {
+    const health = await get(`${server.url}/healthz`);
+    report(name, 'GET /healthz is {"status":"ok"}', health.body.trim() === '{"status":"ok"}', health.body);
+    const page = await get(`${server.url}/`);
+    report(
+      name,
+      "GET / serves the web UI's HTML",
+      page.status === 200 && page.type.startsWith("text/html") && page.body.includes('<div id="root">'),
+      `${page.status} ${page.type}`,
+    );
+  } catch (error) {
+    report(name, "HTTP requests", false, String(error));
   } finally {
-    // Signals go to this PID: the launcher execs deno, so it is the server itself.
-    const stopped = await stop(child);
+    // SIGTERM to this PID (the launcher execs deno, so it is the server itself), SIGKILL after 5 s.
+    await server[Symbol.asyncDispose]();
+    const { code, signal } = await server.process.status;
     report(
       name,
       "exits 0 within 5 s of SIGTERM",
-      stopped.code === 0 && !stopped.killed,
-      JSON.stringify(stopped),
+      code === 0 && signal === null,
+      JSON.stringify({ code, signal }),
     );
-    if (failures > failuresBefore && log.length) {
-      console.log(log.slice(-20).map((line) => `  | ${line}`).join("\n"));
-    }
-    await Deno.remove(dataDir, { recursive: true });
+    if (failures > failuresBefore) console.log(logTail(server.output()));
   }
-}
-
-async function stop(child: Deno.ChildProcess): Promise<{ code: number; killed: boolean }> {
-  try {
-    Deno.kill(child.pid, "SIGTERM");
-  } catch {
-    // already gone; its status below says how it ended
-  }
-  let timer: number | undefined;
-  const exited = await Promise.race([
-    child.status,
-    new Promise<undefined>((resolve) => timer = setTimeout(resolve, 5000)),
-  ]);
-  clearTimeout(timer);
-  if (exited) return { code: exited.code, killed: false };
-  Deno.kill(child.pid, "SIGKILL");
-  return { code: (await child.status).code, killed: true };
 }
 
 if (import.meta.main) {

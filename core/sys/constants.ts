@@ -81,6 +81,19 @@ export const TUN_F_TSO6 = 0x04;
 export const TUN_F_TSO_ECN = 0x08;
 export const TUN_F_UFO = 0x10;
 
+/**
+ * struct virtio_net_hdr (linux/virtio_net.h), the prefix of each frame on a TAP with IFF_VNET_HDR. Fields
+ * are little-endian (the host's order on every platform CTPF targets): flags u8, gso_type u8, hdr_len
+ * u16, gso_size u16, csum_start u16, csum_offset u16.
+ */
+export const VIRTIO_NET_HDR_F_NEEDS_CSUM = 0x01;
+export const VIRTIO_NET_HDR_F_DATA_VALID = 0x02;
+export const VIRTIO_NET_HDR_GSO_NONE = 0;
+export const VIRTIO_NET_HDR_GSO_TCPV4 = 1;
+export const VIRTIO_NET_HDR_GSO_UDP = 3;
+export const VIRTIO_NET_HDR_GSO_TCPV6 = 4;
+export const VIRTIO_NET_HDR_GSO_ECN = 0x80;
+
 export const ETH_P_ALL = 0x0003;
 export const ETH_P_IP = 0x0800;
 export const ETH_P_ARP = 0x0806;

@@ -200,6 +200,7 @@ export const Errno = {
   ENODEV: 19,
   EINVAL: 22,
   EMSGSIZE: 90,
+  ENOPROTOOPT: 92,
   EADDRINUSE: 98,
   ENETUNREACH: 101,
 } as const;

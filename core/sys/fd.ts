@@ -1,5 +1,6 @@
+import { MSG_TRUNC } from "./constants.ts";
 import { Errno, SysError } from "./errno.ts";
-import { closeQuietly } from "./libc.ts";
+import { closeQuietly, lastError, libc } from "./libc.ts";
 import { ClosedError, type Poller, sharedPoller, type WaitOptions } from "./poller.ts";
 
 /**
@@ -67,4 +68,95 @@ export abstract class OwnedFd implements Disposable {
 export function retryableOrThrow(error: SysError): null {
   if (error.errno === Errno.EAGAIN || error.errno === Errno.EINTR) return null;
   throw error;
+}
+
+/** What every receive into a caller's buffer reports, whatever the socket's address family. */
+export interface ReceivedLength {
+  /** Bytes written into the caller's buffer. */
+  length: number;
+  /** True when the datagram was longer than the buffer and its tail was dropped. */
+  truncated: boolean;
+}
+
+/** Big enough for any UDP datagram and any frame an AF_PACKET socket reads. */
+const MAX_DATAGRAM = 65536;
+
+/**
+ * A datagram socket read with recvfrom(MSG_TRUNC) (UdpSocket, PacketSocket). The receive loop lives here;
+ * subclasses only decode the source address into their result types. The source address buffer is one
+ * per socket and tryReceive() copies out of one lazily allocated 64 KiB buffer, so a receive allocates
+ * nothing but its result (and tryReceive's copy of the data).
+ */
+export abstract class DatagramFd<Into extends ReceivedLength, Copy> extends OwnedFd {
+  readonly #source: Uint8Array<ArrayBuffer>;
+  readonly #sourceLength = new Uint8Array(4);
+  readonly #sourceLengthView = new DataView(this.#sourceLength.buffer);
+  #receiveBuffer: Uint8Array<ArrayBuffer> | undefined;
+
+  /** `sourceSize`: sizeof the struct sockaddr_* recvfrom fills in. */
+  protected constructor(fd: number, sourceSize: number, poller?: Poller) {
+    super(fd, poller);
+    this.#source = new Uint8Array(sourceSize);
+  }
+
+  /**
+   * The result for one received datagram, from the sockaddr the kernel wrote (`sourceLength` bytes of
+   * `source`, valid only during the call); null drops the datagram and the next one is read.
+   */
+  protected abstract describeReceived(
+    length: number,
+    truncated: boolean,
+    source: Uint8Array,
+    sourceLength: number,
+  ): Into | null;
+
+  /** tryReceive()'s result: `received` with `data`, a copy of the datagram's bytes. */
+  protected abstract withData(received: Into, data: Uint8Array<ArrayBuffer>): Copy;
+
+  /**
+   * One sync receive into `buffer`: the datagram's length and source, or null when none is queued.
+   * No buffer is allocated per call, only the small result: for loops that drain many datagrams per
+   * wakeup.
+   */
+  tryReceiveInto(buffer: Uint8Array): Into | null {
+    const lib = libc();
+    // Bounded by what is queued when describeReceived drops datagrams: each turn consumes one.
+    for (;;) {
+      this.#sourceLengthView.setUint32(0, this.#source.length, true);
+      const length = lib.recvfrom(
+        this.fd,
+        buffer,
+        BigInt(buffer.length),
+        MSG_TRUNC,
+        this.#source,
+        this.#sourceLength,
+      );
+      if (length < 0) return retryableOrThrow(lastError("recvfrom", this.label));
+      const received = this.describeReceived(
+        Math.min(length, buffer.length),
+        length > buffer.length,
+        this.#source,
+        this.#sourceLengthView.getUint32(0, true),
+      );
+      if (received !== null) return received;
+    }
+  }
+
+  /** One sync receive: a copy of the next datagram with its source, or null when none is queued. */
+  tryReceive(): Copy | null {
+    this.#receiveBuffer ??= new Uint8Array(MAX_DATAGRAM);
+    const received = this.tryReceiveInto(this.#receiveBuffer);
+    if (received === null) return null;
+    return this.withData(received, this.#receiveBuffer.slice(0, received.length));
+  }
+
+  /** The next datagram: taken at once if queued, else after the poller reports the socket readable. */
+  receive(options?: WaitOptions): Promise<Copy> {
+    return this.untilReadable(() => this.tryReceive(), options);
+  }
+
+  /** Like tryReceiveInto, waiting when nothing is queued. */
+  receiveInto(buffer: Uint8Array, options?: WaitOptions): Promise<Into> {
+    return this.untilReadable(() => this.tryReceiveInto(buffer), options);
+  }
 }

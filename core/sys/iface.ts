@@ -1,3 +1,4 @@
+import { formatMac as formatMacAddress, macFromBytes } from "../net/mac.ts";
 import {
   AF_INET,
   IFF_UP,
@@ -52,9 +53,12 @@ export function macAddress(name: string): Uint8Array<ArrayBuffer> {
   return bytes.slice(IFREQ_UNION + 2, IFREQ_UNION + 8);
 }
 
-/** "02:00:5e:10:00:01": lowercase, colon-separated. */
+/**
+ * "02:00:5e:10:00:01" for the 6 bytes macAddress() returns: core/net's formatMac (lowercase,
+ * colon-separated) over macFromBytes; other lengths are a RangeError.
+ */
 export function formatMac(mac: Uint8Array): string {
-  return Array.from(mac, (byte) => byte.toString(16).padStart(2, "0")).join(":");
+  return formatMacAddress(macFromBytes(mac));
 }
 
 /** IFF_* flags (IFF_UP, IFF_RUNNING, …) of the interface. */

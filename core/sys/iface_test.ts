@@ -23,6 +23,11 @@ Deno.test("iface: loopback is index 1 by both lookups", () => {
   assert.ok(linkFlags("lo") & IFF_UP);
 });
 
+Deno.test("iface: formatMac writes 6 bytes lowercase and colon-separated", () => {
+  assert.equal(formatMac(Uint8Array.of(0x02, 0x00, 0x5e, 0xab, 0xcd, 0xef)), "02:00:5e:ab:cd:ef");
+  assert.throws(() => formatMac(Uint8Array.of(1, 2, 3, 4, 5)), RangeError);
+});
+
 Deno.test("iface: a missing interface is a SysError naming the call, the interface and ENODEV", () => {
   assert.throws(() => interfaceIndex("ctpfmissing0"), (error: unknown) => {
     assert.ok(error instanceof SysError);

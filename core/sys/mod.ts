@@ -3,7 +3,7 @@
 
 export { errnoDescription, errnoName, errnoNumber, isErrno, SysError } from "./errno.ts";
 export { ClosedError, type Interest, Poller, sharedPoller, type WaitOptions } from "./poller.ts";
-export { OwnedFd } from "./fd.ts";
+export { DatagramFd, OwnedFd, type ReceivedLength } from "./fd.ts";
 export { type Datagram, type ReceivedInto, UdpSocket, type UdpSocketOptions } from "./udp.ts";
 export { type Frame, type FrameInto, PacketSocket, type PacketSocketOptions } from "./packet.ts";
 export { Tap, type TapOptions, VNET_HEADER_SIZE } from "./tap.ts";
@@ -39,4 +39,11 @@ export {
   TUN_F_TSO6,
   TUN_F_TSO_ECN,
   TUN_F_UFO,
+  VIRTIO_NET_HDR_F_DATA_VALID,
+  VIRTIO_NET_HDR_F_NEEDS_CSUM,
+  VIRTIO_NET_HDR_GSO_ECN,
+  VIRTIO_NET_HDR_GSO_NONE,
+  VIRTIO_NET_HDR_GSO_TCPV4,
+  VIRTIO_NET_HDR_GSO_TCPV6,
+  VIRTIO_NET_HDR_GSO_UDP,
 } from "./constants.ts";

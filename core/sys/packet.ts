@@ -1,6 +1,5 @@
 import {
   AF_PACKET,
-  MSG_TRUNC,
   PACKET_IGNORE_OUTGOING,
   PACKET_OUTGOING,
   SOCK_CLOEXEC,
@@ -8,11 +7,13 @@ import {
   SOCK_RAW,
   SOL_PACKET,
 } from "./constants.ts";
-import { OwnedFd, retryableOrThrow } from "./fd.ts";
+import { Errno, SysError } from "./errno.ts";
+import { DatagramFd, type ReceivedLength } from "./fd.ts";
 import { interfaceIndex } from "./iface.ts";
 import { check, closeQuietly, lastError, libc } from "./libc.ts";
-import type { Poller, WaitOptions } from "./poller.ts";
+import type { Poller } from "./poller.ts";
 import { decodeSockaddrLl, encodeSockaddrLl, SOCKADDR_LL_SIZE } from "./sockaddr.ts";
+import { setIntOption } from "./sockopt.ts";
 
 export interface PacketSocketOptions {
   /** Interface to bind to. */
@@ -36,29 +37,24 @@ export interface Frame {
   packetType: number;
 }
 
-export interface FrameInto {
-  length: number;
-  truncated: boolean;
+export interface FrameInto extends ReceivedLength {
   ifindex: number;
   packetType: number;
 }
 
-const MAX_FRAME = 65536;
-
-/** An AF_PACKET SOCK_RAW socket bound to one interface: whole Ethernet frames in and out. */
-export class PacketSocket extends OwnedFd {
+/**
+ * An AF_PACKET SOCK_RAW socket bound to one interface: whole Ethernet frames in and out. Receives
+ * (tryReceive, tryReceiveInto, receive, receiveInto) come from DatagramFd.
+ */
+export class PacketSocket extends DatagramFd<FrameInto, Frame> {
   readonly label: string;
   readonly device: string;
   readonly ifindex: number;
   readonly ethertype: number;
   readonly #includeOutgoing: boolean;
-  readonly #source = new Uint8Array(SOCKADDR_LL_SIZE);
-  readonly #sourceLength = new Uint8Array(4);
-  readonly #sourceLengthView = new DataView(this.#sourceLength.buffer);
-  #receiveBuffer: Uint8Array<ArrayBuffer> | undefined;
 
   private constructor(fd: number, options: PacketSocketOptions, ifindex: number) {
-    super(fd, options.poller);
+    super(fd, SOCKADDR_LL_SIZE, options.poller);
     this.device = options.device;
     this.ifindex = ifindex;
     this.ethertype = options.ethertype;
@@ -85,9 +81,12 @@ export class PacketSocket extends OwnedFd {
       const address = encodeSockaddrLl(ifindex, ethertype);
       check(lib.bind(fd, address, address.length), "bind", `packet ${device} ifindex ${ifindex}`);
       if (!options.includeOutgoing) {
-        // Kernel 4.20+ filters our own sends; older kernels are covered by the packet-type check below.
-        const one = new Uint8Array(new Int32Array([1]).buffer);
-        lib.setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, one, 4);
+        try {
+          setIntOption(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, 1, "PACKET_IGNORE_OUTGOING");
+        } catch (error) {
+          // Kernels before 4.20 lack the option; describeReceived's packet-type check covers them.
+          if (!(error instanceof SysError && error.errno === Errno.ENOPROTOOPT)) throw error;
+        }
       }
     } catch (error) {
       closeQuietly(fd);
@@ -106,50 +105,19 @@ export class PacketSocket extends OwnedFd {
     return sent;
   }
 
-  /** One sync receive into `buffer`, or null when no frame is queued. */
-  tryReceiveInto(buffer: Uint8Array): FrameInto | null {
-    const lib = libc();
-    // Outgoing frames are skipped here only on kernels without PACKET_IGNORE_OUTGOING; bounded by what
-    // is queued, since each turn consumes one frame.
-    for (;;) {
-      this.#sourceLengthView.setUint32(0, SOCKADDR_LL_SIZE, true);
-      const length = lib.recvfrom(
-        this.fd,
-        buffer,
-        BigInt(buffer.length),
-        MSG_TRUNC,
-        this.#source,
-        this.#sourceLength,
-      );
-      if (length < 0) return retryableOrThrow(lastError("recvfrom", this.label));
-      const source = decodeSockaddrLl(this.#source, this.#sourceLengthView.getUint32(0, true));
-      if (source.packetType === PACKET_OUTGOING && !this.#includeOutgoing) continue;
-      return {
-        length: Math.min(length, buffer.length),
-        truncated: length > buffer.length,
-        ifindex: source.ifindex,
-        packetType: source.packetType,
-      };
-    }
+  protected describeReceived(
+    length: number,
+    truncated: boolean,
+    source: Uint8Array,
+    sourceLength: number,
+  ): FrameInto | null {
+    const { ifindex, packetType } = decodeSockaddrLl(source, sourceLength);
+    // Outgoing frames are dropped here only on kernels without PACKET_IGNORE_OUTGOING.
+    if (packetType === PACKET_OUTGOING && !this.#includeOutgoing) return null;
+    return { length, truncated, ifindex, packetType };
   }
 
-  tryReceive(): Frame | null {
-    this.#receiveBuffer ??= new Uint8Array(MAX_FRAME);
-    const received = this.tryReceiveInto(this.#receiveBuffer);
-    if (received === null) return null;
-    return {
-      data: this.#receiveBuffer.slice(0, received.length),
-      ifindex: received.ifindex,
-      packetType: received.packetType,
-    };
-  }
-
-  /** The next frame: taken at once if queued, else after the socket becomes readable. */
-  receive(options?: WaitOptions): Promise<Frame> {
-    return this.untilReadable(() => this.tryReceive(), options);
-  }
-
-  receiveInto(buffer: Uint8Array, options?: WaitOptions): Promise<FrameInto> {
-    return this.untilReadable(() => this.tryReceiveInto(buffer), options);
+  protected withData(received: FrameInto, data: Uint8Array<ArrayBuffer>): Frame {
+    return { data, ifindex: received.ifindex, packetType: received.packetType };
   }
 }

@@ -1,3 +1,4 @@
+import { formatIpv4, ipv4FromBytes, ipv4ToBytes, parseIpv4, readIpv4, writeIpv4 } from "../net/ipv4addr.ts";
 import { AF_INET, AF_PACKET } from "./constants.ts";
 
 // Byte layouts of the socket address structs. Host-order fields are written little-endian: every
@@ -6,24 +7,17 @@ import { AF_INET, AF_PACKET } from "./constants.ts";
 export const SOCKADDR_IN_SIZE = 16;
 export const SOCKADDR_LL_SIZE = 20;
 
-/** Parses dotted-quad IPv4 text strictly; "1.2.3" or "256.0.0.1" are errors, not guesses. */
+/**
+ * Dotted-quad text to its 4 bytes in network order. The parsing is core/net's parseIpv4 (strict: "1.2.3",
+ * "256.0.0.1" and "01.2.3.4" throw AddressSyntaxError, a TypeError); this is its byte form.
+ */
 export function parseIPv4(address: string): Uint8Array<ArrayBuffer> {
-  const parts = address.split(".");
-  if (parts.length !== 4) throw new TypeError(`not an IPv4 address: ${JSON.stringify(address)}`);
-  const bytes = new Uint8Array(4);
-  for (let i = 0; i < 4; i++) {
-    const part = parts[i];
-    if (!/^(0|[1-9][0-9]{0,2})$/.test(part) || Number(part) > 255) {
-      throw new TypeError(`not an IPv4 address: ${JSON.stringify(address)}`);
-    }
-    bytes[i] = Number(part);
-  }
-  return bytes;
+  return ipv4ToBytes(parseIpv4(address));
 }
 
+/** 4 bytes in network order to dotted-quad text (core/net's formatIpv4); other lengths are a RangeError. */
 export function formatIPv4(bytes: Uint8Array): string {
-  if (bytes.length !== 4) throw new RangeError(`IPv4 address needs 4 bytes, got ${bytes.length}`);
-  return `${bytes[0]}.${bytes[1]}.${bytes[2]}.${bytes[3]}`;
+  return formatIpv4(ipv4FromBytes(bytes));
 }
 
 function checkPort(port: number): void {
@@ -37,7 +31,7 @@ export function encodeSockaddrIn(address: string, port: number): Uint8Array<Arra
   const view = new DataView(buffer.buffer);
   view.setUint16(0, AF_INET, true);
   view.setUint16(2, port, false);
-  buffer.set(parseIPv4(address), 4);
+  writeIpv4(parseIpv4(address), buffer, 4);
   return buffer;
 }
 
@@ -52,7 +46,7 @@ export function decodeSockaddrIn(buffer: Uint8Array, length: number): InetAddres
   const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
   const family = view.getUint16(0, true);
   if (family !== AF_INET) throw new RangeError(`expected AF_INET sockaddr, got family ${family}`);
-  return { address: formatIPv4(buffer.subarray(4, 8)), port: view.getUint16(2, false) };
+  return { address: formatIpv4(readIpv4(buffer, 4)), port: view.getUint16(2, false) };
 }
 
 /** struct sockaddr_ll for binding an AF_PACKET socket to one interface and one ethertype. */

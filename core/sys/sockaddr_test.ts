@@ -15,6 +15,7 @@ Deno.test("sockaddr: IPv4 text is parsed strictly", () => {
   for (const bad of ["1.2.3", "1.2.3.4.5", "256.0.0.1", "01.2.3.4", " 1.2.3.4", "a.b.c.d", ""]) {
     assert.throws(() => parseIPv4(bad), TypeError, bad);
   }
+  assert.throws(() => formatIPv4(Uint8Array.of(10, 0, 0)), RangeError);
 });
 
 Deno.test("sockaddr: sockaddr_in layout (family host order, port and address network order)", () => {

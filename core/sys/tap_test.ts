@@ -6,15 +6,26 @@ import {
   icmpEchoFrame,
   parseArp,
   parseIcmpEcho,
+  parseTcp,
+  TCP_ACK,
+  TCP_SYN,
+  tcpFrame,
 } from "../../tests/harness/frames.ts";
 import { Lab } from "../../tests/harness/lab.ts";
 import type { Netns } from "../../tests/harness/netns.ts";
 import { rootTest } from "../../tests/harness/root.ts";
 import { deadline, settlesWithin } from "../../tests/harness/wait.ts";
-import { TUN_F_CSUM, TUN_F_TSO4, TUN_F_TSO6 } from "./constants.ts";
-import { formatMac, interfaceExists, isLinkUp, macAddress, setLinkUp } from "./iface.ts";
+import {
+  TUN_F_CSUM,
+  TUN_F_TSO4,
+  TUN_F_TSO6,
+  VIRTIO_NET_HDR_F_NEEDS_CSUM,
+  VIRTIO_NET_HDR_GSO_NONE,
+  VIRTIO_NET_HDR_GSO_TCPV4,
+} from "./constants.ts";
+import { formatMac, interfaceExists, isLinkUp, macAddress, mtu, setLinkUp } from "./iface.ts";
 import { withNetns } from "./netns.ts";
-import { Tap, type TapOptions } from "./tap.ts";
+import { Tap, type TapOptions, VNET_HEADER_SIZE } from "./tap.ts";
 
 // The kernel side of the TAP is 10.77.0.1 (the namespace's stack); the test plays 10.77.0.2 behind it.
 const KERNEL_IP = "10.77.0.1";
@@ -46,6 +57,34 @@ async function readUntil<T>(tap: Tap, match: (frame: Uint8Array) => T | undefine
     const found = match(buffer.subarray(tap.vnetHeaderSize, length));
     if (found !== undefined) return found;
   }
+}
+
+/** A frame for a TAP with IFF_VNET_HDR: a zero virtio_net_hdr first (nothing to checksum or segment). */
+function withZeroVnetHeader(frame: Uint8Array): Uint8Array {
+  const framed = new Uint8Array(VNET_HEADER_SIZE + frame.length);
+  framed.set(frame, VNET_HEADER_SIZE);
+  return framed;
+}
+
+interface VnetHeader {
+  flags: number;
+  gsoType: number;
+  headerLength: number;
+  gsoSize: number;
+  checksumStart: number;
+  checksumOffset: number;
+}
+
+function readVnetHeader(bytes: Uint8Array): VnetHeader {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, VNET_HEADER_SIZE);
+  return {
+    flags: bytes[0],
+    gsoType: bytes[1],
+    headerLength: view.getUint16(2, true),
+    gsoSize: view.getUint16(4, true),
+    checksumStart: view.getUint16(6, true),
+    checksumOffset: view.getUint16(8, true),
+  };
 }
 
 function arpRequestFromPeer(): Uint8Array {
@@ -160,23 +199,114 @@ rootTest("tap: with IFF_VNET_HDR and offloads every frame carries a virtio_net_h
   assert.equal(tap.vnetHeaderSize, 10);
   tap.setOffload(TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6);
 
-  const request = arpRequestFromPeer();
-  const framed = new Uint8Array(10 + request.length); // zero header: no checksum or GSO work asked for
-  framed.set(request, 10);
-  tap.write(framed);
+  tap.write(withZeroVnetHeader(arpRequestFromPeer()));
 
   using timeout = deadline(3_000, "ARP reply with virtio_net_hdr");
   const buffer = new Uint8Array(65_550);
   for (;;) {
     const length = await tap.read(buffer, { signal: timeout.signal });
-    const reply = isArpReplyFrom(KERNEL_IP)(buffer.subarray(10, length));
+    const reply = isArpReplyFrom(KERNEL_IP)(buffer.subarray(VNET_HEADER_SIZE, length));
     if (reply === undefined) continue;
     assert.equal(reply.senderMac, kernelMac);
     // flags and gso_type of an ARP frame: nothing to checksum, nothing to segment.
-    assert.equal(buffer[0], 0);
-    assert.equal(buffer[1], 0);
+    const header = readVnetHeader(buffer);
+    assert.equal(header.flags, 0);
+    assert.equal(header.gsoType, VIRTIO_NET_HDR_GSO_NONE);
     break;
   }
+});
+
+const TCP_PORT = 5001;
+const PEER_MSS = 1460;
+const PEER_ISN = 0x1000_0000;
+
+rootTest({
+  name: "tap: with TUN_F_TSO4 a kernel TCP sender hands over frames longer than the MTU, gso_type TCPV4",
+  tools: ["socat"],
+  fn: async () => {
+    await using lab = new Lab();
+    const ns = await lab.netns({ ipv6: false });
+    const { tap, kernelMac } = await tapInNamespace(ns, { vnetHeader: true });
+    using _tap = tap;
+    tap.setOffload(TUN_F_CSUM | TUN_F_TSO4);
+    const linkMtu = withNetns(ns.name, () => mtu(tap.name));
+    // The namespace's TCP stack connects to the peer the test plays and sends zeros as fast as allowed.
+    const sender = ns.spawn(["socat", "-u", "OPEN:/dev/zero", `TCP:${PEER_IP}:${TCP_PORT}`]);
+    const peer = { srcMac: PEER_MAC, dstMac: kernelMac, srcIp: PEER_IP, dstIp: KERNEL_IP, srcPort: TCP_PORT };
+
+    const arp = await readUntil(tap, (frame) => {
+      const arp = parseArp(frame);
+      return arp?.op === 1 && arp.targetIp === PEER_IP ? arp : undefined;
+    });
+    assert.equal(arp.senderMac, kernelMac);
+    tap.write(withZeroVnetHeader(
+      arpFrame({ op: 2, senderMac: PEER_MAC, senderIp: PEER_IP, targetMac: kernelMac, targetIp: KERNEL_IP }),
+    ));
+
+    const syn = await readUntil(tap, (frame) => {
+      const tcp = parseTcp(frame);
+      return tcp?.dstPort === TCP_PORT && tcp.flags === TCP_SYN ? tcp : undefined;
+    });
+    // No timestamps or window scaling offered back: data segments carry a bare 20-byte TCP header, so
+    // each one is exactly PEER_MSS long, and 64 KiB of window lets the initial burst go out at once.
+    tap.write(withZeroVnetHeader(tcpFrame({
+      ...peer,
+      dstPort: syn.srcPort,
+      seq: PEER_ISN,
+      ack: syn.seq + 1,
+      flags: TCP_SYN | TCP_ACK,
+      window: 0xffff,
+      options: Uint8Array.of(2, 4, PEER_MSS >> 8, PEER_MSS & 0xff),
+    })));
+
+    // The initial burst already goes out as one super-frame; a few hundred frames that fit the link mean
+    // the kernel segments in software, which is the failure this test is for.
+    using timeout = deadline(5_000, `a TCP frame longer than the ${linkMtu}-byte MTU`);
+    const buffer = new Uint8Array(VNET_HEADER_SIZE + 65_550);
+    let fitting = 0;
+    let acked = (syn.seq + 1) >>> 0;
+    for (;;) {
+      const length = await tap.read(buffer, { signal: timeout.signal }).catch((error) => {
+        throw new Error(`${error.message}; ${fitting} data frames, each within the MTU`, { cause: error });
+      });
+      const header = readVnetHeader(buffer);
+      const frame = buffer.subarray(VNET_HEADER_SIZE, length);
+      const tcp = parseTcp(frame);
+      if (tcp?.srcPort !== syn.srcPort || tcp.dstPort !== TCP_PORT || tcp.payload.length === 0) continue;
+      if (frame.length <= linkMtu + 14) {
+        // One segment that fits the link asks for no segmentation; ACK it so the window keeps opening.
+        assert.equal(header.gsoType, VIRTIO_NET_HDR_GSO_NONE);
+        assert.ok(++fitting < 256, `${fitting} data frames, each within the ${linkMtu}-byte MTU`);
+        const end = (tcp.seq + tcp.payload.length) >>> 0;
+        if (((end - acked) | 0) > 0) acked = end; // a retransmission does not move the ACK back
+        tap.write(withZeroVnetHeader(tcpFrame({
+          ...peer,
+          dstPort: syn.srcPort,
+          seq: PEER_ISN + 1,
+          ack: acked,
+          flags: TCP_ACK,
+          window: 0xffff,
+        })));
+        continue;
+      }
+      // A super-frame: several segments' worth of payload behind one header, for the reader to cut.
+      assert.equal(header.gsoType, VIRTIO_NET_HDR_GSO_TCPV4);
+      assert.equal(header.gsoSize, PEER_MSS);
+      assert.ok(tcp.payload.length > PEER_MSS, `${tcp.payload.length}-byte payload`);
+      assert.equal(tcp.ipTotalLength, frame.length - 14);
+      // TUN_F_CSUM: the TCP checksum is left for the reader, starting at the TCP header (14 + 20).
+      assert.equal(header.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_F_NEEDS_CSUM);
+      assert.equal(header.checksumStart, 34);
+      assert.equal(header.checksumOffset, 16);
+      assert.ok(
+        header.headerLength >= 54 && header.headerLength <= frame.length,
+        `hdr_len ${header.headerLength}`,
+      );
+      assert.ok(tcp.payload.every((byte) => byte === 0), "the payload is not socat's zeros");
+      break;
+    }
+    assert.equal(sender.exited, false, `socat exited:\n${sender.output()}`);
+  },
 });
 
 rootTest("tap: the interface lives exactly as long as the fd", async () => {

@@ -1,6 +1,5 @@
 import {
   AF_INET,
-  MSG_TRUNC,
   SO_BINDTODEVICE,
   SO_BROADCAST,
   SO_RCVBUF,
@@ -12,10 +11,10 @@ import {
   SOCK_NONBLOCK,
   SOL_SOCKET,
 } from "./constants.ts";
-import { OwnedFd, retryableOrThrow } from "./fd.ts";
+import { DatagramFd, type ReceivedLength } from "./fd.ts";
 import { interfaceNameBytes } from "./ifreq.ts";
 import { check, closeQuietly, lastError, libc } from "./libc.ts";
-import type { Poller, WaitOptions } from "./poller.ts";
+import type { Poller } from "./poller.ts";
 import { decodeSockaddrIn, encodeSockaddrIn, type InetAddress, SOCKADDR_IN_SIZE } from "./sockaddr.ts";
 import { setIntOption } from "./sockopt.ts";
 
@@ -47,28 +46,21 @@ export interface Datagram {
   port: number;
 }
 
-export interface ReceivedInto {
-  /** Bytes written into the caller's buffer. */
-  length: number;
-  /** True when the datagram was longer than the buffer and its tail was dropped. */
-  truncated: boolean;
+export interface ReceivedInto extends ReceivedLength {
   address: string;
   port: number;
 }
 
-const MAX_DATAGRAM = 65536;
-
-/** A UDP/IPv4 socket on a raw O_NONBLOCK fd, optionally pinned to one interface. */
-export class UdpSocket extends OwnedFd {
+/**
+ * A UDP/IPv4 socket on a raw O_NONBLOCK fd, optionally pinned to one interface. Receives (tryReceive,
+ * tryReceiveInto, receive, receiveInto) come from DatagramFd.
+ */
+export class UdpSocket extends DatagramFd<ReceivedInto, Datagram> {
   readonly label: string;
   readonly device: string | undefined;
-  readonly #source = new Uint8Array(SOCKADDR_IN_SIZE);
-  readonly #sourceLength = new Uint8Array(4);
-  readonly #sourceLengthView = new DataView(this.#sourceLength.buffer);
-  #receiveBuffer: Uint8Array<ArrayBuffer> | undefined;
 
   private constructor(fd: number, label: string, device: string | undefined, poller?: Poller) {
-    super(fd, poller);
+    super(fd, SOCKADDR_IN_SIZE, poller);
     this.label = label;
     this.device = device;
   }
@@ -129,49 +121,17 @@ export class UdpSocket extends OwnedFd {
     return sent;
   }
 
-  /**
-   * One sync receive into `buffer`: the datagram's source and length, or null when none is queued.
-   * Allocation-free, for loops that drain many datagrams per wakeup.
-   */
-  tryReceiveInto(buffer: Uint8Array): ReceivedInto | null {
-    this.#sourceLengthView.setUint32(0, SOCKADDR_IN_SIZE, true);
-    const length = libc().recvfrom(
-      this.fd,
-      buffer,
-      BigInt(buffer.length),
-      MSG_TRUNC,
-      this.#source,
-      this.#sourceLength,
-    );
-    if (length < 0) return retryableOrThrow(lastError("recvfrom", this.label));
-    const source = decodeSockaddrIn(this.#source, this.#sourceLengthView.getUint32(0, true));
-    return {
-      length: Math.min(length, buffer.length),
-      truncated: length > buffer.length,
-      address: source.address,
-      port: source.port,
-    };
+  protected describeReceived(
+    length: number,
+    truncated: boolean,
+    source: Uint8Array,
+    sourceLength: number,
+  ): ReceivedInto {
+    const { address, port } = decodeSockaddrIn(source, sourceLength);
+    return { length, truncated, address, port };
   }
 
-  /** One sync receive: a copy of the next datagram, or null when none is queued. */
-  tryReceive(): Datagram | null {
-    this.#receiveBuffer ??= new Uint8Array(MAX_DATAGRAM);
-    const received = this.tryReceiveInto(this.#receiveBuffer);
-    if (received === null) return null;
-    return {
-      data: this.#receiveBuffer.slice(0, received.length),
-      address: received.address,
-      port: received.port,
-    };
-  }
-
-  /** The next datagram: taken at once if queued, else after the poller reports the socket readable. */
-  receive(options?: WaitOptions): Promise<Datagram> {
-    return this.untilReadable(() => this.tryReceive(), options);
-  }
-
-  /** Like tryReceiveInto, waiting when nothing is queued. */
-  receiveInto(buffer: Uint8Array, options?: WaitOptions): Promise<ReceivedInto> {
-    return this.untilReadable(() => this.tryReceiveInto(buffer), options);
+  protected withData(received: ReceivedInto, data: Uint8Array<ArrayBuffer>): Datagram {
+    return { data, address: received.address, port: received.port };
   }
 }

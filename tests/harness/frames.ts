@@ -1,4 +1,4 @@
-// Hand-built Ethernet/ARP/IPv4/ICMP frames for platform tests (core/sys against the kernel). Kept
+// Hand-built Ethernet/ARP/IPv4/ICMP/TCP frames for platform tests (core/sys against the kernel). Kept
 // deliberately tiny and independent of core/net, so a codec bug cannot hide a platform bug; services
 // and their tests use core/net.
 
@@ -147,5 +147,107 @@ export function parseIcmpEcho(frame: Uint8Array): IcmpEcho | undefined {
     id: (icmp[4] << 8) | icmp[5],
     seq: (icmp[6] << 8) | icmp[7],
     payload: icmp.slice(8),
+  };
+}
+
+export const TCP_FIN = 0x01;
+export const TCP_SYN = 0x02;
+export const TCP_RST = 0x04;
+export const TCP_PSH = 0x08;
+export const TCP_ACK = 0x10;
+
+export interface TcpSegment {
+  srcMac: string;
+  dstMac: string;
+  srcIp: string;
+  dstIp: string;
+  srcPort: number;
+  dstPort: number;
+  seq: number;
+  ack: number;
+  /** TCP_SYN | TCP_ACK … */
+  flags: number;
+  window: number;
+  /** Raw option bytes, a multiple of 4 long (e.g. MSS: 2, 4, high, low). */
+  options?: Uint8Array;
+  payload?: Uint8Array;
+}
+
+/** An Ethernet frame carrying one TCP segment over IPv4, with both checksums filled in. */
+export function tcpFrame(segment: TcpSegment): Uint8Array {
+  const options = segment.options ?? new Uint8Array(0);
+  const payload = segment.payload ?? new Uint8Array(0);
+  if (options.length % 4 !== 0 || options.length > 40) {
+    throw new RangeError(`TCP options must be 4-byte words, at most 40 bytes: ${options.length}`);
+  }
+  const tcpLength = 20 + options.length + payload.length;
+  // The pseudo header (addresses, protocol, TCP length) is summed with the segment, so build them together.
+  const summed = new Uint8Array(12 + tcpLength);
+  summed.set(ipBytes(segment.srcIp), 0);
+  summed.set(ipBytes(segment.dstIp), 4);
+  summed[9] = 6;
+  const summedView = new DataView(summed.buffer);
+  summedView.setUint16(10, tcpLength);
+  const tcp = summed.subarray(12);
+  const view = new DataView(tcp.buffer, tcp.byteOffset);
+  view.setUint16(0, segment.srcPort);
+  view.setUint16(2, segment.dstPort);
+  view.setUint32(4, segment.seq >>> 0);
+  view.setUint32(8, segment.ack >>> 0);
+  tcp[12] = ((20 + options.length) / 4) << 4;
+  tcp[13] = segment.flags;
+  view.setUint16(14, segment.window);
+  tcp.set(options, 20);
+  tcp.set(payload, 20 + options.length);
+  view.setUint16(16, internetChecksum(summed));
+
+  const packet = new Uint8Array(20 + tcpLength);
+  const ipView = new DataView(packet.buffer);
+  packet[0] = 0x45;
+  ipView.setUint16(2, packet.length);
+  ipView.setUint16(6, 0x4000); // don't fragment
+  packet[8] = 64;
+  packet[9] = 6; // TCP
+  packet.set(ipBytes(segment.srcIp), 12);
+  packet.set(ipBytes(segment.dstIp), 16);
+  ipView.setUint16(10, internetChecksum(packet.subarray(0, 20)));
+  packet.set(tcp, 20);
+  return ethernetFrame(segment.dstMac, segment.srcMac, ETHERTYPE_IPV4, packet);
+}
+
+export interface ParsedTcp extends Required<TcpSegment> {
+  /** IPv4 total length as written in the header. */
+  ipTotalLength: number;
+}
+
+/**
+ * The TCP segment in a frame, or undefined for anything else. Checksums are not verified: a frame the
+ * kernel hands over with checksum offload (virtio_net_hdr NEEDS_CSUM) carries only a partial one.
+ */
+export function parseTcp(frame: Uint8Array): ParsedTcp | undefined {
+  if (ethertypeOf(frame) !== ETHERTYPE_IPV4 || frame.length < 14 + 20 + 20) return undefined;
+  const packet = frame.subarray(14);
+  const headerLength = (packet[0] & 0x0f) * 4;
+  const totalLength = (packet[2] << 8) | packet[3];
+  if (packet[0] >> 4 !== 4 || headerLength < 20 || packet[9] !== 6) return undefined;
+  if (totalLength > packet.length || totalLength < headerLength + 20) return undefined;
+  const tcp = packet.subarray(headerLength, totalLength);
+  const dataOffset = (tcp[12] >> 4) * 4;
+  if (dataOffset < 20 || dataOffset > tcp.length) return undefined;
+  const view = new DataView(tcp.buffer, tcp.byteOffset, tcp.byteLength);
+  return {
+    dstMac: macString(frame.subarray(0, 6)),
+    srcMac: macString(frame.subarray(6, 12)),
+    srcIp: ipString(packet.subarray(12, 16)),
+    dstIp: ipString(packet.subarray(16, 20)),
+    srcPort: view.getUint16(0),
+    dstPort: view.getUint16(2),
+    seq: view.getUint32(4),
+    ack: view.getUint32(8),
+    flags: tcp[13],
+    window: view.getUint16(14),
+    options: tcp.slice(20, dataOffset),
+    payload: tcp.slice(dataOffset),
+    ipTotalLength: totalLength,
   };
 }

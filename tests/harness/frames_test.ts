@@ -1,5 +1,15 @@
 import assert from "node:assert/strict";
-import { arpFrame, icmpEchoFrame, internetChecksum, parseArp, parseIcmpEcho } from "./frames.ts";
+import {
+  arpFrame,
+  icmpEchoFrame,
+  internetChecksum,
+  parseArp,
+  parseIcmpEcho,
+  parseTcp,
+  TCP_ACK,
+  TCP_SYN,
+  tcpFrame,
+} from "./frames.ts";
 
 Deno.test("frames: internet checksum of a textbook IPv4 header", () => {
   const header = Uint8Array.from([
@@ -83,4 +93,37 @@ Deno.test("frames: ICMP echo round trip and checksum validation", () => {
   assert.deepEqual(parseIcmpEcho(frame), echo);
   frame[frame.length - 1] ^= 0xff;
   assert.equal(parseIcmpEcho(frame), undefined);
+});
+
+Deno.test("frames: TCP segment layout, checksums and round trip", () => {
+  const segment = {
+    srcMac: "02:00:00:00:00:01",
+    dstMac: "02:00:00:00:00:02",
+    srcIp: "10.0.0.1",
+    dstIp: "10.0.0.2",
+    srcPort: 5001,
+    dstPort: 40000,
+    seq: 0xffff_fff0,
+    ack: 7,
+    flags: TCP_SYN | TCP_ACK,
+    window: 0xffff,
+    options: Uint8Array.of(2, 4, 0x05, 0xb4),
+    payload: Uint8Array.of(1, 2, 3),
+  };
+  const frame = tcpFrame(segment);
+  assert.equal(frame.length, 14 + 20 + 24 + 3);
+  const ip = frame.subarray(14, 34);
+  assert.equal(internetChecksum(ip), 0);
+  assert.deepEqual(Array.from(ip.subarray(0, 4)), [0x45, 0, 0, 47]);
+  const tcp = frame.subarray(34);
+  assert.equal(tcp[12], 6 << 4); // data offset: 24 bytes
+  // The TCP checksum covers the pseudo header: addresses, protocol 6 and the TCP length.
+  const pseudo = Uint8Array.of(10, 0, 0, 1, 10, 0, 0, 2, 0, 6, 0, tcp.length);
+  const summed = new Uint8Array(pseudo.length + tcp.length);
+  summed.set(pseudo);
+  summed.set(tcp, pseudo.length);
+  assert.equal(internetChecksum(summed), 0);
+  assert.deepEqual(parseTcp(frame), { ...segment, ipTotalLength: 47 });
+  assert.equal(parseTcp(frame.subarray(0, 14 + 20 + 19)), undefined);
+  assert.throws(() => tcpFrame({ ...segment, options: Uint8Array.of(1, 1) }), RangeError);
 });

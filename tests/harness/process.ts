@@ -102,6 +102,7 @@ export class BackgroundProcess implements AsyncDisposable {
   readonly pid: number;
   readonly status: Promise<Deno.CommandStatus>;
   #exited = false;
+  #groupGone = false;
   #output: Uint8Array[] = [];
   #outputBytes = 0;
   readonly #collectors: Promise<void>[];
@@ -140,14 +141,21 @@ export class BackgroundProcess implements AsyncDisposable {
     return decoder.decode(all);
   }
 
-  /** Sends `signal` to the whole process group led by this process. */
+  /**
+   * Sends `signal` to the whole process group led by this process, also after the leader itself
+   * exited: what it forked stays in the group, and the kernel does not hand the group's ID to a new
+   * process while anyone is left in it. Once a kill finds the group empty it is not signalled again,
+   * so a later call cannot reach a stranger given the recycled ID. (The one case left open: the group
+   * empties unobserved and the PID space wraps around before the next call.)
+   */
   signal(signal: Deno.Signal = "SIGTERM"): void {
-    if (this.#exited) return;
+    if (this.#groupGone) return;
     try {
       Deno.kill(-this.pid, signal);
     } catch (error) {
-      // The group is gone (exited between the check and the kill); anything else is a real problem.
+      // ESRCH: every member of the group is gone; anything else is a real problem.
       if (!(error instanceof Deno.errors.NotFound)) throw error;
+      this.#groupGone = true;
     }
   }
 
@@ -163,7 +171,8 @@ export class BackgroundProcess implements AsyncDisposable {
         throw new Error(`process ${this.pid} (${this.command.join(" ")}) survived SIGKILL`);
       }
     }
-    // Grandchildren in the group may hold the pipes open; they got the same signals.
+    // Whatever the leader forked may outlive it (and ignore SIGTERM) and hold the pipes open: the
+    // group kill goes out even when the leader is already gone.
     this.signal("SIGKILL");
     await settlesWithin(Promise.all(this.#collectors), 2_000);
     return await this.status;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { CommandError, inNetns, run, spawnBackground } from "./process.ts";
-import { waitFor } from "./wait.ts";
+import { settlesWithin, waitFor } from "./wait.ts";
 
 Deno.test("process: run returns output and throws CommandError with stderr on failure", async () => {
   const ok = await run(["sh", "-c", "echo out; echo err >&2"]);
@@ -44,4 +44,48 @@ Deno.test("process: a background process that exits on its own keeps its output"
   const status = await process.status;
   assert.ok(status.success);
   await waitFor(() => process.output() === "done\n", { what: "output" });
+});
+
+/** True while `pid` runs (not a zombie) in process group `pgid`; a recycled PID in another group is not it. */
+function runsInGroup(pid: number, pgid: number): boolean {
+  let stat: string;
+  try {
+    stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+  // "pid (comm) state ppid pgrp …": comm may hold spaces, so split after its closing parenthesis.
+  const [state, _ppid, pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return state !== "Z" && Number(pgrp) === pgid;
+}
+
+Deno.test("process: stop() kills what the leader forked even after the leader has exited", async () => {
+  // The leader exits at once; its child ignores SIGTERM, stays in the group and holds the pipes open.
+  const process = spawnBackground(["sh", "-c", "(trap '' TERM; exec sleep 30) & echo $!"]);
+  const grandchild = Number(
+    await waitFor(() => /^(\d+)\n/.exec(process.output())?.[1], { what: "grandchild PID" }),
+  );
+  try {
+    assert.ok(await settlesWithin(process.status, 5_000), "the leader did not exit");
+    assert.ok(process.exited);
+    await waitFor(
+      () => Deno.readTextFileSync(`/proc/${grandchild}/cmdline`) === "sleep\x0030\x00",
+      { what: `PID ${grandchild} to exec sleep` },
+    );
+    assert.ok(runsInGroup(grandchild, process.pid), "the grandchild is not in the leader's group");
+
+    const started = performance.now();
+    const status = await process.stop(100);
+    const elapsed = performance.now() - started;
+    assert.ok(status.success);
+    await waitFor(() => !runsInGroup(grandchild, process.pid), {
+      timeoutMs: 2_000,
+      what: `grandchild ${grandchild} to die`,
+    });
+    // Without the group SIGKILL, stop() sat out its 2 s wait for the pipes the grandchild held.
+    assert.ok(elapsed < 1_500, `stop() took ${Math.round(elapsed)} ms`);
+  } finally {
+    if (runsInGroup(grandchild, process.pid)) Deno.kill(grandchild, "SIGKILL");
+  }
 });

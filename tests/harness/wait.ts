@@ -41,6 +41,8 @@ export interface WaitForOptions {
   intervalMs?: number;
   /** Named in the timeout error. */
   what?: string;
+  /** Called on timeout; what it returns (the state that was waited on, say) is added to the error. */
+  describe?: () => string | Promise<string>;
 }
 
 /**
@@ -58,7 +60,8 @@ export async function waitFor<T>(
     const value = await probe();
     if (value !== undefined && value !== false) return value;
     if (Date.now() >= end) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${options.what ?? "condition"}`);
+      const detail = options.describe === undefined ? "" : `\n${await options.describe()}`;
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${options.what ?? "condition"}${detail}`);
     }
     await sleep(intervalMs);
   }

@@ -1,18 +1,26 @@
 // The embedded web UI of a real ctpf process, driven in Debian's Chromium (apt: chromium) through
 // playwright-core: sign-in with the admin token and with a user's password, the overview's metadata,
-// the live log stream, and the login form an unauthenticated visitor gets.
+// the live log stream, and the login form an unauthenticated visitor gets. Without Chromium the tests
+// are ignored, except under CI (CI=true), where that is a failure. CTPF_CHROMIUM=/path picks another
+// browser binary.
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { VERSION } from "../../core/version.ts";
+import { waitFor, withTimeout } from "../harness/wait.ts";
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import { type RunningBinary, startBinary } from "../support/ctpf_process.ts";
 
-const chromiumPath = "/usr/bin/chromium";
+const chromiumPath = Deno.env.get("CTPF_CHROMIUM") ?? "/usr/bin/chromium";
 const haveChromium = await Deno.stat(chromiumPath).then((s) => s.isFile, () => false);
+const inCi = /^(true|1)$/i.test(Deno.env.get("CI") ?? "");
+const missing = `${chromiumPath} is missing (apt-get install chromium, or CTPF_CHROMIUM=/path/to/chromium)`;
 const ignore = !haveChromium;
-if (ignore) {
-  console.warn(
-    `tests/web: ${chromiumPath} is missing, browser tests are ignored (apt-get install chromium)`,
-  );
+if (ignore && !inCi) console.warn(`tests/web: ${missing}; the browser tests are ignored`);
+
+if (ignore && inCi) {
+  // A CI run must not go green with its browser tests quietly skipped.
+  Deno.test("web: Chromium is installed (required when CI=true)", () => {
+    throw new Error(`tests/web: ${missing}; CI=true, so the browser tests may not be skipped`);
+  });
 }
 
 /** Bound for every single wait on the page (Playwright's default is 30 s per action). */
@@ -89,35 +97,6 @@ async function closeBrowser(context?: BrowserContext, profile?: string): Promise
     if (context) await withTimeout(context.close(), 15_000, "closing Chromium");
   } finally {
     if (profile) await Deno.remove(profile, { recursive: true }).catch(() => {});
-  }
-}
-
-async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`${what}: no result within ${ms} ms`)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** Polls `probe` until it returns a value other than undefined; fails with `describe()` after `ms`. */
-async function eventually<T>(
-  probe: () => Promise<T | undefined>,
-  describe: () => Promise<string> | string,
-  ms = waitMs,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  while (true) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`not within ${ms} ms: ${await describe()}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
@@ -214,10 +193,12 @@ Deno.test({
     const rows = page.getByRole("table", { name: "Live log" }).locator("tbody tr");
     const dump = async () => `log table:\n${(await rows.allInnerTexts()).join("\n")}`;
     // The replayed history arrives first: the stream is open before the new line is made.
-    await eventually(
-      async () => (await rows.allInnerTexts()).some((row) => /\blistening\b/.test(row)) || undefined,
-      dump,
-    );
+    await waitFor(async () => (await rows.allInnerTexts()).some((row) => /\blistening\b/.test(row)), {
+      timeoutMs: waitMs,
+      intervalMs: 100,
+      what: "the replayed listening line",
+      describe: dump,
+    });
     await page.evaluate(() => Object.assign(globalThis, { ctpfNoReload: true }));
     const user = `mallory-${crypto.randomUUID().slice(0, 8)}`;
     assert(!(await dump()).includes(user));
@@ -230,10 +211,15 @@ Deno.test({
     assertEquals(response.status, 401);
     assertEquals((await response.json()).code, "unauthenticated");
 
-    const row = await eventually(async () => {
+    const row = await waitFor(async () => {
       const all = await rows.allInnerTexts();
       return all.find((r) => r.includes("login failed") && r.includes(`user=${user}`));
-    }, dump);
+    }, {
+      timeoutMs: waitMs,
+      intervalMs: 100,
+      what: `the live "login failed" line for ${user}`,
+      describe: dump,
+    });
     assertMatch(row, /\bwarn\b/);
     const matching = rows.filter({ hasText: "login failed" }).filter({ hasText: `user=${user}` });
     assertEquals(await matching.count(), 1);
