@@ -12,6 +12,8 @@ export interface ServiceContext {
   store: SqliteStore;
   auth: Authenticator;
   dataDir: string;
+  /** Every flag value of the binary, keyed like its flag table (binary-specific ones included). */
+  flags: Record<string, unknown>;
 }
 
 /**

@@ -22,6 +22,8 @@ export interface BinaryDefinition {
   summary: string;
   /** Default API/web address; each binary has its own port so several can share a node. */
   defaultPort: number;
+  /** The binary's own flags, beside the common ones; their values reach services as `context.flags`. */
+  flags?: Record<string, Flag<unknown>>;
   /** The services this binary hosts, built once the platform is up. */
   services: (context: ServiceContext) => ServiceModule[];
   /** The web shell (injected so core/ does not depend on web/). */
@@ -37,10 +39,13 @@ export async function runBinary(
   args: string[] = Deno.args,
   env: Record<string, string> = Deno.env.toObject(),
 ): Promise<number> {
-  const flags: Record<string, Flag<unknown>> & ReturnType<typeof commonFlags> = commonFlags({
-    listen: { hostname: "127.0.0.1", port: definition.defaultPort },
-    dataDir: defaultDataDir(env),
-  });
+  const flags: Record<string, Flag<unknown>> & ReturnType<typeof commonFlags> = {
+    ...definition.flags,
+    ...commonFlags({
+      listen: { hostname: "127.0.0.1", port: definition.defaultPort },
+      dataDir: defaultDataDir(env),
+    }),
+  };
   if (args.includes("--help") || args.includes("-h")) {
     console.log(helpText(definition.name, definition.summary, flags));
     return 0;
@@ -82,7 +87,14 @@ export async function runBinary(
     () => sink.hub.dropped,
   );
 
-  const context: ServiceContext = { log, metrics, store, auth, dataDir: options.dataDir };
+  const context: ServiceContext = {
+    log,
+    metrics,
+    store,
+    auth,
+    dataDir: options.dataDir,
+    flags: options as Record<string, unknown>,
+  };
   const services = definition.services(context);
   const app = createApp({
     auth,
@@ -131,7 +143,16 @@ export async function runBinary(
     ensureAdminToken(auth, join(options.dataDir, "admin.token")),
     options.dataDir,
   );
-  for (const service of services) await service.start?.();
+  for (const service of services) {
+    try {
+      await service.start?.();
+    } catch (error) {
+      console.error(`${definition.name}: ${service.name} cannot start: ${(error as Error).message}`);
+      await server.shutdown();
+      store.close();
+      return 2;
+    }
+  }
   const { hostname, port } = server.addr as Deno.NetAddr;
   log.info("listening", {
     url: `http://${formatHostPort({ hostname, port })}/`,
