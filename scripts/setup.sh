@@ -17,7 +17,7 @@ fi
 
 if [ ! -x node_modules/.bin/deno ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "setup: npm ci (Deno and tools from the npm registry)" >&2
-  npm ci --no-audit --no-fund --loglevel=error >&2
+  npm ci --prefer-offline --no-audit --no-fund --loglevel=error >&2
 fi
 
 if [ "${1:-}" = "--test" ]; then
