@@ -24,4 +24,16 @@ export const binaries: Record<string, BinarySpec> = {
     ],
     include: [],
   },
+  necon: {
+    entry: "cmd/necon.ts",
+    permissions: [
+      "--allow-net",
+      "--allow-read",
+      "--allow-write",
+      "--allow-env",
+      "--allow-ffi",
+      "--allow-sys",
+    ],
+    include: [],
+  },
 };

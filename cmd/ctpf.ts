@@ -1,5 +1,6 @@
 // ctpf: the all-in-one node binary. It hosts every CTPF service available in this build on one API/web
 // port; the single-service binaries (necon, bofied …) host one each.
+import { neconFlags, neconModule } from "../core/necon/module.ts";
 import { runBinary } from "../core/runtime/binary.ts";
 import { mountWebShell } from "../web/serve.ts";
 
@@ -8,7 +9,8 @@ Deno.exit(
     name: "ctpf",
     summary: "CTPF node: API and web UI for the cluster platform services",
     defaultPort: 8470,
-    services: () => [],
+    flags: { ...neconFlags },
+    services: (context) => [neconModule(context)],
     mountWeb: mountWebShell,
   }),
 );

@@ -22,7 +22,8 @@ fi
 
 if [ "${1:-}" = "--test" ]; then
   # iproute2: namespaces, veth, TAP; tcpdump/socat/iputils: real peers and captures; chromium: UI tests.
-  packages=(iproute2 tcpdump socat iputils-ping iputils-arping chromium fonts-dejavu-core)
+  packages=(iproute2 tcpdump socat iputils-ping iputils-arping chromium fonts-dejavu-core busybox isc-dhcp-client
+    isc-dhcp-relay)
   missing=()
   for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -3,14 +3,20 @@
 // the live log stream, and the login form an unauthenticated visitor gets. Without Chromium the tests
 // are ignored, except under CI (CI=true), where that is a failure. CTPF_CHROMIUM=/path picks another
 // browser binary.
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { VERSION } from "../../core/version.ts";
-import { waitFor, withTimeout } from "../harness/wait.ts";
+import { waitFor } from "../harness/wait.ts";
+import {
+  type Browser,
+  chromiumPath,
+  haveChromium,
+  launchBrowser,
+  pageWaitMs as waitMs,
+  signInWithToken,
+} from "../support/browser.ts";
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import { type RunningBinary, startBinary } from "../support/ctpf_process.ts";
 
-const chromiumPath = Deno.env.get("CTPF_CHROMIUM") ?? "/usr/bin/chromium";
-const haveChromium = await Deno.stat(chromiumPath).then((s) => s.isFile, () => false);
 const inCi = /^(true|1)$/i.test(Deno.env.get("CI") ?? "");
 const missing = `${chromiumPath} is missing (apt-get install chromium, or CTPF_CHROMIUM=/path/to/chromium)`;
 const ignore = !haveChromium;
@@ -23,9 +29,6 @@ if (ignore && inCi) {
   });
 }
 
-/** Bound for every single wait on the page (Playwright's default is 30 s per action). */
-const waitMs = 10_000;
-
 interface Session extends AsyncDisposable {
   ctpf: RunningBinary;
   page: Page;
@@ -36,29 +39,10 @@ interface Session extends AsyncDisposable {
 /** A running binary and a fresh headless Chromium profile; both are torn down on dispose, even on failure. */
 async function openSession(): Promise<Session> {
   const ctpf = await startBinary();
-  let profile: string | undefined;
-  let context: BrowserContext | undefined;
+  let browser: Browser | undefined;
   try {
-    profile = await Deno.makeTempDir({ prefix: "ctpf-chromium-" });
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: chromiumPath,
-      headless: true,
-      timeout: 30_000,
-      viewport: { width: 1280, height: 800 },
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
-    context.setDefaultTimeout(waitMs);
-    context.setDefaultNavigationTimeout(waitMs);
-    const page = context.pages()[0] ?? await context.newPage();
+    browser = await launchBrowser();
+    const page = browser.page;
     const pageErrors: string[] = [];
     page.on("pageerror", (error) => pageErrors.push(`pageerror: ${error.message}`));
     page.on("console", (message) => {
@@ -75,37 +59,21 @@ async function openSession(): Promise<Session> {
       if (response.status() === 404 && path === "/favicon.ico") return;
       pageErrors.push(`response: ${response.status()} ${path}`);
     });
-    const owned = { context, profile };
+    const owned = browser;
     return {
       ctpf,
       page,
       pageErrors,
       async [Symbol.asyncDispose]() {
-        await closeBrowser(owned.context, owned.profile);
+        await owned[Symbol.asyncDispose]();
         await ctpf[Symbol.asyncDispose]();
       },
     };
   } catch (error) {
-    await closeBrowser(context, profile);
+    await browser?.[Symbol.asyncDispose]();
     await ctpf[Symbol.asyncDispose]();
     throw error;
   }
-}
-
-async function closeBrowser(context?: BrowserContext, profile?: string): Promise<void> {
-  try {
-    if (context) await withTimeout(context.close(), 15_000, "closing Chromium");
-  } finally {
-    if (profile) await Deno.remove(profile, { recursive: true }).catch(() => {});
-  }
-}
-
-async function signInWithToken(page: Page, url: string, token: string): Promise<void> {
-  await page.goto(url);
-  await page.getByRole("tab", { name: "Token" }).click();
-  await page.locator("input[name=token]").fill(token);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.locator("[data-field=principal]").waitFor();
 }
 
 async function putUser(ctpf: RunningBinary, name: string, password: string): Promise<void> {

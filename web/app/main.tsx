@@ -8,6 +8,7 @@ import { unauthenticatedEvent } from "./live.ts";
 import { Login } from "./login.tsx";
 import { Overview } from "./pages/overview.tsx";
 import { servicePages } from "./pages/registry.ts";
+import "./pages/necon.tsx";
 
 function useHashRoute(): string {
   const [route, setRoute] = useState(location.hash.replace(/^#\/?/, ""));

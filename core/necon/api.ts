@@ -1,0 +1,177 @@
+import { Code, ConnectError, type ConnectRouter } from "@connectrpc/connect";
+import { create, fromJson, type JsonValue, toJson } from "@bufbuild/protobuf";
+import { timestampFromMs } from "@bufbuild/protobuf/wkt";
+import {
+  FieldViolationsSchema,
+  type Lease as LeaseMessage,
+  type NeconConfig as NeconConfigMessage,
+  NeconConfigSchema,
+  NeconService,
+  type Reservation as ReservationMessage,
+  ReservationSchema,
+  SubnetSchema,
+} from "../api/gen/ctpf/v1/necon_pb.ts";
+import { formatIpv4, parseIpv4 } from "../net/ipv4addr.ts";
+import { formatMac } from "../net/mac.ts";
+import { ConfigInvalid, type NeconConfigInput, type ReservationInput, type SubnetInput } from "./config.ts";
+import type { Lease } from "./lease.ts";
+import type { Necon } from "./necon.ts";
+
+// The proto messages are shaped like the JSON configuration, so proto JSON *is* NeconConfigInput.
+function configToMessage(input: NeconConfigInput): NeconConfigMessage {
+  return fromJson(NeconConfigSchema, input as JsonValue, { ignoreUnknownFields: false });
+}
+
+function configFromMessage(message: NeconConfigMessage | undefined): NeconConfigInput {
+  return message ? toJson(NeconConfigSchema, message) as NeconConfigInput : {};
+}
+
+export function leaseToMessage(lease: Lease) {
+  const clientId = lease.clientKey.startsWith("id:") ? lease.clientKey.slice(3) : "";
+  return {
+    ip: formatIpv4(lease.ip),
+    subnetId: lease.subnetId,
+    mac: formatMac(lease.mac),
+    clientId,
+    hostname: lease.hostname ?? "",
+    state: lease.state,
+    expiresAt: timestampFromMs(lease.expiresAt),
+    updatedAt: timestampFromMs(lease.updatedAt),
+  } satisfies Partial<LeaseMessage>;
+}
+
+function invalid(error: unknown): never {
+  if (error instanceof ConfigInvalid) {
+    const details = create(FieldViolationsSchema, {
+      violations: error.errors.map((e) => ({ field: e.field, description: e.message })),
+    });
+    throw new ConnectError(error.message, Code.InvalidArgument, undefined, [{
+      desc: FieldViolationsSchema,
+      value: details,
+    }]);
+  }
+  throw error;
+}
+
+function addressArgument(text: string, field = "ip"): number {
+  try {
+    return parseIpv4(text);
+  } catch (error) {
+    throw new ConnectError(`${field}: ${(error as Error).message}`, Code.InvalidArgument);
+  }
+}
+
+export function registerNeconApi(router: ConnectRouter, necon: Necon): void {
+  const apply = async (next: NeconConfigInput) => {
+    try {
+      await necon.apply(next);
+    } catch (error) {
+      invalid(error);
+    }
+    return configToMessage(necon.configInput);
+  };
+  const subnetsOf = (config: NeconConfigInput) => [...(config.subnets ?? [])];
+
+  router.service(NeconService, {
+    getConfig() {
+      return { config: configToMessage(necon.configInput) };
+    },
+    async setConfig(request) {
+      return { config: await apply(configFromMessage(request.config)) };
+    },
+    async putSubnet(request) {
+      if (!request.subnet) throw new ConnectError("subnet is required", Code.InvalidArgument);
+      const subnet = toJson(SubnetSchema, request.subnet) as unknown as SubnetInput;
+      const config = necon.configInput;
+      const subnets = subnetsOf(config);
+      const index = subnets.findIndex((s) => (subnet.id && s.id === subnet.id) || s.cidr === subnet.cidr);
+      if (index >= 0) subnets[index] = subnet;
+      else subnets.push(subnet);
+      return { config: await apply({ ...config, subnets }) };
+    },
+    async deleteSubnet(request) {
+      const config = necon.configInput;
+      const subnets = subnetsOf(config);
+      const index = necon.config.subnets.findIndex((s) => s.id === request.id);
+      if (index < 0) throw new ConnectError(`no subnet ${request.id}`, Code.NotFound);
+      subnets.splice(index, 1);
+      await apply({ ...config, subnets });
+      return {};
+    },
+    async putReservation(request) {
+      if (!request.reservation) throw new ConnectError("reservation is required", Code.InvalidArgument);
+      const reservation = toJson(ReservationSchema, request.reservation) as unknown as ReservationInput;
+      const config = necon.configInput;
+      const subnets = subnetsOf(config);
+      const index = necon.config.subnets.findIndex((s) => s.id === request.subnetId);
+      if (index < 0) throw new ConnectError(`no subnet ${request.subnetId}`, Code.NotFound);
+      const reservations = (subnets[index].reservations ?? []).filter((r) => r.ip !== reservation.ip);
+      subnets[index] = { ...subnets[index], reservations: [...reservations, reservation] };
+      await apply({ ...config, subnets });
+      return {};
+    },
+    async deleteReservation(request) {
+      const config = necon.configInput;
+      const subnets = subnetsOf(config);
+      const index = necon.config.subnets.findIndex((s) => s.id === request.subnetId);
+      if (index < 0) throw new ConnectError(`no subnet ${request.subnetId}`, Code.NotFound);
+      const reservations = subnets[index].reservations ?? [];
+      const kept = reservations.filter((r) => r.ip !== request.ip);
+      if (kept.length === reservations.length) {
+        throw new ConnectError(`no reservation for ${request.ip}`, Code.NotFound);
+      }
+      subnets[index] = { ...subnets[index], reservations: kept };
+      await apply({ ...config, subnets });
+      return {};
+    },
+    listLeases(request) {
+      const now = Date.now();
+      const leases = [...necon.leases.all()].filter((lease) =>
+        (!request.subnetId || lease.subnetId === request.subnetId) &&
+        (request.includeInactive || (lease.state === "bound" && lease.expiresAt > now))
+      ).sort((a, b) => a.ip - b.ip);
+      return { leases: leases.map(leaseToMessage) };
+    },
+    getLease(request) {
+      const lease = necon.leases.get(addressArgument(request.ip));
+      if (!lease) throw new ConnectError(`no lease for ${request.ip}`, Code.NotFound);
+      return { lease: leaseToMessage(lease) };
+    },
+    releaseLease(request) {
+      if (!necon.releaseLease(addressArgument(request.ip))) {
+        throw new ConnectError(`no bound lease for ${request.ip}`, Code.NotFound);
+      }
+      return {};
+    },
+    async convertLeaseToReservation(request) {
+      const lease = necon.leases.get(addressArgument(request.ip));
+      if (!lease) throw new ConnectError(`no lease for ${request.ip}`, Code.NotFound);
+      const reservation: ReservationInput = lease.clientKey.startsWith("id:")
+        ? { clientId: lease.clientKey.slice(3), ip: formatIpv4(lease.ip) }
+        : { mac: formatMac(lease.mac), ip: formatIpv4(lease.ip) };
+      if (lease.hostname) reservation.hostname = lease.hostname;
+      const config = necon.configInput;
+      const subnets = subnetsOf(config);
+      const index = necon.config.subnets.findIndex((s) => s.id === lease.subnetId);
+      if (index < 0) {
+        throw new ConnectError(`the lease's subnet ${lease.subnetId} is gone`, Code.FailedPrecondition);
+      }
+      const others = (subnets[index].reservations ?? []).filter((r) => r.ip !== reservation.ip);
+      subnets[index] = { ...subnets[index], reservations: [...others, reservation] };
+      await apply({ ...config, subnets });
+      return {
+        reservation: fromJson(ReservationSchema, reservation as unknown as JsonValue) as ReservationMessage,
+      };
+    },
+    async *subscribeToLeases(_request, context) {
+      const live = necon.leaseEvents.subscribe(0, context.signal);
+      for (const lease of [...necon.leases.all()].sort((a, b) => a.ip - b.ip)) {
+        yield { lease: leaseToMessage(lease), replay: true };
+      }
+      for await (const lease of live) yield { lease: leaseToMessage(lease), replay: false };
+    },
+    getStats() {
+      return { messages: necon.stats.snapshot(), pools: necon.poolUsage() };
+    },
+  });
+}

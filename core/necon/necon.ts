@@ -1,0 +1,174 @@
+import type { Logger } from "../log/logger.ts";
+import type { Registry } from "../metrics/registry.ts";
+import { formatIpv4, type Ipv4Address } from "../net/ipv4addr.ts";
+import { formatMac } from "../net/mac.ts";
+import type { SqliteStore } from "../store/sqlite.ts";
+import { Hub } from "../stream/hub.ts";
+import { Allocator } from "./allocator.ts";
+import type { BootAnswerProvider } from "./boot.ts";
+import { compileConfig, type NeconConfig, type NeconConfigInput } from "./config.ts";
+import { SqliteNeconConfigRepository } from "./config_store_sqlite.ts";
+import { isHeld, type Lease } from "./lease.ts";
+import { SqliteLeaseRepository } from "./lease_store_sqlite.ts";
+import { LeaseTable } from "./lease_table.ts";
+import { parseRequest } from "./parse.ts";
+import { buildReply, replyDestination, validateCustomOption } from "./reply.ts";
+import { messageTypeNames } from "./request.ts";
+import { type Burst, DhcpSockets } from "./sockets.ts";
+import { DhcpServerLogic } from "./server.ts";
+import { NeconStats } from "./stats.ts";
+
+export interface NeconOptions {
+  log: Logger;
+  metrics: Registry;
+  store: SqliteStore;
+  bootAnswers?: BootAnswerProvider;
+  now?: () => number;
+}
+
+const reclaimEveryMs = 10_000;
+
+/**
+ * necon assembled: configuration (stored, applied live), the lease table, the decision logic and the
+ * per-interface sockets. A burst of requests is decided, its lease changes committed once, and only then
+ * are the replies sent.
+ */
+export class Necon {
+  readonly leases: LeaseTable;
+  readonly leaseEvents = new Hub<Lease>({ historySize: 0, subscriberQueue: 4096 });
+  readonly stats: NeconStats;
+  configInput: NeconConfigInput = {};
+  config: NeconConfig;
+  readonly #log: Logger;
+  readonly #configs: SqliteNeconConfigRepository;
+  readonly #allocator: Allocator;
+  readonly #logic: DhcpServerLogic;
+  readonly #sockets: DhcpSockets;
+  readonly #now: () => number;
+  #reclaimTimer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(private readonly options: NeconOptions) {
+    this.#log = options.log;
+    this.#now = options.now ?? Date.now;
+    this.stats = new NeconStats(options.metrics);
+    this.#configs = new SqliteNeconConfigRepository(options.store);
+    this.leases = new LeaseTable(new SqliteLeaseRepository(options.store));
+    this.leases.onChange((lease) => this.leaseEvents.publish(lease));
+    this.#allocator = new Allocator(this.leases);
+    this.config = compileConfig({});
+    this.#logic = new DhcpServerLogic(this.config, this.leases, this.#allocator);
+    this.#sockets = new DhcpSockets(this.#log, (burst) => this.handleBurst(burst));
+    options.metrics.gaugeFunc(
+      "ctpf_necon_leases_bound",
+      "Bound, unexpired leases.",
+      () => [...this.leases.all()].filter((l) => l.state === "bound" && l.expiresAt > this.#now()).length,
+    );
+  }
+
+  /** Loads the stored configuration, or `initial` when given (it then replaces the stored one). */
+  async start(initial?: NeconConfigInput): Promise<void> {
+    await this.apply(initial ?? this.#configs.load() ?? {});
+    this.#reclaimTimer = setInterval(() => this.#reclaim(), reclaimEveryMs);
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.#reclaimTimer);
+    await this.#sockets.close();
+    this.leases.flush();
+  }
+
+  /** Validates the whole configuration and applies it; throws ConfigInvalid and changes nothing if bad. */
+  async apply(input: NeconConfigInput): Promise<void> {
+    const compiled = compileConfig(input, validateCustomOption);
+    // Stored and served with every subnet's id filled in, so API clients can address subnets by id.
+    const normalized = structuredClone(input);
+    normalized.subnets?.forEach((subnet, i) => subnet.id = compiled.subnets[i].id);
+    this.#configs.save(normalized);
+    this.configInput = normalized;
+    this.config = compiled;
+    this.#logic.setConfig(compiled);
+    await this.#sockets.setInterfaces(compiled.interfaces);
+    this.#log.info("configuration applied", {
+      interfaces: compiled.interfaces.join(",") || "none",
+      subnets: compiled.subnets.map((s) => s.id).join(",") || "none",
+    });
+  }
+
+  releaseLease(ip: Ipv4Address): boolean {
+    const lease = this.leases.get(ip);
+    const now = this.#now();
+    if (!lease || lease.state !== "bound" || lease.expiresAt <= now) return false;
+    this.leases.put({ ...lease, state: "released", expiresAt: now, updatedAt: now });
+    this.leases.flush();
+    return true;
+  }
+
+  poolUsage() {
+    const now = this.#now();
+    return this.config.subnets.map((subnet) => {
+      let size = 0, bound = 0, declined = 0;
+      for (const pool of subnet.pools) size += pool.end - pool.start + 1;
+      for (const lease of this.leases.all()) {
+        if (lease.subnetId !== subnet.id || !isHeld(lease, now)) continue;
+        if (lease.state === "bound") bound++;
+        else declined++;
+      }
+      return { subnetId: subnet.id, size, bound, declined, offered: this.#allocator.outstandingOffers(now) };
+    });
+  }
+
+  handleBurst(burst: Burst): void {
+    const now = this.#now();
+    const replies: { data: Uint8Array; address: string; port: number; type: string }[] = [];
+    for (const datagram of burst.datagrams) {
+      const parsed = parseRequest(datagram.data);
+      if (!parsed.ok) {
+        this.stats.count("dropped", "malformed");
+        this.#log.debug("dropped a malformed message", {
+          from: datagram.address,
+          reason: parsed.error.message,
+        });
+        continue;
+      }
+      const { request, message } = parsed.value;
+      const typeName = messageTypeNames[request.type] ?? `type-${request.type}`;
+      this.stats.count("received", typeName);
+      const decision = this.#logic.handle(request, burst.arrival, now);
+      this.stats.count("outcome", decision.outcome);
+      const fields = {
+        interface: burst.arrival.interfaceName,
+        type: typeName,
+        mac: formatMac(request.mac),
+        xid: request.xid.toString(16),
+        subnet: decision.subnet?.id,
+        ip: decision.reply?.yiaddr ? formatIpv4(decision.reply.yiaddr) : undefined,
+        reason: decision.reason,
+      };
+      if (decision.outcome === "drop") this.#log.warn("no reply", fields);
+      else if (decision.outcome === "nak" || decision.outcome === "decline") {
+        this.#log.warn(decision.outcome, fields);
+      } else this.#log.debug(decision.outcome, fields);
+      if (!decision.reply) continue;
+      const boot = decision.reply.yiaddr
+        ? this.options.bootAnswers?.(request, decision.reply.yiaddr)
+        : undefined;
+      const data = buildReply(message, request, decision.reply, burst.arrival, boot);
+      const to = replyDestination(request, decision.reply);
+      replies.push({ data, ...to, type: messageTypeNames[decision.reply.type] });
+    }
+    // The durability point: every lease this burst ACKs is on disk before any reply leaves.
+    this.leases.flush();
+    for (const reply of replies) {
+      burst.send(reply.data, reply.address, reply.port);
+      this.stats.count("sent", reply.type);
+    }
+  }
+
+  #reclaim(): void {
+    const count = this.leases.reclaimExpired(this.#now());
+    if (count) {
+      this.leases.flush();
+      this.#log.info("reclaimed expired leases", { count });
+    }
+  }
+}

@@ -1,0 +1,125 @@
+// A DHCP lab in network namespaces: necon (the real binary) in a server namespace on a bridge, and
+// client namespaces joined to that bridge by veth pairs, each running a real DHCP client.
+import type { Lab, Netns } from "../harness/mod.ts";
+import { type RunningBinary, startBinary } from "../support/ctpf_process.ts";
+
+const root = new URL("../../", import.meta.url).pathname;
+
+export interface DhcpLab {
+  server: Netns;
+  clients: Netns[];
+  /** The client side interface in every client namespace. */
+  clientInterface: string;
+  necon: RunningBinary;
+  configPath: string;
+  workDir: string;
+  restart(): Promise<void>;
+  /** `buf curl` inside the server namespace (the API listens on its loopback). */
+  api(method: string, body?: unknown): Promise<unknown>;
+}
+
+export interface DhcpLabOptions {
+  clients: number;
+  /** MAC for client i (default: 02:00:00:00:61:0i). */
+  macs?: string[];
+  config: (bridge: string) => unknown;
+  /** Run necon with an existing data dir (a restart in another lab). */
+  dataDir?: string;
+}
+
+export async function startDhcpLab(lab: Lab, options: DhcpLabOptions): Promise<DhcpLab & AsyncDisposable> {
+  const server = await lab.netns();
+  await server.up("lo");
+  await server.addBridge("br0");
+  await server.addAddress("br0", "10.61.0.1/24");
+  await server.up("br0");
+  const clients: Netns[] = [];
+  for (let i = 0; i < options.clients; i++) {
+    const client = await lab.netns();
+    await lab.veth(server, `vs${i}`, client, "eth0");
+    await server.setMaster(`vs${i}`, "br0");
+    await server.up(`vs${i}`);
+    await client.ip("link", "set", "eth0", "address", options.macs?.[i] ?? `02:00:00:00:61:0${i}`);
+    await client.up("eth0");
+    clients.push(client);
+  }
+  const workDir = await Deno.makeTempDir({ prefix: "ctpf-dhcp-lab-" });
+  const configPath = `${workDir}/necon.json`;
+  await Deno.writeTextFile(configPath, JSON.stringify(options.config("br0")));
+  const dataDir = options.dataDir ?? `${workDir}/data`;
+  const start = () =>
+    startBinary({
+      command: [
+        "ip",
+        "netns",
+        "exec",
+        server.name,
+        Deno.execPath(),
+        "run",
+        "--allow-all",
+        `${root}cmd/necon.ts`,
+      ],
+      args: ["--dhcp-config", configPath, "--log-level", "debug"],
+      dataDir,
+    });
+  const result = {
+    server,
+    clients,
+    clientInterface: "eth0",
+    necon: await start(),
+    configPath,
+    workDir,
+    async restart() {
+      await result.necon[Symbol.asyncDispose]();
+      result.necon = await start();
+    },
+    async api(method: string, body: unknown = {}) {
+      const run = await server.run([
+        `${root}node_modules/.bin/buf`,
+        "curl",
+        "--schema",
+        `${root}core/api/proto`,
+        "-H",
+        `Authorization: Bearer ${result.necon.adminToken}`,
+        "-d",
+        JSON.stringify(body),
+        `${result.necon.url}/ctpf.v1.NeconService/${method}`,
+      ], { timeoutMs: 15_000 });
+      return JSON.parse(run.stdout || "{}");
+    },
+    async [Symbol.asyncDispose]() {
+      await result.necon[Symbol.asyncDispose]();
+      if (!options.dataDir) await Deno.remove(workDir, { recursive: true });
+    },
+  };
+  return result;
+}
+
+/** A udhcpc/dhclient hook script that records events and configures the address it was given. */
+export async function clientScript(workDir: string, name: string): Promise<{ path: string; events: string }> {
+  const path = `${workDir}/${name}.sh`, events = `${workDir}/${name}.events`;
+  await Deno.writeTextFile(
+    path,
+    `#!/bin/sh
+# udhcpc passes the event as $1; dhclient sets $reason.
+event="\${1:-$reason}"
+ip4="\${ip:-$new_ip_address}"
+echo "$event ip=$ip4 router=\${router:-$new_routers} dns=\${dns:-$new_domain_name_servers} hostname=\${hostname:-$new_host_name}" >> ${events}
+case "$event" in
+  bound|renew|BOUND|RENEW|REBOOT|REBIND) ip addr flush dev "$interface"; ip addr add "$ip4/24" dev "$interface" ;;
+  deconfig|RELEASE|EXPIRE|STOP) ip addr flush dev "$interface" ;;
+esac
+exit 0
+`,
+  );
+  await Deno.chmod(path, 0o755);
+  return { path, events };
+}
+
+export async function readEvents(path: string): Promise<string[]> {
+  try {
+    return (await Deno.readTextFile(path)).trim().split("\n").filter(Boolean);
+  } catch {
+    return [];
+  }
+}
