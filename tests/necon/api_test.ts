@@ -1,0 +1,83 @@
+// necon's API through buf curl (the real command-line client), live against real clients.
+import { rootTest, waitFor, withLab } from "../harness/mod.ts";
+import { assert, assertEquals, assertMatch } from "../support/assert.ts";
+import { clientScript, startDhcpLab } from "./lab.ts";
+import { eventMatching } from "./wait_events.ts";
+
+const root = new URL("../../", import.meta.url).pathname;
+
+rootTest({
+  name: "necon: buf curl adds a reservation live and streams the lease while udhcpc joins",
+  tools: ["busybox"],
+  async fn() {
+    await withLab(async (lab) => {
+      await using dhcp = await startDhcpLab(lab, {
+        clients: 1,
+        config: (br) => ({
+          interfaces: [br],
+          subnets: [{
+            id: "lab",
+            cidr: "10.61.0.0/24",
+            pools: [{ start: "10.61.0.100", end: "10.61.0.110" }],
+          }],
+        }),
+      });
+      const stream = dhcp.server.spawn([
+        `${root}node_modules/.bin/buf`,
+        "curl",
+        "--schema",
+        `${root}core/api/proto`,
+        "-H",
+        `Authorization: Bearer ${dhcp.necon.adminToken}`,
+        `${dhcp.necon.url}/ctpf.v1.NeconService/SubscribeToLeases`,
+      ]);
+      await dhcp.api("PutReservation", {
+        subnetId: "lab",
+        reservation: { mac: "02:00:00:00:61:00", ip: "10.61.0.7", hostname: "pinned" },
+      });
+      const hook = await clientScript(dhcp.workDir, "api");
+      dhcp.clients[0].spawn(["busybox", "udhcpc", "-f", "-i", "eth0", "-s", hook.path, "-t", "5", "-T", "1"]);
+      await eventMatching(hook.events, /^bound ip=10\.61\.0\.7 /, "udhcpc bound to the reservation");
+      await waitFor(() => /"ip": "10\.61\.0\.7"[\s\S]*"state": "bound"/.test(stream.output()), {
+        what: "the lease on the stream",
+        timeoutMs: 10_000,
+        describe: () => stream.output(),
+      });
+      assertMatch(stream.output(), /"hostname": "pinned"/);
+    });
+  },
+});
+
+rootTest("necon: an invalid configuration is refused field by field and the running one stays", async () => {
+  await withLab(async (lab) => {
+    await using dhcp = await startDhcpLab(lab, {
+      clients: 1,
+      config: (br) => ({
+        interfaces: [br],
+        subnets: [{ cidr: "10.61.0.0/24", pools: [{ start: "10.61.0.100", end: "10.61.0.110" }] }],
+      }),
+    });
+    const before = await dhcp.api("GetConfig");
+    const refused = await dhcp.server.run([
+      `${root}node_modules/.bin/buf`,
+      "curl",
+      "--schema",
+      `${root}core/api/proto`,
+      "-H",
+      `Authorization: Bearer ${dhcp.necon.adminToken}`,
+      "-d",
+      JSON.stringify({
+        config: {
+          interfaces: ["br0"],
+          subnets: [{ cidr: "10.61.0.0/24", pools: [{ start: "10.61.1.5", end: "10.61.0.110" }] }],
+        },
+      }),
+      `${dhcp.necon.url}/ctpf.v1.NeconService/SetConfig`,
+    ], { check: false });
+    assert(refused.code !== 0, "SetConfig with a bad pool must fail");
+    const error = JSON.parse(refused.stderr);
+    assertEquals(error.code, "invalid_argument");
+    assertMatch(JSON.stringify(error.details), /subnets\[0\]\.pools\[0\]\.start/);
+    assertEquals(await dhcp.api("GetConfig"), before);
+  });
+});
