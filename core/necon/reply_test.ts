@@ -1,0 +1,137 @@
+import { assert, assertEquals } from "../../tests/support/assert.ts";
+import {
+  decodeDhcp,
+  type DhcpMessage,
+  encodeDhcp,
+  setMessageType,
+  setParameterRequestList,
+} from "../net/dhcp/mod.ts";
+import { parseIpv4 as ip } from "../net/ipv4addr.ts";
+import { compileConfig } from "./config.ts";
+import { parseRequest } from "./parse.ts";
+import { buildReply, replyDestination } from "./reply.ts";
+import { ACK, NAK, OFFER } from "./request.ts";
+
+const subnet = compileConfig({
+  subnets: [{
+    cidr: "10.9.0.0/24",
+    pools: [{ start: "10.9.0.10", end: "10.9.0.20" }],
+    routers: ["10.9.0.1"],
+    dnsServers: ["10.9.0.53", "10.9.0.54"],
+    domainName: "lab.test",
+    ntpServers: ["10.9.0.123"],
+    mtu: 9000,
+    routes: [{ destination: "192.168.50.0/24", router: "10.9.0.254" }],
+    leaseSeconds: 600,
+    options: [{ code: 252, kind: "string", value: "http://10.9.0.1/wpad.dat" }],
+  }],
+}).subnets[0];
+
+function discover(parameters: number[], extra: (m: DhcpMessage) => void = () => {}): Uint8Array {
+  const chaddr = Uint8Array.of(2, 0, 0, 0, 0, 9);
+  const message: DhcpMessage = {
+    op: 1,
+    htype: 1,
+    hlen: 6,
+    hops: 0,
+    xid: 0x1234,
+    secs: 0,
+    flags: 0,
+    ciaddr: 0,
+    yiaddr: 0,
+    siaddr: 0,
+    giaddr: 0,
+    chaddr,
+    sname: "",
+    file: "",
+    options: new Map(),
+  };
+  setMessageType(message, 1);
+  setParameterRequestList(message, parameters);
+  extra(message);
+  return encodeDhcp(message);
+}
+
+const arrival = { interfaceName: "eth0", serverAddress: ip("10.9.0.1") };
+
+Deno.test("necon reply: requested options in the client's order, after type, server id and lease times", () => {
+  const parsed = parseRequest(discover([121, 42, 26, 252, 15, 6, 3, 1]));
+  assert(parsed.ok);
+  const { request, message } = parsed.value;
+  const bytes = buildReply(message, request, {
+    type: OFFER,
+    yiaddr: ip("10.9.0.10"),
+    subnet,
+    leaseSeconds: 600,
+  }, arrival);
+  const reply = decodeDhcp(bytes);
+  assert(reply.ok);
+  assertEquals([...reply.value.options.keys()], [53, 54, 51, 58, 59, 1, 3, 6, 15, 121, 42, 26, 252]);
+  assertEquals(reply.value.yiaddr, ip("10.9.0.10"));
+  assertEquals(reply.value.xid, 0x1234);
+  assertEquals([...reply.value.options.get(51)!], [0, 0, 2, 0x58]);
+  // RFC 3442: the default route rides in option 121 too, since such clients ignore option 3.
+  assertEquals([...reply.value.options.get(121)!], [24, 192, 168, 50, 10, 9, 0, 254, 0, 10, 9, 0, 1]);
+  assertEquals(new TextDecoder().decode(reply.value.options.get(252)), "http://10.9.0.1/wpad.dat");
+  assertEquals(replyDestination(request, { type: OFFER, yiaddr: 1 }), {
+    address: "255.255.255.255",
+    port: 68,
+  });
+});
+
+Deno.test("necon reply: relay information and client identifier are echoed; NAKs carry a reason only", () => {
+  const relayInfo = Uint8Array.of(1, 4, 0x65, 0x74, 0x68, 0x31, 2, 2, 0xab, 0xcd);
+  const parsed = parseRequest(discover([1, 3], (m) => {
+    m.options.set(61, Uint8Array.of(1, 2, 0, 0, 0, 0, 9));
+    m.options.set(82, relayInfo);
+    m.giaddr = ip("10.9.0.2");
+  }));
+  assert(parsed.ok);
+  const { request, message } = parsed.value;
+  const nak = decodeDhcp(
+    buildReply(message, request, { type: NAK, yiaddr: 0, subnet, message: "wrong subnet" }, arrival),
+  );
+  assert(nak.ok);
+  assertEquals([...nak.value.options.keys()], [53, 54, 56, 61, 82]);
+  assertEquals([...nak.value.options.get(82)!], [...relayInfo]);
+  assertEquals(nak.value.giaddr, ip("10.9.0.2"));
+  assertEquals(replyDestination(request, { type: NAK, yiaddr: 0 }), { address: "10.9.0.2", port: 67 });
+  const ack = decodeDhcp(
+    buildReply(message, request, { type: ACK, yiaddr: ip("10.9.0.11"), subnet, leaseSeconds: 600 }, arrival),
+  );
+  assert(ack.ok);
+  assertEquals([...ack.value.options.get(61)!], [1, 2, 0, 0, 0, 0, 9]);
+});
+
+Deno.test("necon reply: a small max message size overflows options into file/sname, never truncates", () => {
+  const long = (c: string) => c.repeat(150);
+  const big = compileConfig({
+    subnets: [{
+      cidr: "10.9.0.0/24",
+      pools: [{ start: "10.9.0.10", end: "10.9.0.20" }],
+      options: [{ code: 252, kind: "string", value: long("a") }, {
+        code: 253,
+        kind: "string",
+        value: long("b"),
+      }],
+    }],
+  }).subnets[0];
+  const parsed = parseRequest(discover([252, 253], (m) => m.options.set(57, Uint8Array.of(2, 64))));
+  assert(parsed.ok);
+  const { request, message } = parsed.value;
+  const bytes = buildReply(message, request, {
+    type: OFFER,
+    yiaddr: ip("10.9.0.10"),
+    subnet: big,
+    leaseSeconds: 600,
+  }, arrival);
+  assert(
+    bytes.length <= 576 - 28,
+    `reply of ${bytes.length} bytes exceeds the client's 576-byte IP datagram`,
+  );
+  const reply = decodeDhcp(bytes);
+  assert(reply.ok);
+  assert(reply.value.options.has(52), "option overload (52) was needed and used");
+  assertEquals(new TextDecoder().decode(reply.value.options.get(252)), long("a"));
+  assertEquals(new TextDecoder().decode(reply.value.options.get(253)), long("b"));
+});
