@@ -10,3 +10,4 @@ export * from "./arp.ts";
 export * from "./ipv4.ts";
 export * from "./udp.ts";
 export * from "./icmp.ts";
+export * as dhcp from "./dhcp/mod.ts";

@@ -54,7 +54,7 @@ export function macClientIdentifier(mac: MacAddress): ClientIdentifier {
 export interface Rfc4361Identifier {
   /** Identity association id: tells apart interfaces of one host. */
   readonly iaid: number;
-  /** DHCP unique identifier (RFC 8415 §11), view. Starts with its 16-bit type (1 LLT, 2 EN, 3 LL, 4 UUID). */
+  /** DHCP unique identifier (RFC 8415 §11), view: a 16-bit type (1 LLT, 2 EN, 3 LL, 4 UUID), then data. */
   readonly duid: Uint8Array;
 }
 

@@ -41,7 +41,10 @@ export function isOptionKind(text: string): text is OptionKind {
   return (OPTION_KINDS as readonly string[]).includes(text);
 }
 
-/** Option text that does not parse as its kind, e.g. `option 150 (ipv4-list): "10.0.0.300" is not an IPv4 address`. */
+/**
+ * Option text that does not parse as its kind, e.g.
+ * `option 150 (ipv4-list): "10.0.0.300" is not an IPv4 address`.
+ */
 export class OptionValueSyntaxError extends TypeError {
   constructor(
     readonly kind: OptionKind,
@@ -66,9 +69,8 @@ const SIGNED = /^(0|-?[1-9][0-9]*)$/;
 function parseInteger(text: string, signed: boolean, min: number, max: number): number | string {
   const trimmed = text.trim();
   if (!(signed ? SIGNED : DECIMAL).test(trimmed)) {
-    return `${JSON.stringify(text)} is not a decimal integer${
-      signed ? "" : " (digits only, no leading zeros)"
-    }`;
+    const hint = signed ? "" : " (digits only, no leading zeros)";
+    return `${JSON.stringify(text)} is not a decimal integer${hint}`;
   }
   const value = Number(trimmed);
   if (value < min || value > max) return `${trimmed} is outside ${min}..${max}`;
@@ -108,9 +110,8 @@ function parseRoute(text: string): ClasslessRoute | string {
     return `${JSON.stringify(match[1])} is not a destination like "10.0.0.0/8"`;
   }
   if (destination.address !== destination.network) {
-    return `${JSON.stringify(match[1])} has host bits set (the network is ${
-      formatIpv4(destination.network)
-    })`;
+    const network = formatIpv4(destination.network);
+    return `${JSON.stringify(match[1])} has host bits set (the network is ${network})`;
   }
   const router = parseAddress(match[2]);
   if (typeof router === "string") return router;
@@ -208,11 +209,16 @@ function parseOptionValue(kind: OptionKind, text: string): Uint8Array | string {
   }
 }
 
+function formatRoute(route: ClasslessRoute): string {
+  const { network, prefixLength } = route.destination;
+  return `${formatIpv4(network)}/${prefixLength} via ${formatIpv4(route.router)}`;
+}
+
 function hexText(bytes: Uint8Array): string {
   return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join(":");
 }
 
-/** Decodes option bytes as `kind` into the text encodeOptionValue reads; a DecodeError when they do not fit the kind. */
+/** Option bytes as `kind`, as the text encodeOptionValue reads; a DecodeError when they do not fit. */
 export function decodeOptionValue(kind: OptionKind, bytes: Uint8Array): Decoded<string> {
   const map = <T>(result: Decoded<T>, format: (value: T) => string): Decoded<string> =>
     result.ok
@@ -238,15 +244,7 @@ export function decodeOptionValue(kind: OptionKind, bytes: Uint8Array): Decoded<
     case "hex":
       return decoded(hexText(bytes));
     case "routes":
-      return map(
-        decodeClasslessRoutes(bytes),
-        (routes) =>
-          routes.map((route) =>
-            `${formatIpv4(route.destination.network)}/${route.destination.prefixLength} via ${
-              formatIpv4(route.router)
-            }`
-          ).join(", "),
-      );
+      return map(decodeClasslessRoutes(bytes), (routes) => routes.map(formatRoute).join(", "));
     case "domains":
       return map(decodeDomainSearch(bytes), (names) => names.join(", "));
     case "u16-list":

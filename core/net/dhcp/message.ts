@@ -74,16 +74,15 @@ export function decodeDhcp(bytes: Uint8Array): Decoded<DhcpMessage> {
   if (bytes.length < DHCP_MIN_LENGTH) {
     return decodeFailure(
       "dhcp",
-      `${bytes.length} bytes captured, a message needs at least ${DHCP_MIN_LENGTH} (BOOTP header and magic cookie)`,
+      `${bytes.length} bytes captured, a message needs at least ${DHCP_MIN_LENGTH}` +
+        " (BOOTP header and magic cookie)",
     );
   }
   const cookie = readUint32(bytes, BOOTP_HEADER_LENGTH);
   if (cookie !== DHCP_MAGIC_COOKIE) {
     return decodeFailure(
       "dhcp",
-      `magic cookie 0x${
-        cookie.toString(16).padStart(8, "0")
-      } is not 0x63825363 (a BOOTP message without DHCP)`,
+      `magic cookie 0x${cookie.toString(16).padStart(8, "0")} is not 0x63825363 (plain BOOTP, not DHCP)`,
     );
   }
   const hlen = bytes[2];

@@ -121,7 +121,7 @@ Deno.test("dhcp: dnsmasq's overload (option 52 = 2): sname holds only END, file 
   }
 });
 
-Deno.test("dhcp: every captured message re-encodes to the same bytes (dnsmasq's overload to the same value)", () => {
+Deno.test("dhcp: every capture re-encodes to the same bytes (dnsmasq's overload to the same values)", () => {
   for (const [name, bytes] of Object.entries(ALL_MESSAGES)) {
     const message = unwrap(decodeDhcp(bytes));
     const encoded = encodeDhcp(message);
@@ -174,7 +174,7 @@ Deno.test("dhcp: structural damage is a DecodeError with an exact reason", () =>
   noCookie[236] = 0;
   assert.equal(
     failure(noCookie),
-    "dhcp: magic cookie 0x00825363 is not 0x63825363 (a BOOTP message without DHCP)",
+    "dhcp: magic cookie 0x00825363 is not 0x63825363 (plain BOOTP, not DHCP)",
   );
   const longHlen = DHCLIENT_DISCOVER.slice();
   longHlen[2] = 17;
@@ -192,7 +192,7 @@ Deno.test("dhcp: structural damage is a DecodeError with an exact reason", () =>
   );
 });
 
-Deno.test("dhcp: a message of just header and cookie decodes with no options; bytes after END are ignored", () => {
+Deno.test("dhcp: header and cookie alone decode with no options; bytes after END are ignored", () => {
   const bare = DHCLIENT_DISCOVER.slice(0, 240);
   assert.equal(unwrap(decodeDhcp(bare)).options.size, 0);
   const trailing = new Uint8Array(DHCLIENT_DISCOVER.length + 20);

@@ -57,10 +57,10 @@ function walkField(field: OptionField, parts: Map<number, Uint8Array[]>): string
       return `option ${code} at byte ${at} (${field.name} field) has no length byte`;
     }
     const length = bytes[offset + 1];
-    if (offset + 2 + length > bytes.length) {
-      return `option ${code} at byte ${at} (${field.name} field) has length ${length}, only ${
-        bytes.length - offset - 2
-      } bytes follow`;
+    const follow = bytes.length - offset - 2;
+    if (length > follow) {
+      return `option ${code} at byte ${at} (${field.name} field) has length ${length}, ` +
+        `only ${follow} bytes follow`;
     }
     if (code !== DHCP_OPTION_OVERLOAD || field.name === "options") {
       const data = bytes.subarray(offset + 2, offset + 2 + length);
@@ -129,7 +129,7 @@ export function decodeOptionList(bytes: Uint8Array): Decoded<DhcpOptions> {
   return decoded(result);
 }
 
-export function concat(parts: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
+function concat(parts: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
   let length = 0;
   for (const part of parts) length += part.length;
   const result = new Uint8Array(length);
@@ -230,17 +230,12 @@ export function packOptions(options: DhcpOptions, room: OptionRoom): PackedOptio
     writeInstances(instances, bytes, 0);
     return { options: bytes, overload: 0 };
   }
+  const needed = length + 1;
+  const spare = [room.file ? "file" : "", room.sname ? "sname" : ""].filter(Boolean).join(" and ");
   const tooLong = () =>
     new RangeError(
-      `DHCP options take ${
-        length + 1
-      } bytes; they do not fit the ${room.options} bytes of the options field` +
-        (room.file || room.sname
-          ? ` even with ${
-            [room.file ? "file" : "", room.sname ? "sname" : ""].filter(Boolean).join(" and ")
-          }` +
-            " overloaded"
-          : " and file and sname are in use"),
+      `DHCP options take ${needed} bytes; they do not fit the ${room.options} bytes of the options field ` +
+        (spare ? `even with ${spare} overloaded` : "and file and sname are in use"),
     );
   if (!room.file && !room.sname) throw tooLong();
   // Option 52 itself (3 bytes) and each field's END (1 byte) take room first.
@@ -270,6 +265,7 @@ export function packOptions(options: DhcpOptions, room: OptionRoom): PackedOptio
       continue;
     }
     // Split across the fields that still have room for a header and at least one byte.
+    if (instance.data.length === 0) throw tooLong();
     let rest = instance.data;
     for (field = first; field <= last && rest.length > 0; field++) {
       const take = Math.min(rest.length, capacity[field] - 2);

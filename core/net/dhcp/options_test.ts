@@ -102,7 +102,7 @@ Deno.test("options: values over 255 bytes go out as several instances and come b
   assert.deepEqual(unwrap(decodeDhcp(bytes)), message);
 });
 
-Deno.test("options: past maxSize they overflow into file then sname with option 52, and decode identically", () => {
+Deno.test("options: past maxSize they spill into file then sname under option 52 and decode the same", () => {
   const options: DhcpOptions = new Map([
     [53, Uint8Array.of(5)],
     [54, hex("0a630501")],
@@ -135,7 +135,7 @@ Deno.test("options: past maxSize they overflow into file then sname with option 
   assert.deepEqual(unwrap(decodeDhcp(roomy)), message);
 });
 
-Deno.test("options: a value too large for any one field is split across fields (RFC 3396) and rejoined", () => {
+Deno.test("options: a value too large for any one field is split across fields and rejoined", () => {
   const options: DhcpOptions = new Map([
     [53, Uint8Array.of(2)],
     [17, filled(250, 9)],
@@ -159,7 +159,7 @@ Deno.test("options: only empty BOOTP fields take overflow; with none free the en
   assert.deepEqual(decoded, withFile);
   assert.throws(
     () => encodeDhcp(request(options, { file: "pxelinux.0", sname: "boot" })),
-    /DHCP options take 358 bytes; they do not fit the 308 bytes of the options field and file and sname are in use/,
+    /take 358 bytes; they do not fit the 308 bytes of the options field and file and sname are in use/,
   );
   assert.throws(
     () => encodeDhcp(request(new Map([[43, filled(600, 1)]]))),
@@ -167,7 +167,7 @@ Deno.test("options: only empty BOOTP fields take overflow; with none free the en
   );
 });
 
-Deno.test("options: maxSize below 576 is raised to 576; option 52 in the map is the encoder's business", () => {
+Deno.test("options: maxSize below 576 means 576; option 52 in the map is the encoder's business", () => {
   const options: DhcpOptions = new Map([[53, Uint8Array.of(2)], [43, filled(300, 1)]]);
   assert.deepEqual(encodeDhcp(request(options), { maxSize: 300 }), encodeDhcp(request(options)));
   const stale = request(new Map([[53, Uint8Array.of(2)], [52, Uint8Array.of(3)]]));

@@ -115,9 +115,9 @@ export function decodeMachineId(data: Uint8Array): Decoded<MachineId> {
   }
   if (data[0] !== 0) return decodeFailure("dhcp client machine id", `type ${data[0]} is not 0 (GUID)`);
   const hex = Array.from(data.subarray(1), (byte) => byte.toString(16).padStart(2, "0")).join("");
-  const uuid = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${
-    hex.slice(20)
-  }`;
+  const uuid = [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)].join(
+    "-",
+  );
   return decoded({ type: 0, uuid });
 }
 

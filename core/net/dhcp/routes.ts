@@ -23,12 +23,12 @@ export function decodeClasslessRoutes(data: Uint8Array): Decoded<ClasslessRoute[
       return decodeFailure(LAYER, `route at offset ${offset} has prefix width ${width}, above 32`);
     }
     const octets = Math.ceil(width / 8);
-    if (offset + 1 + octets + 4 > data.length) {
+    const needed = 1 + octets + 4;
+    const remain = data.length - offset;
+    if (needed > remain) {
       return decodeFailure(
         LAYER,
-        `route at offset ${offset} (/${width}) needs ${1 + octets + 4} bytes, only ${
-          data.length - offset
-        } remain`,
+        `route at offset ${offset} (/${width}) needs ${needed} bytes, only ${remain} remain`,
       );
     }
     let network = 0;

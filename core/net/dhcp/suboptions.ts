@@ -36,12 +36,11 @@ export function decodeSubOptions(data: Uint8Array, format: SubOptionFormat): Dec
       return decodeFailure(format.layer, `sub-option ${code} at offset ${offset} has no length byte`);
     }
     const length = data[offset + 1];
-    if (offset + 2 + length > data.length) {
+    const follow = data.length - offset - 2;
+    if (length > follow) {
       return decodeFailure(
         format.layer,
-        `sub-option ${code} at offset ${offset} has length ${length}, only ${
-          data.length - offset - 2
-        } bytes follow`,
+        `sub-option ${code} at offset ${offset} has length ${length}, only ${follow} bytes follow`,
       );
     }
     list.push({ code, data: data.subarray(offset + 2, offset + 2 + length) });
@@ -50,7 +49,7 @@ export function decodeSubOptions(data: Uint8Array, format: SubOptionFormat): Dec
   return decoded(list);
 }
 
-/** Writes the list in order; with `end`, appends END (255). Throws RangeError for codes or data that do not fit. */
+/** Writes the list in order, and END (255) with `end`. Throws RangeError for what does not fit. */
 export function encodeSubOptions(list: readonly SubOption[], end = false): Uint8Array<ArrayBuffer> {
   let length = end ? 1 : 0;
   for (const { code, data } of list) {

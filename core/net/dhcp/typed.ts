@@ -63,7 +63,7 @@ import { CLASSLESS_ROUTES, type ClasslessRoute } from "./routes.ts";
 
 // Typed accessors for the options a DHCP server and its clients use. Each getter returns undefined when
 // the option is absent, { ok: true, value } when it decodes and { ok: false, error } (a DecodeError
-// labelled "dhcp option N") when the peer sent it malformed; `valueOf(getter(msg))` gives the value or
+// labelled "dhcp option N") when the peer sent it malformed; `okValue(getter(msg))` gives the value or
 // undefined. Each setter encodes the value (throwing RangeError if it cannot be encoded) and stores it,
 // replacing an earlier value; a new option goes after those already set, so set them in the order they
 // should appear on the wire (the message type first).

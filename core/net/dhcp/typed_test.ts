@@ -13,7 +13,7 @@ import {
   messageTypeName,
 } from "./codes.ts";
 import * as typed from "./typed.ts";
-import { valueOf } from "./values.ts";
+import { okValue } from "./values.ts";
 import { decodeEncapsulatedOptions } from "./vendor.ts";
 import { findSubOption, RELAY_AGENT_CIRCUIT_ID } from "./relay_agent.ts";
 import { clientKey, macClientIdentifier } from "./client_id.ts";
@@ -231,7 +231,7 @@ Deno.test("typed: malformed options are DecodeErrors naming the option; the mess
   for (const [result, reason] of reasons) {
     assert.ok(result !== undefined && !result.ok, reason);
     assert.equal(result.error.message, reason);
-    assert.equal(valueOf(result), undefined);
+    assert.equal(okValue(result), undefined);
   }
 });
 

@@ -21,7 +21,7 @@ export interface HasOptions {
   readonly options: DhcpOptions;
 }
 
-/** The typed value of option `code`: undefined when absent, else the codec's result labelled with the code. */
+/** Option `code` decoded: undefined when absent, else the codec's result labelled "dhcp option N". */
 export function getOption<T>(
   message: HasOptions,
   code: number,
@@ -42,8 +42,8 @@ export function setOption<T>(message: HasOptions, code: number, codec: OptionCod
   message.options.set(code, codec.encode(value));
 }
 
-/** The value, or undefined when the option is absent or malformed: for callers that only need the good case. */
-export function valueOf<T>(result: Decoded<T> | undefined): T | undefined {
+/** The value, or undefined when the option is absent or malformed: for callers that need only the value. */
+export function okValue<T>(result: Decoded<T> | undefined): T | undefined {
   return result?.ok ? result.value : undefined;
 }
 

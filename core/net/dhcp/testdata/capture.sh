@@ -22,6 +22,7 @@ cleanup() {
   rm -rf "$T"
 }
 trap cleanup EXIT
+trap "exit 130" INT TERM
 for ns in $S $C $R $P; do ip netns del $ns 2>/dev/null; done
 for ns in $S $C $R $P; do ip netns add $ns; ip -n $ns link set lo up; done
 
@@ -174,7 +175,7 @@ start_dnsmasq dnsmasq
 cap udhcpc-dnsmasq $C vC bash -c "
   timeout 20 ip netns exec $C busybox udhcpc -i vC -f -n -t 3 -T 2 -p $T/udhcpc.pid -s $T/udhcpc.sh -x hostname:ctpf-udhcpc \
     -V ctpf-udhcpc -O 42 -O 66 -O 67 -O 119 -O 121 -O 150 -O 43 >$T/udhcpc.log 2>&1 & p=\$!
-  for i in \$(seq 50); do grep -q obtained $T/udhcpc.log && break; sleep 0.2; done
+  for i in \$(seq 50); do grep -qs obtained $T/udhcpc.log && break; sleep 0.2; done
   sleep 0.5
   kill -USR2 \$(cat $T/udhcpc.pid)
   sleep 1
@@ -184,7 +185,7 @@ cap udhcpc-dnsmasq $C vC bash -c "
 cap dhclient-dnsmasq $C vC bash -c "
   timeout 20 ip netns exec $C dhclient -4 -1 -d -v -cf $T/dhclient.conf -sf $T/dhclient.sh \
     -lf $T/dhclient.leases -pf $T/dhclient.pid vC >$T/dhclient.log 2>&1 & p=\$!
-  for i in \$(seq 50); do grep -q bound $T/dhclient.log && break; sleep 0.2; done
+  for i in \$(seq 50); do grep -qs bound $T/dhclient.log && break; sleep 0.2; done
   sleep 0.5
   timeout 10 ip netns exec $C dhclient -4 -r -v -cf $T/dhclient.conf -sf $T/dhclient.sh \
     -lf $T/dhclient.leases -pf $T/dhclient.pid vC >>$T/dhclient.log 2>&1
@@ -200,7 +201,7 @@ ip -n $C addr flush dev vC
 
 # 4. udhcpc through ISC dhcrelay -a: captured on the server's side (giaddr, option 82 both ways) and the
 #    client's side (option 82 stripped again by the relay).
-ip netns exec $R dhcrelay -4 -d -a -id vRc -iu vRs 10.99.6.1 >$T/dhcrelay.log 2>&1 & RELAY=$!
+ip netns exec $R dhcrelay -4 -d --no-pid -a -id vRc -iu vRs 10.99.6.1 >$T/dhcrelay.log 2>&1 & RELAY=$!
 BG+=($RELAY)
 sleep 1
 ip netns exec $C tcpdump -i vCr -U -n -s 0 -w relay-client.pcap 'udp port 67 or udp port 68' >/dev/null 2>&1 &
@@ -216,7 +217,7 @@ start_dnsmasq overload
 cap overload $C vC bash -c "
   timeout 20 ip netns exec $C dhclient -4 -1 -d -v -cf $T/dhclient.conf -sf $T/dhclient.sh \
     -lf $T/dhclient2.leases -pf $T/dhclient2.pid vC >$T/dhclient2.log 2>&1 & p=\$!
-  for i in \$(seq 50); do grep -q bound $T/dhclient2.log && break; sleep 0.2; done
+  for i in \$(seq 50); do grep -qs bound $T/dhclient2.log && break; sleep 0.2; done
   kill \$p 2>/dev/null; wait \$p 2>/dev/null; true"
 ip -n $C addr flush dev vC
 stop $DNSMASQ
@@ -227,7 +228,7 @@ BG+=($UDHCPD)
 sleep 1
 cap dhcpcd-udhcpd $C vC isolated "
   ip netns exec $C dhcpcd -B -4 -c /bin/true -f $T/dhcpcd.conf --noarp vC >$T/dhcpcd.log 2>&1 & p=\$!
-  for i in \$(seq 75); do grep -q 'leased' $T/dhcpcd.log && break; sleep 0.2; done
+  for i in \$(seq 75); do grep -qs 'leased' $T/dhcpcd.log && break; sleep 0.2; done
   sleep 0.5
   timeout 10 ip netns exec $C dhcpcd -4 -k vC >>$T/dhcpcd.log 2>&1
   sleep 1; kill \$p 2>/dev/null; wait \$p 2>/dev/null; true"

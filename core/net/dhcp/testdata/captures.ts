@@ -2,7 +2,7 @@
 // and TAP interfaces inside throwaway network namespaces; capture.sh beside this file made them, and
 // extract.ts printed them. Topology (capture.sh has the details):
 //
-//   client C (02:00:00:00:05:0c) -- server S 10.99.5.1/24 (dnsmasq or udhcpd; leases 10.99.5.100-149, 160-199)
+//   client C (02:00:00:00:05:0c) -- server S 10.99.5.1/24 (dnsmasq: 10.99.5.100-149; udhcpd: 160-199)
 //   client C (02:00:00:00:07:0c) -- relay R 10.99.7.1 / 10.99.6.2 -- server S 10.99.6.1
 //   qemu guest (52:54:00:00:08:0c / 0d) -- TAP -- dnsmasq 10.99.8.1/24
 import { hex } from "../../testdata/captures.ts";
@@ -10,9 +10,11 @@ import { hex } from "../../testdata/captures.ts";
 export { hex, toHex } from "../../testdata/captures.ts";
 
 // Busybox udhcpc 1.35.0 against dnsmasq 2.90 (capture.sh step 1), client 02:00:00:00:05:0c:
-// `busybox udhcpc -i vC -f -n -t 3 -T 2 -s udhcpc.sh -x hostname:ctpf-udhcpc -V ctpf-udhcpc -O 42 -O 66 -O 67 -O 119 -O 121 -O 150 -O 43`
+// `busybox udhcpc -i vC -f -n -t 3 -T 2 -s udhcpc.sh -x hostname:ctpf-udhcpc -V ctpf-udhcpc \
+//    -O 42 -O 66 -O 67 -O 119 -O 121 -O 150 -O 43`, then SIGUSR2 for the release
 
-// DHCPDISCOVER: client id type 1 + MAC, vendor class "ctpf-udhcpc", options 42 66 67 119 121 150 43 requested.
+// DHCPDISCOVER: client id type 1 + MAC, vendor class "ctpf-udhcpc", max size 576; udhcpc sorts the
+// parameter request list (1 3 6 12 15 28 42 43 66 67 119 121 150).
 export const UDHCPC_DISCOVER = hex(
   "010106009b5cb329000000000000000000000000000000000000000002000000050c0000000000000000000000000000" +
     "000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000" +
@@ -233,8 +235,9 @@ export const UDHCPC_DECLINE = hex(
     "000000000000000000000000",
 );
 
-// Busybox udhcpc through ISC dhcrelay 4.4.3-P1 (`dhcrelay -4 -d -a -id vRc -iu vRs 10.99.6.1`) to dnsmasq
-// (step 4), client 02:00:00:00:07:0c: `busybox udhcpc -i vCr -f -q -n -t 3 -T 2 -s udhcpc.sh -x hostname:ctpf-relayed`.
+// Busybox udhcpc through ISC dhcrelay 4.4.3-P1 to dnsmasq (step 4):
+// `dhcrelay -4 -d --no-pid -a -id vRc -iu vRs 10.99.6.1`, client 02:00:00:00:07:0c:
+// `busybox udhcpc -i vCr -f -q -n -t 3 -T 2 -s udhcpc.sh -x hostname:ctpf-relayed`.
 // Captured on the server's link (vSr) unless said otherwise.
 
 // DHCPDISCOVER as relayed: hops 1, giaddr 10.99.7.1, option 82 with circuit id "vRc" appended.
