@@ -11,29 +11,25 @@ export interface BinarySpec {
   include: string[];
 }
 
+// A network service's permissions: FFI for bound/raw sockets, sys for interface addresses.
+const servicePermissions = [
+  "--allow-net",
+  "--allow-read",
+  "--allow-write",
+  "--allow-env",
+  "--allow-ffi",
+  "--allow-sys",
+];
+
 export const binaries: Record<string, BinarySpec> = {
   ctpf: {
     entry: "cmd/ctpf.ts",
-    permissions: [
-      "--allow-net",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      "--allow-ffi",
-      "--allow-sys",
-    ],
+    permissions: servicePermissions,
     include: [],
   },
   necon: {
     entry: "cmd/necon.ts",
-    permissions: [
-      "--allow-net",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      "--allow-ffi",
-      "--allow-sys",
-    ],
+    permissions: servicePermissions,
     include: [],
   },
 };

@@ -9,9 +9,8 @@ import {
   waitFor,
   withLab,
 } from "../../tests/harness/mod.ts";
-import { startBinary } from "../../tests/support/ctpf_process.ts";
+import { startNecon } from "../../tests/necon/lab.ts";
 
-const root = new URL("../../", import.meta.url).pathname;
 const rates = (Deno.env.get("CTPF_BENCH_RATES") ?? "1000,4000,8000,16000").split(",").map(Number);
 const seconds = Number(Deno.env.get("CTPF_BENCH_SECONDS") ?? 8);
 
@@ -77,20 +76,7 @@ async function benchNecon(lab: Lab): Promise<Step[]> {
   const dir = await Deno.makeTempDir({ prefix: "ctpf-bench-necon-" });
   try {
     await Deno.writeTextFile(`${dir}/necon.json`, JSON.stringify({ interfaces: ["s0"], subnets: [subnet] }));
-    await using _necon = await startBinary({
-      command: [
-        "ip",
-        "netns",
-        "exec",
-        server.name,
-        Deno.execPath(),
-        "run",
-        "--allow-all",
-        `${root}cmd/necon.ts`,
-      ],
-      args: ["--dhcp-config", `${dir}/necon.json`, "--log-level", "error"],
-      dataDir: `${dir}/data`,
-    });
+    await using _necon = await startNecon(server, `${dir}/necon.json`, `${dir}/data`, "error");
     return await ladder(client);
   } finally {
     await Deno.remove(dir, { recursive: true });

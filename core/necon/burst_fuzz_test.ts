@@ -1,16 +1,13 @@
 // Garbage at the server: every mutant of a valid DISCOVER is either answered or dropped and counted;
 // the burst handler never throws and never loses the leases it already has.
 import { assert, assertEquals } from "../../tests/support/assert.ts";
+import { seededRandom } from "../../tests/support/random.ts";
 import { type DhcpMessage, encodeDhcp, setMessageType } from "../net/dhcp/mod.ts";
 import { parseIpv4 } from "../net/ipv4addr.ts";
 import { LogSink } from "../log/logger.ts";
 import { Registry } from "../metrics/registry.ts";
 import { SqliteStore } from "../store/sqlite.ts";
 import { Necon } from "./necon.ts";
-
-function prng(seed: number): () => number {
-  return () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
-}
 
 Deno.test("necon: a fuzzed burst is answered or dropped and counted, never a crash", async () => {
   const store = SqliteStore.open(":memory:");
@@ -39,7 +36,7 @@ Deno.test("necon: a fuzzed burst is answered or dropped and counted, never a cra
   setMessageType(message, 1);
   message.options.set(55, Uint8Array.of(1, 3, 6, 121, 119));
   const valid = encodeDhcp(message);
-  const random = prng(42);
+  const random = seededRandom(42);
   const datagrams = [];
   for (let i = 0; i < 3000; i++) {
     const mutant = valid.slice(0, Math.floor(random() * (valid.length + 1)));

@@ -21,27 +21,13 @@ import {
 import { decodeUdp, encodeUdp, type UdpAddresses } from "./udp.ts";
 import { decodeIcmp, decodeIcmpQuote, encodeIcmp } from "./icmp.ts";
 import { ALL_FRAMES, toHex } from "./testdata/captures.ts";
+import { below, type Random, seededRandom } from "../../tests/support/random.ts";
 
 // Mutation fuzzing: every decoder must turn any byte string into either a value or a DecodeError, never an
 // exception, and a value must not contain garbage from reading past the input (NaN, undefined, views
 // outside the input). Mutants come from the captured vectors with a seeded PRNG, so failures reproduce.
 
 const MUTANTS_PER_CODEC = 3000;
-
-/** mulberry32: tiny, fast, good enough to spread mutations; seeded so every run sees the same mutants. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 0x1_0000_0000;
-  };
-}
-
-type Random = () => number;
-const below = (random: Random, bound: number) => Math.floor(random() * bound);
 
 /** A field whose value a decoder trusts at its peril: offset and width in bytes (or a nibble mask). */
 interface Field {

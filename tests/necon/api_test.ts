@@ -1,7 +1,7 @@
 // necon's API through buf curl (the real command-line client), live against real clients.
 import { rootTest, waitFor, withLab } from "../harness/mod.ts";
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
-import { clientScript, startDhcpLab } from "./lab.ts";
+import { clientScript, startDhcpLab, udhcpc } from "./lab.ts";
 import { eventMatching } from "./wait_events.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
@@ -36,7 +36,7 @@ rootTest({
         reservation: { mac: "02:00:00:00:61:00", ip: "10.61.0.7", hostname: "pinned" },
       });
       const hook = await clientScript(dhcp.workDir, "api");
-      dhcp.clients[0].spawn(["busybox", "udhcpc", "-f", "-i", "eth0", "-s", hook.path, "-t", "5", "-T", "1"]);
+      udhcpc(dhcp.clients[0], hook.path);
       await eventMatching(hook.events, /^bound ip=10\.61\.0\.7 /, "udhcpc bound to the reservation");
       await waitFor(() => /"ip": "10\.61\.0\.7"[\s\S]*"state": "bound"/.test(stream.output()), {
         what: "the lease on the stream",

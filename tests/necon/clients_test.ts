@@ -1,7 +1,7 @@
 // necon against real DHCP clients (busybox udhcpc, ISC dhclient) in network namespaces.
 import { rootTest, waitFor, withLab } from "../harness/mod.ts";
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
-import { clientScript, readEvents, startDhcpLab } from "./lab.ts";
+import { clientScript, readEvents, startDhcpLab, udhcpc } from "./lab.ts";
 import { eventMatching } from "./wait_events.ts";
 
 const subnet = (bridge: string, extra: Record<string, unknown> = {}) => ({
@@ -29,21 +29,7 @@ rootTest({
     await withLab(async (lab) => {
       await using dhcp = await startDhcpLab(lab, { clients: 1, config: (br) => subnet(br) });
       const hook = await clientScript(dhcp.workDir, "udhcpc");
-      const client = dhcp.clients[0].spawn([
-        "busybox",
-        "udhcpc",
-        "-f",
-        "-i",
-        "eth0",
-        "-s",
-        hook.path,
-        "-t",
-        "5",
-        "-T",
-        "1",
-        "-x",
-        "hostname:node-a",
-      ]);
+      const client = udhcpc(dhcp.clients[0], hook.path, ["-x", "hostname:node-a"]);
       const bound = await eventMatching(hook.events, /^bound /, "udhcpc bound");
       assertMatch(bound, /ip=10\.61\.0\.100 router=10\.61\.0\.1 dns=10\.61\.0\.53/);
       let [lease] = await leases(dhcp.api);
@@ -109,31 +95,18 @@ rootTest({
           }),
       });
       const hooks = await Promise.all([0, 1, 2].map((i) => clientScript(dhcp.workDir, `c${i}`)));
-      const udhcpc = (i: number, extra: string[] = []) =>
-        dhcp.clients[i].spawn([
-          "busybox",
-          "udhcpc",
-          "-f",
-          "-i",
-          "eth0",
-          "-s",
-          hooks[i].path,
-          "-t",
-          "3",
-          "-T",
-          "1",
-          ...extra,
-        ]);
-      udhcpc(2, ["-O", "hostname"]);
+      const join = (i: number, extra: string[] = []) =>
+        udhcpc(dhcp.clients[i], hooks[i].path, ["-t", "3", ...extra]);
+      join(2, ["-O", "hostname"]);
       const reserved = await eventMatching(hooks[2].events, /^bound /, "reserved client bound");
       assertMatch(reserved, /ip=10\.61\.0\.42 .*hostname=reserved-node/);
-      udhcpc(0);
+      join(0);
       await eventMatching(
         hooks[0].events,
         /^bound ip=10\.61\.0\.100/,
         "first client takes the one pool address",
       );
-      const loser = udhcpc(1, ["-n"]); // -n: exit when no lease
+      const loser = join(1, ["-n"]); // -n: exit when no lease
       const status = await loser.status;
       assert(!status.success, "the second client must not get a lease");
       assertEquals((await readEvents(hooks[1].events)).some((l) => l.startsWith("bound")), false);
@@ -152,40 +125,14 @@ rootTest({
     await withLab(async (lab) => {
       await using dhcp = await startDhcpLab(lab, { clients: 2, config: (br) => subnet(br) });
       const hooks = await Promise.all([0, 1].map((i) => clientScript(dhcp.workDir, `c${i}`)));
-      const first = dhcp.clients[0].spawn([
-        "busybox",
-        "udhcpc",
-        "-f",
-        "-i",
-        "eth0",
-        "-s",
-        hooks[0].path,
-        "-t",
-        "5",
-        "-T",
-        "1",
-      ]);
+      const first = udhcpc(dhcp.clients[0], hooks[0].path);
       await eventMatching(hooks[0].events, /^bound ip=10\.61\.0\.100/, "first bound");
       await dhcp.restart();
       assertEquals((await leases(dhcp.api)).map((l) => l.ip), ["10.61.0.100"]);
       await first.signal("SIGUSR1");
       await eventMatching(hooks[0].events, /^renew ip=10\.61\.0\.100/, "renew after restart");
       // A second client asking for the same address is refused and gets another one.
-      dhcp.clients[1].spawn([
-        "busybox",
-        "udhcpc",
-        "-f",
-        "-i",
-        "eth0",
-        "-s",
-        hooks[1].path,
-        "-r",
-        "10.61.0.100",
-        "-t",
-        "5",
-        "-T",
-        "1",
-      ]);
+      udhcpc(dhcp.clients[1], hooks[1].path, ["-r", "10.61.0.100"]);
       const second = await eventMatching(hooks[1].events, /^bound /, "second bound");
       assertMatch(second, /ip=10\.61\.0\.101 /);
     });

@@ -1,6 +1,6 @@
 // A DHCP lab in network namespaces: necon (the real binary) in a server namespace on a bridge, and
 // client namespaces joined to that bridge by veth pairs, each running a real DHCP client.
-import type { Lab, Netns } from "../harness/mod.ts";
+import type { BackgroundProcess, Lab, Netns } from "../harness/mod.ts";
 import { type RunningBinary, startBinary } from "../support/ctpf_process.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
@@ -47,21 +47,7 @@ export async function startDhcpLab(lab: Lab, options: DhcpLabOptions): Promise<D
   const configPath = `${workDir}/necon.json`;
   await Deno.writeTextFile(configPath, JSON.stringify(options.config("br0")));
   const dataDir = options.dataDir ?? `${workDir}/data`;
-  const start = () =>
-    startBinary({
-      command: [
-        "ip",
-        "netns",
-        "exec",
-        server.name,
-        Deno.execPath(),
-        "run",
-        "--allow-all",
-        `${root}cmd/necon.ts`,
-      ],
-      args: ["--dhcp-config", configPath, "--log-level", "debug"],
-      dataDir,
-    });
+  const start = () => startNecon(server, configPath, dataDir);
   const result = {
     server,
     clients,
@@ -122,4 +108,27 @@ export async function readEvents(path: string): Promise<string[]> {
   } catch {
     return [];
   }
+}
+
+/** The real necon binary inside `server`'s namespace (its API on that namespace's loopback). */
+export function startNecon(server: Netns, configPath: string, dataDir: string, logLevel = "debug") {
+  return startBinary({
+    command: [
+      "ip",
+      "netns",
+      "exec",
+      server.name,
+      Deno.execPath(),
+      "run",
+      "--allow-all",
+      `${root}cmd/necon.ts`,
+    ],
+    args: ["--dhcp-config", configPath, "--log-level", logLevel],
+    dataDir,
+  });
+}
+
+/** busybox udhcpc in the foreground on eth0 with the hook script; 5 tries, 1 s apart, unless `extra` says. */
+export function udhcpc(client: Netns, hook: string, extra: string[] = []): BackgroundProcess {
+  return client.spawn(["busybox", "udhcpc", "-f", "-i", "eth0", "-s", hook, "-t", "5", "-T", "1", ...extra]);
 }

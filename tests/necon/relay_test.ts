@@ -1,7 +1,7 @@
 // A relayed client (ISC dhcrelay between two links) gets its address from the relay's subnet.
 import { rootTest, withLab } from "../harness/mod.ts";
 import { assertEquals, assertMatch } from "../support/assert.ts";
-import { clientScript, startDhcpLab } from "./lab.ts";
+import { clientScript, startDhcpLab, udhcpc } from "./lab.ts";
 import { eventMatching } from "./wait_events.ts";
 
 rootTest({
@@ -33,7 +33,7 @@ rootTest({
       await client.up("eth0");
       relay.spawn(["dhcrelay", "-d", "-4", "-id", "down0", "-iu", "eth0", "10.61.0.1"]);
       const hook = await clientScript(dhcp.workDir, "relayed");
-      client.spawn(["busybox", "udhcpc", "-f", "-i", "eth0", "-s", hook.path, "-t", "8", "-T", "1"]);
+      udhcpc(client, hook.path, ["-t", "8"]);
       const bound = await eventMatching(hook.events, /^bound /, "relayed client bound");
       assertMatch(bound, /ip=10\.62\.0\.150 router=10\.62\.0\.1 /);
       const { leases } = await dhcp.api("ListLeases") as { leases: { ip: string; subnetId: string }[] };

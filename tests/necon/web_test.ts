@@ -2,7 +2,7 @@
 import { rootTest, withLab } from "../harness/mod.ts";
 import { assertMatch } from "../support/assert.ts";
 import { haveChromium, launchBrowser, signInWithToken } from "../support/browser.ts";
-import { clientScript, startDhcpLab } from "./lab.ts";
+import { clientScript, startDhcpLab, udhcpc } from "./lab.ts";
 import { eventMatching } from "./wait_events.ts";
 
 rootTest({
@@ -35,19 +35,7 @@ rootTest({
       );
 
       const hook = await clientScript(dhcp.workDir, "web");
-      const client = dhcp.clients[0].spawn([
-        "busybox",
-        "udhcpc",
-        "-f",
-        "-i",
-        "eth0",
-        "-s",
-        hook.path,
-        "-t",
-        "5",
-        "-T",
-        "1",
-      ]);
+      const client = udhcpc(dhcp.clients[0], hook.path);
       await eventMatching(hook.events, /^bound ip=10\.61\.0\.100/, "udhcpc bound");
       const row = page.locator("tr[data-ip='10.61.0.100']");
       await row.locator("[data-field=state]", { hasText: "bound" }).waitFor();

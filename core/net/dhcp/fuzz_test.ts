@@ -8,25 +8,12 @@ import { decodeDomainSearch } from "./domain_search.ts";
 import { decodeClasslessRoutes } from "./routes.ts";
 import { decodeOptionValue, OPTION_KINDS } from "./kinds.ts";
 import { ALL_MESSAGES, toHex } from "./testdata/captures.ts";
+import { below, type Random, seededRandom } from "../../../tests/support/random.ts";
 
 // Mutation fuzzing of the DHCP decoder and every typed getter: any byte string must give a value or a
 // DecodeError with a reason, never an exception, and a decoded message must re-encode to the same values.
 // Mutants come from the captured messages with a seeded PRNG, so a failure reproduces.
 
-/** mulberry32, as in core/net/fuzz_test.ts. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 0x1_0000_0000;
-  };
-}
-
-type Random = () => number;
-const below = (random: Random, bound: number) => Math.floor(random() * bound);
 const seeds = Object.values(ALL_MESSAGES);
 const outcomes = { ok: 0, failed: 0, getterOk: 0, getterFailed: 0 };
 
