@@ -110,6 +110,8 @@ export class Necon {
       for (const pool of subnet.pools) size += pool.end - pool.start + 1;
       for (const lease of this.leases.all()) {
         if (lease.subnetId !== subnet.id || !isHeld(lease, now)) continue;
+        // Reserved addresses outside the pools do not use pool space.
+        if (!subnet.pools.some((pool) => lease.ip >= pool.start && lease.ip <= pool.end)) continue;
         if (lease.state === "bound") bound++;
         else declined++;
       }
