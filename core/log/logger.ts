@@ -1,4 +1,5 @@
 import { Hub } from "../stream/hub.ts";
+import { hasControlCharacter } from "../text/control.ts";
 
 export type Level = "debug" | "info" | "warn" | "error";
 export type LogFormat = "logfmt" | "json";
@@ -127,8 +128,7 @@ export function formatLogfmt(record: LogRecord): string {
 
 function logfmtValue(value: string): string {
   // Control characters count as "needs quoting": JSON.stringify escapes them, so one record stays one line.
-  const plain = value !== "" && !/[\s"=\\]/.test(value) &&
-    ![...value].some((char) => char.charCodeAt(0) < 0x20);
+  const plain = value !== "" && !/[\s"=\\]/.test(value) && !hasControlCharacter(value);
   if (plain) return value;
   return JSON.stringify(value);
 }
