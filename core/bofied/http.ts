@@ -1,0 +1,55 @@
+import type { Context, Hono } from "hono";
+import type { Authenticator } from "../auth/authenticator.ts";
+import { requireAccess } from "../api/http_auth.ts";
+import { serveFile } from "../http/files.ts";
+import { Jail, JailError } from "./jail.ts";
+
+export interface BootHttpOptions {
+  /** Public boot files, served to anyone at /boot/… (firmware cannot authenticate). */
+  publicJail: Jail;
+  /** Private files at /private/…, for signed-in callers only. */
+  privateJail: Jail;
+  auth: Authenticator;
+  anonymousRead: boolean;
+  /** Told about every served file (for the event stream and metrics). */
+  onServed?: (event: { path: string; status: number; bytes: number; client: string }) => void;
+}
+
+async function serveFrom(jail: Jail, prefix: string, c: Context, onServed: BootHttpOptions["onServed"]) {
+  const url = new URL(c.req.url);
+  let requested: string;
+  try {
+    requested = decodeURIComponent(url.pathname.slice(prefix.length));
+  } catch {
+    return c.text("bad path encoding\n", 400);
+  }
+  let path: string;
+  try {
+    path = await jail.resolveExisting(requested);
+  } catch (error) {
+    if (error instanceof JailError) return c.text(`refused: ${error.message}\n`, 403);
+    if (error instanceof Deno.errors.NotFound) return c.text("not found\n", 404);
+    throw error;
+  }
+  const response = await serveFile(c.req.raw, path);
+  onServed?.({
+    path: jail.nameOf(path),
+    status: response.status,
+    bytes: Number(response.headers.get("content-length") ?? 0),
+    client: c.req.header("x-forwarded-for") ?? "",
+  });
+  return response;
+}
+
+/** GET/HEAD for /boot/* (public) and /private/* (credentials, like the API's read methods). */
+export function mountBootHttp(app: Hono, options: BootHttpOptions): void {
+  for (const method of ["GET", "HEAD"] as const) {
+    app.on(method, "/boot/*", (c) => serveFrom(options.publicJail, "/boot", c, options.onServed));
+    app.on(
+      method,
+      "/private/*",
+      requireAccess(options.auth, "read", options.anonymousRead),
+      (c) => serveFrom(options.privateJail, "/private", c, options.onServed),
+    );
+  }
+}
