@@ -1,0 +1,202 @@
+import type { Logger } from "../../log/logger.ts";
+import {
+  decodeTftp,
+  encodeNetascii,
+  encodeTftp,
+  negotiate,
+  TFTP_ERROR_ACCESS_VIOLATION,
+  TFTP_ERROR_FILE_NOT_FOUND,
+  TFTP_ERROR_NOT_DEFINED,
+  TFTP_RRQ,
+  TFTP_WRQ,
+  tftpError,
+  type TftpRrq,
+} from "../../net/tftp/mod.ts";
+import { UdpSocket } from "../../sys/mod.ts";
+import { Jail, JailError } from "../jail.ts";
+import { FileCache } from "./file_cache.ts";
+import { sendFile, type TransferResult } from "./read_transfer.ts";
+
+// Up to this many concurrent transfers, each polls briefly for ACKs (3× the lock-step rate on loopback).
+const spinningTransfers = 4;
+
+export interface TftpServerOptions {
+  jail: Jail;
+  /** Address and port to listen on (69 for real clients; 0 picks one, for tests). */
+  address: string;
+  port: number;
+  /** Serve only this interface (SO_BINDTODEVICE), as with DHCP. */
+  device?: string;
+  log: Logger;
+  maxTransfers?: number;
+  maxBlockSize?: number;
+  maxWindowSize?: number;
+  timeoutSeconds?: number;
+  retries?: number;
+  onTransfer?: (event: TftpTransferEvent) => void;
+}
+
+export interface TftpTransferEvent extends TransferResult {
+  file: string;
+  client: string;
+  mode: string;
+  blockSize: number;
+  windowSize: number;
+  milliseconds: number;
+}
+
+/**
+ * The TFTP server: a listening socket takes read requests; each transfer gets its own socket (its own
+ * transfer ID, RFC 1350) and runs concurrently. Write requests are refused: boot clients only read, and
+ * TFTP has no way to authenticate a writer (files are uploaded over the API or WebDAV instead).
+ */
+export class TftpServer {
+  readonly #options: Required<Omit<TftpServerOptions, "device" | "onTransfer">> & TftpServerOptions;
+  readonly #cache = new FileCache(256 << 20, 128 << 20);
+  readonly #stop = new AbortController();
+  readonly #transfers = new Set<Promise<void>>();
+  #socket: UdpSocket | undefined;
+  #loop: Promise<void> | undefined;
+
+  constructor(options: TftpServerOptions) {
+    this.#options = {
+      maxTransfers: 512,
+      maxBlockSize: 65464,
+      maxWindowSize: 64,
+      timeoutSeconds: 1,
+      retries: 5,
+      ...options,
+    };
+  }
+
+  get port(): number {
+    return this.#socket?.localAddress().port ?? 0;
+  }
+
+  start(): void {
+    const { address, port, device } = this.#options;
+    this.#socket = UdpSocket.open({ address, port, device, reuseAddress: true });
+    this.#loop = this.#listen(this.#socket);
+    this.#options.log.info("tftp listening", { address, port: this.port, interface: device });
+  }
+
+  async stop(): Promise<void> {
+    this.#stop.abort();
+    this.#socket?.close();
+    await this.#loop;
+    await Promise.all(this.#transfers);
+  }
+
+  async #listen(socket: UdpSocket): Promise<void> {
+    while (!this.#stop.signal.aborted) {
+      let datagram;
+      try {
+        datagram = await socket.receive({ signal: this.#stop.signal });
+      } catch {
+        if (this.#stop.signal.aborted) return;
+        continue;
+      }
+      const decoded = decodeTftp(datagram.data);
+      const peer = { address: datagram.address, port: datagram.port };
+      if (!decoded.ok) {
+        this.#options.log.debug("tftp: malformed request", {
+          client: peer.address,
+          reason: decoded.error.message,
+        });
+        continue;
+      }
+      const request = decoded.value;
+      if (request.op === TFTP_WRQ) {
+        this.#refuse(
+          socket,
+          peer,
+          TFTP_ERROR_ACCESS_VIOLATION,
+          "writes are disabled; upload over the API or WebDAV",
+        );
+        continue;
+      }
+      if (request.op !== TFTP_RRQ) continue;
+      if (this.#transfers.size >= this.#options.maxTransfers) {
+        this.#refuse(socket, peer, TFTP_ERROR_NOT_DEFINED, "server busy, try again");
+        continue;
+      }
+      const transfer = this.#read(request, peer).catch((error) =>
+        this.#options.log.error("tftp transfer failed", { client: peer.address, error: String(error) })
+      );
+      this.#transfers.add(transfer);
+      transfer.finally(() => this.#transfers.delete(transfer));
+    }
+  }
+
+  async #read(request: TftpRrq, peer: { address: string; port: number }): Promise<void> {
+    const started = performance.now();
+    const { jail, log } = this.#options;
+    const transferSocket = UdpSocket.open({
+      address: this.#options.address,
+      port: 0,
+      device: this.#options.device,
+    });
+    try {
+      let path: string;
+      try {
+        path = await jail.resolveExisting(request.filename);
+      } catch (error) {
+        const code = error instanceof JailError ? TFTP_ERROR_ACCESS_VIOLATION : TFTP_ERROR_FILE_NOT_FOUND;
+        const message = error instanceof JailError ? "access violation" : "file not found";
+        this.#refuse(transferSocket, peer, code, message);
+        log.info("tftp refused", {
+          client: peer.address,
+          file: request.filename,
+          reason: (error as Error).message,
+        });
+        return;
+      }
+      const info = await Deno.stat(path);
+      if (!info.isFile) return this.#refuse(transferSocket, peer, TFTP_ERROR_FILE_NOT_FOUND, "not a file");
+      const raw = await this.#cache.read(path, info);
+      const content = request.mode === "netascii" ? encodeNetascii(raw) : raw;
+      const negotiation = negotiate(request, {
+        maxBlockSize: this.#options.maxBlockSize,
+        maxWindowSize: this.#options.maxWindowSize,
+        fileSize: content.length,
+      });
+      const result = await sendFile({
+        socket: transferSocket,
+        peer,
+        content,
+        negotiation,
+        timeoutSeconds: this.#options.timeoutSeconds,
+        retries: this.#options.retries,
+        signal: this.#stop.signal,
+        spinMs: this.#transfers.size <= spinningTransfers ? 0.2 : 0,
+      });
+      const event: TftpTransferEvent = {
+        ...result,
+        file: jail.nameOf(path),
+        client: `${peer.address}:${peer.port}`,
+        mode: request.mode,
+        blockSize: negotiation.blockSize,
+        windowSize: negotiation.windowSize,
+        milliseconds: Math.round(performance.now() - started),
+      };
+      this.#options.onTransfer?.(event);
+      (result.ok ? log.debug : log.warn).call(log, result.ok ? "tftp sent" : "tftp transfer incomplete", {
+        client: event.client,
+        file: event.file,
+        bytes: result.bytes,
+        blksize: negotiation.blockSize,
+        windowsize: negotiation.windowSize,
+        ms: event.milliseconds,
+        reason: result.reason,
+      });
+    } finally {
+      transferSocket.close();
+    }
+  }
+
+  #refuse(socket: UdpSocket, peer: { address: string; port: number }, code: number, message: string): void {
+    try {
+      socket.sendTo(encodeTftp(tftpError(code, message)), peer.address, peer.port);
+    } catch { /* the client is gone */ }
+  }
+}

@@ -1,0 +1,185 @@
+// The TFTP server against curl (a real client; tftp-hpa and atftp join when installed) and against a
+// scripted client for what curl cannot do: windowsize, lost blocks, duplicate ACKs. Loopback only.
+import { createHash } from "node:crypto";
+import { assert, assertEquals } from "../../../tests/support/assert.ts";
+import { LogSink } from "../../log/logger.ts";
+import {
+  decodeTftp,
+  encodeTftp,
+  TFTP_DATA,
+  TFTP_OACK,
+  type TftpPacket,
+  wireBlock,
+} from "../../net/tftp/mod.ts";
+import { UdpSocket } from "../../sys/mod.ts";
+import { Jail } from "../jail.ts";
+import { TftpServer, type TftpTransferEvent } from "./server.ts";
+
+const log = new LogSink({ level: "error", format: "logfmt", write: () => {} }).logger("tftp");
+const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
+
+function randomBytes(length: number): Uint8Array {
+  const bytes = new Uint8Array(length);
+  for (let i = 0; i < length; i += 65536) crypto.getRandomValues(bytes.subarray(i, i + 65536));
+  return bytes;
+}
+
+async function withServer(
+  files: Record<string, Uint8Array>,
+  work: (port: number, events: TftpTransferEvent[]) => Promise<void>,
+) {
+  const base = await Deno.makeTempDir({ prefix: "ctpf-tftp-" });
+  await Deno.mkdir(`${base}/root/boot`, { recursive: true });
+  await Deno.writeTextFile(`${base}/outside.txt`, "outside\n");
+  for (const [name, bytes] of Object.entries(files)) await Deno.writeFile(`${base}/root/${name}`, bytes);
+  const events: TftpTransferEvent[] = [];
+  const server = new TftpServer({
+    jail: new Jail(`${base}/root`),
+    address: "127.0.0.1",
+    port: 0,
+    log,
+    onTransfer: (event) => events.push(event),
+  });
+  server.start();
+  try {
+    await work(server.port, events);
+  } finally {
+    await server.stop();
+    await Deno.remove(base, { recursive: true });
+  }
+}
+
+async function curl(...args: string[]) {
+  const output = await new Deno.Command("curl", {
+    args: ["-sS", "--max-time", "60", ...args],
+    stdout: "piped",
+    stderr: "piped",
+  })
+    .output();
+  return { code: output.code, body: output.stdout, error: new TextDecoder().decode(output.stderr) };
+}
+
+Deno.test("tftp: curl fetches files with default, large and no options; checksums match", async () => {
+  const kernel = randomBytes(3 * 1024 * 1024 + 5);
+  const exact = randomBytes(512 * 8);
+  await withServer(
+    { "boot/vmlinuz": kernel, "exact.bin": exact, "empty.bin": new Uint8Array() },
+    async (port, events) => {
+      for (
+        const options of [[], ["--tftp-blksize", "1468"], ["--tftp-blksize", "65464"], ["--tftp-no-options"]]
+      ) {
+        const result = await curl(...options, `tftp://127.0.0.1:${port}/boot/vmlinuz`);
+        assertEquals(result.code, 0, `curl ${options.join(" ")}: ${result.error}`);
+        assertEquals(sha256(result.body), sha256(kernel), `curl ${options.join(" ")}`);
+      }
+      assertEquals(sha256((await curl(`tftp://127.0.0.1:${port}/exact.bin`)).body), sha256(exact));
+      assertEquals((await curl(`tftp://127.0.0.1:${port}/empty.bin`)).body.length, 0);
+      const sizes = events.filter((e) => e.file === "/boot/vmlinuz").map((e) => e.blockSize);
+      assertEquals(sizes, [512, 1468, 65464, 512]);
+      assert(events.every((e) => e.ok), JSON.stringify(events.filter((e) => !e.ok)));
+    },
+  );
+});
+
+Deno.test("tftp: a large file rolls the block number over 65535 and arrives intact", async () => {
+  const big = randomBytes(512 * 66000 + 100);
+  await withServer({ "big.img": big }, async (port, events) => {
+    const result = await curl("--tftp-blksize", "512", `tftp://127.0.0.1:${port}/big.img`);
+    assertEquals(result.code, 0, result.error);
+    assertEquals(sha256(result.body), sha256(big));
+    assertEquals(events[0].blocks, 66001);
+  });
+});
+
+Deno.test("tftp: traversal, absolute escapes and missing files are refused with a TFTP error", async () => {
+  await withServer({ "ok.txt": new TextEncoder().encode("ok\n") }, async (port) => {
+    assertEquals(new TextDecoder().decode((await curl(`tftp://127.0.0.1:${port}//ok.txt`)).body), "ok\n");
+    for (const name of ["../outside.txt", "boot/../../outside.txt", "missing.bin"]) {
+      const result = await curl("--path-as-is", `tftp://127.0.0.1:${port}/${name}`);
+      assert(result.code !== 0, `${name} was served`);
+      assertEquals(result.body.length, 0);
+    }
+  });
+});
+
+/** A scripted client: sends an RRQ and then follows `onPacket` for every reply, collecting the file. */
+async function scriptedRead(
+  port: number,
+  request: Uint8Array,
+  onPacket: (packet: TftpPacket, send: (p: TftpPacket) => void) => "done" | void,
+): Promise<{ dataPackets: number }> {
+  const socket = UdpSocket.open({ address: "127.0.0.1", port: 0 });
+  let dataPackets = 0;
+  try {
+    socket.sendTo(request, "127.0.0.1", port);
+    let peerPort = 0;
+    const deadline = AbortSignal.timeout(20_000);
+    for (;;) {
+      const datagram = await socket.receive({ signal: deadline });
+      peerPort = datagram.port;
+      const decoded = decodeTftp(datagram.data);
+      if (!decoded.ok) continue;
+      if (decoded.value.op === TFTP_DATA) dataPackets++;
+      const outcome = onPacket(decoded.value, (p) => socket.sendTo(encodeTftp(p), "127.0.0.1", peerPort));
+      if (outcome === "done") break;
+    }
+    // Anything the server sends after the last ACK would be a spurious retransmission.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    while (socket.tryReceive()) dataPackets++;
+    return { dataPackets };
+  } finally {
+    socket.close();
+  }
+}
+
+function rrq(name: string, options: Record<string, string>): Uint8Array {
+  return encodeTftp({ op: 1, filename: name, mode: "octet", options: new Map(Object.entries(options)) });
+}
+
+Deno.test("tftp: duplicate ACKs never cause duplicate DATA (no Sorcerer's Apprentice)", async () => {
+  const file = randomBytes(512 * 50 + 7);
+  await withServer({ "f.bin": file }, async (port) => {
+    const received: Uint8Array[] = [];
+    const { dataPackets } = await scriptedRead(port, rrq("f.bin", {}), (packet, send) => {
+      if (packet.op !== TFTP_DATA) return;
+      received.push(packet.data.slice());
+      send({ op: 4, block: packet.block });
+      send({ op: 4, block: packet.block }); // every ACK twice
+      if (packet.data.length < 512) return "done";
+    });
+    assertEquals(dataPackets, 51);
+    assertEquals(sha256(new Uint8Array(received.flatMap((b) => [...b]))), sha256(file));
+  });
+});
+
+Deno.test("tftp: windowsize sends a window per ACK, and resumes after a lost block (RFC 7440)", async () => {
+  const file = randomBytes(1024 * 40 + 3);
+  await withServer({ "w.bin": file }, async (port, events) => {
+    const blocks = new Map<number, Uint8Array>();
+    let dropped = false, expected = 1;
+    await scriptedRead(port, rrq("w.bin", { blksize: "1024", windowsize: "8" }), (packet, send) => {
+      if (packet.op === TFTP_OACK) {
+        assertEquals(packet.options.get("windowsize"), "8");
+        send({ op: 4, block: 0 });
+        return;
+      }
+      if (packet.op !== TFTP_DATA) return;
+      // Lose block 11 once: the client acknowledges 10, and the server must continue from 11.
+      if (packet.block === 11 && !dropped) {
+        dropped = true;
+        send({ op: 4, block: 10 });
+        return;
+      }
+      if (packet.block !== wireBlock(expected)) return; // out of order after the loss: discard
+      blocks.set(expected, packet.data.slice());
+      const last = packet.data.length < 1024;
+      if (expected % 8 === 0 || last) send({ op: 4, block: packet.block });
+      expected++;
+      if (last) return "done";
+    });
+    const joined = new Uint8Array([...blocks.values()].flatMap((b) => [...b]));
+    assertEquals(sha256(joined), sha256(file));
+    assert(dropped);
+    assertEquals(events[0].windowSize, 8);
+  });
+});
