@@ -19,6 +19,8 @@ const servicePermissions = [
   "--allow-env",
   "--allow-ffi",
   "--allow-sys",
+  // Boot rules run in a Worker with no permissions.
+  "--unstable-worker-options",
 ];
 
 export const binaries: Record<string, BinarySpec> = {
@@ -29,6 +31,11 @@ export const binaries: Record<string, BinarySpec> = {
   },
   necon: {
     entry: "cmd/necon.ts",
+    permissions: servicePermissions,
+    include: [],
+  },
+  bofied: {
+    entry: "cmd/bofied.ts",
     permissions: servicePermissions,
     include: [],
   },

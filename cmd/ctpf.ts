@@ -1,5 +1,6 @@
 // ctpf: the all-in-one node binary. It hosts every CTPF service available in this build on one API/web
 // port; the single-service binaries (necon, bofied …) host one each.
+import { bofiedFlags, bofiedModule } from "../core/bofied/module.ts";
 import { neconFlags, neconModule } from "../core/necon/module.ts";
 import { runBinary } from "../core/runtime/binary.ts";
 import { mountWebShell } from "../web/serve.ts";
@@ -9,8 +10,8 @@ Deno.exit(
     name: "ctpf",
     summary: "CTPF node: API and web UI for the cluster platform services",
     defaultPort: 8470,
-    flags: { ...neconFlags },
-    services: (context) => [neconModule(context)],
+    flags: { ...neconFlags, ...bofiedFlags },
+    services: (context) => [neconModule(context), bofiedModule(context)],
     mountWeb: mountWebShell,
   }),
 );

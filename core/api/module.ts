@@ -12,6 +12,8 @@ export interface ServiceContext {
   store: SqliteStore;
   auth: Authenticator;
   dataDir: string;
+  /** The API/web address actually listened on (the configured one until the server is up; port 0 resolved). */
+  listenAddress: () => { hostname: string; port: number };
   /** Every flag value of the binary, keyed like its flag table (binary-specific ones included). */
   flags: Record<string, unknown>;
 }

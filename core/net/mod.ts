@@ -11,3 +11,4 @@ export * from "./ipv4.ts";
 export * from "./udp.ts";
 export * from "./icmp.ts";
 export * as dhcp from "./dhcp/mod.ts";
+export * as tftp from "./tftp/mod.ts";

@@ -87,6 +87,7 @@ export async function runBinary(
     () => sink.hub.dropped,
   );
 
+  let listening = { hostname: options.listen.hostname, port: options.listen.port };
   const context: ServiceContext = {
     log,
     metrics,
@@ -94,6 +95,7 @@ export async function runBinary(
     auth,
     dataDir: options.dataDir,
     flags: options as Record<string, unknown>,
+    listenAddress: () => listening,
   };
   const services = definition.services(context);
   const app = createApp({
@@ -137,6 +139,7 @@ export async function runBinary(
     store.close();
     return 2;
   }
+  listening = { hostname: (server.addr as Deno.NetAddr).hostname, port: (server.addr as Deno.NetAddr).port };
   // Only once the port is ours: a second instance that cannot start must not mint tokens.
   showNewAdminToken(
     definition.name,
@@ -153,7 +156,7 @@ export async function runBinary(
       return 2;
     }
   }
-  const { hostname, port } = server.addr as Deno.NetAddr;
+  const { hostname, port } = listening;
   log.info("listening", {
     url: `http://${formatHostPort({ hostname, port })}/`,
     data_dir: options.dataDir,

@@ -1,5 +1,6 @@
 import type { Logger } from "../../log/logger.ts";
 import { type BootDecision, type BootFacts, checkDecision } from "./facts.ts";
+import { workerUrl } from "./worker_source.ts";
 
 export interface RulesEvent {
   kind: "rules-loaded" | "rules-error";
@@ -48,7 +49,7 @@ class Sandbox {
   #nextId = 1;
 
   constructor() {
-    this.#worker = new Worker(new URL("./worker.js", import.meta.url), {
+    this.#worker = new Worker(workerUrl, {
       type: "module",
       // No file, network, env or subprocess access for operator code.
       deno: { permissions: "none" },

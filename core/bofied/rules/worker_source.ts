@@ -1,7 +1,12 @@
-// The rules sandbox: runs in a Worker with no permissions at all. It loads the operator's rules source
+/**
+ * The rules sandbox's code, started as a data: URL Worker with no permissions: kept as a string so a
+ * bundled or compiled binary carries it without a file beside it, and so `deno test` does not type-check
+ * a worker at every start. It loads the operator's rules source as a data: module (its imports are then
+ * permission-checked too) and answers one request at a time.
+ */
+export const workerSource =
+  `// The rules sandbox: runs in a Worker with no permissions at all. It loads the operator's rules source
 // as a data: module (so even its imports are permission-checked) and answers one request at a time.
-// Plain JavaScript on purpose: a sandbox starts per rules version, and `deno test` would type-check a
-// TypeScript worker at every start.
 
 /** @type {((facts: unknown) => unknown) | undefined} */
 let rules;
@@ -16,9 +21,9 @@ self.onmessage = async (event) => {
         binary += String.fromCharCode(...bytes.subarray(i, i + 8192));
       }
       const encoded = btoa(binary);
-      const module = await import(`data:application/typescript;base64,${encoded}`);
+      const module = await import(\`data:application/typescript;base64,\${encoded}\`);
       if (typeof module.default !== "function") {
-        throw new Error("the rules file must `export default` a function");
+        throw new Error("the rules file must \`export default\` a function");
       }
       rules = module.default;
       self.postMessage({ id: message.id, ok: true });
@@ -36,3 +41,6 @@ self.onmessage = async (event) => {
     });
   }
 };
+`;
+
+export const workerUrl = `data:application/javascript;base64,${btoa(workerSource)}`;

@@ -1,0 +1,198 @@
+import { basename, join } from "node:path";
+import { type Jail, JailError } from "./jail.ts";
+
+export interface FileEntry {
+  name: string;
+  path: string;
+  directory: boolean;
+  size: number;
+  modified?: Date;
+}
+
+export class FileOperationError extends Error {
+  constructor(readonly code: "not-found" | "exists" | "invalid" | "too-large", message: string) {
+    super(message);
+    this.name = "FileOperationError";
+  }
+}
+
+const maxReadBytes = 16 << 20;
+
+async function entryOf(jail: Jail, path: string): Promise<FileEntry> {
+  const info = await Deno.stat(path);
+  return {
+    name: basename(path),
+    path: jail.nameOf(path),
+    directory: info.isDirectory,
+    size: info.isDirectory ? 0 : info.size,
+    modified: info.mtime ?? undefined,
+  };
+}
+
+async function existing(jail: Jail, name: string): Promise<string> {
+  try {
+    return await jail.resolveExisting(name);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) {
+      throw new FileOperationError("not-found", `${name}: no such file`);
+    }
+    throw error;
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.lstat(path);
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+}
+
+/**
+ * File management for one served tree, every name through the jail: what the API, WebDAV and the web
+ * explorer share. Symbolic links are followed only within the tree.
+ */
+export class ServedFiles {
+  constructor(readonly jail: Jail) {}
+
+  async list(name: string): Promise<FileEntry[]> {
+    const directory = await existing(this.jail, name);
+    const entries: FileEntry[] = [];
+    for await (const item of Deno.readDir(directory)) {
+      try {
+        const path = await this.jail.resolveExisting(this.jail.nameOf(join(directory, item.name)));
+        entries.push({
+          ...(await entryOf(this.jail, path)),
+          name: item.name,
+          path: this.jail.nameOf(join(directory, item.name)),
+        });
+      } catch (error) {
+        // Dangling links and links out of the tree are not shown.
+        if (!(error instanceof JailError) && !(error instanceof Deno.errors.NotFound)) throw error;
+      }
+    }
+    return entries.sort((a, b) => Number(b.directory) - Number(a.directory) || a.name.localeCompare(b.name));
+  }
+
+  async stat(name: string): Promise<FileEntry> {
+    return await entryOf(this.jail, await existing(this.jail, name));
+  }
+
+  async read(name: string): Promise<{ entry: FileEntry; content: Uint8Array }> {
+    const path = await existing(this.jail, name);
+    const entry = await entryOf(this.jail, path);
+    if (entry.directory) throw new FileOperationError("invalid", `${name} is a directory`);
+    if (entry.size > maxReadBytes) {
+      throw new FileOperationError("too-large", `${name} is over ${maxReadBytes} bytes; fetch it over HTTP`);
+    }
+    return { entry, content: await Deno.readFile(path) };
+  }
+
+  /** Writes via a temporary file and a rename, so a booting machine never reads half a file. */
+  async write(name: string, content: Uint8Array, parents = false): Promise<FileEntry> {
+    if (parents) await this.#makeParents(name);
+    const path = await this.#target(name);
+    if ((await exists(path)) && (await Deno.stat(path)).isDirectory) {
+      throw new FileOperationError("invalid", `${name} is a directory`);
+    }
+    const temporary = `${path}.ctpf-upload-${crypto.randomUUID()}`;
+    try {
+      await Deno.writeFile(temporary, content);
+      await Deno.rename(temporary, path);
+    } catch (error) {
+      await Deno.remove(temporary).catch(() => {});
+      throw error;
+    }
+    return await entryOf(this.jail, path);
+  }
+
+  async writeStream(name: string, stream: ReadableStream<Uint8Array>): Promise<FileEntry> {
+    const path = await this.#target(name);
+    const temporary = `${path}.ctpf-upload-${crypto.randomUUID()}`;
+    try {
+      const file = await Deno.open(temporary, { write: true, createNew: true });
+      await stream.pipeTo(file.writable);
+      await Deno.rename(temporary, path);
+    } catch (error) {
+      await Deno.remove(temporary).catch(() => {});
+      throw error;
+    }
+    return await entryOf(this.jail, path);
+  }
+
+  async makeDirectory(name: string): Promise<void> {
+    const path = await this.#target(name);
+    if (await exists(path)) throw new FileOperationError("exists", `${name} exists`);
+    await Deno.mkdir(path);
+  }
+
+  async move(from: string, to: string, overwrite: boolean): Promise<void> {
+    const source = await existing(this.jail, from);
+    if (source === this.jail.root) throw new FileOperationError("invalid", "the root cannot be moved");
+    const target = await this.#target(to);
+    await this.#clear(target, to, overwrite);
+    if (`${target}/`.startsWith(`${source}/`)) {
+      throw new FileOperationError("invalid", "cannot move a directory into itself");
+    }
+    await Deno.rename(source, target);
+  }
+
+  async copy(from: string, to: string, overwrite: boolean): Promise<void> {
+    const source = await existing(this.jail, from);
+    const target = await this.#target(to);
+    await this.#clear(target, to, overwrite);
+    if (`${target}/`.startsWith(`${source}/`)) {
+      throw new FileOperationError("invalid", "cannot copy a directory into itself");
+    }
+    await copyTree(source, target);
+  }
+
+  async delete(name: string, recursive: boolean): Promise<void> {
+    const path = await existing(this.jail, name);
+    if (path === this.jail.root) throw new FileOperationError("invalid", "the root cannot be deleted");
+    try {
+      await Deno.remove(this.jail.lexical(name), { recursive });
+    } catch (error) {
+      if (!recursive && (error as Error).message.includes("not empty")) {
+        throw new FileOperationError("invalid", `${name} is not empty (delete recursively)`);
+      }
+      throw error;
+    }
+  }
+
+  async #target(name: string): Promise<string> {
+    try {
+      return await this.jail.resolveForWrite(name);
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) {
+        throw new FileOperationError("not-found", `${name}: no such directory`);
+      }
+      throw error;
+    }
+  }
+
+  async #clear(target: string, name: string, overwrite: boolean): Promise<void> {
+    if (!(await exists(target))) return;
+    if (!overwrite) throw new FileOperationError("exists", `${name} exists`);
+    await Deno.remove(target, { recursive: true });
+  }
+
+  async #makeParents(name: string): Promise<void> {
+    const parent = this.jail.lexical(name).split("/").slice(0, -1).join("/");
+    await Deno.mkdir(parent, { recursive: true });
+    // The directories may already have existed as links: the real parent must still be inside.
+    await this.jail.resolveExisting(this.jail.nameOf(parent));
+  }
+}
+
+async function copyTree(source: string, target: string): Promise<void> {
+  const info = await Deno.stat(source);
+  if (!info.isDirectory) return await Deno.copyFile(source, target);
+  await Deno.mkdir(target);
+  for await (const item of Deno.readDir(source)) {
+    if (item.isSymlink) continue;
+    await copyTree(join(source, item.name), join(target, item.name));
+  }
+}

@@ -1,0 +1,137 @@
+import { join } from "node:path";
+import type { ServiceContext, ServiceModule } from "../api/module.ts";
+import { ConfigError, stringFlag } from "../config/flags.ts";
+import { registerBofiedApi } from "./api.ts";
+import { createBootEvents } from "./events.ts";
+import { ServedFiles } from "./files.ts";
+import { mountBootHttp } from "./http.ts";
+import { Jail } from "./jail.ts";
+import { defaultRules } from "./rules/default_rules.ts";
+import { BootRules } from "./rules/engine.ts";
+import { TftpServer } from "./tftp/server.ts";
+
+/** bofied's flags, shared by the bofied binary and the all-in-one. */
+export const bofiedFlags = {
+  tftpListen: stringFlag({
+    name: "tftp-listen",
+    description: "address:port to serve TFTP on, e.g. 0.0.0.0:69 (empty: no TFTP)",
+    default: "",
+    defaultText: "off",
+    allowEmpty: true,
+  }),
+  tftpInterface: stringFlag({
+    name: "tftp-interface",
+    description: "serve TFTP only on this interface (SO_BINDTODEVICE)",
+    default: "",
+    defaultText: "any interface of --tftp-listen's address",
+    allowEmpty: true,
+  }),
+  bootAddress: stringFlag({
+    name: "boot-address",
+    description: "address booting machines reach this node at (used in boot URLs)",
+    default: "",
+    defaultText: "the --listen address",
+    allowEmpty: true,
+  }),
+};
+
+function parseListen(text: string): { address: string; port: number } {
+  const match = /^(\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5})$/.exec(text);
+  if (!match || Number(match[2]) > 65535) throw new ConfigError(`--tftp-listen: "${text}" is not IPv4:port`);
+  return { address: match[1], port: Number(match[2]) };
+}
+
+export function bofiedModule(context: ServiceContext): ServiceModule {
+  const log = context.log.child("bofied");
+  const base = join(context.dataDir, "bofied");
+  const bootRoot = join(base, "boot"),
+    privateRoot = join(base, "private"),
+    rulesPath = join(base, "rules.ts");
+  const events = createBootEvents();
+  const publish = (
+    kind: "tftp" | "http" | "rules-loaded" | "rules-error",
+    message: string,
+    fields: Record<string, string>,
+  ) => events.publish({ time: new Date(), kind, message, fields });
+  const tftpListen = String(context.flags.tftpListen ?? "");
+  const tftpInterface = String(context.flags.tftpInterface ?? "") || undefined;
+  const bootAddress = String(context.flags.bootAddress ?? "");
+  const server = () => bootAddress || context.listenAddress().hostname;
+  let tftp: TftpServer | undefined;
+
+  Deno.mkdirSync(bootRoot, { recursive: true });
+  Deno.mkdirSync(privateRoot, { recursive: true, mode: 0o700 });
+  try {
+    Deno.writeTextFileSync(rulesPath, defaultRules, { createNew: true });
+  } catch (error) {
+    if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
+  }
+  const rules = new BootRules({
+    path: rulesPath,
+    log,
+    onEvent: (event) => publish(event.kind, event.message, {}),
+  });
+  const bootJail = new Jail(bootRoot), privateJail = new Jail(privateRoot);
+  const files = { boot: new ServedFiles(bootJail), private: new ServedFiles(privateJail) };
+
+  return {
+    name: "bofied",
+    title: "Network boot",
+    registerRpc: (router) =>
+      registerBofiedApi(router, {
+        files,
+        rules,
+        events,
+        info: () => ({
+          tftpAddress: tftpListen ? parseListen(tftpListen).address : "",
+          tftpPort: tftp?.port ?? 0,
+          httpBootUrl: `http://${server()}:${context.listenAddress().port}/boot`,
+          rulesPath,
+          server: server(),
+          httpPort: context.listenAddress().port,
+        }),
+      }),
+    mountHttp: (app) =>
+      mountBootHttp(app, {
+        publicJail: bootJail,
+        privateJail,
+        auth: context.auth,
+        anonymousRead: Boolean(context.flags.anonymousRead),
+        onServed: (served) =>
+          publish("http", `${served.status} ${served.path}`, {
+            path: served.path,
+            status: String(served.status),
+            bytes: String(served.bytes),
+          }),
+      }),
+    async start() {
+      await rules.start();
+      if (!rules.loaded) log.warn("no boot rules in force", { path: rulesPath, error: rules.lastError });
+      if (tftpListen) {
+        const { address, port } = parseListen(tftpListen);
+        tftp = new TftpServer({
+          jail: bootJail,
+          address,
+          port,
+          device: tftpInterface,
+          log,
+          onTransfer: (event) =>
+            publish("tftp", `${event.ok ? "sent" : "incomplete"} ${event.file}`, {
+              file: event.file,
+              client: event.client,
+              bytes: String(event.bytes),
+              blksize: String(event.blockSize),
+              windowsize: String(event.windowSize),
+              ms: String(event.milliseconds),
+              ...(event.reason ? { reason: event.reason } : {}),
+            }),
+        });
+        tftp.start();
+      }
+    },
+    async stop() {
+      rules.stop();
+      await tftp?.stop();
+    },
+  };
+}

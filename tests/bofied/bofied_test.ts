@@ -1,0 +1,130 @@
+// The bofied binary end to end on loopback: files managed over the API, served over TFTP (curl) and HTTP,
+// boot rules dry-run and checked, events streamed, and every refusal where it belongs.
+import { Code, ConnectError, createClient } from "@connectrpc/connect";
+import { createConnectTransport } from "@connectrpc/connect-web";
+import { BofiedService, FileArea } from "../../core/api/gen/ctpf/v1/bofied_pb.ts";
+import { waitFor } from "../harness/wait.ts";
+import { assert, assertEquals, assertMatch, assertRejects } from "../support/assert.ts";
+import { startBinary } from "../support/ctpf_process.ts";
+
+const encoder = new TextEncoder();
+
+function client(url: string, token?: string) {
+  return createClient(
+    BofiedService,
+    createConnectTransport({
+      baseUrl: url,
+      interceptors: token
+        ? [(next) => (request) => (request.header.set("authorization", `Bearer ${token}`), next(request))]
+        : [],
+    }),
+  );
+}
+
+async function code(promise: Promise<unknown>): Promise<Code> {
+  return ConnectError.from(await assertRejects(() => promise)).code;
+}
+
+async function curl(...args: string[]) {
+  const output = await new Deno.Command("curl", {
+    args: ["-sS", "--max-time", "20", ...args],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return { code: output.code, text: new TextDecoder().decode(output.stdout) };
+}
+
+Deno.test("bofied: upload over the API, fetch over TFTP and HTTP, see the transfer events", async () => {
+  await using bofied = await startBinary({ entry: "cmd/bofied.ts", args: ["--tftp-listen", "127.0.0.1:0"] });
+  const api = client(bofied.url, bofied.adminToken);
+  const info = await api.getBootInfo({});
+  assert(info.tftpPort > 0, "TFTP is listening");
+  assertEquals(info.rulesError, "");
+  const events = api.subscribeToEvents({ history: 10 })[Symbol.asyncIterator]();
+
+  await api.writeFile({
+    area: FileArea.BOOT,
+    path: "/ipxe/boot.ipxe",
+    content: encoder.encode("#!ipxe\nshell\n"),
+    parents: true,
+  });
+  assertEquals((await api.listFiles({ area: FileArea.BOOT, path: "/ipxe" })).entries.map((e) => e.name), [
+    "boot.ipxe",
+  ]);
+  assertEquals((await curl(`tftp://127.0.0.1:${info.tftpPort}/ipxe/boot.ipxe`)).text, "#!ipxe\nshell\n");
+  assertEquals((await curl(`${bofied.url}/boot/ipxe/boot.ipxe`)).text, "#!ipxe\nshell\n");
+
+  const seen = new Set<string>();
+  await waitFor(async () => {
+    const next = await events.next();
+    seen.add(next.value?.event?.kind ?? "");
+    return seen.has("tftp") && seen.has("http");
+  }, { what: "tftp and http events", timeoutMs: 10_000 });
+
+  await api.moveFile({ area: FileArea.BOOT, from: "/ipxe/boot.ipxe", to: "/boot.ipxe" });
+  await api.copyFile({ area: FileArea.BOOT, from: "/boot.ipxe", to: "/copy.ipxe" });
+  assertEquals(
+    new TextDecoder().decode((await api.readFile({ area: FileArea.BOOT, path: "/copy.ipxe" })).content),
+    "#!ipxe\nshell\n",
+  );
+  assertEquals(await code(api.deleteFile({ area: FileArea.BOOT, path: "/ipxe/missing" })), Code.NotFound);
+  await api.deleteFile({ area: FileArea.BOOT, path: "/ipxe", recursive: true });
+  assertEquals((await api.listFiles({ area: FileArea.BOOT, path: "/" })).entries.map((e) => e.name), [
+    "boot.ipxe",
+    "copy.ipxe",
+  ]);
+});
+
+Deno.test("bofied: refusals — no token, traversal, private files over HTTP", async () => {
+  await using bofied = await startBinary({ entry: "cmd/bofied.ts" });
+  const api = client(bofied.url, bofied.adminToken);
+  assertEquals(
+    await code(client(bofied.url).writeFile({ path: "/x", content: new Uint8Array() })),
+    Code.Unauthenticated,
+  );
+  assertEquals(await code(client(bofied.url).listFiles({ path: "/" })), Code.Unauthenticated);
+  for (const path of ["../escape", "/a/../../escape", "x\u0000y"]) {
+    assertEquals(
+      await code(api.writeFile({ path, content: encoder.encode("no") })),
+      Code.PermissionDenied,
+      path,
+    );
+  }
+  await api.writeFile({ area: FileArea.PRIVATE, path: "/secret.txt", content: encoder.encode("private\n") });
+  assertEquals(
+    (await curl("-o", "/dev/null", "-w", "%{http_code}", `${bofied.url}/private/secret.txt`)).text,
+    "401",
+  );
+  assertEquals(
+    (await curl("-H", `Authorization: Bearer ${bofied.adminToken}`, `${bofied.url}/private/secret.txt`)).text,
+    "private\n",
+  );
+  assertEquals(
+    (await curl("-o", "/dev/null", "-w", "%{http_code}", `${bofied.url}/boot/secret.txt`)).text,
+    "404",
+  );
+});
+
+Deno.test("bofied: the default rules dry-run as firmware → iPXE → script; bad rules are caught", async () => {
+  await using bofied = await startBinary({ entry: "cmd/bofied.ts" });
+  const api = client(bofied.url, bofied.adminToken);
+  const port = new URL(bofied.url).port;
+  assertEquals(
+    (await api.dryRunRules({ facts: { mac: "02:00:00:00:00:01", arch: 0 } })).tftpFile,
+    "undionly.kpxe",
+  );
+  assertEquals(
+    (await api.dryRunRules({ facts: { mac: "02:00:00:00:00:01", arch: 7 } })).tftpFile,
+    "ipxe.efi",
+  );
+  assertEquals(
+    (await api.dryRunRules({ facts: { mac: "02:00:00:00:00:01", arch: 0, userClass: "iPXE" } })).httpUrl,
+    `http://127.0.0.1:${port}/boot/boot.ipxe`,
+  );
+  assertEquals((await api.dryRunRules({ facts: { mac: "02:00:00:00:00:01", arch: 2 } })).ignore, true);
+  assertMatch(
+    (await api.checkRules({ source: "export default () => ({ tftpFile: 5 })" })).error,
+    /tftpFile must be a string/,
+  );
+  assertEquals((await api.checkRules({ source: "export default () => ({ ignore: true })" })).error, "");
+});
