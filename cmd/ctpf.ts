@@ -11,7 +11,11 @@ Deno.exit(
     summary: "CTPF node: API and web UI for the cluster platform services",
     defaultPort: 8470,
     flags: { ...neconFlags, ...bofiedFlags },
-    services: (context) => [neconModule(context), bofiedModule(context)],
+    services: (context) => {
+      // necon asks bofied's boot rules what PXE clients should boot.
+      const bofied = bofiedModule(context);
+      return [neconModule(context, bofied.bootAnswers), bofied];
+    },
     mountWeb: mountWebShell,
   }),
 );

@@ -9,6 +9,8 @@ import { Jail } from "./jail.ts";
 import { defaultRules } from "./rules/default_rules.ts";
 import { BootRules } from "./rules/engine.ts";
 import { TftpServer } from "./tftp/server.ts";
+import type { BootAnswerProvider } from "../necon/boot.ts";
+import { pxeAnswers } from "./pxe_answers.ts";
 
 /** bofied's flags, shared by the bofied binary and the all-in-one. */
 export const bofiedFlags = {
@@ -41,7 +43,7 @@ function parseListen(text: string): { address: string; port: number } {
   return { address: match[1], port: Number(match[2]) };
 }
 
-export function bofiedModule(context: ServiceContext): ServiceModule {
+export function bofiedModule(context: ServiceContext): ServiceModule & { bootAnswers: BootAnswerProvider } {
   const log = context.log.child("bofied");
   const base = join(context.dataDir, "bofied");
   const bootRoot = join(base, "boot"),
@@ -75,6 +77,20 @@ export function bofiedModule(context: ServiceContext): ServiceModule {
   const files = { boot: new ServedFiles(bootJail), private: new ServedFiles(privateJail) };
 
   return {
+    bootAnswers: pxeAnswers({
+      rules,
+      bootAddress: () => bootAddress || undefined,
+      httpPort: () => context.listenAddress().port,
+      onAnswer: (mac, summary, fields) => {
+        log.info("pxe answer", { mac, answer: summary, ...fields });
+        events.publish({
+          time: new Date(),
+          kind: "pxe",
+          message: `${mac}: ${summary}`,
+          fields: { mac, ...fields },
+        });
+      },
+    }),
     name: "bofied",
     title: "Network boot",
     registerRpc: (router) =>

@@ -18,4 +18,14 @@ export interface BootAnswer {
   vendorClass?: string;
 }
 
-export type BootAnswerProvider = (request: DhcpRequest, assigned: Ipv4Address) => BootAnswer | undefined;
+/** Asked only for PXE clients (option 60 "PXEClient…" or an option 93 architecture). */
+export type BootAnswerProvider = (
+  request: DhcpRequest,
+  assigned: Ipv4Address,
+  /** necon's address on the client's link: where the client reaches this node. */
+  serverAddress: Ipv4Address,
+) => BootAnswer | undefined | Promise<BootAnswer | undefined>;
+
+export function isPxeClient(request: DhcpRequest): boolean {
+  return request.vendorClass?.startsWith("PXEClient") === true || request.architectures.length > 0;
+}

@@ -46,7 +46,7 @@ Deno.test("necon: a fuzzed burst is answered or dropped and counted, never a cra
     datagrams.push({ data: mutant, address: "0.0.0.0", port: 68 });
   }
   let sent = 0;
-  necon.handleBurst({
+  await necon.handleBurst({
     arrival: { interfaceName: "eth0", serverAddress: parseIpv4("10.9.0.1") },
     datagrams,
     send: () => sent++,

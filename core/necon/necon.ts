@@ -5,7 +5,7 @@ import { formatMac } from "../net/mac.ts";
 import type { SqliteStore } from "../store/sqlite.ts";
 import { Hub } from "../stream/hub.ts";
 import { Allocator } from "./allocator.ts";
-import type { BootAnswerProvider } from "./boot.ts";
+import { type BootAnswer, type BootAnswerProvider, isPxeClient } from "./boot.ts";
 import { compileConfig, type NeconConfig, type NeconConfigInput } from "./config.ts";
 import { SqliteNeconConfigRepository } from "./config_store_sqlite.ts";
 import { isHeld, type Lease } from "./lease.ts";
@@ -13,7 +13,7 @@ import { SqliteLeaseRepository } from "./lease_store_sqlite.ts";
 import { LeaseTable } from "./lease_table.ts";
 import { parseRequest } from "./parse.ts";
 import { buildReply, replyDestination, validateCustomOption } from "./reply.ts";
-import { messageTypeNames } from "./request.ts";
+import { type DhcpRequest, messageTypeNames } from "./request.ts";
 import { type Burst, DhcpSockets } from "./sockets.ts";
 import { DhcpServerLogic } from "./server.ts";
 import { NeconStats } from "./stats.ts";
@@ -119,7 +119,7 @@ export class Necon {
     });
   }
 
-  handleBurst(burst: Burst): void {
+  async handleBurst(burst: Burst): Promise<void> {
     const now = this.#now();
     const replies: { data: Uint8Array; address: string; port: number; type: string }[] = [];
     for (const datagram of burst.datagrams) {
@@ -151,8 +151,8 @@ export class Necon {
         this.#log.warn(decision.outcome, fields);
       } else this.#log.debug(decision.outcome, fields);
       if (!decision.reply) continue;
-      const boot = decision.reply.yiaddr
-        ? this.options.bootAnswers?.(request, decision.reply.yiaddr)
+      const boot = decision.reply.yiaddr && this.options.bootAnswers && isPxeClient(request)
+        ? await this.#bootAnswer(request, decision.reply.yiaddr, burst.arrival.serverAddress)
         : undefined;
       const data = buildReply(message, request, decision.reply, burst.arrival, boot);
       const to = replyDestination(request, decision.reply);
@@ -163,6 +163,20 @@ export class Necon {
     for (const reply of replies) {
       burst.send(reply.data, reply.address, reply.port);
       this.stats.count("sent", reply.type);
+    }
+  }
+
+  async #bootAnswer(
+    request: DhcpRequest,
+    assigned: Ipv4Address,
+    serverAddress: Ipv4Address,
+  ): Promise<BootAnswer | undefined> {
+    try {
+      return await this.options.bootAnswers!(request, assigned, serverAddress);
+    } catch (error) {
+      // A failing boot provider costs the client its boot answer, never its address.
+      this.#log.warn("boot answer failed", { mac: formatMac(request.mac), error: String(error) });
+      return undefined;
     }
   }
 

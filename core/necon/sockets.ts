@@ -23,7 +23,10 @@ const maxBurst = 256;
 export class DhcpSockets {
   readonly #open = new Map<string, { socket: UdpSocket; stop: AbortController; done: Promise<void> }>();
 
-  constructor(private readonly log: Logger, private readonly onBurst: (burst: Burst) => void) {}
+  constructor(
+    private readonly log: Logger,
+    private readonly onBurst: (burst: Burst) => void | Promise<void>,
+  ) {}
 
   /** Opens sockets for new names and closes those no longer listed; errors are logged per interface. */
   async setInterfaces(names: string[]): Promise<void> {
@@ -93,7 +96,7 @@ export class DhcpSockets {
       const datagrams = [first];
       for (let next; datagrams.length < maxBurst && (next = socket.tryReceive());) datagrams.push(next);
       try {
-        this.onBurst({ arrival, datagrams, send });
+        await this.onBurst({ arrival, datagrams, send });
       } catch (error) {
         this.log.error("burst handling failed", { interface: arrival.interfaceName, error: String(error) });
       }
