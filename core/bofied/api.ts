@@ -100,6 +100,21 @@ export function registerBofiedApi(router: ConnectRouter, context: BofiedApiConte
     async checkRules(request) {
       return { error: (await context.rules.check(request.source)) ?? "" };
     },
+    async getRules() {
+      return { source: await Deno.readTextFile(context.info().rulesPath) };
+    },
+    async putRules(request) {
+      const problem = await context.rules.check(request.source);
+      if (problem) throw new ConnectError(problem, Code.InvalidArgument);
+      const path = context.info().rulesPath;
+      await Deno.writeTextFile(`${path}.tmp`, request.source);
+      await Deno.rename(`${path}.tmp`, path);
+      if (!(await context.rules.reload())) {
+        throw new ConnectError(context.rules.lastError ?? "rules not loaded", Code.InvalidArgument);
+      }
+      note("rules saved", { path });
+      return {};
+    },
     listFiles: (request) =>
       fileCall(async () => ({ entries: (await area(request.area).list(request.path)).map(entryMessage) })),
     readFile: (request) =>

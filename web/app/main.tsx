@@ -9,6 +9,7 @@ import { Login } from "./login.tsx";
 import { Overview } from "./pages/overview.tsx";
 import { servicePages } from "./pages/registry.ts";
 import "./pages/necon.tsx";
+import "./pages/bofied.tsx";
 
 function useHashRoute(): string {
   const [route, setRoute] = useState(location.hash.replace(/^#\/?/, ""));

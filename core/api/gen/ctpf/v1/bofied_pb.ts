@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file ctpf/v1/bofied.proto.
  */
 export const file_ctpf_v1_bofied: GenFile = /*@__PURE__*/
-  fileDesc("ChRjdHBmL3YxL2JvZmllZC5wcm90bxIHY3RwZi52MSIUChJHZXRCb290SW5mb1JlcXVlc3QifgoTR2V0Qm9vdEluZm9SZXNwb25zZRIUCgx0ZnRwX2FkZHJlc3MYASABKAkSEQoJdGZ0cF9wb3J0GAIgASgNEhUKDWh0dHBfYm9vdF91cmwYAyABKAkSEgoKcnVsZXNfcGF0aBgEIAEoCRITCgtydWxlc19lcnJvchgFIAEoCSJ5CglCb290RmFjdHMSCwoDbWFjGAEgASgJEgoKAmlwGAIgASgJEgwKBGFyY2gYAyABKA0SFAoMdmVuZG9yX2NsYXNzGAQgASgJEhIKCnVzZXJfY2xhc3MYBSABKAkSDAoEdXVpZBgGIAEoCRINCgVyZWxheRgHIAEoCSI3ChJEcnlSdW5SdWxlc1JlcXVlc3QSIQoFZmFjdHMYASABKAsyEi5jdHBmLnYxLkJvb3RGYWN0cyJuChNEcnlSdW5SdWxlc1Jlc3BvbnNlEg4KBmlnbm9yZRgBIAEoCBIRCgl0ZnRwX2ZpbGUYAiABKAkSEAoIaHR0cF91cmwYAyABKAkSEwoLbmV4dF9zZXJ2ZXIYBCABKAkSDQoFZXJyb3IYBSABKAkiIwoRQ2hlY2tSdWxlc1JlcXVlc3QSDgoGc291cmNlGAEgASgJIiMKEkNoZWNrUnVsZXNSZXNwb25zZRINCgVlcnJvchgBIAEoCSJ2CglGaWxlRW50cnkSDAoEbmFtZRgBIAEoCRIMCgRwYXRoGAIgASgJEhEKCWRpcmVjdG9yeRgDIAEoCBIMCgRzaXplGAQgASgEEiwKCG1vZGlmaWVkGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJBChBMaXN0RmlsZXNSZXF1ZXN0Eh8KBGFyZWEYASABKA4yES5jdHBmLnYxLkZpbGVBcmVhEgwKBHBhdGgYAiABKAkiOAoRTGlzdEZpbGVzUmVzcG9uc2USIwoHZW50cmllcxgBIAMoCzISLmN0cGYudjEuRmlsZUVudHJ5IkAKD1JlYWRGaWxlUmVxdWVzdBIfCgRhcmVhGAEgASgOMhEuY3RwZi52MS5GaWxlQXJlYRIMCgRwYXRoGAIgASgJIkYKEFJlYWRGaWxlUmVzcG9uc2USIQoFZW50cnkYASABKAsyEi5jdHBmLnYxLkZpbGVFbnRyeRIPCgdjb250ZW50GAIgASgMImMKEFdyaXRlRmlsZVJlcXVlc3QSHwoEYXJlYRgBIAEoDjIRLmN0cGYudjEuRmlsZUFyZWESDAoEcGF0aBgCIAEoCRIPCgdjb250ZW50GAMgASgMEg8KB3BhcmVudHMYBCABKAgiNgoRV3JpdGVGaWxlUmVzcG9uc2USIQoFZW50cnkYASABKAsyEi5jdHBmLnYxLkZpbGVFbnRyeSJFChRNYWtlRGlyZWN0b3J5UmVxdWVzdBIfCgRhcmVhGAEgASgOMhEuY3RwZi52MS5GaWxlQXJlYRIMCgRwYXRoGAIgASgJIhcKFU1ha2VEaXJlY3RvcnlSZXNwb25zZSJfCg9Nb3ZlRmlsZVJlcXVlc3QSHwoEYXJlYRgBIAEoDjIRLmN0cGYudjEuRmlsZUFyZWESDAoEZnJvbRgCIAEoCRIKCgJ0bxgDIAEoCRIRCglvdmVyd3JpdGUYBCABKAgiEgoQTW92ZUZpbGVSZXNwb25zZSJfCg9Db3B5RmlsZVJlcXVlc3QSHwoEYXJlYRgBIAEoDjIRLmN0cGYudjEuRmlsZUFyZWESDAoEZnJvbRgCIAEoCRIKCgJ0bxgDIAEoCRIRCglvdmVyd3JpdGUYBCABKAgiEgoQQ29weUZpbGVSZXNwb25zZSJVChFEZWxldGVGaWxlUmVxdWVzdBIfCgRhcmVhGAEgASgOMhEuY3RwZi52MS5GaWxlQXJlYRIMCgRwYXRoGAIgASgJEhEKCXJlY3Vyc2l2ZRgDIAEoCCIUChJEZWxldGVGaWxlUmVzcG9uc2UiKwoYU3Vic2NyaWJlVG9FdmVudHNSZXF1ZXN0Eg8KB2hpc3RvcnkYASABKA0iPgoZU3Vic2NyaWJlVG9FdmVudHNSZXNwb25zZRIhCgVldmVudBgBIAEoCzISLmN0cGYudjEuQm9vdEV2ZW50IrMBCglCb290RXZlbnQSKAoEdGltZRgBIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDAoEa2luZBgCIAEoCRIPCgdtZXNzYWdlGAMgASgJEi4KBmZpZWxkcxgEIAMoCzIeLmN0cGYudjEuQm9vdEV2ZW50LkZpZWxkc0VudHJ5Gi0KC0ZpZWxkc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEqUAoIRmlsZUFyZWESGQoVRklMRV9BUkVBX1VOU1BFQ0lGSUVEEAASEgoORklMRV9BUkVBX0JPT1QQARIVChFGSUxFX0FSRUFfUFJJVkFURRACMsgGCg1Cb2ZpZWRTZXJ2aWNlEk0KC0dldEJvb3RJbmZvEhsuY3RwZi52MS5HZXRCb290SW5mb1JlcXVlc3QaHC5jdHBmLnYxLkdldEJvb3RJbmZvUmVzcG9uc2UiA5ACARJNCgtEcnlSdW5SdWxlcxIbLmN0cGYudjEuRHJ5UnVuUnVsZXNSZXF1ZXN0GhwuY3RwZi52MS5EcnlSdW5SdWxlc1Jlc3BvbnNlIgOQAgESSgoKQ2hlY2tSdWxlcxIaLmN0cGYudjEuQ2hlY2tSdWxlc1JlcXVlc3QaGy5jdHBmLnYxLkNoZWNrUnVsZXNSZXNwb25zZSIDkAIBEkcKCUxpc3RGaWxlcxIZLmN0cGYudjEuTGlzdEZpbGVzUmVxdWVzdBoaLmN0cGYudjEuTGlzdEZpbGVzUmVzcG9uc2UiA5ACARJECghSZWFkRmlsZRIYLmN0cGYudjEuUmVhZEZpbGVSZXF1ZXN0GhkuY3RwZi52MS5SZWFkRmlsZVJlc3BvbnNlIgOQAgESQgoJV3JpdGVGaWxlEhkuY3RwZi52MS5Xcml0ZUZpbGVSZXF1ZXN0GhouY3RwZi52MS5Xcml0ZUZpbGVSZXNwb25zZRJOCg1NYWtlRGlyZWN0b3J5Eh0uY3RwZi52MS5NYWtlRGlyZWN0b3J5UmVxdWVzdBoeLmN0cGYudjEuTWFrZURpcmVjdG9yeVJlc3BvbnNlEj8KCE1vdmVGaWxlEhguY3RwZi52MS5Nb3ZlRmlsZVJlcXVlc3QaGS5jdHBmLnYxLk1vdmVGaWxlUmVzcG9uc2USPwoIQ29weUZpbGUSGC5jdHBmLnYxLkNvcHlGaWxlUmVxdWVzdBoZLmN0cGYudjEuQ29weUZpbGVSZXNwb25zZRJFCgpEZWxldGVGaWxlEhouY3RwZi52MS5EZWxldGVGaWxlUmVxdWVzdBobLmN0cGYudjEuRGVsZXRlRmlsZVJlc3BvbnNlEmEKEVN1YnNjcmliZVRvRXZlbnRzEiEuY3RwZi52MS5TdWJzY3JpYmVUb0V2ZW50c1JlcXVlc3QaIi5jdHBmLnYxLlN1YnNjcmliZVRvRXZlbnRzUmVzcG9uc2UiA5ACATABYgZwcm90bzM", [file_google_protobuf_timestamp]);
+  fileDesc("ChRjdHBmL3YxL2JvZmllZC5wcm90bxIHY3RwZi52MSIUChJHZXRCb290SW5mb1JlcXVlc3QifgoTR2V0Qm9vdEluZm9SZXNwb25zZRIUCgx0ZnRwX2FkZHJlc3MYASABKAkSEQoJdGZ0cF9wb3J0GAIgASgNEhUKDWh0dHBfYm9vdF91cmwYAyABKAkSEgoKcnVsZXNfcGF0aBgEIAEoCRITCgtydWxlc19lcnJvchgFIAEoCSJ5CglCb290RmFjdHMSCwoDbWFjGAEgASgJEgoKAmlwGAIgASgJEgwKBGFyY2gYAyABKA0SFAoMdmVuZG9yX2NsYXNzGAQgASgJEhIKCnVzZXJfY2xhc3MYBSABKAkSDAoEdXVpZBgGIAEoCRINCgVyZWxheRgHIAEoCSI3ChJEcnlSdW5SdWxlc1JlcXVlc3QSIQoFZmFjdHMYASABKAsyEi5jdHBmLnYxLkJvb3RGYWN0cyJuChNEcnlSdW5SdWxlc1Jlc3BvbnNlEg4KBmlnbm9yZRgBIAEoCBIRCgl0ZnRwX2ZpbGUYAiABKAkSEAoIaHR0cF91cmwYAyABKAkSEwoLbmV4dF9zZXJ2ZXIYBCABKAkSDQoFZXJyb3IYBSABKAkiIwoRQ2hlY2tSdWxlc1JlcXVlc3QSDgoGc291cmNlGAEgASgJIiMKEkNoZWNrUnVsZXNSZXNwb25zZRINCgVlcnJvchgBIAEoCSIRCg9HZXRSdWxlc1JlcXVlc3QiIgoQR2V0UnVsZXNSZXNwb25zZRIOCgZzb3VyY2UYASABKAkiIQoPUHV0UnVsZXNSZXF1ZXN0Eg4KBnNvdXJjZRgBIAEoCSISChBQdXRSdWxlc1Jlc3BvbnNlInYKCUZpbGVFbnRyeRIMCgRuYW1lGAEgASgJEgwKBHBhdGgYAiABKAkSEQoJZGlyZWN0b3J5GAMgASgIEgwKBHNpemUYBCABKAQSLAoIbW9kaWZpZWQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIkEKEExpc3RGaWxlc1JlcXVlc3QSHwoEYXJlYRgBIAEoDjIRLmN0cGYudjEuRmlsZUFyZWESDAoEcGF0aBgCIAEoCSI4ChFMaXN0RmlsZXNSZXNwb25zZRIjCgdlbnRyaWVzGAEgAygLMhIuY3RwZi52MS5GaWxlRW50cnkiQAoPUmVhZEZpbGVSZXF1ZXN0Eh8KBGFyZWEYASABKA4yES5jdHBmLnYxLkZpbGVBcmVhEgwKBHBhdGgYAiABKAkiRgoQUmVhZEZpbGVSZXNwb25zZRIhCgVlbnRyeRgBIAEoCzISLmN0cGYudjEuRmlsZUVudHJ5Eg8KB2NvbnRlbnQYAiABKAwiYwoQV3JpdGVGaWxlUmVxdWVzdBIfCgRhcmVhGAEgASgOMhEuY3RwZi52MS5GaWxlQXJlYRIMCgRwYXRoGAIgASgJEg8KB2NvbnRlbnQYAyABKAwSDwoHcGFyZW50cxgEIAEoCCI2ChFXcml0ZUZpbGVSZXNwb25zZRIhCgVlbnRyeRgBIAEoCzISLmN0cGYudjEuRmlsZUVudHJ5IkUKFE1ha2VEaXJlY3RvcnlSZXF1ZXN0Eh8KBGFyZWEYASABKA4yES5jdHBmLnYxLkZpbGVBcmVhEgwKBHBhdGgYAiABKAkiFwoVTWFrZURpcmVjdG9yeVJlc3BvbnNlIl8KD01vdmVGaWxlUmVxdWVzdBIfCgRhcmVhGAEgASgOMhEuY3RwZi52MS5GaWxlQXJlYRIMCgRmcm9tGAIgASgJEgoKAnRvGAMgASgJEhEKCW92ZXJ3cml0ZRgEIAEoCCISChBNb3ZlRmlsZVJlc3BvbnNlIl8KD0NvcHlGaWxlUmVxdWVzdBIfCgRhcmVhGAEgASgOMhEuY3RwZi52MS5GaWxlQXJlYRIMCgRmcm9tGAIgASgJEgoKAnRvGAMgASgJEhEKCW92ZXJ3cml0ZRgEIAEoCCISChBDb3B5RmlsZVJlc3BvbnNlIlUKEURlbGV0ZUZpbGVSZXF1ZXN0Eh8KBGFyZWEYASABKA4yES5jdHBmLnYxLkZpbGVBcmVhEgwKBHBhdGgYAiABKAkSEQoJcmVjdXJzaXZlGAMgASgIIhQKEkRlbGV0ZUZpbGVSZXNwb25zZSIrChhTdWJzY3JpYmVUb0V2ZW50c1JlcXVlc3QSDwoHaGlzdG9yeRgBIAEoDSI+ChlTdWJzY3JpYmVUb0V2ZW50c1Jlc3BvbnNlEiEKBWV2ZW50GAEgASgLMhIuY3RwZi52MS5Cb290RXZlbnQiswEKCUJvb3RFdmVudBIoCgR0aW1lGAEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIMCgRraW5kGAIgASgJEg8KB21lc3NhZ2UYAyABKAkSLgoGZmllbGRzGAQgAygLMh4uY3RwZi52MS5Cb290RXZlbnQuRmllbGRzRW50cnkaLQoLRmllbGRzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASpQCghGaWxlQXJlYRIZChVGSUxFX0FSRUFfVU5TUEVDSUZJRUQQABISCg5GSUxFX0FSRUFfQk9PVBABEhUKEUZJTEVfQVJFQV9QUklWQVRFEAIyzwcKDUJvZmllZFNlcnZpY2USTQoLR2V0Qm9vdEluZm8SGy5jdHBmLnYxLkdldEJvb3RJbmZvUmVxdWVzdBocLmN0cGYudjEuR2V0Qm9vdEluZm9SZXNwb25zZSIDkAIBEk0KC0RyeVJ1blJ1bGVzEhsuY3RwZi52MS5EcnlSdW5SdWxlc1JlcXVlc3QaHC5jdHBmLnYxLkRyeVJ1blJ1bGVzUmVzcG9uc2UiA5ACARJKCgpDaGVja1J1bGVzEhouY3RwZi52MS5DaGVja1J1bGVzUmVxdWVzdBobLmN0cGYudjEuQ2hlY2tSdWxlc1Jlc3BvbnNlIgOQAgESRAoIR2V0UnVsZXMSGC5jdHBmLnYxLkdldFJ1bGVzUmVxdWVzdBoZLmN0cGYudjEuR2V0UnVsZXNSZXNwb25zZSIDkAIBEj8KCFB1dFJ1bGVzEhguY3RwZi52MS5QdXRSdWxlc1JlcXVlc3QaGS5jdHBmLnYxLlB1dFJ1bGVzUmVzcG9uc2USRwoJTGlzdEZpbGVzEhkuY3RwZi52MS5MaXN0RmlsZXNSZXF1ZXN0GhouY3RwZi52MS5MaXN0RmlsZXNSZXNwb25zZSIDkAIBEkQKCFJlYWRGaWxlEhguY3RwZi52MS5SZWFkRmlsZVJlcXVlc3QaGS5jdHBmLnYxLlJlYWRGaWxlUmVzcG9uc2UiA5ACARJCCglXcml0ZUZpbGUSGS5jdHBmLnYxLldyaXRlRmlsZVJlcXVlc3QaGi5jdHBmLnYxLldyaXRlRmlsZVJlc3BvbnNlEk4KDU1ha2VEaXJlY3RvcnkSHS5jdHBmLnYxLk1ha2VEaXJlY3RvcnlSZXF1ZXN0Gh4uY3RwZi52MS5NYWtlRGlyZWN0b3J5UmVzcG9uc2USPwoITW92ZUZpbGUSGC5jdHBmLnYxLk1vdmVGaWxlUmVxdWVzdBoZLmN0cGYudjEuTW92ZUZpbGVSZXNwb25zZRI/CghDb3B5RmlsZRIYLmN0cGYudjEuQ29weUZpbGVSZXF1ZXN0GhkuY3RwZi52MS5Db3B5RmlsZVJlc3BvbnNlEkUKCkRlbGV0ZUZpbGUSGi5jdHBmLnYxLkRlbGV0ZUZpbGVSZXF1ZXN0GhsuY3RwZi52MS5EZWxldGVGaWxlUmVzcG9uc2USYQoRU3Vic2NyaWJlVG9FdmVudHMSIS5jdHBmLnYxLlN1YnNjcmliZVRvRXZlbnRzUmVxdWVzdBoiLmN0cGYudjEuU3Vic2NyaWJlVG9FdmVudHNSZXNwb25zZSIDkAIBMAFiBnByb3RvMw", [file_google_protobuf_timestamp]);
 
 /**
  * @generated from message ctpf.v1.GetBootInfoRequest
@@ -208,6 +208,66 @@ export const CheckRulesResponseSchema: GenMessage<CheckRulesResponse> = /*@__PUR
   messageDesc(file_ctpf_v1_bofied, 6);
 
 /**
+ * @generated from message ctpf.v1.GetRulesRequest
+ */
+export type GetRulesRequest = Message<"ctpf.v1.GetRulesRequest"> & {
+};
+
+/**
+ * Describes the message ctpf.v1.GetRulesRequest.
+ * Use `create(GetRulesRequestSchema)` to create a new message.
+ */
+export const GetRulesRequestSchema: GenMessage<GetRulesRequest> = /*@__PURE__*/
+  messageDesc(file_ctpf_v1_bofied, 7);
+
+/**
+ * @generated from message ctpf.v1.GetRulesResponse
+ */
+export type GetRulesResponse = Message<"ctpf.v1.GetRulesResponse"> & {
+  /**
+   * @generated from field: string source = 1;
+   */
+  source: string;
+};
+
+/**
+ * Describes the message ctpf.v1.GetRulesResponse.
+ * Use `create(GetRulesResponseSchema)` to create a new message.
+ */
+export const GetRulesResponseSchema: GenMessage<GetRulesResponse> = /*@__PURE__*/
+  messageDesc(file_ctpf_v1_bofied, 8);
+
+/**
+ * @generated from message ctpf.v1.PutRulesRequest
+ */
+export type PutRulesRequest = Message<"ctpf.v1.PutRulesRequest"> & {
+  /**
+   * @generated from field: string source = 1;
+   */
+  source: string;
+};
+
+/**
+ * Describes the message ctpf.v1.PutRulesRequest.
+ * Use `create(PutRulesRequestSchema)` to create a new message.
+ */
+export const PutRulesRequestSchema: GenMessage<PutRulesRequest> = /*@__PURE__*/
+  messageDesc(file_ctpf_v1_bofied, 9);
+
+/**
+ * @generated from message ctpf.v1.PutRulesResponse
+ */
+export type PutRulesResponse = Message<"ctpf.v1.PutRulesResponse"> & {
+};
+
+/**
+ * Describes the message ctpf.v1.PutRulesResponse.
+ * Use `create(PutRulesResponseSchema)` to create a new message.
+ */
+export const PutRulesResponseSchema: GenMessage<PutRulesResponse> = /*@__PURE__*/
+  messageDesc(file_ctpf_v1_bofied, 10);
+
+/**
  * @generated from message ctpf.v1.FileEntry
  */
 export type FileEntry = Message<"ctpf.v1.FileEntry"> & {
@@ -244,7 +304,7 @@ export type FileEntry = Message<"ctpf.v1.FileEntry"> & {
  * Use `create(FileEntrySchema)` to create a new message.
  */
 export const FileEntrySchema: GenMessage<FileEntry> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_bofied, 7);
+  messageDesc(file_ctpf_v1_bofied, 11);
 
 /**
  * @generated from message ctpf.v1.ListFilesRequest
@@ -266,7 +326,7 @@ export type ListFilesRequest = Message<"ctpf.v1.ListFilesRequest"> & {
  * Use `create(ListFilesRequestSchema)` to create a new message.
  */
 export const ListFilesRequestSchema: GenMessage<ListFilesRequest> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_bofied, 8);
+  messageDesc(file_ctpf_v1_bofied, 12);
 
 /**
  * @generated from message ctpf.v1.ListFilesResponse
@@ -283,7 +343,7 @@ export type ListFilesResponse = Message<"ctpf.v1.ListFilesResponse"> & {
  * Use `create(ListFilesResponseSchema)` to create a new message.
  */
 export const ListFilesResponseSchema: GenMessage<ListFilesResponse> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_bofied, 9);
+  messageDesc(file_ctpf_v1_bofied, 13);
 
 /**
  * @generated from message ctpf.v1.ReadFileRequest
@@ -305,7 +365,7 @@ export type ReadFileRequest = Message<"ctpf.v1.ReadFileRequest"> & {
  * Use `create(ReadFileRequestSchema)` to create a new message.
  */
 export const ReadFileRequestSchema: GenMessage<ReadFileRequest> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_bofied, 10);
+  messageDesc(file_ctpf_v1_bofied, 14);
 
 /**
  * @generated from message ctpf.v1.ReadFileResponse
@@ -327,7 +387,7 @@ export type ReadFileResponse = Message<"ctpf.v1.ReadFileResponse"> & {
  * Use `create(ReadFileResponseSchema)` to create a new message.
  */
 export const ReadFileResponseSchema: GenMessage<ReadFileResponse> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_bofied, 11);
+  messageDesc(file_ctpf_v1_bofied, 15);
 
 /**
  * @generated from message ctpf.v1.WriteFileRequest
@@ -361,7 +421,7 @@ export type WriteFileRequest = Message<"ctpf.v1.WriteFileRequest"> & {
  * Use `create(WriteFileRequestSchema)` to create a new message.
  */
 export const WriteFileRequestSchema: GenMessage<WriteFileRequest> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_bofied, 12);
+  messageDesc(file_ctpf_v1_bofied, 16);
 
 /**
  * @generated from message ctpf.v1.WriteFileResponse
@@ -378,7 +438,7 @@ export type WriteFileResponse = Message<"ctpf.v1.WriteFileResponse"> & {
  * Use `create(WriteFileResponseSchema)` to create a new message.
  */
 export const WriteFileResponseSchema: GenMessage<WriteFileResponse> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_bofied, 13);
+  messageDesc(file_ctpf_v1_bofied, 17);
 
 /**
  * @generated from message ctpf.v1.MakeDirectoryRequest
@@ -400,7 +460,7 @@ export type MakeDirectoryRequest = Message<"ctpf.v1.MakeDirectoryRequest"> & {
  * Use `create(MakeDirectoryRequestSchema)` to create a new message.
  */
 export const MakeDirectoryRequestSchema: GenMessage<MakeDirectoryRequest> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_bofied, 14);
+  messageDesc(file_ctpf_v1_bofied, 18);
 
 /**
  * @generated from message ctpf.v1.MakeDirectoryResponse
@@ -413,7 +473,7 @@ export type MakeDirectoryResponse = Message<"ctpf.v1.MakeDirectoryResponse"> & {
  * Use `create(MakeDirectoryResponseSchema)` to create a new message.
  */
 export const MakeDirectoryResponseSchema: GenMessage<MakeDirectoryResponse> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_bofied, 15);
+  messageDesc(file_ctpf_v1_bofied, 19);
 
 /**
  * @generated from message ctpf.v1.MoveFileRequest
@@ -445,7 +505,7 @@ export type MoveFileRequest = Message<"ctpf.v1.MoveFileRequest"> & {
  * Use `create(MoveFileRequestSchema)` to create a new message.
  */
 export const MoveFileRequestSchema: GenMessage<MoveFileRequest> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_bofied, 16);
+  messageDesc(file_ctpf_v1_bofied, 20);
 
 /**
  * @generated from message ctpf.v1.MoveFileResponse
@@ -458,7 +518,7 @@ export type MoveFileResponse = Message<"ctpf.v1.MoveFileResponse"> & {
  * Use `create(MoveFileResponseSchema)` to create a new message.
  */
 export const MoveFileResponseSchema: GenMessage<MoveFileResponse> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_bofied, 17);
+  messageDesc(file_ctpf_v1_bofied, 21);
 
 /**
  * @generated from message ctpf.v1.CopyFileRequest
@@ -490,7 +550,7 @@ export type CopyFileRequest = Message<"ctpf.v1.CopyFileRequest"> & {
  * Use `create(CopyFileRequestSchema)` to create a new message.
  */
 export const CopyFileRequestSchema: GenMessage<CopyFileRequest> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_bofied, 18);
+  messageDesc(file_ctpf_v1_bofied, 22);
 
 /**
  * @generated from message ctpf.v1.CopyFileResponse
@@ -503,7 +563,7 @@ export type CopyFileResponse = Message<"ctpf.v1.CopyFileResponse"> & {
  * Use `create(CopyFileResponseSchema)` to create a new message.
  */
 export const CopyFileResponseSchema: GenMessage<CopyFileResponse> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_bofied, 19);
+  messageDesc(file_ctpf_v1_bofied, 23);
 
 /**
  * @generated from message ctpf.v1.DeleteFileRequest
@@ -532,7 +592,7 @@ export type DeleteFileRequest = Message<"ctpf.v1.DeleteFileRequest"> & {
  * Use `create(DeleteFileRequestSchema)` to create a new message.
  */
 export const DeleteFileRequestSchema: GenMessage<DeleteFileRequest> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_bofied, 20);
+  messageDesc(file_ctpf_v1_bofied, 24);
 
 /**
  * @generated from message ctpf.v1.DeleteFileResponse
@@ -545,7 +605,7 @@ export type DeleteFileResponse = Message<"ctpf.v1.DeleteFileResponse"> & {
  * Use `create(DeleteFileResponseSchema)` to create a new message.
  */
 export const DeleteFileResponseSchema: GenMessage<DeleteFileResponse> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_bofied, 21);
+  messageDesc(file_ctpf_v1_bofied, 25);
 
 /**
  * @generated from message ctpf.v1.SubscribeToEventsRequest
@@ -562,7 +622,7 @@ export type SubscribeToEventsRequest = Message<"ctpf.v1.SubscribeToEventsRequest
  * Use `create(SubscribeToEventsRequestSchema)` to create a new message.
  */
 export const SubscribeToEventsRequestSchema: GenMessage<SubscribeToEventsRequest> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_bofied, 22);
+  messageDesc(file_ctpf_v1_bofied, 26);
 
 /**
  * @generated from message ctpf.v1.SubscribeToEventsResponse
@@ -579,7 +639,7 @@ export type SubscribeToEventsResponse = Message<"ctpf.v1.SubscribeToEventsRespon
  * Use `create(SubscribeToEventsResponseSchema)` to create a new message.
  */
 export const SubscribeToEventsResponseSchema: GenMessage<SubscribeToEventsResponse> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_bofied, 23);
+  messageDesc(file_ctpf_v1_bofied, 27);
 
 /**
  * @generated from message ctpf.v1.BootEvent
@@ -613,7 +673,7 @@ export type BootEvent = Message<"ctpf.v1.BootEvent"> & {
  * Use `create(BootEventSchema)` to create a new message.
  */
 export const BootEventSchema: GenMessage<BootEvent> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_bofied, 24);
+  messageDesc(file_ctpf_v1_bofied, 28);
 
 /**
  * @generated from enum ctpf.v1.FileArea
@@ -681,6 +741,25 @@ export const BofiedService: GenService<{
     methodKind: "unary";
     input: typeof CheckRulesRequestSchema;
     output: typeof CheckRulesResponseSchema;
+  },
+  /**
+   * @generated from rpc ctpf.v1.BofiedService.GetRules
+   */
+  getRules: {
+    methodKind: "unary";
+    input: typeof GetRulesRequestSchema;
+    output: typeof GetRulesResponseSchema;
+  },
+  /**
+   * Checks and installs a new rules source; a source that fails the check is refused (INVALID_ARGUMENT)
+   * and the running rules stay.
+   *
+   * @generated from rpc ctpf.v1.BofiedService.PutRules
+   */
+  putRules: {
+    methodKind: "unary";
+    input: typeof PutRulesRequestSchema;
+    output: typeof PutRulesResponseSchema;
   },
   /**
    * @generated from rpc ctpf.v1.BofiedService.ListFiles
