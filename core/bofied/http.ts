@@ -2,6 +2,7 @@ import type { Context, Hono } from "hono";
 import type { Authenticator } from "../auth/authenticator.ts";
 import { requireAccess } from "../api/http_auth.ts";
 import { serveFile } from "../http/files.ts";
+import { rawRequestPath } from "../http/raw_path.ts";
 import { Jail, JailError } from "./jail.ts";
 
 export interface BootHttpOptions {
@@ -16,10 +17,9 @@ export interface BootHttpOptions {
 }
 
 async function serveFrom(jail: Jail, prefix: string, c: Context, onServed: BootHttpOptions["onServed"]) {
-  const url = new URL(c.req.url);
   let requested: string;
   try {
-    requested = decodeURIComponent(url.pathname.slice(prefix.length));
+    requested = rawRequestPath(c.req.url).slice(prefix.length);
   } catch {
     return c.text("bad path encoding\n", 400);
   }

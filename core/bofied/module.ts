@@ -5,6 +5,7 @@ import { registerBofiedApi } from "./api.ts";
 import { createBootEvents } from "./events.ts";
 import { ServedFiles } from "./files.ts";
 import { mountBootHttp } from "./http.ts";
+import { mountWebDav } from "./webdav.ts";
 import { Jail } from "./jail.ts";
 import { defaultRules } from "./rules/default_rules.ts";
 import { BootRules } from "./rules/engine.ts";
@@ -107,7 +108,13 @@ export function bofiedModule(context: ServiceContext): ServiceModule & { bootAns
           httpPort: context.listenAddress().port,
         }),
       }),
-    mountHttp: (app) =>
+    mountHttp: (app) => {
+      mountWebDav(app, {
+        trees: { "/dav/boot": files.boot, "/dav/private": files.private },
+        auth: context.auth,
+        onChange: (what, path) =>
+          events.publish({ time: new Date(), kind: "file", message: `webdav ${what}`, fields: { path } }),
+      });
       mountBootHttp(app, {
         publicJail: bootJail,
         privateJail,
@@ -119,7 +126,8 @@ export function bofiedModule(context: ServiceContext): ServiceModule & { bootAns
             status: String(served.status),
             bytes: String(served.bytes),
           }),
-      }),
+      });
+    },
     async start() {
       await rules.start();
       if (!rules.loaded) log.warn("no boot rules in force", { path: rulesPath, error: rules.lastError });
