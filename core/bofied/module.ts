@@ -10,6 +10,7 @@ import { Jail } from "./jail.ts";
 import { defaultRules } from "./rules/default_rules.ts";
 import { BootRules } from "./rules/engine.ts";
 import { TftpServer } from "./tftp/server.ts";
+import { ProxyDhcp } from "./proxy_dhcp.ts";
 import type { BootAnswerProvider } from "../necon/boot.ts";
 import { pxeAnswers } from "./pxe_answers.ts";
 
@@ -27,6 +28,14 @@ export const bofiedFlags = {
     description: "serve TFTP only on this interface (SO_BINDTODEVICE)",
     default: "",
     defaultText: "any interface of --tftp-listen's address",
+    allowEmpty: true,
+  }),
+  proxyDhcpInterface: stringFlag({
+    name: "proxy-dhcp-interface",
+    description:
+      "answer PXE clients on this interface as a proxyDHCP server (ports 67 and 4011), beside another DHCP server",
+    default: "",
+    defaultText: "off",
     allowEmpty: true,
   }),
   bootAddress: stringFlag({
@@ -61,6 +70,8 @@ export function bofiedModule(context: ServiceContext): ServiceModule & { bootAns
   const bootAddress = String(context.flags.bootAddress ?? "");
   const server = () => bootAddress || context.listenAddress().hostname;
   let tftp: TftpServer | undefined;
+  let proxy: ProxyDhcp | undefined;
+  const proxyInterface = String(context.flags.proxyDhcpInterface ?? "");
 
   Deno.mkdirSync(bootRoot, { recursive: true });
   Deno.mkdirSync(privateRoot, { recursive: true, mode: 0o700 });
@@ -77,21 +88,23 @@ export function bofiedModule(context: ServiceContext): ServiceModule & { bootAns
   const bootJail = new Jail(bootRoot), privateJail = new Jail(privateRoot);
   const files = { boot: new ServedFiles(bootJail), private: new ServedFiles(privateJail) };
 
+  const bootAnswers = pxeAnswers({
+    rules,
+    bootAddress: () => bootAddress || undefined,
+    httpPort: () => context.listenAddress().port,
+    onAnswer: (mac, summary, fields) => {
+      log.info("pxe answer", { mac, answer: summary, ...fields });
+      events.publish({
+        time: new Date(),
+        kind: "pxe",
+        message: `${mac}: ${summary}`,
+        fields: { mac, ...fields },
+      });
+    },
+  });
+
   return {
-    bootAnswers: pxeAnswers({
-      rules,
-      bootAddress: () => bootAddress || undefined,
-      httpPort: () => context.listenAddress().port,
-      onAnswer: (mac, summary, fields) => {
-        log.info("pxe answer", { mac, answer: summary, ...fields });
-        events.publish({
-          time: new Date(),
-          kind: "pxe",
-          message: `${mac}: ${summary}`,
-          fields: { mac, ...fields },
-        });
-      },
-    }),
+    bootAnswers,
     name: "bofied",
     title: "Network boot",
     registerRpc: (router) =>
@@ -152,10 +165,15 @@ export function bofiedModule(context: ServiceContext): ServiceModule & { bootAns
         });
         tftp.start();
       }
+      if (proxyInterface) {
+        proxy = new ProxyDhcp({ interfaceName: proxyInterface, bootAnswers, log });
+        proxy.start();
+      }
     },
     async stop() {
       rules.stop();
       await tftp?.stop();
+      await proxy?.stop();
     },
   };
 }

@@ -1,10 +1,10 @@
 // The whole chain in a network namespace: a qemu machine with no disk (SeaBIOS + the iPXE ROM of its
 // e1000 NIC) gets an address from necon, is told by bofied's default rules to fetch an iPXE script over
 // HTTP, loads a kernel and initramfs from bofied, and prints the initramfs marker on its serial console.
-import { rootTest, waitFor, withLab } from "../harness/mod.ts";
+import { rootTest, withLab } from "../harness/mod.ts";
 import { assertMatch } from "../support/assert.ts";
 import { startBinary } from "../support/ctpf_process.ts";
-import { bootMarker, bootPayload } from "./boot_payload.ts";
+import { prepareBootTree, startMachine, waitForBoot } from "./machine.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
 
@@ -12,7 +12,6 @@ rootTest({
   name: "netboot: a diskless qemu machine boots through necon + bofied (DHCP, iPXE script, kernel over HTTP)",
   tools: ["qemu-system-x86_64", "gcc", "dpkg-deb"],
   async fn() {
-    const payload = await bootPayload();
     await withLab(async (lab) => {
       const ns = await lab.netns();
       await ns.up("lo");
@@ -22,14 +21,7 @@ rootTest({
       const work = await Deno.makeTempDir({ prefix: "ctpf-netboot-" });
       try {
         const data = `${work}/data`;
-        await Deno.mkdir(`${data}/bofied/boot`, { recursive: true });
-        await Deno.copyFile(payload.kernel, `${data}/bofied/boot/vmlinuz`);
-        await Deno.copyFile(payload.initrd, `${data}/bofied/boot/initrd.img`);
-        await Deno.writeTextFile(
-          `${data}/bofied/boot/boot.ipxe`,
-          "#!ipxe\nkernel http://10.66.0.1:8470/boot/vmlinuz console=ttyS0 panic=-1 initrd=initrd.img\n" +
-            "initrd http://10.66.0.1:8470/boot/initrd.img\nboot\n",
-        );
+        await prepareBootTree(data, "http://10.66.0.1:8470");
         await Deno.writeTextFile(
           `${work}/necon.json`,
           JSON.stringify({
@@ -56,31 +48,8 @@ rootTest({
           dataDir: data,
         });
         const serial = `${work}/serial.log`;
-        const qemu = ns.spawn([
-          "qemu-system-x86_64",
-          "-m",
-          "256",
-          "-nographic",
-          "-no-reboot",
-          "-monitor",
-          "none",
-          "-serial",
-          `file:${serial}`,
-          "-netdev",
-          "tap,id=n0,ifname=tap0,script=no,downscript=no",
-          "-device",
-          "e1000,netdev=n0,romfile=/usr/lib/ipxe/qemu/pxe-e1000.rom",
-          "-boot",
-          "n",
-        ]);
-        const read = () => Deno.readTextFile(serial).catch(() => "");
-        await waitFor(async () => (await read()).includes(bootMarker), {
-          what: "the initramfs marker on the serial console",
-          timeoutMs: 150_000,
-          intervalMs: 500,
-          describe: async () =>
-            `serial:\n${(await read()).slice(-3000)}\nctpf:\n${ctpf.output().slice(-3000)}`,
-        });
+        const qemu = startMachine(ns, "tap0", serial);
+        await waitForBoot(serial, () => `ctpf:\n${ctpf.output()}`);
         await qemu.stop(5000);
         assertMatch(ctpf.output(), /msg=ack .*mac=52:54:00/);
         // iPXE (user class "iPXE") was sent to the script, per the default rules.

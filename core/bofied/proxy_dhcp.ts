@@ -1,0 +1,127 @@
+import type { Logger } from "../log/logger.ts";
+import { type DhcpMessage, encodeDhcp } from "../net/dhcp/mod.ts";
+import { type Ipv4Address, ipv4ToBytes, parseIpv4 } from "../net/ipv4addr.ts";
+import { formatMac } from "../net/mac.ts";
+import { isPxeClient } from "../necon/boot.ts";
+import type { BootAnswerProvider } from "../necon/boot.ts";
+import { parseRequest } from "../necon/parse.ts";
+import { DISCOVER, REQUEST } from "../necon/request.ts";
+import { ipv4Addresses, UdpSocket } from "../sys/mod.ts";
+
+const OFFER = 2, ACK = 5;
+const encoder = new TextEncoder();
+
+export interface ProxyDhcpOptions {
+  interfaceName: string;
+  bootAnswers: BootAnswerProvider;
+  log: Logger;
+  onAnswer?: (mac: string, file: string) => void;
+}
+
+/**
+ * proxyDHCP (PXE spec 2.1): beside someone else's DHCP server, answer only PXE clients, only with boot
+ * information, never with an address. DISCOVERs on port 67 get a broadcast OFFER without yiaddr; the
+ * client then asks on port 4011 and gets the same answer as an ACK. Bound to one named interface.
+ */
+export class ProxyDhcp {
+  readonly #stop = new AbortController();
+  readonly #sockets: UdpSocket[] = [];
+  readonly #loops: Promise<void>[] = [];
+  #address: Ipv4Address = 0;
+
+  constructor(private readonly options: ProxyDhcpOptions) {}
+
+  start(): void {
+    const [address] = ipv4Addresses(this.options.interfaceName);
+    if (!address) throw new Error(`proxyDHCP: ${this.options.interfaceName} has no IPv4 address`);
+    this.#address = parseIpv4(address.address);
+    for (const port of [67, 4011]) {
+      const socket = UdpSocket.open({
+        device: this.options.interfaceName,
+        port,
+        broadcast: true,
+        reuseAddress: true,
+      });
+      this.#sockets.push(socket);
+      this.#loops.push(this.#serve(socket, port));
+    }
+    this.options.log.info("proxyDHCP serving", {
+      interface: this.options.interfaceName,
+      address: address.address,
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.#stop.abort();
+    for (const socket of this.#sockets) socket.close();
+    await Promise.all(this.#loops);
+  }
+
+  async #serve(socket: UdpSocket, port: number): Promise<void> {
+    while (!this.#stop.signal.aborted) {
+      let datagram;
+      try {
+        datagram = await socket.receive({ signal: this.#stop.signal });
+      } catch {
+        if (this.#stop.signal.aborted) return;
+        continue;
+      }
+      const parsed = parseRequest(datagram.data);
+      if (!parsed.ok) continue;
+      const { request, message } = parsed.value;
+      if (!isPxeClient(request)) continue;
+      const wanted = port === 67 ? DISCOVER : REQUEST;
+      if (request.type !== wanted) continue;
+      let answer;
+      try {
+        answer = await this.options.bootAnswers(request, request.ciaddr, this.#address);
+      } catch (error) {
+        this.options.log.warn("proxyDHCP: boot rules failed", { error: String(error) });
+        continue;
+      }
+      if (!answer?.bootFile) continue;
+      const reply = this.#reply(
+        message,
+        port === 67 ? OFFER : ACK,
+        answer.nextServer ?? this.#address,
+        answer.bootFile,
+      );
+      try {
+        if (port === 67) socket.sendTo(reply, "255.255.255.255", 68);
+        else socket.sendTo(reply, datagram.address, datagram.port);
+      } catch (error) {
+        this.options.log.warn("proxyDHCP send failed", { error: (error as Error).message });
+        continue;
+      }
+      this.options.onAnswer?.(formatMac(request.mac), answer.bootFile);
+      this.options.log.info("proxyDHCP answer", { port, mac: formatMac(request.mac), file: answer.bootFile });
+    }
+  }
+
+  #reply(request: DhcpMessage, type: number, nextServer: Ipv4Address, bootFile: string): Uint8Array {
+    const options = new Map<number, Uint8Array>();
+    options.set(53, Uint8Array.of(type));
+    options.set(54, ipv4ToBytes(this.#address));
+    options.set(60, encoder.encode("PXEClient"));
+    options.set(67, encoder.encode(bootFile));
+    const uuid = request.options.get(97);
+    if (uuid) options.set(97, uuid);
+    return encodeDhcp({
+      op: 2,
+      htype: request.htype,
+      hlen: request.hlen,
+      hops: 0,
+      xid: request.xid,
+      secs: 0,
+      flags: request.flags,
+      ciaddr: type === ACK ? request.ciaddr : 0,
+      yiaddr: 0,
+      siaddr: nextServer,
+      giaddr: request.giaddr,
+      chaddr: request.chaddr,
+      sname: "",
+      file: bootFile.length < 128 ? bootFile : "",
+      options,
+    });
+  }
+}

@@ -1,0 +1,77 @@
+// bofied as a proxyDHCP server beside someone else's DHCP server (dnsmasq, addresses only), on one LAN
+// bridge in namespaces: the diskless qemu machine gets its address from dnsmasq and its boot file from
+// bofied, then boots the iPXE script, kernel and initramfs from bofied over HTTP.
+import { rootTest, withLab } from "../harness/mod.ts";
+import { assertMatch } from "../support/assert.ts";
+import { startBinary } from "../support/ctpf_process.ts";
+import { prepareBootTree, startMachine, waitForBoot } from "./machine.ts";
+
+const root = new URL("../../", import.meta.url).pathname;
+
+rootTest({
+  name: "netboot: bofied's proxyDHCP beside dnsmasq boots a diskless qemu machine",
+  tools: ["qemu-system-x86_64", "gcc", "dpkg-deb", "dnsmasq"],
+  async fn() {
+    await withLab(async (lab) => {
+      const lan = await lab.netns(), dhcp = await lab.netns(), boot = await lab.netns();
+      await lan.addBridge("br0");
+      await lan.up("br0");
+      await lan.addTap("tap0");
+      await lan.setMaster("tap0", "br0");
+      await lan.up("tap0");
+      for (
+        const [ns, port, address] of [[dhcp, "p-dhcp", "10.67.0.2/24"], [
+          boot,
+          "p-boot",
+          "10.67.0.1/24",
+        ]] as const
+      ) {
+        await lab.veth(lan, port, ns, "eth0");
+        await lan.setMaster(port, "br0");
+        await lan.up(port);
+        await ns.addAddress("eth0", address);
+        await ns.up("eth0");
+        await ns.up("lo");
+      }
+      const work = await Deno.makeTempDir({ prefix: "ctpf-proxydhcp-" });
+      try {
+        // Someone else's DHCP server: addresses only, no boot options, nothing written outside `work`.
+        const dnsmasq = dhcp.spawn([
+          "dnsmasq",
+          "--no-daemon",
+          "--conf-file=/dev/null",
+          "--port=0",
+          "--interface=eth0",
+          "--bind-interfaces",
+          "--dhcp-range=10.67.0.100,10.67.0.150,1h",
+          `--dhcp-leasefile=${work}/dnsmasq.leases`,
+          `--pid-file=${work}/dnsmasq.pid`,
+          "--log-dhcp",
+        ]);
+        await prepareBootTree(`${work}/data`, "http://10.67.0.1:8472");
+        await using bofied = await startBinary({
+          command: [
+            "ip",
+            "netns",
+            "exec",
+            boot.name,
+            Deno.execPath(),
+            "run",
+            "--allow-all",
+            `${root}cmd/bofied.ts`,
+          ],
+          args: ["--listen", "10.67.0.1:8472", "--proxy-dhcp-interface", "eth0", "--log-level", "debug"],
+          dataDir: `${work}/data`,
+        });
+        const serial = `${work}/serial.log`;
+        const qemu = startMachine(lan, "tap0", serial);
+        await waitForBoot(serial, () => `bofied:\n${bofied.output()}\ndnsmasq:\n${dnsmasq.output()}`);
+        await qemu.stop(5000);
+        assertMatch(bofied.output(), /msg="proxyDHCP answer" port=67 mac=52:54:00/);
+        assertMatch(dnsmasq.output(), /DHCPACK\(eth0\) 10\.67\.0\.1\d\d 52:54:00/);
+      } finally {
+        await Deno.remove(work, { recursive: true });
+      }
+    });
+  },
+});
