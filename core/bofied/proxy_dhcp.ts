@@ -6,7 +6,7 @@ import { isPxeClient } from "../necon/boot.ts";
 import type { BootAnswerProvider } from "../necon/boot.ts";
 import { parseRequest } from "../necon/parse.ts";
 import { DISCOVER, REQUEST } from "../necon/request.ts";
-import { ipv4Addresses, UdpSocket } from "../sys/mod.ts";
+import { ipv4Addresses, receiveUntil, UdpSocket } from "../sys/mod.ts";
 
 const OFFER = 2, ACK = 5;
 const encoder = new TextEncoder();
@@ -58,14 +58,9 @@ export class ProxyDhcp {
   }
 
   async #serve(socket: UdpSocket, port: number): Promise<void> {
-    while (!this.#stop.signal.aborted) {
-      let datagram;
-      try {
-        datagram = await socket.receive({ signal: this.#stop.signal });
-      } catch {
-        if (this.#stop.signal.aborted) return;
-        continue;
-      }
+    const onError = (error: Error) =>
+      this.options.log.warn("proxyDHCP receive failed", { error: error.message });
+    for await (const datagram of receiveUntil(socket, this.#stop.signal, onError)) {
       const parsed = parseRequest(datagram.data);
       if (!parsed.ok) continue;
       const { request, message } = parsed.value;

@@ -1,6 +1,6 @@
 import { parseIpv4 } from "../net/ipv4addr.ts";
 import type { Logger } from "../log/logger.ts";
-import { ipv4Addresses, UdpSocket } from "../sys/mod.ts";
+import { ipv4Addresses, receiveUntil, UdpSocket } from "../sys/mod.ts";
 import type { Arrival } from "./request.ts";
 
 export const SERVER_PORT = 67, CLIENT_PORT = 68;
@@ -80,19 +80,9 @@ export class DhcpSockets {
         });
       }
     };
-    while (!signal.aborted) {
-      let first;
-      try {
-        first = await socket.receive({ signal });
-      } catch (error) {
-        if (signal.aborted) return;
-        this.log.error("receive failed", {
-          interface: arrival.interfaceName,
-          error: (error as Error).message,
-        });
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        continue;
-      }
+    const onError = (error: Error) =>
+      this.log.error("receive failed", { interface: arrival.interfaceName, error: error.message });
+    for await (const first of receiveUntil(socket, signal, onError)) {
       const datagrams = [first];
       for (let next; datagrams.length < maxBurst && (next = socket.tryReceive());) datagrams.push(next);
       try {

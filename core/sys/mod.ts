@@ -5,6 +5,7 @@ export { errnoDescription, errnoName, errnoNumber, isErrno, SysError } from "./e
 export { ClosedError, type Interest, Poller, sharedPoller, type WaitOptions } from "./poller.ts";
 export { DatagramFd, OwnedFd, type ReceivedLength } from "./fd.ts";
 export { type Datagram, type ReceivedInto, UdpSocket, type UdpSocketOptions } from "./udp.ts";
+export { receiveUntil } from "./receive_loop.ts";
 export { type Frame, type FrameInto, PacketSocket, type PacketSocketOptions } from "./packet.ts";
 export { Tap, type TapOptions, VNET_HEADER_SIZE } from "./tap.ts";
 export {

@@ -12,7 +12,7 @@ import {
   tftpError,
   type TftpRrq,
 } from "../../net/tftp/mod.ts";
-import { UdpSocket } from "../../sys/mod.ts";
+import { receiveUntil, UdpSocket } from "../../sys/mod.ts";
 import { Jail, JailError } from "../jail.ts";
 import { FileCache } from "./file_cache.ts";
 import { sendFile, type TransferResult } from "./read_transfer.ts";
@@ -88,14 +88,8 @@ export class TftpServer {
   }
 
   async #listen(socket: UdpSocket): Promise<void> {
-    while (!this.#stop.signal.aborted) {
-      let datagram;
-      try {
-        datagram = await socket.receive({ signal: this.#stop.signal });
-      } catch {
-        if (this.#stop.signal.aborted) return;
-        continue;
-      }
+    const onError = (error: Error) => this.#options.log.warn("tftp receive failed", { error: error.message });
+    for await (const datagram of receiveUntil(socket, this.#stop.signal, onError)) {
       const decoded = decodeTftp(datagram.data);
       const peer = { address: datagram.address, port: datagram.port };
       if (!decoded.ok) {
