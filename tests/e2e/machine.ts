@@ -17,12 +17,20 @@ export async function prepareBootTree(dataDir: string, httpBase: string): Promis
   );
 }
 
-/** A diskless machine on `tap` in `netns`: SeaBIOS and the iPXE ROM of an e1000 NIC, serial to a file. */
-export function startMachine(netns: Netns, tap: string, serial: string): BackgroundProcess {
+/**
+ * A diskless machine on `tap` in `netns`, serial to a file: SeaBIOS with the iPXE PXE ROM of an e1000 NIC,
+ * or OVMF (UEFI) with the iPXE EFI ROM.
+ */
+export function startMachine(netns: Netns, tap: string, serial: string, firmware: "bios" | "uefi" = "bios") {
+  const rom = firmware === "bios" ? "pxe-e1000.rom" : "efi-e1000.rom";
+  const uefi = firmware === "uefi"
+    ? ["-drive", "if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE.fd"]
+    : [];
   return netns.spawn([
     "qemu-system-x86_64",
+    ...uefi,
     "-m",
-    "256",
+    "512",
     "-nographic",
     "-no-reboot",
     "-monitor",
@@ -32,10 +40,10 @@ export function startMachine(netns: Netns, tap: string, serial: string): Backgro
     "-netdev",
     `tap,id=n0,ifname=${tap},script=no,downscript=no`,
     "-device",
-    "e1000,netdev=n0,romfile=/usr/lib/ipxe/qemu/pxe-e1000.rom",
+    `e1000,netdev=n0,romfile=/usr/lib/ipxe/qemu/${rom}`,
     "-boot",
     "n",
-  ]);
+  ]) satisfies BackgroundProcess;
 }
 
 /** Waits (TCG is slow: up to 150 s) for the initramfs marker on the machine's serial console. */
