@@ -8,6 +8,8 @@ export interface Client {
   key: string;
   mac: MacAddress;
   clientIdHex?: string;
+  /** The name the client sent (option 12), cleaned; recorded in its lease. */
+  hostname?: string;
 }
 
 const offerHoldMs = 30_000;

@@ -56,6 +56,7 @@ export class DhcpServerLogic {
       key: clientKeyOf(request.clientIdHex, request.mac),
       mac: request.mac,
       clientIdHex: request.clientIdHex,
+      hostname: cleanHostname(request.hostname),
     };
     switch (request.type) {
       case DISCOVER:
@@ -157,7 +158,8 @@ export class DhcpServerLogic {
       subnetId: subnet.id,
       clientKey: client.key,
       mac: client.mac,
-      hostname,
+      // The operator's name wins; else what the client calls itself (for the lease table).
+      hostname: hostname ?? client.hostname,
       state: "bound",
       expiresAt: now + subnet.leaseSeconds * 1000,
       updatedAt: now,
@@ -221,4 +223,11 @@ export class DhcpServerLogic {
   #hostname(subnet: Subnet, client: Client): string | undefined {
     return reservationFor(subnet, client)?.hostname;
   }
+}
+
+/** A client-sent host name kept only if it is a plausible DNS label (it is shown and logged). */
+function cleanHostname(name: string | undefined): string | undefined {
+  if (!name) return undefined;
+  const trimmed = name.trim().slice(0, 63);
+  return /^[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?$/.test(trimmed) ? trimmed : undefined;
 }

@@ -81,3 +81,60 @@ rootTest("necon: an invalid configuration is refused field by field and the runn
     assertEquals(await dhcp.api("GetConfig"), before);
   });
 });
+
+rootTest({
+  name: "necon: lease API — get, convert to a reservation, release; stats and subnet deletion",
+  tools: ["busybox"],
+  async fn() {
+    await withLab(async (lab) => {
+      await using dhcp = await startDhcpLab(lab, {
+        clients: 1,
+        config: (br) => ({
+          interfaces: [br],
+          subnets: [{
+            id: "lab",
+            cidr: "10.61.0.0/24",
+            pools: [{ start: "10.61.0.100", end: "10.61.0.110" }],
+          }],
+        }),
+      });
+      const hook = await clientScript(dhcp.workDir, "lease-api");
+      udhcpc(dhcp.clients[0], hook.path, ["-x", "hostname:worker-1"]);
+      await eventMatching(hook.events, /^bound ip=10\.61\.0\.100 /, "udhcpc bound");
+      const { lease } = await dhcp.api("GetLease", { ip: "10.61.0.100" }) as {
+        lease: Record<string, string>;
+      };
+      assertEquals([lease.mac, lease.state, lease.subnetId], ["02:00:00:00:61:00", "bound", "lab"]);
+
+      const { reservation } = await dhcp.api("ConvertLeaseToReservation", { ip: "10.61.0.100" }) as {
+        reservation: Record<string, string>;
+      };
+      // udhcpc sends a client identifier (type 1 + MAC), which keys its lease and so its reservation.
+      assertEquals([reservation.clientId, reservation.ip], ["01020000006100", "10.61.0.100"]);
+      const { config } = await dhcp.api("GetConfig") as {
+        config: { subnets: { reservations: unknown[] }[] };
+      };
+      assertEquals(config.subnets[0].reservations, [{
+        clientId: "01020000006100",
+        ip: "10.61.0.100",
+        hostname: "worker-1",
+      }]);
+
+      const stats = await dhcp.api("GetStats") as {
+        messages: Record<string, string>;
+        pools: Record<string, unknown>[];
+      };
+      assertEquals(stats.messages["received.DISCOVER"], "1");
+      assertEquals(stats.messages["sent.ACK"], "1");
+      assertEquals(stats.pools, [{ subnetId: "lab", size: 11, bound: 1 }]);
+
+      await dhcp.api("ReleaseLease", { ip: "10.61.0.100" });
+      assertEquals((await dhcp.api("ListLeases") as { leases?: unknown[] }).leases ?? [], []);
+      await dhcp.api("DeleteSubnet", { id: "lab" });
+      assertEquals(
+        (await dhcp.api("GetConfig") as { config: { subnets?: unknown[] } }).config.subnets ?? [],
+        [],
+      );
+    });
+  },
+});
