@@ -1,10 +1,8 @@
 // necon's API through buf curl (the real command-line client), live against real clients.
 import { rootTest, waitFor, withLab } from "../harness/mod.ts";
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
-import { clientScript, startDhcpLab, udhcpc } from "./lab.ts";
+import { bufCurl, clientScript, labConfig, startDhcpLab, udhcpc } from "./lab.ts";
 import { eventMatching } from "./wait_events.ts";
-
-const root = new URL("../../", import.meta.url).pathname;
 
 rootTest({
   name: "necon: buf curl adds a reservation live and streams the lease while udhcpc joins",
@@ -13,24 +11,9 @@ rootTest({
     await withLab(async (lab) => {
       await using dhcp = await startDhcpLab(lab, {
         clients: 1,
-        config: (br) => ({
-          interfaces: [br],
-          subnets: [{
-            id: "lab",
-            cidr: "10.61.0.0/24",
-            pools: [{ start: "10.61.0.100", end: "10.61.0.110" }],
-          }],
-        }),
+        config: (br) => labConfig(br),
       });
-      const stream = dhcp.server.spawn([
-        `${root}node_modules/.bin/buf`,
-        "curl",
-        "--schema",
-        `${root}core/api/proto`,
-        "-H",
-        `Authorization: Bearer ${dhcp.necon.adminToken}`,
-        `${dhcp.necon.url}/ctpf.v1.NeconService/SubscribeToLeases`,
-      ]);
+      const stream = dhcp.server.spawn(bufCurl(dhcp.necon, "SubscribeToLeases"));
       await dhcp.api("PutReservation", {
         subnetId: "lab",
         reservation: { mac: "02:00:00:00:61:00", ip: "10.61.0.7", hostname: "pinned" },
@@ -58,22 +41,15 @@ rootTest("necon: an invalid configuration is refused field by field and the runn
       }),
     });
     const before = await dhcp.api("GetConfig");
-    const refused = await dhcp.server.run([
-      `${root}node_modules/.bin/buf`,
-      "curl",
-      "--schema",
-      `${root}core/api/proto`,
-      "-H",
-      `Authorization: Bearer ${dhcp.necon.adminToken}`,
-      "-d",
-      JSON.stringify({
+    const refused = await dhcp.server.run(
+      bufCurl(dhcp.necon, "SetConfig", {
         config: {
           interfaces: ["br0"],
           subnets: [{ cidr: "10.61.0.0/24", pools: [{ start: "10.61.1.5", end: "10.61.0.110" }] }],
         },
       }),
-      `${dhcp.necon.url}/ctpf.v1.NeconService/SetConfig`,
-    ], { check: false });
+      { check: false },
+    );
     assert(refused.code !== 0, "SetConfig with a bad pool must fail");
     const error = JSON.parse(refused.stderr);
     assertEquals(error.code, "invalid_argument");
@@ -89,14 +65,7 @@ rootTest({
     await withLab(async (lab) => {
       await using dhcp = await startDhcpLab(lab, {
         clients: 1,
-        config: (br) => ({
-          interfaces: [br],
-          subnets: [{
-            id: "lab",
-            cidr: "10.61.0.0/24",
-            pools: [{ start: "10.61.0.100", end: "10.61.0.110" }],
-          }],
-        }),
+        config: (br) => labConfig(br),
       });
       const hook = await clientScript(dhcp.workDir, "lease-api");
       udhcpc(dhcp.clients[0], hook.path, ["-x", "hostname:worker-1"]);

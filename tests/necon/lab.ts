@@ -60,17 +60,7 @@ export async function startDhcpLab(lab: Lab, options: DhcpLabOptions): Promise<D
       result.necon = await start();
     },
     async api(method: string, body: unknown = {}) {
-      const run = await server.run([
-        `${root}node_modules/.bin/buf`,
-        "curl",
-        "--schema",
-        `${root}core/api/proto`,
-        "-H",
-        `Authorization: Bearer ${result.necon.adminToken}`,
-        "-d",
-        JSON.stringify(body),
-        `${result.necon.url}/ctpf.v1.NeconService/${method}`,
-      ], { timeoutMs: 15_000 });
+      const run = await server.run(bufCurl(result.necon, method, body), { timeoutMs: 15_000 });
       return JSON.parse(run.stdout || "{}");
     },
     async [Symbol.asyncDispose]() {
@@ -131,4 +121,31 @@ export function startNecon(server: Netns, configPath: string, dataDir: string, l
 /** busybox udhcpc in the foreground on eth0 with the hook script; 5 tries, 1 s apart, unless `extra` says. */
 export function udhcpc(client: Netns, hook: string, extra: string[] = []): BackgroundProcess {
   return client.spawn(["busybox", "udhcpc", "-f", "-i", "eth0", "-s", hook, "-t", "5", "-T", "1", ...extra]);
+}
+
+/** The `buf curl` command line for a NeconService method (run it inside the server namespace). */
+export function bufCurl(necon: RunningBinary, method: string, body?: unknown): string[] {
+  return [
+    `${root}node_modules/.bin/buf`,
+    "curl",
+    "--schema",
+    `${root}core/api/proto`,
+    "-H",
+    `Authorization: Bearer ${necon.adminToken}`,
+    ...(body === undefined ? [] : ["-d", JSON.stringify(body)]),
+    `${necon.url}/ctpf.v1.NeconService/${method}`,
+  ];
+}
+
+/** The lab's usual configuration: the bridge served, one subnet "lab" with eleven pool addresses. */
+export function labConfig(bridge: string, subnet: Record<string, unknown> = {}) {
+  return {
+    interfaces: [bridge],
+    subnets: [{
+      id: "lab",
+      cidr: "10.61.0.0/24",
+      pools: [{ start: "10.61.0.100", end: "10.61.0.110" }],
+      ...subnet,
+    }],
+  };
 }
