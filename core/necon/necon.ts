@@ -17,6 +17,7 @@ import { type DhcpRequest, messageTypeNames } from "./request.ts";
 import { type Burst, DhcpSockets } from "./sockets.ts";
 import { DhcpServerLogic } from "./server.ts";
 import { NeconStats } from "./stats.ts";
+import { AddressProbe } from "./probe.ts";
 
 export interface NeconOptions {
   log: Logger;
@@ -46,6 +47,7 @@ export class Necon {
   readonly #sockets: DhcpSockets;
   readonly #now: () => number;
   #reclaimTimer: ReturnType<typeof setInterval> | undefined;
+  readonly #probe: AddressProbe;
 
   constructor(private readonly options: NeconOptions) {
     this.#log = options.log;
@@ -55,6 +57,7 @@ export class Necon {
     this.leases = new LeaseTable(new SqliteLeaseRepository(options.store));
     this.leases.onChange((lease) => this.leaseEvents.publish(lease));
     this.#allocator = new Allocator(this.leases);
+    this.#probe = new AddressProbe(this.#log);
     this.config = compileConfig({});
     this.#logic = new DhcpServerLogic(this.config, this.leases, this.#allocator);
     this.#sockets = new DhcpSockets(this.#log, (burst) => this.handleBurst(burst));
@@ -74,6 +77,7 @@ export class Necon {
   async stop(): Promise<void> {
     clearInterval(this.#reclaimTimer);
     await this.#sockets.close();
+    this.#probe.close();
     this.leases.flush();
   }
 
@@ -135,7 +139,14 @@ export class Necon {
       const { request, message } = parsed.value;
       const typeName = messageTypeNames[request.type] ?? `type-${request.type}`;
       this.stats.count("received", typeName);
-      const decision = this.#logic.handle(request, burst.arrival, now);
+      let decision = this.#logic.handle(request, burst.arrival, now);
+      // Ping-before-offer: an answered probe quarantines the address and the client is offered another.
+      for (let tries = 0; tries < 3 && decision.outcome === "offer" && this.config.pingBeforeOffer; tries++) {
+        const offered = decision.reply!.yiaddr;
+        if (!(await this.#probe.inUse(offered, burst.arrival.interfaceName))) break;
+        this.#quarantine(offered, decision.subnet!.id, now);
+        decision = this.#logic.handle(request, burst.arrival, now);
+      }
       this.stats.count("outcome", decision.outcome);
       const fields = {
         interface: burst.arrival.interfaceName,
@@ -178,6 +189,24 @@ export class Necon {
       this.#log.warn("boot answer failed", { mac: formatMac(request.mac), error: String(error) });
       return undefined;
     }
+  }
+
+  #quarantine(ip: Ipv4Address, subnetId: string, now: number): void {
+    this.#log.warn("address in use by an unknown host; quarantined", {
+      ip: formatIpv4(ip),
+      subnet: subnetId,
+    });
+    this.stats.count("outcome", "probe-in-use");
+    this.#allocator.release(ip);
+    this.leases.put({
+      ip,
+      subnetId,
+      clientKey: "probe:in-use",
+      mac: 0,
+      state: "declined",
+      expiresAt: now + this.config.declineQuarantineSeconds * 1000,
+      updatedAt: now,
+    });
   }
 
   #reclaim(): void {

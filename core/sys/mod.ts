@@ -6,6 +6,7 @@ export { ClosedError, type Interest, Poller, sharedPoller, type WaitOptions } fr
 export { DatagramFd, OwnedFd, type ReceivedLength } from "./fd.ts";
 export { type Datagram, type ReceivedInto, UdpSocket, type UdpSocketOptions } from "./udp.ts";
 export { receiveUntil } from "./receive_loop.ts";
+export { type IcmpDatagram, IcmpSocket } from "./icmp_socket.ts";
 export { type Frame, type FrameInto, PacketSocket, type PacketSocketOptions } from "./packet.ts";
 export { Tap, type TapOptions, VNET_HEADER_SIZE } from "./tap.ts";
 export {

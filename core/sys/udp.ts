@@ -67,39 +67,8 @@ export class UdpSocket extends DatagramFd<ReceivedInto, Datagram> {
 
   /** Creates, configures and binds the socket in the calling thread's network namespace. */
   static open(options: UdpSocketOptions = {}): UdpSocket {
-    const address = options.address ?? "0.0.0.0";
-    const port = options.port ?? 0;
-    const where = options.device === undefined
-      ? `${address}:${port}`
-      : `${address}:${port}%${options.device}`;
-    const sockaddr = encodeSockaddrIn(address, port);
-    const device = options.device === undefined ? undefined : interfaceNameBytes(options.device);
-    const lib = libc();
-    const fd = check(
-      lib.socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0),
-      "socket",
-      `udp ${where}`,
-    );
-    try {
-      if (options.reuseAddress ?? true) setIntOption(fd, SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR");
-      if (options.reusePort) setIntOption(fd, SOL_SOCKET, SO_REUSEPORT, 1, "SO_REUSEPORT");
-      if (options.broadcast) setIntOption(fd, SOL_SOCKET, SO_BROADCAST, 1, "SO_BROADCAST");
-      if (options.receiveBufferBytes !== undefined) {
-        setIntOption(fd, SOL_SOCKET, SO_RCVBUF, options.receiveBufferBytes, "SO_RCVBUF");
-      }
-      if (options.sendBufferBytes !== undefined) {
-        setIntOption(fd, SOL_SOCKET, SO_SNDBUF, options.sendBufferBytes, "SO_SNDBUF");
-      }
-      if (device !== undefined) {
-        const result = lib.setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, device, device.length);
-        check(result, "setsockopt", `SO_BINDTODEVICE ${options.device}`);
-      }
-      check(lib.bind(fd, sockaddr, sockaddr.length), "bind", where);
-    } catch (error) {
-      closeQuietly(fd);
-      throw error;
-    }
-    return new UdpSocket(fd, `udp ${where}`, options.device, options.poller);
+    const { fd, label } = openInetSocket(SOCK_DGRAM, 0, "udp", options);
+    return new UdpSocket(fd, label, options.device, options.poller);
   }
 
   /** The bound address and port (the port the kernel chose when 0 was asked for). */
@@ -134,4 +103,47 @@ export class UdpSocket extends DatagramFd<ReceivedInto, Datagram> {
   protected withData(received: ReceivedInto, data: Uint8Array<ArrayBuffer>): Datagram {
     return { data, address: received.address, port: received.port };
   }
+}
+
+/**
+ * socket(AF_INET, type, protocol) with the options applied and bound: shared by UDP and raw ICMP sockets.
+ * Returns the fd (O_NONBLOCK, CLOEXEC) and a label for error messages.
+ */
+export function openInetSocket(
+  type: number,
+  protocol: number,
+  kind: string,
+  options: UdpSocketOptions,
+): { fd: number; label: string } {
+  const address = options.address ?? "0.0.0.0";
+  const port = options.port ?? 0;
+  const where = options.device === undefined ? `${address}:${port}` : `${address}:${port}%${options.device}`;
+  const sockaddr = encodeSockaddrIn(address, port);
+  const device = options.device === undefined ? undefined : interfaceNameBytes(options.device);
+  const lib = libc();
+  const fd = check(
+    lib.socket(AF_INET, type | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol),
+    "socket",
+    `${kind} ${where}`,
+  );
+  try {
+    if (options.reuseAddress ?? true) setIntOption(fd, SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR");
+    if (options.reusePort) setIntOption(fd, SOL_SOCKET, SO_REUSEPORT, 1, "SO_REUSEPORT");
+    if (options.broadcast) setIntOption(fd, SOL_SOCKET, SO_BROADCAST, 1, "SO_BROADCAST");
+    if (options.receiveBufferBytes !== undefined) {
+      setIntOption(fd, SOL_SOCKET, SO_RCVBUF, options.receiveBufferBytes, "SO_RCVBUF");
+    }
+    if (options.sendBufferBytes !== undefined) {
+      setIntOption(fd, SOL_SOCKET, SO_SNDBUF, options.sendBufferBytes, "SO_SNDBUF");
+    }
+    if (device !== undefined) {
+      const result = lib.setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, device, device.length);
+      check(result, "setsockopt", `SO_BINDTODEVICE ${options.device}`);
+    }
+    check(lib.bind(fd, sockaddr, sockaddr.length), "bind", where);
+  } catch (error) {
+    closeQuietly(fd);
+    throw error;
+  }
+  return { fd, label: `${kind} ${where}` };
 }

@@ -138,3 +138,25 @@ rootTest({
     });
   },
 });
+
+rootTest({
+  name: "necon: ping-before-offer skips an address a host already uses",
+  tools: ["busybox"],
+  async fn() {
+    await withLab(async (lab) => {
+      await using dhcp = await startDhcpLab(lab, {
+        clients: 2,
+        config: (br) => ({ ...subnet(br), pingBeforeOffer: true }),
+      });
+      // A forgotten static address: this host answers pings on the pool's first address.
+      await dhcp.clients[0].addAddress("eth0", "10.61.0.100/24");
+      const hook = await clientScript(dhcp.workDir, "probe");
+      udhcpc(dhcp.clients[1], hook.path);
+      assertMatch(await eventMatching(hook.events, /^bound /, "udhcpc bound"), /ip=10\.61\.0\.101 /);
+      assertMatch(
+        dhcp.necon.output(),
+        /msg="address in use by an unknown host; quarantined" ip=10\.61\.0\.100/,
+      );
+    });
+  },
+});
