@@ -3,7 +3,10 @@ import type { Authenticator } from "../auth/authenticator.ts";
 import { requireAccess } from "../api/http_auth.ts";
 import { serveFile } from "../http/files.ts";
 import { rawRequestPath } from "../http/raw_path.ts";
+import { type FileCache } from "./file_cache.ts";
 import { Jail, JailError } from "./jail.ts";
+
+const smallFileBytes = 256 * 1024;
 
 export interface BootHttpOptions {
   /** Public boot files, served to anyone at /boot/… (firmware cannot authenticate). */
@@ -12,11 +15,13 @@ export interface BootHttpOptions {
   privateJail: Jail;
   auth: Authenticator;
   anonymousRead: boolean;
+  /** Shared in-memory copies of small files. */
+  cache?: FileCache;
   /** Told about every served file (for the event stream and metrics). */
   onServed?: (event: { path: string; status: number; bytes: number; client: string }) => void;
 }
 
-async function serveFrom(jail: Jail, prefix: string, c: Context, onServed: BootHttpOptions["onServed"]) {
+async function serveFrom(jail: Jail, prefix: string, c: Context, options: BootHttpOptions) {
   let requested: string;
   try {
     requested = rawRequestPath(c.req.url).slice(prefix.length);
@@ -31,8 +36,13 @@ async function serveFrom(jail: Jail, prefix: string, c: Context, onServed: BootH
     if (error instanceof Deno.errors.NotFound) return c.text("not found\n", 404);
     throw error;
   }
-  const response = await serveFile(c.req.raw, path);
-  onServed?.({
+  const cache = options.cache;
+  const response = await serveFile(c.req.raw, path, {
+    smallContent: cache
+      ? (file, info) => info.size <= smallFileBytes ? cache.read(file, info) : Promise.resolve(undefined)
+      : undefined,
+  });
+  options.onServed?.({
     path: jail.nameOf(path),
     status: response.status,
     bytes: Number(response.headers.get("content-length") ?? 0),
@@ -44,12 +54,12 @@ async function serveFrom(jail: Jail, prefix: string, c: Context, onServed: BootH
 /** GET/HEAD for /boot/* (public) and /private/* (credentials, like the API's read methods). */
 export function mountBootHttp(app: Hono, options: BootHttpOptions): void {
   for (const method of ["GET", "HEAD"] as const) {
-    app.on(method, "/boot/*", (c) => serveFrom(options.publicJail, "/boot", c, options.onServed));
+    app.on(method, "/boot/*", (c) => serveFrom(options.publicJail, "/boot", c, options));
     app.on(
       method,
       "/private/*",
       requireAccess(options.auth, "read", options.anonymousRead),
-      (c) => serveFrom(options.privateJail, "/private", c, options.onServed),
+      (c) => serveFrom(options.privateJail, "/private", c, options),
     );
   }
 }

@@ -3,6 +3,7 @@ import type { ServiceContext, ServiceModule } from "../api/module.ts";
 import { ConfigError, stringFlag } from "../config/flags.ts";
 import { registerBofiedApi } from "./api.ts";
 import { createBootEvents } from "./events.ts";
+import { FileCache } from "./file_cache.ts";
 import { ServedFiles } from "./files.ts";
 import { mountBootHttp } from "./http.ts";
 import { mountWebDav } from "./webdav.ts";
@@ -86,6 +87,7 @@ export function bofiedModule(context: ServiceContext): ServiceModule & { bootAns
     onEvent: (event) => publish(event.kind, event.message, {}),
   });
   const bootJail = new Jail(bootRoot), privateJail = new Jail(privateRoot);
+  const cache = new FileCache(256 << 20, 128 << 20);
   const files = { boot: new ServedFiles(bootJail), private: new ServedFiles(privateJail) };
 
   const bootAnswers = pxeAnswers({
@@ -131,6 +133,7 @@ export function bofiedModule(context: ServiceContext): ServiceModule & { bootAns
       mountBootHttp(app, {
         publicJail: bootJail,
         privateJail,
+        cache,
         auth: context.auth,
         anonymousRead: Boolean(context.flags.anonymousRead),
         onServed: (served) =>
@@ -148,6 +151,7 @@ export function bofiedModule(context: ServiceContext): ServiceModule & { bootAns
         const { address, port } = parseListen(tftpListen);
         tftp = new TftpServer({
           jail: bootJail,
+          cache,
           address,
           port,
           device: tftpInterface,

@@ -59,19 +59,21 @@ function fileStream(file: Deno.FsFile, start: number, length: number): ReadableS
  * validator (size + mtime), 304 for a matching If-None-Match, one byte range (206/416), and streaming
  * without reading the file into memory.
  */
-export async function serveFile(request: Request, path: string): Promise<Response> {
-  const file = await Deno.open(path, { read: true });
-  let info: Deno.FileInfo;
-  try {
-    info = await file.stat();
-  } catch (error) {
-    file.close();
-    throw error;
-  }
-  if (!info.isFile) {
-    file.close();
-    return new Response("not a file\n", { status: 404 });
-  }
+export interface ServeFileOptions {
+  /**
+   * The whole content of small files, when the caller keeps them in memory: saves an open, reads and a
+   * stream per request for the few small files (iPXE scripts, configs) that machines fetch most.
+   */
+  smallContent?: (path: string, info: Deno.FileInfo) => Promise<Uint8Array | undefined>;
+}
+
+export async function serveFile(
+  request: Request,
+  path: string,
+  options: ServeFileOptions = {},
+): Promise<Response> {
+  const info = await Deno.stat(path);
+  if (!info.isFile) return new Response("not a file\n", { status: 404 });
   const etag = `"${info.size.toString(16)}-${(info.mtime?.getTime() ?? 0).toString(16)}"`;
   const headers = new Headers({
     "accept-ranges": "bytes",
@@ -80,12 +82,10 @@ export async function serveFile(request: Request, path: string): Promise<Respons
   });
   if (info.mtime) headers.set("last-modified", info.mtime.toUTCString());
   if (request.headers.get("if-none-match") === etag) {
-    file.close();
     return new Response(null, { status: 304, headers });
   }
   const range = parseRange(request.headers.get("range"), info.size);
   if (range.kind === "unsatisfiable") {
-    file.close();
     headers.set("content-range", `bytes */${info.size}`);
     return new Response(null, { status: 416, headers });
   }
@@ -95,9 +95,14 @@ export async function serveFile(request: Request, path: string): Promise<Respons
   headers.set("content-length", String(length));
   if (range.kind === "partial") headers.set("content-range", `bytes ${start}-${end}/${info.size}`);
   const status = range.kind === "partial" ? 206 : 200;
-  if (request.method === "HEAD") {
-    file.close();
-    return new Response(null, { status, headers });
+  if (request.method === "HEAD") return new Response(null, { status, headers });
+  const small = await options.smallContent?.(path, info);
+  if (small && small.length === info.size) {
+    return new Response(small.subarray(start, start + length) as Uint8Array<ArrayBuffer>, {
+      status,
+      headers,
+    });
   }
+  const file = await Deno.open(path, { read: true });
   return new Response(fileStream(file, start, length), { status, headers });
 }

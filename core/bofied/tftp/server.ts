@@ -14,7 +14,7 @@ import {
 } from "../../net/tftp/mod.ts";
 import { receiveUntil, UdpSocket } from "../../sys/mod.ts";
 import { Jail, JailError } from "../jail.ts";
-import { FileCache } from "./file_cache.ts";
+import { FileCache } from "../file_cache.ts";
 import { sendFile, type TransferResult } from "./read_transfer.ts";
 
 // Up to this many concurrent transfers, each polls briefly for ACKs (3× the lock-step rate on loopback).
@@ -22,6 +22,8 @@ const spinningTransfers = 4;
 
 export interface TftpServerOptions {
   jail: Jail;
+  /** Shared with HTTP serving; a private one is made when absent. */
+  cache?: FileCache;
   /** Address and port to listen on (69 for real clients; 0 picks one, for tests). */
   address: string;
   port: number;
@@ -51,14 +53,15 @@ export interface TftpTransferEvent extends TransferResult {
  * TFTP has no way to authenticate a writer (files are uploaded over the API or WebDAV instead).
  */
 export class TftpServer {
-  readonly #options: Required<Omit<TftpServerOptions, "device" | "onTransfer">> & TftpServerOptions;
-  readonly #cache = new FileCache(256 << 20, 128 << 20);
+  readonly #options: Required<Omit<TftpServerOptions, "device" | "onTransfer" | "cache">> & TftpServerOptions;
+  readonly #cache: FileCache;
   readonly #stop = new AbortController();
   readonly #transfers = new Set<Promise<void>>();
   #socket: UdpSocket | undefined;
   #loop: Promise<void> | undefined;
 
   constructor(options: TftpServerOptions) {
+    this.#cache = options.cache ?? new FileCache(256 << 20, 128 << 20);
     this.#options = {
       maxTransfers: 512,
       maxBlockSize: 65464,

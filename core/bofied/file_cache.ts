@@ -1,5 +1,6 @@
 /**
- * Boot files are small and many machines fetch the same ones at once: transfers share one in-memory copy
+ * Boot files are small and many machines fetch the same ones at once: transfers (TFTP, HTTP) share one
+ * in-memory copy
  * per (path, size, mtime), within a byte budget, oldest dropped first. A file changed on disk gets a new
  * key, so a transfer never mixes versions.
  */
