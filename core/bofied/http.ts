@@ -8,6 +8,26 @@ import { Jail, JailError } from "./jail.ts";
 
 const smallFileBytes = 256 * 1024;
 
+// A name's jail resolution and stat are reused for a second: a booting fleet asks for the same few files
+// thousands of times, and each realpath + stat costs more than serving a small file. Changes on disk
+// show within that second.
+const lookupTtlMs = 1000;
+const maxLookups = 4096;
+const lookups = new WeakMap<Jail, Map<string, { path: string; info: Deno.FileInfo; until: number }>>();
+
+async function lookup(jail: Jail, requested: string): Promise<{ path: string; info: Deno.FileInfo }> {
+  let known = lookups.get(jail);
+  if (!known) lookups.set(jail, known = new Map());
+  const now = performance.now();
+  const hit = known.get(requested);
+  if (hit && hit.until > now) return hit;
+  const path = await jail.resolveExisting(requested);
+  const info = await Deno.stat(path);
+  if (known.size >= maxLookups) known.clear();
+  known.set(requested, { path, info, until: now + lookupTtlMs });
+  return { path, info };
+}
+
 export interface BootHttpOptions {
   /** Public boot files, served to anyone at /boot/… (firmware cannot authenticate). */
   publicJail: Jail;
@@ -28,16 +48,18 @@ async function serveFrom(jail: Jail, prefix: string, c: Context, options: BootHt
   } catch {
     return c.text("bad path encoding\n", 400);
   }
-  let path: string;
+  let found: { path: string; info: Deno.FileInfo };
   try {
-    path = await jail.resolveExisting(requested);
+    found = await lookup(jail, requested);
   } catch (error) {
     if (error instanceof JailError) return c.text(`refused: ${error.message}\n`, 403);
     if (error instanceof Deno.errors.NotFound) return c.text("not found\n", 404);
     throw error;
   }
+  const path = found.path;
   const cache = options.cache;
   const response = await serveFile(c.req.raw, path, {
+    info: found.info,
     smallContent: cache
       ? (file, info) => info.size <= smallFileBytes ? cache.read(file, info) : Promise.resolve(undefined)
       : undefined,

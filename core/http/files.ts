@@ -65,6 +65,8 @@ export interface ServeFileOptions {
    * stream per request for the few small files (iPXE scripts, configs) that machines fetch most.
    */
   smallContent?: (path: string, info: Deno.FileInfo) => Promise<Uint8Array | undefined>;
+  /** The file's stat, when the caller already has a fresh one. */
+  info?: Deno.FileInfo;
 }
 
 export async function serveFile(
@@ -72,7 +74,7 @@ export async function serveFile(
   path: string,
   options: ServeFileOptions = {},
 ): Promise<Response> {
-  const info = await Deno.stat(path);
+  const info = options.info ?? await Deno.stat(path);
   if (!info.isFile) return new Response("not a file\n", { status: 404 });
   const etag = `"${info.size.toString(16)}-${(info.mtime?.getTime() ?? 0).toString(16)}"`;
   const headers = new Headers({

@@ -20,15 +20,20 @@ export class HubFullError extends Error {
 }
 
 export class Hub<T> {
+  // A ring: publishing stays O(1) however long the history (a busy boot server publishes per request).
   #history: T[] = [];
+  #next = 0;
   #subscribers = new Set<Subscriber<T>>();
   #dropped = 0;
 
   constructor(private readonly options: HubOptions) {}
 
   publish(item: T): void {
-    this.#history.push(item);
-    if (this.#history.length > this.options.historySize) this.#history.shift();
+    if (this.options.historySize > 0) {
+      if (this.#history.length < this.options.historySize) this.#history.push(item);
+      else this.#history[this.#next] = item;
+      this.#next = (this.#next + 1) % this.options.historySize;
+    }
     for (const subscriber of this.#subscribers) {
       if (!subscriber.offer(item)) this.#dropped++;
     }
@@ -55,7 +60,10 @@ export class Hub<T> {
     const limit = this.options.maxSubscribers ?? 64;
     if (this.#subscribers.size >= limit) throw new HubFullError(limit);
     const subscriber = new Subscriber<T>(this.options.subscriberQueue, filter);
-    const past = this.#history.filter(filter);
+    const ordered = this.#history.length < this.options.historySize
+      ? this.#history
+      : [...this.#history.slice(this.#next), ...this.#history.slice(0, this.#next)];
+    const past = ordered.filter(filter);
     for (const item of past.slice(Math.max(0, past.length - replay))) subscriber.offer(item);
     this.#subscribers.add(subscriber);
     // Abort ends the subscription even if the consumer never started iterating.
