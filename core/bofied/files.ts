@@ -132,20 +132,17 @@ export class ServedFiles {
     const source = await existing(this.jail, from);
     if (source === this.jail.root) throw new FileOperationError("invalid", "the root cannot be moved");
     const target = await this.#target(to);
+    refuseOverlap(source, target);
     await this.#clear(target, to, overwrite);
-    if (`${target}/`.startsWith(`${source}/`)) {
-      throw new FileOperationError("invalid", "cannot move a directory into itself");
-    }
-    await Deno.rename(source, target);
+    // Rename the name itself (a link stays a link), not what it resolves to.
+    await Deno.rename(this.jail.lexical(from), target);
   }
 
   async copy(from: string, to: string, overwrite: boolean): Promise<void> {
     const source = await existing(this.jail, from);
     const target = await this.#target(to);
+    refuseOverlap(source, target);
     await this.#clear(target, to, overwrite);
-    if (`${target}/`.startsWith(`${source}/`)) {
-      throw new FileOperationError("invalid", "cannot copy a directory into itself");
-    }
     await copyTree(source, target);
   }
 
@@ -180,10 +177,24 @@ export class ServedFiles {
   }
 
   async #makeParents(name: string): Promise<void> {
-    const parent = this.jail.lexical(name).split("/").slice(0, -1).join("/");
-    await Deno.mkdir(parent, { recursive: true });
-    // The directories may already have existed as links: the real parent must still be inside.
-    await this.jail.resolveExisting(this.jail.nameOf(parent));
+    // One level at a time, each checked after symlinks, so no directory is ever made outside the tree.
+    const segments = this.jail.nameOf(this.jail.lexical(name)).split("/").filter(Boolean).slice(0, -1);
+    for (let depth = 1; depth <= segments.length; depth++) {
+      const level = "/" + segments.slice(0, depth).join("/");
+      try {
+        await this.jail.resolveExisting(level);
+      } catch (error) {
+        if (!(error instanceof Deno.errors.NotFound)) throw error;
+        await Deno.mkdir(await this.jail.resolveForWrite(level));
+      }
+    }
+  }
+}
+
+/** Moving or copying onto itself, into itself or over an ancestor would destroy the source. */
+function refuseOverlap(source: string, target: string): void {
+  if (target === source || `${target}/`.startsWith(`${source}/`) || `${source}/`.startsWith(`${target}/`)) {
+    throw new FileOperationError("invalid", "source and destination overlap");
   }
 }
 

@@ -68,7 +68,9 @@ export class Allocator {
     this.#offers.set(ip, { clientKey: client.key, until: now + offerHoldMs });
   }
 
-  release(ip: Ipv4Address): void {
+  /** Drops the hold on `ip`; with `client`, only a hold that client has (a REQUEST can name any address). */
+  release(ip: Ipv4Address, client?: Client): void {
+    if (client && this.#offers.get(ip)?.clientKey !== client.key) return;
     this.#offers.delete(ip);
   }
 

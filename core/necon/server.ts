@@ -116,7 +116,7 @@ export class DhcpServerLogic {
     if (request.serverId !== undefined) {
       // SELECTING: the client answers one server's offer; the others withdraw theirs.
       if (request.serverId !== arrival.serverAddress) {
-        if (subnet && request.requestedIp !== undefined) this.allocator.release(request.requestedIp);
+        if (subnet && request.requestedIp !== undefined) this.allocator.release(request.requestedIp, client);
         return { outcome: "drop", reason: `client chose server ${formatIpv4(request.serverId)}` };
       }
       if (request.requestedIp === undefined) {

@@ -140,6 +140,13 @@ Deno.test("necon logic: wrong-subnet requests get a NAK; other servers' offers a
   const offer = logic.handle(request(DISCOVER, "02:00:00:00:00:01"), arrival, 0).reply!.yiaddr;
   const grab = () => logic.handle(request(REQUEST, "02:00:00:00:00:02", { requestedIp: offer }), arrival, 0);
   assertEquals(grab().reply?.type, NAK, "an outstanding offer is held for its client");
+  // Someone else naming another server cannot free the hold.
+  logic.handle(
+    request(REQUEST, "02:00:00:00:00:03", { serverId: ip("10.1.0.254"), requestedIp: offer }),
+    arrival,
+    0,
+  );
+  assertEquals(grab().reply?.type, NAK, "a stranger's REQUEST must not release another client's offer");
   const elsewhere = logic.handle(
     request(REQUEST, "02:00:00:00:00:01", { serverId: ip("10.1.0.254"), requestedIp: offer }),
     arrival,

@@ -83,6 +83,22 @@ Deno.test("bofied: refusals — no token, traversal, private files over HTTP", a
     Code.Unauthenticated,
   );
   assertEquals(await code(client(bofied.url).listFiles({ path: "/" })), Code.Unauthenticated);
+  // Checking or dry-running rules runs code: a viewer may not.
+  const viewerToken = (await fetch(`${bofied.url}/ctpf.v1.AuthService/CreateToken`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${bofied.adminToken}`, "content-type": "application/json" },
+    body: JSON.stringify({ name: "viewer", role: "ROLE_VIEWER" }),
+  }).then((r) => r.json())).secret;
+  const viewer = client(bofied.url, viewerToken);
+  assertEquals((await viewer.listFiles({ path: "/" })).entries.length, 0);
+  assertEquals(
+    await code(viewer.checkRules({ source: "export default () => ({ ignore: true })" })),
+    Code.PermissionDenied,
+  );
+  assertEquals(
+    await code(viewer.dryRunRules({ facts: { mac: "02:00:00:00:00:01" } })),
+    Code.PermissionDenied,
+  );
   for (const path of ["../escape", "/a/../../escape", "x\u0000y"]) {
     assertEquals(
       await code(api.writeFile({ path, content: encoder.encode("no") })),

@@ -75,6 +75,19 @@ Deno.test("webdav: list, upload, mkcol, move, copy, delete with a token; refused
       201,
     );
     assertEquals((await dav(url, token, "GET", "/dav/boot/moved")).body, "kernel bytes\n");
+    // Moving a collection onto itself or into itself must not destroy it.
+    assertEquals(
+      (await dav(url, token, "MOVE", "/dav/boot/images", destination("/dav/boot/images"))).status,
+      409,
+    );
+    assertEquals(
+      (await dav(url, token, "COPY", "/dav/boot/images", destination("/dav/boot/images/sub"))).status,
+      409,
+    );
+    assertEquals(
+      (await dav(url, token, "PROPFIND", "/dav/boot/images/vmlinuz", ["-H", "Depth: 0"])).status,
+      207,
+    );
     // What WebDAV writes, booting machines read over plain HTTP.
     assertEquals(await (await fetch(`${url}/boot/images/vmlinuz`)).text(), "kernel bytes\n");
     assertEquals((await dav(url, token, "DELETE", "/dav/boot/images")).status, 204);

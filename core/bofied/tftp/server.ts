@@ -15,7 +15,21 @@ import {
 import { receiveUntil, UdpSocket } from "../../sys/mod.ts";
 import { Jail, JailError } from "../jail.ts";
 import { FileCache } from "../file_cache.ts";
-import { sendFile, type TransferResult } from "./read_transfer.ts";
+import { FileBlocks, sendFile, type TransferResult } from "./read_transfer.ts";
+
+// Files above this are read block by block instead of held in memory (and refused in netascii).
+const largeFileBytes = 16 << 20;
+// One address cannot hold more transfer slots than this (a spoofed flood would otherwise fill them).
+const maxTransfersPerClient = 8;
+// A client may ask for a retransmission timeout up to 255 s (RFC 2349); granting more than this would
+// let one silent request hold a slot for many minutes, so longer asks are left out of the OACK.
+const maxGrantedTimeoutSeconds = 5;
+
+function withoutLongTimeout(options: ReadonlyMap<string, string>): ReadonlyMap<string, string> {
+  const timeout = [...options].find(([name]) => name.toLowerCase() === "timeout");
+  if (!timeout || Number(timeout[1]) <= maxGrantedTimeoutSeconds) return options;
+  return new Map([...options].filter(([name]) => name.toLowerCase() !== "timeout"));
+}
 
 // Up to this many concurrent transfers, each polls briefly for ACKs (3× the lock-step rate on loopback).
 const spinningTransfers = 4;
@@ -57,6 +71,7 @@ export class TftpServer {
   readonly #cache: FileCache;
   readonly #stop = new AbortController();
   readonly #transfers = new Set<Promise<void>>();
+  readonly #perClient = new Map<string, number>();
   #socket: UdpSocket | undefined;
   #loop: Promise<void> | undefined;
 
@@ -113,7 +128,10 @@ export class TftpServer {
         continue;
       }
       if (request.op !== TFTP_RRQ) continue;
-      if (this.#transfers.size >= this.#options.maxTransfers) {
+      if (
+        this.#transfers.size >= this.#options.maxTransfers ||
+        (this.#perClient.get(peer.address) ?? 0) >= maxTransfersPerClient
+      ) {
         this.#refuse(socket, peer, TFTP_ERROR_NOT_DEFINED, "server busy, try again");
         continue;
       }
@@ -121,7 +139,13 @@ export class TftpServer {
         this.#options.log.error("tftp transfer failed", { client: peer.address, error: String(error) })
       );
       this.#transfers.add(transfer);
-      transfer.finally(() => this.#transfers.delete(transfer));
+      this.#perClient.set(peer.address, (this.#perClient.get(peer.address) ?? 0) + 1);
+      transfer.finally(() => {
+        this.#transfers.delete(transfer);
+        const left = (this.#perClient.get(peer.address) ?? 1) - 1;
+        if (left > 0) this.#perClient.set(peer.address, left);
+        else this.#perClient.delete(peer.address);
+      });
     }
   }
 
@@ -150,18 +174,29 @@ export class TftpServer {
       }
       const info = await Deno.stat(path);
       if (!info.isFile) return this.#refuse(transferSocket, peer, TFTP_ERROR_FILE_NOT_FOUND, "not a file");
-      const raw = await this.#cache.read(path, info);
-      const content = request.mode === "netascii" ? encodeNetascii(raw) : raw;
-      const negotiation = negotiate(request, {
+      const large = info.size > largeFileBytes;
+      if (large && request.mode === "netascii") {
+        return this.#refuse(
+          transferSocket,
+          peer,
+          TFTP_ERROR_NOT_DEFINED,
+          "netascii only for files up to 16 MiB",
+        );
+      }
+      const options = withoutLongTimeout(request.options);
+      const inMemory = large ? undefined : await this.#contentOf(path, info, request.mode);
+      const sized = negotiate({ op: request.op, options }, {
         maxBlockSize: this.#options.maxBlockSize,
         maxWindowSize: this.#options.maxWindowSize,
-        fileSize: content.length,
+        fileSize: inMemory?.length ?? info.size,
       });
+      using blocks = large ? new FileBlocks(await Deno.open(path), info.size, sized.blockSize) : undefined;
+      const content = blocks ?? inMemory!;
       const result = await sendFile({
         socket: transferSocket,
         peer,
         content,
-        negotiation,
+        negotiation: sized,
         timeoutSeconds: this.#options.timeoutSeconds,
         retries: this.#options.retries,
         signal: this.#stop.signal,
@@ -172,8 +207,8 @@ export class TftpServer {
         file: jail.nameOf(path),
         client: `${peer.address}:${peer.port}`,
         mode: request.mode,
-        blockSize: negotiation.blockSize,
-        windowSize: negotiation.windowSize,
+        blockSize: sized.blockSize,
+        windowSize: sized.windowSize,
         milliseconds: Math.round(performance.now() - started),
       };
       this.#options.onTransfer?.(event);
@@ -181,14 +216,19 @@ export class TftpServer {
         client: event.client,
         file: event.file,
         bytes: result.bytes,
-        blksize: negotiation.blockSize,
-        windowsize: negotiation.windowSize,
+        blksize: sized.blockSize,
+        windowsize: sized.windowSize,
         ms: event.milliseconds,
         reason: result.reason,
       });
     } finally {
       transferSocket.close();
     }
+  }
+
+  async #contentOf(path: string, info: Deno.FileInfo, mode: string): Promise<Uint8Array> {
+    const raw = await this.#cache.read(path, info);
+    return mode === "netascii" ? encodeNetascii(raw) : raw;
   }
 
   #refuse(socket: UdpSocket, peer: { address: string; port: number }, code: number, message: string): void {

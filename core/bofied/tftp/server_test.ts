@@ -152,6 +152,25 @@ Deno.test("tftp: duplicate ACKs never cause duplicate DATA (no Sorcerer's Appren
   });
 });
 
+Deno.test("tftp: a timeout above 5 s is not granted (a silent client would hold its slot for minutes)", async () => {
+  await withServer({ "t.bin": randomBytes(100) }, async (port) => {
+    let oack: Map<string, string> | undefined;
+    await scriptedRead(port, rrq("t.bin", { timeout: "200", blksize: "1024" }), (packet, send) => {
+      if (packet.op === TFTP_OACK) {
+        oack = new Map(packet.options);
+        send({ op: 4, block: 0 });
+        return;
+      }
+      if (packet.op === TFTP_DATA) {
+        send({ op: 4, block: packet.block });
+        return "done";
+      }
+    });
+    assertEquals(oack?.get("blksize"), "1024");
+    assertEquals(oack?.has("timeout"), false);
+  });
+});
+
 Deno.test("tftp: windowsize sends a window per ACK, and resumes after a lost block (RFC 7440)", async () => {
   const file = randomBytes(1024 * 40 + 3);
   await withServer({ "w.bin": file }, async (port, events) => {
