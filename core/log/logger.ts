@@ -49,6 +49,11 @@ export class LogSink {
     this.#write = options.write ?? ((line) => Deno.stderr.writeSync(encoder.encode(line + "\n")));
   }
 
+  /** Whether `level` would be logged: lets hot paths skip building fields for records nobody sees. */
+  enabled(level: Level): boolean {
+    return levelAtLeast(level, this.options.level);
+  }
+
   logger(component: string): Logger {
     return new Logger(this, component);
   }
@@ -70,6 +75,10 @@ export class LogSink {
 
 export class Logger {
   constructor(private readonly sink: LogSink, readonly component: string) {}
+
+  enabled(level: Level): boolean {
+    return this.sink.enabled(level);
+  }
 
   child(component: string): Logger {
     return new Logger(this.sink, `${this.component}.${component}`);

@@ -31,7 +31,7 @@ function inPools(subnet: Subnet, ip: Ipv4Address): boolean {
  * clients discovering at once never get the same address.
  */
 export class Allocator {
-  readonly #offers = new Map<Ipv4Address, { clientKey: string; until: number }>();
+  readonly #offers = new Map<Ipv4Address, { clientKey: string; subnetId: string; until: number }>();
   readonly #cursor = new Map<string, Ipv4Address>();
 
   constructor(private readonly leases: LeaseTable) {}
@@ -64,8 +64,8 @@ export class Allocator {
     return this.#fresh(subnet, client, now);
   }
 
-  hold(ip: Ipv4Address, client: Client, now: number): void {
-    this.#offers.set(ip, { clientKey: client.key, until: now + offerHoldMs });
+  hold(ip: Ipv4Address, subnet: Subnet, client: Client, now: number): void {
+    this.#offers.set(ip, { clientKey: client.key, subnetId: subnet.id, until: now + offerHoldMs });
   }
 
   /** Drops the hold on `ip`; with `client`, only a hold that client has (a REQUEST can name any address). */
@@ -74,10 +74,14 @@ export class Allocator {
     this.#offers.delete(ip);
   }
 
-  /** Offers outstanding (for stats); expired ones are dropped on the way. */
-  outstandingOffers(now: number): number {
-    for (const [ip, offer] of this.#offers) if (offer.until <= now) this.#offers.delete(ip);
-    return this.#offers.size;
+  /** Offers outstanding in a subnet (for stats); expired ones are dropped on the way. */
+  outstandingOffers(subnet: Subnet, now: number): number {
+    let count = 0;
+    for (const [ip, offer] of this.#offers) {
+      if (offer.until <= now) this.#offers.delete(ip);
+      else if (offer.subnetId === subnet.id) count++;
+    }
+    return count;
   }
 
   /**

@@ -26,7 +26,6 @@ export interface LeaseRepository {
   loadAll(): Lease[];
   /** Stores all of them in one durable transaction (a batch of ACKs shares one fsync). */
   save(leases: Lease[]): void;
-  remove(ips: Ipv4Address[]): void;
 }
 
 export function clientKeyOf(clientIdHex: string | undefined, mac: MacAddress): string {

@@ -55,10 +55,4 @@ export class SqliteLeaseRepository implements LeaseRepository {
       }
     });
   }
-
-  remove(ips: number[]): void {
-    if (ips.length === 0) return;
-    const remove = this.store.statement("DELETE FROM necon_leases WHERE ip = ?");
-    this.store.transaction(() => ips.forEach((ip) => remove.run(ip)));
-  }
 }

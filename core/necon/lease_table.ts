@@ -10,9 +10,7 @@ export class LeaseTable {
   readonly #byIp = new Map<Ipv4Address, Lease>();
   readonly #byClient = new Map<string, Set<Ipv4Address>>();
   #dirty = new Map<Ipv4Address, Lease>();
-  #removed = new Set<Ipv4Address>();
-  #pendingRemovals: Lease[] = [];
-  readonly #listeners = new Set<(lease: Lease, removed: boolean) => void>();
+  readonly #listeners = new Set<(lease: Lease) => void>();
 
   constructor(private readonly repository: LeaseRepository) {
     for (const lease of repository.loadAll()) this.#index(lease);
@@ -46,19 +44,7 @@ export class LeaseTable {
       this.#byClient.get(previous.clientKey)?.delete(lease.ip);
     }
     this.#index(lease);
-    this.#removed.delete(lease.ip);
     this.#dirty.set(lease.ip, lease);
-  }
-
-  remove(ip: Ipv4Address): Lease | undefined {
-    const lease = this.#byIp.get(ip);
-    if (!lease) return undefined;
-    this.#byIp.delete(ip);
-    this.#byClient.get(lease.clientKey)?.delete(ip);
-    this.#dirty.delete(ip);
-    this.#removed.add(ip);
-    this.#pendingRemovals.push(lease);
-    return lease;
   }
 
   /** Marks bound leases past their end as expired; returns how many. */
@@ -81,22 +67,15 @@ export class LeaseTable {
 
   /** Writes every change since the last flush in one durable transaction, then tells listeners. */
   flush(): void {
-    if (this.#dirty.size === 0 && this.#removed.size === 0) return;
+    if (this.#dirty.size === 0) return;
     const changed = [...this.#dirty.values()];
-    const removed = this.#pendingRemovals;
     this.repository.save(changed);
-    this.repository.remove([...this.#removed]);
     this.#dirty = new Map();
-    this.#removed = new Set();
-    this.#pendingRemovals = [];
-    for (const listener of this.#listeners) {
-      for (const lease of changed) listener(lease, false);
-      for (const lease of removed) listener(lease, true);
-    }
+    for (const listener of this.#listeners) for (const lease of changed) listener(lease);
   }
 
   /** Called after each durable change (for the lease stream). */
-  onChange(listener: (lease: Lease, removed: boolean) => void): () => void {
+  onChange(listener: (lease: Lease) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   }

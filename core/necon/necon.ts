@@ -119,7 +119,13 @@ export class Necon {
         if (lease.state === "bound") bound++;
         else declined++;
       }
-      return { subnetId: subnet.id, size, bound, declined, offered: this.#allocator.outstandingOffers(now) };
+      return {
+        subnetId: subnet.id,
+        size,
+        bound,
+        declined,
+        offered: this.#allocator.outstandingOffers(subnet, now),
+      };
     });
   }
 
@@ -148,19 +154,23 @@ export class Necon {
         decision = this.#logic.handle(request, burst.arrival, now);
       }
       this.stats.count("outcome", decision.outcome);
-      const fields = {
-        interface: burst.arrival.interfaceName,
-        type: typeName,
-        mac: formatMac(request.mac),
-        xid: request.xid.toString(16),
-        subnet: decision.subnet?.id,
-        ip: decision.reply?.yiaddr ? formatIpv4(decision.reply.yiaddr) : undefined,
-        reason: decision.reason,
-      };
-      if (decision.outcome === "drop") this.#log.warn("no reply", fields);
-      else if (decision.outcome === "nak" || decision.outcome === "decline") {
-        this.#log.warn(decision.outcome, fields);
-      } else this.#log.debug(decision.outcome, fields);
+      // Per-message records are debug, except refusals; their fields are built only when logged.
+      const level =
+        decision.outcome === "drop" || decision.outcome === "nak" || decision.outcome === "decline"
+          ? "warn"
+          : "debug";
+      if (this.#log.enabled(level)) {
+        const fields = {
+          interface: burst.arrival.interfaceName,
+          type: typeName,
+          mac: formatMac(request.mac),
+          xid: request.xid.toString(16),
+          subnet: decision.subnet?.id,
+          ip: decision.reply?.yiaddr ? formatIpv4(decision.reply.yiaddr) : undefined,
+          reason: decision.reason,
+        };
+        this.#log[level](decision.outcome === "drop" ? "no reply" : decision.outcome, fields);
+      }
       if (!decision.reply) continue;
       const boot = decision.reply.yiaddr && this.options.bootAnswers && isPxeClient(request)
         ? await this.#bootAnswer(request, decision.reply.yiaddr, burst.arrival.serverAddress)

@@ -97,7 +97,7 @@ export class DhcpServerLogic {
           : `no free address in subnet ${subnet.id} (pools exhausted)`,
       };
     }
-    this.allocator.hold(ip, client, now);
+    this.allocator.hold(ip, subnet, client, now);
     return {
       outcome: "offer",
       subnet,

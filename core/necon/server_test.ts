@@ -219,3 +219,17 @@ Deno.test("necon logic: leases survive a restart of the table", () => {
   assertEquals(join(logic2, "02:00:00:00:00:01", 2), address);
   store.close();
 });
+
+Deno.test("necon logic: outstanding offers are counted per subnet", () => {
+  const store = SqliteStore.open(":memory:");
+  const leases = new LeaseTable(new SqliteLeaseRepository(store));
+  const allocator = new Allocator(leases);
+  const config = compileConfig(baseConfig);
+  const logic = new DhcpServerLogic(config, leases, allocator);
+  logic.handle(request(DISCOVER, "02:00:00:00:00:01"), arrival, 0);
+  logic.handle(request(DISCOVER, "02:00:00:00:00:02"), arrival, 0);
+  logic.handle(request(DISCOVER, "02:00:00:00:00:03", { giaddr: ip("10.2.0.1") }), arrival, 0);
+  assertEquals(config.subnets.map((subnet) => allocator.outstandingOffers(subnet, 0)), [2, 1]);
+  assertEquals(config.subnets.map((subnet) => allocator.outstandingOffers(subnet, 30_001)), [0, 0]);
+  store.close();
+});

@@ -105,7 +105,7 @@ export async function sendFile(options: ReadTransferOptions): Promise<TransferRe
     let tries = 0;
     for (;;) {
       socket.sendTo(oack, peer.address, peer.port);
-      const reply = await waitForAck(options, 0, timeoutMs);
+      const reply = await waitForAck(options, timeoutMs);
       if (reply.kind === "ack" && reply.block === 0) break;
       if (reply.kind === "error") {
         return { ok: false, bytes: 0, blocks: 0, retransmits, reason: reply.message };
@@ -125,7 +125,7 @@ export async function sendFile(options: ReadTransferOptions): Promise<TransferRe
     const windowEnd = Math.min(acked + negotiation.windowSize, lastBlock);
     for (let position = acked + 1; position <= windowEnd; position++) sendBlock(position);
     for (;;) {
-      const reply = await waitForAck(options, acked, timeoutMs);
+      const reply = await waitForAck(options, timeoutMs);
       if (reply.kind === "stop") {
         return { ok: false, bytes: acked * blockSize, blocks: acked, retransmits, reason: "server stopping" };
       }
@@ -162,7 +162,7 @@ export async function sendFile(options: ReadTransferOptions): Promise<TransferRe
 }
 
 /** Waits for an ACK from the peer; other senders get "unknown transfer ID" and are otherwise ignored. */
-async function waitForAck(options: ReadTransferOptions, _current: number, timeoutMs: number): Promise<Wait> {
+async function waitForAck(options: ReadTransferOptions, timeoutMs: number): Promise<Wait> {
   const { socket, peer, signal } = options;
   const deadline = performance.now() + timeoutMs;
   for (;;) {
