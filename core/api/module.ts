@@ -27,6 +27,11 @@ export interface ServiceModule {
   title: string;
   registerRpc(router: ConnectRouter): void;
   mountHttp?(app: Hono): void;
+  /**
+   * Answers a request before the router sees it, or returns undefined to pass it on: for the few hot,
+   * public, read-only paths (boot files) where routing and context creation cost more than the answer.
+   */
+  answerFast?(request: Request, info: Deno.ServeHandlerInfo): Response | undefined;
   start?(): Promise<void>;
   stop?(): Promise<void>;
 }

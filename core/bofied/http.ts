@@ -1,9 +1,10 @@
 import type { Context, Hono } from "hono";
 import type { Authenticator } from "../auth/authenticator.ts";
 import { requireAccess } from "../api/http_auth.ts";
-import { serveFile } from "../http/files.ts";
+import { serveBytes, serveFile } from "../http/files.ts";
 import { rawRequestPath } from "../http/raw_path.ts";
 import { type FileCache } from "./file_cache.ts";
+import type { Served } from "./http_events.ts";
 import { Jail, JailError } from "./jail.ts";
 
 const smallFileBytes = 256 * 1024;
@@ -13,19 +14,29 @@ const smallFileBytes = 256 * 1024;
 // show within that second.
 const lookupTtlMs = 1000;
 const maxLookups = 4096;
-const lookups = new WeakMap<Jail, Map<string, { path: string; info: Deno.FileInfo; until: number }>>();
+interface Found {
+  path: string;
+  /** The name inside the jail, for events. */
+  name: string;
+  info: Deno.FileInfo;
+}
+const lookups = new WeakMap<Jail, Map<string, Found & { until: number }>>();
 
-async function lookup(jail: Jail, requested: string): Promise<{ path: string; info: Deno.FileInfo }> {
+function recentLookup(jail: Jail, requested: string): Found | undefined {
+  const hit = lookups.get(jail)?.get(requested);
+  return hit && hit.until > performance.now() ? hit : undefined;
+}
+
+async function lookup(jail: Jail, requested: string): Promise<Found> {
+  const hit = recentLookup(jail, requested);
+  if (hit) return hit;
   let known = lookups.get(jail);
   if (!known) lookups.set(jail, known = new Map());
-  const now = performance.now();
-  const hit = known.get(requested);
-  if (hit && hit.until > now) return hit;
   const path = await jail.resolveExisting(requested);
-  const info = await Deno.stat(path);
+  const found = { path, name: jail.nameOf(path), info: await Deno.stat(path) };
   if (known.size >= maxLookups) known.clear();
-  known.set(requested, { path, info, until: now + lookupTtlMs });
-  return { path, info };
+  known.set(requested, { ...found, until: performance.now() + lookupTtlMs });
+  return found;
 }
 
 export interface BootHttpOptions {
@@ -38,17 +49,73 @@ export interface BootHttpOptions {
   /** Shared in-memory copies of small files. */
   cache?: FileCache;
   /** Told about every served file (for the event stream and metrics). */
-  onServed?: (event: { path: string; status: number; bytes: number; client: string }) => void;
+  onServed?: (served: Served) => void;
 }
 
-async function serveFrom(jail: Jail, prefix: string, c: Context, options: BootHttpOptions) {
+/** The peer's address, from Deno.serve's connection info (Hono passes it as the context's env). */
+function clientOf(c: Context): string {
+  const address = (c.env as Deno.ServeHandlerInfo<Deno.NetAddr> | undefined)?.remoteAddr;
+  return address?.hostname ?? "";
+}
+
+function serveFrom(
+  jail: Jail,
+  prefix: string,
+  c: Context,
+  options: BootHttpOptions,
+): Response | Promise<Response> {
   let requested: string;
   try {
     requested = rawRequestPath(c.req.url).slice(prefix.length);
   } catch {
     return c.text("bad path encoding\n", 400);
   }
-  let found: { path: string; info: Deno.FileInfo };
+  const onServed = options.onServed;
+  const onAnswer = (found: Found) => (status: number, bytes: number) =>
+    onServed?.({ path: found.name, status, bytes, client: clientOf(c) });
+  return serveLooked(jail, requested, c, options, onAnswer);
+}
+
+/**
+ * The hot path, taken before the router: a GET of a public boot file whose name was resolved within the
+ * last second and whose content is in memory is answered synchronously. Anything else (a miss, a
+ * private file, a HEAD, a bad path) returns undefined and goes through the router as usual.
+ */
+export function bootFastPath(
+  options: BootHttpOptions,
+): (request: Request, info: Deno.ServeHandlerInfo) => Response | undefined {
+  return (request, info) => {
+    if (request.method !== "GET" || !options.cache) return undefined;
+    let requested: string;
+    try {
+      const path = rawRequestPath(request.url);
+      if (!path.startsWith("/boot/")) return undefined;
+      requested = path.slice("/boot".length);
+    } catch {
+      return undefined;
+    }
+    const recent = recentLookup(options.publicJail, requested);
+    const inMemory = recent && options.cache.peek(recent.path, recent.info);
+    if (!recent || !inMemory) return undefined;
+    const onServed = options.onServed;
+    return serveBytes(request, recent.path, recent.info, inMemory, (status, bytes) =>
+      onServed?.({
+        path: recent.name,
+        status,
+        bytes,
+        client: (info.remoteAddr as Deno.NetAddr).hostname ?? "",
+      }));
+  };
+}
+
+async function serveLooked(
+  jail: Jail,
+  requested: string,
+  c: Context,
+  options: BootHttpOptions,
+  onAnswer: (found: Found) => (status: number, bytes: number) => void,
+): Promise<Response> {
+  let found: Found;
   try {
     found = await lookup(jail, requested);
   } catch (error) {
@@ -56,21 +123,14 @@ async function serveFrom(jail: Jail, prefix: string, c: Context, options: BootHt
     if (error instanceof Deno.errors.NotFound) return c.text("not found\n", 404);
     throw error;
   }
-  const path = found.path;
   const cache = options.cache;
-  const response = await serveFile(c.req.raw, path, {
+  return await serveFile(c.req.raw, found.path, {
     info: found.info,
     smallContent: cache
       ? (file, info) => info.size <= smallFileBytes ? cache.read(file, info) : Promise.resolve(undefined)
       : undefined,
+    onAnswer: onAnswer(found),
   });
-  options.onServed?.({
-    path: jail.nameOf(path),
-    status: response.status,
-    bytes: Number(response.headers.get("content-length") ?? 0),
-    client: c.req.header("x-forwarded-for") ?? "",
-  });
-  return response;
 }
 
 /** GET/HEAD for /boot/* (public) and /private/* (credentials, like the API's read methods). */

@@ -6,7 +6,8 @@ import { assert, assertEquals, assertMatch } from "../../tests/support/assert.ts
 import { Authenticator } from "../auth/authenticator.ts";
 import { SqliteAuthRepository } from "../auth/store_sqlite.ts";
 import { SqliteStore } from "../store/sqlite.ts";
-import { mountBootHttp } from "./http.ts";
+import { bootFastPath, type BootHttpOptions, mountBootHttp } from "./http.ts";
+import { FileCache } from "./file_cache.ts";
 import { Jail } from "./jail.ts";
 
 async function curl(...args: string[]) {
@@ -15,7 +16,18 @@ async function curl(...args: string[]) {
   return { code: output.code, stdout: output.stdout, text: new TextDecoder().decode(output.stdout) };
 }
 
-async function withServer(work: (url: string, token: string, file: Uint8Array) => Promise<void>) {
+interface Served {
+  path: string;
+  status: number;
+  bytes: number;
+  client: string;
+}
+
+/** With `cached`, the server runs as bofied does: a file cache and the fast path in front of the router. */
+async function withServer(
+  work: (url: string, token: string, file: Uint8Array, base: string, served: Served[]) => Promise<void>,
+  cached = false,
+) {
   const base = await Deno.makeTempDir({ prefix: "ctpf-boot-http-" });
   const store = SqliteStore.open(":memory:");
   const auth = new Authenticator(new SqliteAuthRepository(store), { sessionTtlMs: 60_000 });
@@ -29,15 +41,23 @@ async function withServer(work: (url: string, token: string, file: Uint8Array) =
   await Deno.writeTextFile(`${base}/private/secret.txt`, "private\n");
   await Deno.writeTextFile(`${base}/outside.txt`, "outside\n");
   const app = new Hono();
-  mountBootHttp(app, {
+  const served: Served[] = [];
+  const options: BootHttpOptions = {
     publicJail: new Jail(`${base}/public`),
     privateJail: new Jail(`${base}/private`),
     auth,
     anonymousRead: false,
-  });
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, app.fetch);
+    cache: cached ? new FileCache(16 << 20, 8 << 20) : undefined,
+    onServed: (event) => served.push(event),
+  };
+  mountBootHttp(app, options);
+  const fast = bootFastPath(options);
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    (request, info) => fast(request, info) ?? app.fetch(request, info),
+  );
   try {
-    await work(`http://127.0.0.1:${server.addr.port}`, token, file);
+    await work(`http://127.0.0.1:${server.addr.port}`, token, file, base, served);
   } finally {
     await server.shutdown();
     store.close();
@@ -47,8 +67,19 @@ async function withServer(work: (url: string, token: string, file: Uint8Array) =
 
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 
-Deno.test("bofied http: curl downloads, HEADs and ranges a boot file", () =>
-  withServer(async (url, _token, file) => {
+for (const cached of [false, true]) {
+  const mode = cached ? " (cached, fast path)" : "";
+  Deno.test(`bofied http: curl downloads, HEADs and ranges a boot file${mode}`, () =>
+    withServer(async (url, _token, file) => {
+      // Twice: the second round is answered from memory when cached.
+      for (let round = 0; round < 2; round++) await downloadsHeadsAndRanges(url, file);
+    }, cached));
+  Deno.test(`bofied http: traversal is refused; private files need a credential${mode}`, () =>
+    withServer(refusals, cached));
+}
+
+async function downloadsHeadsAndRanges(url: string, file: Uint8Array) {
+  {
     const whole = await curl(`${url}/boot/boot/vmlinuz`);
     assertEquals(whole.code, 0);
     assertEquals(sha256(whole.stdout), sha256(file));
@@ -73,10 +104,11 @@ Deno.test("bofied http: curl downloads, HEADs and ranges a boot file", () =>
       `${url}/boot/boot/vmlinuz`,
     );
     assertEquals(beyond.text, "416");
-  }));
+  }
+}
 
-Deno.test("bofied http: traversal is refused; private files need a credential", () =>
-  withServer(async (url, token) => {
+async function refusals(url: string, token: string) {
+  {
     for (
       const path of [
         "/boot/../outside.txt",
@@ -96,4 +128,37 @@ Deno.test("bofied http: traversal is refused; private files need a credential", 
     assertEquals(allowed.text, "private\n");
     const basic = await curl("-u", `any:${token}`, `${url}/private/secret.txt`);
     assertEquals(basic.text, "private\n");
-  }));
+  }
+}
+
+Deno.test("bofied http: the fast path answers from memory, sees changes within a second, reports each answer", () =>
+  withServer(async (url, _token, _file, base, served) => {
+    const small = `${base}/public/boot/script.ipxe`;
+    await Deno.writeTextFile(small, "#!ipxe\necho one\n");
+    const first = await fetch(`${url}/boot/boot/script.ipxe`);
+    const etag = first.headers.get("etag") ?? "";
+    assertEquals(await first.text(), "#!ipxe\necho one\n");
+    const again = await fetch(`${url}/boot/boot/script.ipxe`);
+    assertEquals(again.headers.get("etag"), etag);
+    assertEquals(again.headers.get("content-type"), "text/plain; charset=utf-8");
+    assertEquals(again.headers.get("content-length"), "16");
+    assertEquals(await again.text(), "#!ipxe\necho one\n");
+    const notModified = await fetch(`${url}/boot/boot/script.ipxe`, { headers: { "if-none-match": etag } });
+    await notModified.body?.cancel();
+    assertEquals(notModified.status, 304);
+    const part = await fetch(`${url}/boot/boot/script.ipxe`, { headers: { range: "bytes=7-10" } });
+    assertEquals([part.status, await part.text()], [206, "echo"]);
+    const head = await fetch(`${url}/boot/boot/script.ipxe`, { method: "HEAD" });
+    assertEquals([head.status, head.headers.get("content-length")], [200, "16"]);
+    await Deno.writeTextFile(small, "#!ipxe\necho two, longer\n");
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const changed = await fetch(`${url}/boot/boot/script.ipxe`);
+    assert(changed.headers.get("etag") !== etag, "a changed file keeps its old validator");
+    assertEquals(await changed.text(), "#!ipxe\necho two, longer\n");
+    const statuses = served.filter((event) => event.path === "/boot/script.ipxe").map((event) =>
+      event.status
+    );
+    assertEquals(statuses, [200, 200, 304, 206, 200, 200]);
+    assert(served.every((event) => event.client === "127.0.0.1"), JSON.stringify(served));
+    assertEquals(served.find((event) => event.status === 206)?.bytes, 4);
+  }, true));

@@ -5,7 +5,8 @@ import { registerBofiedApi } from "./api.ts";
 import { createBootEvents } from "./events.ts";
 import { FileCache } from "./file_cache.ts";
 import { ServedFiles } from "./files.ts";
-import { mountBootHttp } from "./http.ts";
+import { ServedCoalescer } from "./http_events.ts";
+import { bootFastPath, type BootHttpOptions, mountBootHttp } from "./http.ts";
 import { mountWebDav } from "./webdav.ts";
 import { Jail } from "./jail.ts";
 import { defaultRules } from "./rules/default_rules.ts";
@@ -86,8 +87,25 @@ export function bofiedModule(context: ServiceContext): ServiceModule & { bootAns
     log,
     onEvent: (event) => publish(event.kind, event.message, {}),
   });
+  const servedEvents = new ServedCoalescer((batch) =>
+    publish("http", `${batch.status} ${batch.path}${batch.count > 1 ? ` ×${batch.count}` : ""}`, {
+      path: batch.path,
+      status: String(batch.status),
+      bytes: String(batch.bytes),
+      client: batch.client,
+      count: String(batch.count),
+    })
+  );
   const bootJail = new Jail(bootRoot), privateJail = new Jail(privateRoot);
   const cache = new FileCache(256 << 20, 128 << 20);
+  const bootHttp: BootHttpOptions = {
+    publicJail: bootJail,
+    privateJail,
+    cache,
+    auth: context.auth,
+    anonymousRead: Boolean(context.flags.anonymousRead),
+    onServed: (served) => servedEvents.add(served),
+  };
   const files = { boot: new ServedFiles(bootJail), private: new ServedFiles(privateJail) };
 
   const bootAnswers = pxeAnswers({
@@ -130,20 +148,9 @@ export function bofiedModule(context: ServiceContext): ServiceModule & { bootAns
         onChange: (what, path) =>
           events.publish({ time: new Date(), kind: "file", message: `webdav ${what}`, fields: { path } }),
       });
-      mountBootHttp(app, {
-        publicJail: bootJail,
-        privateJail,
-        cache,
-        auth: context.auth,
-        anonymousRead: Boolean(context.flags.anonymousRead),
-        onServed: (served) =>
-          publish("http", `${served.status} ${served.path}`, {
-            path: served.path,
-            status: String(served.status),
-            bytes: String(served.bytes),
-          }),
-      });
+      mountBootHttp(app, bootHttp);
     },
+    answerFast: bootFastPath(bootHttp),
     async start() {
       await rules.start();
       if (!rules.loaded) log.warn("no boot rules in force", { path: rulesPath, error: rules.lastError });
@@ -176,6 +183,7 @@ export function bofiedModule(context: ServiceContext): ServiceModule & { bootAns
     },
     async stop() {
       rules.stop();
+      servedEvents.flush();
       await tftp?.stop();
       await proxy?.stop();
     },

@@ -67,6 +67,92 @@ export interface ServeFileOptions {
   smallContent?: (path: string, info: Deno.FileInfo) => Promise<Uint8Array | undefined>;
   /** The file's stat, when the caller already has a fresh one. */
   info?: Deno.FileInfo;
+  /** Told the status and body size of the answer (reading them back from a Response costs a Headers). */
+  onAnswer?: (status: number, bytes: number) => void;
+}
+
+interface Validators {
+  etag: string;
+  headers: Record<string, string>;
+}
+
+// Validators and fixed headers per stat result: callers that reuse a stat (bofied's lookup cache) skip
+// rebuilding the same strings on every request.
+const validatorsByStat = new WeakMap<Deno.FileInfo, Validators>();
+
+function validatorsOf(path: string, info: Deno.FileInfo): Validators {
+  let known = validatorsByStat.get(info);
+  if (known) return known;
+  const etag = `"${info.size.toString(16)}-${(info.mtime?.getTime() ?? 0).toString(16)}"`;
+  const headers: Record<string, string> = {
+    "accept-ranges": "bytes",
+    etag,
+    "content-type": contentTypes[extname(path).toLowerCase()] ?? "application/octet-stream",
+  };
+  if (info.mtime) headers["last-modified"] = info.mtime.toUTCString();
+  validatorsByStat.set(info, known = { etag, headers });
+  return known;
+}
+
+type Plan =
+  | { done: Response }
+  | { done?: undefined; status: number; start: number; length: number; headers: Record<string, string> };
+
+/** Everything decided from the request and the stat alone: validators, range, HEAD. */
+function plan(
+  request: Request,
+  path: string,
+  info: Deno.FileInfo,
+  onAnswer?: ServeFileOptions["onAnswer"],
+): Plan {
+  const validators = validatorsOf(path, info);
+  // A plain record, not a Headers object: Deno builds the response's header list from it much faster.
+  // Shared until a per-request header is added (Response copies what it is given).
+  let headers = validators.headers;
+  const own = () => headers === validators.headers ? headers = { ...headers } : headers;
+  if (request.headers.get("if-none-match") === validators.etag) {
+    onAnswer?.(304, 0);
+    return { done: new Response(null, { status: 304, headers }) };
+  }
+  const range = parseRange(request.headers.get("range"), info.size);
+  if (range.kind === "unsatisfiable") {
+    own()["content-range"] = `bytes */${info.size}`;
+    onAnswer?.(416, 0);
+    return { done: new Response(null, { status: 416, headers }) };
+  }
+  const start = range.kind === "partial" ? range.start : 0;
+  const end = range.kind === "partial" ? range.end : info.size - 1;
+  const length = Math.max(0, end - start + 1);
+  if (range.kind === "partial") own()["content-range"] = `bytes ${start}-${end}/${info.size}`;
+  const status = range.kind === "partial" ? 206 : 200;
+  if (request.method === "HEAD") {
+    own()["content-length"] = String(length);
+    onAnswer?.(status, 0);
+    return { done: new Response(null, { status, headers }) };
+  }
+  return { status, start, length, headers };
+}
+
+/**
+ * Serves a regular file whose whole content the caller holds in memory, synchronously: the hot path for
+ * the few small files (iPXE scripts, configs) a booting fleet fetches most.
+ */
+export function serveBytes(
+  request: Request,
+  path: string,
+  info: Deno.FileInfo,
+  content: Uint8Array,
+  onAnswer?: ServeFileOptions["onAnswer"],
+): Response {
+  const planned = plan(request, path, info, onAnswer);
+  if (planned.done) return planned.done;
+  const { status, start, length, headers } = planned;
+  // Deno sets content-length from a byte body itself.
+  onAnswer?.(status, length);
+  return new Response(content.subarray(start, start + length) as Uint8Array<ArrayBuffer>, {
+    status,
+    headers,
+  });
 }
 
 export async function serveFile(
@@ -75,36 +161,22 @@ export async function serveFile(
   options: ServeFileOptions = {},
 ): Promise<Response> {
   const info = options.info ?? await Deno.stat(path);
-  if (!info.isFile) return new Response("not a file\n", { status: 404 });
-  const etag = `"${info.size.toString(16)}-${(info.mtime?.getTime() ?? 0).toString(16)}"`;
-  const headers = new Headers({
-    "accept-ranges": "bytes",
-    etag,
-    "content-type": contentTypes[extname(path).toLowerCase()] ?? "application/octet-stream",
-  });
-  if (info.mtime) headers.set("last-modified", info.mtime.toUTCString());
-  if (request.headers.get("if-none-match") === etag) {
-    return new Response(null, { status: 304, headers });
+  if (!info.isFile) {
+    options.onAnswer?.(404, 0);
+    return new Response("not a file\n", { status: 404 });
   }
-  const range = parseRange(request.headers.get("range"), info.size);
-  if (range.kind === "unsatisfiable") {
-    headers.set("content-range", `bytes */${info.size}`);
-    return new Response(null, { status: 416, headers });
-  }
-  const start = range.kind === "partial" ? range.start : 0;
-  const end = range.kind === "partial" ? range.end : info.size - 1;
-  const length = Math.max(0, end - start + 1);
-  headers.set("content-length", String(length));
-  if (range.kind === "partial") headers.set("content-range", `bytes ${start}-${end}/${info.size}`);
-  const status = range.kind === "partial" ? 206 : 200;
-  if (request.method === "HEAD") return new Response(null, { status, headers });
-  const small = await options.smallContent?.(path, info);
-  if (small && small.length === info.size) {
-    return new Response(small.subarray(start, start + length) as Uint8Array<ArrayBuffer>, {
-      status,
-      headers,
-    });
-  }
+  const small = request.method === "HEAD" ? undefined : await options.smallContent?.(path, info);
+  if (small && small.length === info.size) return serveBytes(request, path, info, small, options.onAnswer);
+  const planned = plan(request, path, info, options.onAnswer);
+  if (planned.done) return planned.done;
+  const { status, start, length } = planned;
+  const headers = { ...planned.headers, "content-length": String(length) };
   const file = await Deno.open(path, { read: true });
+  options.onAnswer?.(status, length);
+  if (start + length === info.size) {
+    // To the end of the file: the file's own stream, which Deno pipes to the socket without JavaScript.
+    if (start > 0) await file.seek(start, Deno.SeekMode.Start);
+    return new Response(file.readable, { status, headers });
+  }
   return new Response(fileStream(file, start, length), { status, headers });
 }

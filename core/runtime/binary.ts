@@ -131,7 +131,7 @@ export async function runBinary(
       port: options.listen.port,
       // Logged below once the admin token and the services are ready: tests and scripts wait for it.
       onListen: () => {},
-    }, app.fetch);
+    }, withFastPaths(services, app.fetch));
   } catch (error) {
     console.error(
       `${definition.name}: cannot listen on ${formatHostPort(options.listen)}: ${(error as Error).message}`,
@@ -211,4 +211,17 @@ function showNewAdminToken(binary: string, token: string | undefined, dataDir: s
   } else {
     console.error(`${binary}: created the admin token; read it from ${path} (mode 0600)`);
   }
+}
+
+/** The router's handler, behind the services' fast paths (if any service has one). */
+function withFastPaths(services: ServiceModule[], handler: Deno.ServeHandler): Deno.ServeHandler {
+  const fast = services.flatMap((service) => service.answerFast ? [service.answerFast.bind(service)] : []);
+  if (fast.length === 0) return handler;
+  return (request, info) => {
+    for (const answer of fast) {
+      const response = answer(request, info);
+      if (response) return response;
+    }
+    return handler(request, info);
+  };
 }

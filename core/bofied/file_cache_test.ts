@@ -1,0 +1,34 @@
+import { assert, assertEquals } from "../../tests/support/assert.ts";
+import { FileCache } from "./file_cache.ts";
+
+Deno.test("file cache: hits by version, drops the least recently used over budget, skips big files", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "ctpf-file-cache-" });
+  try {
+    const write = async (name: string, size: number, fill: number) => {
+      await Deno.writeFile(`${dir}/${name}`, new Uint8Array(size).fill(fill));
+      return await Deno.stat(`${dir}/${name}`);
+    };
+    const cache = new FileCache(300, 200);
+    const a = await write("a", 100, 1), b = await write("b", 100, 2), c = await write("c", 100, 3);
+    assertEquals(cache.peek(`${dir}/a`, a), undefined);
+    assertEquals((await cache.read(`${dir}/a`, a))[0], 1);
+    await cache.read(`${dir}/b`, b);
+    await cache.read(`${dir}/c`, c);
+    // a is used again, so b is now the least recently used and goes when d arrives.
+    assertEquals(cache.peek(`${dir}/a`, a)?.[0], 1);
+    const d = await write("d", 100, 4);
+    await cache.read(`${dir}/d`, d);
+    assertEquals(cache.peek(`${dir}/b`, b), undefined);
+    assert(cache.peek(`${dir}/a`, a) && cache.peek(`${dir}/c`, c) && cache.peek(`${dir}/d`, d));
+    // A new version of a file is a different entry: the old content is never served for it.
+    const a2 = await write("a", 120, 9);
+    assertEquals(cache.peek(`${dir}/a`, a2), undefined);
+    assertEquals((await cache.read(`${dir}/a`, a2))[0], 9);
+    // A file over the per-file limit is read but not kept.
+    const big = await write("big", 250, 5);
+    assertEquals((await cache.read(`${dir}/big`, big)).length, 250);
+    assertEquals(cache.peek(`${dir}/big`, big), undefined);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
