@@ -12,3 +12,4 @@ export * from "./udp.ts";
 export * from "./icmp.ts";
 export * as dhcp from "./dhcp/mod.ts";
 export * as tftp from "./tftp/mod.ts";
+export * from "./wol.ts";

@@ -1,0 +1,176 @@
+import { ARP_REPLY, ARP_REQUEST, decodeArp, encodeArp } from "../net/arp.ts";
+import { decodeEthernet, encodeEthernet, ETHERTYPE_ARP } from "../net/ethernet.ts";
+import { BROADCAST_MAC, type MacAddress, macFromBytes } from "../net/mac.ts";
+import type { Ipv4Address } from "../net/ipv4addr.ts";
+import { isErrno, macAddress, PacketSocket, withNetns } from "../sys/mod.ts";
+import type { ScanTarget } from "./targets.ts";
+
+/** One (address, MAC) pair seen in an ARP reply or announcement during a scan. */
+export interface ArpSighting {
+  ip: Ipv4Address;
+  mac: MacAddress;
+  time: Date;
+  /** "reply" answers our request; "announcement" is a gratuitous ARP or another host's request. */
+  how: "reply" | "announcement";
+}
+
+export interface ArpScanOptions {
+  interface: string;
+  /** The addresses to ask for, each with the local address to ask from (see targetsOf). */
+  targets: ScanTarget[];
+  /** Requests sent per second, all rounds together (arp-scan's default bandwidth is ~380/s). */
+  ratePerSecond?: number;
+  /** Rounds after the first, each asking again only for the addresses that have not answered. */
+  retries?: number;
+  /** How long to wait for late replies after each round. */
+  roundTimeoutMs?: number;
+  /** Network namespace to open the socket in (tests and multi-namespace hosts); default the caller's. */
+  netns?: string;
+  signal?: AbortSignal;
+  /** Told about each sighting as it arrives (for live streams). */
+  onSighting?: (sighting: ArpSighting) => void;
+}
+
+export interface ArpScanResult {
+  /** Every MAC seen per address, in the order first seen. Two or more MACs is an address conflict. */
+  hosts: Map<Ipv4Address, MacAddress[]>;
+  sightings: ArpSighting[];
+  requestsSent: number;
+  /** ARP frames received that were malformed (dropped and counted, never fatal). */
+  malformed: number;
+  cancelled: boolean;
+}
+
+const defaultRate = 1000;
+
+/**
+ * Asks every target address "who has?" over AF_PACKET on one interface and collects who answers, like
+ * arp-scan: paced requests, several rounds for silent addresses, and every reply kept (a second MAC for
+ * an address is a conflict worth showing, not a duplicate to drop).
+ */
+export async function arpScan(options: ArpScanOptions): Promise<ArpScanResult> {
+  const open = () => {
+    const socket = PacketSocket.open({ device: options.interface, ethertype: ETHERTYPE_ARP });
+    return { socket, ownMac: macFromBytes(macAddress(options.interface)) };
+  };
+  const { socket, ownMac } = options.netns ? withNetns(options.netns, open) : open();
+  const result: ArpScanResult = {
+    hosts: new Map(),
+    sightings: [],
+    requestsSent: 0,
+    malformed: 0,
+    cancelled: false,
+  };
+  const wanted = new Set(options.targets.map((target) => target.ip));
+  const stopReceiving = new AbortController();
+  const receiving = receiveSightings(socket, ownMac, wanted, result, options, stopReceiving.signal);
+  try {
+    const rate = Math.max(1, options.ratePerSecond ?? defaultRate);
+    const rounds = 1 + Math.max(0, options.retries ?? 2);
+    let pending = options.targets;
+    for (let round = 0; round < rounds && pending.length > 0; round++) {
+      if (options.signal?.aborted) break;
+      await sendPaced(socket, ownMac, pending, rate, result, options.signal);
+      await sleep(options.roundTimeoutMs ?? 500, options.signal);
+      pending = pending.filter((target) => !result.hosts.has(target.ip));
+    }
+  } finally {
+    result.cancelled = options.signal?.aborted ?? false;
+    stopReceiving.abort();
+    await receiving;
+    socket.close();
+  }
+  return result;
+}
+
+function requestFrame(ownMac: MacAddress, target: ScanTarget): Uint8Array<ArrayBuffer> {
+  return encodeEthernet({
+    destination: BROADCAST_MAC,
+    source: ownMac,
+    vlanTags: [],
+    etherType: ETHERTYPE_ARP,
+    payload: encodeArp({
+      operation: ARP_REQUEST,
+      senderMac: ownMac,
+      senderIp: target.from,
+      targetMac: 0,
+      targetIp: target.ip,
+    }),
+  }, { padToMinimum: true });
+}
+
+/** Sends in 10 ms slices so the average rate holds without a timer per frame. */
+async function sendPaced(
+  socket: PacketSocket,
+  ownMac: MacAddress,
+  targets: ScanTarget[],
+  rate: number,
+  result: ArpScanResult,
+  signal?: AbortSignal,
+): Promise<void> {
+  const started = performance.now();
+  let sent = 0;
+  while (sent < targets.length) {
+    if (signal?.aborted) return;
+    const due = Math.min(targets.length, Math.floor(((performance.now() - started) / 1000) * rate) + 1);
+    while (sent < due) {
+      try {
+        socket.send(requestFrame(ownMac, targets[sent]));
+      } catch (error) {
+        // A full transmit queue: wait for it to drain and send the same request again.
+        if (isErrno(error, "EAGAIN") || isErrno(error, "ENOBUFS")) break;
+        throw error;
+      }
+      sent++;
+      result.requestsSent++;
+    }
+    if (sent < targets.length) await sleep(10, signal);
+  }
+}
+
+async function receiveSightings(
+  socket: PacketSocket,
+  ownMac: MacAddress,
+  wanted: Set<Ipv4Address>,
+  result: ArpScanResult,
+  options: ArpScanOptions,
+  stop: AbortSignal,
+): Promise<void> {
+  for (;;) {
+    let frame;
+    try {
+      frame = await socket.receive({ signal: stop });
+    } catch {
+      if (stop.aborted) return;
+      continue;
+    }
+    const ethernet = decodeEthernet(frame.data);
+    const arp = ethernet.ok ? decodeArp(ethernet.value.payload) : undefined;
+    if (!arp?.ok) {
+      result.malformed++;
+      continue;
+    }
+    const packet = arp.value;
+    if (packet.senderMac === ownMac || !wanted.has(packet.senderIp)) continue;
+    const how = packet.operation === ARP_REPLY && packet.targetMac === ownMac ? "reply" : "announcement";
+    const sighting = { ip: packet.senderIp, mac: packet.senderMac, time: new Date(), how } as const;
+    result.sightings.push(sighting);
+    const macs = result.hosts.get(packet.senderIp);
+    if (!macs) result.hosts.set(packet.senderIp, [packet.senderMac]);
+    else if (!macs.includes(packet.senderMac)) macs.push(packet.senderMac);
+    options.onSighting?.(sighting);
+  }
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+  });
+}
