@@ -23,9 +23,12 @@ fi
 if [ "${1:-}" = "--test" ]; then
   # iproute2: namespaces, veth, TAP; tcpdump/socat/iputils: real peers; chromium: UI tests; busybox,
   # isc-dhcp-client/-relay, dnsmasq-base: real DHCP clients, relay and a peer server; curl: HTTP/TFTP
-  # client; qemu-system-x86, ipxe-qemu, seabios, gcc, libc6-dev: the network-boot tests' machine and init.
+  # client; qemu-system-x86, ipxe-qemu, seabios, gcc, libc6-dev: the network-boot tests' machine and init;
+  # tshark: Wireshark's dissectors judge captures (Wake-on-LAN); libwireshark-data: the IEEE vendor and
+  # IANA service registries liwasc's generated tables are checked against.
   packages=(iproute2 tcpdump socat iputils-ping iputils-arping chromium fonts-dejavu-core busybox
-    isc-dhcp-client isc-dhcp-relay dnsmasq-base curl qemu-system-x86 ipxe-qemu seabios gcc libc6-dev)
+    isc-dhcp-client isc-dhcp-relay dnsmasq-base curl qemu-system-x86 ipxe-qemu seabios gcc libc6-dev
+    tshark libwireshark-data)
   missing=()
   for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
