@@ -5,6 +5,7 @@
 export const AF_INET = 2;
 export const AF_PACKET = 17;
 
+export const SOCK_STREAM = 1;
 export const SOCK_DGRAM = 2;
 export const SOCK_RAW = 3;
 export const SOCK_NONBLOCK = 0o4000;
@@ -12,9 +13,11 @@ export const SOCK_CLOEXEC = 0o2000000;
 
 export const SOL_SOCKET = 1;
 export const SO_REUSEADDR = 2;
+export const SO_ERROR = 4;
 export const SO_BROADCAST = 6;
 export const SO_SNDBUF = 7;
 export const SO_RCVBUF = 8;
+export const SO_LINGER = 13;
 export const SO_REUSEPORT = 15;
 export const SO_BINDTODEVICE = 25;
 

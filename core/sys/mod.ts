@@ -49,3 +49,4 @@ export {
   VIRTIO_NET_HDR_GSO_TCPV6,
   VIRTIO_NET_HDR_GSO_UDP,
 } from "./constants.ts";
+export { type ConnectOptions, type ConnectOutcome, tcpConnect } from "./tcp_connect.ts";
