@@ -83,6 +83,18 @@ export class UdpSocket extends DatagramFd<ReceivedInto, Datagram> {
    * Sends one datagram now and returns the bytes sent. UDP sends do not wait: a full send buffer
    * throws SysError EAGAIN (check with isErrno(error, "EAGAIN")) rather than queueing in JS.
    */
+  /**
+   * Fixes the peer (connect(2) on a datagram socket): only its datagrams arrive, and ICMP errors for
+   * what was sent to it (port unreachable, …) come back as receive errors such as ECONNREFUSED, which
+   * is how a UDP scan tells a closed port from a silent one.
+   */
+  connect(address: string, port: number): void {
+    const peer = encodeSockaddrIn(address, port);
+    if (libc().connect(this.fd, peer, peer.length) < 0) {
+      throw lastError("connect", `${address}:${port} from ${this.label}`);
+    }
+  }
+
   sendTo(data: Uint8Array, address: string, port: number): number {
     const destination = encodeSockaddrIn(address, port);
     const sent = libc().sendto(this.fd, data, BigInt(data.length), 0, destination, destination.length);
