@@ -1,9 +1,11 @@
 import { type ConnectOutcome, tcpConnect } from "../../sys/mod.ts";
 
-export interface PortResult extends ConnectOutcome {
+export interface PortResult extends Omit<ConnectOutcome, "state"> {
   host: string;
   port: number;
   protocol: "tcp" | "udp";
+  /** nmap's port states; open|filtered only comes from UDP (no answer either way). */
+  state: ConnectOutcome["state"] | "open|filtered";
 }
 
 export interface TcpConnectScanOptions {

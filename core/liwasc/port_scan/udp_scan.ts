@@ -1,0 +1,123 @@
+import { isErrno, SysError, UdpSocket, withNetns } from "../../sys/mod.ts";
+import { probeFor } from "../udp_probes/mod.ts";
+import type { PortResult } from "./tcp_connect_scan.ts";
+
+export interface UdpScanOptions {
+  hosts: string[];
+  ports: number[];
+  /** Probes in flight at once. */
+  concurrency?: number;
+  /** Wait for an answer per probe. */
+  timeoutMs?: number;
+  /**
+   * More probes for silent ports: a lost datagram, or an ICMP answer held back by the target's rate
+   * limit (Linux sends about one port-unreachable per second by default), looks like silence.
+   */
+  retries?: number;
+  netns?: string;
+  device?: string;
+  signal?: AbortSignal;
+  onResult?: (result: UdpPortResult) => void;
+}
+
+export interface UdpPortResult extends PortResult {
+  /** The service the reply was recognised as, and what it said (version, name, …). */
+  service?: string;
+  detail?: string;
+}
+
+/**
+ * UDP scan, nmap's verdicts: a reply is open, ICMP port-unreachable is closed, other ICMP unreachables
+ * are filtered, and silence is open|filtered. Each probe carries a payload the port's usual service
+ * answers (DNS, NTP, SNMP, …), since most UDP services ignore an empty datagram.
+ */
+export async function udpScan(options: UdpScanOptions): Promise<UdpPortResult[]> {
+  const concurrency = Math.max(1, Math.min(options.concurrency ?? 64, 1024));
+  const timeoutMs = options.timeoutMs ?? 1000;
+  const queue: { host: string; port: number; attempt: number }[] = [];
+  for (const host of options.hosts) for (const port of options.ports) queue.push({ host, port, attempt: 0 });
+  const results: UdpPortResult[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < queue.length && !options.signal?.aborted) {
+      const job = queue[next++];
+      const result = await probeUdp(job.host, job.port, timeoutMs, options);
+      if (result === undefined) return; // cancelled
+      if (result.state === "open|filtered" && job.attempt < (options.retries ?? 1)) {
+        queue.push({ ...job, attempt: job.attempt + 1 });
+        continue;
+      }
+      results.push(result);
+      options.onResult?.(result);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
+  return results.sort((a, b) => a.host.localeCompare(b.host) || a.port - b.port);
+}
+
+async function probeUdp(
+  host: string,
+  port: number,
+  timeoutMs: number,
+  options: UdpScanOptions,
+): Promise<UdpPortResult | undefined> {
+  const probe = probeFor(port);
+  // Two sockets on one local port: the connected one receives the port's own replies and the ICMP errors
+  // about what it sent (port unreachable: closed); the unconnected one gets replies from any other port
+  // of the host, as TFTP servers answer from a fresh port (RFC 1350 transfer IDs).
+  const open = () => {
+    const anyPort = UdpSocket.open({ device: options.device });
+    try {
+      const connected = UdpSocket.open({ device: options.device, port: anyPort.localAddress().port });
+      connected.connect(host, port);
+      return { anyPort, connected };
+    } catch (error) {
+      anyPort.close();
+      throw error;
+    }
+  };
+  const { anyPort, connected } = options.netns ? withNetns(options.netns, open) : open();
+  const started = performance.now();
+  const base = { host, port, protocol: "udp" as const };
+  const elapsedMs = () => Math.round((performance.now() - started) * 10) / 10;
+  const stop = new AbortController();
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const signal = AbortSignal.any([timeout, stop.signal, ...(options.signal ? [options.signal] : [])]);
+  try {
+    connected.sendTo(probe.payload(), host, port);
+    // Settles only with a reply; its end at the timeout is the connected socket's to report.
+    const fromElsewhere = (async () => {
+      for (;;) {
+        const datagram = await anyPort.receive({ signal });
+        if (datagram.address === host) return datagram.data;
+      }
+    })().catch(() => new Promise<never>(() => {}));
+    // The connected socket settles first with a reply, an ICMP error (SysError) or the timeout.
+    const reply = await Promise.race([
+      connected.receive({ signal }).then((datagram) => datagram.data),
+      fromElsewhere,
+    ]);
+    const recognised = probe.recognise(reply);
+    return {
+      ...base,
+      state: "open",
+      reason: "udp-response",
+      elapsedMs: elapsedMs(),
+      service: recognised?.service,
+      detail: recognised?.detail,
+    };
+  } catch (error) {
+    if (options.signal?.aborted) return undefined;
+    if (isErrno(error, "ECONNREFUSED")) {
+      return { ...base, state: "closed", reason: "port-unreach", elapsedMs: elapsedMs() };
+    }
+    if (error instanceof SysError) {
+      return { ...base, state: "filtered", reason: error.code, elapsedMs: elapsedMs() };
+    }
+    return { ...base, state: "open|filtered", reason: "no-response", elapsedMs: elapsedMs() };
+  } finally {
+    stop.abort();
+    connected.close();
+    anyPort.close();
+  }
+}

@@ -1,0 +1,23 @@
+// The contract between liwasc's UDP scan and one protocol. A scan sends payload() and waits: a reply means
+// the port is open, an ICMP port-unreachable that it is closed, silence that it is open|filtered. The
+// recogniser only names the service; the port state is the scan's call, since any reply at all proves the
+// port open, even one that no recogniser accepts.
+
+export interface Recognition {
+  /** The service the reply comes from, e.g. "dns" or "ntp". */
+  readonly service: string;
+  /** A short, printable summary of what the reply says (at most 200 characters; text.ts). */
+  readonly detail?: string;
+}
+
+export interface UdpProbe {
+  /** Names the probe in results and logs, e.g. "dns-version-bind". */
+  readonly name: string;
+  /** The datagram to send: the same bytes on every call, so a retransmission is answered like the first. */
+  payload(): Uint8Array;
+  /**
+   * The reply as this service, or undefined when it is not a well-formed answer to this very probe
+   * (wrong transaction ID, truncated, a different protocol). Replies are untrusted: this never throws.
+   */
+  recognise(reply: Uint8Array): Recognition | undefined;
+}
