@@ -39,4 +39,9 @@ export const binaries: Record<string, BinarySpec> = {
     permissions: servicePermissions,
     include: [],
   },
+  liwasc: {
+    entry: "cmd/liwasc.ts",
+    permissions: servicePermissions,
+    include: [],
+  },
 };

@@ -1,6 +1,7 @@
 // ctpf: the all-in-one node binary. It hosts every CTPF service available in this build on one API/web
 // port; the single-service binaries (necon, bofied …) host one each.
 import { bofiedFlags, bofiedModule } from "../core/bofied/module.ts";
+import { liwascFlags, liwascModule } from "../core/liwasc/module.ts";
 import { neconFlags, neconModule } from "../core/necon/module.ts";
 import { runBinary } from "../core/runtime/binary.ts";
 import { mountWebShell } from "../web/serve.ts";
@@ -10,11 +11,11 @@ Deno.exit(
     name: "ctpf",
     summary: "CTPF node: API and web UI for the cluster platform services",
     defaultPort: 8470,
-    flags: { ...neconFlags, ...bofiedFlags },
+    flags: { ...neconFlags, ...bofiedFlags, ...liwascFlags },
     services: (context) => {
       // necon asks bofied's boot rules what PXE clients should boot.
       const bofied = bofiedModule(context);
-      return [neconModule(context, bofied.bootAnswers), bofied];
+      return [neconModule(context, bofied.bootAnswers), bofied, liwascModule(context)];
     },
     mountWeb: mountWebShell,
   }),

@@ -97,7 +97,16 @@ export async function runBinary(
     flags: options as Record<string, unknown>,
     listenAddress: () => listening,
   };
-  const services = definition.services(context);
+  let services: ServiceModule[];
+  try {
+    services = definition.services(context);
+  } catch (error) {
+    // A flag whose value only a service can judge (an interface that does not exist, …).
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`${definition.name}: ${error.message} (see --help)`);
+    store.close();
+    return 2;
+  }
   const app = createApp({
     auth,
     metrics,

@@ -1,6 +1,7 @@
 // A DHCP lab in network namespaces: necon (the real binary) in a server namespace on a bridge, and
 // client namespaces joined to that bridge by veth pairs, each running a real DHCP client.
 import type { BackgroundProcess, Lab, Netns } from "../harness/mod.ts";
+import { bufCurlCommand } from "../support/buf_curl.ts";
 import { type RunningBinary, startBinary } from "../support/ctpf_process.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
@@ -125,16 +126,7 @@ export function udhcpc(client: Netns, hook: string, extra: string[] = []): Backg
 
 /** The `buf curl` command line for a NeconService method (run it inside the server namespace). */
 export function bufCurl(necon: RunningBinary, method: string, body?: unknown): string[] {
-  return [
-    `${root}node_modules/.bin/buf`,
-    "curl",
-    "--schema",
-    `${root}core/api/proto`,
-    "-H",
-    `Authorization: Bearer ${necon.adminToken}`,
-    ...(body === undefined ? [] : ["-d", JSON.stringify(body)]),
-    `${necon.url}/ctpf.v1.NeconService/${method}`,
-  ];
+  return bufCurlCommand(necon, "NeconService", method, body);
 }
 
 /** The lab's usual configuration: the bridge served, one subnet "lab" with eleven pool addresses. */

@@ -1,0 +1,268 @@
+import { Code, ConnectError, type ConnectRouter, type HandlerContext } from "@connectrpc/connect";
+import { timestampFromMs } from "@bufbuild/protobuf/wkt";
+import { LiwascService, ScanKind, ScanState, WakeState } from "../api/gen/ctpf/v1/liwasc_pb.ts";
+import { principalKey } from "../api/context.ts";
+import { AddressSyntaxError } from "../net/errors.ts";
+import { formatMac, type MacAddress, parseMac } from "../net/mac.ts";
+import { HubFullError } from "../stream/hub.ts";
+import { LiwascInputError } from "./input_error.ts";
+import type { Liwasc } from "./liwasc.ts";
+import type { NodeRecord, PortRecord, ScanRecord, WakeRecord } from "./model.ts";
+import { serviceOf, servicesSource } from "./services/lookup.ts";
+import { vendorOf, vendorStats } from "./vendors/lookup.ts";
+
+const scanKinds = { node: ScanKind.NODE, port: ScanKind.PORT } as const;
+const scanStates = {
+  running: ScanState.RUNNING,
+  done: ScanState.DONE,
+  cancelled: ScanState.CANCELLED,
+  failed: ScanState.FAILED,
+} as const;
+const wakeStates = {
+  sent: WakeState.SENT,
+  waiting: WakeState.WAITING,
+  awake: WakeState.AWAKE,
+  "timed-out": WakeState.TIMED_OUT,
+  cancelled: WakeState.CANCELLED,
+  failed: WakeState.FAILED,
+} as const;
+
+function scanMessage(scan: ScanRecord) {
+  return {
+    id: scan.id,
+    kind: scanKinds[scan.kind],
+    state: scanStates[scan.state],
+    started: timestampFromMs(scan.started),
+    finished: scan.finished === undefined ? undefined : timestampFromMs(scan.finished),
+    target: scan.target,
+    ports: scan.ports,
+    found: scan.found,
+    done: scan.done,
+    total: scan.total,
+    error: scan.error ?? "",
+    startedBy: scan.startedBy,
+  };
+}
+
+function nodeMessage(node: NodeRecord, openPorts: PortRecord[]) {
+  return {
+    mac: formatMac(node.mac),
+    ips: node.ips,
+    vendor: node.vendor,
+    hostname: node.hostname,
+    firstSeen: timestampFromMs(node.firstSeen),
+    lastSeen: timestampFromMs(node.lastSeen),
+    online: node.online,
+    interface: node.interface,
+    conflictsWith: node.conflictsWith.map((mac) => formatMac(mac)),
+    openPorts: openPorts.map((port) => `${port.port}/${port.protocol}`),
+  };
+}
+
+function portMessage(port: PortRecord) {
+  const registered = serviceOf(port.port, port.protocol);
+  return {
+    ip: port.ip,
+    port: port.port,
+    protocol: port.protocol,
+    state: port.state,
+    reason: port.reason,
+    service: port.service ?? registered?.name ?? "",
+    description: registered?.description ?? "",
+    detail: port.detail ?? "",
+    scanId: port.scanId,
+    seen: timestampFromMs(port.seen),
+  };
+}
+
+function wakeMessage(wake: WakeRecord) {
+  return {
+    id: wake.id,
+    mac: formatMac(wake.mac),
+    ip: wake.ip,
+    interface: wake.interface,
+    state: wakeStates[wake.state],
+    packetsSent: wake.packetsSent,
+    probes: wake.probes,
+    started: timestampFromMs(wake.started),
+    finished: wake.finished === undefined ? undefined : timestampFromMs(wake.finished),
+    error: wake.error ?? "",
+  };
+}
+
+function macArgument(text: string, field = "mac"): MacAddress {
+  try {
+    return parseMac(text);
+  } catch (error) {
+    if (error instanceof AddressSyntaxError) {
+      throw new ConnectError(`${field}: ${error.reason}`, Code.InvalidArgument);
+    }
+    throw error;
+  }
+}
+
+/** liwasc's own refusals as API codes; anything else propagates as an internal error. */
+function call<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof LiwascInputError) {
+      const code =
+        { invalid: Code.InvalidArgument, "not-found": Code.NotFound, precondition: Code.FailedPrecondition }[
+          error.kind
+        ];
+      throw new ConnectError(error.message, code);
+    }
+    throw error;
+  }
+}
+
+function subscribe<T>(
+  hub: { subscribe(replay: number, signal: AbortSignal): AsyncIterable<T> },
+  signal: AbortSignal,
+) {
+  try {
+    return hub.subscribe(0, signal);
+  } catch (error) {
+    if (error instanceof HubFullError) throw new ConnectError(error.message, Code.ResourceExhausted);
+    throw error;
+  }
+}
+
+const callerOf = (context: HandlerContext) => context.values.get(principalKey)?.name ?? "anonymous";
+
+export function registerLiwascApi(router: ConnectRouter, liwasc: Liwasc): void {
+  const nodeWithPorts = (node: NodeRecord) =>
+    nodeMessage(node, node.ips.flatMap((ip) => liwasc.openPorts(ip)));
+  router.service(LiwascService, {
+    getScannerMetadata() {
+      const vendors = vendorStats().source;
+      const services = servicesSource;
+      return {
+        interfaces: liwasc.scannerInterfaces(),
+        vendorSource: `${vendors.package ?? vendors.kind} (${vendors.date ?? "undated"})`,
+        serviceSource: services.package ?? services.file,
+      };
+    },
+    getNodeMetadata(request) {
+      const vendor = vendorOf(formatMac(macArgument(request.mac)));
+      return { vendor: vendor.name ?? "", prefix: vendor.prefix ?? "", kind: vendor.kind };
+    },
+    getPortMetadata(request) {
+      if (!Number.isInteger(request.port) || request.port < 1 || request.port > 65535) {
+        throw new ConnectError("port: from 1 to 65535", Code.InvalidArgument);
+      }
+      if (request.protocol !== "tcp" && request.protocol !== "udp") {
+        throw new ConnectError('protocol: "tcp" or "udp"', Code.InvalidArgument);
+      }
+      const service = serviceOf(request.port, request.protocol);
+      return { service: service?.name ?? "", description: service?.description ?? "" };
+    },
+    startNodeScan(request, context) {
+      return {
+        scan: scanMessage(
+          call(() =>
+            liwasc.startNodeScan({
+              interface: request.interface,
+              ips: request.ips,
+              startedBy: callerOf(context),
+            })
+          ),
+        ),
+      };
+    },
+    startPortScan(request, context) {
+      return {
+        scan: scanMessage(call(() =>
+          liwasc.startPortScan({
+            ip: request.ip,
+            tcpPorts: request.tcpPorts,
+            udpPorts: request.udpPorts,
+            timeoutMs: request.timeoutMs,
+            startedBy: callerOf(context),
+          })
+        )),
+      };
+    },
+    cancelScan(request) {
+      const record = call(() => liwasc.cancel(request.id));
+      if (!("kind" in record)) throw new ConnectError("id: that is a wake, not a scan", Code.InvalidArgument);
+      return { scan: scanMessage(record) };
+    },
+    listScans(request) {
+      const kind = request.kind === ScanKind.NODE
+        ? "node"
+        : request.kind === ScanKind.PORT
+        ? "port"
+        : undefined;
+      return { scans: liwasc.listScans(kind, Math.min(request.limit || 100, 1000)).map(scanMessage) };
+    },
+    async *subscribeToNodeScans(_request, context) {
+      const live = subscribe(liwasc.scans, context.signal);
+      for (const scan of liwasc.runningScans().filter((s) => s.kind === "node")) {
+        yield { scan: scanMessage(scan) };
+      }
+      for await (const scan of live) if (scan.kind === "node") yield { scan: scanMessage(scan) };
+    },
+    async *subscribeToPortScans(_request, context) {
+      const live = subscribe(liwasc.scans, context.signal);
+      for (const scan of liwasc.runningScans().filter((s) => s.kind === "port")) {
+        yield { scan: scanMessage(scan) };
+      }
+      for await (const scan of live) if (scan.kind === "port") yield { scan: scanMessage(scan) };
+    },
+    async *subscribeToNodes(_request, context) {
+      const live = subscribe(liwasc.nodes, context.signal);
+      for (const node of liwasc.listNodes()) yield { node: nodeWithPorts(node) };
+      for await (const node of live) yield { node: nodeWithPorts(node) };
+    },
+    async *subscribeToPorts(request, context) {
+      const live = subscribe(liwasc.ports, context.signal);
+      const known = liwasc.knownPorts(request.ip || undefined);
+      for (const port of known) {
+        if (!request.openOnly || port.state === "open") yield { port: portMessage(port) };
+      }
+      for await (const port of live) {
+        if (!request.ip || port.ip === request.ip) yield { port: portMessage(port) };
+      }
+    },
+    listNodes() {
+      return { nodes: liwasc.listNodes().map(nodeWithPorts) };
+    },
+    getNode(request) {
+      const mac = macArgument(request.mac);
+      const node = liwasc.node(mac);
+      if (!node) throw new ConnectError(`no node ${formatMac(mac)}`, Code.NotFound);
+      return {
+        node: nodeWithPorts(node),
+        ports: node.ips.flatMap((ip) => liwasc.knownPorts(ip)).map(portMessage),
+        wakes: liwasc.listWakes(mac).map(wakeMessage),
+      };
+    },
+    startWake(request) {
+      const mac = macArgument(request.mac);
+      return {
+        wake: wakeMessage(call(() =>
+          liwasc.startWake({
+            mac,
+            interface: request.interface,
+            ip: request.ip,
+            password: request.password,
+            timeoutSeconds: request.timeoutSeconds,
+          })
+        )),
+      };
+    },
+    async *subscribeToWakes(_request, context) {
+      const live = subscribe(liwasc.wakes, context.signal);
+      for await (const wake of live) yield { wake: wakeMessage(wake) };
+    },
+    getSettings() {
+      return { settings: liwasc.settings };
+    },
+    setSettings(request) {
+      const next = { ...liwasc.settings, ...request.settings };
+      return { settings: call(() => liwasc.setSettings(next)) };
+    },
+  });
+}

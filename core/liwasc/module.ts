@@ -1,0 +1,44 @@
+import type { ServiceContext, ServiceModule } from "../api/module.ts";
+import { ConfigError, stringFlag } from "../config/flags.ts";
+import { interfaceExists } from "../sys/mod.ts";
+import { registerLiwascApi } from "./api.ts";
+import { Liwasc } from "./liwasc.ts";
+import { SqliteLiwascRepository } from "./store_sqlite.ts";
+
+/** liwasc's flags, shared by the liwasc binary and the all-in-one. */
+export const liwascFlags = {
+  scanInterfaces: stringFlag({
+    name: "scan-interfaces",
+    description: "comma-separated interfaces liwasc may scan and send wake packets on",
+    default: "",
+    defaultText: "none: nothing is scanned until interfaces are named",
+    allowEmpty: true,
+  }),
+};
+
+export function liwascModule(context: ServiceContext): ServiceModule & { liwasc: Liwasc } {
+  const interfaces = String(context.flags.scanInterfaces ?? "").split(",").map((name) => name.trim())
+    .filter(Boolean);
+  for (const name of interfaces) {
+    if (!interfaceExists(name)) throw new ConfigError(`--scan-interfaces: no interface named ${name}`);
+  }
+  const liwasc = new Liwasc({
+    log: context.log.child("liwasc"),
+    repository: new SqliteLiwascRepository(context.store),
+    interfaces,
+  });
+  return {
+    name: "liwasc",
+    title: "Scan & wake",
+    liwasc,
+    registerRpc: (router) => registerLiwascApi(router, liwasc),
+    start() {
+      liwasc.start();
+      return Promise.resolve();
+    },
+    stop() {
+      liwasc.stop();
+      return Promise.resolve();
+    },
+  };
+}

@@ -1,0 +1,170 @@
+// The liwasc binary in a 50-host namespace lab, driven through buf curl (the real CLI): a node scan finds
+// every host with its vendor and streams them, a port scan reports the test's TCP and UDP servers
+// exactly, a wake turns awake when the host comes back, and bad requests get clear errors.
+import { type Netns, rootTest, sleep, waitFor, withLab } from "../harness/mod.ts";
+import { assert, assertEquals, assertMatch } from "../support/assert.ts";
+import { bufCurlCommand } from "../support/buf_curl.ts";
+import { type RunningBinary, startBinary } from "../support/ctpf_process.ts";
+import { labVendorPrefixes, startScanLab } from "./lab.ts";
+
+const root = new URL("../../", import.meta.url).pathname;
+
+function startLiwasc(scanner: Netns, scanInterface: string) {
+  return startBinary({
+    command: [
+      "ip",
+      "netns",
+      "exec",
+      scanner.name,
+      Deno.execPath(),
+      "run",
+      "--allow-all",
+      `${root}cmd/liwasc.ts`,
+    ],
+    args: ["--scan-interfaces", scanInterface],
+  });
+}
+
+async function api(scanner: Netns, liwasc: RunningBinary, method: string, body: unknown = {}) {
+  const run = await scanner.run(bufCurlCommand(liwasc, "LiwascService", method, body), {
+    timeoutMs: 15_000,
+    check: false,
+  });
+  if (run.code !== 0) return { error: JSON.parse(run.stderr || "{}") };
+  return JSON.parse(run.stdout || "{}");
+}
+
+async function untilDone(scanner: Netns, liwasc: RunningBinary, id: string, timeoutMs: number) {
+  let last: Record<string, unknown> = {};
+  await waitFor(async () => {
+    const { scans } = await api(scanner, liwasc, "ListScans", { limit: 10 });
+    last = (scans ?? []).find((scan: { id: string }) => scan.id === id) ?? {};
+    return last.state !== undefined && last.state !== "SCAN_STATE_RUNNING";
+  }, { what: `scan ${id} to finish`, timeoutMs, intervalMs: 200, describe: () => JSON.stringify(last) });
+  return last;
+}
+
+rootTest({
+  name: "liwasc: node scan, port scan and wake through the API in a 50-host lab; bad requests refused",
+  tools: ["socat", "dnsmasq", "ss"],
+  async fn() {
+    await withLab(async (lab) => {
+      const scanLab = await startScanLab(lab, 50);
+      const { scanner, hostsNetns, hosts } = scanLab;
+      const [served, sleeper] = hosts;
+      await hostsNetns.run(["sysctl", "-qw", "net.ipv4.icmp_ratelimit=0"]);
+      for (const port of [22, 80]) {
+        hostsNetns.spawn([
+          "socat",
+          "-u",
+          `TCP-LISTEN:${port},bind=${served.ip},reuseaddr,fork`,
+          "OPEN:/dev/null",
+        ]);
+      }
+      hostsNetns.spawn([
+        "dnsmasq",
+        "--no-daemon",
+        "--conf-file=/dev/null",
+        "--no-resolv",
+        "--no-hosts",
+        `--listen-address=${served.ip}`,
+        "--bind-interfaces",
+        "--user=root",
+        "--pid-file=",
+      ]);
+      await waitFor(async () => {
+        const tcp = (await hostsNetns.run(["ss", "-ltnH"])).stdout,
+          udp = (await hostsNetns.run(["ss", "-lunH"])).stdout;
+        return tcp.includes(`${served.ip}:22 `) && tcp.includes(`${served.ip}:80 `) &&
+          udp.includes(`${served.ip}:53 `);
+      }, { what: "the test's servers", timeoutMs: 5000 });
+
+      await using liwasc = await startLiwasc(scanner, scanLab.scannerInterface);
+      const nodeStream = scanner.spawn(bufCurlCommand(liwasc, "LiwascService", "SubscribeToNodes", {}));
+
+      const metadata = await api(scanner, liwasc, "GetScannerMetadata");
+      assertEquals(metadata.interfaces[0].name, "scan0");
+      assertEquals(metadata.interfaces[0].subnets, [`${scanLab.scannerIp}/24`]);
+
+      const { scan } = await api(scanner, liwasc, "StartNodeScan", {});
+      assertEquals(scan.state, "SCAN_STATE_RUNNING");
+      const finished = await untilDone(scanner, liwasc, scan.id, 20_000);
+      assertEquals([finished.state, finished.found, finished.total], ["SCAN_STATE_DONE", 50, 253]);
+      const { nodes } = await api(scanner, liwasc, "ListNodes");
+      assertEquals(nodes.length, 50);
+      for (const [index, host] of hosts.entries()) {
+        const node = nodes.find((n: { mac: string }) => n.mac === host.mac);
+        assert(node, `${host.name} ${host.mac} not listed`);
+        assertEquals(node.ips, [host.ip]);
+        assert(node.online, `${host.name} offline`);
+        assertMatch(node.vendor, labVendorPrefixes[index % labVendorPrefixes.length].vendor);
+      }
+      await waitFor(() => hosts.every((host) => nodeStream.output().includes(`"${host.mac}"`)), {
+        what: "all 50 nodes on the stream",
+        timeoutMs: 5000,
+        describe: () => nodeStream.output().slice(-2000),
+      });
+
+      const portScan = await api(scanner, liwasc, "StartPortScan", {
+        ip: served.ip,
+        tcpPorts: "1-1024",
+        udpPorts: "53,123,161",
+        timeoutMs: 500,
+      });
+      const portsDone = await untilDone(scanner, liwasc, portScan.scan.id, 30_000);
+      // dnsmasq answers DNS over TCP too: 22, 53 and 80 over TCP, 53 over UDP.
+      assertEquals([portsDone.state, portsDone.found, portsDone.total], ["SCAN_STATE_DONE", 4, 1027]);
+      const detail = await api(scanner, liwasc, "GetNode", { mac: served.mac });
+      assertEquals(detail.node.openPorts, ["22/tcp", "53/tcp", "80/tcp", "53/udp"]);
+      const byKey = new Map(
+        detail.ports.map((p: { port: number; protocol: string }) => [`${p.port}/${p.protocol}`, p]),
+      );
+      assertEquals(byKey.size, 1027);
+      assertMatch(JSON.stringify(byKey.get("22/tcp")), /"service":"ssh"/);
+      assertMatch(
+        JSON.stringify(byKey.get("53/udp")),
+        /"state":"open".*"service":"dns".*"detail":"[^"]*dnsmasq/,
+      );
+      assertMatch(JSON.stringify(byKey.get("161/udp")), /"state":"closed"/);
+      assertMatch(JSON.stringify(byKey.get("443/tcp")), /"state":"closed".*"service":"https"/);
+
+      // The sleeper goes down, is woken, and comes back 1.5 s later.
+      await hostsNetns.ip("link", "set", sleeper.name, "down");
+      const started = await api(scanner, liwasc, "StartWake", { mac: sleeper.mac, timeoutSeconds: 15 });
+      assertEquals(started.wake.ip, sleeper.ip);
+      await sleep(1500);
+      await hostsNetns.ip("link", "set", sleeper.name, "up");
+      let wakes: { state: string; packetsSent?: number }[] = [];
+      await waitFor(async () => {
+        wakes = (await api(scanner, liwasc, "GetNode", { mac: sleeper.mac })).wakes ?? [];
+        return wakes[0]?.state === "WAKE_STATE_AWAKE";
+      }, {
+        what: "the wake to turn awake",
+        timeoutMs: 15_000,
+        intervalMs: 300,
+        describe: () => JSON.stringify(wakes),
+      });
+
+      const refusals: [string, unknown, RegExp][] = [
+        ["StartNodeScan", { interface: "eth9" }, /invalid_argument.*eth9 is not a scanner interface/],
+        ["StartNodeScan", { ips: ["10.99.0.1"] }, /invalid_argument.*none of the scanner's subnets/],
+        ["StartNodeScan", { ips: ["300.1.1.1"] }, /invalid_argument.*ips\[0\]/],
+        ["StartPortScan", { ip: served.ip, tcpPorts: "1-70000" }, /invalid_argument.*tcp_ports.*70000/],
+        ["StartPortScan", { ip: "192.0.2.99" }, /invalid_argument.*none of the scanner's subnets/],
+        ["StartWake", { mac: "02:00:00:zz:00:01" }, /invalid_argument.*mac/],
+        ["GetPortMetadata", { port: 0, protocol: "tcp" }, /invalid_argument.*port/],
+        ["GetNode", { mac: "02:00:00:00:00:99" }, /not_found/],
+        ["CancelScan", { id: "no-such-scan" }, /not_found/],
+      ];
+      for (const [method, body, expected] of refusals) {
+        const answer = await api(scanner, liwasc, method, body);
+        assertMatch(JSON.stringify(answer.error ?? answer), expected, `${method} ${JSON.stringify(body)}`);
+      }
+      const anonymous = await scanner.run(
+        bufCurlCommand({ ...liwasc, adminToken: "" }, "LiwascService", "StartNodeScan", {}),
+        { check: false },
+      );
+      assertMatch(anonymous.stderr, /unauthenticated/);
+    });
+  },
+});
