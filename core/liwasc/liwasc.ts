@@ -256,7 +256,11 @@ export class Liwasc {
     job.run(controller.signal).then(
       () => this.#finish(record, controller.signal.aborted ? "cancelled" : "done"),
       (error) => this.#finish(record, "failed", error),
-    );
+    ).finally(() => {
+      // The node's open ports changed: its row in every node view too.
+      const node = this.#book.byIp(input.ip);
+      if (node) this.nodes.publish({ ...node });
+    });
     return { ...record };
   }
 

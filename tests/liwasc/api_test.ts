@@ -4,26 +4,8 @@
 import { type Netns, rootTest, sleep, waitFor, withLab } from "../harness/mod.ts";
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import { bufCurlCommand } from "../support/buf_curl.ts";
-import { type RunningBinary, startBinary } from "../support/ctpf_process.ts";
-import { labVendorPrefixes, startScanLab } from "./lab.ts";
-
-const root = new URL("../../", import.meta.url).pathname;
-
-function startLiwasc(scanner: Netns, scanInterface: string) {
-  return startBinary({
-    command: [
-      "ip",
-      "netns",
-      "exec",
-      scanner.name,
-      Deno.execPath(),
-      "run",
-      "--allow-all",
-      `${root}cmd/liwasc.ts`,
-    ],
-    args: ["--scan-interfaces", scanInterface],
-  });
-}
+import type { RunningBinary } from "../support/ctpf_process.ts";
+import { labVendorPrefixes, startLiwasc, startScanLab } from "./lab.ts";
 
 async function api(scanner: Netns, liwasc: RunningBinary, method: string, body: unknown = {}) {
   const run = await scanner.run(bufCurlCommand(liwasc, "LiwascService", method, body), {

@@ -3,6 +3,9 @@
 // own address, with its own MAC, as separate machines would.
 import type { Lab, Netns } from "../harness/mod.ts";
 import { run } from "../harness/mod.ts";
+import { startBinary } from "../support/ctpf_process.ts";
+
+const root = new URL("../../", import.meta.url).pathname;
 
 export interface ScanHost {
   name: string;
@@ -60,4 +63,21 @@ export async function startScanLab(lab: Lab, hostCount: number, subnet = "10.77.
   // One `ip -batch` instead of 3 × hostCount processes.
   await run(["ip", "-n", hostsNetns.name, "-batch", "-"], { stdin: batch.join("\n") + "\n" });
   return { scanner, hostsNetns, scannerInterface: "scan0", scannerIp: `${subnet}.1`, hosts };
+}
+
+/** The real liwasc binary inside the scanner namespace (its API on that namespace's loopback). */
+export function startLiwasc(scanner: Netns, scanInterface: string) {
+  return startBinary({
+    command: [
+      "ip",
+      "netns",
+      "exec",
+      scanner.name,
+      Deno.execPath(),
+      "run",
+      "--allow-all",
+      `${root}cmd/liwasc.ts`,
+    ],
+    args: ["--scan-interfaces", scanInterface],
+  });
 }

@@ -10,6 +10,7 @@ import { Overview } from "./pages/overview.tsx";
 import { servicePages } from "./pages/registry.ts";
 import "./pages/necon.tsx";
 import "./pages/bofied.tsx";
+import "./pages/liwasc.tsx";
 
 function useHashRoute(): string {
   const [route, setRoute] = useState(location.hash.replace(/^#\/?/, ""));

@@ -1,4 +1,3 @@
-import { useEffect, useState } from "preact/hooks";
 import { timestampDate } from "@bufbuild/protobuf/wkt";
 import {
   type GetStatsResponse,
@@ -8,22 +7,8 @@ import {
 } from "../../../core/api/gen/ctpf/v1/necon_pb.ts";
 import { client } from "../client.ts";
 import { useLiveStream } from "../live.ts";
+import { usePolled } from "../polled.ts";
 import { servicePages } from "./registry.ts";
-
-function usePolled<T>(load: () => Promise<T>, everyMs: number): T | null {
-  const [value, setValue] = useState<T | null>(null);
-  useEffect(() => {
-    let stopped = false;
-    const tick = () => load().then((v) => !stopped && setValue(v)).catch(() => {});
-    tick();
-    const timer = setInterval(tick, everyMs);
-    return () => {
-      stopped = true;
-      clearInterval(timer);
-    };
-  }, []);
-  return value;
-}
 
 function Subnets({ config, stats }: { config: NeconConfig; stats: GetStatsResponse | null }) {
   if (config.subnets.length === 0) return <p>No subnets configured: necon serves nothing.</p>;
