@@ -1,6 +1,12 @@
 import { Code, ConnectError, type ConnectRouter, type HandlerContext } from "@connectrpc/connect";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
-import { LiwascService, ScanKind, ScanState, WakeState } from "../api/gen/ctpf/v1/liwasc_pb.ts";
+import {
+  LiwascService,
+  ScanKind,
+  ScanState,
+  TcpScanMethod,
+  WakeState,
+} from "../api/gen/ctpf/v1/liwasc_pb.ts";
 import { principalKey } from "../api/context.ts";
 import { AddressSyntaxError } from "../net/errors.ts";
 import { formatMac, type MacAddress, parseMac } from "../net/mac.ts";
@@ -179,6 +185,7 @@ export function registerLiwascApi(router: ConnectRouter, liwasc: Liwasc): void {
             tcpPorts: request.tcpPorts,
             udpPorts: request.udpPorts,
             timeoutMs: request.timeoutMs,
+            tcpMethod: request.tcpMethod === TcpScanMethod.SYN ? "syn" : "connect",
             startedBy: callerOf(context),
           })
         )),

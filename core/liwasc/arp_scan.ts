@@ -4,6 +4,7 @@ import { BROADCAST_MAC, type MacAddress, macFromBytes } from "../net/mac.ts";
 import type { Ipv4Address } from "../net/ipv4addr.ts";
 import { isErrno, macAddress, PacketSocket, withNetns } from "../sys/mod.ts";
 import type { ScanTarget } from "./targets.ts";
+import { sleep } from "../time/sleep.ts";
 
 /** One (address, MAC) pair seen in an ARP reply or announcement during a scan. */
 export interface ArpSighting {
@@ -160,17 +161,4 @@ async function receiveSightings(
     else if (!macs.includes(packet.senderMac)) macs.push(packet.senderMac);
     options.onSighting?.(sighting);
   }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener("abort", done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    }
-  });
 }

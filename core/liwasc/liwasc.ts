@@ -38,6 +38,7 @@ export interface StartPortScanInput {
   tcpPorts?: string;
   udpPorts?: string;
   timeoutMs?: number;
+  tcpMethod?: "connect" | "syn";
   startedBy: string;
 }
 
@@ -247,6 +248,7 @@ export class Liwasc {
       tcpPorts: input.tcpPorts,
       udpPorts: input.udpPorts,
       timeoutMs: input.timeoutMs,
+      tcpMethod: input.tcpMethod,
       record,
       onPort: (port) => this.ports.publish(port),
       onProgress: () => this.scans.publish({ ...record }),

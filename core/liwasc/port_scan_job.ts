@@ -1,5 +1,6 @@
 import { LiwascInputError } from "./input_error.ts";
 import type { PortRecord, ScanRecord } from "./model.ts";
+import { synScan } from "./port_scan/syn_scan.ts";
 import { tcpConnectScan } from "./port_scan/tcp_connect_scan.ts";
 import { type UdpPortResult, udpScan } from "./port_scan/udp_scan.ts";
 import { parsePortSet, PortSetError } from "./ports/port_set.ts";
@@ -10,6 +11,8 @@ export interface PortScanJobOptions {
   tcpPorts?: string;
   udpPorts?: string;
   timeoutMs?: number;
+  /** "connect" (default) or "syn" (raw socket, half-open). */
+  tcpMethod?: "connect" | "syn";
   /** Updated in place: total, done, found, ports. */
   record: ScanRecord;
   onPort: (port: PortRecord) => void;
@@ -41,7 +44,10 @@ export function runPortScan(options: PortScanJobOptions): { run(signal: AbortSig
   const timeoutMs = options.timeoutMs || 1000;
   if (timeoutMs < 10 || timeoutMs > 60_000) throw new LiwascInputError("timeout_ms", "from 10 to 60000");
   const record = options.record;
-  record.ports = [`tcp ${tcpSpec}`, ...(udp.length > 0 ? [`udp ${udpSpec}`] : [])].join(", ");
+  record.ports = [
+    `tcp ${tcpSpec}${options.tcpMethod === "syn" ? " (syn)" : ""}`,
+    ...(udp.length > 0 ? [`udp ${udpSpec}`] : []),
+  ].join(", ");
   record.total = tcp.length + udp.length;
   let pending: PortRecord[] = [];
   let lastProgress = 0;
@@ -75,7 +81,17 @@ export function runPortScan(options: PortScanJobOptions): { run(signal: AbortSig
   return {
     async run(signal) {
       try {
-        await tcpConnectScan({ hosts: [options.ip], ports: tcp, timeoutMs, signal, onResult: take("tcp") });
+        if (options.tcpMethod === "syn") {
+          await synScan({
+            hosts: [options.ip],
+            ports: tcp,
+            roundTimeoutMs: timeoutMs,
+            signal,
+            onResult: take("tcp"),
+          });
+        } else {
+          await tcpConnectScan({ hosts: [options.ip], ports: tcp, timeoutMs, signal, onResult: take("tcp") });
+        }
         if (udp.length > 0 && !signal.aborted) {
           await udpScan({ hosts: [options.ip], ports: udp, timeoutMs, signal, onResult: take("udp") });
         }

@@ -13,3 +13,4 @@ export * from "./icmp.ts";
 export * as dhcp from "./dhcp/mod.ts";
 export * as tftp from "./tftp/mod.ts";
 export * from "./wol.ts";
+export * from "./tcp.ts";

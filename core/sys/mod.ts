@@ -6,7 +6,15 @@ export { ClosedError, type Interest, Poller, sharedPoller, type WaitOptions } fr
 export { DatagramFd, OwnedFd, type ReceivedLength } from "./fd.ts";
 export { type Datagram, type ReceivedInto, UdpSocket, type UdpSocketOptions } from "./udp.ts";
 export { receiveUntil } from "./receive_loop.ts";
-export { type IcmpDatagram, IcmpSocket } from "./icmp_socket.ts";
+export {
+  type IcmpDatagram,
+  IcmpSocket,
+  IPPROTO_ICMP,
+  IPPROTO_TCP,
+  type RawIpDatagram,
+  RawIpSocket,
+  type RawIpSocketOptions,
+} from "./raw_ip_socket.ts";
 export { type Frame, type FrameInto, PacketSocket, type PacketSocketOptions } from "./packet.ts";
 export { Tap, type TapOptions, VNET_HEADER_SIZE } from "./tap.ts";
 export {
@@ -50,3 +58,4 @@ export {
   VIRTIO_NET_HDR_GSO_UDP,
 } from "./constants.ts";
 export { type ConnectOptions, type ConnectOutcome, tcpConnect } from "./tcp_connect.ts";
+export { sourceAddressFor } from "./source_address.ts";

@@ -110,6 +110,19 @@ rootTest({
       assertMatch(JSON.stringify(byKey.get("161/udp")), /"state":"closed"/);
       assertMatch(JSON.stringify(byKey.get("443/tcp")), /"state":"closed".*"service":"https"/);
 
+      const synScan = await api(scanner, liwasc, "StartPortScan", {
+        ip: served.ip,
+        tcpPorts: "20-90",
+        tcpMethod: "TCP_SCAN_METHOD_SYN",
+      });
+      const synDone = await untilDone(scanner, liwasc, synScan.scan.id, 20_000);
+      assertEquals([synDone.state, synDone.found, synDone.total, synDone.ports], [
+        "SCAN_STATE_DONE",
+        3,
+        71,
+        "tcp 20-90 (syn)",
+      ]);
+
       // The sleeper goes down, is woken, and comes back 1.5 s later.
       await hostsNetns.ip("link", "set", sleeper.name, "down");
       const started = await api(scanner, liwasc, "StartWake", { mac: sleeper.mac, timeoutSeconds: 15 });

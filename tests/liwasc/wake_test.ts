@@ -22,6 +22,8 @@ rootTest({
       try {
         const tcpdump = scanLab.hostsNetns.spawn([
           "tcpdump",
+          // Without it, packets wait in the capture ring for up to a second and a quick stop loses them.
+          "--immediate-mode",
           "-i",
           "hosts0",
           "-U",

@@ -6,6 +6,7 @@ import {
   type Port,
   type Scan,
   ScanState,
+  TcpScanMethod,
   type Wake,
   WakeState,
 } from "../../../core/api/gen/ctpf/v1/liwasc_pb.ts";
@@ -57,6 +58,7 @@ function NodeDetail({ node, onClose }: { node: Node; onClose: () => void }) {
   );
   const [tcpPorts, setTcpPorts] = useState("top:100");
   const [udpPorts, setUdpPorts] = useState("");
+  const [halfOpen, setHalfOpen] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const shown = [...ports.state.values()].filter((p) => p.state !== "closed")
     .sort((a, b) => a.protocol.localeCompare(b.protocol) || a.port - b.port);
@@ -69,7 +71,12 @@ function NodeDetail({ node, onClose }: { node: Node; onClose: () => void }) {
       <form
         onSubmit={(event) => {
           event.preventDefault();
-          api().startPortScan({ ip: node.ips[0] ?? "", tcpPorts, udpPorts }).then(
+          api().startPortScan({
+            ip: node.ips[0] ?? "",
+            tcpPorts,
+            udpPorts,
+            tcpMethod: halfOpen ? TcpScanMethod.SYN : TcpScanMethod.CONNECT,
+          }).then(
             () => setError(null),
             (e) => setError(errorText(e)),
           );
@@ -80,6 +87,11 @@ function NodeDetail({ node, onClose }: { node: Node; onClose: () => void }) {
         </label>{" "}
         <label>
           UDP ports <input name="udp" value={udpPorts} onInput={(e) => setUdpPorts(e.currentTarget.value)} />
+        </label>{" "}
+        <label title="half-open SYN probes over a raw socket: faster, and no service sees a connection">
+          <input type="checkbox" checked={halfOpen} onChange={(e) => setHalfOpen(e.currentTarget.checked)} />
+          {" "}
+          SYN
         </label>{" "}
         <button type="submit">Scan ports</button>
       </form>

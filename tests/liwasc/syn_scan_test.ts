@@ -1,0 +1,73 @@
+// TCP SYN scan over a raw socket in a namespace lab: the same verdicts as the connect scan for the same
+// host (servers the test starts open, the rest closed, a black-holed host filtered), and no connection
+// ever reaches the listening servers (the kernel resets each SYN-ACK).
+import { rootTest, waitFor, withLab } from "../harness/mod.ts";
+import { assert, assertEquals } from "../support/assert.ts";
+import { synScan } from "../../core/liwasc/port_scan/syn_scan.ts";
+import { tcpConnectScan } from "../../core/liwasc/port_scan/tcp_connect_scan.ts";
+import { startScanLab } from "./lab.ts";
+
+const openPorts = [22, 80, 631, 8080];
+
+rootTest({
+  name:
+    "liwasc: a SYN scan agrees with the connect scan port for port, never completes a handshake, and sees filters",
+  tools: ["socat", "ss", "nstat"],
+  async fn() {
+    await withLab(async (lab) => {
+      const scanLab = await startScanLab(lab, 2);
+      const [served, silent] = scanLab.hosts;
+      for (const port of openPorts) {
+        scanLab.hostsNetns.spawn([
+          "socat",
+          "-u",
+          `TCP-LISTEN:${port},bind=${served.ip},reuseaddr,fork`,
+          "OPEN:/dev/null",
+        ]);
+      }
+      await waitFor(async () => {
+        const listening = (await scanLab.hostsNetns.run(["ss", "-ltnH"])).stdout;
+        return openPorts.every((port) => listening.includes(`${served.ip}:${port} `));
+      }, { what: "the test's servers" });
+      await scanLab.hostsNetns.ip("route", "add", "blackhole", `${scanLab.scannerIp}/32`, "table", "77");
+      await scanLab.hostsNetns.ip("rule", "add", "from", silent.ip, "table", "77");
+      const accepted = async () =>
+        Number(
+          /TcpPassiveOpens\s+(\d+)/.exec(
+            (await scanLab.hostsNetns.run(["nstat", "-az", "TcpPassiveOpens"])).stdout,
+          )?.[1] ?? NaN,
+        );
+      const acceptedBefore = await accepted();
+
+      const ports = [...Array.from({ length: 1024 }, (_, i) => i + 1), 8080];
+      const syn = await synScan({
+        hosts: [served.ip],
+        ports,
+        netns: scanLab.scanner.name,
+        roundTimeoutMs: 300,
+      });
+      assertEquals(syn.length, ports.length);
+      assertEquals(syn.filter((r) => r.state === "open").map((r) => r.port), openPorts);
+      assert(
+        syn.filter((r) => r.state !== "open").every((r) => r.state === "closed" && r.reason === "reset"),
+      );
+      assertEquals(await accepted() - acceptedBefore, 0, "a half-open scan must not complete a handshake");
+
+      const connect = await tcpConnectScan({ hosts: [served.ip], ports, netns: scanLab.scanner.name });
+      assertEquals(syn.map((r) => [r.port, r.state]), connect.map((r) => [r.port, r.state]));
+
+      const filtered = await synScan({
+        hosts: [silent.ip],
+        ports: [22, 80, 443],
+        netns: scanLab.scanner.name,
+        retries: 1,
+        roundTimeoutMs: 200,
+      });
+      assertEquals(filtered.map((r) => [r.port, r.state, r.reason]), [
+        [22, "filtered", "no-response"],
+        [80, "filtered", "no-response"],
+        [443, "filtered", "no-response"],
+      ]);
+    });
+  },
+});
