@@ -4,7 +4,7 @@ import { BROADCAST_MAC, type MacAddress, macFromBytes } from "../net/mac.ts";
 import type { Ipv4Address } from "../net/ipv4addr.ts";
 import { isErrno, macAddress, PacketSocket, withNetns } from "../sys/mod.ts";
 import type { ScanTarget } from "./targets.ts";
-import { sleep } from "../time/sleep.ts";
+import { sleep, waitUntil } from "../time/sleep.ts";
 
 /** One (address, MAC) pair seen in an ARP reply or announcement during a scan. */
 export interface ArpSighting {
@@ -21,7 +21,7 @@ export interface ArpScanOptions {
   targets: ScanTarget[];
   /** Requests sent per second, all rounds together (arp-scan's default bandwidth is ~380/s). */
   ratePerSecond?: number;
-  /** Rounds after the first, each asking again only for the addresses that have not answered. */
+  /** Rounds after the first, each asking again only for the addresses that have not answered (default 1). */
   retries?: number;
   /** How long to wait for late replies after each round. */
   roundTimeoutMs?: number;
@@ -67,12 +67,18 @@ export async function arpScan(options: ArpScanOptions): Promise<ArpScanResult> {
   const receiving = receiveSightings(socket, ownMac, wanted, result, options, stopReceiving.signal);
   try {
     const rate = Math.max(1, options.ratePerSecond ?? defaultRate);
-    const rounds = 1 + Math.max(0, options.retries ?? 2);
+    // Two attempts per address by default, as arp-scan makes.
+    const rounds = 1 + Math.max(0, options.retries ?? 1);
     let pending = options.targets;
     for (let round = 0; round < rounds && pending.length > 0; round++) {
       if (options.signal?.aborted) break;
       await sendPaced(socket, ownMac, pending, rate, result, options.signal);
-      await sleep(options.roundTimeoutMs ?? 500, options.signal);
+      const asked = pending;
+      await waitUntil(
+        () => asked.every((target) => result.hosts.has(target.ip)),
+        options.roundTimeoutMs ?? 500,
+        options.signal,
+      );
       pending = pending.filter((target) => !result.hosts.has(target.ip));
     }
   } finally {

@@ -11,3 +11,21 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     }
   });
 }
+
+/**
+ * Waits until `done()` holds (checked every `stepMs`), `ms` pass, or `signal` aborts: a scan round's wait
+ * for late answers ends as soon as nothing is left to wait for.
+ */
+export async function waitUntil(
+  done: () => boolean,
+  ms: number,
+  signal?: AbortSignal,
+  stepMs = 5,
+): Promise<void> {
+  const deadline = performance.now() + ms;
+  while (!done() && !signal?.aborted) {
+    const left = deadline - performance.now();
+    if (left <= 0) return;
+    await sleep(Math.min(stepMs, left), signal);
+  }
+}

@@ -3,7 +3,7 @@ import { formatIpv4, parseIpv4 } from "../../net/ipv4addr.ts";
 import { decodeTcp, encodeTcp, TCP_ACK, TCP_RST, TCP_SYN } from "../../net/tcp.ts";
 import { IPPROTO_TCP, isErrno, RawIpSocket, sourceAddressFor, withNetns } from "../../sys/mod.ts";
 import type { PortResult } from "./tcp_connect_scan.ts";
-import { sleep } from "../../time/sleep.ts";
+import { sleep, waitUntil } from "../../time/sleep.ts";
 
 export interface SynScanOptions {
   hosts: string[];
@@ -88,7 +88,7 @@ export async function synScan(options: SynScanOptions): Promise<PortResult[]> {
   })();
 
   try {
-    const rate = Math.max(1, options.ratePerSecond ?? 2000);
+    const rate = Math.max(1, options.ratePerSecond ?? 5000);
     const rounds = 1 + Math.max(0, options.retries ?? 1);
     for (let round = 0; round < rounds && pending.size > 0; round++) {
       if (options.signal?.aborted) break;
@@ -122,7 +122,7 @@ export async function synScan(options: SynScanOptions): Promise<PortResult[]> {
         probe.sentAt = performance.now();
         sent++;
       }
-      await sleep(options.roundTimeoutMs ?? 1000, options.signal);
+      await waitUntil(() => pending.size === 0, options.roundTimeoutMs ?? 1000, options.signal);
     }
     if (!options.signal?.aborted) {
       for (const key of [...pending.keys()]) finish(key, "filtered", "no-response");
