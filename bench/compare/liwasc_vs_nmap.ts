@@ -3,7 +3,7 @@
 // time, hosts found and open ports; peers that are not installed are named and skipped.
 // Debian packages: arp-scan, nmap, socat.
 import { withLab } from "../../tests/harness/mod.ts";
-import { startScanLab } from "../../tests/liwasc/lab.ts";
+import { serveTcp, startScanLab } from "../../tests/liwasc/lab.ts";
 import { arpScan } from "../../core/liwasc/arp_scan.ts";
 import { subnetsOf, targetsOf } from "../../core/liwasc/targets.ts";
 import { tcpConnectScan } from "../../core/liwasc/port_scan/tcp_connect_scan.ts";
@@ -36,17 +36,9 @@ if (Deno.uid() !== 0) {
 
 await withLab(async (lab) => {
   const scanLab = await startScanLab(lab, 50);
-  const { scanner, hostsNetns } = scanLab;
+  const { scanner } = scanLab;
   const served = scanLab.hosts[0];
-  for (const port of openPorts) {
-    hostsNetns.spawn([
-      "socat",
-      "-u",
-      `TCP-LISTEN:${port},bind=${served.ip},reuseaddr,fork`,
-      "OPEN:/dev/null",
-    ]);
-  }
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  await serveTcp(scanLab, served, openPorts);
   const inNetns = (command: string[]) =>
     timed(async () =>
       new TextDecoder().decode(

@@ -5,7 +5,7 @@ import { type Netns, rootTest, sleep, waitFor, withLab } from "../harness/mod.ts
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import { bufCurlCommand } from "../support/buf_curl.ts";
 import type { RunningBinary } from "../support/ctpf_process.ts";
-import { labVendorPrefixes, startLiwasc, startScanLab } from "./lab.ts";
+import { labVendorPrefixes, serveDnsmasq, serveTcp, startLiwasc, startScanLab } from "./lab.ts";
 
 async function api(scanner: Netns, liwasc: RunningBinary, method: string, body: unknown = {}) {
   const run = await scanner.run(bufCurlCommand(liwasc, "LiwascService", method, body), {
@@ -35,31 +35,8 @@ rootTest({
       const { scanner, hostsNetns, hosts } = scanLab;
       const [served, sleeper] = hosts;
       await hostsNetns.run(["sysctl", "-qw", "net.ipv4.icmp_ratelimit=0"]);
-      for (const port of [22, 80]) {
-        hostsNetns.spawn([
-          "socat",
-          "-u",
-          `TCP-LISTEN:${port},bind=${served.ip},reuseaddr,fork`,
-          "OPEN:/dev/null",
-        ]);
-      }
-      hostsNetns.spawn([
-        "dnsmasq",
-        "--no-daemon",
-        "--conf-file=/dev/null",
-        "--no-resolv",
-        "--no-hosts",
-        `--listen-address=${served.ip}`,
-        "--bind-interfaces",
-        "--user=root",
-        "--pid-file=",
-      ]);
-      await waitFor(async () => {
-        const tcp = (await hostsNetns.run(["ss", "-ltnH"])).stdout,
-          udp = (await hostsNetns.run(["ss", "-lunH"])).stdout;
-        return tcp.includes(`${served.ip}:22 `) && tcp.includes(`${served.ip}:80 `) &&
-          udp.includes(`${served.ip}:53 `);
-      }, { what: "the test's servers", timeoutMs: 5000 });
+      await serveTcp(scanLab, served, [22, 80]);
+      await serveDnsmasq(scanLab, served);
 
       await using liwasc = await startLiwasc(scanner, scanLab.scannerInterface);
       const nodeStream = scanner.spawn(bufCurlCommand(liwasc, "LiwascService", "SubscribeToNodes", {}));

@@ -2,7 +2,7 @@
 // is a macvlan interface with its own MAC and address. arp_ignore=1 makes each answer ARP only for its
 // own address, with its own MAC, as separate machines would.
 import type { Lab, Netns } from "../harness/mod.ts";
-import { run } from "../harness/mod.ts";
+import { run, waitFor } from "../harness/mod.ts";
 import { startBinary } from "../support/ctpf_process.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
@@ -80,4 +80,49 @@ export function startLiwasc(scanner: Netns, scanInterface: string) {
     ],
     args: ["--scan-interfaces", scanInterface],
   });
+}
+
+/** socat listeners on `host`'s address for each TCP port; resolves once all are listening. */
+export async function serveTcp(scanLab: ScanLab, host: ScanHost, ports: number[]): Promise<void> {
+  for (const port of ports) {
+    scanLab.hostsNetns.spawn([
+      "socat",
+      "-u",
+      `TCP-LISTEN:${port},bind=${host.ip},reuseaddr,fork`,
+      "OPEN:/dev/null",
+    ]);
+  }
+  await waitFor(async () => {
+    const listening = (await scanLab.hostsNetns.run(["ss", "-ltnH"])).stdout;
+    return ports.every((port) => listening.includes(`${host.ip}:${port} `));
+  }, { what: `TCP servers on ${host.ip}` });
+}
+
+/**
+ * dnsmasq answering DNS (UDP and TCP 53) on `host`'s address, and TFTP (69) from `tftpRoot` when given;
+ * resolves once it listens.
+ */
+export async function serveDnsmasq(scanLab: ScanLab, host: ScanHost, tftpRoot?: string): Promise<void> {
+  const dnsmasq = scanLab.hostsNetns.spawn([
+    "dnsmasq",
+    "--no-daemon",
+    "--conf-file=/dev/null",
+    "--no-resolv",
+    "--no-hosts",
+    `--listen-address=${host.ip}`,
+    "--bind-interfaces",
+    "--user=root",
+    "--pid-file=",
+    ...(tftpRoot ? ["--enable-tftp", `--tftp-root=${tftpRoot}`] : []),
+  ]);
+  await waitFor(async () => {
+    const listening = (await scanLab.hostsNetns.run(["ss", "-lunH"])).stdout;
+    return listening.includes(`${host.ip}:53 `) && (!tftpRoot || listening.includes(`${host.ip}:69 `));
+  }, { what: `dnsmasq on ${host.ip}`, describe: () => dnsmasq.output() });
+}
+
+/** The host receives but its answers to the scanner vanish (a filter's effect, without a firewall). */
+export async function blackholeReplies(scanLab: ScanLab, host: ScanHost): Promise<void> {
+  await scanLab.hostsNetns.ip("route", "add", "blackhole", `${scanLab.scannerIp}/32`, "table", "77");
+  await scanLab.hostsNetns.ip("rule", "add", "from", host.ip, "table", "77");
 }

@@ -1,11 +1,11 @@
 // TCP SYN scan over a raw socket in a namespace lab: the same verdicts as the connect scan for the same
 // host (servers the test starts open, the rest closed, a black-holed host filtered), and no connection
 // ever reaches the listening servers (the kernel resets each SYN-ACK).
-import { rootTest, waitFor, withLab } from "../harness/mod.ts";
+import { rootTest, withLab } from "../harness/mod.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 import { synScan } from "../../core/liwasc/port_scan/syn_scan.ts";
 import { tcpConnectScan } from "../../core/liwasc/port_scan/tcp_connect_scan.ts";
-import { startScanLab } from "./lab.ts";
+import { blackholeReplies, serveTcp, startScanLab } from "./lab.ts";
 
 const openPorts = [22, 80, 631, 8080];
 
@@ -17,20 +17,8 @@ rootTest({
     await withLab(async (lab) => {
       const scanLab = await startScanLab(lab, 2);
       const [served, silent] = scanLab.hosts;
-      for (const port of openPorts) {
-        scanLab.hostsNetns.spawn([
-          "socat",
-          "-u",
-          `TCP-LISTEN:${port},bind=${served.ip},reuseaddr,fork`,
-          "OPEN:/dev/null",
-        ]);
-      }
-      await waitFor(async () => {
-        const listening = (await scanLab.hostsNetns.run(["ss", "-ltnH"])).stdout;
-        return openPorts.every((port) => listening.includes(`${served.ip}:${port} `));
-      }, { what: "the test's servers" });
-      await scanLab.hostsNetns.ip("route", "add", "blackhole", `${scanLab.scannerIp}/32`, "table", "77");
-      await scanLab.hostsNetns.ip("rule", "add", "from", silent.ip, "table", "77");
+      await serveTcp(scanLab, served, openPorts);
+      await blackholeReplies(scanLab, silent);
       const accepted = async () =>
         Number(
           /TcpPassiveOpens\s+(\d+)/.exec(

@@ -1,9 +1,9 @@
 // TCP connect scan in a namespace lab: servers the test starts on one host are found open, every other
 // port closed; a host whose answers are black-holed is filtered.
-import { rootTest, sleep, withLab } from "../harness/mod.ts";
+import { rootTest, withLab } from "../harness/mod.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 import { tcpConnectScan } from "../../core/liwasc/port_scan/tcp_connect_scan.ts";
-import { startScanLab } from "./lab.ts";
+import { blackholeReplies, serveTcp, startScanLab } from "./lab.ts";
 
 const openPorts = [22, 80, 631, 8080];
 
@@ -15,22 +15,8 @@ rootTest({
     await withLab(async (lab) => {
       const scanLab = await startScanLab(lab, 2);
       const [served, silent] = scanLab.hosts;
-      for (const port of openPorts) {
-        scanLab.hostsNetns.spawn([
-          "socat",
-          "-u",
-          `TCP-LISTEN:${port},bind=${served.ip},reuseaddr,fork`,
-          "OPEN:/dev/null",
-        ]);
-      }
-      for (let i = 0; i < 50; i++) {
-        const listening = (await scanLab.hostsNetns.run(["ss", "-ltnH"])).stdout;
-        if (openPorts.every((port) => listening.includes(`${served.ip}:${port} `))) break;
-        await sleep(100);
-      }
-      // The silent host receives SYNs but its answers are routed into a black hole.
-      await scanLab.hostsNetns.ip("route", "add", "blackhole", `${scanLab.scannerIp}/32`, "table", "77");
-      await scanLab.hostsNetns.ip("rule", "add", "from", silent.ip, "table", "77");
+      await serveTcp(scanLab, served, openPorts);
+      await blackholeReplies(scanLab, silent);
 
       const ports = [...Array.from({ length: 1024 }, (_, i) => i + 1), 8080];
       const started = performance.now();
@@ -74,8 +60,7 @@ rootTest({
   async fn() {
     await withLab(async (lab) => {
       const scanLab = await startScanLab(lab, 1);
-      await scanLab.hostsNetns.ip("route", "add", "blackhole", `${scanLab.scannerIp}/32`, "table", "77");
-      await scanLab.hostsNetns.ip("rule", "add", "from", scanLab.hosts[0].ip, "table", "77");
+      await blackholeReplies(scanLab, scanLab.hosts[0]);
       const controller = new AbortController();
       setTimeout(() => controller.abort(), 300);
       const started = performance.now();

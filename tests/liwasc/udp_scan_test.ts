@@ -1,10 +1,10 @@
 // UDP scan in a namespace lab against real services: dnsmasq answering DNS (53) and TFTP (69, from a
 // fresh port) on one host; ports with nothing behind them are closed (ICMP port unreachable); a host
 // whose answers are black-holed is open|filtered, as nmap says.
-import { rootTest, sleep, withLab } from "../harness/mod.ts";
+import { rootTest, withLab } from "../harness/mod.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 import { udpScan } from "../../core/liwasc/port_scan/udp_scan.ts";
-import { startScanLab } from "./lab.ts";
+import { blackholeReplies, serveDnsmasq, startScanLab } from "./lab.ts";
 
 rootTest({
   name:
@@ -18,27 +18,8 @@ rootTest({
       await scanLab.hostsNetns.run(["sysctl", "-qw", "net.ipv4.icmp_ratelimit=0"]);
       const tftpRoot = await Deno.makeTempDir({ prefix: "ctpf-udp-scan-" });
       try {
-        const dnsmasq = scanLab.hostsNetns.spawn([
-          "dnsmasq",
-          "--no-daemon",
-          "--conf-file=/dev/null",
-          "--no-resolv",
-          "--no-hosts",
-          `--listen-address=${served.ip}`,
-          "--bind-interfaces",
-          "--enable-tftp",
-          `--tftp-root=${tftpRoot}`,
-          "--user=root",
-          `--pid-file=${tftpRoot}/pid`,
-        ]);
-        for (let i = 0; i < 50; i++) {
-          const listening = (await scanLab.hostsNetns.run(["ss", "-lunH"])).stdout;
-          if (listening.includes(`${served.ip}:53 `) && listening.includes(`${served.ip}:69 `)) break;
-          await sleep(100);
-        }
-        assert(!dnsmasq.exited, dnsmasq.output());
-        await scanLab.hostsNetns.ip("route", "add", "blackhole", `${scanLab.scannerIp}/32`, "table", "77");
-        await scanLab.hostsNetns.ip("rule", "add", "from", silent.ip, "table", "77");
+        await serveDnsmasq(scanLab, served, tftpRoot);
+        await blackholeReplies(scanLab, silent);
 
         const ports = [53, 67, 69, 123, 137, 161, 500, 1900, 5353];
         const results = await udpScan({

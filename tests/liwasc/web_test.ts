@@ -4,7 +4,7 @@
 import { rootTest, waitFor, withLab } from "../harness/mod.ts";
 import { assertEquals, assertMatch } from "../support/assert.ts";
 import { haveChromium, launchBrowser, signInWithToken } from "../support/browser.ts";
-import { startLiwasc, startScanLab } from "./lab.ts";
+import { serveTcp, startLiwasc, startScanLab } from "./lab.ts";
 
 rootTest({
   name: "web: liwasc page scans the network, shows nodes with vendors, port-scans one and wakes one",
@@ -14,18 +14,7 @@ rootTest({
     await withLab(async (lab) => {
       const scanLab = await startScanLab(lab, 5);
       const [served] = scanLab.hosts;
-      scanLab.hostsNetns.spawn([
-        "socat",
-        "-u",
-        `TCP-LISTEN:22,bind=${served.ip},reuseaddr,fork`,
-        "OPEN:/dev/null",
-      ]);
-      await waitFor(
-        async () => (await scanLab.hostsNetns.run(["ss", "-ltnH"])).stdout.includes(`${served.ip}:22 `),
-        {
-          what: "the ssh stand-in",
-        },
-      );
+      await serveTcp(scanLab, served, [22]);
       await using liwasc = await startLiwasc(scanLab.scanner, scanLab.scannerInterface);
       await using browser = await launchBrowser({ netns: scanLab.scanner.name });
       const { page } = browser;

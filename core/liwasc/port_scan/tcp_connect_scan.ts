@@ -1,4 +1,5 @@
 import { type ConnectOutcome, tcpConnect } from "../../sys/mod.ts";
+import { runProbePool } from "./probe_pool.ts";
 
 export interface PortResult extends Omit<ConnectOutcome, "state"> {
   host: string;
@@ -28,37 +29,29 @@ export interface TcpConnectScanOptions {
  * in flight; silent ports get `retries` more tries before they are called filtered. Cancelling stops
  * new attempts and returns what was found so far.
  */
-export async function tcpConnectScan(options: TcpConnectScanOptions): Promise<PortResult[]> {
-  const concurrency = Math.max(1, Math.min(options.concurrency ?? 256, 4096));
+export function tcpConnectScan(options: TcpConnectScanOptions): Promise<PortResult[]> {
   const timeoutMs = options.timeoutMs ?? 1000;
-  const queue: { host: string; port: number; attempt: number }[] = [];
-  for (const host of options.hosts) for (const port of options.ports) queue.push({ host, port, attempt: 0 });
-  const results: PortResult[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < queue.length && !options.signal?.aborted) {
-      const job = queue[next++];
-      let outcome: ConnectOutcome;
+  return runProbePool<PortResult>({
+    hosts: options.hosts,
+    ports: options.ports,
+    concurrency: Math.min(options.concurrency ?? 256, 4096),
+    retries: options.retries ?? 1,
+    signal: options.signal,
+    onResult: options.onResult,
+    silent: (result) => result.reason === "no-response",
+    async probe(host, port) {
       try {
-        outcome = await tcpConnect(job.host, job.port, {
+        const outcome = await tcpConnect(host, port, {
           timeoutMs,
           netns: options.netns,
           device: options.device,
           signal: options.signal,
         });
+        return { host, port, protocol: "tcp", ...outcome };
       } catch (error) {
-        if (options.signal?.aborted) return;
+        if (options.signal?.aborted) return undefined;
         throw error;
       }
-      if (outcome.reason === "no-response" && job.attempt < (options.retries ?? 1)) {
-        queue.push({ ...job, attempt: job.attempt + 1 });
-        continue;
-      }
-      const result = { host: job.host, port: job.port, protocol: "tcp" as const, ...outcome };
-      results.push(result);
-      options.onResult?.(result);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
-  return results.sort((a, b) => a.host.localeCompare(b.host) || a.port - b.port);
+    },
+  });
 }

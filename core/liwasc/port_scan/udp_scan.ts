@@ -1,5 +1,6 @@
 import { isErrno, SysError, UdpSocket, withNetns } from "../../sys/mod.ts";
 import { probeFor } from "../udp_probes/mod.ts";
+import { runProbePool } from "./probe_pool.ts";
 import type { PortResult } from "./tcp_connect_scan.ts";
 
 export interface UdpScanOptions {
@@ -31,28 +32,18 @@ export interface UdpPortResult extends PortResult {
  * are filtered, and silence is open|filtered. Each probe carries a payload the port's usual service
  * answers (DNS, NTP, SNMP, …), since most UDP services ignore an empty datagram.
  */
-export async function udpScan(options: UdpScanOptions): Promise<UdpPortResult[]> {
-  const concurrency = Math.max(1, Math.min(options.concurrency ?? 64, 1024));
+export function udpScan(options: UdpScanOptions): Promise<UdpPortResult[]> {
   const timeoutMs = options.timeoutMs ?? 1000;
-  const queue: { host: string; port: number; attempt: number }[] = [];
-  for (const host of options.hosts) for (const port of options.ports) queue.push({ host, port, attempt: 0 });
-  const results: UdpPortResult[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < queue.length && !options.signal?.aborted) {
-      const job = queue[next++];
-      const result = await probeUdp(job.host, job.port, timeoutMs, options);
-      if (result === undefined) return; // cancelled
-      if (result.state === "open|filtered" && job.attempt < (options.retries ?? 1)) {
-        queue.push({ ...job, attempt: job.attempt + 1 });
-        continue;
-      }
-      results.push(result);
-      options.onResult?.(result);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
-  return results.sort((a, b) => a.host.localeCompare(b.host) || a.port - b.port);
+  return runProbePool<UdpPortResult>({
+    hosts: options.hosts,
+    ports: options.ports,
+    concurrency: Math.min(options.concurrency ?? 64, 1024),
+    retries: options.retries ?? 1,
+    signal: options.signal,
+    onResult: options.onResult,
+    silent: (result) => result.state === "open|filtered",
+    probe: (host, port) => probeUdp(host, port, timeoutMs, options),
+  });
 }
 
 async function probeUdp(
