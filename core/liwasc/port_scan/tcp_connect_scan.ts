@@ -9,18 +9,22 @@ export interface PortResult extends Omit<ConnectOutcome, "state"> {
   state: ConnectOutcome["state"] | "open|filtered";
 }
 
-export interface TcpConnectScanOptions {
+/** What every port scan takes: where, what, how hard, and how to stop it. */
+export interface PortScanOptions {
   hosts: string[];
   ports: number[];
-  /** Connection attempts in flight at once (nmap's connect scan keeps a few hundred). */
+  /** Probes in flight at once. */
   concurrency?: number;
-  /** Wait for an answer per attempt. */
+  /** Wait for an answer per probe. */
   timeoutMs?: number;
-  /** Attempts again for ports that stayed silent (packet loss looks like a filter). */
+  /** Probes again for ports that stayed silent (packet loss and rate limits look like a filter). */
   retries?: number;
   netns?: string;
   device?: string;
   signal?: AbortSignal;
+}
+
+export interface TcpConnectScanOptions extends PortScanOptions {
   onResult?: (result: PortResult) => void;
 }
 

@@ -1,23 +1,11 @@
 import { isErrno, SysError, UdpSocket, withNetns } from "../../sys/mod.ts";
 import { probeFor } from "../udp_probes/mod.ts";
 import { runProbePool } from "./probe_pool.ts";
-import type { PortResult } from "./tcp_connect_scan.ts";
+import type { PortResult, PortScanOptions } from "./tcp_connect_scan.ts";
 
-export interface UdpScanOptions {
-  hosts: string[];
-  ports: number[];
-  /** Probes in flight at once. */
-  concurrency?: number;
-  /** Wait for an answer per probe. */
-  timeoutMs?: number;
-  /**
-   * More probes for silent ports: a lost datagram, or an ICMP answer held back by the target's rate
-   * limit (Linux sends about one port-unreachable per second by default), looks like silence.
-   */
-  retries?: number;
-  netns?: string;
-  device?: string;
-  signal?: AbortSignal;
+// Silent ports are probed again by default: a lost datagram, or an ICMP answer held back by the
+// target's rate limit (Linux sends about one port-unreachable per second by default), looks like silence.
+export interface UdpScanOptions extends PortScanOptions {
   onResult?: (result: UdpPortResult) => void;
 }
 
