@@ -5,7 +5,7 @@ import { type Netns, rootTest, sleep, waitFor, withLab } from "../harness/mod.ts
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import { bufCurlCommand } from "../support/buf_curl.ts";
 import type { RunningBinary } from "../support/ctpf_process.ts";
-import { labVendorPrefixes, serveDnsmasq, serveTcp, startLiwasc, startScanLab } from "./lab.ts";
+import { addLink, labVendorPrefixes, serveDnsmasq, serveTcp, startLiwasc, startScanLab } from "./lab.ts";
 
 async function api(scanner: Netns, liwasc: RunningBinary, method: string, body: unknown = {}) {
   const run = await scanner.run(bufCurlCommand(liwasc, "LiwascService", method, body), {
@@ -137,6 +137,36 @@ rootTest({
         { check: false },
       );
       assertMatch(anonymous.stderr, /unauthenticated/);
+    });
+  },
+});
+
+rootTest({
+  name:
+    "liwasc: two scanner interfaces: each node is found on its own link, a scan can take one",
+  async fn() {
+    await withLab(async (lab) => {
+      const scanLab = await startScanLab(lab, 3);
+      const second = await addLink(scanLab, lab, 1, 4, "10.78.0");
+      await using liwasc = await startLiwasc(scanLab.scanner, `scan0,${second.scannerInterface}`);
+      const { scanner } = scanLab;
+      const metadata = await api(scanner, liwasc, "GetScannerMetadata");
+      assertEquals(
+        metadata.interfaces.map((i: { name: string; subnets: string[] }) => `${i.name} ${i.subnets}`),
+        ["scan0 10.77.0.1/24", "scan1 10.78.0.1/24"],
+      );
+      const onlyVlan = await api(scanner, liwasc, "StartNodeScan", { interface: "scan1" });
+      assertEquals(
+        [(await untilDone(scanner, liwasc, onlyVlan.scan.id, 20_000)).found, onlyVlan.scan.target],
+        [4, "scan1"],
+      );
+      assertEquals((await api(scanner, liwasc, "ListNodes")).nodes.length, 4);
+      const both = await api(scanner, liwasc, "StartNodeScan", {});
+      assertEquals((await untilDone(scanner, liwasc, both.scan.id, 20_000)).found, 7);
+      const { nodes } = await api(scanner, liwasc, "ListNodes");
+      const where = new Map(nodes.map((n: { mac: string; interface: string }) => [n.mac, n.interface]));
+      for (const host of scanLab.hosts) assertEquals(where.get(host.mac), "scan0", host.name);
+      for (const host of second.hosts) assertEquals(where.get(host.mac), "scan1", host.name);
     });
   },
 });

@@ -42,27 +42,63 @@ export async function startScanLab(lab: Lab, hostCount: number, subnet = "10.77.
   for (const [key, value] of [["arp_ignore", "1"], ["arp_announce", "2"]]) {
     await hostsNetns.run(["sysctl", "-qw", `net.ipv4.conf.all.${key}=${value}`]);
   }
+  const hosts = await addHosts(hostsNetns, "hosts0", hostCount, subnet, "h");
+  return { scanner, hostsNetns, scannerInterface: "scan0", scannerIp: `${subnet}.1`, hosts };
+}
+
+/** `count` macvlan hosts on `parent` in the hosts namespace, addressed from `subnet`.10 on. */
+async function addHosts(
+  hostsNetns: Netns,
+  parent: string,
+  count: number,
+  subnet: string,
+  prefix: string,
+): Promise<ScanHost[]> {
   const hosts: ScanHost[] = [];
   const batch: string[] = [];
-  for (let i = 0; i < hostCount; i++) {
-    const { prefix } = labVendorPrefixes[i % labVendorPrefixes.length];
+  const tag = Number(subnet.split(".")[1]).toString(16).padStart(2, "0");
+  for (let i = 0; i < count; i++) {
+    const vendor = labVendorPrefixes[i % labVendorPrefixes.length].prefix;
     const host = {
-      name: `h${i}`,
+      name: `${prefix}${i}`,
       ip: `${subnet}.${10 + i}`,
-      mac: `${prefix}:77:${(i >> 8).toString(16).padStart(2, "0")}:${
+      mac: `${vendor}:${tag}:${(i >> 8).toString(16).padStart(2, "0")}:${
         (i & 0xff).toString(16).padStart(2, "0")
       }`,
     };
     hosts.push(host);
     batch.push(
-      `link add ${host.name} link hosts0 address ${host.mac} type macvlan mode bridge`,
+      `link add ${host.name} link ${parent} address ${host.mac} type macvlan mode bridge`,
       `addr add ${host.ip}/24 dev ${host.name}`,
       `link set ${host.name} up`,
     );
   }
-  // One `ip -batch` instead of 3 × hostCount processes.
+  // One `ip -batch` instead of 3 × count processes.
   await run(["ip", "-n", hostsNetns.name, "-batch", "-"], { stdin: batch.join("\n") + "\n" });
-  return { scanner, hostsNetns, scannerInterface: "scan0", scannerIp: `${subnet}.1`, hosts };
+  return hosts;
+}
+
+/**
+ * A second link from the scanner to the hosts namespace (`scan<n>` ↔ `hosts<n>`, the scanner at
+ * `subnet`.1/24) with `count` more hosts behind it. (A tagged VLAN would do as well, but this machine's
+ * kernel is built without 802.1Q.)
+ */
+export async function addLink(
+  scanLab: ScanLab,
+  lab: Lab,
+  index: number,
+  count: number,
+  subnet: string,
+): Promise<{ scannerInterface: string; hosts: ScanHost[] }> {
+  const scannerInterface = `scan${index}`, hostsInterface = `hosts${index}`;
+  await lab.veth(scanLab.scanner, scannerInterface, scanLab.hostsNetns, hostsInterface);
+  await scanLab.scanner.addAddress(scannerInterface, `${subnet}.1/24`);
+  await scanLab.scanner.up(scannerInterface);
+  await scanLab.hostsNetns.up(hostsInterface);
+  return {
+    scannerInterface,
+    hosts: await addHosts(scanLab.hostsNetns, hostsInterface, count, subnet, `l${index}h`),
+  };
 }
 
 /** The real liwasc binary inside the scanner namespace (its API on that namespace's loopback). */
