@@ -142,8 +142,7 @@ rootTest({
 });
 
 rootTest({
-  name:
-    "liwasc: two scanner interfaces: each node is found on its own link, a scan can take one",
+  name: "liwasc: two scanner interfaces: each node is found on its own link, a scan can take one",
   async fn() {
     await withLab(async (lab) => {
       const scanLab = await startScanLab(lab, 3);
