@@ -42,4 +42,19 @@ if [ "${1:-}" = "--test" ]; then
       DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
     fi
   fi
+  # Peer clients the comparison tests run against when they can be had (nmap's verdicts, the tftp-hpa and
+  # atftp clients, rclone's WebDAV backend). Best effort: where the package mirror cannot be reached, the
+  # tests that need them say so and are skipped. Clients only: none of these starts a daemon.
+  optional=(nmap arp-scan tftp-hpa atftp rclone)
+  absent=()
+  for package in "${optional[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || absent+=("$package")
+  done
+  if [ "${#absent[@]}" -gt 0 ] && [ "$(id -u)" -eq 0 ]; then
+    echo "setup: apt-get install ${absent[*]} (optional)" >&2
+    if ! { apt-get update -qq >&2 &&
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${absent[@]}" >&2; }; then
+      echo "setup: optional peers not installed: ${absent[*]} (their comparison tests will be skipped)" >&2
+    fi
+  fi
 fi

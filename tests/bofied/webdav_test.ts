@@ -109,3 +109,72 @@ Deno.test("webdav: list, upload, mkcol, move, copy, delete with a token; refused
     await Deno.remove(file);
   }
 });
+
+const haveRclone = await new Deno.Command("sh", { args: ["-c", "command -v rclone"], stdout: "null" })
+  .output()
+  .then((result) => result.success);
+
+Deno.test({
+  name: "webdav: rclone's webdav backend lists, uploads, moves and deletes with a token; refused without one",
+  ignore: !haveRclone,
+  async fn() {
+    await using bofied = await startBinary({ entry: "cmd/bofied.ts" });
+    const dir = await Deno.makeTempDir({ prefix: "ctpf-rclone-" });
+    try {
+      await Deno.writeTextFile(`${dir}/rclone.conf`, "");
+      await Deno.writeTextFile(`${dir}/boot.ipxe`, "#!ipxe\necho rclone\n");
+      // An on-the-fly remote (":webdav:") configured by flags, as a script would use it.
+      const rclone = async (token: string | undefined, ...args: string[]) => {
+        const output = await new Deno.Command("rclone", {
+          args: [
+            "--config",
+            `${dir}/rclone.conf`,
+            "--webdav-url",
+            `${bofied.url}/dav/boot`,
+            "--webdav-vendor",
+            "other",
+            ...(token ? ["--webdav-bearer-token", token] : []),
+            "--low-level-retries",
+            "1",
+            "--retries",
+            "1",
+            ...args,
+          ],
+          stdout: "piped",
+          stderr: "piped",
+          signal: AbortSignal.timeout(30_000),
+        }).output();
+        return {
+          ok: output.success,
+          out: new TextDecoder().decode(output.stdout),
+          err: new TextDecoder().decode(output.stderr),
+        };
+      };
+      const token = bofied.adminToken;
+      const check = (result: { ok: boolean; err: string }, what: string) =>
+        assert(result.ok, `${what}: ${result.err}`);
+      check(await rclone(token, "mkdir", ":webdav:ipxe"), "mkdir");
+      check(await rclone(token, "copyto", `${dir}/boot.ipxe`, ":webdav:ipxe/boot.ipxe"), "copyto");
+      assertEquals(await (await fetch(`${bofied.url}/boot/ipxe/boot.ipxe`)).text(), "#!ipxe\necho rclone\n");
+      const listed = await rclone(token, "lsf", "-R", ":webdav:");
+      check(listed, "lsf");
+      assertEquals(listed.out.trim().split("\n").sort(), ["ipxe/", "ipxe/boot.ipxe"]);
+      check(await rclone(token, "moveto", ":webdav:ipxe/boot.ipxe", ":webdav:ipxe/menu.ipxe"), "moveto");
+      assertEquals(
+        await fetch(`${bofied.url}/boot/ipxe/boot.ipxe`).then((r) => (r.body?.cancel(), r.status)),
+        404,
+      );
+      assertEquals(await (await fetch(`${bofied.url}/boot/ipxe/menu.ipxe`)).text(), "#!ipxe\necho rclone\n");
+      check(await rclone(token, "deletefile", ":webdav:ipxe/menu.ipxe"), "deletefile");
+      assertEquals((await rclone(token, "lsf", ":webdav:ipxe")).out.trim(), "");
+
+      const refused = await rclone(undefined, "lsf", ":webdav:");
+      assert(!refused.ok, "rclone listed without a token");
+      assertMatch(refused.err, /401|Unauthorized|unauthori[sz]ed/i);
+      const refusedWrite = await rclone("not-a-token", "copyto", `${dir}/boot.ipxe`, ":webdav:x.ipxe");
+      assert(!refusedWrite.ok, "rclone uploaded with a bad token");
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});

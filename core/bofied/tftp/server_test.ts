@@ -81,6 +81,91 @@ Deno.test("tftp: curl fetches files with default, large and no options; checksum
   );
 });
 
+async function installed(tool: string): Promise<boolean> {
+  return (await new Deno.Command("sh", { args: ["-c", `command -v "$1"`, "sh", tool], stdout: "null" })
+    .output())
+    .success;
+}
+
+/** Runs a TFTP client that writes into `out`; the file's bytes, or the client's complaint. */
+async function fetchWith(command: string, args: string[], out: string) {
+  await Deno.remove(out).catch(() => {});
+  const result = await new Deno.Command(command, {
+    args,
+    stdout: "piped",
+    stderr: "piped",
+    signal: AbortSignal.timeout(60_000),
+  }).output();
+  const text = new TextDecoder().decode(result.stderr) + new TextDecoder().decode(result.stdout);
+  const bytes = await Deno.readFile(out).catch(() => undefined);
+  return { ok: result.success, bytes, text };
+}
+
+for (const client of ["tftp", "atftp"] as const) {
+  const name = client === "tftp" ? "tftp-hpa" : "atftp";
+  Deno.test({
+    name: `tftp: the ${name} client fetches files with and without options; traversal fails`,
+    ignore: !await installed(client),
+    async fn() {
+      const kernel = randomBytes(2 * 1024 * 1024 + 77);
+      await withServer({ "boot/vmlinuz": kernel }, async (port, events) => {
+        const dir = await Deno.makeTempDir({ prefix: "ctpf-tftp-client-" });
+        const out = `${dir}/out`;
+        try {
+          // tftp-hpa asks for no options (plain RFC 1350); atftp asks for blksize, and windowsize (RFC 7440).
+          const runs: string[][] = client === "tftp"
+            ? [["-m", "binary", "127.0.0.1", String(port), "-c", "get", "boot/vmlinuz", out]]
+            : [
+              [
+                "--option",
+                "disable blksize",
+                "-g",
+                "-r",
+                "boot/vmlinuz",
+                "-l",
+                out,
+                "127.0.0.1",
+                String(port),
+              ],
+              ["--option", "blksize 1428", "-g", "-r", "boot/vmlinuz", "-l", out, "127.0.0.1", String(port)],
+              [
+                "--option",
+                "blksize 1428",
+                "--option",
+                "windowsize 8",
+                "-g",
+                "-r",
+                "boot/vmlinuz",
+                "-l",
+                out,
+                "127.0.0.1",
+                String(port),
+              ],
+            ];
+          for (const args of runs) {
+            const fetched = await fetchWith(client, args, out);
+            assert(fetched.ok && fetched.bytes, `${client} ${args.join(" ")}: ${fetched.text}`);
+            assertEquals(sha256(fetched.bytes), sha256(kernel), `${client} ${args.join(" ")}`);
+          }
+          if (client === "atftp") {
+            assertEquals(events.map((e) => e.blockSize), [512, 1428, 1428]);
+          }
+          const escaped = await fetchWith(
+            client,
+            client === "tftp"
+              ? ["-m", "binary", "127.0.0.1", String(port), "-c", "get", "../outside.txt", out]
+              : ["-g", "-r", "../outside.txt", "-l", out, "127.0.0.1", String(port)],
+            out,
+          );
+          assert(!escaped.bytes || escaped.bytes.length === 0, `${client} fetched ../outside.txt`);
+        } finally {
+          await Deno.remove(dir, { recursive: true });
+        }
+      });
+    },
+  });
+}
+
 Deno.test("tftp: a large file rolls the block number over 65535 and arrives intact", async () => {
   const big = randomBytes(512 * 66000 + 100);
   await withServer({ "big.img": big }, async (port, events) => {
