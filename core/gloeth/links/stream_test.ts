@@ -1,0 +1,92 @@
+import { assert, assertEquals, assertRejects } from "../../../tests/support/assert.ts";
+import { below, seededRandom } from "../../../tests/support/random.ts";
+import { decodeMessage, encodeMessage } from "./messages.ts";
+import { type ByteStream, MAX_RECORD, RecordError, RecordReader, RecordWriter } from "./stream.ts";
+
+/** A stream over fixed bytes that hands them out in random chunk sizes, as TCP may. */
+function choppy(bytes: Uint8Array, seed: number): ByteStream {
+  const random = seededRandom(seed);
+  let offset = 0;
+  return {
+    read(buffer) {
+      if (offset >= bytes.length) return Promise.resolve(null);
+      const count = Math.min(buffer.length, bytes.length - offset, 1 + below(random, 3000));
+      buffer.set(bytes.subarray(offset, offset + count));
+      offset += count;
+      return Promise.resolve(count);
+    },
+    write: () => Promise.reject(new Error("read-only")),
+  };
+}
+
+function sink(): ByteStream & { bytes(): Uint8Array; writes: number } {
+  const parts: Uint8Array[] = [];
+  const stream = {
+    writes: 0,
+    read: () => Promise.resolve(null),
+    write(bytes: Uint8Array) {
+      stream.writes++;
+      parts.push(bytes.slice());
+      return Promise.resolve(bytes.length);
+    },
+    bytes: () => {
+      const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+      let offset = 0;
+      for (const p of parts) {
+        all.set(p, offset);
+        offset += p.length;
+      }
+      return all;
+    },
+  };
+  return stream;
+}
+
+Deno.test("link records: whatever the chunking, every record comes back whole and in order", async () => {
+  const random = seededRandom(7);
+  const records = Array.from(
+    { length: 300 },
+    (_, i) =>
+      i === 0 ? new Uint8Array(0) : i === 1 ? new Uint8Array(MAX_RECORD).fill(9) : Uint8Array.from(
+        { length: below(random, 20_000) },
+        () => below(random, 256),
+      ),
+  );
+  const out = sink();
+  const writer = new RecordWriter(out, 64 * 1024 * 1024);
+  for (const record of records) assert(writer.send(record));
+  await writer.drained();
+  assert(
+    out.writes < records.length,
+    `${out.writes} writes for ${records.length} records: nothing coalesced`,
+  );
+  for (const seed of [1, 2, 3]) {
+    const reader = new RecordReader(choppy(out.bytes(), seed));
+    for (const record of records) assertEquals(await reader.next(), record);
+    assertEquals(await reader.next(), null);
+  }
+});
+
+Deno.test("link records: an oversized length or a cut record ends the link; a full queue refuses", async () => {
+  const huge = new Uint8Array([0x7f, 0xff, 0xff, 0xff, 1, 2, 3]);
+  await assertRejects(() => new RecordReader(choppy(huge, 1)).next(), RecordError);
+  const cut = new Uint8Array([0, 0, 0, 10, 1, 2, 3]);
+  await assertRejects(() => new RecordReader(choppy(cut, 1)).next(), RecordError);
+  const cutHeader = new Uint8Array([0, 0]);
+  await assertRejects(() => new RecordReader(choppy(cutHeader, 1)).next(), RecordError);
+  const writer = new RecordWriter(sink(), 100);
+  assert(writer.send(new Uint8Array(90)));
+  assert(!writer.send(new Uint8Array(10)), "a record past the queue limit was accepted");
+  await writer.drained();
+  assert(writer.send(new Uint8Array(90)), "the queue did not drain");
+});
+
+Deno.test("link messages: types round-trip; unknown and empty records are reported", () => {
+  const message = encodeMessage("ping", new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]));
+  const decoded = decodeMessage(message);
+  assert(decoded.ok);
+  assertEquals([decoded.value.type, [...decoded.value.body]], ["ping", [1, 2, 3, 4, 5, 6, 7, 8]]);
+  assert(!decodeMessage(new Uint8Array(0)).ok);
+  assert(!decodeMessage(new Uint8Array([99])).ok);
+  for (let type = 0; type < 256; type++) decodeMessage(new Uint8Array([type, 1, 2]));
+});
