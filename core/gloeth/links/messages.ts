@@ -12,11 +12,13 @@ export const MessageType = {
   announcement: 3,
   /** The network's signed revocation list. */
   revocations: 4,
-  /** A sealed frame (gloeth frame header + AEAD body) on its way to its destination. */
+  /** Hop limit (1 byte) then a sealed frame (gloeth frame header + AEAD body) on its way to its destination. */
   frame: 5,
   /** Keepalive with an 8-byte token; answered by pong with the same token (RTT). */
   ping: 6,
   pong: 7,
+  /** A node's signed session-key record (certificate, X25519 session key), flooded like announcements. */
+  keys: 8,
 } as const;
 
 export type MessageTypeName = keyof typeof MessageType;

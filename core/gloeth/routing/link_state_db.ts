@@ -100,6 +100,23 @@ export class LinkStateDatabase {
 
   /** Signs and stores this node's announcement of its live links; the caller floods it on every link. */
   originate(neighbors: readonly Neighbor[], sign: SignAnnouncement): SignedAnnouncement {
+    const { body, announcement } = this.#prepare(neighbors);
+    return this.#commit(body, announcement, sign(body));
+  }
+
+  /**
+   * originate() for an asynchronous signer (WebCrypto's Ed25519). The caller must not run two at once:
+   * both would take the same sequence number.
+   */
+  async originateAsync(
+    neighbors: readonly Neighbor[],
+    sign: (body: Uint8Array) => Promise<Uint8Array>,
+  ): Promise<SignedAnnouncement> {
+    const { body, announcement } = this.#prepare(neighbors);
+    return this.#commit(body, announcement, await sign(body));
+  }
+
+  #prepare(neighbors: readonly Neighbor[]): { body: Uint8Array; announcement: Announcement } {
     const sequence = this.#ownSequence + 1;
     if (sequence > MAX_SEQUENCE) throw new RangeError("announcement sequence exhausted (uint32, no wrap)");
     const announcement: Announcement = {
@@ -108,16 +125,30 @@ export class LinkStateDatabase {
       issuedAt: Math.max(0, Math.floor(this.now())),
       neighbors: neighbors.map(({ id, cost }) => ({ id, cost })),
     };
-    const body = encodeAnnouncement(announcement);
-    const signature = sign(body);
+    return { body: encodeAnnouncement(announcement), announcement };
+  }
+
+  #commit(body: Uint8Array, announcement: Announcement, signature: Uint8Array): SignedAnnouncement {
     if (signature.length !== SIGNATURE_LENGTH) {
       throw new RangeError(`sign returned ${signature.length} bytes, an Ed25519 signature is 64`);
     }
     const signed = { body, signature: signature.slice() };
     this.#stored.set(this.self, { signed, announcement, receivedAt: this.now() });
-    this.#ownSequence = sequence;
+    this.#ownSequence = announcement.sequence;
     this.#needsOriginate = false;
     return signed;
+  }
+
+  /**
+   * Whether offer() would look at this announcement at all (a newer one from another origin, or one of
+   * ours from a previous run): lets a caller with an asynchronous verifier skip the stale duplicates.
+   */
+  isFresh(signed: SignedAnnouncement): boolean {
+    const decoded = decodeAnnouncement(signed.body);
+    if (!decoded.ok) return false;
+    if (decoded.value.origin === this.self) return decoded.value.sequence >= this.#ownSequence;
+    const stored = this.#stored.get(decoded.value.origin);
+    return !stored || decoded.value.sequence > stored.announcement.sequence;
   }
 
   /**

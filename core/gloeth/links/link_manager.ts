@@ -1,0 +1,163 @@
+import type { Logger } from "../../log/logger.ts";
+import type { NetworkTrust } from "../identity/authority.ts";
+import { LINK_SERVER_NAME } from "../identity/x509.ts";
+import { handshake, type LinkIdentity, type Role } from "./handshake.ts";
+import { Link } from "./link.ts";
+import type { LinkMessage } from "./messages.ts";
+import { RecordReader, RecordWriter } from "./stream.ts";
+
+export interface LinkManagerOptions {
+  self: LinkIdentity;
+  trust: NetworkTrust;
+  revoked: () => ReadonlySet<bigint>;
+  /** PEM: the network CA (to check whom we dial), our TLS certificate and its key (to accept). */
+  caPem: string;
+  certPem: string;
+  keyPem: string;
+  listen?: { hostname: string; port: number };
+  /** host:port of nodes to keep a link to (any existing node is enough to join). */
+  peers: string[];
+  log: Logger;
+  onUp: (link: Link) => void;
+  onDown: (link: Link, reason: string) => void;
+  onMessage: (link: Link, message: LinkMessage) => void;
+}
+
+const minBackoffMs = 500;
+const maxBackoffMs = 10_000;
+
+/**
+ * Keeps the links: accepts them on the listen address and dials every configured peer, again with a
+ * growing backoff whenever a link ends. Two nodes that dial each other end with one link: the one the
+ * lower node id dialled (both ends apply the same rule).
+ */
+export class LinkManager {
+  readonly links = new Map<string, Link>();
+  #listener: Deno.TlsListener | undefined;
+  #stopped = false;
+  readonly #dialers: Promise<void>[] = [];
+  readonly #wakeDialers = new Set<() => void>();
+
+  constructor(private readonly options: LinkManagerOptions) {}
+
+  get listenPort(): number | undefined {
+    return (this.#listener?.addr as Deno.NetAddr | undefined)?.port;
+  }
+
+  start(): void {
+    if (this.options.listen) {
+      this.#listener = Deno.listenTls({
+        hostname: this.options.listen.hostname,
+        port: this.options.listen.port,
+        cert: this.options.certPem,
+        key: this.options.keyPem,
+      });
+      this.#acceptLoop(this.#listener);
+    }
+    for (const peer of this.options.peers) this.#dialers.push(this.#dialLoop(peer));
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#listener?.close();
+    for (const wake of this.#wakeDialers) wake();
+    for (const link of [...this.links.values()]) link.close("stopping");
+    await Promise.allSettled(this.#dialers);
+  }
+
+  async #acceptLoop(listener: Deno.TlsListener): Promise<void> {
+    for (;;) {
+      let connection: Deno.TlsConn;
+      try {
+        connection = await listener.accept();
+      } catch {
+        if (this.#stopped) return;
+        continue;
+      }
+      const remote = connection.remoteAddr as Deno.NetAddr;
+      this.#establish(connection, "acceptor", `${remote.hostname}:${remote.port}`).catch((error) => {
+        this.options.log.info("link refused", {
+          remote: `${remote.hostname}:${remote.port}`,
+          error: error.message,
+        });
+      });
+    }
+  }
+
+  async #dialLoop(peer: string): Promise<void> {
+    const [hostname, portText] = [
+      peer.slice(0, peer.lastIndexOf(":")),
+      peer.slice(peer.lastIndexOf(":") + 1),
+    ];
+    let backoff = minBackoffMs;
+    while (!this.#stopped) {
+      try {
+        const tcp = await Deno.connect({ hostname, port: Number(portText) });
+        const tls = await Deno.startTls(tcp, { hostname: LINK_SERVER_NAME, caCerts: [this.options.caPem] });
+        const link = await this.#establish(tls, "dialer", peer);
+        backoff = minBackoffMs;
+        await new Promise<void>((resolve) => {
+          const check = setInterval(() => {
+            if (link.closed || this.#stopped) {
+              clearInterval(check);
+              resolve();
+            }
+          }, 100);
+        });
+      } catch (error) {
+        this.options.log.debug("dial failed", { peer, error: (error as Error).message });
+      }
+      if (this.#stopped) return;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, backoff);
+        const wake = () => done();
+        this.#wakeDialers.add(wake);
+        function done() {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      backoff = Math.min(backoff * 2, maxBackoffMs);
+    }
+  }
+
+  async #establish(connection: Deno.Conn, role: Role, remote: string): Promise<Link> {
+    const reader = new RecordReader(connection), writer = new RecordWriter(connection);
+    let peer;
+    try {
+      if ("handshake" in connection) await (connection as Deno.TlsConn).handshake();
+      peer = await handshake(reader, writer, {
+        role,
+        self: this.options.self,
+        trust: this.options.trust,
+        revoked: this.options.revoked,
+      });
+    } catch (error) {
+      connection.close();
+      throw error;
+    }
+    const existing = this.links.get(peer.nodeId);
+    if (existing && !existing.closed) {
+      // Keep the link the lower id dialled; close the other, on both ends alike.
+      const dialerOf = (link: { role: Role }, nodeId: string) =>
+        link.role === "dialer" ? this.options.self.nodeId : nodeId;
+      const keepNew = dialerOf({ role }, peer.nodeId) < dialerOf(existing, peer.nodeId);
+      if (!keepNew) {
+        connection.close();
+        return existing;
+      }
+      existing.close("replaced by a link dialled by the lower node id");
+    }
+    const link = new Link(peer, role, remote, connection, reader, writer, {
+      onMessage: this.options.onMessage,
+      onClose: (closed, reason) => {
+        if (this.links.get(closed.peer.nodeId) === closed) this.links.delete(closed.peer.nodeId);
+        this.options.onDown(closed, reason);
+      },
+    });
+    this.links.set(peer.nodeId, link);
+    link.start();
+    this.options.onUp(link);
+    return link;
+  }
+}

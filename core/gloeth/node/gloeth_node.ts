@@ -1,0 +1,331 @@
+import type { Logger } from "../../log/logger.ts";
+import { isMulticastMac, readMac } from "../../net/mac.ts";
+import { FRAME_KIND_BROADCAST_COPY, FRAME_KIND_UNICAST, parseFrameHeader } from "../crypto/frame_header.ts";
+import { generateX25519 } from "../crypto/pair_keys.ts";
+import type { NetworkTrust } from "../identity/authority.ts";
+import { sign, toHex, verify } from "../identity/keys.ts";
+import type { LinkIdentity } from "../links/handshake.ts";
+import type { Link } from "../links/link.ts";
+import { LinkManager } from "../links/link_manager.ts";
+import type { LinkMessage } from "../links/messages.ts";
+import { decodeSigned, encodeSigned, type SignedAnnouncement } from "../routing/signed_announcement.ts";
+import { LinkStateDatabase } from "../routing/link_state_db.ts";
+import { linkCost } from "../routing/link_cost.ts";
+import { MacTable } from "../routing/mac_table.ts";
+import { type Route, routeTable } from "../routing/shortest_paths.ts";
+import { decodeAnnouncement } from "../routing/announcement.ts";
+import { NodeDirectory } from "./directory.ts";
+import { encodeSessionKeys } from "./session_keys.ts";
+import type { FramePort } from "./frame_port.ts";
+
+export interface GloethNodeOptions {
+  identity: LinkIdentity;
+  trust: NetworkTrust;
+  caPem: string;
+  certPem: string;
+  keyPem: string;
+  listen?: { hostname: string; port: number };
+  peers: string[];
+  /** Where frames enter and leave the mesh: the TAP device (or a test's stand-in). */
+  port: FramePort;
+  log: Logger;
+  revoked?: () => ReadonlySet<bigint>;
+  /** Re-announce this often even when nothing changed; announcements older than 3× are forgotten. */
+  refreshMs?: number;
+}
+
+/** A frame crosses at most this many links: a loop while routes settle cannot keep it forever. */
+const HOP_LIMIT = 16;
+
+export interface NodeCounters {
+  framesFromPort: number;
+  framesToPort: number;
+  framesForwarded: number;
+  noRoute: number;
+  noKeys: number;
+  hopLimit: number;
+  undecryptable: number;
+  queueFull: number;
+}
+
+/**
+ * One gloeth node: links to its neighbours, the link-state view of the whole mesh, everyone's session
+ * keys, and the frame path between its port (TAP) and the mesh. Frames are sealed for their destination
+ * node only; the nodes in between see the routing header and pass them on.
+ */
+export class GloethNode {
+  readonly counters: NodeCounters = {
+    framesFromPort: 0,
+    framesToPort: 0,
+    framesForwarded: 0,
+    noRoute: 0,
+    noKeys: 0,
+    hopLimit: 0,
+    undecryptable: 0,
+    queueFull: 0,
+  };
+  readonly macs = new MacTable();
+  routes = new Map<string, Route>();
+  #links!: LinkManager;
+  #database!: LinkStateDatabase;
+  #directory!: NodeDirectory;
+  #ownKeysRecord!: Uint8Array;
+  #verified = new WeakSet<Uint8Array>();
+  #originating: Promise<void> | undefined;
+  #originateAgain = false;
+  #timers: ReturnType<typeof setInterval>[] = [];
+  #stopped = false;
+
+  constructor(private readonly options: GloethNodeOptions) {}
+
+  get nodeId(): string {
+    return this.options.identity.nodeId;
+  }
+
+  get links(): Map<string, Link> {
+    return this.#links.links;
+  }
+
+  get directory(): NodeDirectory {
+    return this.#directory;
+  }
+
+  get listenPort(): number | undefined {
+    return this.#links.listenPort;
+  }
+
+  async start(): Promise<void> {
+    const { identity, trust } = this.options;
+    const revoked = this.options.revoked ?? (() => new Set<bigint>());
+    const session = await generateX25519();
+    this.#directory = new NodeDirectory(identity.nodeId, session, trust, toHex(trust.networkId), revoked);
+    this.#ownKeysRecord = await encodeSessionKeys(
+      identity.keys,
+      identity.certificate,
+      session.publicKey,
+      Date.now(),
+    );
+    const refresh = this.options.refreshMs ?? 10_000;
+    this.#database = new LinkStateDatabase(
+      identity.nodeId,
+      (_origin, _body, signature) => this.#verified.has(signature),
+      () => Date.now(),
+      3 * refresh,
+    );
+    this.#links = new LinkManager({
+      self: identity,
+      trust,
+      revoked,
+      caPem: this.options.caPem,
+      certPem: this.options.certPem,
+      keyPem: this.options.keyPem,
+      listen: this.options.listen,
+      peers: this.options.peers,
+      log: this.options.log,
+      onUp: (link) => this.#linkUp(link),
+      onDown: (link, reason) => this.#linkDown(link, reason),
+      onMessage: (link, message) => this.#onMessage(link, message),
+    });
+    this.#links.start();
+    await this.#originate();
+    this.#timers.push(setInterval(() => this.#originate(), refresh));
+    this.#timers.push(setInterval(() => {
+      if (this.#database.expire().length > 0) this.#recomputeRoutes();
+      this.macs.expire(Date.now());
+    }, 1000));
+    this.#portLoop();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    for (const timer of this.#timers) clearInterval(timer);
+    await this.#links.stop();
+    this.options.port.close();
+  }
+
+  #linkUp(link: Link): void {
+    this.options.log.info("link up", {
+      peer: link.peer.nodeId,
+      name: link.peer.certificate.name,
+      remote: link.remote,
+    });
+    // Bring the neighbour up to date at once: every key record and announcement we hold.
+    link.send("keys", this.#ownKeysRecord);
+    for (const node of this.#directory.all()) link.send("keys", node.record);
+    for (const signed of this.#database.all()) link.send("announcement", encodeSigned(signed));
+    this.#originate();
+  }
+
+  #linkDown(link: Link, reason: string): void {
+    this.options.log.info("link down", { peer: link.peer.nodeId, reason });
+    if (!this.#stopped) this.#originate();
+  }
+
+  #flood(type: "keys" | "announcement", body: Uint8Array, except?: Link): void {
+    for (const link of this.#links.links.values()) if (link !== except) link.send(type, body);
+  }
+
+  /** Announces our live links (cost = measured round trip); one at a time, a late request runs after. */
+  #originate(): Promise<void> {
+    if (this.#originating) {
+      this.#originateAgain = true;
+      return this.#originating;
+    }
+    this.#originating = (async () => {
+      do {
+        this.#originateAgain = false;
+        const neighbors = [...this.#links.links.values()].filter((link) => !link.closed)
+          .map((link) => ({ id: link.peer.nodeId, cost: linkCost(link.rttMs) }));
+        const signed = await this.#database.originateAsync(
+          neighbors,
+          (body) => sign(this.options.identity.keys, body),
+        );
+        this.#flood("announcement", encodeSigned(signed));
+        this.#recomputeRoutes();
+      } while (this.#originateAgain && !this.#stopped);
+    })().finally(() => this.#originating = undefined);
+    return this.#originating;
+  }
+
+  #recomputeRoutes(): void {
+    this.routes = routeTable(this.#database.graph(), this.nodeId);
+    // Derive the end-to-end keys for every reachable node now, not when its first frame is dropped.
+    for (const nodeId of this.routes.keys()) this.#directory.channel(nodeId);
+    for (const node of this.#directory.all()) {
+      if (!this.routes.has(node.nodeId)) this.macs.forgetNode(node.nodeId);
+    }
+  }
+
+  #onMessage(link: Link, message: LinkMessage): void {
+    switch (message.type) {
+      case "frame":
+        return this.#onFrame(message.body);
+      case "keys":
+        this.#directory.offer(message.body).then((result) => {
+          if (result !== "new") return;
+          this.#flood("keys", message.body, link);
+          for (const nodeId of this.routes.keys()) this.#directory.channel(nodeId);
+        });
+        return;
+      case "announcement":
+        this.#onAnnouncement(link, message.body);
+        return;
+      default:
+        return;
+    }
+  }
+
+  async #onAnnouncement(link: Link, bytes: Uint8Array): Promise<void> {
+    const signed = decodeSigned(bytes);
+    if (!signed.ok || !this.#database.isFresh(signed.value)) return;
+    const announcement = decodeAnnouncement(signed.value.body);
+    if (!announcement.ok) return;
+    const origin = announcement.value.origin;
+    const key = origin === this.nodeId
+      ? this.options.identity.keys.publicKey
+      : this.#directory.get(origin)?.signKey;
+    // An origin whose keys have not arrived yet: its next refresh will come after them.
+    if (!key || !await verifySignature(key, signed.value)) return;
+    this.#verified.add(signed.value.signature);
+    const result = this.#database.offer(signed.value);
+    if (result === "new") {
+      this.#flood("announcement", bytes, link);
+      this.#recomputeRoutes();
+    }
+    if (this.#database.needsOriginate) this.#originate();
+  }
+
+  #onFrame(body: Uint8Array): void {
+    if (body.length < 1) return;
+    const hops = body[0];
+    const packet = body.subarray(1);
+    const header = parseFrameHeader(packet);
+    if (!header.ok) {
+      this.counters.undecryptable++;
+      return;
+    }
+    if (header.value.destination === this.nodeId) return void this.#deliver(header.value.source, packet);
+    if (hops <= 1) {
+      this.counters.hopLimit++;
+      return;
+    }
+    const next = this.routes.get(header.value.destination);
+    const link = next && this.#links.links.get(next.nextHop);
+    if (!link) {
+      this.counters.noRoute++;
+      return;
+    }
+    const forwarded = new Uint8Array(body.length);
+    forwarded[0] = hops - 1;
+    forwarded.set(packet, 1);
+    if (link.send("frame", forwarded)) this.counters.framesForwarded++;
+    else this.counters.queueFull++;
+  }
+
+  async #deliver(source: string, packet: Uint8Array): Promise<void> {
+    const channel = this.#directory.channel(source) ?? await this.#directory.channelNow(source);
+    const frame = channel?.open(packet);
+    if (!frame) {
+      this.counters.undecryptable++;
+      return;
+    }
+    if (frame.length >= 12) {
+      const sourceMac = readMac(frame, 6);
+      if (!isMulticastMac(sourceMac)) this.macs.learn(sourceMac, source, Date.now());
+    }
+    this.options.port.write(frame);
+    this.counters.framesToPort++;
+  }
+
+  /** Sends one frame from the port into the mesh: to the MAC's home node, or a sealed copy to every node. */
+  #sendFrame(frame: Uint8Array): void {
+    this.counters.framesFromPort++;
+    if (frame.length < 14) return;
+    const destination = readMac(frame, 0);
+    const home = isMulticastMac(destination) ? undefined : this.macs.lookup(destination);
+    if (home !== undefined) return this.#sendTo(home, frame, FRAME_KIND_UNICAST);
+    for (const nodeId of this.routes.keys()) this.#sendTo(nodeId, frame, FRAME_KIND_BROADCAST_COPY);
+  }
+
+  #sendTo(
+    nodeId: string,
+    frame: Uint8Array,
+    kind: typeof FRAME_KIND_UNICAST | typeof FRAME_KIND_BROADCAST_COPY,
+  ) {
+    const route = this.routes.get(nodeId);
+    const link = route && this.#links.links.get(route.nextHop);
+    if (!link) {
+      this.counters.noRoute++;
+      return;
+    }
+    const channel = this.#directory.channel(nodeId);
+    if (!channel) {
+      this.counters.noKeys++;
+      return;
+    }
+    const packet = channel.seal(frame, kind);
+    const body = new Uint8Array(1 + packet.length);
+    body[0] = HOP_LIMIT;
+    body.set(packet, 1);
+    if (!link.send("frame", body)) this.counters.queueFull++;
+  }
+
+  async #portLoop(): Promise<void> {
+    while (!this.#stopped) {
+      let frames: Uint8Array[];
+      try {
+        frames = await this.options.port.read();
+      } catch (error) {
+        if (this.#stopped) return;
+        this.options.log.warn("port read failed", { error: (error as Error).message });
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        continue;
+      }
+      for (const frame of frames) this.#sendFrame(frame);
+    }
+  }
+}
+
+function verifySignature(key: Uint8Array, signed: SignedAnnouncement): Promise<boolean> {
+  return verify(key, signed.body, signed.signature);
+}

@@ -1,0 +1,106 @@
+// Three nodes in one process on loopback, linked A–B–C over real TLS, with in-memory frame ports standing
+// in for the TAP devices (the namespace tests use real ones): a frame from A reaches C through B, B sees
+// only sealed bytes, and a broadcast reaches every other node once.
+import { assert, assertEquals } from "../../../tests/support/assert.ts";
+import { testMember, testNetwork } from "../../../tests/gloeth/mesh_fixture.ts";
+import { waitFor } from "../../../tests/harness/mod.ts";
+import { LogSink } from "../../log/logger.ts";
+import type { FramePort } from "./frame_port.ts";
+import { GloethNode } from "./gloeth_node.ts";
+
+const log = new LogSink({ level: "error", format: "logfmt", write: () => {} }).logger("gloeth");
+
+/** An in-memory port: frames pushed in come out of read(); frames written are recorded. */
+class MemoryPort implements FramePort {
+  readonly written: Uint8Array[] = [];
+  #queue: Uint8Array[] = [];
+  #waiter: (() => void) | undefined;
+  #closed = false;
+  push(frame: Uint8Array) {
+    this.#queue.push(frame);
+    this.#waiter?.();
+  }
+  async read(): Promise<Uint8Array[]> {
+    while (this.#queue.length === 0) {
+      if (this.#closed) throw new Error("closed");
+      await new Promise<void>((resolve) => this.#waiter = resolve);
+    }
+    const frames = this.#queue;
+    this.#queue = [];
+    return frames;
+  }
+  write(frame: Uint8Array) {
+    this.written.push(frame);
+  }
+  close() {
+    this.#closed = true;
+    this.#waiter?.();
+  }
+}
+
+function ethernet(destination: string, source: string, payload: string): Uint8Array {
+  const mac = (text: string) => text.split(":").map((part) => parseInt(part, 16));
+  return new Uint8Array([
+    ...mac(destination),
+    ...mac(source),
+    0x08,
+    0x00,
+    ...new TextEncoder().encode(payload),
+  ]);
+}
+
+Deno.test("gloeth node: A–B–C on loopback — unicast through B sealed end to end, broadcast to each node once", async () => {
+  const network = await testNetwork();
+  const [a, b, c] = await Promise.all([
+    testMember(network, "a", 1n),
+    testMember(network, "b", 2n),
+    testMember(network, "c", 3n),
+  ]);
+  const ports = [new MemoryPort(), new MemoryPort(), new MemoryPort()];
+  const node = (member: typeof a, port: MemoryPort, peers: string[], listen: boolean) =>
+    new GloethNode({
+      identity: member.identity,
+      trust: network.trust,
+      caPem: network.caPem,
+      certPem: member.certPem,
+      keyPem: member.keyPem,
+      listen: listen ? { hostname: "127.0.0.1", port: 0 } : undefined,
+      peers,
+      port,
+      log,
+      refreshMs: 1000,
+    });
+  const nodeB = node(b, ports[1], [], true);
+  await nodeB.start();
+  const bAddress = `127.0.0.1:${nodeB.listenPort}`;
+  const nodeA = node(a, ports[0], [bAddress], false);
+  const nodeC = node(c, ports[2], [bAddress], false);
+  await Promise.all([nodeA.start(), nodeC.start()]);
+  try {
+    await waitFor(() => nodeA.routes.has(c.identity.nodeId) && nodeC.routes.has(a.identity.nodeId), {
+      what: "routes between A and C",
+      timeoutMs: 10_000,
+    });
+    assertEquals(nodeA.routes.get(c.identity.nodeId)?.nextHop, b.identity.nodeId);
+
+    // A broadcast (an ARP request) from A reaches B and C once each.
+    ports[0].push(ethernet("ff:ff:ff:ff:ff:ff", "02:00:00:00:00:0a", "who-has"));
+    await waitFor(() => ports[1].written.length >= 1 && ports[2].written.length >= 1, {
+      what: "the broadcast at B and C",
+      timeoutMs: 5000,
+    });
+    // C answers to A's MAC; A learns C's MAC from it, then A's unicast to C goes to C alone.
+    ports[2].push(ethernet("02:00:00:00:00:0a", "02:00:00:00:00:0c", "is-at"));
+    await waitFor(() => ports[0].written.length >= 1, { what: "C's answer at A", timeoutMs: 5000 });
+    const bBefore = ports[1].written.length;
+    ports[0].push(ethernet("02:00:00:00:00:0c", "02:00:00:00:00:0a", "secret marker 7f3a"));
+    await waitFor(() => ports[2].written.length >= 2, { what: "the unicast at C", timeoutMs: 5000 });
+    assertEquals(new TextDecoder().decode(ports[2].written[1].subarray(14)), "secret marker 7f3a");
+    assertEquals(ports[1].written.length, bBefore, "B's port got a frame meant for C");
+    assertEquals(ports[0].written.length, 1);
+    assertEquals(ports[1].written.length, 1);
+    assert(nodeB.counters.framesForwarded >= 3, JSON.stringify(nodeB.counters));
+  } finally {
+    await Promise.all([nodeA.stop(), nodeB.stop(), nodeC.stop()]);
+  }
+});
