@@ -44,4 +44,9 @@ export const binaries: Record<string, BinarySpec> = {
     permissions: servicePermissions,
     include: [],
   },
+  gloeth: {
+    entry: "cmd/gloeth.ts",
+    permissions: [...servicePermissions, "--allow-run=ip"],
+    include: [],
+  },
 };

@@ -2,7 +2,7 @@ import type { Logger } from "../../log/logger.ts";
 import { isMulticastMac, readMac } from "../../net/mac.ts";
 import { FRAME_KIND_BROADCAST_COPY, FRAME_KIND_UNICAST, parseFrameHeader } from "../crypto/frame_header.ts";
 import { generateX25519 } from "../crypto/pair_keys.ts";
-import type { NetworkTrust } from "../identity/authority.ts";
+import { type NetworkTrust, verifyRevocations } from "../identity/authority.ts";
 import { sign, toHex, verify } from "../identity/keys.ts";
 import type { LinkIdentity } from "../links/handshake.ts";
 import type { Link } from "../links/link.ts";
@@ -29,7 +29,8 @@ export interface GloethNodeOptions {
   /** Where frames enter and leave the mesh: the TAP device (or a test's stand-in). */
   port: FramePort;
   log: Logger;
-  revoked?: () => ReadonlySet<bigint>;
+  /** The network's signed revocation list this node starts with, if any (newer ones arrive by flooding). */
+  revocations?: Uint8Array;
   /** Re-announce this often even when nothing changed; announcements older than 3× are forgotten. */
   refreshMs?: number;
 }
@@ -75,6 +76,8 @@ export class GloethNode {
   #originateAgain = false;
   #timers: ReturnType<typeof setInterval>[] = [];
   #stopped = false;
+  #revoked = new Set<bigint>();
+  #revocations: { bytes: Uint8Array; issuedAt: number } | undefined;
 
   constructor(private readonly options: GloethNodeOptions) {}
 
@@ -96,7 +99,8 @@ export class GloethNode {
 
   async start(): Promise<void> {
     const { identity, trust } = this.options;
-    const revoked = this.options.revoked ?? (() => new Set<bigint>());
+    if (this.options.revocations) await this.#takeRevocations(this.options.revocations);
+    const revoked = () => this.#revoked;
     const session = await generateX25519();
     this.#directory = new NodeDirectory(identity.nodeId, session, trust, toHex(trust.networkId), revoked);
     this.#ownKeysRecord = await encodeSessionKeys(
@@ -153,6 +157,7 @@ export class GloethNode {
     link.send("keys", this.#ownKeysRecord);
     for (const node of this.#directory.all()) link.send("keys", node.record);
     for (const signed of this.#database.all()) link.send("announcement", encodeSigned(signed));
+    if (this.#revocations) link.send("revocations", this.#revocations.bytes);
     this.#originate();
   }
 
@@ -161,7 +166,24 @@ export class GloethNode {
     if (!this.#stopped) this.#originate();
   }
 
-  #flood(type: "keys" | "announcement", body: Uint8Array, except?: Link): void {
+  /** Adopts a newer signed revocation list: revoked nodes lose their links and keys at once. */
+  async #takeRevocations(bytes: Uint8Array): Promise<boolean> {
+    const checked = await verifyRevocations(bytes, this.options.trust);
+    if (!checked.ok || (this.#revocations && this.#revocations.issuedAt >= checked.list.issuedAt)) {
+      return false;
+    }
+    this.#revocations = { bytes, issuedAt: checked.list.issuedAt };
+    this.#revoked = new Set(checked.list.serials);
+    if (!this.#links) return true;
+    for (const link of [...this.#links.links.values()]) {
+      if (this.#revoked.has(link.peer.certificate.serial)) link.close("certificate revoked");
+    }
+    for (const nodeId of this.#directory.dropRevoked()) this.macs.forgetNode(nodeId);
+    this.options.log.info("revocations adopted", { revoked: checked.list.serials.length });
+    return true;
+  }
+
+  #flood(type: "keys" | "announcement" | "revocations", body: Uint8Array, except?: Link): void {
     for (const link of this.#links.links.values()) if (link !== except) link.send(type, body);
   }
 
@@ -209,6 +231,11 @@ export class GloethNode {
         return;
       case "announcement":
         this.#onAnnouncement(link, message.body);
+        return;
+      case "revocations":
+        this.#takeRevocations(message.body).then((taken) => {
+          if (taken) this.#flood("revocations", message.body, link);
+        });
         return;
       default:
         return;

@@ -1,0 +1,112 @@
+import type { ServiceContext, ServiceModule } from "../api/module.ts";
+import { ConfigError, integerFlag, stringFlag } from "../config/flags.ts";
+import { setLinkUp, setMtu } from "../sys/mod.ts";
+import { loadNode } from "./identity/node_dir.ts";
+import { TapPort } from "./node/frame_port.ts";
+import { GloethNode } from "./node/gloeth_node.ts";
+
+/** gloeth's flags, shared by the gloeth binary and (later) the all-in-one. */
+export const gloethFlags = {
+  nodeDir: stringFlag({
+    name: "node-dir",
+    description: "directory made by `gloeth node-init` (keys 0600, certificates, network trust)",
+    default: "",
+    defaultText: "required",
+    allowEmpty: true,
+  }),
+  linkListen: stringFlag({
+    name: "link-listen",
+    description: "address:port to accept links on (empty: only dial out)",
+    default: "0.0.0.0:655",
+    allowEmpty: true,
+  }),
+  peers: stringFlag({
+    name: "peers",
+    description: "comma-separated address:port of nodes to link to (any one existing node is enough)",
+    default: "",
+    defaultText: "none",
+    allowEmpty: true,
+  }),
+  tap: stringFlag({ name: "tap", description: "name of the TAP device gloeth creates", default: "gloeth0" }),
+  tapAddress: stringFlag({
+    name: "tap-address",
+    description: "IPv4 address/prefix to give the TAP device, e.g. 10.200.0.1/24 (empty: none)",
+    default: "",
+    defaultText: "none",
+    allowEmpty: true,
+  }),
+  mtu: integerFlag({
+    name: "mtu",
+    description: "MTU of the TAP device",
+    default: 1400,
+    min: 576,
+    max: 65_000,
+  }),
+};
+
+function hostPort(text: string, flag: string): { hostname: string; port: number } {
+  const at = text.lastIndexOf(":");
+  const port = Number(text.slice(at + 1));
+  if (at <= 0 || !Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError(`--${flag}: "${text}" is not address:port`);
+  }
+  return { hostname: text.slice(0, at), port };
+}
+
+export function gloethModule(
+  context: ServiceContext,
+): ServiceModule & { node: () => GloethNode | undefined } {
+  const flags = context.flags;
+  const nodeDir = String(flags.nodeDir ?? "");
+  if (!nodeDir) throw new ConfigError("--node-dir is required (make one with `gloeth node-init`)");
+  const listenText = String(flags.linkListen ?? "");
+  const listen = listenText ? hostPort(listenText, "link-listen") : undefined;
+  const peers = String(flags.peers ?? "").split(",").map((p) => p.trim()).filter(Boolean);
+  for (const peer of peers) hostPort(peer, "peers");
+  const log = context.log.child("gloeth");
+  let node: GloethNode | undefined;
+  return {
+    name: "gloeth",
+    title: "Mesh VPN",
+    node: () => node,
+    registerRpc: () => {},
+    async start() {
+      const loaded = await loadNode(nodeDir);
+      const port = TapPort.open(String(flags.tap));
+      setMtu(port.tap.name, Number(flags.mtu));
+      setLinkUp(port.tap.name, true);
+      const address = String(flags.tapAddress ?? "");
+      if (address) {
+        // iproute2 sets the address: a netlink client of our own would be more code than it saves.
+        const result = await new Deno.Command("ip", { args: ["addr", "add", address, "dev", port.tap.name] })
+          .output();
+        if (!result.success) {
+          throw new Error(`ip addr add ${address}: ${new TextDecoder().decode(result.stderr)}`);
+        }
+      }
+      node = new GloethNode({
+        identity: { keys: loaded.keys, certificate: loaded.certificate, nodeId: loaded.nodeId },
+        trust: loaded.trust,
+        caPem: loaded.caPem,
+        certPem: loaded.certPem,
+        keyPem: loaded.keyPem,
+        revocations: loaded.revocations,
+        listen,
+        peers,
+        port,
+        log,
+      });
+      await node.start();
+      log.info("node up", {
+        node: loaded.nodeId,
+        name: loaded.name,
+        tap: port.tap.name,
+        listen: listenText,
+        peers: peers.join(","),
+      });
+    },
+    async stop() {
+      await node?.stop();
+    },
+  };
+}
