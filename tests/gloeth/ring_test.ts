@@ -1,0 +1,110 @@
+// A four-node ring A–B–C–D–A in namespaces: A's traffic to C survives B's death (it moves to D within
+// 5 s) and, once B is back, survives D's death too (so the path through B works again).
+import { rootTest, waitFor, withLab } from "../harness/mod.ts";
+import { assert } from "../support/assert.ts";
+import { startMesh } from "./lab.ts";
+
+/** Pings every 100 ms for `seconds`; returns the longest run of lost replies, in ms. */
+async function longestOutage(ping: Deno.ChildProcess): Promise<{ longestMs: number; received: number }> {
+  const output = new TextDecoder().decode((await ping.output()).stdout);
+  const sequences = [...output.matchAll(/icmp_seq=(\d+)/g)].map((m) => Number(m[1])).sort((x, y) => x - y);
+  let longest = 0;
+  for (let i = 1; i < sequences.length; i++) longest = Math.max(longest, sequences[i] - sequences[i - 1] - 1);
+  return { longestMs: longest * 100, received: sequences.length };
+}
+
+rootTest({
+  name: "gloeth: ring A–B–C–D–A — A→C moves to D within 5 s when B dies, and the path through B returns",
+  tools: ["ping", "tcpdump"],
+  async fn() {
+    await withLab(async (lab) => {
+      await using mesh = await startMesh(lab, 4, [[0, 1], [1, 2], [2, 3], [0, 3]]);
+      const [a, b, c, d] = mesh.nodes;
+      await waitFor(
+        async () => (await a.netns.run(["ping", "-c1", "-W1", c.overlayIp], { check: false })).code === 0,
+        {
+          what: "A reaching C",
+          timeoutMs: 30_000,
+          intervalMs: 500,
+        },
+      );
+      const pingFor = (seconds: number) =>
+        new Deno.Command("ip", {
+          args: [
+            "netns",
+            "exec",
+            a.netns.name,
+            "ping",
+            "-i",
+            "0.1",
+            "-W",
+            "1",
+            "-w",
+            String(seconds),
+            c.overlayIp,
+          ],
+          stdout: "piped",
+          stderr: "null",
+        }).spawn();
+
+      /** Which of B and D carries A→C now: tcpdump on both while A pings C for a second. */
+      const carrier = async () => {
+        const bytes = new Map<string, number>();
+        const dumps = [b, d].map((node) => {
+          const file = `${mesh.workDir}/${node.name}-carrier.pcap`;
+          return {
+            node,
+            file,
+            dump: node.netns.spawn(["tcpdump", "--immediate-mode", "-i", "any", "-U", "-w", file]),
+          };
+        });
+        await waitFor(() => dumps.every(({ dump }) => /listening on/.test(dump.output())), {
+          what: "tcpdump on B and D",
+        });
+        await a.netns.run(["ping", "-c10", "-i0.1", "-s", "1000", c.overlayIp], { check: false });
+        for (const { node, file, dump } of dumps) {
+          await dump.stop();
+          bytes.set(node.name, (await Deno.stat(file)).size);
+        }
+        const [viaB, viaD] = [bytes.get("b")!, bytes.get("d")!];
+        assert(Math.max(viaB, viaD) > 10_000, `neither B (${viaB} B) nor D (${viaD} B) carried A→C`);
+        return viaB > viaD ? b : d;
+      };
+
+      const active = await carrier();
+      const standby = active === b ? d : b;
+      const first = pingFor(8);
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      active.process!.process.kill("SIGKILL");
+      const outage = await longestOutage(first);
+      console.log(
+        `${active.name} (carrying A→C) killed: longest outage ${outage.longestMs} ms, ${outage.received} replies`,
+      );
+      assert(outage.longestMs <= 5000, `A→C was down ${outage.longestMs} ms after ${active.name} died`);
+      assert(outage.received >= 30, `only ${outage.received} replies in 8 s`);
+      assert(
+        await carrier() === standby,
+        `A→C does not run through ${standby.name} after ${active.name} died`,
+      );
+      await mesh.stop(active);
+
+      // The dead node returns; then the standby dies, and A→C must run through the returned one.
+      await mesh.start(active);
+      await waitFor(async () => ((active.process?.output() ?? "").match(/link up/g) ?? []).length >= 2, {
+        what: `${active.name}'s links back`,
+        timeoutMs: 20_000,
+      });
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      const second = pingFor(8);
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      standby.process!.process.kill("SIGKILL");
+      const again = await longestOutage(second);
+      console.log(
+        `${standby.name} killed after ${active.name} returned: longest outage ${again.longestMs} ms`,
+      );
+      assert(again.longestMs <= 5000, `A→C was down ${again.longestMs} ms after ${standby.name} died`);
+      assert(again.received >= 30, `only ${again.received} replies in 8 s`);
+      assert(await carrier() === active, `A→C does not run through ${active.name} again`);
+    });
+  },
+});
