@@ -65,6 +65,7 @@ export function gloethModule(
   for (const peer of peers) hostPort(peer, "peers");
   const log = context.log.child("gloeth");
   let node: GloethNode | undefined;
+  registerGloethMetrics(context, () => node);
   return {
     name: "gloeth",
     title: "Mesh VPN",
@@ -109,4 +110,53 @@ export function gloethModule(
       await node?.stop();
     },
   };
+}
+
+function registerGloethMetrics(context: ServiceContext, node: () => GloethNode | undefined): void {
+  const counter = (name: string, help: string, read: (node: GloethNode) => number) =>
+    context.metrics.counterFunc(name, help, () => {
+      const current = node();
+      return current ? read(current) : 0;
+    });
+  counter(
+    "gloeth_frames_from_tap_total",
+    "Frames read from the TAP device.",
+    (n) => n.counters.framesFromPort,
+  );
+  counter(
+    "gloeth_frames_to_tap_total",
+    "Frames delivered to the TAP device.",
+    (n) => n.counters.framesToPort,
+  );
+  counter(
+    "gloeth_frames_forwarded_total",
+    "Sealed frames passed on toward another node.",
+    (n) => n.counters.framesForwarded,
+  );
+  counter(
+    "gloeth_frames_no_route_total",
+    "Frames dropped: no route to their node.",
+    (n) => n.counters.noRoute,
+  );
+  counter(
+    "gloeth_frames_no_keys_total",
+    "Frames dropped: the node's keys were not ready.",
+    (n) => n.counters.noKeys,
+  );
+  counter("gloeth_frames_hop_limit_total", "Frames dropped at the hop limit.", (n) => n.counters.hopLimit);
+  counter(
+    "gloeth_frames_queue_full_total",
+    "Frames dropped: a link's send queue was full.",
+    (n) => n.counters.queueFull,
+  );
+  for (const reason of ["auth", "replay", "bad-header", "short"]) {
+    const name = reason.replace("-", "_");
+    counter(
+      `gloeth_frames_rejected_${name}_total`,
+      `Frames for this node refused by the end-to-end check (${reason}).`,
+      (n) => n.directory.drops()[reason] ?? 0,
+    );
+  }
+  context.metrics.gaugeFunc("gloeth_links", "Links up.", () => node()?.links.size ?? 0);
+  context.metrics.gaugeFunc("gloeth_routes", "Nodes reachable.", () => node()?.routes.size ?? 0);
 }

@@ -24,6 +24,8 @@ export class NodeDirectory {
   readonly #nodes = new Map<string, KnownNode>();
   readonly #channels = new Map<string, PairChannel>();
   readonly #deriving = new Set<string>();
+  /** Drops of channels already replaced (a node restarted) or dropped, so the totals never go down. */
+  readonly #retiredDrops: Record<string, number> = { short: 0, "bad-header": 0, auth: 0, replay: 0 };
 
   constructor(
     readonly selfId: string,
@@ -62,7 +64,7 @@ export class NodeDirectory {
       issuedAt: record.issuedAt,
       record: record.bytes,
     });
-    this.#channels.delete(verdict.nodeId);
+    this.#retire(verdict.nodeId);
     return "new";
   }
 
@@ -72,7 +74,7 @@ export class NodeDirectory {
     const dropped = this.all().filter((node) => revoked.has(node.serial)).map((node) => node.nodeId);
     for (const nodeId of dropped) {
       this.#nodes.delete(nodeId);
-      this.#channels.delete(nodeId);
+      this.#retire(nodeId);
     }
     return dropped;
   }
@@ -112,9 +114,16 @@ export class NodeDirectory {
     return undefined;
   }
 
-  /** Drop counters summed over every channel. */
+  #retire(nodeId: string): void {
+    const channel = this.#channels.get(nodeId);
+    if (!channel) return;
+    for (const [reason, count] of Object.entries(channel.drops)) this.#retiredDrops[reason] += count;
+    this.#channels.delete(nodeId);
+  }
+
+  /** Frames refused by the end-to-end check, by reason, over the node's whole run. */
   drops(): Record<string, number> {
-    const total: Record<string, number> = { short: 0, "bad-header": 0, auth: 0, replay: 0 };
+    const total: Record<string, number> = { ...this.#retiredDrops };
     for (const channel of this.#channels.values()) {
       for (const [reason, count] of Object.entries(channel.drops)) total[reason] += count;
     }

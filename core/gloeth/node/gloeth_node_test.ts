@@ -100,7 +100,65 @@ Deno.test("gloeth node: A–B–C on loopback — unicast through B sealed end t
     assertEquals(ports[0].written.length, 1);
     assertEquals(ports[1].written.length, 1);
     assert(nodeB.counters.framesForwarded >= 3, JSON.stringify(nodeB.counters));
+
+    // B turns hostile: it flips one bit of every sealed frame it passes to C. C refuses and counts them.
+    const toC = nodeB.links.get(c.identity.nodeId)!;
+    const honestSend = toC.send.bind(toC);
+    toC.send = (type, body) => {
+      if (type !== "frame") return honestSend(type, body);
+      const tampered = body.slice();
+      tampered[tampered.length - 20] ^= 0x01;
+      return honestSend(type, tampered);
+    };
+    const delivered = ports[2].written.length;
+    for (let i = 0; i < 3; i++) {
+      ports[0].push(ethernet("02:00:00:00:00:0c", "02:00:00:00:00:0a", `tampered ${i}`));
+    }
+    await waitFor(() => nodeC.directory.drops().auth >= 3, {
+      what: "C counting three forged frames",
+      timeoutMs: 5000,
+      describe: () => JSON.stringify(nodeC.directory.drops()),
+    });
+    assertEquals(ports[2].written.length, delivered, "a tampered frame reached C's port");
   } finally {
     await Promise.all([nodeA.stop(), nodeB.stop(), nodeC.stop()]);
+  }
+});
+
+Deno.test("gloeth node: a node with another network's certificate cannot join", async () => {
+  const network = await testNetwork(), foreign = await testNetwork();
+  const b = await testMember(network, "b", 2n);
+  const x = await testMember(foreign, "x", 9n);
+  const start = async (member: typeof b, net: typeof network, peers: string[], listen: boolean) => {
+    const node = new GloethNode({
+      identity: member.identity,
+      trust: net.trust,
+      caPem: net.caPem,
+      certPem: member.certPem,
+      keyPem: member.keyPem,
+      listen: listen ? { hostname: "127.0.0.1", port: 0 } : undefined,
+      peers,
+      port: new MemoryPort(),
+      log,
+      refreshMs: 1000,
+    });
+    await node.start();
+    return node;
+  };
+  const nodeB = await start(b, network, [], true);
+  // The intruder even trusts our CA (it copied ca.pem): TLS passes, the certificate check does not.
+  const nodeX = await start(
+    x,
+    { ...foreign, caPem: network.caPem },
+    [`127.0.0.1:${nodeB.listenPort}`],
+    false,
+  );
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    assertEquals(nodeB.links.size, 0);
+    assertEquals(nodeX.links.size, 0);
+    assertEquals(nodeX.routes.size, 0);
+  } finally {
+    await Promise.all([nodeB.stop(), nodeX.stop()]);
   }
 });
