@@ -3,6 +3,8 @@
 import { rootTest, waitFor, withLab } from "../harness/mod.ts";
 import { assert, assertMatch } from "../support/assert.ts";
 import { startMesh } from "./lab.ts";
+import { clientScript, readEvents, startNecon } from "../necon/lab.ts";
+import { eventMatching } from "../necon/wait_events.ts";
 
 const marker = "gl0eth-marker";
 const markerHex = Array.from(new TextEncoder().encode(marker), (b) => b.toString(16).padStart(2, "0")).join(
@@ -10,8 +12,8 @@ const markerHex = Array.from(new TextEncoder().encode(marker), (b) => b.toString
 );
 
 rootTest({
-  name: "gloeth: A–B–C chain — A pings C over the TAPs through B, and B never sees the marker",
-  tools: ["tcpdump", "ping"],
+  name: "gloeth: A–B–C chain — A pings C through B, B never sees the marker, DHCP works across the overlay",
+  tools: ["tcpdump", "ping", "busybox"],
   async fn() {
     await withLab(async (lab) => {
       await using mesh = await startMesh(lab, 3, [[0, 1], [1, 2]]);
@@ -48,6 +50,32 @@ rootTest({
       const bytes = await Deno.readFile(capture);
       assert(bytes.length > 2000, `B captured only ${bytes.length} bytes: did the traffic pass through B?`);
       assert(!await contains(capture), "the marker appeared in B's traffic");
+
+      // DHCP across the overlay: necon serves A's TAP, busybox udhcpc asks on C's, B relays nothing.
+      const config = `${mesh.workDir}/necon.json`;
+      await Deno.writeTextFile(
+        config,
+        JSON.stringify({
+          interfaces: ["gloeth0"],
+          subnets: [{
+            id: "overlay",
+            cidr: "10.200.0.0/24",
+            pools: [{ start: "10.200.0.100", end: "10.200.0.110" }],
+          }],
+        }),
+      );
+      await using necon = await startNecon(a.netns, config, `${mesh.workDir}/necon-data`, "info");
+      void necon;
+      const hook = await clientScript(mesh.workDir, "overlay");
+      c.netns.spawn(["busybox", "udhcpc", "-f", "-i", "gloeth0", "-s", hook.path, "-t", "10", "-T", "1"]);
+      await eventMatching(
+        hook.events,
+        /^bound ip=10\.200\.0\.1(0\d|10) /,
+        "udhcpc on C bound through the overlay",
+      );
+      const leased = (await readEvents(hook.events)).find((line) => line.startsWith("bound"))!.split(" ")[1]
+        .slice(3);
+      assertMatch((await a.netns.run(["ping", "-c2", "-W2", leased])).stdout, /2 received/);
     });
   },
 });
