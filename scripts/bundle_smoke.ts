@@ -43,13 +43,36 @@ function logTail(text: string): string {
   return text.trimEnd().split("\n").slice(-20).map((line) => `  | ${line}`).join("\n");
 }
 
+/**
+ * What a binary needs beyond the defaults to start. gloeth needs a node directory: made here with its own
+ * subcommands (so they are smoke-tested too), and run as a relay (no TAP) that dials nobody.
+ */
+async function prepare(name: string, launcher: string, workDir: string): Promise<string[]> {
+  if (name !== "gloeth") return [];
+  const run = async (...args: string[]) =>
+    (await new Deno.Command(launcher, { args, env, stdout: "null", stderr: "inherit" }).output()).code === 0;
+  const made = await run("network-init", `${workDir}/network`) &&
+    await run("node-init", `${workDir}/network`, `${workDir}/node`, "--name", "smoke");
+  report(name, "network-init and node-init make a node directory", made);
+  return ["--node-dir", `${workDir}/node`, "--tap", "", "--link-listen", "127.0.0.1:0"];
+}
+
 async function checkServe(name: string, launcher: string): Promise<void> {
+  const workDir = await Deno.makeTempDir({ prefix: `ctpf-smoke-${name}-` });
+  try {
+    await serve(name, launcher, await prepare(name, launcher, workDir));
+  } finally {
+    await Deno.remove(workDir, { recursive: true });
+  }
+}
+
+async function serve(name: string, launcher: string, args: string[]): Promise<void> {
   const failuresBefore = failures;
   let server: RunningBinary;
   try {
     // startBinary adds --listen 127.0.0.1:0 and a temporary --data-dir, waits for the "listening" line
     // (30 s at most, less if the process exits first) and stops the process by PID on dispose.
-    server = await startBinary({ command: [launcher], env });
+    server = await startBinary({ command: [launcher], env, args });
   } catch (error) {
     const [reason, ...log] = (error instanceof Error ? error.message : String(error)).split("\n");
     report(name, "logs msg=listening with its URL within 30 s", false, reason);

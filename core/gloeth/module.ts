@@ -2,7 +2,7 @@ import type { ServiceContext, ServiceModule } from "../api/module.ts";
 import { ConfigError, integerFlag, stringFlag } from "../config/flags.ts";
 import { setLinkUp, setMtu } from "../sys/mod.ts";
 import { loadNode } from "./identity/node_dir.ts";
-import { TapPort } from "./node/frame_port.ts";
+import { RelayPort, TapPort } from "./node/frame_port.ts";
 import { GloethNode } from "./node/gloeth_node.ts";
 
 /** gloeth's flags, shared by the gloeth binary and (later) the all-in-one. */
@@ -27,7 +27,12 @@ export const gloethFlags = {
     defaultText: "none",
     allowEmpty: true,
   }),
-  tap: stringFlag({ name: "tap", description: "name of the TAP device gloeth creates", default: "gloeth0" }),
+  tap: stringFlag({
+    name: "tap",
+    description: "name of the TAP device gloeth creates (empty: a relay that only forwards for others)",
+    default: "gloeth0",
+    allowEmpty: true,
+  }),
   tapAddress: stringFlag({
     name: "tap-address",
     description: "IPv4 address/prefix to give the TAP device, e.g. 10.200.0.1/24 (empty: none)",
@@ -73,16 +78,21 @@ export function gloethModule(
     registerRpc: () => {},
     async start() {
       const loaded = await loadNode(nodeDir);
-      const port = TapPort.open(String(flags.tap));
-      setMtu(port.tap.name, Number(flags.mtu));
-      setLinkUp(port.tap.name, true);
-      const address = String(flags.tapAddress ?? "");
-      if (address) {
-        // iproute2 sets the address: a netlink client of our own would be more code than it saves.
-        const result = await new Deno.Command("ip", { args: ["addr", "add", address, "dev", port.tap.name] })
-          .output();
-        if (!result.success) {
-          throw new Error(`ip addr add ${address}: ${new TextDecoder().decode(result.stderr)}`);
+      const tapName = String(flags.tap ?? "");
+      const port = tapName ? TapPort.open(tapName) : new RelayPort();
+      if (port instanceof TapPort) {
+        setMtu(port.tap.name, Number(flags.mtu));
+        setLinkUp(port.tap.name, true);
+        const address = String(flags.tapAddress ?? "");
+        if (address) {
+          // iproute2 sets the address: a netlink client of our own would be more code than it saves.
+          const result = await new Deno.Command("ip", {
+            args: ["addr", "add", address, "dev", port.tap.name],
+          })
+            .output();
+          if (!result.success) {
+            throw new Error(`ip addr add ${address}: ${new TextDecoder().decode(result.stderr)}`);
+          }
         }
       }
       node = new GloethNode({
@@ -101,7 +111,7 @@ export function gloethModule(
       log.info("node up", {
         node: loaded.nodeId,
         name: loaded.name,
-        tap: port.tap.name,
+        tap: tapName || "none (relay)",
         listen: listenText,
         peers: peers.join(","),
       });

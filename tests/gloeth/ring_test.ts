@@ -90,7 +90,7 @@ rootTest({
 
       // The dead node returns; then the standby dies, and A→C must run through the returned one.
       await mesh.start(active);
-      await waitFor(async () => ((active.process?.output() ?? "").match(/link up/g) ?? []).length >= 2, {
+      await waitFor(() => ((active.process?.output() ?? "").match(/link up/g) ?? []).length >= 2, {
         what: `${active.name}'s links back`,
         timeoutMs: 20_000,
       });

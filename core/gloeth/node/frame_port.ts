@@ -43,3 +43,19 @@ export class TapPort implements FramePort {
     this.tap.close();
   }
 }
+
+/** No local segment: a relay node (a hub on a public host, say) only forwards frames between others. */
+export class RelayPort implements FramePort {
+  readonly #closed = Promise.withResolvers<never>();
+
+  read(): Promise<Uint8Array[]> {
+    return this.#closed.promise;
+  }
+
+  write(): void {}
+
+  close(): void {
+    this.#closed.reject(new Error("closed"));
+    this.#closed.promise.catch(() => {});
+  }
+}
