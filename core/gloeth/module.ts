@@ -1,6 +1,7 @@
 import type { ServiceContext, ServiceModule } from "../api/module.ts";
 import { ConfigError, integerFlag, stringFlag } from "../config/flags.ts";
 import { setLinkUp, setMtu } from "../sys/mod.ts";
+import { registerGloethApi } from "./api.ts";
 import { loadNode } from "./identity/node_dir.ts";
 import { RelayPort, TapPort } from "./node/frame_port.ts";
 import { GloethNode } from "./node/gloeth_node.ts";
@@ -70,14 +71,17 @@ export function gloethModule(
   for (const peer of peers) hostPort(peer, "peers");
   const log = context.log.child("gloeth");
   let node: GloethNode | undefined;
+  let nodeName = "";
   registerGloethMetrics(context, () => node);
   return {
     name: "gloeth",
     title: "Mesh VPN",
     node: () => node,
-    registerRpc: () => {},
+    registerRpc: (router) =>
+      registerGloethApi(router, () => node && { node, name: nodeName, tap: String(flags.tap ?? "") }),
     async start() {
       const loaded = await loadNode(nodeDir);
+      nodeName = loaded.name;
       const tapName = String(flags.tap ?? "");
       const port = tapName ? TapPort.open(tapName) : new RelayPort();
       if (port instanceof TapPort) {

@@ -11,6 +11,7 @@ import { servicePages } from "./pages/registry.ts";
 import "./pages/necon.tsx";
 import "./pages/bofied.tsx";
 import "./pages/liwasc.tsx";
+import "./pages/gloeth.tsx";
 
 function useHashRoute(): string {
   const [route, setRoute] = useState(location.hash.replace(/^#\/?/, ""));

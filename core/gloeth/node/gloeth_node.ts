@@ -85,6 +85,10 @@ export class GloethNode {
     return this.options.identity.nodeId;
   }
 
+  get networkId(): Uint8Array {
+    return this.options.trust.networkId;
+  }
+
   get links(): Map<string, Link> {
     return this.#links.links;
   }

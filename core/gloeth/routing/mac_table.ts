@@ -39,6 +39,11 @@ export class MacTable {
     }
   }
 
+  /** Every entry, for status views (a copy). */
+  entries(): { mac: MacAddress; home: NodeId; learnedAt: number }[] {
+    return [...this.#entries].map(([mac, entry]) => ({ mac, ...entry }));
+  }
+
   lookup(mac: MacAddress): NodeId | undefined {
     return this.#entries.get(mac)?.home;
   }
