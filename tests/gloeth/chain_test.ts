@@ -12,8 +12,9 @@ const markerHex = Array.from(new TextEncoder().encode(marker), (b) => b.toString
 );
 
 rootTest({
-  name: "gloeth: A–B–C chain — A pings C through B, B never sees the marker, DHCP works across the overlay",
-  tools: ["tcpdump", "ping", "busybox"],
+  name:
+    "gloeth: A–B–C chain — ping and iperf3 from A to C through B, B never sees the marker, DHCP works across",
+  tools: ["tcpdump", "ping", "busybox", "iperf3", "ss"],
   async fn() {
     await withLab(async (lab) => {
       await using mesh = await startMesh(lab, 3, [[0, 1], [1, 2]]);
@@ -50,6 +51,15 @@ rootTest({
       const bytes = await Deno.readFile(capture);
       assert(bytes.length > 2000, `B captured only ${bytes.length} bytes: did the traffic pass through B?`);
       assert(!await contains(capture), "the marker appeared in B's traffic");
+
+      // A TCP stream across the overlay (TSO super-frames end to end): iperf3 completes and moves data.
+      const server = c.netns.spawn(["iperf3", "-s", "-1", "-B", c.overlayIp]);
+      await waitFor(async () => (await c.netns.run(["ss", "-ltnH"])).stdout.includes(`${c.overlayIp}:5201`), {
+        what: "iperf3 listening on C",
+      });
+      const iperf = JSON.parse((await a.netns.run(["iperf3", "-c", c.overlayIp, "-t", "2", "-J"])).stdout);
+      await server.stop();
+      assert(iperf.end.sum_received.bytes > 1_000_000, `iperf3 moved ${iperf.end.sum_received.bytes} bytes`);
 
       // DHCP across the overlay: necon serves A's TAP, busybox udhcpc asks on C's, B relays nothing.
       const config = `${mesh.workDir}/necon.json`;

@@ -72,6 +72,10 @@ export async function startMesh(lab: Lab, count: number, edges: [number, number]
           Deno.execPath(),
           "run",
           "--allow-all",
+          // For profiling a mesh: e.g. CTPF_GLOETH_V8_FLAGS=--prof (each node writes an isolate log).
+          ...(Deno.env.get("CTPF_GLOETH_V8_FLAGS")
+            ? [`--v8-flags=${Deno.env.get("CTPF_GLOETH_V8_FLAGS")}`]
+            : []),
           `${root}cmd/gloeth.ts`,
         ],
         args: [

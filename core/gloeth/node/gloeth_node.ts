@@ -300,8 +300,9 @@ export class GloethNode {
       this.counters.undecryptable++;
       return;
     }
-    if (frame.length >= 12) {
-      const sourceMac = readMac(frame, 6);
+    const header = this.options.port.headerSize;
+    if (frame.length >= header + 12) {
+      const sourceMac = readMac(frame, header + 6);
       if (!isMulticastMac(sourceMac)) this.macs.learn(sourceMac, source, Date.now());
     }
     this.options.port.write(frame);
@@ -311,8 +312,9 @@ export class GloethNode {
   /** Sends one frame from the port into the mesh: to the MAC's home node, or a sealed copy to every node. */
   #sendFrame(frame: Uint8Array): void {
     this.counters.framesFromPort++;
-    if (frame.length < 14) return;
-    const destination = readMac(frame, 0);
+    const header = this.options.port.headerSize;
+    if (frame.length < header + 14) return;
+    const destination = readMac(frame, header);
     const home = isMulticastMac(destination) ? undefined : this.macs.lookup(destination);
     if (home !== undefined) return this.#sendTo(home, frame, FRAME_KIND_UNICAST);
     for (const nodeId of this.routes.keys()) this.#sendTo(nodeId, frame, FRAME_KIND_BROADCAST_COPY);

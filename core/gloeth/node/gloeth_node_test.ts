@@ -12,6 +12,7 @@ const log = new LogSink({ level: "error", format: "logfmt", write: () => {} }).l
 
 /** An in-memory port: frames pushed in come out of read(); frames written are recorded. */
 class MemoryPort implements FramePort {
+  readonly headerSize = 0;
   readonly written: Uint8Array[] = [];
   #queue: Uint8Array[] = [];
   #waiter: (() => void) | undefined;
