@@ -7,6 +7,7 @@ import { waitFor } from "../../../tests/harness/mod.ts";
 import { LogSink } from "../../log/logger.ts";
 import type { FramePort } from "./frame_port.ts";
 import { GloethNode } from "./gloeth_node.ts";
+import { issueRevocations } from "../identity/authority.ts";
 
 const log = new LogSink({ level: "error", format: "logfmt", write: () => {} }).logger("gloeth");
 
@@ -161,5 +162,50 @@ Deno.test("gloeth node: a node with another network's certificate cannot join", 
     assertEquals(nodeX.routes.size, 0);
   } finally {
     await Promise.all([nodeB.stop(), nodeX.stop()]);
+  }
+});
+
+Deno.test("gloeth node: a revocation list brought by a new node spreads, and the revoked node loses its links", async () => {
+  const network = await testNetwork();
+  const [a, b, c] = await Promise.all([
+    testMember(network, "a", 11n),
+    testMember(network, "b", 12n),
+    testMember(network, "c", 13n),
+  ]);
+  const start = async (member: typeof a, peers: string[], listen: boolean, revocations?: Uint8Array) => {
+    const node = new GloethNode({
+      identity: member.identity,
+      trust: network.trust,
+      caPem: network.caPem,
+      certPem: member.certPem,
+      keyPem: member.keyPem,
+      listen: listen ? { hostname: "127.0.0.1", port: 0 } : undefined,
+      peers,
+      port: new MemoryPort(),
+      log,
+      refreshMs: 1000,
+      revocations,
+    });
+    await node.start();
+    return node;
+  };
+  const nodeA = await start(a, [], true);
+  const nodeB = await start(b, [`127.0.0.1:${nodeA.listenPort}`], false);
+  let nodeC: GloethNode | undefined;
+  try {
+    await waitFor(() => nodeA.links.has(b.identity.nodeId), { what: "A–B link", timeoutMs: 5000 });
+    // C joins through A carrying the network's newest list, which revokes B.
+    const list = await issueRevocations(network.key, [12n]);
+    nodeC = await start(c, [`127.0.0.1:${nodeA.listenPort}`], false, list);
+    await waitFor(() => nodeA.links.has(c.identity.nodeId) && !nodeA.links.has(b.identity.nodeId), {
+      what: "A adopting the list: C linked, B cut off",
+      timeoutMs: 5000,
+    });
+    // B keeps dialling and keeps being refused.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    assert(!nodeA.links.has(b.identity.nodeId), "the revoked node got its link back");
+    assertEquals(nodeA.directory.get(b.identity.nodeId), undefined);
+  } finally {
+    await Promise.all([nodeA.stop(), nodeB.stop(), nodeC?.stop()]);
   }
 });
