@@ -2,7 +2,7 @@
 // in for the TAP devices (the namespace tests use real ones): a frame from A reaches C through B, B sees
 // only sealed bytes, and a broadcast reaches every other node once.
 import { assert, assertEquals } from "../../../tests/support/assert.ts";
-import { testMember, testNetwork } from "../../../tests/gloeth/mesh_fixture.ts";
+import { testMember, type TestNetwork, testNetwork } from "../../../tests/gloeth/mesh_fixture.ts";
 import { waitFor } from "../../../tests/harness/mod.ts";
 import { LogSink } from "../../log/logger.ts";
 import type { FramePort } from "./frame_port.ts";
@@ -40,6 +40,27 @@ class MemoryPort implements FramePort {
   }
 }
 
+/** A node of `network` on loopback with an in-memory port, listening on a free port or only dialling. */
+function testNode(
+  network: TestNetwork,
+  member: Awaited<ReturnType<typeof testMember>>,
+  options: { port?: MemoryPort; peers?: string[]; listen?: boolean; revocations?: Uint8Array } = {},
+): GloethNode {
+  return new GloethNode({
+    identity: member.identity,
+    trust: network.trust,
+    caPem: network.caPem,
+    certPem: member.certPem,
+    keyPem: member.keyPem,
+    listen: options.listen ? { hostname: "127.0.0.1", port: 0 } : undefined,
+    peers: options.peers ?? [],
+    port: options.port ?? new MemoryPort(),
+    log,
+    refreshMs: 1000,
+    revocations: options.revocations,
+  });
+}
+
 function ethernet(destination: string, source: string, payload: string): Uint8Array {
   const mac = (text: string) => text.split(":").map((part) => parseInt(part, 16));
   return new Uint8Array([
@@ -60,18 +81,7 @@ Deno.test("gloeth node: A–B–C on loopback — unicast through B sealed end t
   ]);
   const ports = [new MemoryPort(), new MemoryPort(), new MemoryPort()];
   const node = (member: typeof a, port: MemoryPort, peers: string[], listen: boolean) =>
-    new GloethNode({
-      identity: member.identity,
-      trust: network.trust,
-      caPem: network.caPem,
-      certPem: member.certPem,
-      keyPem: member.keyPem,
-      listen: listen ? { hostname: "127.0.0.1", port: 0 } : undefined,
-      peers,
-      port,
-      log,
-      refreshMs: 1000,
-    });
+    testNode(network, member, { port, peers, listen });
   const nodeB = node(b, ports[1], [], true);
   await nodeB.start();
   const bAddress = `127.0.0.1:${nodeB.listenPort}`;
@@ -131,19 +141,8 @@ Deno.test("gloeth node: a node with another network's certificate cannot join", 
   const network = await testNetwork(), foreign = await testNetwork();
   const b = await testMember(network, "b", 2n);
   const x = await testMember(foreign, "x", 9n);
-  const start = async (member: typeof b, net: typeof network, peers: string[], listen: boolean) => {
-    const node = new GloethNode({
-      identity: member.identity,
-      trust: net.trust,
-      caPem: net.caPem,
-      certPem: member.certPem,
-      keyPem: member.keyPem,
-      listen: listen ? { hostname: "127.0.0.1", port: 0 } : undefined,
-      peers,
-      port: new MemoryPort(),
-      log,
-      refreshMs: 1000,
-    });
+  const start = async (member: typeof b, net: TestNetwork, peers: string[], listen: boolean) => {
+    const node = testNode(net, member, { peers, listen });
     await node.start();
     return node;
   };
@@ -173,19 +172,7 @@ Deno.test("gloeth node: a revocation list brought by a new node spreads, and the
     testMember(network, "c", 13n),
   ]);
   const start = async (member: typeof a, peers: string[], listen: boolean, revocations?: Uint8Array) => {
-    const node = new GloethNode({
-      identity: member.identity,
-      trust: network.trust,
-      caPem: network.caPem,
-      certPem: member.certPem,
-      keyPem: member.keyPem,
-      listen: listen ? { hostname: "127.0.0.1", port: 0 } : undefined,
-      peers,
-      port: new MemoryPort(),
-      log,
-      refreshMs: 1000,
-      revocations,
-    });
+    const node = testNode(network, member, { peers, listen, revocations });
     await node.start();
     return node;
   };
