@@ -2,7 +2,7 @@
 // 5 s) and, once B is back, survives D's death too (so the path through B works again).
 import { rootTest, waitFor, withLab } from "../harness/mod.ts";
 import { assert } from "../support/assert.ts";
-import { startMesh } from "./lab.ts";
+import { type Mesh, type MeshNode, startMesh } from "./lab.ts";
 
 /** Pings every 100 ms for `seconds`; returns the longest run of lost replies, in ms. */
 async function longestOutage(ping: Deno.ChildProcess): Promise<{ longestMs: number; received: number }> {
@@ -11,6 +11,33 @@ async function longestOutage(ping: Deno.ChildProcess): Promise<{ longestMs: numb
   let longest = 0;
   for (let i = 1; i < sequences.length; i++) longest = Math.max(longest, sequences[i] - sequences[i - 1] - 1);
   return { longestMs: longest * 100, received: sequences.length };
+}
+
+/** Which of `b` and `d` carries a→c now: tcpdump on both while a pings c for a second. */
+async function carrierOf(mesh: Mesh, a: MeshNode, c: MeshNode, b: MeshNode, d: MeshNode): Promise<MeshNode> {
+  const bytes = new Map<string, number>();
+  const dumps = [b, d].map((node) => {
+    const file = `${mesh.workDir}/${node.name}-carrier.pcap`;
+    return {
+      node,
+      file,
+      dump: node.netns.spawn(["tcpdump", "--immediate-mode", "-i", "any", "-U", "-w", file]),
+    };
+  });
+  await waitFor(() => dumps.every(({ dump }) => /listening on/.test(dump.output())), {
+    what: "tcpdump on B and D",
+  });
+  await a.netns.run(["ping", "-c10", "-i0.1", "-s", "1000", c.overlayIp], { check: false });
+  for (const { node, file, dump } of dumps) {
+    await dump.stop();
+    bytes.set(node.name, (await Deno.stat(file)).size);
+  }
+  const [viaB, viaD] = [bytes.get(b.name)!, bytes.get(d.name)!];
+  assert(
+    Math.max(viaB, viaD) > 10_000,
+    `neither ${b.name} (${viaB} B) nor ${d.name} (${viaD} B) carried A→C`,
+  );
+  return viaB > viaD ? b : d;
 }
 
 rootTest({
@@ -47,30 +74,7 @@ rootTest({
           stderr: "null",
         }).spawn();
 
-      /** Which of B and D carries A→C now: tcpdump on both while A pings C for a second. */
-      const carrier = async () => {
-        const bytes = new Map<string, number>();
-        const dumps = [b, d].map((node) => {
-          const file = `${mesh.workDir}/${node.name}-carrier.pcap`;
-          return {
-            node,
-            file,
-            dump: node.netns.spawn(["tcpdump", "--immediate-mode", "-i", "any", "-U", "-w", file]),
-          };
-        });
-        await waitFor(() => dumps.every(({ dump }) => /listening on/.test(dump.output())), {
-          what: "tcpdump on B and D",
-        });
-        await a.netns.run(["ping", "-c10", "-i0.1", "-s", "1000", c.overlayIp], { check: false });
-        for (const { node, file, dump } of dumps) {
-          await dump.stop();
-          bytes.set(node.name, (await Deno.stat(file)).size);
-        }
-        const [viaB, viaD] = [bytes.get("b")!, bytes.get("d")!];
-        assert(Math.max(viaB, viaD) > 10_000, `neither B (${viaB} B) nor D (${viaD} B) carried A→C`);
-        return viaB > viaD ? b : d;
-      };
-
+      const carrier = () => carrierOf(mesh, a, c, b, d);
       const active = await carrier();
       const standby = active === b ? d : b;
       const first = pingFor(8);
@@ -105,6 +109,46 @@ rootTest({
       assert(again.longestMs <= 5000, `A→C was down ${again.longestMs} ms after ${standby.name} died`);
       assert(again.received >= 30, `only ${again.received} replies in 8 s`);
       assert(await carrier() === active, `A→C does not run through ${active.name} again`);
+    });
+  },
+});
+
+rootTest({
+  name: "gloeth: ring — when the node carrying A→C goes silent (no FIN, no RST), traffic moves within 5 s",
+  tools: ["ping", "tcpdump"],
+  async fn() {
+    await withLab(async (lab) => {
+      await using mesh = await startMesh(lab, 4, [[0, 1], [1, 2], [2, 3], [0, 3]]);
+      const [a, b, c, d] = mesh.nodes;
+      await waitFor(
+        async () => (await a.netns.run(["ping", "-c1", "-W1", c.overlayIp], { check: false })).code === 0,
+        {
+          what: "A reaching C",
+          timeoutMs: 30_000,
+          intervalMs: 500,
+        },
+      );
+      const active = await carrierOf(mesh, a, c, b, d);
+      const ping = new Deno.Command("ip", {
+        args: ["netns", "exec", a.netns.name, "ping", "-i", "0.1", "-W", "1", "-w", "10", c.overlayIp],
+        stdout: "piped",
+        stderr: "null",
+      }).spawn();
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      // Its links stop carrying anything, but no connection is closed: only keepalives can tell.
+      const underlay = (await active.netns.run(["ip", "-o", "link", "show"])).stdout.split("\n")
+        .map((line) => /^\d+: (u[^@:]+)/.exec(line)?.[1]).filter((name): name is string =>
+          name !== undefined
+        );
+      for (const name of underlay) await active.netns.ip("link", "set", name, "down");
+      const outage = await longestOutage(ping);
+      console.log(
+        `${active.name} went silent: longest outage ${outage.longestMs} ms, ${outage.received} replies`,
+      );
+      assert(
+        outage.longestMs <= 5000,
+        `A→C was down ${outage.longestMs} ms after ${active.name} went silent`,
+      );
     });
   },
 });

@@ -38,8 +38,9 @@ export class Link {
   }
 
   start(): void {
-    const pingEvery = this.options.pingEveryMs ?? 1000;
-    const deadAfter = this.options.deadAfterMs ?? 4000;
+    const pingEvery = this.options.pingEveryMs ?? 500;
+    // A link that dies without a FIN or RST (a cut cable, a frozen host) is noticed within 3 s.
+    const deadAfter = this.options.deadAfterMs ?? 2500;
     this.#timer = setInterval(() => {
       if (performance.now() - this.#lastHeard > deadAfter) return this.close(`silent for ${deadAfter} ms`);
       const token = new Uint8Array(8);
