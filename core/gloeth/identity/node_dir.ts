@@ -85,7 +85,9 @@ export async function revoke(networkDir: string, serials: bigint[]): Promise<big
   let current: bigint[] = [];
   try {
     const decoded = decodeRevocationList(await readPublic(path));
-    if (decoded.ok) current = decoded.value.serials;
+    // A list that cannot be read must not be replaced by a shorter one: that would lift revocations.
+    if (!decoded.ok) throw new Error(`${path}: ${decoded.error.message}; fix or remove it first`);
+    current = decoded.value.serials;
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   }

@@ -4,7 +4,13 @@ import { LINK_SERVER_NAME } from "../identity/x509.ts";
 import { handshake, type LinkIdentity, type Role } from "./handshake.ts";
 import { Link } from "./link.ts";
 import type { LinkMessage } from "./messages.ts";
-import { RecordReader, RecordWriter } from "./stream.ts";
+import { MAX_RECORD, RecordReader, RecordWriter } from "./stream.ts";
+
+function closeQuietly(connection: Deno.Conn): void {
+  try {
+    connection.close();
+  } catch { /* already closed */ }
+}
 
 export interface LinkManagerOptions {
   self: LinkIdentity;
@@ -25,6 +31,12 @@ export interface LinkManagerOptions {
 
 const minBackoffMs = 500;
 const maxBackoffMs = 10_000;
+/** TLS plus gloeth's handshake must finish within this, or the connection is dropped. */
+const handshakeTimeoutMs = 10_000;
+/** Connections still proving themselves at once; more are closed at once (strangers cannot pile up). */
+const maxPendingHandshakes = 64;
+/** Records before authentication are small (HELLO carries one certificate). */
+const handshakeRecordLimit = 4096;
 
 /**
  * Keeps the links: accepts them on the listen address and dials every configured peer, again with a
@@ -37,6 +49,7 @@ export class LinkManager {
   #stopped = false;
   readonly #dialers: Promise<void>[] = [];
   readonly #wakeDialers = new Set<() => void>();
+  #pendingHandshakes = 0;
 
   constructor(private readonly options: LinkManagerOptions) {}
 
@@ -70,11 +83,18 @@ export class LinkManager {
       let connection: Deno.TlsConn;
       try {
         connection = await listener.accept();
-      } catch {
+      } catch (error) {
         if (this.#stopped) return;
+        // Out of file descriptors, say: pause instead of spinning on the same error.
+        this.options.log.warn("accept failed", { error: (error as Error).message });
+        await new Promise((resolve) => setTimeout(resolve, 200));
         continue;
       }
       const remote = connection.remoteAddr as Deno.NetAddr;
+      if (this.#pendingHandshakes >= maxPendingHandshakes) {
+        closeQuietly(connection);
+        continue;
+      }
       this.#establish(connection, "acceptor", `${remote.hostname}:${remote.port}`).catch((error) => {
         this.options.log.info("link refused", {
           remote: `${remote.hostname}:${remote.port}`,
@@ -93,7 +113,14 @@ export class LinkManager {
     while (!this.#stopped) {
       try {
         const tcp = await Deno.connect({ hostname, port: Number(portText) });
-        const tls = await Deno.startTls(tcp, { hostname: LINK_SERVER_NAME, caCerts: [this.options.caPem] });
+        // A peer that stalls inside TLS must not hold this dialler forever.
+        const stalled = setTimeout(() => closeQuietly(tcp), handshakeTimeoutMs);
+        let tls: Deno.TlsConn;
+        try {
+          tls = await Deno.startTls(tcp, { hostname: LINK_SERVER_NAME, caCerts: [this.options.caPem] });
+        } finally {
+          clearTimeout(stalled);
+        }
         const link = await this.#establish(tls, "dialer", peer);
         backoff = minBackoffMs;
         await new Promise<void>((resolve) => {
@@ -110,10 +137,11 @@ export class LinkManager {
       if (this.#stopped) return;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(done, backoff);
-        const wake = () => done();
-        this.#wakeDialers.add(wake);
+        const wakeDialers = this.#wakeDialers;
+        wakeDialers.add(done);
         function done() {
           clearTimeout(timer);
+          wakeDialers.delete(done);
           resolve();
         }
       });
@@ -122,8 +150,17 @@ export class LinkManager {
   }
 
   async #establish(connection: Deno.Conn, role: Role, remote: string): Promise<Link> {
-    const reader = new RecordReader(connection), writer = new RecordWriter(connection);
+    // Set once the link exists: a write failure before that only needs the connection closed.
+    const established: { link?: Link } = {};
+    const reader = new RecordReader(connection, handshakeRecordLimit);
+    const writer = new RecordWriter(connection, undefined, (error) => {
+      if (established.link) established.link.close(`write failed: ${error.message}`);
+      else closeQuietly(connection);
+    });
     let peer;
+    this.#pendingHandshakes++;
+    // Closing the connection makes whatever step is pending (TLS or ours) fail: one deadline for both.
+    const deadline = setTimeout(() => closeQuietly(connection), handshakeTimeoutMs);
     try {
       if ("handshake" in connection) await (connection as Deno.TlsConn).handshake();
       peer = await handshake(reader, writer, {
@@ -131,11 +168,20 @@ export class LinkManager {
         self: this.options.self,
         trust: this.options.trust,
         revoked: this.options.revoked,
+        timeoutMs: handshakeTimeoutMs,
       });
+      // A revocation adopted while this handshake was in flight applies to it too.
+      if (this.options.revoked().has(peer.certificate.serial)) {
+        throw new Error("certificate revoked meanwhile");
+      }
     } catch (error) {
-      connection.close();
+      closeQuietly(connection);
       throw error;
+    } finally {
+      clearTimeout(deadline);
+      this.#pendingHandshakes--;
     }
+    reader.maxRecord = MAX_RECORD;
     const existing = this.links.get(peer.nodeId);
     if (existing && !existing.closed) {
       // Keep the link the lower id dialled; close the other, on both ends alike.
@@ -148,7 +194,7 @@ export class LinkManager {
       }
       existing.close("replaced by a link dialled by the lower node id");
     }
-    const link = new Link(peer, role, remote, connection, reader, writer, {
+    const link = established.link = new Link(peer, role, remote, connection, reader, writer, {
       onMessage: this.options.onMessage,
       onClose: (closed, reason) => {
         if (this.links.get(closed.peer.nodeId) === closed) this.links.delete(closed.peer.nodeId);

@@ -15,31 +15,46 @@ export interface ByteStream {
   write(bytes: Uint8Array): Promise<number>;
 }
 
-/** Writes records, coalescing those queued while a write is in flight into one write (fewer syscalls). */
+/**
+ * Writes records, coalescing those queued while a write is in flight into one write (fewer syscalls). A
+ * failed write (the peer reset, the link was closed under it) is reported once through `onError` and
+ * ends the writer: it never surfaces as an unhandled rejection, which would end the whole process.
+ */
 export class RecordWriter {
   #queue: Uint8Array[] = [];
   #queuedBytes = 0;
   #flushing: Promise<void> | undefined;
+  #failed: Error | undefined;
 
-  constructor(private readonly stream: ByteStream, private readonly maxQueuedBytes = 8 * 1024 * 1024) {}
+  constructor(
+    private readonly stream: ByteStream,
+    private readonly maxQueuedBytes = 8 * 1024 * 1024,
+    private readonly onError: (error: Error) => void = () => {},
+  ) {}
 
-  /** False when the queue is full (a slow peer): the caller drops the record and counts it. */
+  /** False when the queue is full (a slow peer) or the writer failed: the caller drops the record. */
   send(record: Uint8Array): boolean {
     if (record.length > MAX_RECORD) {
       throw new RecordError(`record of ${record.length} bytes over ${MAX_RECORD}`);
     }
-    if (this.#queuedBytes + record.length + 4 > this.maxQueuedBytes) return false;
+    if (this.#failed || this.#queuedBytes + record.length + 4 > this.maxQueuedBytes) return false;
     const header = new Uint8Array(4);
     new DataView(header.buffer).setUint32(0, record.length);
     this.#queue.push(header, record);
     this.#queuedBytes += record.length + 4;
-    this.#flushing ??= this.#flush();
+    this.#flushing ??= this.#flush().catch((error) => {
+      this.#failed = error instanceof Error ? error : new Error(String(error));
+      this.#queue = [];
+      this.#queuedBytes = 0;
+      this.onError(this.#failed);
+    });
     return true;
   }
 
-  /** Resolves once everything queued so far is written (or rejects with the write's error). */
+  /** Resolves once everything queued so far is written; rejects if a write failed. */
   async drained(): Promise<void> {
     while (this.#flushing) await this.#flushing;
+    if (this.#failed) throw this.#failed;
   }
 
   async #flush(): Promise<void> {
@@ -72,12 +87,16 @@ export class RecordReader {
   #start = 0;
   #end = 0;
 
-  constructor(private readonly stream: ByteStream) {}
+  /**
+   * `maxRecord` can start small (a handshake's records are a few hundred bytes) so a stranger cannot make
+   * us buffer a full-size record before proving anything; raise it once the peer is authenticated.
+   */
+  constructor(private readonly stream: ByteStream, public maxRecord = MAX_RECORD) {}
 
   async next(): Promise<Uint8Array | null> {
     if (!await this.#fill(4)) return null;
     const length = new DataView(this.#buffer.buffer, this.#start, 4).getUint32(0);
-    if (length > MAX_RECORD) throw new RecordError(`record length ${length} over ${MAX_RECORD}`);
+    if (length > this.maxRecord) throw new RecordError(`record length ${length} over ${this.maxRecord}`);
     if (!await this.#fill(4 + length)) throw new RecordError("stream ended inside a record");
     const record = this.#buffer.slice(this.#start + 4, this.#start + 4 + length);
     this.#start += 4 + length;

@@ -3,6 +3,8 @@ import { PairChannel } from "../crypto/frame_seal.ts";
 import { derivePairKeys, type X25519KeyPair } from "../crypto/pair_keys.ts";
 import { type NetworkTrust, verifyCertificate } from "../identity/authority.ts";
 import { decodeSessionKeys, verifySessionKeys } from "./session_keys.ts";
+import { decodeCertificate } from "../identity/certificate.ts";
+import { keyId, toHex } from "../identity/keys.ts";
 
 export interface KnownNode {
   nodeId: string;
@@ -17,13 +19,12 @@ export interface KnownNode {
 
 /**
  * Every admitted node this one has heard of: its certificate's keys (to check its announcements) and its
- * current session key (to seal frames for it). End-to-end channels are derived on first use and replaced
- * when the node's session key changes (it restarted).
+ * current session key (to seal frames for it). Each node's end-to-end channel is derived when its session
+ * key arrives and replaced when the key changes (it restarted).
  */
 export class NodeDirectory {
   readonly #nodes = new Map<string, KnownNode>();
   readonly #channels = new Map<string, PairChannel>();
-  readonly #deriving = new Set<string>();
   /** Drops of channels already replaced (a node restarted) or dropped, so the totals never go down. */
   readonly #retiredDrops: Record<string, number> = { short: 0, "bad-header": 0, auth: 0, replay: 0 };
 
@@ -43,18 +44,40 @@ export class NodeDirectory {
     return [...this.#nodes.values()];
   }
 
-  /** Takes a flooded session-key record: "new" ones are stored and flooded on. */
+  /**
+   * Takes a flooded session-key record: "new" ones are stored, their end-to-end channel derived, and the
+   * caller floods them on. Anything that cannot be used (unverifiable, revoked, a key no channel can be
+   * derived from) is "invalid" and goes no further.
+   */
   async offer(bytes: Uint8Array): Promise<"new" | "stale" | "invalid"> {
     const decoded = decodeSessionKeys(bytes);
     if (!decoded.ok) return "invalid";
     const record = decoded.value;
+    // Duplicates arrive once per link: refuse them before any signature work.
+    const claimed = decodeCertificate(record.certificate);
+    if (!claimed.ok) return "invalid";
+    const claimedId = toHex(await keyId(claimed.value.signKey));
+    const known = this.#nodes.get(claimedId);
+    if (claimedId === this.selfId || (known && known.issuedAt >= record.issuedAt)) return "stale";
     const verdict = await verifyCertificate(record.certificate, this.trust, this.revoked());
     if (!verdict.ok) return "invalid";
-    const known = this.#nodes.get(verdict.nodeId);
-    if (verdict.nodeId === this.selfId || (known && known.issuedAt >= record.issuedAt)) return "stale";
     if (!await verifySessionKeys(record, verdict.certificate.signKey)) return "invalid";
+    let channel: PairChannel;
+    try {
+      const keys = await derivePairKeys({
+        myPrivateKey: this.session.privateKey,
+        peerPublicKey: record.sessionKey,
+        myId: this.selfId,
+        peerId: verdict.nodeId,
+        networkId: this.networkIdHex,
+      });
+      channel = new PairChannel(keys, nodeCryptoAead, this.selfId, verdict.nodeId);
+    } catch {
+      return "invalid"; // a low-order or malformed X25519 key: nothing can be sealed for it
+    }
     const current = this.#nodes.get(verdict.nodeId);
     if (current && current.issuedAt >= record.issuedAt) return "stale"; // a newer one won meanwhile
+    if (this.revoked().has(verdict.certificate.serial)) return "invalid"; // revoked while we checked
     this.#nodes.set(verdict.nodeId, {
       nodeId: verdict.nodeId,
       name: verdict.certificate.name,
@@ -65,6 +88,7 @@ export class NodeDirectory {
       record: record.bytes,
     });
     this.#retire(verdict.nodeId);
+    this.#channels.set(verdict.nodeId, channel);
     return "new";
   }
 
@@ -79,39 +103,9 @@ export class NodeDirectory {
     return dropped;
   }
 
-  /**
-   * The channel to `nodeId` if it is ready. Otherwise undefined, and its derivation starts (a frame for
-   * a node whose keys are still being derived is dropped, like a frame sent before ARP completes).
-   */
+  /** The end-to-end channel to `nodeId`, if its session keys are known. */
   channel(nodeId: string): PairChannel | undefined {
-    const ready = this.#channels.get(nodeId);
-    if (ready) return ready;
-    const node = this.#nodes.get(nodeId);
-    if (!node || this.#deriving.has(nodeId)) return undefined;
-    this.#deriving.add(nodeId);
-    derivePairKeys({
-      myPrivateKey: this.session.privateKey,
-      peerPublicKey: node.sessionKey,
-      myId: this.selfId,
-      peerId: nodeId,
-      networkId: this.networkIdHex,
-    }).then((keys) => {
-      // Only if the node kept that session key while we derived.
-      if (this.#nodes.get(nodeId) === node) {
-        this.#channels.set(nodeId, new PairChannel(keys, nodeCryptoAead, this.selfId, nodeId));
-      }
-    }).finally(() => this.#deriving.delete(nodeId));
-    return undefined;
-  }
-
-  /** Derives the channel now (for a frame that arrived from a node we have not sent to yet). */
-  async channelNow(nodeId: string): Promise<PairChannel | undefined> {
-    for (let attempt = 0; attempt < 50; attempt++) {
-      const channel = this.channel(nodeId);
-      if (channel || !this.#nodes.has(nodeId)) return channel;
-      await new Promise((resolve) => setTimeout(resolve, 2));
-    }
-    return undefined;
+    return this.#channels.get(nodeId);
   }
 
   #retire(nodeId: string): void {

@@ -13,7 +13,7 @@ import { LinkStateDatabase } from "../routing/link_state_db.ts";
 import { linkCost } from "../routing/link_cost.ts";
 import { MacTable } from "../routing/mac_table.ts";
 import { type Route, routeTable } from "../routing/shortest_paths.ts";
-import { decodeAnnouncement } from "../routing/announcement.ts";
+import { decodeAnnouncement, MAX_NEIGHBORS } from "../routing/announcement.ts";
 import { NodeDirectory } from "./directory.ts";
 import { encodeSessionKeys } from "./session_keys.ts";
 import type { FramePort } from "./frame_port.ts";
@@ -201,7 +201,8 @@ export class GloethNode {
       do {
         this.#originateAgain = false;
         const neighbors = [...this.#links.links.values()].filter((link) => !link.closed)
-          .map((link) => ({ id: link.peer.nodeId, cost: linkCost(link.rttMs) }));
+          .map((link) => ({ id: link.peer.nodeId, cost: linkCost(link.rttMs) }))
+          .slice(0, MAX_NEIGHBORS); // what one announcement can carry
         const signed = await this.#database.originateAsync(
           neighbors,
           (body) => sign(this.options.identity.keys, body),
@@ -209,14 +210,13 @@ export class GloethNode {
         this.#flood("announcement", encodeSigned(signed));
         this.#recomputeRoutes();
       } while (this.#originateAgain && !this.#stopped);
-    })().finally(() => this.#originating = undefined);
+    })().catch((error) => this.options.log.warn("announcement not originated", { error: String(error) }))
+      .finally(() => this.#originating = undefined);
     return this.#originating;
   }
 
   #recomputeRoutes(): void {
     this.routes = routeTable(this.#database.graph(), this.nodeId);
-    // Derive the end-to-end keys for every reachable node now, not when its first frame is dropped.
-    for (const nodeId of this.routes.keys()) this.#directory.channel(nodeId);
     for (const node of this.#directory.all()) {
       if (!this.routes.has(node.nodeId)) this.macs.forgetNode(node.nodeId);
     }
@@ -227,19 +227,21 @@ export class GloethNode {
       case "frame":
         return this.#onFrame(message.body);
       case "keys":
-        this.#directory.offer(message.body).then((result) => {
-          if (result !== "new") return;
-          this.#flood("keys", message.body, link);
-          for (const nodeId of this.routes.keys()) this.#directory.channel(nodeId);
-        });
+        this.#directory.offer(message.body).then(
+          (result) => result === "new" && this.#flood("keys", message.body, link),
+          (error) => this.options.log.warn("keys record not taken", { error: String(error) }),
+        );
         return;
       case "announcement":
-        this.#onAnnouncement(link, message.body);
+        this.#onAnnouncement(link, message.body).catch((error) =>
+          this.options.log.warn("announcement not taken", { error: String(error) })
+        );
         return;
       case "revocations":
-        this.#takeRevocations(message.body).then((taken) => {
-          if (taken) this.#flood("revocations", message.body, link);
-        });
+        this.#takeRevocations(message.body).then(
+          (taken) => taken && this.#flood("revocations", message.body, link),
+          (error) => this.options.log.warn("revocations not taken", { error: String(error) }),
+        );
         return;
       default:
         return;
@@ -293,9 +295,8 @@ export class GloethNode {
     else this.counters.queueFull++;
   }
 
-  async #deliver(source: string, packet: Uint8Array): Promise<void> {
-    const channel = this.#directory.channel(source) ?? await this.#directory.channelNow(source);
-    const frame = channel?.open(packet);
+  #deliver(source: string, packet: Uint8Array): void {
+    const frame = this.#directory.channel(source)?.open(packet);
     if (!frame) {
       this.counters.undecryptable++;
       return;

@@ -8,6 +8,7 @@ import { LogSink } from "../../log/logger.ts";
 import type { FramePort } from "./frame_port.ts";
 import { GloethNode } from "./gloeth_node.ts";
 import { issueRevocations } from "../identity/authority.ts";
+import { encodeSessionKeys } from "./session_keys.ts";
 
 const log = new LogSink({ level: "error", format: "logfmt", write: () => {} }).logger("gloeth");
 
@@ -194,5 +195,55 @@ Deno.test("gloeth node: a revocation list brought by a new node spreads, and the
     assertEquals(nodeA.directory.get(b.identity.nodeId), undefined);
   } finally {
     await Promise.all([nodeA.stop(), nodeB.stop(), nodeC?.stop()]);
+  }
+});
+
+Deno.test("gloeth node: strangers that connect and hang up, or say nothing, do not disturb the node", async () => {
+  const network = await testNetwork();
+  const [a, b] = await Promise.all([testMember(network, "a", 21n), testMember(network, "b", 22n)]);
+  const nodeA = testNode(network, a, { listen: true });
+  await nodeA.start();
+  const silent: Deno.Conn[] = [];
+  let nodeB: GloethNode | undefined;
+  try {
+    const port = nodeA.listenPort!;
+    for (let i = 0; i < 20; i++) (await Deno.connect({ hostname: "127.0.0.1", port })).close();
+    for (let i = 0; i < 5; i++) silent.push(await Deno.connect({ hostname: "127.0.0.1", port }));
+    // A TLS client that hangs up right after the handshake, mid-HELLO.
+    for (let i = 0; i < 5; i++) {
+      const tcp = await Deno.connect({ hostname: "127.0.0.1", port });
+      const tls = await Deno.startTls(tcp, { hostname: "gloeth", caCerts: [network.caPem] });
+      await tls.handshake();
+      tls.close();
+    }
+    nodeB = testNode(network, b, { peers: [`127.0.0.1:${port}`] });
+    await nodeB.start();
+    await waitFor(() => nodeA.links.has(b.identity.nodeId), {
+      what: "a member still linking",
+      timeoutMs: 5000,
+    });
+  } finally {
+    for (const connection of silent) connection.close();
+    await Promise.all([nodeA.stop(), nodeB?.stop()]);
+  }
+});
+
+Deno.test("gloeth node: a member's session key that no channel can use is refused, not fatal", async () => {
+  const network = await testNetwork();
+  const [a, b] = await Promise.all([testMember(network, "a", 31n), testMember(network, "b", 32n)]);
+  const nodeA = testNode(network, a);
+  await nodeA.start();
+  try {
+    // A low-order X25519 point (all zeros), properly signed by a real member.
+    const record = await encodeSessionKeys(
+      b.identity.keys,
+      b.identity.certificate,
+      new Uint8Array(32),
+      Date.now(),
+    );
+    assertEquals(await nodeA.directory.offer(record), "invalid");
+    assertEquals(nodeA.directory.get(b.identity.nodeId), undefined);
+  } finally {
+    await nodeA.stop();
   }
 });

@@ -134,6 +134,9 @@ export class LinkStateDatabase {
     }
     const signed = { body, signature: signature.slice() };
     this.#stored.set(this.self, { signed, announcement, receivedAt: this.now() });
+    // An announcement of ours from a previous run may have raised the sequence while this was signed:
+    // then this one is already stale and another must follow.
+    if (this.#ownSequence > announcement.sequence) return signed;
     this.#ownSequence = announcement.sequence;
     this.#needsOriginate = false;
     return signed;
