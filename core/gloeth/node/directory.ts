@@ -11,6 +11,8 @@ export interface KnownNode {
   name: string;
   signKey: Uint8Array;
   serial: bigint;
+  /** When its certificate expires (ms): after that it is forgotten until it brings a new one. */
+  notAfter: number;
   sessionKey: Uint8Array;
   issuedAt: number;
   /** The signed session-key record, flooded on to new links. */
@@ -83,6 +85,7 @@ export class NodeDirectory {
       name: verdict.certificate.name,
       signKey: verdict.certificate.signKey,
       serial: verdict.certificate.serial,
+      notAfter: verdict.certificate.notAfter,
       sessionKey: record.sessionKey,
       issuedAt: record.issuedAt,
       record: record.bytes,
@@ -92,10 +95,11 @@ export class NodeDirectory {
     return "new";
   }
 
-  /** Forgets nodes whose certificates were revoked; returns their ids. */
-  dropRevoked(): string[] {
+  /** Forgets nodes whose certificates were revoked or have expired; returns their ids. */
+  dropRevoked(now = Date.now()): string[] {
     const revoked = this.revoked();
-    const dropped = this.all().filter((node) => revoked.has(node.serial)).map((node) => node.nodeId);
+    const dropped = this.all().filter((node) => revoked.has(node.serial) || now > node.notAfter)
+      .map((node) => node.nodeId);
     for (const nodeId of dropped) {
       this.#nodes.delete(nodeId);
       this.#retire(nodeId);

@@ -141,6 +141,8 @@ export class GloethNode {
       if (this.#database.expire().length > 0) this.#recomputeRoutes();
       this.macs.expire(Date.now());
     }, 1000));
+    // Certificates expire while links are up: admission is checked again, not only at the handshake.
+    this.#timers.push(setInterval(() => this.dropExpired(), 60_000));
     this.#portLoop();
   }
 
@@ -168,6 +170,14 @@ export class GloethNode {
   #linkDown(link: Link, reason: string): void {
     this.options.log.info("link down", { peer: link.peer.nodeId, reason });
     if (!this.#stopped) this.#originate();
+  }
+
+  /** Closes links to, and forgets, nodes whose certificates have expired by `now`. */
+  dropExpired(now = Date.now()): void {
+    for (const link of [...this.#links.links.values()]) {
+      if (now > link.peer.certificate.notAfter) link.close("certificate expired");
+    }
+    for (const nodeId of this.#directory.dropRevoked(now)) this.macs.forgetNode(nodeId);
   }
 
   /** Adopts a newer signed revocation list: revoked nodes lose their links and keys at once. */

@@ -247,3 +247,23 @@ Deno.test("gloeth node: a member's session key that no channel can use is refuse
     await nodeA.stop();
   }
 });
+
+Deno.test("gloeth node: a peer whose certificate expires while linked is cut off and forgotten", async () => {
+  const network = await testNetwork();
+  const [a, b] = await Promise.all([testMember(network, "a", 41n), testMember(network, "b", 42n)]);
+  const nodeA = testNode(network, a, { listen: true });
+  await nodeA.start();
+  const nodeB = testNode(network, b, { peers: [`127.0.0.1:${nodeA.listenPort}`] });
+  await nodeB.start();
+  try {
+    await waitFor(() => nodeA.links.has(b.identity.nodeId) && nodeA.directory.get(b.identity.nodeId), {
+      what: "A knowing B",
+      timeoutMs: 5000,
+    });
+    nodeA.dropExpired(Date.now() + 2 * 86_400_000); // the fixture's certificates last a day
+    assert(!nodeA.links.has(b.identity.nodeId), "the expired peer kept its link");
+    assertEquals(nodeA.directory.get(b.identity.nodeId), undefined);
+  } finally {
+    await Promise.all([nodeA.stop(), nodeB.stop()]);
+  }
+});
