@@ -2,7 +2,7 @@
 // which carries every packet, never sees the marker A puts in them.
 import { rootTest, waitFor, withLab } from "../harness/mod.ts";
 import { assert, assertMatch } from "../support/assert.ts";
-import { startMesh } from "./lab.ts";
+import { startMesh, waitUntilReachable } from "./lab.ts";
 import { clientScript, readEvents, startNecon } from "../necon/lab.ts";
 import { eventMatching } from "../necon/wait_events.ts";
 
@@ -19,15 +19,7 @@ rootTest({
     await withLab(async (lab) => {
       await using mesh = await startMesh(lab, 3, [[0, 1], [1, 2]]);
       const [a, b, c] = mesh.nodes;
-      await waitFor(
-        async () => (await a.netns.run(["ping", "-c1", "-W1", c.overlayIp], { check: false })).code === 0,
-        {
-          what: "A reaching C over the overlay",
-          timeoutMs: 30_000,
-          intervalMs: 500,
-          describe: () => `${a.process?.output()}\n${b.process?.output()}\n${c.process?.output()}`,
-        },
-      );
+      await waitUntilReachable(a, c);
       const capture = `${mesh.workDir}/b.pcap`, control = `${mesh.workDir}/a-tap.pcap`;
       const tcpdump = b.netns.spawn(["tcpdump", "--immediate-mode", "-i", "any", "-U", "-w", capture]);
       // The control: on A's own TAP the marker is in plain sight, so the search below can find it.

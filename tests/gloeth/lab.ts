@@ -1,7 +1,7 @@
 // A gloeth mesh in network namespaces: one namespace per node, an underlay veth pair per edge (a /30
 // each), a network made with the real key tooling, and the real gloeth binary in each namespace with a
 // TAP device carrying 10.200.0.<n>/24.
-import type { Lab, Netns } from "../harness/mod.ts";
+import { type Lab, type Netns, waitFor } from "../harness/mod.ts";
 import { type RunningBinary, startBinary } from "../support/ctpf_process.ts";
 import { initNetwork, initNode } from "../../core/gloeth/identity/node_dir.ts";
 
@@ -101,4 +101,17 @@ export async function startMesh(lab: Lab, count: number, edges: [number, number]
   };
   for (const node of nodes) await mesh.start(node);
   return mesh;
+}
+
+/** Waits (30 s at most) until `from` gets a ping answer from `to` over the overlay. */
+export async function waitUntilReachable(from: MeshNode, to: MeshNode): Promise<void> {
+  await waitFor(
+    async () => (await from.netns.run(["ping", "-c1", "-W1", to.overlayIp], { check: false })).code === 0,
+    {
+      what: `${from.name} reaching ${to.name} over the overlay`,
+      timeoutMs: 30_000,
+      intervalMs: 500,
+      describe: () => [from, to].map((node) => node.process?.output().slice(-1500) ?? "").join("\n"),
+    },
+  );
 }

@@ -2,7 +2,7 @@
 // 5 s) and, once B is back, survives D's death too (so the path through B works again).
 import { rootTest, waitFor, withLab } from "../harness/mod.ts";
 import { assert } from "../support/assert.ts";
-import { type Mesh, type MeshNode, startMesh } from "./lab.ts";
+import { type Mesh, type MeshNode, startMesh, waitUntilReachable } from "./lab.ts";
 
 /** Pings every 100 ms for `seconds`; returns the longest run of lost replies, in ms. */
 async function longestOutage(ping: Deno.ChildProcess): Promise<{ longestMs: number; received: number }> {
@@ -47,14 +47,7 @@ rootTest({
     await withLab(async (lab) => {
       await using mesh = await startMesh(lab, 4, [[0, 1], [1, 2], [2, 3], [0, 3]]);
       const [a, b, c, d] = mesh.nodes;
-      await waitFor(
-        async () => (await a.netns.run(["ping", "-c1", "-W1", c.overlayIp], { check: false })).code === 0,
-        {
-          what: "A reaching C",
-          timeoutMs: 30_000,
-          intervalMs: 500,
-        },
-      );
+      await waitUntilReachable(a, c);
       const pingFor = (seconds: number) =>
         new Deno.Command("ip", {
           args: [
@@ -120,14 +113,7 @@ rootTest({
     await withLab(async (lab) => {
       await using mesh = await startMesh(lab, 4, [[0, 1], [1, 2], [2, 3], [0, 3]]);
       const [a, b, c, d] = mesh.nodes;
-      await waitFor(
-        async () => (await a.netns.run(["ping", "-c1", "-W1", c.overlayIp], { check: false })).code === 0,
-        {
-          what: "A reaching C",
-          timeoutMs: 30_000,
-          intervalMs: 500,
-        },
-      );
+      await waitUntilReachable(a, c);
       const active = await carrierOf(mesh, a, c, b, d);
       const ping = new Deno.Command("ip", {
         args: ["netns", "exec", a.netns.name, "ping", "-i", "0.1", "-W", "1", "-w", "10", c.overlayIp],

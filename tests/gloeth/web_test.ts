@@ -1,10 +1,10 @@
 // gloeth's status through buf curl and the web page (Chromium in A's namespace), on a live A–B–C chain:
 // A's links, the nodes it reaches (C through B), and the MAC table after a ping.
-import { rootTest, waitFor, withLab } from "../harness/mod.ts";
+import { rootTest, withLab } from "../harness/mod.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 import { bufCurlCommand } from "../support/buf_curl.ts";
 import { haveChromium, launchBrowser, signInWithToken } from "../support/browser.ts";
-import { startMesh } from "./lab.ts";
+import { startMesh, waitUntilReachable } from "./lab.ts";
 
 rootTest({
   name: "gloeth: mesh status over buf curl and the web page — links, routes through B, MAC table",
@@ -14,14 +14,7 @@ rootTest({
     await withLab(async (lab) => {
       await using mesh = await startMesh(lab, 3, [[0, 1], [1, 2]]);
       const [a, , c] = mesh.nodes;
-      await waitFor(
-        async () => (await a.netns.run(["ping", "-c1", "-W1", c.overlayIp], { check: false })).code === 0,
-        {
-          what: "A reaching C",
-          timeoutMs: 30_000,
-          intervalMs: 500,
-        },
-      );
+      await waitUntilReachable(a, c);
       const run = await a.netns.run(bufCurlCommand(a.process!, "GloethService", "GetMeshStatus", {}));
       const status = JSON.parse(run.stdout).status;
       assertEquals(status.name, "a");
