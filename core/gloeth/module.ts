@@ -1,3 +1,5 @@
+import { join } from "node:path";
+import { nextSessionTime } from "./session_time.ts";
 import type { ServiceContext, ServiceModule } from "../api/module.ts";
 import { ConfigError, integerFlag, stringFlag } from "../config/flags.ts";
 import { setLinkUp, setMtu } from "../sys/mod.ts";
@@ -100,6 +102,7 @@ export function gloethModule(
         }
       }
       node = new GloethNode({
+        sessionIssuedAt: await nextSessionTime(join(context.dataDir, "gloeth-session")),
         identity: { keys: loaded.keys, certificate: loaded.certificate, nodeId: loaded.nodeId },
         trust: loaded.trust,
         caPem: loaded.caPem,

@@ -31,6 +31,11 @@ export interface GloethNodeOptions {
   log: Logger;
   /** The network's signed revocation list this node starts with, if any (newer ones arrive by flooding). */
   revocations?: Uint8Array;
+  /**
+   * When this run's session key counts as made: later than any previous run's, even if the clock went
+   * back (the caller persists it); default now.
+   */
+  sessionIssuedAt?: number;
   /** Re-announce this often even when nothing changed; announcements older than 3× are forgotten. */
   refreshMs?: number;
 }
