@@ -72,13 +72,18 @@ export class PairChannel {
     return { ...this.#drops };
   }
 
-  seal(frame: Uint8Array, kind: FrameKind): Uint8Array {
-    const packet = new Uint8Array(FRAME_HEADER_LENGTH + frame.length + AEAD_TAG_LENGTH);
+  /**
+   * The sealed packet. With `headroom`, that many bytes are left free in front of it in the returned
+   * array, for the caller's own framing, so sending it needs no further copy.
+   */
+  seal(frame: Uint8Array, kind: FrameKind, headroom = 0): Uint8Array {
+    const buffer = new Uint8Array(headroom + FRAME_HEADER_LENGTH + frame.length + AEAD_TAG_LENGTH);
+    const packet = buffer.subarray(headroom);
     const counter = this.#sendCounter.next();
     this.#headers.write(packet, kind, counter);
     const header = packet.subarray(0, FRAME_HEADER_LENGTH);
     packet.set(this.#aead.seal(this.#sendKey, nonceFor(counter), frame, header), FRAME_HEADER_LENGTH);
-    return packet;
+    return buffer;
   }
 
   /** The frame `packet` carries, or null (counted in `drops`) if it is not an authentic new frame from the peer. */

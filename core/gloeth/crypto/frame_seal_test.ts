@@ -193,3 +193,11 @@ Deno.test("frame seal: drops is a snapshot the caller cannot change", () => {
   (atB.drops as Record<DropReason, number>).auth = 99;
   assertEquals(atB.drops.auth, 0);
 });
+
+Deno.test("frame seal: headroom leaves room in front and the packet after it opens as usual", () => {
+  const [alice, bob] = channels();
+  const frame = new Uint8Array([1, 2, 3, 4, 5]);
+  const buffer = alice.seal(frame, FRAME_KIND_UNICAST, 2);
+  assertEquals([buffer[0], buffer[1]], [0, 0]);
+  assertEquals(bob.open(buffer.subarray(2)), frame);
+});

@@ -52,8 +52,12 @@ export class Link {
 
   /** False if the link is closed or its send queue is full (the record is dropped). */
   send(type: MessageTypeName, body: Uint8Array): boolean {
+    return this.sendRecord(encodeMessage(type, body));
+  }
+
+  /** Sends a record already laid out as encodeMessage would (the frame path builds them without copies). */
+  sendRecord(record: Uint8Array): boolean {
     if (this.#closed) return false;
-    const record = encodeMessage(type, body);
     const queued = this.writer.send(record);
     if (queued) this.bytesOut += record.length + 4;
     return queued;

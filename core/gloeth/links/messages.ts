@@ -27,6 +27,8 @@ const names = new Map(Object.entries(MessageType).map(([name, type]) => [type, n
 export interface LinkMessage {
   type: MessageTypeName;
   body: Uint8Array;
+  /** The whole record (type byte, then body): a relay can change it in place and send it on. */
+  record: Uint8Array;
 }
 
 export function encodeMessage(type: MessageTypeName, body: Uint8Array): Uint8Array<ArrayBuffer> {
@@ -40,5 +42,5 @@ export function decodeMessage(bytes: Uint8Array): Decoded<LinkMessage> {
   if (bytes.length === 0) return decodeFailure("link", "empty record");
   const type = names.get(bytes[0] as (typeof MessageType)[MessageTypeName]);
   if (!type) return decodeFailure("link", `unknown message type ${bytes[0]}`);
-  return decoded({ type, body: bytes.subarray(1) });
+  return decoded({ type, body: bytes.subarray(1), record: bytes });
 }

@@ -7,8 +7,8 @@ import { sign, toHex, verify } from "../identity/keys.ts";
 import type { LinkIdentity } from "../links/handshake.ts";
 import type { Link } from "../links/link.ts";
 import { LinkManager } from "../links/link_manager.ts";
-import type { LinkMessage } from "../links/messages.ts";
-import { decodeSigned, encodeSigned, type SignedAnnouncement } from "../routing/signed_announcement.ts";
+import { type LinkMessage, MessageType } from "../links/messages.ts";
+import { decodeSigned, encodeSigned } from "../routing/signed_announcement.ts";
 import { LinkStateDatabase } from "../routing/link_state_db.ts";
 import { linkCost } from "../routing/link_cost.ts";
 import { MacTable } from "../routing/mac_table.ts";
@@ -240,7 +240,7 @@ export class GloethNode {
   #onMessage(link: Link, message: LinkMessage): void {
     switch (message.type) {
       case "frame":
-        return this.#onFrame(message.body);
+        return this.#onFrame(message.record);
       case "keys":
         this.#directory.offer(message.body).then(
           (result) => result === "new" && this.#flood("keys", message.body, link),
@@ -273,7 +273,7 @@ export class GloethNode {
       ? this.options.identity.keys.publicKey
       : this.#directory.get(origin)?.signKey;
     // An origin whose keys have not arrived yet: its next refresh will come after them.
-    if (!key || !await verifySignature(key, signed.value)) return;
+    if (!key || !await verify(key, signed.value.body, signed.value.signature)) return;
     this.#verified.add(signed.value.signature);
     const result = this.#database.offer(signed.value);
     if (result === "new") {
@@ -283,10 +283,11 @@ export class GloethNode {
     if (this.#database.needsOriginate) this.#originate();
   }
 
-  #onFrame(body: Uint8Array): void {
-    if (body.length < 1) return;
-    const hops = body[0];
-    const packet = body.subarray(1);
+  /** A frame record: type byte, hop limit, sealed packet. Relays change the hop byte in place and pass it on. */
+  #onFrame(record: Uint8Array): void {
+    if (record.length < 2) return;
+    const hops = record[1];
+    const packet = record.subarray(2);
     const header = parseFrameHeader(packet);
     if (!header.ok) {
       this.counters.undecryptable++;
@@ -303,10 +304,8 @@ export class GloethNode {
       this.counters.noRoute++;
       return;
     }
-    const forwarded = new Uint8Array(body.length);
-    forwarded[0] = hops - 1;
-    forwarded.set(packet, 1);
-    if (link.send("frame", forwarded)) this.counters.framesForwarded++;
+    record[1] = hops - 1;
+    if (link.sendRecord(record)) this.counters.framesForwarded++;
     else this.counters.queueFull++;
   }
 
@@ -352,11 +351,11 @@ export class GloethNode {
       this.counters.noKeys++;
       return;
     }
-    const packet = channel.seal(frame, kind);
-    const body = new Uint8Array(1 + packet.length);
-    body[0] = HOP_LIMIT;
-    body.set(packet, 1);
-    if (!link.send("frame", body)) this.counters.queueFull++;
+    // Sealed straight into the link record: type byte, hop limit, packet.
+    const record = channel.seal(frame, kind, 2);
+    record[0] = MessageType.frame;
+    record[1] = HOP_LIMIT;
+    if (!link.sendRecord(record)) this.counters.queueFull++;
   }
 
   async #portLoop(): Promise<void> {
@@ -373,8 +372,4 @@ export class GloethNode {
       for (const frame of frames) this.#sendFrame(frame);
     }
   }
-}
-
-function verifySignature(key: Uint8Array, signed: SignedAnnouncement): Promise<boolean> {
-  return verify(key, signed.body, signed.signature);
 }

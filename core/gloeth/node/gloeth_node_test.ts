@@ -9,6 +9,7 @@ import type { FramePort } from "./frame_port.ts";
 import { GloethNode } from "./gloeth_node.ts";
 import { issueRevocations } from "../identity/authority.ts";
 import { encodeSessionKeys } from "./session_keys.ts";
+import { MessageType } from "../links/messages.ts";
 
 const log = new LogSink({ level: "error", format: "logfmt", write: () => {} }).logger("gloeth");
 
@@ -116,12 +117,12 @@ Deno.test("gloeth node: A–B–C on loopback — unicast through B sealed end t
 
     // B turns hostile: it flips one bit of every sealed frame it passes to C. C refuses and counts them.
     const toC = nodeB.links.get(c.identity.nodeId)!;
-    const honestSend = toC.send.bind(toC);
-    toC.send = (type, body) => {
-      if (type !== "frame") return honestSend(type, body);
-      const tampered = body.slice();
+    const honestSend = toC.sendRecord.bind(toC);
+    toC.sendRecord = (record) => {
+      if (record[0] !== MessageType.frame) return honestSend(record);
+      const tampered = record.slice();
       tampered[tampered.length - 20] ^= 0x01;
-      return honestSend(type, tampered);
+      return honestSend(tampered);
     };
     const delivered = ports[2].written.length;
     for (let i = 0; i < 3; i++) {
