@@ -29,6 +29,26 @@ generated_is_current() {
     [ -z "$(git status --porcelain -- core/api/gen web/assets.gen.ts)" ]
 }
 
+# The frame path's Rust crate: its own tests run natively wherever cargo is (rustup's host toolchain is
+# enough); the embedded module must be the committed .wasm, and, where Debian's wasm32 toolchain is
+# installed, rebuilding it must give the same bytes.
+wasm_crate_tests() { PATH="$PATH:$HOME/.cargo/bin" cargo test --offline --quiet --manifest-path wasm/Cargo.toml; }
+wasm_rebuild_identical() {
+  local committed
+  committed=$(mktemp) && cp wasm/gloeth_frame_path.wasm "$committed" && bash scripts/wasm.sh &&
+    cmp "$committed" wasm/gloeth_frame_path.wasm
+}
+if PATH="$PATH:$HOME/.cargo/bin" command -v cargo >/dev/null; then
+  step wasm-crate-tests wasm_crate_tests
+else
+  echo "check wasm-crate-tests ... skipped (no cargo)"
+fi
+step wasm-embedded-current deno run --allow-read scripts/gen_wasm_module.ts --check
+if [ -d /usr/lib/rustlib/wasm32-unknown-unknown ]; then
+  step wasm-rebuild-identical wasm_rebuild_identical
+else
+  echo "check wasm-rebuild-identical ... skipped (Debian's libstd-rust-dev-wasm32 is not installed)"
+fi
 step fmt deno fmt --check
 step lint deno lint
 step types deno task check

@@ -1,12 +1,13 @@
 import { type Aead, nodeCryptoAead } from "./aead.ts";
+import { createWasmAead } from "../wasm/wasm_aead.ts";
 import { type AeadVector, APPENDIX_A_5, SECTION_2_8_2 } from "./testdata/rfc8439.ts";
 import { toHex } from "./testdata/hex.ts";
 import { flipBit, randomBytes } from "./testdata/random_bytes.ts";
 import { assert, assertEquals, assertThrows } from "../../../tests/support/assert.ts";
 import { below, seededRandom } from "../../../tests/support/random.ts";
 
-// Every Aead must pass the same tests: add the WASM implementation here when it exists.
-const IMPLEMENTATIONS: [string, Aead][] = [["node:crypto", nodeCryptoAead]];
+// Every Aead must pass the same tests.
+const IMPLEMENTATIONS: [string, Aead][] = [["node:crypto", nodeCryptoAead], ["wasm", createWasmAead()]];
 
 const sealedOf = (vector: AeadVector) => {
   const sealed = new Uint8Array(vector.ciphertext.length + vector.tag.length);
