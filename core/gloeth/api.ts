@@ -8,7 +8,6 @@ import type { GloethNode } from "./node/gloeth_node.ts";
 /** One snapshot of what the node sees, shaped like the MeshStatus message. */
 export function meshStatus(node: GloethNode, name: string, tap: string) {
   const names = new Map(node.directory.all().map((known) => [known.nodeId, known.name]));
-  const drops = node.directory.drops();
   return {
     nodeId: node.nodeId,
     name,
@@ -35,7 +34,7 @@ export function meshStatus(node: GloethNode, name: string, tap: string) {
         sessionSince: timestampFromMs(known.issuedAt),
       };
     }).sort((a, b) => a.name.localeCompare(b.name)),
-    macs: node.macs.entries().map((entry) => ({
+    macs: node.frames.macEntries().map((entry) => ({
       mac: formatMac(entry.mac),
       nodeId: entry.home,
       nodeName: names.get(entry.home) ?? "",
@@ -48,7 +47,7 @@ export function meshStatus(node: GloethNode, name: string, tap: string) {
       noKeys: BigInt(node.counters.noKeys),
       hopLimit: BigInt(node.counters.hopLimit),
       queueFull: BigInt(node.counters.queueFull),
-      rejected: BigInt(Object.values(drops).reduce((sum, count) => sum + count, 0)),
+      rejected: BigInt(node.counters.undecryptable),
     },
   };
 }

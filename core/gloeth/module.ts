@@ -7,6 +7,7 @@ import { registerGloethApi } from "./api.ts";
 import { loadNode } from "./identity/node_dir.ts";
 import { RelayPort, TapPort } from "./node/frame_port.ts";
 import { GloethNode } from "./node/gloeth_node.ts";
+import type { FramePathCounters } from "./wasm/frame_path.ts";
 
 /** gloeth's flags, shared by the gloeth binary and (later) the all-in-one. */
 export const gloethFlags = {
@@ -166,12 +167,22 @@ function registerGloethMetrics(context: ServiceContext, node: () => GloethNode |
     "Frames dropped: a link's send queue was full.",
     (n) => n.counters.queueFull,
   );
-  for (const reason of ["auth", "replay", "bad-header", "short"]) {
-    const name = reason.replace("-", "_");
+  const refusals = {
+    auth: "a tag that did not verify",
+    replay: "a counter already seen or too old",
+    bad_header: "a header it cannot have sent",
+    bad_length: "too short or too long",
+    unknown_source: "from a node without keys here",
+  };
+  for (const [reason, why] of Object.entries(refusals)) {
+    const key = reason.replace(
+      /_(.)/g,
+      (_, letter: string) => letter.toUpperCase(),
+    ) as keyof FramePathCounters;
     counter(
-      `gloeth_frames_rejected_${name}_total`,
-      `Frames for this node refused by the end-to-end check (${reason}).`,
-      (n) => n.directory.drops()[reason] ?? 0,
+      `gloeth_frames_rejected_${reason}_total`,
+      `Frames for this node refused end to end: ${why}.`,
+      (n) => n.frames.counters()[key],
     );
   }
   context.metrics.gaugeFunc("gloeth_links", "Links up.", () => node()?.links.size ?? 0);

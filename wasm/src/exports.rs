@@ -177,6 +177,11 @@ pub extern "C" fn macs_expire(now_ms: f64) -> u32 {
 }
 
 #[no_mangle]
+pub extern "C" fn macs_forget(slot: u32) -> u32 {
+    path().macs.forget_node(slot as u16) as u32
+}
+
+#[no_mangle]
 pub extern "C" fn macs_count() -> u32 {
     path().macs.len() as u32
 }

@@ -27,7 +27,8 @@ pub struct Counters {
     pub no_keys: u32,
     pub hop_limit: u32,
     pub counter_exhausted: u32,
-    pub short: u32,
+    /// Shorter than a header and tag, or longer than any frame.
+    pub bad_length: u32,
     pub bad_header: u32,
     pub auth: u32,
     pub replay: u32,
@@ -168,7 +169,7 @@ impl FramePath {
     /// record is not needed unless the answer is OpenHere).
     pub fn inbound_route(&mut self, record_len: usize) -> Inbound {
         if !(FRAME_AT + TAG_LEN..=RECORD_CAPACITY).contains(&record_len) {
-            self.counters.short += 1;
+            self.counters.bad_length += 1;
             return Inbound::Dropped;
         }
         let header = match frame_header::parse(&self.inbound[RECORD_HEAD..FRAME_AT]) {
@@ -209,7 +210,7 @@ impl FramePath {
     /// Opens the whole record at `inbound[..record_len]` (after OpenHere) and learns its source MAC.
     pub fn inbound_open(&mut self, record_len: usize, now_ms: u64) -> Inbound {
         if !(FRAME_AT + TAG_LEN..=RECORD_CAPACITY).contains(&record_len) {
-            self.counters.short += 1;
+            self.counters.bad_length += 1;
             return Inbound::Dropped;
         }
         let source = match frame_header::parse(&self.inbound[RECORD_HEAD..FRAME_AT]) {
@@ -226,7 +227,7 @@ impl FramePath {
             };
         if let Err(error) = channel.open(&mut self.inbound[RECORD_HEAD..record_len]) {
             let counter = match error {
-                OpenError::Short => &mut self.counters.short,
+                OpenError::Short => &mut self.counters.bad_length,
                 OpenError::BadHeader => &mut self.counters.bad_header,
                 OpenError::Auth => &mut self.counters.auth,
                 OpenError::Replay => &mut self.counters.replay,

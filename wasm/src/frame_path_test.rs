@@ -148,7 +148,7 @@ fn drops_are_counted_by_reason() {
         receive(&mut b, &record[..FRAME_AT + TAG_LEN - 1]).0,
         Inbound::Dropped
     );
-    assert_eq!(b.counters.short, 1);
+    assert_eq!(b.counters.bad_length, 1);
     let mut bad_version = record.clone();
     bad_version[RECORD_HEAD] = 9;
     assert_eq!(receive(&mut b, &bad_version).0, Inbound::Dropped);

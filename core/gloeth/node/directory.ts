@@ -1,6 +1,4 @@
-import { nodeCryptoAead } from "../crypto/aead.ts";
-import { PairChannel } from "../crypto/frame_seal.ts";
-import { derivePairKeys, type X25519KeyPair } from "../crypto/pair_keys.ts";
+import { derivePairKeys, type PairKeys, type X25519KeyPair } from "../crypto/pair_keys.ts";
 import { type NetworkTrust, verifyCertificate } from "../identity/authority.ts";
 import { decodeSessionKeys, verifySessionKeys } from "./session_keys.ts";
 import { decodeCertificate } from "../identity/certificate.ts";
@@ -19,16 +17,25 @@ export interface KnownNode {
   record: Uint8Array;
 }
 
+/** Where the end-to-end keys go: the frame path, which seals and opens with them. */
+export interface ChannelKeys {
+  /** A new channel to `nodeId` (its counters start from zero). */
+  setKeys(nodeId: string, keys: PairKeys): void;
+  /** The node is gone: its keys, route and learned addresses with it. */
+  forget(nodeId: string): void;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((byte, i) => byte === b[i]);
+}
+
 /**
  * Every admitted node this one has heard of: its certificate's keys (to check its announcements) and its
- * current session key (to seal frames for it). Each node's end-to-end channel is derived when its session
- * key arrives and replaced when the key changes (it restarted).
+ * current session key. Each node's end-to-end keys are derived when its session key arrives and replaced
+ * when the key changes (it restarted); `channels` receives them.
  */
 export class NodeDirectory {
   readonly #nodes = new Map<string, KnownNode>();
-  readonly #channels = new Map<string, PairChannel>();
-  /** Drops of channels already replaced (a node restarted) or dropped, so the totals never go down. */
-  readonly #retiredDrops: Record<string, number> = { short: 0, "bad-header": 0, auth: 0, replay: 0 };
 
   constructor(
     readonly selfId: string,
@@ -36,6 +43,7 @@ export class NodeDirectory {
     private readonly trust: NetworkTrust,
     private readonly networkIdHex: string,
     private readonly revoked: () => ReadonlySet<bigint>,
+    private readonly channels: ChannelKeys,
   ) {}
 
   get(nodeId: string): KnownNode | undefined {
@@ -61,19 +69,22 @@ export class NodeDirectory {
     const claimedId = toHex(await keyId(claimed.value.signKey));
     const known = this.#nodes.get(claimedId);
     if (claimedId === this.selfId || (known && known.issuedAt >= record.issuedAt)) return "stale";
+    // The same session key again would derive the same keys, and a new channel restarts its counters
+    // at zero: every nonce would be used twice. Only a new key makes a new channel.
+    if (known && sameBytes(known.sessionKey, record.sessionKey)) return "stale";
     const verdict = await verifyCertificate(record.certificate, this.trust, this.revoked());
     if (!verdict.ok) return "invalid";
     if (!await verifySessionKeys(record, verdict.certificate.signKey)) return "invalid";
-    let channel: PairChannel;
+    let keys: PairKeys;
     try {
-      const keys = await derivePairKeys({
+      keys = await derivePairKeys({
         myPrivateKey: this.session.privateKey,
         peerPublicKey: record.sessionKey,
         myId: this.selfId,
         peerId: verdict.nodeId,
         networkId: this.networkIdHex,
       });
-      channel = new PairChannel(keys, nodeCryptoAead, this.selfId, verdict.nodeId);
+      if (sameBytes(keys.sendKey, keys.receiveKey)) return "invalid"; // both directions would share nonces
     } catch {
       return "invalid"; // a low-order or malformed X25519 key: nothing can be sealed for it
     }
@@ -90,8 +101,7 @@ export class NodeDirectory {
       issuedAt: record.issuedAt,
       record: record.bytes,
     });
-    this.#retire(verdict.nodeId);
-    this.#channels.set(verdict.nodeId, channel);
+    this.channels.setKeys(verdict.nodeId, keys);
     return "new";
   }
 
@@ -102,29 +112,8 @@ export class NodeDirectory {
       .map((node) => node.nodeId);
     for (const nodeId of dropped) {
       this.#nodes.delete(nodeId);
-      this.#retire(nodeId);
+      this.channels.forget(nodeId);
     }
     return dropped;
-  }
-
-  /** The end-to-end channel to `nodeId`, if its session keys are known. */
-  channel(nodeId: string): PairChannel | undefined {
-    return this.#channels.get(nodeId);
-  }
-
-  #retire(nodeId: string): void {
-    const channel = this.#channels.get(nodeId);
-    if (!channel) return;
-    for (const [reason, count] of Object.entries(channel.drops)) this.#retiredDrops[reason] += count;
-    this.#channels.delete(nodeId);
-  }
-
-  /** Frames refused by the end-to-end check, by reason, over the node's whole run. */
-  drops(): Record<string, number> {
-    const total: Record<string, number> = { ...this.#retiredDrops };
-    for (const channel of this.#channels.values()) {
-      for (const [reason, count] of Object.entries(channel.drops)) total[reason] += count;
-    }
-    return total;
   }
 }

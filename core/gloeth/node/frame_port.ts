@@ -9,6 +9,7 @@ export interface FramePort {
   readonly headerSize: number;
   /** Waits for at least one frame, then returns every frame already queued (one wakeup, many frames). */
   read(): Promise<Uint8Array[]>;
+  /** Writes one frame now; `frame` is only lent for the call (it may be a view into the frame path). */
   write(frame: Uint8Array): void;
   close(): void;
 }

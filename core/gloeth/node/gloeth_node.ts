@@ -1,6 +1,4 @@
 import type { Logger } from "../../log/logger.ts";
-import { isMulticastMac, readMac } from "../../net/mac.ts";
-import { FRAME_KIND_BROADCAST_COPY, FRAME_KIND_UNICAST, parseFrameHeader } from "../crypto/frame_header.ts";
 import { generateX25519 } from "../crypto/pair_keys.ts";
 import { type NetworkTrust, verifyRevocations } from "../identity/authority.ts";
 import { sign, toHex, verify } from "../identity/keys.ts";
@@ -11,12 +9,13 @@ import { type LinkMessage, MessageType } from "../links/messages.ts";
 import { decodeSigned, encodeSigned } from "../routing/signed_announcement.ts";
 import { LinkStateDatabase } from "../routing/link_state_db.ts";
 import { linkCost } from "../routing/link_cost.ts";
-import { MacTable } from "../routing/mac_table.ts";
 import { type Route, routeTable } from "../routing/shortest_paths.ts";
 import { decodeAnnouncement, MAX_NEIGHBORS } from "../routing/announcement.ts";
 import { NodeDirectory } from "./directory.ts";
 import { encodeSessionKeys } from "./session_keys.ts";
 import type { FramePort } from "./frame_port.ts";
+import type { NodeId } from "../crypto/node_id.ts";
+import { Inbound, WasmFramePath } from "../wasm/frame_path.ts";
 
 export interface GloethNodeOptions {
   identity: LinkIdentity;
@@ -50,6 +49,7 @@ export interface NodeCounters {
   noRoute: number;
   noKeys: number;
   hopLimit: number;
+  /** Records for this node refused end to end (damaged, forged, replayed, from an unknown node). */
   undecryptable: number;
   queueFull: number;
 }
@@ -60,17 +60,14 @@ export interface NodeCounters {
  * node only; the nodes in between see the routing header and pass them on.
  */
 export class GloethNode {
-  readonly counters: NodeCounters = {
-    framesFromPort: 0,
-    framesToPort: 0,
-    framesForwarded: 0,
-    noRoute: 0,
-    noKeys: 0,
-    hopLimit: 0,
-    undecryptable: 0,
-    queueFull: 0,
-  };
-  readonly macs = new MacTable();
+  /** MAC table, next hops, keys, sealing and opening: the per-frame work, in WebAssembly. */
+  readonly frames: WasmFramePath;
+  #framesFromPort = 0;
+  #framesToPort = 0;
+  #framesForwarded = 0;
+  #queueFull = 0;
+  /** Next hops whose link went away before the routes caught up. */
+  #linkGone = 0;
   routes = new Map<string, Route>();
   #links!: LinkManager;
   #database!: LinkStateDatabase;
@@ -84,7 +81,29 @@ export class GloethNode {
   #revoked = new Set<bigint>();
   #revocations: { bytes: Uint8Array; issuedAt: number } | undefined;
 
-  constructor(private readonly options: GloethNodeOptions) {}
+  constructor(private readonly options: GloethNodeOptions) {
+    this.frames = new WasmFramePath({
+      myId: options.identity.nodeId,
+      portHeader: options.port.headerSize,
+      recordType: MessageType.frame,
+      hopLimit: HOP_LIMIT,
+    });
+  }
+
+  get counters(): NodeCounters {
+    const refused = this.frames.counters();
+    return {
+      framesFromPort: this.#framesFromPort,
+      framesToPort: this.#framesToPort,
+      framesForwarded: this.#framesForwarded,
+      noRoute: refused.noRoute + this.#linkGone,
+      noKeys: refused.noKeys + refused.counterExhausted,
+      hopLimit: refused.hopLimit,
+      undecryptable: refused.badLength + refused.badHeader + refused.auth + refused.replay +
+        refused.unknownSource,
+      queueFull: this.#queueFull,
+    };
+  }
 
   get nodeId(): string {
     return this.options.identity.nodeId;
@@ -111,7 +130,14 @@ export class GloethNode {
     if (this.options.revocations) await this.#takeRevocations(this.options.revocations);
     const revoked = () => this.#revoked;
     const session = await generateX25519();
-    this.#directory = new NodeDirectory(identity.nodeId, session, trust, toHex(trust.networkId), revoked);
+    this.#directory = new NodeDirectory(
+      identity.nodeId,
+      session,
+      trust,
+      toHex(trust.networkId),
+      revoked,
+      this.frames,
+    );
     this.#ownKeysRecord = await encodeSessionKeys(
       identity.keys,
       identity.certificate,
@@ -144,7 +170,7 @@ export class GloethNode {
     this.#timers.push(setInterval(() => this.#originate(), refresh));
     this.#timers.push(setInterval(() => {
       if (this.#database.expire().length > 0) this.#recomputeRoutes();
-      this.macs.expire(Date.now());
+      this.frames.expireMacs(Date.now());
     }, 1000));
     // Certificates expire while links are up: admission is checked again, not only at the handshake.
     this.#timers.push(setInterval(() => this.dropExpired(), 60_000));
@@ -182,7 +208,7 @@ export class GloethNode {
     for (const link of [...this.#links.links.values()]) {
       if (now > link.peer.certificate.notAfter) link.close("certificate expired");
     }
-    for (const nodeId of this.#directory.dropRevoked(now)) this.macs.forgetNode(nodeId);
+    this.#directory.dropRevoked(now);
   }
 
   /** Adopts a newer signed revocation list: revoked nodes lose their links and keys at once. */
@@ -197,7 +223,7 @@ export class GloethNode {
     for (const link of [...this.#links.links.values()]) {
       if (this.#revoked.has(link.peer.certificate.serial)) link.close("certificate revoked");
     }
-    for (const nodeId of this.#directory.dropRevoked()) this.macs.forgetNode(nodeId);
+    this.#directory.dropRevoked();
     this.options.log.info("revocations adopted", { revoked: checked.list.serials.length });
     return true;
   }
@@ -232,8 +258,9 @@ export class GloethNode {
 
   #recomputeRoutes(): void {
     this.routes = routeTable(this.#database.graph(), this.nodeId);
+    this.frames.setRoutes(new Map([...this.routes].map(([nodeId, route]) => [nodeId, route.nextHop])));
     for (const node of this.#directory.all()) {
-      if (!this.routes.has(node.nodeId)) this.macs.forgetNode(node.nodeId);
+      if (!this.routes.has(node.nodeId)) this.frames.forgetMacsOf(node.nodeId);
     }
   }
 
@@ -285,78 +312,41 @@ export class GloethNode {
 
   /** A frame record: type byte, hop limit, sealed packet. Relays change the hop byte in place and pass it on. */
   #onFrame(record: Uint8Array): void {
-    if (record.length < 2) return;
-    const hops = record[1];
-    const packet = record.subarray(2);
-    const header = parseFrameHeader(packet);
-    if (!header.ok) {
-      this.counters.undecryptable++;
-      return;
+    switch (this.frames.receive(record, Date.now())) {
+      case Inbound.forward: {
+        const link = this.#linkTo(this.frames.forwardTo);
+        if (!link) return;
+        record[1] = this.frames.forwardHops;
+        if (link.sendRecord(record)) this.#framesForwarded++;
+        else this.#queueFull++;
+        return;
+      }
+      case Inbound.delivered:
+        // A view into the frame path's buffer: the port writes it synchronously, before the next frame.
+        this.options.port.write(this.frames.deliveredFrame);
+        this.#framesToPort++;
+        return;
+      default:
+        return; // counted by the frame path
     }
-    if (header.value.destination === this.nodeId) return void this.#deliver(header.value.source, packet);
-    if (hops <= 1) {
-      this.counters.hopLimit++;
-      return;
-    }
-    const next = this.routes.get(header.value.destination);
-    const link = next && this.#links.links.get(next.nextHop);
-    if (!link) {
-      this.counters.noRoute++;
-      return;
-    }
-    record[1] = hops - 1;
-    if (link.sendRecord(record)) this.counters.framesForwarded++;
-    else this.counters.queueFull++;
   }
 
-  #deliver(source: string, packet: Uint8Array): void {
-    const frame = this.#directory.channel(source)?.open(packet);
-    if (!frame) {
-      this.counters.undecryptable++;
-      return;
-    }
-    const header = this.options.port.headerSize;
-    if (frame.length >= header + 12) {
-      const sourceMac = readMac(frame, header + 6);
-      if (!isMulticastMac(sourceMac)) this.macs.learn(sourceMac, source, Date.now());
-    }
-    this.options.port.write(frame);
-    this.counters.framesToPort++;
+  #linkTo(nodeId: NodeId | undefined): Link | undefined {
+    const link = nodeId === undefined ? undefined : this.#links.links.get(nodeId);
+    if (!link) this.#linkGone++;
+    return link;
   }
 
   /** Sends one frame from the port into the mesh: to the MAC's home node, or a sealed copy to every node. */
   #sendFrame(frame: Uint8Array): void {
-    this.counters.framesFromPort++;
-    const header = this.options.port.headerSize;
-    if (frame.length < header + 14) return;
-    const destination = readMac(frame, header);
-    const home = isMulticastMac(destination) ? undefined : this.macs.lookup(destination);
-    if (home !== undefined) return this.#sendTo(home, frame, FRAME_KIND_UNICAST);
-    for (const nodeId of this.routes.keys()) this.#sendTo(nodeId, frame, FRAME_KIND_BROADCAST_COPY);
+    this.#framesFromPort++;
+    this.frames.send(frame, Date.now(), this.#emit);
   }
 
-  #sendTo(
-    nodeId: string,
-    frame: Uint8Array,
-    kind: typeof FRAME_KIND_UNICAST | typeof FRAME_KIND_BROADCAST_COPY,
-  ) {
-    const route = this.routes.get(nodeId);
-    const link = route && this.#links.links.get(route.nextHop);
-    if (!link) {
-      this.counters.noRoute++;
-      return;
-    }
-    const channel = this.#directory.channel(nodeId);
-    if (!channel) {
-      this.counters.noKeys++;
-      return;
-    }
-    // Sealed straight into the link record: type byte, hop limit, packet.
-    const record = channel.seal(frame, kind, 2);
-    record[0] = MessageType.frame;
-    record[1] = HOP_LIMIT;
-    if (!link.sendRecord(record)) this.counters.queueFull++;
-  }
+  readonly #emit = (nextHop: NodeId, record: Uint8Array): void => {
+    const link = this.#linkTo(nextHop);
+    if (link && !link.sendRecord(record)) this.#queueFull++;
+  };
 
   async #portLoop(): Promise<void> {
     while (!this.#stopped) {

@@ -1,5 +1,5 @@
 // Link-state routing for gloeth's layer-2 mesh: signed adjacency announcements, the database that keeps
-// everyone's newest, shortest paths and broadcast trees over the links both ends confirm, MAC learning.
+// everyone's newest, shortest paths and broadcast trees over the links both ends confirm; MAC learning is in the frame path (wasm/).
 
 export * from "./node_id.ts";
 export * from "./link_cost.ts";
@@ -8,4 +8,3 @@ export * from "./signed_announcement.ts";
 export * from "./graph.ts";
 export * from "./link_state_db.ts";
 export * from "./shortest_paths.ts";
-export * from "./mac_table.ts";

@@ -33,6 +33,7 @@ export interface FramePathExports {
   inbound_open(recordLength: number, nowMs: number): number;
   macs_expire(nowMs: number): number;
   macs_count(): number;
+  macs_forget(slot: number): number;
   macs_next(index: number): number;
   aead_seal(aadLength: number, dataLength: number): number;
   aead_open(aadLength: number, sealedLength: number): number;
