@@ -1,18 +1,16 @@
 //! AEAD_CHACHA20_POLY1305 (RFC 8439 section 2.8), in place over the caller's buffer.
 
-use crate::chacha20::{self, KEY_LEN, NONCE_LEN};
+use crate::chacha20::{self, BLOCK_LEN, KEY_LEN, NONCE_LEN};
 use crate::poly1305::{Poly1305, TAG_LEN};
 
-fn authenticator(
-    key: &[u8; KEY_LEN],
-    nonce: &[u8; NONCE_LEN],
-    aad: &[u8],
-    ciphertext: &[u8],
-) -> [u8; TAG_LEN] {
-    let first_block = chacha20::block(&chacha20::initial_state(key, 0, nonce));
-    let mut one_time_key = [0u8; 32];
-    one_time_key.copy_from_slice(&first_block[..32]);
-    let mut poly = Poly1305::new(&one_time_key);
+/// The first bytes of a message are encrypted with blocks 1 to 3 of `first_blocks`, the rest with the
+/// keystream from block 4 on.
+const FIRST_RUN: usize = 3 * BLOCK_LEN;
+
+fn authenticator(one_time_key: &[u8], aad: &[u8], ciphertext: &[u8]) -> [u8; TAG_LEN] {
+    let mut key = [0u8; 32];
+    key.copy_from_slice(&one_time_key[..32]);
+    let mut poly = Poly1305::new(&key);
     poly.update(aad);
     poly.pad_to_block();
     poly.update(ciphertext);
@@ -22,6 +20,19 @@ fn authenticator(
     poly.finish()
 }
 
+fn xor_message(key: &[u8; KEY_LEN], nonce: &[u8; NONCE_LEN], first_blocks: &[u8], data: &mut [u8]) {
+    let head = core::cmp::min(FIRST_RUN, data.len());
+    for (byte, key_byte) in data[..head]
+        .iter_mut()
+        .zip(first_blocks[BLOCK_LEN..].iter())
+    {
+        *byte ^= *key_byte;
+    }
+    if data.len() > FIRST_RUN {
+        chacha20::xor_keystream(key, 4, nonce, &mut data[FIRST_RUN..]);
+    }
+}
+
 /// Encrypts `data` in place and returns the tag.
 pub fn seal(
     key: &[u8; KEY_LEN],
@@ -29,8 +40,9 @@ pub fn seal(
     aad: &[u8],
     data: &mut [u8],
 ) -> [u8; TAG_LEN] {
-    chacha20::xor_keystream(key, 1, nonce, data);
-    authenticator(key, nonce, aad, data)
+    let first_blocks = chacha20::first_four_blocks(key, nonce);
+    xor_message(key, nonce, &first_blocks, data);
+    authenticator(&first_blocks, aad, data)
 }
 
 /// Checks `tag` over `aad` and the ciphertext in `data`, and only then decrypts `data` in place. On a
@@ -45,7 +57,8 @@ pub fn open(
     if tag.len() != TAG_LEN {
         return false;
     }
-    let expected = authenticator(key, nonce, aad, data);
+    let first_blocks = chacha20::first_four_blocks(key, nonce);
+    let expected = authenticator(&first_blocks, aad, data);
     // Every byte is compared whatever the first difference, so timing says nothing about the tag.
     let difference = expected
         .iter()
@@ -54,7 +67,7 @@ pub fn open(
     if difference != 0 {
         return false;
     }
-    chacha20::xor_keystream(key, 1, nonce, data);
+    xor_message(key, nonce, &first_blocks, data);
     true
 }
 

@@ -62,15 +62,26 @@ pub fn block(state: &[u32; 16]) -> [u8; BLOCK_LEN] {
 pub fn xor_keystream(key: &[u8; KEY_LEN], counter: u32, nonce: &[u8; NONCE_LEN], data: &mut [u8]) {
     let mut state = initial_state(key, counter, nonce);
     let mut done = crate::chacha20_simd::xor_blocks_of_four(&mut state, data);
+    // The tail (everything, without SIMD) in runs of four blocks: with SIMD that costs what one
+    // scalar block does.
+    let mut keystream = [0u8; 4 * BLOCK_LEN];
     while done < data.len() {
-        let keystream = block(&state);
-        let end = core::cmp::min(done + BLOCK_LEN, data.len());
+        crate::chacha20_simd::keystream_four(&state, &mut keystream);
+        let end = core::cmp::min(done + keystream.len(), data.len());
         for (byte, key_byte) in data[done..end].iter_mut().zip(keystream.iter()) {
             *byte ^= *key_byte;
         }
-        state[12] = state[12].wrapping_add(1);
+        state[12] = state[12].wrapping_add(4);
         done = end;
     }
+}
+
+/// Blocks 0 to 3 of the keystream for `key` and `nonce`: the AEAD takes its Poly1305 key from block 0
+/// and encrypts with the rest, so one run of four serves both.
+pub fn first_four_blocks(key: &[u8; KEY_LEN], nonce: &[u8; NONCE_LEN]) -> [u8; 4 * BLOCK_LEN] {
+    let mut keystream = [0u8; 4 * BLOCK_LEN];
+    crate::chacha20_simd::keystream_four(&initial_state(key, 0, nonce), &mut keystream);
+    keystream
 }
 
 #[cfg(test)]

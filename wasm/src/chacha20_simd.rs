@@ -1,7 +1,7 @@
 //! ChaCha20 four blocks at a time with wasm's 128-bit SIMD: each vector holds one state word of four
 //! consecutive blocks, so a quarter round works on all four at once. Measured in DESIGN.md at about 1.5×
 //! the scalar code. Without simd128 (native test builds) nothing is done here and the scalar loop in
-//! chacha20.rs covers everything.
+//! chacha20.rs covers everything; keystream_four is then four scalar blocks.
 
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 mod four_blocks {
@@ -53,61 +53,90 @@ mod four_blocks {
         ]
     }
 
+    /// The keystream of the four blocks from `state`'s counter on, as four rows per 64-byte block:
+    /// `rows[4 * block + group]` covers bytes 16 * group .. 16 * group + 16 of that block.
+    #[inline(always)]
+    fn four_blocks(state: &[u32; 16]) -> [v128; 16] {
+        let mut input = [u32x4_splat(0); 16];
+        for (word, vector) in input.iter_mut().enumerate() {
+            *vector = u32x4_splat(state[word]);
+        }
+        let counter = state[12];
+        input[12] = u32x4(
+            counter,
+            counter.wrapping_add(1),
+            counter.wrapping_add(2),
+            counter.wrapping_add(3),
+        );
+        let mut x = input;
+        for _ in 0..10 {
+            quarter_round(&mut x, 0, 4, 8, 12);
+            quarter_round(&mut x, 1, 5, 9, 13);
+            quarter_round(&mut x, 2, 6, 10, 14);
+            quarter_round(&mut x, 3, 7, 11, 15);
+            quarter_round(&mut x, 0, 5, 10, 15);
+            quarter_round(&mut x, 1, 6, 11, 12);
+            quarter_round(&mut x, 2, 7, 8, 13);
+            quarter_round(&mut x, 3, 4, 9, 14);
+        }
+        for word in 0..16 {
+            x[word] = u32x4_add(x[word], input[word]);
+        }
+        let mut rows = [u32x4_splat(0); 16];
+        for group in 0..4 {
+            let w = 4 * group;
+            let transposed = transpose(x[w], x[w + 1], x[w + 2], x[w + 3]);
+            for (block, row) in transposed.iter().enumerate() {
+                rows[4 * block + group] = *row;
+            }
+        }
+        rows
+    }
+
     /// XORs every whole 256-byte run of `data` with the keystream, advancing the block counter in
     /// `state` past the blocks used; returns how many bytes it covered.
     pub fn xor_blocks_of_four(state: &mut [u32; 16], data: &mut [u8]) -> usize {
         let mut done = 0;
         while data.len() - done >= FOUR_BLOCKS {
-            let mut input = [u32x4_splat(0); 16];
-            for (word, vector) in input.iter_mut().enumerate() {
-                *vector = u32x4_splat(state[word]);
-            }
-            let counter = state[12];
-            input[12] = u32x4(
-                counter,
-                counter.wrapping_add(1),
-                counter.wrapping_add(2),
-                counter.wrapping_add(3),
-            );
-            let mut x = input;
-            for _ in 0..10 {
-                quarter_round(&mut x, 0, 4, 8, 12);
-                quarter_round(&mut x, 1, 5, 9, 13);
-                quarter_round(&mut x, 2, 6, 10, 14);
-                quarter_round(&mut x, 3, 7, 11, 15);
-                quarter_round(&mut x, 0, 5, 10, 15);
-                quarter_round(&mut x, 1, 6, 11, 12);
-                quarter_round(&mut x, 2, 7, 8, 13);
-                quarter_round(&mut x, 3, 4, 9, 14);
-            }
-            for word in 0..16 {
-                x[word] = u32x4_add(x[word], input[word]);
-            }
+            let rows = four_blocks(state);
             let run = &mut data[done..done + FOUR_BLOCKS];
-            for group in 0..4 {
-                let w = 4 * group;
-                let rows = transpose(x[w], x[w + 1], x[w + 2], x[w + 3]);
-                for (block, row) in rows.iter().enumerate() {
-                    let at = 64 * block + 16 * group;
-                    let bytes = &mut run[at..at + 16];
-                    // SAFETY: `bytes` is exactly 16 in-bounds bytes; wasm loads and stores need no alignment.
-                    unsafe {
-                        let pointer = bytes.as_mut_ptr() as *mut v128;
-                        v128_store(pointer, v128_xor(v128_load(pointer), *row));
-                    }
+            for (index, row) in rows.iter().enumerate() {
+                let bytes = &mut run[16 * index..16 * index + 16];
+                // SAFETY: `bytes` is exactly 16 in-bounds bytes; wasm loads and stores need no alignment.
+                unsafe {
+                    let pointer = bytes.as_mut_ptr() as *mut v128;
+                    v128_store(pointer, v128_xor(v128_load(pointer), *row));
                 }
             }
-            state[12] = counter.wrapping_add(4);
+            state[12] = state[12].wrapping_add(4);
             done += FOUR_BLOCKS;
         }
         done
     }
+
+    /// The keystream of four blocks from `state`'s counter on.
+    pub fn keystream_four(state: &[u32; 16], out: &mut [u8; FOUR_BLOCKS]) {
+        let rows = four_blocks(state);
+        for (index, row) in rows.iter().enumerate() {
+            // SAFETY: 16 in-bounds bytes of `out`.
+            unsafe { v128_store(out[16 * index..].as_mut_ptr() as *mut v128, *row) };
+        }
+    }
 }
 
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-pub use four_blocks::xor_blocks_of_four;
+pub use four_blocks::{keystream_four, xor_blocks_of_four};
 
 #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
 pub fn xor_blocks_of_four(_state: &mut [u32; 16], _data: &mut [u8]) -> usize {
     0
+}
+
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+pub fn keystream_four(state: &[u32; 16], out: &mut [u8; 256]) {
+    let mut block_state = *state;
+    for block in out.chunks_exact_mut(64) {
+        block.copy_from_slice(&crate::chacha20::block(&block_state));
+        block_state[12] = block_state[12].wrapping_add(1);
+    }
 }

@@ -40,36 +40,41 @@ impl Poly1305 {
         }
     }
 
-    /// Absorbs one 16-byte block; `high_bit` is 1 << 24 for a whole block, 0 for the padded last one
-    /// (whose 0x01 byte is already in place).
-    fn block(&mut self, m: &[u8], high_bit: u32) {
+    /// Absorbs whole 16-byte blocks; `high_bit` is 1 << 24 for message blocks, 0 for the padded last
+    /// one (whose 0x01 byte is already in place). The accumulator stays in locals for the whole run.
+    fn blocks(&mut self, data: &[u8], high_bit: u32) {
         let [r0, r1, r2, r3, r4] = self.r;
         let (s1, s2, s3, s4) = (r1 * 5, r2 * 5, r3 * 5, r4 * 5);
-        let h0 = self.h[0] + (read_le32(m, 0) & LIMB);
-        let h1 = self.h[1] + ((read_le32(m, 3) >> 2) & LIMB);
-        let h2 = self.h[2] + ((read_le32(m, 6) >> 4) & LIMB);
-        let h3 = self.h[3] + ((read_le32(m, 9) >> 6) & LIMB);
-        let h4 = self.h[4] + ((read_le32(m, 12) >> 8) | high_bit);
+        let [mut h0, mut h1, mut h2, mut h3, mut h4] = self.h;
         let m = |a: u32, b: u32| a as u64 * b as u64;
-        let d0 = m(h0, r0) + m(h1, s4) + m(h2, s3) + m(h3, s2) + m(h4, s1);
-        let mut d1 = m(h0, r1) + m(h1, r0) + m(h2, s4) + m(h3, s3) + m(h4, s2);
-        let mut d2 = m(h0, r2) + m(h1, r1) + m(h2, r0) + m(h3, s4) + m(h4, s3);
-        let mut d3 = m(h0, r3) + m(h1, r2) + m(h2, r1) + m(h3, r0) + m(h4, s4);
-        let mut d4 = m(h0, r4) + m(h1, r3) + m(h2, r2) + m(h3, r1) + m(h4, r0);
-        d1 += d0 >> 26;
-        d2 += d1 >> 26;
-        d3 += d2 >> 26;
-        d4 += d3 >> 26;
-        // 2^130 = 5 (mod p): what overflowed the top limb comes back in at the bottom, times five.
-        let h0 = (d0 & LIMB as u64) + (d4 >> 26) * 5;
-        let h1 = (d1 as u32 & LIMB) + (h0 >> 26) as u32;
-        self.h = [
-            h0 as u32 & LIMB,
-            h1,
-            d2 as u32 & LIMB,
-            d3 as u32 & LIMB,
-            d4 as u32 & LIMB,
-        ];
+        for block in data.chunks_exact(16) {
+            let word = |at: usize| {
+                u32::from_le_bytes([block[at], block[at + 1], block[at + 2], block[at + 3]])
+            };
+            let (w0, w1, w2, w3) = (word(0), word(4), word(8), word(12));
+            h0 += w0 & LIMB;
+            h1 += ((w0 >> 26) | (w1 << 6)) & LIMB;
+            h2 += ((w1 >> 20) | (w2 << 12)) & LIMB;
+            h3 += ((w2 >> 14) | (w3 << 18)) & LIMB;
+            h4 += (w3 >> 8) | high_bit;
+            let d0 = m(h0, r0) + m(h1, s4) + m(h2, s3) + m(h3, s2) + m(h4, s1);
+            let mut d1 = m(h0, r1) + m(h1, r0) + m(h2, s4) + m(h3, s3) + m(h4, s2);
+            let mut d2 = m(h0, r2) + m(h1, r1) + m(h2, r0) + m(h3, s4) + m(h4, s3);
+            let mut d3 = m(h0, r3) + m(h1, r2) + m(h2, r1) + m(h3, r0) + m(h4, s4);
+            let mut d4 = m(h0, r4) + m(h1, r3) + m(h2, r2) + m(h3, r1) + m(h4, r0);
+            d1 += d0 >> 26;
+            d2 += d1 >> 26;
+            d3 += d2 >> 26;
+            d4 += d3 >> 26;
+            // 2^130 = 5 (mod p): what overflowed the top limb comes back in at the bottom, times five.
+            let low = (d0 & LIMB as u64) + (d4 >> 26) * 5;
+            h0 = low as u32 & LIMB;
+            h1 = (d1 as u32 & LIMB) + (low >> 26) as u32;
+            h2 = d2 as u32 & LIMB;
+            h3 = d3 as u32 & LIMB;
+            h4 = d4 as u32 & LIMB;
+        }
+        self.h = [h0, h1, h2, h3, h4];
     }
 
     pub fn update(&mut self, mut data: &[u8]) {
@@ -82,13 +87,12 @@ impl Poly1305 {
                 return;
             }
             let whole = self.pending;
-            self.block(&whole, 1 << 24);
+            self.blocks(&whole, 1 << 24);
             self.pending_len = 0;
         }
-        while data.len() >= 16 {
-            self.block(&data[..16], 1 << 24);
-            data = &data[16..];
-        }
+        let whole = data.len() & !15;
+        self.blocks(&data[..whole], 1 << 24);
+        data = &data[whole..];
         self.pending[..data.len()].copy_from_slice(data);
         self.pending_len = data.len();
     }
@@ -106,7 +110,7 @@ impl Poly1305 {
             let mut last = [0u8; 16];
             last[..self.pending_len].copy_from_slice(&self.pending[..self.pending_len]);
             last[self.pending_len] = 1;
-            self.block(&last, 0);
+            self.blocks(&last, 0);
         }
         // Carry fully, then compute h - p and keep it if that did not go negative (without branching).
         let mut h = self.h;
