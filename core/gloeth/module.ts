@@ -44,6 +44,13 @@ export const gloethFlags = {
     defaultText: "none",
     allowEmpty: true,
   }),
+  rekeyMinutes: integerFlag({
+    name: "rekey-minutes",
+    description: "make a new session key this often, so keys that leak later cannot open earlier frames",
+    default: 60,
+    min: 1,
+    max: 7 * 24 * 60,
+  }),
   mtu: integerFlag({
     name: "mtu",
     description: "MTU of the TAP device",
@@ -103,7 +110,8 @@ export function gloethModule(
         }
       }
       node = new GloethNode({
-        sessionIssuedAt: await nextSessionTime(join(context.dataDir, "gloeth-session")),
+        sessionTime: () => nextSessionTime(join(context.dataDir, "gloeth-session")),
+        rekeyMs: Number(flags.rekeyMinutes) * 60_000,
         identity: { keys: loaded.keys, certificate: loaded.certificate, nodeId: loaded.nodeId },
         trust: loaded.trust,
         caPem: loaded.caPem,

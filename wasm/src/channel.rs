@@ -36,7 +36,12 @@ fn nonce(counter: u64) -> [u8; 12] {
 }
 
 impl Channel {
-    pub fn new(send_key: [u8; 32], receive_key: [u8; 32], my_id: NodeId, peer_id: NodeId) -> Self {
+    pub const fn new(
+        send_key: [u8; 32],
+        receive_key: [u8; 32],
+        my_id: NodeId,
+        peer_id: NodeId,
+    ) -> Self {
         Channel {
             send_key,
             receive_key,

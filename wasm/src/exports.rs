@@ -134,21 +134,36 @@ pub extern "C" fn node_set_next_hop(slot: u32, link: u32) {
     path().nodes.set_next_hop(slot as u16, link as u16);
 }
 
-/// Send key then receive key, 32 bytes each, from the stage, which is wiped afterwards.
+/// Send key then receive key, 32 bytes each, from the stage, which is wiped afterwards. With
+/// `send_now` 0, sending stays on the replaced keys until node_promote.
 #[no_mangle]
-pub extern "C" fn node_set_keys(slot: u32) {
+pub extern "C" fn node_set_keys(slot: u32, send_now: u32) {
     let stage = stage();
     let mut send_key = [0u8; 32];
     let mut receive_key = [0u8; 32];
     send_key.copy_from_slice(&stage[..32]);
     receive_key.copy_from_slice(&stage[32..64]);
     *stage = [0; 64];
-    path().add_channel(slot as u16, send_key, receive_key);
+    path().add_channel(slot as u16, send_key, receive_key, send_now != 0);
+}
+
+#[no_mangle]
+pub extern "C" fn node_promote(slot: u32) {
+    if let Some(channels) = path().nodes.channels(slot as u16) {
+        channels.promote();
+    }
+}
+
+#[no_mangle]
+pub extern "C" fn node_drop_previous(slot: u32) {
+    if let Some(channels) = path().nodes.channels(slot as u16) {
+        channels.drop_previous();
+    }
 }
 
 #[no_mangle]
 pub extern "C" fn node_clear_keys(slot: u32) {
-    path().nodes.clear_channel(slot as u16);
+    path().nodes.clear_channels(slot as u16);
 }
 
 #[no_mangle]

@@ -81,10 +81,17 @@ impl FramePath {
         self.hop_limit = hop_limit;
     }
 
-    pub fn add_channel(&mut self, slot: u16, send_key: [u8; 32], receive_key: [u8; 32]) {
+    /// New keys for the node in `slot` (see KeyEpochs::install for `send_now`).
+    pub fn add_channel(
+        &mut self,
+        slot: u16,
+        send_key: [u8; 32],
+        receive_key: [u8; 32],
+        send_now: bool,
+    ) {
         if let Some(peer) = self.nodes.id(slot) {
-            self.nodes
-                .set_channel(slot, Channel::new(send_key, receive_key, self.my_id, peer));
+            let channel = Channel::new(send_key, receive_key, self.my_id, peer);
+            self.nodes.set_channel(slot, channel, send_now);
         }
     }
 
@@ -136,7 +143,7 @@ impl FramePath {
                 return 0;
             }
         };
-        let channel = match self.nodes.channel(slot) {
+        let channel = match self.nodes.channels(slot) {
             Some(channel) => channel,
             None => {
                 self.counters.no_keys += 1;
@@ -217,14 +224,15 @@ impl FramePath {
             Some(header) => self.nodes.slot_of(&header.source),
             None => None,
         };
-        let (slot, channel) =
-            match source.and_then(|slot| self.nodes.channel(slot).map(|channel| (slot, channel))) {
-                Some(found) => found,
-                None => {
-                    self.counters.unknown_source += 1;
-                    return Inbound::Dropped;
-                }
-            };
+        let (slot, channel) = match source
+            .and_then(|slot| self.nodes.channels(slot).map(|channel| (slot, channel)))
+        {
+            Some(found) => found,
+            None => {
+                self.counters.unknown_source += 1;
+                return Inbound::Dropped;
+            }
+        };
         if let Err(error) = channel.open(&mut self.inbound[RECORD_HEAD..record_len]) {
             let counter = match error {
                 OpenError::Short => &mut self.counters.bad_length,

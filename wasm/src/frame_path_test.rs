@@ -17,9 +17,9 @@ fn connect(a: &mut FramePath, b: &mut FramePath) {
     let (a_id, b_id) = (a.my_id, b.my_id);
     let (a_key, b_key) = ([a_id[0]; 32], [b_id[0] ^ 0x80; 32]);
     let slot_of_b = a.nodes.add(&b_id).unwrap();
-    a.add_channel(slot_of_b, a_key, b_key);
+    a.add_channel(slot_of_b, a_key, b_key, true);
     let slot_of_a = b.nodes.add(&a_id).unwrap();
-    b.add_channel(slot_of_a, b_key, a_key);
+    b.add_channel(slot_of_a, b_key, a_key, true);
 }
 
 fn route(from: &mut FramePath, to: &FramePath, link: u16) {

@@ -11,6 +11,7 @@ pub mod channel;
 mod exports;
 pub mod frame_header;
 pub mod frame_path;
+pub mod key_epochs;
 pub mod mac_table;
 pub mod node_slots;
 pub mod poly1305;

@@ -4,6 +4,7 @@
 
 use crate::channel::Channel;
 use crate::frame_header::NodeId;
+use crate::key_epochs::KeyEpochs;
 
 pub const MAX_NODES: usize = 4096;
 const INDEX_SIZE: usize = 2 * MAX_NODES;
@@ -14,10 +15,10 @@ pub const NO_LINK: u16 = u16::MAX;
 struct Slot {
     id: NodeId,
     used: bool,
-    has_channel: bool,
+
     /// Link number + 1, so the zeroed slot has no route.
     next_hop_plus_one: u16,
-    channel: Channel,
+    channels: KeyEpochs,
 }
 
 pub struct NodeSlots {
@@ -65,7 +66,7 @@ impl NodeSlots {
         let slot = &mut self.slots[free as usize];
         slot.id = *id;
         slot.used = true;
-        slot.has_channel = false;
+        slot.channels = KeyEpochs::empty();
         slot.next_hop_plus_one = 0;
         self.index_insert(free);
         Some(free)
@@ -79,9 +80,8 @@ impl NodeSlots {
         self.slots[slot as usize] = Slot {
             id: [0; 16],
             used: false,
-            has_channel: false,
             next_hop_plus_one: 0,
-            channel: Channel::new([0; 32], [0; 32], [0; 16], [0; 16]),
+            channels: KeyEpochs::empty(),
         };
         self.index = [0; INDEX_SIZE];
         for used in 0..MAX_NODES as u16 {
@@ -118,24 +118,24 @@ impl NodeSlots {
         Some(entry.next_hop_plus_one - 1)
     }
 
-    pub fn set_channel(&mut self, slot: u16, channel: Channel) {
+    /// Installs a new channel (see KeyEpochs::install).
+    pub fn set_channel(&mut self, slot: u16, channel: Channel, send_now: bool) {
         if let Some(entry) = self.slots.get_mut(slot as usize).filter(|entry| entry.used) {
-            entry.channel = channel;
-            entry.has_channel = true;
+            entry.channels.install(channel, send_now);
         }
     }
 
-    pub fn clear_channel(&mut self, slot: u16) {
+    pub fn clear_channels(&mut self, slot: u16) {
         if let Some(entry) = self.slots.get_mut(slot as usize) {
-            entry.has_channel = false;
-            entry.channel = Channel::new([0; 32], [0; 32], [0; 16], [0; 16]);
+            entry.channels = KeyEpochs::empty();
         }
     }
 
-    pub fn channel(&mut self, slot: u16) -> Option<&mut Channel> {
+    /// The node's channels, once it has keys.
+    pub fn channels(&mut self, slot: u16) -> Option<&mut KeyEpochs> {
         let entry = self.slots.get_mut(slot as usize)?;
-        if entry.used && entry.has_channel {
-            Some(&mut entry.channel)
+        if entry.used && entry.channels.is_ready() {
+            Some(&mut entry.channels)
         } else {
             None
         }
@@ -185,7 +185,7 @@ mod tests {
         );
         assert_eq!(nodes.slot_of(&id(10)), Some(slots[10]));
         assert_eq!(nodes.add(&id(500)), Some(slots[7]));
-        assert!(nodes.channel(slots[9]).is_none());
+        assert!(nodes.channels(slots[9]).is_none());
     }
 
     #[test]

@@ -19,8 +19,8 @@ export interface KnownNode {
 
 /** Where the end-to-end keys go: the frame path, which seals and opens with them. */
 export interface ChannelKeys {
-  /** A new channel to `nodeId` (its counters start from zero). */
-  setKeys(nodeId: string, keys: PairKeys): void;
+  /** A new channel to `nodeId` (its counters start from zero); see WasmFramePath.setKeys. */
+  setKeys(nodeId: string, keys: PairKeys, sendNow?: boolean): void;
   /** The node is gone: its keys, route and learned addresses with it. */
   forget(nodeId: string): void;
 }
@@ -39,7 +39,7 @@ export class NodeDirectory {
 
   constructor(
     readonly selfId: string,
-    private readonly session: X25519KeyPair,
+    private session: X25519KeyPair,
     private readonly trust: NetworkTrust,
     private readonly networkIdHex: string,
     private readonly revoked: () => ReadonlySet<bigint>,
@@ -75,19 +75,15 @@ export class NodeDirectory {
     const verdict = await verifyCertificate(record.certificate, this.trust, this.revoked());
     if (!verdict.ok) return "invalid";
     if (!await verifySessionKeys(record, verdict.certificate.signKey)) return "invalid";
-    let keys: PairKeys;
-    try {
-      keys = await derivePairKeys({
-        myPrivateKey: this.session.privateKey,
-        peerPublicKey: record.sessionKey,
-        myId: this.selfId,
-        peerId: verdict.nodeId,
-        networkId: this.networkIdHex,
-      });
-      if (sameBytes(keys.sendKey, keys.receiveKey)) return "invalid"; // both directions would share nonces
-    } catch {
-      return "invalid"; // a low-order or malformed X25519 key: nothing can be sealed for it
-    }
+    // Derived again if this node rotated its own session key meanwhile, so the keys match what the
+    // peer derives from our newest record.
+    let session: X25519KeyPair;
+    let keys: PairKeys | undefined;
+    do {
+      session = this.session;
+      keys = await this.#derive(session, verdict.nodeId, record.sessionKey);
+    } while (session !== this.session);
+    if (!keys) return "invalid";
     const current = this.#nodes.get(verdict.nodeId);
     if (current && current.issuedAt >= record.issuedAt) return "stale"; // a newer one won meanwhile
     if (this.revoked().has(verdict.certificate.serial)) return "invalid"; // revoked while we checked
@@ -103,6 +99,45 @@ export class NodeDirectory {
     });
     this.channels.setKeys(verdict.nodeId, keys);
     return "new";
+  }
+
+  /**
+   * This node's new session key: keys with every known node are derived again and installed to
+   * receive at once but to send only once promoted, since peers need our new key record first.
+   * Returns the nodes whose keys changed.
+   */
+  async rotate(session: X25519KeyPair): Promise<string[]> {
+    this.session = session;
+    const rotated: string[] = [];
+    for (const node of this.all()) {
+      const keys = await this.#derive(session, node.nodeId, node.sessionKey);
+      // The node may have left or sent a newer key meanwhile (derived with the new session already),
+      // or this node rotated again.
+      if (!keys || this.#nodes.get(node.nodeId) !== node || this.session !== session) continue;
+      this.channels.setKeys(node.nodeId, keys, false);
+      rotated.push(node.nodeId);
+    }
+    return rotated;
+  }
+
+  async #derive(
+    session: X25519KeyPair,
+    peerId: string,
+    peerSessionKey: Uint8Array,
+  ): Promise<PairKeys | undefined> {
+    try {
+      const keys = await derivePairKeys({
+        myPrivateKey: session.privateKey,
+        peerPublicKey: peerSessionKey,
+        myId: this.selfId,
+        peerId,
+        networkId: this.networkIdHex,
+      });
+      // Equal keys would have both directions share nonces.
+      return sameBytes(keys.sendKey, keys.receiveKey) ? undefined : keys;
+    } catch {
+      return undefined; // a low-order or malformed X25519 key: nothing can be sealed for it
+    }
   }
 
   /** Forgets nodes whose certificates were revoked or have expired; returns their ids. */

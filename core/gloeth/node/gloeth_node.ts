@@ -31,10 +31,17 @@ export interface GloethNodeOptions {
   /** The network's signed revocation list this node starts with, if any (newer ones arrive by flooding). */
   revocations?: Uint8Array;
   /**
-   * When this run's session key counts as made: later than any previous run's, even if the clock went
-   * back (the caller persists it); default now.
+   * The time to stamp a new session key with: later than any earlier key's, this run's or a previous
+   * run's, even if the clock went back (the caller persists it). Default: now, kept increasing.
    */
-  sessionIssuedAt?: number;
+  sessionTime?: () => Promise<number>;
+  /**
+   * A new session key this often, so keys that leak later cannot open frames from before (forward
+   * secrecy); default one hour, like tinc's KeyExpire.
+   */
+  rekeyMs?: number;
+  /** How long peers get to receive a new key record before frames are sealed with the new keys. */
+  rekeyGraceMs?: number;
   /** Re-announce this often even when nothing changed; announcements older than 3× are forgotten. */
   refreshMs?: number;
 }
@@ -80,6 +87,8 @@ export class GloethNode {
   #stopped = false;
   #revoked = new Set<bigint>();
   #revocations: { bytes: Uint8Array; issuedAt: number } | undefined;
+  #lastSessionTime = 0;
+  readonly #pending = new Set<ReturnType<typeof setTimeout>>();
 
   constructor(private readonly options: GloethNodeOptions) {
     this.frames = new WasmFramePath({
@@ -130,19 +139,28 @@ export class GloethNode {
     if (this.options.revocations) await this.#takeRevocations(this.options.revocations);
     const revoked = () => this.#revoked;
     const session = await generateX25519();
+    const issuedAt = await this.#nextSessionTime();
     this.#directory = new NodeDirectory(
       identity.nodeId,
       session,
       trust,
       toHex(trust.networkId),
       revoked,
-      this.frames,
+      {
+        setKeys: (nodeId, keys, sendNow = true) => {
+          this.frames.setKeys(nodeId, keys, sendNow);
+          // The peer rotated: it seals with its previous keys until its own grace period ends, which
+          // started when it sent the record, so ours lasts twice as long.
+          if (sendNow) this.#later(2 * this.#graceMs, () => this.frames.dropPrevious(nodeId));
+        },
+        forget: (nodeId) => this.frames.forget(nodeId),
+      },
     );
     this.#ownKeysRecord = await encodeSessionKeys(
       identity.keys,
       identity.certificate,
       session.publicKey,
-      Date.now(),
+      issuedAt,
     );
     const refresh = this.options.refreshMs ?? 10_000;
     this.#database = new LinkStateDatabase(
@@ -172,6 +190,7 @@ export class GloethNode {
       if (this.#database.expire().length > 0) this.#recomputeRoutes();
       this.frames.expireMacs(Date.now());
     }, 1000));
+    this.#timers.push(setInterval(() => this.#rekey(), this.options.rekeyMs ?? 3_600_000));
     // Certificates expire while links are up: admission is checked again, not only at the handshake.
     this.#timers.push(setInterval(() => this.dropExpired(), 60_000));
     this.#portLoop();
@@ -180,8 +199,52 @@ export class GloethNode {
   async stop(): Promise<void> {
     this.#stopped = true;
     for (const timer of this.#timers) clearInterval(timer);
+    for (const timer of this.#pending) clearTimeout(timer);
     await this.#links.stop();
     this.options.port.close();
+  }
+
+  #nextSessionTime(): Promise<number> {
+    if (this.options.sessionTime) return this.options.sessionTime();
+    this.#lastSessionTime = Math.max(Date.now(), this.#lastSessionTime + 1);
+    return Promise.resolve(this.#lastSessionTime);
+  }
+
+  #later(ms: number, action: () => void): void {
+    const timer = setTimeout(() => {
+      this.#pending.delete(timer);
+      if (!this.#stopped) action();
+    }, ms);
+    this.#pending.add(timer);
+  }
+
+  get #graceMs(): number {
+    return this.options.rekeyGraceMs ?? 10_000;
+  }
+
+  /**
+   * A new session key: new keys with every node, used to receive at once and to send once the new key
+   * record has had time to reach everyone; the replaced keys are wiped a grace period later.
+   */
+  async #rekey(): Promise<void> {
+    try {
+      const session = await generateX25519();
+      const { keys, certificate } = this.options.identity;
+      const record = await encodeSessionKeys(
+        keys,
+        certificate,
+        session.publicKey,
+        await this.#nextSessionTime(),
+      );
+      const rotated = await this.#directory.rotate(session);
+      this.#ownKeysRecord = record;
+      this.#flood("keys", record);
+      this.#later(this.#graceMs, () => rotated.forEach((nodeId) => this.frames.promote(nodeId)));
+      this.#later(2 * this.#graceMs, () => rotated.forEach((nodeId) => this.frames.dropPrevious(nodeId)));
+      this.options.log.info("session key rotated", { nodes: rotated.length });
+    } catch (error) {
+      this.options.log.warn("session key not rotated", { error: String(error) });
+    }
   }
 
   #linkUp(link: Link): void {

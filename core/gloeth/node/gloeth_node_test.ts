@@ -46,7 +46,13 @@ class MemoryPort implements FramePort {
 function testNode(
   network: TestNetwork,
   member: Awaited<ReturnType<typeof testMember>>,
-  options: { port?: MemoryPort; peers?: string[]; listen?: boolean; revocations?: Uint8Array } = {},
+  options: {
+    port?: MemoryPort;
+    peers?: string[];
+    listen?: boolean;
+    revocations?: Uint8Array;
+    rekeyMs?: number;
+  } = {},
 ): GloethNode {
   return new GloethNode({
     identity: member.identity,
@@ -60,6 +66,8 @@ function testNode(
     log,
     refreshMs: 1000,
     revocations: options.revocations,
+    rekeyMs: options.rekeyMs,
+    rekeyGraceMs: options.rekeyMs && options.rekeyMs / 5,
   });
 }
 
@@ -266,5 +274,69 @@ Deno.test("gloeth node: a peer whose certificate expires while linked is cut off
     assertEquals(nodeA.directory.get(b.identity.nodeId), undefined);
   } finally {
     await Promise.all([nodeA.stop(), nodeB.stop()]);
+  }
+});
+
+Deno.test("gloeth node: session keys rotate under steady traffic without losing a frame, and old records stop opening", async () => {
+  const network = await testNetwork();
+  const [a, b, c] = await Promise.all([
+    testMember(network, "a", 51n),
+    testMember(network, "b", 52n),
+    testMember(network, "c", 53n),
+  ]);
+  const ports = [new MemoryPort(), new MemoryPort(), new MemoryPort()];
+  const rekeyMs = 1200; // grace 240 ms
+  const nodeB = testNode(network, b, { port: ports[1], listen: true, rekeyMs });
+  await nodeB.start();
+  const bAddress = `127.0.0.1:${nodeB.listenPort}`;
+  const nodeA = testNode(network, a, { port: ports[0], peers: [bAddress], rekeyMs });
+  const nodeC = testNode(network, c, { port: ports[2], peers: [bAddress], rekeyMs });
+  await Promise.all([nodeA.start(), nodeC.start()]);
+  try {
+    await waitFor(() =>
+      nodeA.frames.counters() && nodeC.directory.get(a.identity.nodeId) !== undefined &&
+      nodeA.directory.get(c.identity.nodeId) !== undefined && nodeA.routes.has(c.identity.nodeId), {
+      what: "A and C knowing each other's keys and routes",
+      timeoutMs: 10_000,
+    });
+    // C's MAC becomes known at A, so A's frames to it are unicast through B.
+    ports[2].push(ethernet("ff:ff:ff:ff:ff:ff", "02:00:00:00:00:0c", "hello"));
+    await waitFor(() => ports[0].written.length >= 1, { what: "C's hello at A", timeoutMs: 5000 });
+
+    const toC = nodeB.links.get(c.identity.nodeId)!;
+    const honestSend = toC.sendRecord.bind(toC);
+    let recorded: Uint8Array | undefined;
+    toC.sendRecord = (record) => {
+      if (record[0] === MessageType.frame) recorded ??= record.slice();
+      return honestSend(record);
+    };
+
+    const keysOfA = new Set<string>();
+    const sent = 90; // one every 40 ms: 3.6 s, three rotations of each node
+    for (let i = 0; i < sent; i++) {
+      ports[0].push(ethernet("02:00:00:00:00:0c", "02:00:00:00:00:0a", `frame ${i}`));
+      keysOfA.add(String(nodeC.directory.get(a.identity.nodeId)?.sessionKey));
+      await new Promise((resolve) => setTimeout(resolve, 40));
+    }
+    await waitFor(() => ports[2].written.length >= sent, {
+      what: `all ${sent} frames at C`,
+      timeoutMs: 5000,
+      describe: () => `${ports[2].written.length} arrived; ${JSON.stringify(nodeC.frames.counters())}`,
+    });
+    assert(keysOfA.size >= 3, `C saw ${keysOfA.size} session keys of A`);
+    const refused = nodeC.frames.counters();
+    assertEquals([refused.auth, refused.replay, refused.unknownSource], [0, 0, 0]);
+
+    // A frame recorded at B in the first second, played to C again: its keys are gone (or, if its
+    // counter is one the new keys have used, it is refused as a replay before any decryption).
+    honestSend(recorded!);
+    await waitFor(() => nodeC.frames.counters().auth + nodeC.frames.counters().replay === 1, {
+      what: "C refusing the old record",
+      timeoutMs: 5000,
+      describe: () => JSON.stringify(nodeC.frames.counters()),
+    });
+    assertEquals(ports[2].written.length, sent, "the old record was delivered");
+  } finally {
+    await Promise.all([nodeA.stop(), nodeB.stop(), nodeC.stop()]);
   }
 });

@@ -100,8 +100,12 @@ export class WasmFramePath {
     }
   }
 
-  /** The end-to-end keys for `nodeId`: a new channel, counters from zero. */
-  setKeys(nodeId: NodeId, keys: PairKeys): void {
+  /**
+   * The end-to-end keys for `nodeId`: a new channel, counters from zero. The replaced channel still
+   * opens frames until dropPrevious(); with `sendNow` false it also still seals them until promote(),
+   * for when the peer cannot have the new keys yet (this node rotated its own session key).
+   */
+  setKeys(nodeId: NodeId, keys: PairKeys, sendNow = true): void {
     if (keys.sendKey.length !== KEY_LENGTH || keys.receiveKey.length !== KEY_LENGTH) {
       throw new RangeError(`pair keys must be ${KEY_LENGTH} bytes each`);
     }
@@ -112,7 +116,19 @@ export class WasmFramePath {
     if (slot === undefined) return;
     this.#stage.set(keys.sendKey, 0);
     this.#stage.set(keys.receiveKey, KEY_LENGTH);
-    this.#wasm.node_set_keys(slot); // wipes the stage
+    this.#wasm.node_set_keys(slot, sendNow ? 1 : 0); // wipes the stage
+  }
+
+  /** Seals for `nodeId` with the newest keys from now on. */
+  promote(nodeId: NodeId): void {
+    const slot = this.#slots.get(nodeId);
+    if (slot !== undefined) this.#wasm.node_promote(slot);
+  }
+
+  /** Forgets the keys the newest ones replaced (unless sealing still uses them). */
+  dropPrevious(nodeId: NodeId): void {
+    const slot = this.#slots.get(nodeId);
+    if (slot !== undefined) this.#wasm.node_drop_previous(slot);
   }
 
   /** Forgets a node: keys, route and the MAC addresses learned behind it. */
