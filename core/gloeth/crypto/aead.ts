@@ -1,5 +1,6 @@
-// The AEAD behind gloeth's frame sealing, as a narrow interface: today node:crypto's ChaCha20-Poly1305,
-// later the Rust WASM one on the hot path. Both must pass aead_test.ts unchanged.
+// ChaCha20-Poly1305 as a narrow interface, with node:crypto's (OpenSSL, an audited library) as the
+// reference: the Rust WASM one that seals gloeth's frames must pass the same aead_test.ts and match it
+// byte for byte (core/gloeth/wasm/wasm_aead_test.ts).
 import { createCipheriv, createDecipheriv } from "node:crypto";
 
 export const AEAD_KEY_LENGTH = 32;

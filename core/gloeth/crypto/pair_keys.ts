@@ -4,10 +4,11 @@
 // key and nonce. The salt binds the keys to one network, the info to this pair and this version of the
 // scheme, so neither another network nor a later scheme can end up with the same keys.
 //
-// The keys are as long-lived as the X25519 keys they come from, while a PairChannel's counter starts at
-// 0 every time it is made. So at least one of the two X25519 key pairs must be fresh for every channel
-// (generateX25519 per session, its public half authenticated by the node's signing key): deriving
-// twice from the same two key pairs, e.g. after a restart with keys loaded from disk, would reuse nonces.
+// The keys are as long-lived as the X25519 keys they come from, while a channel's counter (in the frame
+// path, wasm/src/channel.rs) starts at 0 every time it is made. So at least one of the two X25519 key
+// pairs must be fresh for every channel (generateX25519 per session and per rekey, its public half
+// authenticated by the node's signing key): deriving twice from the same two key pairs, e.g. after a
+// restart with keys loaded from disk, would reuse nonces.
 import { AEAD_KEY_LENGTH } from "./aead.ts";
 import { type NodeId, requireNodeId } from "./node_id.ts";
 
