@@ -7,8 +7,12 @@ export interface FramePort {
    * offloads). Every node of a mesh uses the same kind of port, so the prefix travels as part of the frame.
    */
   readonly headerSize: number;
-  /** Waits for at least one frame, then returns every frame already queued (one wakeup, many frames). */
-  read(): Promise<Uint8Array[]>;
+  /**
+   * Waits for at least one frame, then reads every frame already queued (one wakeup, many frames) into
+   * `buffer`, one after another, calling `each` with a frame's length before reading the next over it.
+   * The frame path hands its own input buffer, so a frame is never copied on its way to being sealed.
+   */
+  readInto(buffer: Uint8Array, each: (length: number) => void): Promise<void>;
   /** Writes one frame now; `frame` is only lent for the call (it may be a view into the frame path). */
   write(frame: Uint8Array): void;
   close(): void;
@@ -24,7 +28,6 @@ const maxBatch = 256;
  */
 export class TapPort implements FramePort {
   readonly headerSize = VNET_HEADER_SIZE;
-  readonly #buffer = new Uint8Array(VNET_HEADER_SIZE + 65_550);
 
   constructor(readonly tap: Tap) {}
 
@@ -34,15 +37,14 @@ export class TapPort implements FramePort {
     return new TapPort(tap);
   }
 
-  async read(): Promise<Uint8Array[]> {
-    const first = await this.tap.read(this.#buffer);
-    const frames = [this.#buffer.slice(0, first)];
-    while (frames.length < maxBatch) {
-      const length = this.tap.tryRead(this.#buffer);
-      if (length === null) break;
-      frames.push(this.#buffer.slice(0, length));
+  async readInto(buffer: Uint8Array, each: (length: number) => void): Promise<void> {
+    if (buffer.length < VNET_HEADER_SIZE + 65_550) throw new RangeError("a TSO super-frame would not fit");
+    each(await this.tap.read(buffer));
+    for (let read = 1; read < maxBatch; read++) {
+      const length = this.tap.tryRead(buffer);
+      if (length === null) return;
+      each(length);
     }
-    return frames;
   }
 
   write(frame: Uint8Array): void {
@@ -63,7 +65,7 @@ export class RelayPort implements FramePort {
   readonly headerSize = VNET_HEADER_SIZE;
   readonly #closed = Promise.withResolvers<never>();
 
-  read(): Promise<Uint8Array[]> {
+  readInto(): Promise<void> {
     return this.#closed.promise;
   }
 

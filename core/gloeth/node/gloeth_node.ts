@@ -400,11 +400,11 @@ export class GloethNode {
     return link;
   }
 
-  /** Sends one frame from the port into the mesh: to the MAC's home node, or a sealed copy to every node. */
-  #sendFrame(frame: Uint8Array): void {
+  /** Seals the frame the port just read into the frame path's input for the mesh. */
+  #sendFromPort = (length: number): void => {
     this.#framesFromPort++;
-    this.frames.send(frame, Date.now(), this.#emit);
-  }
+    this.frames.sendStaged(length, Date.now(), this.#emit);
+  };
 
   readonly #emit = (nextHop: NodeId, record: Uint8Array): void => {
     const link = this.#linkTo(nextHop);
@@ -412,17 +412,15 @@ export class GloethNode {
   };
 
   async #portLoop(): Promise<void> {
+    const input = this.frames.portInput;
     while (!this.#stopped) {
-      let frames: Uint8Array[];
       try {
-        frames = await this.options.port.read();
+        await this.options.port.readInto(input, this.#sendFromPort);
       } catch (error) {
         if (this.#stopped) return;
         this.options.log.warn("port read failed", { error: (error as Error).message });
         await new Promise((resolve) => setTimeout(resolve, 100));
-        continue;
       }
-      for (const frame of frames) this.#sendFrame(frame);
     }
   }
 }

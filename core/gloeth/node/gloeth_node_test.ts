@@ -24,14 +24,17 @@ class MemoryPort implements FramePort {
     this.#queue.push(frame);
     this.#waiter?.();
   }
-  async read(): Promise<Uint8Array[]> {
+  async readInto(buffer: Uint8Array, each: (length: number) => void): Promise<void> {
     while (this.#queue.length === 0) {
       if (this.#closed) throw new Error("closed");
       await new Promise<void>((resolve) => this.#waiter = resolve);
     }
     const frames = this.#queue;
     this.#queue = [];
-    return frames;
+    for (const frame of frames) {
+      buffer.set(frame);
+      each(frame.length);
+    }
   }
   write(frame: Uint8Array) {
     this.written.push(frame.slice()); // the frame is only lent for the call

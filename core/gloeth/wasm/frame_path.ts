@@ -146,14 +146,24 @@ export class WasmFramePath {
     return slot === undefined ? 0 : this.#wasm.macs_forget(slot);
   }
 
+  /** Where sendStaged() takes its frame from: a port reads frames straight into it. */
+  get portInput(): Uint8Array {
+    return this.#outbound.subarray(this.#frameAt, this.#frameAt + this.frameCapacity);
+  }
+
   /**
    * Seals `frame` for where its destination MAC lives (or a copy for every routed node) and hands each
    * record to `emit` with the node id of the neighbour it leaves by. The record is the caller's to keep.
    */
   send(frame: Uint8Array, nowMs: number, emit: (nextHop: NodeId, record: Uint8Array) => void): number {
     if (frame.length > this.frameCapacity) return 0;
-    this.#outbound.set(frame, this.#frameAt);
-    const copies = this.#wasm.outbound_plan(frame.length, nowMs);
+    this.portInput.set(frame);
+    return this.sendStaged(frame.length, nowMs, emit);
+  }
+
+  /** send() for a frame of `length` bytes already in portInput. */
+  sendStaged(length: number, nowMs: number, emit: (nextHop: NodeId, record: Uint8Array) => void): number {
+    const copies = this.#wasm.outbound_plan(length, nowMs);
     let sent = 0;
     for (let i = 0; i < copies; i++) {
       const length = this.#wasm.outbound_seal(i);
