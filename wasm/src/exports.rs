@@ -135,16 +135,17 @@ pub extern "C" fn node_set_next_hop(slot: u32, link: u32) {
 }
 
 /// Send key then receive key, 32 bytes each, from the stage, which is wiped afterwards. With
-/// `send_now` 0, sending stays on the replaced keys until node_promote.
+/// `send_now` 0 (this node's own rotation), sealing stays on the keys in use until node_promote or the
+/// peer's confirmation. Returns the channel's install number (for node_drop_through), 0 for no such node.
 #[no_mangle]
-pub extern "C" fn node_set_keys(slot: u32, send_now: u32) {
+pub extern "C" fn node_set_keys(slot: u32, send_now: u32) -> u32 {
     let stage = stage();
     let mut send_key = [0u8; 32];
     let mut receive_key = [0u8; 32];
     send_key.copy_from_slice(&stage[..32]);
     receive_key.copy_from_slice(&stage[32..64]);
     *stage = [0; 64];
-    path().add_channel(slot as u16, send_key, receive_key, send_now != 0);
+    path().add_channel(slot as u16, send_key, receive_key, send_now != 0)
 }
 
 #[no_mangle]
@@ -154,10 +155,11 @@ pub extern "C" fn node_promote(slot: u32) {
     }
 }
 
+/// Wipes the node's channels installed up to number `through`, except the newest and the sealing one.
 #[no_mangle]
-pub extern "C" fn node_drop_previous(slot: u32) {
+pub extern "C" fn node_drop_through(slot: u32, through: u32) {
     if let Some(channels) = path().nodes.channels(slot as u16) {
-        channels.drop_previous();
+        channels.drop_through(through);
     }
 }
 

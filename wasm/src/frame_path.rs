@@ -81,17 +81,21 @@ impl FramePath {
         self.hop_limit = hop_limit;
     }
 
-    /// New keys for the node in `slot` (see KeyEpochs::install for `send_now`).
+    /// New keys for the node in `slot` (see KeyEpochs::install); their install number, 0 if the slot
+    /// holds no node.
     pub fn add_channel(
         &mut self,
         slot: u16,
         send_key: [u8; 32],
         receive_key: [u8; 32],
         send_now: bool,
-    ) {
-        if let Some(peer) = self.nodes.id(slot) {
-            let channel = Channel::new(send_key, receive_key, self.my_id, peer);
-            self.nodes.set_channel(slot, channel, send_now);
+    ) -> u32 {
+        match self.nodes.id(slot) {
+            Some(peer) => {
+                let channel = Channel::new(send_key, receive_key, self.my_id, peer);
+                self.nodes.set_channel(slot, channel, send_now)
+            }
+            None => 0,
         }
     }
 

@@ -9,20 +9,24 @@
 //!   has it.
 //!
 //! Receiving tries every kept channel, newest first, so frames sealed on either side of a switch open.
-//! Two nodes rotating at once, or a rotation right after the peer's, thus lose no frame.
+//! Two nodes rotating at once, or a rotation right after the peer's, thus lose no frame. Channels are
+//! numbered as installed: the sealing channel is never evicted or dropped, and a drop names the newest
+//! install it covers, so a late timer cannot wipe keys installed after it was set.
 
 use crate::channel::{Channel, OpenError};
 
 const EMPTY: Channel = Channel::new([0; 32], [0; 32], [0; 16], [0; 16]);
 const KEPT: usize = 3;
-const NONE: usize = KEPT;
 
 #[derive(Clone, Copy)]
 pub struct KeyEpochs {
     channels: [Channel; KEPT],
-    kept: [bool; KEPT],
-    /// Which channel seals (an index into `channels`), NONE before the first.
-    sealing: usize,
+    /// The install number of the channel in each place; 0 marks an empty place, so zeroed memory is
+    /// "no keys" and nothing can seal with an all-zero key.
+    numbers: [u32; KEPT],
+    last_number: u32,
+    /// The install number of the channel that seals; 0 before the first.
+    sealing: u32,
     /// This node rotated and the peer has not confirmed the new keys yet.
     awaiting: bool,
 }
@@ -31,83 +35,103 @@ impl KeyEpochs {
     pub const fn empty() -> Self {
         KeyEpochs {
             channels: [EMPTY; KEPT],
-            kept: [false; KEPT],
-            sealing: NONE,
+            numbers: [0; KEPT],
+            last_number: 0,
+            sealing: 0,
             awaiting: false,
         }
     }
 
     pub fn is_ready(&self) -> bool {
-        self.sealing != NONE
+        self.sealing != 0
     }
 
-    /// A new channel: `send_now` when it comes from the peer's new key record, not when it comes from
-    /// this node's own rotation.
-    pub fn install(&mut self, channel: Channel, send_now: bool) {
-        for i in (1..KEPT).rev() {
-            self.channels[i] = self.channels[i - 1];
-            self.kept[i] = self.kept[i - 1];
+    fn place_of(&self, number: u32) -> Option<usize> {
+        if number == 0 {
+            return None;
         }
-        self.channels[0] = channel;
-        self.kept[0] = true;
-        if self.sealing == NONE {
-            self.sealing = 0;
-            return;
-        }
-        // The sealing channel moved one place older; if it fell out, the oldest kept one takes over.
-        self.sealing = core::cmp::min(self.sealing + 1, KEPT - 1);
-        if send_now && !self.awaiting {
-            self.sealing = 0;
+        self.numbers.iter().position(|kept| *kept == number)
+    }
+
+    fn newest(&self) -> u32 {
+        self.numbers.iter().copied().max().unwrap_or(0)
+    }
+
+    /// A new channel, returning its install number: `send_now` when it comes from the peer's new key
+    /// record, not when it comes from this node's own rotation. It takes an empty place, or that of the
+    /// oldest channel that does not seal.
+    pub fn install(&mut self, channel: Channel, send_now: bool) -> u32 {
+        self.last_number += 1;
+        let number = self.last_number;
+        let sealing = self.sealing;
+        let place = match self.numbers.iter().position(|kept| *kept == 0) {
+            Some(empty) => empty,
+            None => (0..KEPT)
+                .filter(|place| self.numbers[*place] != sealing)
+                .min_by_key(|place| self.numbers[*place])
+                .unwrap_or(0),
+        };
+        self.channels[place] = channel;
+        self.numbers[place] = number;
+        if self.sealing == 0 || (send_now && !self.awaiting) {
+            self.sealing = number;
         } else if !send_now {
             self.awaiting = true;
         }
+        number
     }
 
     pub fn promote(&mut self) {
-        if self.sealing != NONE {
-            self.sealing = 0;
+        if self.sealing != 0 {
+            self.sealing = self.newest();
             self.awaiting = false;
         }
     }
 
-    /// Forgets (wipes) every channel except the newest and the one sealing.
-    pub fn drop_previous(&mut self) {
-        for i in 1..KEPT {
-            if i != self.sealing {
-                self.channels[i] = EMPTY;
-                self.kept[i] = false;
+    /// Forgets (wipes) the channels installed up to number `through`, except the newest and the one
+    /// that seals.
+    pub fn drop_through(&mut self, through: u32) {
+        let newest = self.newest();
+        for place in 0..KEPT {
+            let number = self.numbers[place];
+            if number != 0 && number <= through && number != newest && number != self.sealing {
+                self.channels[place] = EMPTY;
+                self.numbers[place] = 0;
             }
         }
     }
 
     pub fn seal(&mut self, kind: u8, packet: &mut [u8]) -> Option<u64> {
-        if self.sealing == NONE {
-            return None;
-        }
-        self.channels[self.sealing].seal(kind, packet)
+        let place = self.place_of(self.sealing)?;
+        self.channels[place].seal(kind, packet)
     }
 
     pub fn open(&mut self, packet: &mut [u8]) -> Result<(), OpenError> {
+        let mut order = [0usize, 1, 2];
+        order.sort_unstable_by_key(|place| core::cmp::Reverse(self.numbers[*place]));
         let mut first_error = OpenError::BadHeader;
-        for i in 0..KEPT {
-            if !self.kept[i] {
+        let mut tried = 0;
+        for place in order {
+            let number = self.numbers[place];
+            if number == 0 {
                 continue;
             }
             // A failed open leaves the packet untouched, so older keys see the same bytes.
-            match self.channels[i].open(packet) {
+            match self.channels[place].open(packet) {
                 Ok(()) => {
                     // Only a peer holding this channel's keys can have sealed the frame.
-                    if i < self.sealing {
-                        self.sealing = i;
-                        self.awaiting = i != 0;
+                    if number > self.sealing {
+                        self.sealing = number;
+                        self.awaiting = number != self.newest();
                     }
                     return Ok(());
                 }
                 // What the newest keys say, unless they simply could not authenticate it: then an
                 // older channel's verdict (a replay, say) tells more.
-                Err(error) if i == 0 || first_error == OpenError::Auth => first_error = error,
+                Err(error) if tried == 0 || first_error == OpenError::Auth => first_error = error,
                 Err(_) => {}
             }
+            tried += 1;
         }
         Err(first_error)
     }
@@ -151,8 +175,8 @@ mod tests {
         a.install(a21, false);
         let during = sealed(&mut a);
         assert_eq!(b.open(&mut during.clone()), Ok(()));
-        a.drop_previous(); // refused: a still seals with the previous keys
-                           // a's key record reaches b, which seals with the new keys at once; that confirms them to a.
+        a.drop_through(u32::MAX); // keeps the channel a still seals with
+                                  // a's key record reaches b, which seals with the new keys at once; that confirms them to a.
         b.install(b21, true);
         assert_eq!(
             b.open(&mut early.clone()),
@@ -161,7 +185,7 @@ mod tests {
         );
         assert_eq!(a.open(&mut sealed(&mut b)), Ok(()));
         let after = sealed(&mut a);
-        b.drop_previous();
+        b.drop_through(u32::MAX);
         assert_eq!(
             b.open(&mut after.clone()),
             Ok(()),
@@ -200,8 +224,8 @@ mod tests {
         a.promote();
         assert_eq!(b.open(&mut sealed(&mut a)), Ok(()));
         assert_eq!(a.open(&mut sealed(&mut b)), Ok(()));
-        a.drop_previous();
-        b.drop_previous();
+        a.drop_through(u32::MAX);
+        b.drop_through(u32::MAX);
         assert_eq!(b.open(&mut sealed(&mut a)), Ok(()));
         assert_eq!(
             a.open(&mut sealed(&mut b)),
@@ -242,10 +266,81 @@ mod tests {
         );
         assert_eq!(a.open(&mut sealed(&mut c)), Ok(()));
         c.promote();
-        a.drop_previous();
-        c.drop_previous();
+        a.drop_through(u32::MAX);
+        c.drop_through(u32::MAX);
         assert_eq!(a.open(&mut sealed(&mut c)), Ok(()));
         assert_eq!(c.open(&mut sealed(&mut a)), Ok(()));
+    }
+
+    fn single(tag: u8) -> Channel {
+        Channel::new([0x80 | tag; 32], [tag; 32], A, B)
+    }
+
+    /// Found in review: a drop timer between a rotation and more peer records once left sealing on a
+    /// wiped place, so frames went out under the all-zero key.
+    #[test]
+    fn sealing_never_lands_on_a_wiped_channel() {
+        let mut a = KeyEpochs::empty();
+        a.install(single(1), true);
+        let own = a.install(single(2), false);
+        a.install(single(3), true);
+        a.drop_through(own);
+        a.install(single(4), true);
+        a.install(single(5), true);
+        let mut packet = std::vec![0x55u8; HEADER_LEN + 20 + TAG_LEN];
+        a.seal(KIND_UNICAST, &mut packet).expect("sealed");
+        let mut zero_key = Channel::new([0; 32], [0; 32], [0; 16], [0; 16]);
+        assert_eq!(
+            zero_key.open(&mut packet.clone()),
+            Err(OpenError::BadHeader)
+        );
+        let mut peer = Channel::new([1; 32], [0x81; 32], B, A);
+        assert_eq!(
+            peer.open(&mut packet),
+            Ok(()),
+            "sealed with the first keys, the ones in use"
+        );
+    }
+
+    /// Found in review: a's drop timer from its own rotation fired after b rotated too, and wiped the
+    /// keys b was still sealing with.
+    #[test]
+    fn a_drop_timer_spares_keys_installed_after_it_was_set() {
+        let (mut a, mut b) = (KeyEpochs::empty(), KeyEpochs::empty());
+        let (a11, b11) = pair(1, 1);
+        a.install(a11, true);
+        b.install(b11, true);
+        let (a21, b21) = pair(2, 1);
+        let rotation = a.install(a21, false);
+        b.install(b21, true);
+        a.promote();
+        let (a22, b22) = pair(2, 2);
+        b.install(b22, false); // b seals with K(2,1) until its grace period ends
+        a.install(a22, true);
+        a.drop_through(rotation - 1); // the timer set at a's rotation
+        assert_eq!(
+            a.open(&mut sealed(&mut b)),
+            Ok(()),
+            "b's frame on K(2,1) still opens"
+        );
+    }
+
+    /// The sealing channel is never the one evicted, whatever the order of installs.
+    #[test]
+    fn four_installs_without_confirmation_keep_the_sealing_channel() {
+        let (mut a, mut b) = (KeyEpochs::empty(), KeyEpochs::empty());
+        let (a11, b11) = pair(1, 1);
+        a.install(a11, true);
+        b.install(b11, true);
+        for epoch in 2..6 {
+            let (a_next, _) = pair(epoch, 1);
+            a.install(a_next, epoch % 2 == 1); // own rotation first, then peer records
+        }
+        assert_eq!(
+            b.open(&mut sealed(&mut a)),
+            Ok(()),
+            "a still seals with keys b has"
+        );
     }
 
     #[test]

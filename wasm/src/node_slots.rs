@@ -76,6 +76,12 @@ impl NodeSlots {
         if !self.is_used(slot) {
             return;
         }
+        // Nobody's frames may leave by the departed node's link once its number is reused.
+        for entry in self.slots.iter_mut() {
+            if entry.next_hop_plus_one == slot + 1 {
+                entry.next_hop_plus_one = 0;
+            }
+        }
         // Zeroed, so a departed node's keys do not linger in memory.
         self.slots[slot as usize] = Slot {
             id: [0; 16],
@@ -118,10 +124,11 @@ impl NodeSlots {
         Some(entry.next_hop_plus_one - 1)
     }
 
-    /// Installs a new channel (see KeyEpochs::install).
-    pub fn set_channel(&mut self, slot: u16, channel: Channel, send_now: bool) {
-        if let Some(entry) = self.slots.get_mut(slot as usize).filter(|entry| entry.used) {
-            entry.channels.install(channel, send_now);
+    /// Installs a new channel (see KeyEpochs::install); its install number, 0 for an unused slot.
+    pub fn set_channel(&mut self, slot: u16, channel: Channel, send_now: bool) -> u32 {
+        match self.slots.get_mut(slot as usize).filter(|entry| entry.used) {
+            Some(entry) => entry.channels.install(channel, send_now),
+            None => 0,
         }
     }
 
@@ -186,6 +193,16 @@ mod tests {
         assert_eq!(nodes.slot_of(&id(10)), Some(slots[10]));
         assert_eq!(nodes.add(&id(500)), Some(slots[7]));
         assert!(nodes.channels(slots[9]).is_none());
+    }
+
+    #[test]
+    fn a_removed_node_is_nobodys_next_hop_when_its_number_is_reused() {
+        let mut nodes = crate::test_support::zeroed_box::<NodeSlots>();
+        let (far, neighbour) = (nodes.add(&id(1)).unwrap(), nodes.add(&id(2)).unwrap());
+        nodes.set_next_hop(far, neighbour);
+        nodes.remove(neighbour);
+        assert_eq!(nodes.add(&id(3)), Some(neighbour));
+        assert_eq!(nodes.next_hop(far), None);
     }
 
     #[test]

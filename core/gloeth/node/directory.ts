@@ -19,14 +19,20 @@ export interface KnownNode {
 
 /** Where the end-to-end keys go: the frame path, which seals and opens with them. */
 export interface ChannelKeys {
-  /** A new channel to `nodeId` (its counters start from zero); see WasmFramePath.setKeys. */
-  setKeys(nodeId: string, keys: PairKeys, sendNow?: boolean): void;
+  /** A new channel to `nodeId` (its counters start from zero); its install number (WasmFramePath.setKeys). */
+  setKeys(nodeId: string, keys: PairKeys, sendNow?: boolean): number;
   /** The node is gone: its keys, route and learned addresses with it. */
   forget(nodeId: string): void;
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((byte, i) => byte === b[i]);
+}
+
+/** Keys installed by a rotation, for the caller to promote and later drop the ones they replaced. */
+export interface RotatedKeys {
+  nodeId: string;
+  installed: number;
 }
 
 /**
@@ -36,6 +42,14 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
  */
 export class NodeDirectory {
   readonly #nodes = new Map<string, KnownNode>();
+  /**
+   * Peer session keys (hex) that already made a channel with our current session key. The same pair
+   * of keys derives the same channel keys, and a new channel counts nonces from zero again, so a record
+   * seen before (a node forgotten and re-admitted, say) must never make another channel.
+   */
+  #usedWithThisSession = new Set<string>();
+  /** Set while rotate() runs: channels installed then wait for promotion like the rotation's own. */
+  #rotation: RotatedKeys[] | undefined;
 
   constructor(
     readonly selfId: string,
@@ -72,6 +86,7 @@ export class NodeDirectory {
     // The same session key again would derive the same keys, and a new channel restarts its counters
     // at zero: every nonce would be used twice. Only a new key makes a new channel.
     if (known && sameBytes(known.sessionKey, record.sessionKey)) return "stale";
+    if (this.#usedWithThisSession.has(toHex(record.sessionKey))) return "stale";
     const verdict = await verifyCertificate(record.certificate, this.trust, this.revoked());
     if (!verdict.ok) return "invalid";
     if (!await verifySessionKeys(record, verdict.certificate.signKey)) return "invalid";
@@ -86,6 +101,7 @@ export class NodeDirectory {
     if (!keys) return "invalid";
     const current = this.#nodes.get(verdict.nodeId);
     if (current && current.issuedAt >= record.issuedAt) return "stale"; // a newer one won meanwhile
+    if (this.#usedWithThisSession.has(toHex(record.sessionKey))) return "stale"; // taken meanwhile
     if (this.revoked().has(verdict.certificate.serial)) return "invalid"; // revoked while we checked
     this.#nodes.set(verdict.nodeId, {
       nodeId: verdict.nodeId,
@@ -97,27 +113,41 @@ export class NodeDirectory {
       issuedAt: record.issuedAt,
       record: record.bytes,
     });
-    this.channels.setKeys(verdict.nodeId, keys);
+    this.#install(verdict.nodeId, record.sessionKey, keys, this.#rotation === undefined);
     return "new";
+  }
+
+  /** Hands keys to the frame path and wipes our copy; remembers the peer key as used. */
+  #install(nodeId: string, peerSessionKey: Uint8Array, keys: PairKeys, sendNow: boolean): void {
+    this.#usedWithThisSession.add(toHex(peerSessionKey));
+    const installed = this.channels.setKeys(nodeId, keys, sendNow);
+    keys.sendKey.fill(0);
+    keys.receiveKey.fill(0);
+    if (!sendNow) this.#rotation?.push({ nodeId, installed });
   }
 
   /**
    * This node's new session key: keys with every known node are derived again and installed to
-   * receive at once but to send only once promoted, since peers need our new key record first.
-   * Returns the nodes whose keys changed.
+   * receive at once but to seal only once promoted, since peers need our new key record first (so are
+   * keys from records that arrive meanwhile). Returns what was installed. One rotation at a time.
    */
-  async rotate(session: X25519KeyPair): Promise<string[]> {
+  async rotate(session: X25519KeyPair): Promise<RotatedKeys[]> {
+    if (this.#rotation) throw new Error("a rotation is already running");
+    const rotation: RotatedKeys[] = this.#rotation = [];
     this.session = session;
-    const rotated: string[] = [];
-    for (const node of this.all()) {
-      const keys = await this.#derive(session, node.nodeId, node.sessionKey);
-      // The node may have left or sent a newer key meanwhile (derived with the new session already),
-      // or this node rotated again.
-      if (!keys || this.#nodes.get(node.nodeId) !== node || this.session !== session) continue;
-      this.channels.setKeys(node.nodeId, keys, false);
-      rotated.push(node.nodeId);
+    this.#usedWithThisSession = new Set();
+    try {
+      for (const node of this.all()) {
+        const keys = await this.#derive(session, node.nodeId, node.sessionKey);
+        // The node may have left or sent a newer key meanwhile (installed with the new session already).
+        if (!keys || this.#nodes.get(node.nodeId) !== node) continue;
+        if (this.#usedWithThisSession.has(toHex(node.sessionKey))) continue;
+        this.#install(node.nodeId, node.sessionKey, keys, false);
+      }
+    } finally {
+      this.#rotation = undefined;
     }
-    return rotated;
+    return rotation;
   }
 
   async #derive(

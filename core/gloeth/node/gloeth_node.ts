@@ -88,6 +88,7 @@ export class GloethNode {
   #revoked = new Set<bigint>();
   #revocations: { bytes: Uint8Array; issuedAt: number } | undefined;
   #lastSessionTime = 0;
+  #rekeying = false;
   readonly #pending = new Set<ReturnType<typeof setTimeout>>();
 
   constructor(private readonly options: GloethNodeOptions) {
@@ -148,10 +149,11 @@ export class GloethNode {
       revoked,
       {
         setKeys: (nodeId, keys, sendNow = true) => {
-          this.frames.setKeys(nodeId, keys, sendNow);
+          const installed = this.frames.setKeys(nodeId, keys, sendNow);
           // The peer rotated: it seals with its previous keys until its own grace period ends, which
           // started when it sent the record, so ours lasts twice as long.
-          if (sendNow) this.#later(2 * this.#graceMs, () => this.frames.dropPrevious(nodeId));
+          if (sendNow) this.#later(2 * this.#graceMs, () => this.frames.dropThrough(nodeId, installed - 1));
+          return installed;
         },
         forget: (nodeId) => this.frames.forget(nodeId),
       },
@@ -227,6 +229,8 @@ export class GloethNode {
    * record has had time to reach everyone; the replaced keys are wiped a grace period later.
    */
   async #rekey(): Promise<void> {
+    if (this.#rekeying) return; // a slow one still running: this turn is skipped
+    this.#rekeying = true;
     try {
       const session = await generateX25519();
       const { keys, certificate } = this.options.identity;
@@ -239,11 +243,15 @@ export class GloethNode {
       const rotated = await this.#directory.rotate(session);
       this.#ownKeysRecord = record;
       this.#flood("keys", record);
-      this.#later(this.#graceMs, () => rotated.forEach((nodeId) => this.frames.promote(nodeId)));
-      this.#later(2 * this.#graceMs, () => rotated.forEach((nodeId) => this.frames.dropPrevious(nodeId)));
+      this.#later(this.#graceMs, () => rotated.forEach(({ nodeId }) => this.frames.promote(nodeId)));
+      this.#later(2 * this.#graceMs, () => {
+        for (const { nodeId, installed } of rotated) this.frames.dropThrough(nodeId, installed - 1);
+      });
       this.options.log.info("session key rotated", { nodes: rotated.length });
     } catch (error) {
       this.options.log.warn("session key not rotated", { error: String(error) });
+    } finally {
+      this.#rekeying = false;
     }
   }
 

@@ -343,3 +343,26 @@ Deno.test("gloeth node: session keys rotate under steady traffic without losing 
     await Promise.all([nodeA.stop(), nodeB.stop(), nodeC.stop()]);
   }
 });
+
+Deno.test("gloeth node: a forgotten node's old key record never makes a channel again (its nonces would repeat)", async () => {
+  const network = await testNetwork();
+  const [a, b] = await Promise.all([testMember(network, "a", 61n), testMember(network, "b", 62n)]);
+  const nodeA = testNode(network, a, { listen: true });
+  await nodeA.start();
+  const nodeB = testNode(network, b, { peers: [`127.0.0.1:${nodeA.listenPort}`] });
+  await nodeB.start();
+  try {
+    await waitFor(() => nodeA.directory.get(b.identity.nodeId) !== undefined, {
+      what: "A knowing B's keys",
+      timeoutMs: 5000,
+    });
+    const record = nodeA.directory.get(b.identity.nodeId)!.record;
+    nodeA.dropExpired(Date.now() + 2 * 86_400_000); // B is forgotten, its channel wiped
+    assertEquals(nodeA.directory.get(b.identity.nodeId), undefined);
+    // The same signed record again (a link coming back would resend it): valid, but already used.
+    assertEquals(await nodeA.directory.offer(record), "stale");
+    assertEquals(nodeA.directory.get(b.identity.nodeId), undefined);
+  } finally {
+    await Promise.all([nodeA.stop(), nodeB.stop()]);
+  }
+});

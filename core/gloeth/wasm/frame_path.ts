@@ -101,11 +101,12 @@ export class WasmFramePath {
   }
 
   /**
-   * The end-to-end keys for `nodeId`: a new channel, counters from zero. The replaced channel still
-   * opens frames until dropPrevious(); with `sendNow` false it also still seals them until promote(),
-   * for when the peer cannot have the new keys yet (this node rotated its own session key).
+   * The end-to-end keys for `nodeId`: a new channel, counters from zero; returns its install number
+   * (0 when no slot is free). Earlier channels still open frames until dropThrough(); with `sendNow`
+   * false (this node rotated its own session key, the peer cannot have the new keys yet) sealing stays
+   * on the channel in use until promote() or a frame from the peer under the new keys.
    */
-  setKeys(nodeId: NodeId, keys: PairKeys, sendNow = true): void {
+  setKeys(nodeId: NodeId, keys: PairKeys, sendNow = true): number {
     if (keys.sendKey.length !== KEY_LENGTH || keys.receiveKey.length !== KEY_LENGTH) {
       throw new RangeError(`pair keys must be ${KEY_LENGTH} bytes each`);
     }
@@ -113,10 +114,10 @@ export class WasmFramePath {
       throw new RangeError("send and receive keys are equal: both directions would share nonces");
     }
     const slot = this.#slot(nodeId);
-    if (slot === undefined) return;
+    if (slot === undefined) return 0;
     this.#stage.set(keys.sendKey, 0);
     this.#stage.set(keys.receiveKey, KEY_LENGTH);
-    this.#wasm.node_set_keys(slot, sendNow ? 1 : 0); // wipes the stage
+    return this.#wasm.node_set_keys(slot, sendNow ? 1 : 0); // wipes the stage
   }
 
   /** Seals for `nodeId` with the newest keys from now on. */
@@ -125,10 +126,10 @@ export class WasmFramePath {
     if (slot !== undefined) this.#wasm.node_promote(slot);
   }
 
-  /** Forgets the keys the newest ones replaced (unless sealing still uses them). */
-  dropPrevious(nodeId: NodeId): void {
+  /** Wipes `nodeId`'s channels installed up to number `through`, except the newest and the sealing one. */
+  dropThrough(nodeId: NodeId, through: number): void {
     const slot = this.#slots.get(nodeId);
-    if (slot !== undefined) this.#wasm.node_drop_previous(slot);
+    if (slot !== undefined) this.#wasm.node_drop_through(slot, through);
   }
 
   /** Forgets a node: keys, route and the MAC addresses learned behind it. */

@@ -25,9 +25,9 @@ export interface FramePathExports {
   node_add(): number;
   node_remove(slot: number): void;
   node_set_next_hop(slot: number, link: number): void;
-  node_set_keys(slot: number, sendNow: number): void;
+  node_set_keys(slot: number, sendNow: number): number;
   node_promote(slot: number): void;
-  node_drop_previous(slot: number): void;
+  node_drop_through(slot: number, through: number): void;
   node_clear_keys(slot: number): void;
   outbound_plan(frameLength: number, nowMs: number): number;
   outbound_seal(index: number): number;

@@ -38,6 +38,7 @@ export function createWasmAead(): Aead {
       if (plaintext.length > dataCapacity) throw new RangeError(`plaintext over ${dataCapacity} bytes`);
       load(key, nonce, aad, plaintext);
       wasm.aead_seal(aad.length, plaintext.length);
+      area.fill(0, KEY_AT, AAD_AT); // the key stays nowhere but with the caller
       return area.slice(DATA_AT, DATA_AT + plaintext.length + AEAD_TAG_LENGTH);
     },
 
@@ -47,8 +48,12 @@ export function createWasmAead(): Aead {
       if (sealed.length < AEAD_TAG_LENGTH || sealed.length > dataCapacity + AEAD_TAG_LENGTH) return null;
       if (aad.length > AAD_CAPACITY) return null;
       load(key, nonce, aad, sealed);
-      if (wasm.aead_open(aad.length, sealed.length) !== 1) return null;
-      return area.slice(DATA_AT, DATA_AT + sealed.length - AEAD_TAG_LENGTH);
+      const opened = wasm.aead_open(aad.length, sealed.length) === 1;
+      area.fill(0, KEY_AT, AAD_AT);
+      if (!opened) return null;
+      const plaintext = area.slice(DATA_AT, DATA_AT + sealed.length - AEAD_TAG_LENGTH);
+      area.fill(0, DATA_AT, DATA_AT + sealed.length);
+      return plaintext;
     },
   };
 }
