@@ -181,6 +181,7 @@ function registerGloethMetrics(context: ServiceContext, node: () => GloethNode |
     bad_header: "a header it cannot have sent",
     bad_length: "too short or too long",
     unknown_source: "from a node without keys here",
+    bad_offload: "a virtio_net_hdr no TAP would write",
   };
   for (const [reason, why] of Object.entries(refusals)) {
     const key = reason.replace(

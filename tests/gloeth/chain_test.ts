@@ -14,7 +14,7 @@ const markerHex = Array.from(new TextEncoder().encode(marker), (b) => b.toString
 rootTest({
   name:
     "gloeth: A–B–C chain — ping and iperf3 from A to C through B, B never sees the marker, DHCP works across",
-  tools: ["tcpdump", "ping", "busybox", "iperf3", "ss"],
+  tools: ["tcpdump", "ping", "busybox", "iperf3", "ss", "curl"],
   async fn() {
     await withLab(async (lab) => {
       await using mesh = await startMesh(lab, 3, [[0, 1], [1, 2]]);
@@ -52,6 +52,17 @@ rootTest({
       const iperf = JSON.parse((await a.netns.run(["iperf3", "-c", c.overlayIp, "-t", "2", "-J"])).stdout);
       await server.stop();
       assert(iperf.end.sum_received.bytes > 1_000_000, `iperf3 moved ${iperf.end.sum_received.bytes} bytes`);
+      // Real TAP traffic (super-frames, checksum offload) passes every end-to-end check at C.
+      const metrics = await c.netns.run([
+        "curl",
+        "-sf",
+        "-H",
+        `authorization: Bearer ${c.process!.adminToken}`,
+        `${c.process!.url}/metrics`,
+      ]);
+      const refused = metrics.stdout.split("\n").filter((line) => line.startsWith("gloeth_frames_rejected_"));
+      assert(refused.length === 6, `expected six refusal counters:\n${refused.join("\n")}`);
+      assert(refused.every((line) => line.endsWith(" 0")), `C refused frames:\n${refused.join("\n")}`);
 
       // DHCP across the overlay: necon serves A's TAP, busybox udhcpc asks on C's, B relays nothing.
       const config = `${mesh.workDir}/necon.json`;

@@ -222,3 +222,30 @@ fn every_mutation_of_a_record_is_dropped_or_delivered_intact_and_never_panics() 
         "{delivered} intact records delivered"
     );
 }
+
+#[test]
+fn a_frame_whose_offload_header_no_tap_would_write_is_not_delivered() {
+    let mut a = crate::test_support::zeroed_box::<FramePath>();
+    let mut b = crate::test_support::zeroed_box::<FramePath>();
+    a.macs.reset(300_000, 1);
+    b.macs.reset(300_000, 2);
+    a.configure([0xa; 16], 10, FRAME_RECORD, 16);
+    b.configure([0xb; 16], 10, FRAME_RECORD, 16);
+    connect(&mut a, &mut b);
+    route(&mut a, &b, 1);
+    let with_header = |header: [u8; 10]| {
+        let mut frame = header.to_vec();
+        frame.extend_from_slice(&[0xff; 6]);
+        frame.extend_from_slice(&MAC_A);
+        frame.extend_from_slice(&[0x08, 0x00, 1, 2, 3, 4]);
+        frame
+    };
+    let plain = with_header([0; 10]);
+    let record = send(&mut a, &plain).remove(0).1;
+    assert_eq!(receive(&mut b, &record), (Inbound::Delivered, plain));
+    // UDP fragmentation offload, which this node's TAP was never set up for.
+    let steering = with_header([1, 3, 14, 0, 0xa8, 0x05, 0, 0, 6, 0]);
+    let record = send(&mut a, &steering).remove(0).1;
+    assert_eq!(receive(&mut b, &record).0, Inbound::Dropped);
+    assert_eq!(b.counters.bad_offload, 1);
+}

@@ -16,6 +16,7 @@ pub mod mac_table;
 pub mod node_slots;
 pub mod poly1305;
 pub mod replay_window;
+pub mod vnet_header;
 
 #[cfg(test)]
 mod test_support;

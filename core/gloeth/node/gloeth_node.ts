@@ -56,7 +56,10 @@ export interface NodeCounters {
   noRoute: number;
   noKeys: number;
   hopLimit: number;
-  /** Records for this node refused end to end (damaged, forged, replayed, from an unknown node). */
+  /**
+   * Records for this node refused end to end (damaged, forged, replayed, from an unknown node, or with
+   * offload requests no TAP makes).
+   */
   undecryptable: number;
   queueFull: number;
 }
@@ -110,7 +113,7 @@ export class GloethNode {
       noKeys: refused.noKeys + refused.counterExhausted,
       hopLimit: refused.hopLimit,
       undecryptable: refused.badLength + refused.badHeader + refused.auth + refused.replay +
-        refused.unknownSource,
+        refused.unknownSource + refused.badOffload,
       queueFull: this.#queueFull,
     };
   }

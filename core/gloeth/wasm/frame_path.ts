@@ -25,6 +25,7 @@ const COUNTER_NAMES = [
   "auth",
   "replay",
   "unknownSource",
+  "badOffload",
 ] as const;
 export type FramePathCounters = Record<typeof COUNTER_NAMES[number], number>;
 
