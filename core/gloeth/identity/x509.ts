@@ -12,15 +12,22 @@ import {
   unsignedInteger,
   utf8String,
 } from "./der.ts";
-import { sign, type SigningKeyPair } from "./keys.ts";
+import { keyId, sign, type SigningKeyPair, toHex } from "./keys.ts";
 
 // X.509 certificates for the TLS links (RFC 5280, Ed25519 per RFC 8410). TLS needs X.509, so the network
 // key also acts as a small CA: its self-signed certificate is the trust anchor every node dials with, and
 // each node's TLS certificate, for its own Ed25519 key, is signed by it. Only network members can then
 // accept links; gloeth's own handshake inside TLS authenticates both ends with the node certificates.
+// Each node's certificate also names the node itself, so a dialler that knows whom it reaches checks that
+// TLS ends there (see links/link_manager.ts): a member cannot sit in the middle of a link by relaying.
 
-/** The name every node's TLS certificate carries and every dialler verifies (addresses vary, this does not). */
+/** The name every node's TLS certificate carries (addresses vary, this does not): first contact only. */
 export const LINK_SERVER_NAME = "gloeth";
+
+/** The name only node `nodeId`'s TLS certificate carries. */
+export function nodeServerName(nodeId: string): string {
+  return `${nodeId}.${LINK_SERVER_NAME}`;
+}
 
 const ED25519 = "1.3.101.112";
 const ed25519Algorithm = () => sequence(objectIdentifier(ED25519));
@@ -38,6 +45,8 @@ interface CertificateSpec {
   notBefore: Date;
   notAfter: Date;
   authority: boolean;
+  /** subjectAltName dNSNames of a node certificate. */
+  names?: string[];
 }
 
 async function issue(signer: SigningKeyPair, spec: CertificateSpec): Promise<Uint8Array> {
@@ -55,8 +64,12 @@ async function issue(signer: SigningKeyPair, spec: CertificateSpec): Promise<Uin
         false,
         sequence(objectIdentifier("1.3.6.1.5.5.7.3.1"), objectIdentifier("1.3.6.1.5.5.7.3.2")),
       ),
-      // subjectAltName: dNSName "gloeth"
-      extension("2.5.29.17", false, sequence(tlv(0x82, new TextEncoder().encode(LINK_SERVER_NAME)))),
+      // subjectAltName: dNSNames
+      extension(
+        "2.5.29.17",
+        false,
+        sequence(...(spec.names ?? []).map((name) => tlv(0x82, new TextEncoder().encode(name)))),
+      ),
     ];
   const tbs = sequence(
     explicit(0, unsignedInteger(2n)), // v3
@@ -90,13 +103,15 @@ export function networkCaCertificate(
   });
 }
 
-/** A node's TLS certificate for its Ed25519 key, signed by the network. */
-export function nodeTlsCertificate(
+/** A node's TLS certificate for its Ed25519 key, signed by the network, naming "gloeth" and the node. */
+export async function nodeTlsCertificate(
   network: SigningKeyPair,
   networkIdHex: string,
   node: { name: string; signKey: Uint8Array; serial: bigint; notBefore: Date; notAfter: Date },
 ): Promise<Uint8Array> {
+  const nodeId = toHex(await keyId(node.signKey));
   return issue(network, {
+    names: [LINK_SERVER_NAME, nodeServerName(nodeId)],
     serial: node.serial,
     issuer: networkName(networkIdHex),
     subject: node.name,

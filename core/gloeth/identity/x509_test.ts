@@ -4,7 +4,7 @@ import { assert, assertEquals, assertMatch } from "../../../tests/support/assert
 import { keyId, toHex } from "./keys.ts";
 import { generateSigningKey } from "./keys.ts";
 import { objectIdentifier, time, unsignedInteger } from "./der.ts";
-import { LINK_SERVER_NAME, networkCaCertificate, nodeTlsCertificate, pem } from "./x509.ts";
+import { LINK_SERVER_NAME, networkCaCertificate, nodeServerName, nodeTlsCertificate, pem } from "./x509.ts";
 
 const hex = (bytes: Uint8Array) => toHex(bytes);
 const year = 365 * 86_400_000;
@@ -52,7 +52,7 @@ Deno.test("x509: OpenSSL reads the certificates and verifies the node under the 
     const text = await run("x509", "-in", `${dir}/node.pem`, "-noout", "-text");
     assertMatch(text, /Signature Algorithm: ED25519/);
     assertMatch(text, /Subject: CN ?= ?node-a/);
-    assertMatch(text, /DNS:gloeth/);
+    assertMatch(text, /DNS:gloeth, DNS:[0-9a-f]{32}\.gloeth/);
     assertMatch(text, /TLS Web Server Authentication, TLS Web Client Authentication/);
     assertMatch(await run("x509", "-in", `${dir}/ca.pem`, "-noout", "-text"), /CA:TRUE/);
     assertMatch(await run("verify", "-CAfile", `${dir}/ca.pem`, `${dir}/node.pem`), /node\.pem: OK/);
@@ -61,7 +61,7 @@ Deno.test("x509: OpenSSL reads the certificates and verifies the node under the 
   }
 });
 
-Deno.test("x509: a TLS link to a node is accepted under its network's CA and refused under another's", async () => {
+Deno.test("x509: a TLS link to a node is accepted under its network's CA and its own name, refused otherwise", async () => {
   const mine = await makeNetwork(), other = await makeNetwork();
   const listener = Deno.listenTls({
     hostname: "127.0.0.1",
@@ -79,9 +79,9 @@ Deno.test("x509: a TLS link to a node is accepted under its network's CA and ref
     }
   })();
   try {
-    const dial = async (ca: Uint8Array) => {
+    const dial = async (ca: Uint8Array, hostname = LINK_SERVER_NAME) => {
       const tcp = await Deno.connect({ hostname: "127.0.0.1", port: listener.addr.port });
-      const tls = await Deno.startTls(tcp, { hostname: LINK_SERVER_NAME, caCerts: [pem("CERTIFICATE", ca)] });
+      const tls = await Deno.startTls(tcp, { hostname, caCerts: [pem("CERTIFICATE", ca)] });
       try {
         await tls.handshake();
         const buffer = new Uint8Array(5);
@@ -92,15 +92,25 @@ Deno.test("x509: a TLS link to a node is accepted under its network's CA and ref
       }
     };
     assertEquals(await dial(mine.ca), "hello");
-    let refused = "";
-    try {
-      await dial(other.ca);
-    } catch (error) {
-      refused = String(error);
-    }
+    const nodeId = toHex(await keyId(mine.node.publicKey));
+    assertEquals(await dial(mine.ca, nodeServerName(nodeId)), "hello");
+    const refusal = async (ca: Uint8Array, hostname?: string) => {
+      try {
+        await dial(ca, hostname);
+      } catch (error) {
+        return String(error);
+      }
+      return "accepted";
+    };
+    const otherCa = await refusal(other.ca);
     assert(
-      /certificate|UnknownIssuer|invalid/i.test(refused),
-      `another network's CA was accepted: ${refused}`,
+      /certificate|UnknownIssuer|invalid/i.test(otherCa),
+      `another network's CA was accepted: ${otherCa}`,
+    );
+    const otherNode = await refusal(mine.ca, nodeServerName("00".repeat(16)));
+    assert(
+      /certificate|NotValidForName|invalid/i.test(otherNode),
+      `another node's name was accepted: ${otherNode}`,
     );
   } finally {
     listener.close();

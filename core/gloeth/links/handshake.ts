@@ -13,7 +13,10 @@ import type { RecordReader, RecordWriter } from "./stream.ts";
 //                 ‖ SHA-256(dialer certificate) ‖ SHA-256(acceptor certificate)
 //
 // Fresh nonces on both sides make every signature good for this link only; the role byte stops a
-// signature being reflected back to its maker.
+// signature being reflected back to its maker. The signatures are not bound to the TLS session (Deno
+// exposes no exporter), so the dialler binds it another way: it learns who answers at an address with a
+// probe (HELLOs only), then dials that node's own TLS name and requires the same node in the handshake.
+// A member relaying someone else's handshake through its own TLS session fails the name check.
 
 const VERSION = 1;
 const NONCE_LENGTH = 32;
@@ -33,6 +36,10 @@ export interface HandshakeOptions {
   trust: NetworkTrust;
   revoked: () => ReadonlySet<bigint>;
   timeoutMs?: number;
+  /** Stop after the HELLOs: only learn which admitted node answers (no AUTH is sent). */
+  probe?: boolean;
+  /** The node this link must reach (the one TLS verified by name); any other is refused. */
+  expectedPeer?: string;
 }
 
 export interface Peer {
@@ -115,6 +122,15 @@ async function run(reader: RecordReader, writer: RecordWriter, options: Handshak
   const verdict = await verifyCertificate(peerCertificate, options.trust, options.revoked());
   if (!verdict.ok) throw new HandshakeError(`peer certificate refused: ${verdict.reason}`);
   if (verdict.nodeId === options.self.nodeId) throw new HandshakeError("linked to itself");
+  if (options.expectedPeer !== undefined && verdict.nodeId !== options.expectedPeer) {
+    throw new HandshakeError(`expected node ${options.expectedPeer}, reached ${verdict.nodeId}`);
+  }
+  const peer = {
+    nodeId: verdict.nodeId,
+    certificate: verdict.certificate,
+    certificateBytes: peerCertificate,
+  };
+  if (options.probe) return peer;
 
   const mine = { nonce, certificate: options.self.certificate };
   const theirs = { nonce: peerNonce, certificate: peerCertificate };
@@ -128,5 +144,5 @@ async function run(reader: RecordReader, writer: RecordWriter, options: Handshak
   if (!await verify(verdict.certificate.signKey, expected, signature)) {
     throw new HandshakeError("the peer could not prove it holds its certificate's key");
   }
-  return { nodeId: verdict.nodeId, certificate: verdict.certificate, certificateBytes: peerCertificate };
+  return peer;
 }

@@ -1,6 +1,6 @@
 import type { Logger } from "../../log/logger.ts";
 import type { NetworkTrust } from "../identity/authority.ts";
-import { LINK_SERVER_NAME } from "../identity/x509.ts";
+import { LINK_SERVER_NAME, nodeServerName } from "../identity/x509.ts";
 import { handshake, type LinkIdentity, type Role } from "./handshake.ts";
 import { Link } from "./link.ts";
 import type { LinkMessage } from "./messages.ts";
@@ -110,18 +110,13 @@ export class LinkManager {
       peer.slice(peer.lastIndexOf(":") + 1),
     ];
     let backoff = minBackoffMs;
+    // Which node answers at this address: learned by a probe, then required by name in TLS.
+    let expected: string | undefined;
     while (!this.#stopped) {
       try {
-        const tcp = await Deno.connect({ hostname, port: Number(portText) });
-        // A peer that stalls inside TLS must not hold this dialler forever.
-        const stalled = setTimeout(() => closeQuietly(tcp), handshakeTimeoutMs);
-        let tls: Deno.TlsConn;
-        try {
-          tls = await Deno.startTls(tcp, { hostname: LINK_SERVER_NAME, caCerts: [this.options.caPem] });
-        } finally {
-          clearTimeout(stalled);
-        }
-        const link = await this.#establish(tls, "dialer", peer);
+        expected ??= await this.#probe(hostname, Number(portText));
+        const tls = await this.#connectTls(hostname, Number(portText), nodeServerName(expected));
+        const link = await this.#establish(tls, "dialer", peer, expected);
         backoff = minBackoffMs;
         await new Promise<void>((resolve) => {
           const check = setInterval(() => {
@@ -132,6 +127,7 @@ export class LinkManager {
           }, 100);
         });
       } catch (error) {
+        expected = undefined; // perhaps another node at this address now: ask again next time
         this.options.log.debug("dial failed", { peer, error: (error as Error).message });
       }
       if (this.#stopped) return;
@@ -149,7 +145,44 @@ export class LinkManager {
     }
   }
 
-  async #establish(connection: Deno.Conn, role: Role, remote: string): Promise<Link> {
+  /** TCP, then TLS verified under the network CA for `serverName`, within the handshake deadline. */
+  async #connectTls(hostname: string, port: number, serverName: string): Promise<Deno.TlsConn> {
+    const tcp = await Deno.connect({ hostname, port });
+    // A peer that stalls inside TLS must not hold this dialler forever.
+    const stalled = setTimeout(() => closeQuietly(tcp), handshakeTimeoutMs);
+    try {
+      const tls = await Deno.startTls(tcp, { hostname: serverName, caCerts: [this.options.caPem] });
+      await tls.handshake();
+      return tls;
+    } catch (error) {
+      closeQuietly(tcp);
+      throw error;
+    } finally {
+      clearTimeout(stalled);
+    }
+  }
+
+  /** Which admitted node answers at an address: TLS under the shared name, HELLOs, then hang up. */
+  async #probe(hostname: string, port: number): Promise<string> {
+    const tls = await this.#connectTls(hostname, port, LINK_SERVER_NAME);
+    const reader = new RecordReader(tls, handshakeRecordLimit);
+    const writer = new RecordWriter(tls, undefined, () => closeQuietly(tls));
+    try {
+      const peer = await handshake(reader, writer, {
+        role: "dialer",
+        self: this.options.self,
+        trust: this.options.trust,
+        revoked: this.options.revoked,
+        timeoutMs: handshakeTimeoutMs,
+        probe: true,
+      });
+      return peer.nodeId;
+    } finally {
+      closeQuietly(tls);
+    }
+  }
+
+  async #establish(connection: Deno.Conn, role: Role, remote: string, expectedPeer?: string): Promise<Link> {
     // Set once the link exists: a write failure before that only needs the connection closed.
     const established: { link?: Link } = {};
     const reader = new RecordReader(connection, handshakeRecordLimit);
@@ -169,6 +202,7 @@ export class LinkManager {
         trust: this.options.trust,
         revoked: this.options.revoked,
         timeoutMs: handshakeTimeoutMs,
+        expectedPeer,
       });
       // A revocation adopted while this handshake was in flight applies to it too.
       if (this.options.revoked().has(peer.certificate.serial)) {

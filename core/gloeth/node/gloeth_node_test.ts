@@ -10,6 +10,7 @@ import { GloethNode } from "./gloeth_node.ts";
 import { issueRevocations } from "../identity/authority.ts";
 import { encodeSessionKeys } from "./session_keys.ts";
 import { MessageType } from "../links/messages.ts";
+import { LINK_SERVER_NAME } from "../identity/x509.ts";
 
 const log = new LogSink({ level: "error", format: "logfmt", write: () => {} }).logger("gloeth");
 
@@ -363,6 +364,45 @@ Deno.test("gloeth node: a forgotten node's old key record never makes a channel 
     assertEquals(await nodeA.directory.offer(record), "stale");
     assertEquals(nodeA.directory.get(b.identity.nodeId), undefined);
   } finally {
+    await Promise.all([nodeA.stop(), nodeB.stop()]);
+  }
+});
+
+Deno.test("gloeth node: a member relaying another node's handshake through its own TLS session gets no link", async () => {
+  const network = await testNetwork();
+  const [a, b, m] = await Promise.all([
+    testMember(network, "a", 71n),
+    testMember(network, "b", 72n),
+    testMember(network, "m", 73n),
+  ]);
+  const nodeB = testNode(network, b, { listen: true });
+  await nodeB.start();
+  // M holds a valid TLS certificate of the network and relays everything A says to B and back.
+  const relay = Deno.listenTls({ hostname: "127.0.0.1", port: 0, cert: m.certPem, key: m.keyPem });
+  let relayed = 0;
+  const toB = async () => {
+    const tcp = await Deno.connect({ hostname: "127.0.0.1", port: nodeB.listenPort! });
+    return Deno.startTls(tcp, { hostname: LINK_SERVER_NAME, caCerts: [network.caPem] });
+  };
+  const relaying = (async () => {
+    for await (const fromA of relay) {
+      toB().then((upstream) => {
+        relayed++;
+        fromA.readable.pipeTo(upstream.writable).catch(() => {});
+        upstream.readable.pipeTo(fromA.writable).catch(() => {});
+      }, () => fromA.close());
+    }
+  })();
+  const nodeA = testNode(network, a, { peers: [`127.0.0.1:${relay.addr.port}`] });
+  await nodeA.start();
+  try {
+    await waitFor(() => relayed >= 2, { what: "A's probe and a second dial through M", timeoutMs: 5000 });
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    assertEquals([...nodeA.links.keys()], [], "A linked through M");
+    assertEquals(nodeB.links.has(a.identity.nodeId), false);
+  } finally {
+    relay.close();
+    await relaying.catch(() => {});
     await Promise.all([nodeA.stop(), nodeB.stop()]);
   }
 });
