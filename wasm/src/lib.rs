@@ -15,6 +15,7 @@ pub mod key_epochs;
 pub mod mac_table;
 pub mod node_slots;
 pub mod poly1305;
+mod poly1305_simd;
 pub mod replay_window;
 pub mod vnet_header;
 

@@ -9,6 +9,8 @@ const LIMB: u32 = 0x3ff_ffff;
 
 pub struct Poly1305 {
     r: [u32; 5],
+    /// r squared, for two blocks at a time (poly1305_simd.rs).
+    r2: [u32; 5],
     pad: [u32; 4],
     h: [u32; 5],
     pending: [u8; 16],
@@ -33,6 +35,7 @@ impl Poly1305 {
         ];
         Poly1305 {
             r,
+            r2: square(&r),
             pad,
             h: [0; 5],
             pending: [0; 16],
@@ -42,7 +45,11 @@ impl Poly1305 {
 
     /// Absorbs whole 16-byte blocks; `high_bit` is 1 << 24 for message blocks, 0 for the padded last
     /// one (whose 0x01 byte is already in place). The accumulator stays in locals for the whole run.
-    fn blocks(&mut self, data: &[u8], high_bit: u32) {
+    fn blocks(&mut self, mut data: &[u8], high_bit: u32) {
+        if high_bit != 0 {
+            let done = crate::poly1305_simd::pairs(&mut self.h, &self.r, &self.r2, data);
+            data = &data[done..];
+        }
         let [r0, r1, r2, r3, r4] = self.r;
         let (s1, s2, s3, s4) = (r1 * 5, r2 * 5, r3 * 5, r4 * 5);
         let [mut h0, mut h1, mut h2, mut h3, mut h4] = self.h;
@@ -150,6 +157,40 @@ impl Poly1305 {
         }
         tag
     }
+}
+
+/// r * r mod 2^130 - 5, every limb below 2^26.
+fn square(r: &[u32; 5]) -> [u32; 5] {
+    let m = |a: u32, b: u32| a as u64 * b as u64;
+    let [r0, r1, r2, r3, r4] = *r;
+    let (s1, s2, s3, s4) = (r1 * 5, r2 * 5, r3 * 5, r4 * 5);
+    let d = [
+        m(r0, r0) + m(r1, s4) + m(r2, s3) + m(r3, s2) + m(r4, s1),
+        m(r0, r1) + m(r1, r0) + m(r2, s4) + m(r3, s3) + m(r4, s2),
+        m(r0, r2) + m(r1, r1) + m(r2, r0) + m(r3, s4) + m(r4, s3),
+        m(r0, r3) + m(r1, r2) + m(r2, r1) + m(r3, r0) + m(r4, s4),
+        m(r0, r4) + m(r1, r3) + m(r2, r2) + m(r3, r1) + m(r4, r0),
+    ];
+    let mut limbs = [0u64; 5];
+    let mut carry = 0u64;
+    for i in 0..5 {
+        let value = d[i] + carry;
+        limbs[i] = value & LIMB as u64;
+        carry = value >> 26;
+    }
+    limbs[0] += carry * 5;
+    limbs[1] += limbs[0] >> 26;
+    limbs[0] &= LIMB as u64;
+    // One more pass: limbs[1] may exceed 2^26 by the carry from limbs[0]'s wrap-around.
+    let mut out = [0u32; 5];
+    let mut carry = 0u64;
+    for i in 0..5 {
+        let value = limbs[i] + carry;
+        out[i] = (value & LIMB as u64) as u32;
+        carry = value >> 26;
+    }
+    out[0] += (carry * 5) as u32;
+    out
 }
 
 pub fn mac(key: &[u8; KEY_LEN], message: &[u8]) -> [u8; TAG_LEN] {
