@@ -52,10 +52,11 @@ await withLab(async (lab) => {
   const bitsPerSecond = result.end.sum_received.bits_per_second as number;
   const megabytes = (result.end.sum_received.bytes as number) / 1e6;
   const cpu = after.reduce((sum, value, i) => sum + value - before[i], 0);
+  const perNode = after.map((value, i) => ((value - before[i]) / megabytes).toFixed(1)).join(" + ");
   rows.push(
     `gloeth (TLS links)        ${(bitsPerSecond / 1e6).toFixed(0).padStart(6)} Mbit/s   ping ${rtt} ms   ${
       (cpu / megabytes).toFixed(1)
-    } CPU-ms/MB (A+B+C)`,
+    } CPU-ms/MB (A+B+C = ${perNode})`,
   );
 });
 const skipped = [];
