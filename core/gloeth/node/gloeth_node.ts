@@ -1,5 +1,4 @@
 import type { Logger } from "../../log/logger.ts";
-import { generateX25519 } from "../crypto/pair_keys.ts";
 import { type NetworkTrust, verifyRevocations } from "../identity/authority.ts";
 import { sign, toHex, verify } from "../identity/keys.ts";
 import type { LinkIdentity } from "../links/handshake.ts";
@@ -12,7 +11,7 @@ import { linkCost } from "../routing/link_cost.ts";
 import { type Route, routeTable } from "../routing/shortest_paths.ts";
 import { decodeAnnouncement, MAX_NEIGHBORS } from "../routing/announcement.ts";
 import { NodeDirectory } from "./directory.ts";
-import { encodeSessionKeys } from "./session_keys.ts";
+import { SessionRotation } from "./session_rotation.ts";
 import type { FramePort } from "./frame_port.ts";
 import type { NodeId } from "../crypto/node_id.ts";
 import { Inbound, WasmFramePath } from "../wasm/frame_path.ts";
@@ -90,9 +89,7 @@ export class GloethNode {
   #stopped = false;
   #revoked = new Set<bigint>();
   #revocations: { bytes: Uint8Array; issuedAt: number } | undefined;
-  #lastSessionTime = 0;
-  #rekeying = false;
-  readonly #pending = new Set<ReturnType<typeof setTimeout>>();
+  #rotation!: SessionRotation;
 
   constructor(private readonly options: GloethNodeOptions) {
     this.frames = new WasmFramePath({
@@ -142,30 +139,22 @@ export class GloethNode {
     const { identity, trust } = this.options;
     if (this.options.revocations) await this.#takeRevocations(this.options.revocations);
     const revoked = () => this.#revoked;
-    const session = await generateX25519();
-    const issuedAt = await this.#nextSessionTime();
+    this.#rotation = new SessionRotation({
+      identity,
+      frames: this.frames,
+      log: this.options.log,
+      graceMs: this.options.rekeyGraceMs ?? 10_000,
+      sessionTime: this.options.sessionTime,
+    });
+    const { session, record } = await this.#rotation.newSession();
+    this.#ownKeysRecord = record;
     this.#directory = new NodeDirectory(
       identity.nodeId,
       session,
       trust,
       toHex(trust.networkId),
       revoked,
-      {
-        setKeys: (nodeId, keys, sendNow = true) => {
-          const installed = this.frames.setKeys(nodeId, keys, sendNow);
-          // The peer rotated: it seals with its previous keys until its own grace period ends, which
-          // started when it sent the record, so ours lasts twice as long.
-          if (sendNow) this.#later(2 * this.#graceMs, () => this.frames.dropThrough(nodeId, installed - 1));
-          return installed;
-        },
-        forget: (nodeId) => this.frames.forget(nodeId),
-      },
-    );
-    this.#ownKeysRecord = await encodeSessionKeys(
-      identity.keys,
-      identity.certificate,
-      session.publicKey,
-      issuedAt,
+      this.#rotation.channelKeys,
     );
     const refresh = this.options.refreshMs ?? 10_000;
     this.#database = new LinkStateDatabase(
@@ -204,58 +193,17 @@ export class GloethNode {
   async stop(): Promise<void> {
     this.#stopped = true;
     for (const timer of this.#timers) clearInterval(timer);
-    for (const timer of this.#pending) clearTimeout(timer);
+    this.#rotation.stop();
     await this.#links.stop();
     this.options.port.close();
   }
 
-  #nextSessionTime(): Promise<number> {
-    if (this.options.sessionTime) return this.options.sessionTime();
-    this.#lastSessionTime = Math.max(Date.now(), this.#lastSessionTime + 1);
-    return Promise.resolve(this.#lastSessionTime);
-  }
-
-  #later(ms: number, action: () => void): void {
-    const timer = setTimeout(() => {
-      this.#pending.delete(timer);
-      if (!this.#stopped) action();
-    }, ms);
-    this.#pending.add(timer);
-  }
-
-  get #graceMs(): number {
-    return this.options.rekeyGraceMs ?? 10_000;
-  }
-
-  /**
-   * A new session key: new keys with every node, used to receive at once and to send once the new key
-   * record has had time to reach everyone; the replaced keys are wiped a grace period later.
-   */
-  async #rekey(): Promise<void> {
-    if (this.#rekeying) return; // a slow one still running: this turn is skipped
-    this.#rekeying = true;
-    try {
-      const session = await generateX25519();
-      const { keys, certificate } = this.options.identity;
-      const record = await encodeSessionKeys(
-        keys,
-        certificate,
-        session.publicKey,
-        await this.#nextSessionTime(),
-      );
-      const rotated = await this.#directory.rotate(session);
+  /** A new session key; its record replaces ours and goes to every node. */
+  #rekey(): Promise<void> {
+    return this.#rotation.rotate(this.#directory, (record) => {
       this.#ownKeysRecord = record;
       this.#flood("keys", record);
-      this.#later(this.#graceMs, () => rotated.forEach(({ nodeId }) => this.frames.promote(nodeId)));
-      this.#later(2 * this.#graceMs, () => {
-        for (const { nodeId, installed } of rotated) this.frames.dropThrough(nodeId, installed - 1);
-      });
-      this.options.log.info("session key rotated", { nodes: rotated.length });
-    } catch (error) {
-      this.options.log.warn("session key not rotated", { error: String(error) });
-    } finally {
-      this.#rekeying = false;
-    }
+    });
   }
 
   #linkUp(link: Link): void {
