@@ -69,6 +69,8 @@ pub struct FramePath {
     hop_limit: u8,
     destinations: [u16; MAX_NODES],
     destination_count: usize,
+    /// Channels installed so far, for all peers: each gets the next number.
+    installs: u32,
     kind: u8,
     frame_len: usize,
     pub outbound: [u8; RECORD_CAPACITY],
@@ -96,7 +98,9 @@ impl FramePath {
         match self.nodes.id(slot) {
             Some(peer) => {
                 let channel = Channel::new(send_key, receive_key, self.my_id, peer);
-                self.nodes.set_channel(slot, channel, send_now)
+                self.installs += 1;
+                self.nodes
+                    .set_channel(slot, channel, send_now, self.installs)
             }
             None => 0,
         }

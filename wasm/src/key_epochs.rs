@@ -57,12 +57,12 @@ impl KeyEpochs {
         self.numbers.iter().copied().max().unwrap_or(0)
     }
 
-    /// A new channel, returning its install number: `send_now` when it comes from the peer's new key
-    /// record, not when it comes from this node's own rotation. It takes an empty place, or that of the
-    /// oldest channel that does not seal.
-    pub fn install(&mut self, channel: Channel, send_now: bool) -> u32 {
-        self.last_number += 1;
-        let number = self.last_number;
+    /// A new channel with install `number` (larger than every earlier one, across all peers, so a timer
+    /// set for a forgotten node cannot match keys of a node that took its place): `send_now` when it
+    /// comes from the peer's new key record, not when it comes from this node's own rotation. It takes an
+    /// empty place, or that of the oldest channel that does not seal.
+    pub fn install(&mut self, channel: Channel, send_now: bool, number: u32) -> u32 {
+        self.last_number = number;
         let sealing = self.sealing;
         let place = match self.numbers.iter().position(|kept| *kept == 0) {
             Some(empty) => empty,
@@ -79,6 +79,11 @@ impl KeyEpochs {
             self.awaiting = true;
         }
         number
+    }
+
+    #[cfg(test)]
+    pub fn install_next(&mut self, channel: Channel, send_now: bool) -> u32 {
+        self.install(channel, send_now, self.last_number + 1)
     }
 
     pub fn promote(&mut self) {
@@ -166,18 +171,18 @@ mod tests {
     fn one_side_rotating_switches_on_the_peers_first_frame_and_loses_nothing() {
         let (mut a, mut b) = (KeyEpochs::empty(), KeyEpochs::empty());
         let (a11, b11) = pair(1, 1);
-        a.install(a11, true);
-        b.install(b11, true);
+        a.install_next(a11, true);
+        b.install_next(b11, true);
         let early = sealed(&mut a);
 
         // a rotates: new keys receive at once, sealing stays on the old ones.
         let (a21, b21) = pair(2, 1);
-        a.install(a21, false);
+        a.install_next(a21, false);
         let during = sealed(&mut a);
         assert_eq!(b.open(&mut during.clone()), Ok(()));
         a.drop_through(u32::MAX); // keeps the channel a still seals with
                                   // a's key record reaches b, which seals with the new keys at once; that confirms them to a.
-        b.install(b21, true);
+        b.install_next(b21, true);
         assert_eq!(
             b.open(&mut early.clone()),
             Ok(()),
@@ -205,19 +210,19 @@ mod tests {
     fn both_sides_rotating_at_once_keep_sealing_with_keys_both_have() {
         let (mut a, mut b) = (KeyEpochs::empty(), KeyEpochs::empty());
         let (a11, b11) = pair(1, 1);
-        a.install(a11, true);
-        b.install(b11, true);
+        a.install_next(a11, true);
+        b.install_next(b11, true);
         // Both rotate before either hears of the other's new key.
         let (a21, _) = pair(2, 1);
         let (_, b12) = pair(1, 2);
-        a.install(a21, false);
-        b.install(b12, false);
+        a.install_next(a21, false);
+        b.install_next(b12, false);
         assert_eq!(b.open(&mut sealed(&mut a)), Ok(()));
         assert_eq!(a.open(&mut sealed(&mut b)), Ok(()));
         // Each then gets the other's record: both derive the keys of the two new sessions.
         let (a22, b22) = pair(2, 2);
-        a.install(a22, true);
-        b.install(b22, true);
+        a.install_next(a22, true);
+        b.install_next(b22, true);
         assert_eq!(b.open(&mut sealed(&mut a)), Ok(()), "still on keys b has");
         assert_eq!(a.open(&mut sealed(&mut b)), Ok(()));
         // The grace period ends on a first: its frame on the new keys confirms them to b.
@@ -238,14 +243,14 @@ mod tests {
     fn a_rotation_right_after_the_peers_keeps_every_key_still_in_use() {
         let (mut a, mut c) = (KeyEpochs::empty(), KeyEpochs::empty());
         let (a11, c11) = pair(1, 1);
-        a.install(a11, true);
-        c.install(c11, true);
+        a.install_next(a11, true);
+        c.install_next(c11, true);
         // a rotates; c gets the record; then c rotates before a's grace period is over.
         let (a21, c21) = pair(2, 1);
-        a.install(a21, false);
-        c.install(c21, true);
+        a.install_next(a21, false);
+        c.install_next(c21, true);
         let (_, c22) = pair(2, 2);
-        c.install(c22, false);
+        c.install_next(c22, false);
         assert_eq!(
             c.open(&mut sealed(&mut a)),
             Ok(()),
@@ -258,7 +263,7 @@ mod tests {
             "a seals with its rotation's keys"
         );
         let (a22, _) = pair(2, 2);
-        a.install(a22, true);
+        a.install_next(a22, true);
         assert_eq!(
             c.open(&mut sealed(&mut a)),
             Ok(()),
@@ -281,12 +286,12 @@ mod tests {
     #[test]
     fn sealing_never_lands_on_a_wiped_channel() {
         let mut a = KeyEpochs::empty();
-        a.install(single(1), true);
-        let own = a.install(single(2), false);
-        a.install(single(3), true);
+        a.install_next(single(1), true);
+        let own = a.install_next(single(2), false);
+        a.install_next(single(3), true);
         a.drop_through(own);
-        a.install(single(4), true);
-        a.install(single(5), true);
+        a.install_next(single(4), true);
+        a.install_next(single(5), true);
         let mut packet = std::vec![0x55u8; HEADER_LEN + 20 + TAG_LEN];
         a.seal(KIND_UNICAST, &mut packet).expect("sealed");
         let mut zero_key = Channel::new([0; 32], [0; 32], [0; 16], [0; 16]);
@@ -308,15 +313,15 @@ mod tests {
     fn a_drop_timer_spares_keys_installed_after_it_was_set() {
         let (mut a, mut b) = (KeyEpochs::empty(), KeyEpochs::empty());
         let (a11, b11) = pair(1, 1);
-        a.install(a11, true);
-        b.install(b11, true);
+        a.install_next(a11, true);
+        b.install_next(b11, true);
         let (a21, b21) = pair(2, 1);
-        let rotation = a.install(a21, false);
-        b.install(b21, true);
+        let rotation = a.install_next(a21, false);
+        b.install_next(b21, true);
         a.promote();
         let (a22, b22) = pair(2, 2);
-        b.install(b22, false); // b seals with K(2,1) until its grace period ends
-        a.install(a22, true);
+        b.install_next(b22, false); // b seals with K(2,1) until its grace period ends
+        a.install_next(a22, true);
         a.drop_through(rotation - 1); // the timer set at a's rotation
         assert_eq!(
             a.open(&mut sealed(&mut b)),
@@ -330,11 +335,11 @@ mod tests {
     fn four_installs_without_confirmation_keep_the_sealing_channel() {
         let (mut a, mut b) = (KeyEpochs::empty(), KeyEpochs::empty());
         let (a11, b11) = pair(1, 1);
-        a.install(a11, true);
-        b.install(b11, true);
+        a.install_next(a11, true);
+        b.install_next(b11, true);
         for epoch in 2..6 {
             let (a_next, _) = pair(epoch, 1);
-            a.install(a_next, epoch % 2 == 1); // own rotation first, then peer records
+            a.install_next(a_next, epoch % 2 == 1); // own rotation first, then peer records
         }
         assert_eq!(
             b.open(&mut sealed(&mut a)),

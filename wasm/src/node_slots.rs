@@ -124,10 +124,10 @@ impl NodeSlots {
         Some(entry.next_hop_plus_one - 1)
     }
 
-    /// Installs a new channel (see KeyEpochs::install); its install number, 0 for an unused slot.
-    pub fn set_channel(&mut self, slot: u16, channel: Channel, send_now: bool) -> u32 {
+    /// Installs a new channel numbered `number` (see KeyEpochs::install); 0 for an unused slot.
+    pub fn set_channel(&mut self, slot: u16, channel: Channel, send_now: bool, number: u32) -> u32 {
         match self.slots.get_mut(slot as usize).filter(|entry| entry.used) {
-            Some(entry) => entry.channels.install(channel, send_now),
+            Some(entry) => entry.channels.install(channel, send_now, number),
             None => 0,
         }
     }

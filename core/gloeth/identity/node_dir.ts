@@ -10,7 +10,8 @@ import {
 } from "./files.ts";
 import { generateDhKey, generateSigningKey, keyId, type SigningKeyPair, toHex } from "./keys.ts";
 import { decodeRevocationList } from "./revocations.ts";
-import { networkCaCertificate, nodeTlsCertificate, pem } from "./x509.ts";
+import { networkCaCertificate, nodeServerName, nodeTlsCertificate, pem } from "./x509.ts";
+import { decodeBase64 } from "../../text/base64.ts";
 
 // The files gloeth keeps. A network directory (the operator's, kept offline):
 //   network.key   the network's private key, 0600
@@ -117,15 +118,40 @@ export async function loadNode(nodeDir: string): Promise<LoadedNode> {
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   }
+  const nodeId = toHex(await keyId(keys.sign.publicKey));
+  const certPem = await Deno.readTextFile(join(nodeDir, "tls.pem"));
+  if (!namesNode(certPem, nodeId)) {
+    throw new Error(
+      `${join(nodeDir, "tls.pem")} does not name ${nodeServerName(nodeId)}: it predates links bound to ` +
+        `their node, and no node would link to this one. Make the node directory again with gloeth node-init.`,
+    );
+  }
   return {
     name: keys.name,
-    nodeId: toHex(await keyId(keys.sign.publicKey)),
+    nodeId,
     keys: keys.sign,
     certificate: await readPublic(join(nodeDir, "node.cert")),
     trust: await trustOf(await readPublic(join(nodeDir, "network.pub"))),
     caPem: await Deno.readTextFile(join(nodeDir, "ca.pem")),
-    certPem: await Deno.readTextFile(join(nodeDir, "tls.pem")),
+    certPem,
     keyPem: pem("PRIVATE KEY", keys.sign.privatePkcs8),
     revocations,
   };
+}
+
+/** Whether the PEM certificate carries the node's own TLS name (as a dNSName, which DER stores as is). */
+function namesNode(certPem: string, nodeId: string): boolean {
+  const body = certPem.replace(/-----[A-Z ]+-----/g, "").replace(/\s/g, "");
+  let der: Uint8Array;
+  try {
+    der = decodeBase64(body);
+  } catch {
+    return false;
+  }
+  const name = new TextEncoder().encode(nodeServerName(nodeId));
+  outer: for (let i = 0; i + name.length <= der.length; i++) {
+    for (let j = 0; j < name.length; j++) if (der[i + j] !== name[j]) continue outer;
+    return true;
+  }
+  return false;
 }

@@ -29,6 +29,10 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((byte, i) => byte === b[i]);
 }
 
+function usedKey(nodeId: string, sessionKey: Uint8Array): string {
+  return `${nodeId}/${toHex(sessionKey)}`;
+}
+
 /** Keys installed by a rotation, for the caller to promote and later drop the ones they replaced. */
 export interface RotatedKeys {
   nodeId: string;
@@ -43,9 +47,11 @@ export interface RotatedKeys {
 export class NodeDirectory {
   readonly #nodes = new Map<string, KnownNode>();
   /**
-   * Peer session keys (hex) that already made a channel with our current session key. The same pair
-   * of keys derives the same channel keys, and a new channel counts nonces from zero again, so a record
-   * seen before (a node forgotten and re-admitted, say) must never make another channel.
+   * Peers (node id and session key) that already have a channel with our current session key. The same
+   * node and keys derive the same channel keys, and a new channel counts nonces from zero again, so a
+   * record seen before (a node forgotten and re-admitted, say) must never make another channel. The node
+   * id is part of it because it is part of the keys: another member copying a node's public session key
+   * into its own record must not make that node's genuine record look used.
    */
   #usedWithThisSession = new Set<string>();
   /** Set while rotate() runs: channels installed then wait for promotion like the rotation's own. */
@@ -86,7 +92,7 @@ export class NodeDirectory {
     // The same session key again would derive the same keys, and a new channel restarts its counters
     // at zero: every nonce would be used twice. Only a new key makes a new channel.
     if (known && sameBytes(known.sessionKey, record.sessionKey)) return "stale";
-    if (this.#usedWithThisSession.has(toHex(record.sessionKey))) return "stale";
+    if (this.#usedWithThisSession.has(usedKey(claimedId, record.sessionKey))) return "stale";
     const verdict = await verifyCertificate(record.certificate, this.trust, this.revoked());
     if (!verdict.ok) return "invalid";
     if (!await verifySessionKeys(record, verdict.certificate.signKey)) return "invalid";
@@ -101,7 +107,7 @@ export class NodeDirectory {
     if (!keys) return "invalid";
     const current = this.#nodes.get(verdict.nodeId);
     if (current && current.issuedAt >= record.issuedAt) return "stale"; // a newer one won meanwhile
-    if (this.#usedWithThisSession.has(toHex(record.sessionKey))) return "stale"; // taken meanwhile
+    if (this.#usedWithThisSession.has(usedKey(verdict.nodeId, record.sessionKey))) return "stale"; // taken meanwhile
     if (this.revoked().has(verdict.certificate.serial)) return "invalid"; // revoked while we checked
     this.#nodes.set(verdict.nodeId, {
       nodeId: verdict.nodeId,
@@ -117,12 +123,13 @@ export class NodeDirectory {
     return "new";
   }
 
-  /** Hands keys to the frame path and wipes our copy; remembers the peer key as used. */
+  /** Hands keys to the frame path and wipes our copy; remembers the peer's key as used once installed. */
   #install(nodeId: string, peerSessionKey: Uint8Array, keys: PairKeys, sendNow: boolean): void {
-    this.#usedWithThisSession.add(toHex(peerSessionKey));
     const installed = this.channels.setKeys(nodeId, keys, sendNow);
     keys.sendKey.fill(0);
     keys.receiveKey.fill(0);
+    if (installed === 0) return; // no room in the frame path: nothing was used
+    this.#usedWithThisSession.add(usedKey(nodeId, peerSessionKey));
     if (!sendNow) this.#rotation?.push({ nodeId, installed });
   }
 
@@ -141,7 +148,7 @@ export class NodeDirectory {
         const keys = await this.#derive(session, node.nodeId, node.sessionKey);
         // The node may have left or sent a newer key meanwhile (installed with the new session already).
         if (!keys || this.#nodes.get(node.nodeId) !== node) continue;
-        if (this.#usedWithThisSession.has(toHex(node.sessionKey))) continue;
+        if (this.#usedWithThisSession.has(usedKey(node.nodeId, node.sessionKey))) continue;
         this.#install(node.nodeId, node.sessionKey, keys, false);
       }
     } finally {

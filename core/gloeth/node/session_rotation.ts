@@ -33,7 +33,7 @@ export class SessionRotation {
       const installed = this.options.frames.setKeys(nodeId, keys, sendNow);
       // The peer rotated: it seals with its previous keys until its own grace period ends, which
       // started when it sent the record, so ours lasts twice as long.
-      if (sendNow) {
+      if (sendNow && installed > 0) {
         this.#later(2 * this.options.graceMs, () => this.options.frames.dropThrough(nodeId, installed - 1));
       }
       return installed;
