@@ -49,15 +49,19 @@ export interface Peer {
 }
 
 export class HandshakeError extends Error {
-  constructor(reason: string) {
+  /** The peer hung up after the HELLOs: a dialler's probe (see link_manager.ts), not a failure. */
+  readonly probed: boolean;
+
+  constructor(reason: string, probed = false) {
     super(`link handshake: ${reason}`);
     this.name = "HandshakeError";
+    this.probed = probed;
   }
 }
 
 async function expect(reader: RecordReader, type: "hello" | "auth"): Promise<Uint8Array> {
   const record = await reader.next();
-  if (record === null) throw new HandshakeError(`the peer closed the link before ${type}`);
+  if (record === null) throw new HandshakeError(`the peer closed the link before ${type}`, type === "auth");
   const message = decodeMessage(record);
   if (!message.ok) throw new HandshakeError(message.error.message);
   if (message.value.type !== type) throw new HandshakeError(`expected ${type}, got ${message.value.type}`);

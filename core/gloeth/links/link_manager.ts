@@ -1,7 +1,7 @@
 import type { Logger } from "../../log/logger.ts";
 import type { NetworkTrust } from "../identity/authority.ts";
 import { LINK_SERVER_NAME, nodeServerName } from "../identity/x509.ts";
-import { handshake, type LinkIdentity, type Role } from "./handshake.ts";
+import { handshake, HandshakeError, type LinkIdentity, type Role } from "./handshake.ts";
 import { Link } from "./link.ts";
 import type { LinkMessage } from "./messages.ts";
 import { MAX_RECORD, RecordReader, RecordWriter } from "./stream.ts";
@@ -96,10 +96,12 @@ export class LinkManager {
         continue;
       }
       this.#establish(connection, "acceptor", `${remote.hostname}:${remote.port}`).catch((error) => {
-        this.options.log.info("link refused", {
-          remote: `${remote.hostname}:${remote.port}`,
-          error: error.message,
-        });
+        const remoteText = `${remote.hostname}:${remote.port}`;
+        if (error instanceof HandshakeError && error.probed) {
+          this.options.log.debug("answered a probe", { remote: remoteText });
+          return;
+        }
+        this.options.log.info("link refused", { remote: remoteText, error: error.message });
       });
     }
   }
