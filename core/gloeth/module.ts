@@ -196,4 +196,9 @@ function registerGloethMetrics(context: ServiceContext, node: () => GloethNode |
   }
   context.metrics.gaugeFunc("gloeth_links", "Links up.", () => node()?.links.size ?? 0);
   context.metrics.gaugeFunc("gloeth_routes", "Nodes reachable.", () => node()?.routes.size ?? 0);
+  context.metrics.gaugeFunc(
+    "gloeth_macs",
+    "MAC addresses learned behind other nodes.",
+    () => node()?.frames.macCount ?? 0,
+  );
 }

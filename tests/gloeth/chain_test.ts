@@ -63,6 +63,7 @@ rootTest({
       const refused = metrics.stdout.split("\n").filter((line) => line.startsWith("gloeth_frames_rejected_"));
       assert(refused.length === 6, `expected six refusal counters:\n${refused.join("\n")}`);
       assert(refused.every((line) => line.endsWith(" 0")), `C refused frames:\n${refused.join("\n")}`);
+      assertMatch(metrics.stdout, /^gloeth_macs [1-9]/m); // A's MAC, learned from the frames above
 
       // DHCP across the overlay: necon serves A's TAP, busybox udhcpc asks on C's, B relays nothing.
       const config = `${mesh.workDir}/necon.json`;
