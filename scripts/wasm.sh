@@ -10,7 +10,8 @@ built=wasm/target/wasm32-unknown-unknown/release/gloeth_frame_path.wasm
 if [ -n "${WASM_BUILD:-}" ]; then
   bash -c "$WASM_BUILD"
 elif [ -d /usr/lib/rustlib/wasm32-unknown-unknown ]; then
-  PATH=/usr/bin:$PATH cargo build --offline --release --target wasm32-unknown-unknown --manifest-path wasm/Cargo.toml
+  # From inside wasm/: cargo reads .cargo/config.toml (simd128) relative to where it runs, not to the manifest.
+  (cd wasm && PATH=/usr/bin:$PATH cargo build --offline --release --target wasm32-unknown-unknown)
 else
   echo "wasm: Debian's wasm32 std is missing: apt-get install rustc cargo libstd-rust-dev-wasm32" >&2
   exit 1
