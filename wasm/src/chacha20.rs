@@ -39,16 +39,7 @@ fn quarter_round(x: &mut [u32; 16], a: usize, b: usize, c: usize, d: usize) {
 /// One 64-byte keystream block for `state` (whose word 12 is the block counter).
 pub fn block(state: &[u32; 16]) -> [u8; BLOCK_LEN] {
     let mut working = *state;
-    for _ in 0..10 {
-        quarter_round(&mut working, 0, 4, 8, 12);
-        quarter_round(&mut working, 1, 5, 9, 13);
-        quarter_round(&mut working, 2, 6, 10, 14);
-        quarter_round(&mut working, 3, 7, 11, 15);
-        quarter_round(&mut working, 0, 5, 10, 15);
-        quarter_round(&mut working, 1, 6, 11, 12);
-        quarter_round(&mut working, 2, 7, 8, 13);
-        quarter_round(&mut working, 3, 4, 9, 14);
-    }
+    twenty_rounds!(quarter_round, working);
     let mut out = [0u8; BLOCK_LEN];
     for i in 0..16 {
         let word = working[i].wrapping_add(state[i]);

@@ -69,16 +69,7 @@ mod four_blocks {
             counter.wrapping_add(3),
         );
         let mut x = input;
-        for _ in 0..10 {
-            quarter_round(&mut x, 0, 4, 8, 12);
-            quarter_round(&mut x, 1, 5, 9, 13);
-            quarter_round(&mut x, 2, 6, 10, 14);
-            quarter_round(&mut x, 3, 7, 11, 15);
-            quarter_round(&mut x, 0, 5, 10, 15);
-            quarter_round(&mut x, 1, 6, 11, 12);
-            quarter_round(&mut x, 2, 7, 8, 13);
-            quarter_round(&mut x, 3, 4, 9, 14);
-        }
+        twenty_rounds!(quarter_round, x);
         for word in 0..16 {
             x[word] = u32x4_add(x[word], input[word]);
         }

@@ -4,6 +4,24 @@
 // Debian's rustc is 1.63: no `is_some_and`, so `map_or(false, ...)` stays.
 #![allow(clippy::unnecessary_map_or, clippy::manual_is_multiple_of)]
 
+/// ChaCha20's twenty rounds over `$state` with `$quarter_round`: ten double rounds of four columns, then
+/// four diagonals. A macro, so the scalar and the SIMD block share the schedule while every index stays a
+/// constant in the code (a loop over a table of indices ran the SIMD block at two thirds of the speed).
+macro_rules! twenty_rounds {
+    ($quarter_round:ident, $state:ident) => {
+        for _ in 0..10 {
+            $quarter_round(&mut $state, 0, 4, 8, 12);
+            $quarter_round(&mut $state, 1, 5, 9, 13);
+            $quarter_round(&mut $state, 2, 6, 10, 14);
+            $quarter_round(&mut $state, 3, 7, 11, 15);
+            $quarter_round(&mut $state, 0, 5, 10, 15);
+            $quarter_round(&mut $state, 1, 6, 11, 12);
+            $quarter_round(&mut $state, 2, 7, 8, 13);
+            $quarter_round(&mut $state, 3, 4, 9, 14);
+        }
+    };
+}
+
 pub mod aead;
 pub mod chacha20;
 mod chacha20_simd;

@@ -10,8 +10,7 @@ import {
 } from "./files.ts";
 import { generateDhKey, generateSigningKey, keyId, type SigningKeyPair, toHex } from "./keys.ts";
 import { decodeRevocationList } from "./revocations.ts";
-import { networkCaCertificate, nodeServerName, nodeTlsCertificate, pem } from "./x509.ts";
-import { decodeBase64 } from "../../text/base64.ts";
+import { derOfPem, networkCaCertificate, nodeServerName, nodeTlsCertificate, pem } from "./x509.ts";
 
 // The files gloeth keeps. A network directory (the operator's, kept offline):
 //   network.key   the network's private key, 0600
@@ -139,19 +138,8 @@ export async function loadNode(nodeDir: string): Promise<LoadedNode> {
   };
 }
 
-/** Whether the PEM certificate carries the node's own TLS name (as a dNSName, which DER stores as is). */
+/** Whether the PEM certificate carries the node's own TLS name (a dNSName, which DER stores as is). */
 function namesNode(certPem: string, nodeId: string): boolean {
-  const body = certPem.replace(/-----[A-Z ]+-----/g, "").replace(/\s/g, "");
-  let der: Uint8Array;
-  try {
-    der = decodeBase64(body);
-  } catch {
-    return false;
-  }
-  const name = new TextEncoder().encode(nodeServerName(nodeId));
-  outer: for (let i = 0; i + name.length <= der.length; i++) {
-    for (let j = 0; j < name.length; j++) if (der[i + j] !== name[j]) continue outer;
-    return true;
-  }
-  return false;
+  const der = derOfPem(certPem);
+  return der !== undefined && String.fromCharCode(...der).includes(nodeServerName(nodeId));
 }

@@ -1,4 +1,4 @@
-import { encodeBase64 } from "../../text/base64.ts";
+import { decodeBase64, encodeBase64 } from "../../text/base64.ts";
 import {
   bitString,
   booleanTrue,
@@ -120,6 +120,16 @@ export async function nodeTlsCertificate(
     notAfter: node.notAfter,
     authority: false,
   });
+}
+
+/** The DER inside a PEM text (the first block), or undefined if it is not base64. */
+export function derOfPem(text: string): Uint8Array | undefined {
+  const body = text.replace(/-----[A-Z ]+-----/g, "").replace(/\s/g, "");
+  try {
+    return decodeBase64(body);
+  } catch {
+    return undefined;
+  }
 }
 
 export function pem(label: "CERTIFICATE" | "PRIVATE KEY", der: Uint8Array): string {

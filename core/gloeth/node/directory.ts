@@ -89,9 +89,7 @@ export class NodeDirectory {
     const claimedId = toHex(await keyId(claimed.value.signKey));
     const known = this.#nodes.get(claimedId);
     if (claimedId === this.selfId || (known && known.issuedAt >= record.issuedAt)) return "stale";
-    // The same session key again would derive the same keys, and a new channel restarts its counters
-    // at zero: every nonce would be used twice. Only a new key makes a new channel.
-    if (known && sameBytes(known.sessionKey, record.sessionKey)) return "stale";
+    // Keys already in a channel would restart its nonces: only a new session key makes a new channel.
     if (this.#usedWithThisSession.has(usedKey(claimedId, record.sessionKey))) return "stale";
     const verdict = await verifyCertificate(record.certificate, this.trust, this.revoked());
     if (!verdict.ok) return "invalid";
