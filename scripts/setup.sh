@@ -25,10 +25,11 @@ if [ "${1:-}" = "--test" ]; then
   # isc-dhcp-client/-relay, dnsmasq-base: real DHCP clients, relay and a peer server; curl: HTTP/TFTP
   # client; qemu-system-x86, ipxe-qemu, seabios, gcc, libc6-dev: the network-boot tests' machine and init;
   # tshark: Wireshark's dissectors judge captures (Wake-on-LAN); libwireshark-data: the IEEE vendor and
-  # IANA service registries liwasc's generated tables are checked against; iperf3: streams over gloeth.
+  # IANA service registries liwasc's generated tables are checked against; iperf3: streams over gloeth;
+  # libsodium23: the second audited ChaCha20-Poly1305 the WASM frame path is checked against.
   packages=(iproute2 tcpdump socat iputils-ping iputils-arping chromium fonts-dejavu-core busybox
     isc-dhcp-client isc-dhcp-relay dnsmasq-base curl qemu-system-x86 ipxe-qemu seabios gcc libc6-dev
-    tshark libwireshark-data iperf3)
+    tshark libwireshark-data iperf3 libsodium23)
   missing=()
   for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

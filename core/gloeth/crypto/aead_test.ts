@@ -1,13 +1,20 @@
 import { type Aead, nodeCryptoAead } from "./aead.ts";
 import { createWasmAead } from "../wasm/wasm_aead.ts";
+import { openLibsodiumAead } from "./testdata/libsodium_aead.ts";
 import { type AeadVector, APPENDIX_A_5, SECTION_2_8_2 } from "./testdata/rfc8439.ts";
 import { toHex } from "./testdata/hex.ts";
 import { flipBit, randomBytes } from "./testdata/random_bytes.ts";
 import { assert, assertEquals, assertThrows } from "../../../tests/support/assert.ts";
 import { below, seededRandom } from "../../../tests/support/random.ts";
 
-// Every Aead must pass the same tests.
-const IMPLEMENTATIONS: [string, Aead][] = [["node:crypto", nodeCryptoAead], ["wasm", createWasmAead()]];
+// Every Aead must pass the same tests; libsodium's too, so its wrapper is known right before the crate is
+// compared with it (wasm_aead_test.ts).
+const libsodiumAead = openLibsodiumAead();
+const IMPLEMENTATIONS: [string, Aead][] = [
+  ["node:crypto", nodeCryptoAead],
+  ["wasm", createWasmAead()],
+  ...(libsodiumAead ? [["libsodium", libsodiumAead] as [string, Aead]] : []),
+];
 
 const sealedOf = (vector: AeadVector) => {
   const sealed = new Uint8Array(vector.ciphertext.length + vector.tag.length);

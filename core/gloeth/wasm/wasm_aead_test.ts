@@ -1,7 +1,8 @@
-// Differential test: the Rust ChaCha20-Poly1305 against node:crypto's (OpenSSL), on lengths around every
-// boundary the crate has (16-byte Poly1305 blocks, 64-byte ChaCha blocks, 256-byte SIMD runs) and on
-// super-frame sizes.
-import { nodeCryptoAead } from "../crypto/aead.ts";
+// Differential tests: the Rust ChaCha20-Poly1305 against two audited, independent implementations,
+// node:crypto's (OpenSSL) and libsodium's, on lengths around every boundary the crate has (16-byte
+// Poly1305 blocks, 64-byte ChaCha blocks, 256-byte SIMD runs) and on super-frame sizes.
+import { type Aead, nodeCryptoAead } from "../crypto/aead.ts";
+import { openLibsodiumAead } from "../crypto/testdata/libsodium_aead.ts";
 import { randomBytes } from "../crypto/testdata/random_bytes.ts";
 import { toHex } from "../crypto/testdata/hex.ts";
 import { assert, assertEquals } from "../../../tests/support/assert.ts";
@@ -20,19 +21,64 @@ function lengthsToTry(): number[] {
   return [...lengths];
 }
 
-Deno.test("wasm aead: seals exactly as node:crypto and each opens the other's, at 600+ lengths", () => {
-  const random = seededRandom(8439);
-  for (const length of lengthsToTry()) {
-    const key = randomBytes(random, 32);
-    const nonce = randomBytes(random, 12);
-    const aad = randomBytes(random, below(random, 80));
-    const plaintext = randomBytes(random, length);
-    const fromWasm = wasmAead.seal(key, nonce, plaintext, aad);
-    const fromNode = nodeCryptoAead.seal(key, nonce, plaintext, aad);
-    assertEquals(toHex(fromWasm), toHex(fromNode), `length ${length}`);
-    assertEquals(toHex(wasmAead.open(key, nonce, fromNode, aad)!), toHex(plaintext));
-    assertEquals(toHex(nodeCryptoAead.open(key, nonce, fromWasm, aad)!), toHex(plaintext));
-  }
+const libsodiumAead = openLibsodiumAead();
+const references: [string, Aead | null][] = [["node:crypto", nodeCryptoAead], ["libsodium", libsodiumAead]];
+
+for (const [name, reference] of references) {
+  Deno.test({
+    name: `wasm aead: seals exactly as ${name} and each opens the other's, at 600+ lengths`,
+    // libsodium23 is in setup.sh's list, so CI must have it.
+    ignore: reference === null && !Deno.env.get("CI"),
+    fn() {
+      if (!reference) throw new Error(`${name} is not installed`);
+      const random = seededRandom(8439);
+      for (const length of lengthsToTry()) {
+        const key = randomBytes(random, 32);
+        const nonce = randomBytes(random, 12);
+        const aad = randomBytes(random, below(random, 80));
+        const plaintext = randomBytes(random, length);
+        const fromWasm = wasmAead.seal(key, nonce, plaintext, aad);
+        const fromReference = reference.seal(key, nonce, plaintext, aad);
+        assertEquals(toHex(fromWasm), toHex(fromReference), `length ${length}`);
+        assertEquals(toHex(wasmAead.open(key, nonce, fromReference, aad)!), toHex(plaintext));
+        assertEquals(toHex(reference.open(key, nonce, fromWasm, aad)!), toHex(plaintext));
+      }
+    },
+  });
+}
+
+Deno.test({
+  name: "wasm aead: opens and refuses exactly what libsodium does, over 3000 mutated records",
+  ignore: libsodiumAead === null && !Deno.env.get("CI"),
+  fn() {
+    if (!libsodiumAead) throw new Error("libsodium is not installed");
+    const random = seededRandom(7539);
+    let opened = 0;
+    for (let round = 0; round < 3000; round++) {
+      const key = randomBytes(random, 32);
+      const nonce = randomBytes(random, 12);
+      const aad = randomBytes(random, below(random, 24));
+      const sealed = libsodiumAead.seal(key, nonce, randomBytes(random, below(random, 300)), aad);
+      // Half untouched, half with one to three bytes changed, or cut short.
+      const record = sealed.slice(
+        0,
+        below(random, 8) === 0 ? below(random, sealed.length + 1) : sealed.length,
+      );
+      if (round % 2 === 1) {
+        for (let edits = 1 + below(random, 3); edits > 0 && record.length > 0; edits--) {
+          record[below(random, record.length)] ^= 1 + below(random, 255);
+        }
+      }
+      const fromWasm = wasmAead.open(key, nonce, record, aad);
+      const fromLibsodium = libsodiumAead.open(key, nonce, record, aad);
+      assertEquals(fromWasm === null, fromLibsodium === null, `round ${round}`);
+      if (fromWasm && fromLibsodium) {
+        assertEquals(toHex(fromWasm), toHex(fromLibsodium));
+        opened++;
+      }
+    }
+    assert(opened > 1000 && opened < 2000, `about half open, not ${opened}`);
+  },
 });
 
 Deno.test("wasm aead: a sealed message one byte too long for the buffer is refused, not a trap", () => {
