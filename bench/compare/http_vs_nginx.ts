@@ -1,5 +1,6 @@
 // bofied's HTTP boot-file serving against nginx in the same run, on loopback: wrk fetching a 4 KiB iPXE
-// script and a 64 MiB image. Needs Debian's nginx and wrk. nginx runs with 1 worker (like bofied's one
+// script and a 64 MiB image, from bofied's main port (Deno.serve) and from its sendfile port
+// (--boot-http-listen). Needs Debian's nginx and wrk. nginx runs with 1 worker (like bofied's one
 // event loop) and with 2 (all cores here); both are reported. nginx's workers run as root here only so
 // they can read the private temporary tree the test made.
 import { startBinary } from "../../tests/support/ctpf_process.ts";
@@ -82,12 +83,17 @@ await Deno.writeFile(`${root}/image.img`, big);
 const results: Result[] = [];
 try {
   {
+    const sendfilePort = 19000 + Math.floor(Math.random() * 1000);
     await using bofied = await startBinary({
       entry: "cmd/bofied.ts",
       dataDir,
+      args: ["--boot-http-listen", `127.0.0.1:${sendfilePort}`],
     });
     for (const file of ["small.ipxe", "image.img"]) {
-      results.push(await wrk(`${bofied.url}/boot/${file}`, "bofied", file));
+      results.push(await wrk(`${bofied.url}/boot/${file}`, "bofied (main)", file));
+    }
+    for (const file of ["small.ipxe", "image.img"]) {
+      results.push(await wrk(`http://127.0.0.1:${sendfilePort}/boot/${file}`, "bofied (sendfile)", file));
     }
   }
   for (const workers of [1, 2]) {
@@ -110,4 +116,14 @@ for (const r of results) {
       r.megabytesPerSecond.toFixed(1).padStart(9)
     }   ${r.p99}`,
   );
+}
+const rate = (server: string, file: string) => {
+  const result = results.find((r) => r.server === server && r.file === file);
+  return file === "image.img" ? result?.megabytesPerSecond ?? NaN : result?.requestsPerSecond ?? NaN;
+};
+for (const server of ["bofied (main)", "bofied (sendfile)"]) {
+  const ratios = ["small.ipxe", "image.img"].map((file) =>
+    `${file} ${(rate(server, file) / rate("nginx (1 worker)", file)).toFixed(2)}×`
+  );
+  console.log(`${server} / nginx (1 worker): ${ratios.join(", ")} (goal ≥ 0.8×)`);
 }

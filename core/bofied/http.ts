@@ -2,7 +2,9 @@ import type { Context, Hono } from "hono";
 import type { Authenticator } from "../auth/authenticator.ts";
 import { requireAccess } from "../api/http_auth.ts";
 import { serveBytes, serveFile } from "../http/files.ts";
-import { rawRequestPath } from "../http/raw_path.ts";
+import { rawRequestPath, targetPath } from "../http/raw_path.ts";
+import type { RequestHead } from "../http/request_head.ts";
+import type { RouteAnswer } from "../http/sendfile_server.ts";
 import { type FileCache } from "./file_cache.ts";
 import type { Served } from "./http_events.ts";
 import { Jail, JailError } from "./jail.ts";
@@ -27,16 +29,28 @@ function recentLookup(jail: Jail, requested: string): Found | undefined {
   return hit && hit.until > performance.now() ? hit : undefined;
 }
 
-async function lookup(jail: Jail, requested: string): Promise<Found> {
-  const hit = recentLookup(jail, requested);
-  if (hit) return hit;
+function remember(jail: Jail, requested: string, path: string, info: Deno.FileInfo): Found {
   let known = lookups.get(jail);
   if (!known) lookups.set(jail, known = new Map());
-  const path = await jail.resolveExisting(requested);
-  const found = { path, name: jail.nameOf(path), info: await Deno.stat(path) };
+  const found = { path, name: jail.nameOf(path), info };
   if (known.size >= maxLookups) known.clear();
   known.set(requested, { ...found, until: performance.now() + lookupTtlMs });
   return found;
+}
+
+async function lookup(jail: Jail, requested: string): Promise<Found> {
+  const hit = recentLookup(jail, requested);
+  if (hit) return hit;
+  const path = await jail.resolveExisting(requested);
+  return remember(jail, requested, path, await Deno.stat(path));
+}
+
+/** lookup for the sendfile port, which answers synchronously (a miss costs a realpath and a stat). */
+function lookupSync(jail: Jail, requested: string): Found {
+  const hit = recentLookup(jail, requested);
+  if (hit) return hit;
+  const path = jail.resolveExistingSync(requested);
+  return remember(jail, requested, path, Deno.statSync(path));
 }
 
 export interface BootHttpOptions {
@@ -144,4 +158,37 @@ export function mountBootHttp(app: Hono, options: BootHttpOptions): void {
       (c) => serveFrom(options.privateJail, "/private", c, options),
     );
   }
+}
+
+/**
+ * The public boot files for the sendfile port (--boot-http-listen): the same /boot/ URLs, jail, lookup
+ * cache and in-memory small files as the main port, answered by core/http's sendfile server.
+ */
+export function bootFileRoute(options: BootHttpOptions): (head: RequestHead) => RouteAnswer {
+  const status = (code: number, text: string): RouteAnswer => ({ kind: "status", status: code, text });
+  return (head) => {
+    let path: string;
+    try {
+      path = targetPath(head.target);
+    } catch {
+      return status(400, "bad path encoding\n");
+    }
+    if (!path.startsWith("/boot/")) return status(404, "only /boot/ is served on this port\n");
+    let found: Found;
+    try {
+      found = lookupSync(options.publicJail, path.slice("/boot".length));
+    } catch (error) {
+      if (error instanceof JailError) return status(403, `refused: ${error.message}\n`);
+      if (error instanceof Deno.errors.NotFound) return status(404, "not found\n");
+      throw error;
+    }
+    if (!found.info.isFile) return status(404, "not a file\n");
+    const cache = options.cache;
+    const content = cache?.peek(found.path, found.info);
+    // Warm the cache for the next request; this one is sent from the file.
+    if (cache && !content && found.info.size <= smallFileBytes) {
+      cache.read(found.path, found.info).catch(() => {});
+    }
+    return { kind: "file", name: found.name, file: { path: found.path, info: found.info, content } };
+  };
 }

@@ -1,12 +1,14 @@
 // bofied's HTTP file serving through curl, the real client: HEAD, byte ranges, checksums, traversal and
-// the private area's credentials. Loopback only.
+// the private area's credentials, on the main port (router, fast path) and on the sendfile port.
+// Loopback only.
 import { Hono } from "hono";
 import { createHash } from "node:crypto";
 import { assert, assertEquals, assertMatch } from "../../tests/support/assert.ts";
 import { Authenticator } from "../auth/authenticator.ts";
 import { SqliteAuthRepository } from "../auth/store_sqlite.ts";
 import { SqliteStore } from "../store/sqlite.ts";
-import { bootFastPath, type BootHttpOptions, mountBootHttp } from "./http.ts";
+import { SendfileServer } from "../http/sendfile_server.ts";
+import { bootFastPath, bootFileRoute, type BootHttpOptions, mountBootHttp } from "./http.ts";
 import { FileCache } from "./file_cache.ts";
 import { Jail } from "./jail.ts";
 
@@ -23,11 +25,17 @@ interface Served {
   client: string;
 }
 
-/** With `cached`, the server runs as bofied does: a file cache and the fast path in front of the router. */
+/**
+ * "router": Hono only. "fast": as bofied's main port runs, a file cache and the fast path in front of the
+ * router. "sendfile": the --boot-http-listen port (core/http's sendfile server), with the file cache.
+ */
+type Mode = "router" | "fast" | "sendfile";
+
 async function withServer(
   work: (url: string, token: string, file: Uint8Array, base: string, served: Served[]) => Promise<void>,
-  cached = false,
+  mode: Mode = "router",
 ) {
+  const cached = mode !== "router";
   const base = await Deno.makeTempDir({ prefix: "ctpf-boot-http-" });
   const store = SqliteStore.open(":memory:");
   const auth = new Authenticator(new SqliteAuthRepository(store), { sessionTtlMs: 60_000 });
@@ -56,9 +64,19 @@ async function withServer(
     { hostname: "127.0.0.1", port: 0, onListen: () => {} },
     (request, info) => fast(request, info) ?? app.fetch(request, info),
   );
+  const sendfile = mode === "sendfile"
+    ? new SendfileServer({
+      address: "127.0.0.1",
+      port: 0,
+      route: bootFileRoute(options),
+      onServed: options.onServed,
+    })
+    : undefined;
+  sendfile?.start();
   try {
-    await work(`http://127.0.0.1:${server.addr.port}`, token, file, base, served);
+    await work(`http://127.0.0.1:${sendfile?.port ?? server.addr.port}`, token, file, base, served);
   } finally {
+    await sendfile?.close();
     await server.shutdown();
     store.close();
     await Deno.remove(base, { recursive: true });
@@ -67,15 +85,19 @@ async function withServer(
 
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 
-for (const cached of [false, true]) {
-  const mode = cached ? " (cached, fast path)" : "";
-  Deno.test(`bofied http: curl downloads, HEADs and ranges a boot file${mode}`, () =>
+const MODE_NAMES: Record<Mode, string> = {
+  router: "",
+  fast: " (cached, fast path)",
+  sendfile: " (sendfile port)",
+};
+for (const mode of ["router", "fast", "sendfile"] as const) {
+  Deno.test(`bofied http: curl downloads, HEADs and ranges a boot file${MODE_NAMES[mode]}`, () =>
     withServer(async (url, _token, file) => {
       // Twice: the second round is answered from memory when cached.
       for (let round = 0; round < 2; round++) await downloadsHeadsAndRanges(url, file);
-    }, cached));
-  Deno.test(`bofied http: traversal is refused; private files need a credential${mode}`, () =>
-    withServer(refusals, cached));
+    }, mode));
+  Deno.test(`bofied http: traversal is refused; private files need a credential${MODE_NAMES[mode]}`, () =>
+    withServer((url, token, _file, base) => refusals(url, token, base, mode), mode));
 }
 
 async function downloadsHeadsAndRanges(url: string, file: Uint8Array) {
@@ -107,8 +129,11 @@ async function downloadsHeadsAndRanges(url: string, file: Uint8Array) {
   }
 }
 
-async function refusals(url: string, token: string) {
+async function refusals(url: string, token: string, base: string, mode: Mode) {
   {
+    await Deno.symlink(`${base}/outside.txt`, `${base}/public/boot/escape.txt`);
+    const symlinked = await curl(`${url}/boot/boot/escape.txt`);
+    assert(symlinked.text.startsWith("refused"), `a symlink out of the root: ${symlinked.text}`);
     for (
       const path of [
         "/boot/../outside.txt",
@@ -123,6 +148,15 @@ async function refusals(url: string, token: string) {
     const escaped = await curl("--path-as-is", `${url}/boot/..%2foutside.txt`);
     assert(escaped.text !== "outside\n" && escaped.text.startsWith("refused"), escaped.text);
     const refused = await curl("-o", "/dev/null", "-w", "%{http_code}", `${url}/private/secret.txt`);
+    if (mode === "sendfile") {
+      // The sendfile port serves the public tree only; private files stay behind the main port's login.
+      assertEquals(refused.text, "404");
+      const withToken = await curl("-H", `Authorization: Bearer ${token}`, `${url}/private/secret.txt`);
+      assert(!withToken.text.includes("private\n"), withToken.text);
+      const outside = await curl("--path-as-is", `${url}/boot/../private/secret.txt`);
+      assert(outside.text.startsWith("refused"), outside.text);
+      return;
+    }
     assertEquals(refused.text, "401");
     const allowed = await curl("-H", `Authorization: Bearer ${token}`, `${url}/private/secret.txt`);
     assertEquals(allowed.text, "private\n");
@@ -131,34 +165,36 @@ async function refusals(url: string, token: string) {
   }
 }
 
-Deno.test("bofied http: the fast path answers from memory, sees changes within a second, reports each answer", () =>
-  withServer(async (url, _token, _file, base, served) => {
-    const small = `${base}/public/boot/script.ipxe`;
-    await Deno.writeTextFile(small, "#!ipxe\necho one\n");
-    const first = await fetch(`${url}/boot/boot/script.ipxe`);
-    const etag = first.headers.get("etag") ?? "";
-    assertEquals(await first.text(), "#!ipxe\necho one\n");
-    const again = await fetch(`${url}/boot/boot/script.ipxe`);
-    assertEquals(again.headers.get("etag"), etag);
-    assertEquals(again.headers.get("content-type"), "text/plain; charset=utf-8");
-    assertEquals(again.headers.get("content-length"), "16");
-    assertEquals(await again.text(), "#!ipxe\necho one\n");
-    const notModified = await fetch(`${url}/boot/boot/script.ipxe`, { headers: { "if-none-match": etag } });
-    await notModified.body?.cancel();
-    assertEquals(notModified.status, 304);
-    const part = await fetch(`${url}/boot/boot/script.ipxe`, { headers: { range: "bytes=7-10" } });
-    assertEquals([part.status, await part.text()], [206, "echo"]);
-    const head = await fetch(`${url}/boot/boot/script.ipxe`, { method: "HEAD" });
-    assertEquals([head.status, head.headers.get("content-length")], [200, "16"]);
-    await Deno.writeTextFile(small, "#!ipxe\necho two, longer\n");
-    await new Promise((resolve) => setTimeout(resolve, 1100));
-    const changed = await fetch(`${url}/boot/boot/script.ipxe`);
-    assert(changed.headers.get("etag") !== etag, "a changed file keeps its old validator");
-    assertEquals(await changed.text(), "#!ipxe\necho two, longer\n");
-    const statuses = served.filter((event) => event.path === "/boot/script.ipxe").map((event) =>
-      event.status
-    );
-    assertEquals(statuses, [200, 200, 304, 206, 200, 200]);
-    assert(served.every((event) => event.client === "127.0.0.1"), JSON.stringify(served));
-    assertEquals(served.find((event) => event.status === 206)?.bytes, 4);
-  }, true));
+for (const mode of ["fast", "sendfile"] as const) {
+  Deno.test(`bofied http: answers from memory, sees changes within a second, reports each answer${MODE_NAMES[mode]}`, () =>
+    withServer(async (url, _token, _file, base, served) => {
+      const small = `${base}/public/boot/script.ipxe`;
+      await Deno.writeTextFile(small, "#!ipxe\necho one\n");
+      const first = await fetch(`${url}/boot/boot/script.ipxe`);
+      const etag = first.headers.get("etag") ?? "";
+      assertEquals(await first.text(), "#!ipxe\necho one\n");
+      const again = await fetch(`${url}/boot/boot/script.ipxe`);
+      assertEquals(again.headers.get("etag"), etag);
+      assertEquals(again.headers.get("content-type"), "text/plain; charset=utf-8");
+      assertEquals(again.headers.get("content-length"), "16");
+      assertEquals(await again.text(), "#!ipxe\necho one\n");
+      const notModified = await fetch(`${url}/boot/boot/script.ipxe`, { headers: { "if-none-match": etag } });
+      await notModified.body?.cancel();
+      assertEquals(notModified.status, 304);
+      const part = await fetch(`${url}/boot/boot/script.ipxe`, { headers: { range: "bytes=7-10" } });
+      assertEquals([part.status, await part.text()], [206, "echo"]);
+      const head = await fetch(`${url}/boot/boot/script.ipxe`, { method: "HEAD" });
+      assertEquals([head.status, head.headers.get("content-length")], [200, "16"]);
+      await Deno.writeTextFile(small, "#!ipxe\necho two, longer\n");
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      const changed = await fetch(`${url}/boot/boot/script.ipxe`);
+      assert(changed.headers.get("etag") !== etag, "a changed file keeps its old validator");
+      assertEquals(await changed.text(), "#!ipxe\necho two, longer\n");
+      const statuses = served.filter((event) => event.path === "/boot/script.ipxe").map((event) =>
+        event.status
+      );
+      assertEquals(statuses, [200, 200, 304, 206, 200, 200]);
+      assert(served.every((event) => event.client === "127.0.0.1"), JSON.stringify(served));
+      assertEquals(served.find((event) => event.status === 206)?.bytes, 4);
+    }, mode));
+}

@@ -47,8 +47,15 @@ export class Jail {
    * end inside the root. Throws Deno.errors.NotFound when absent.
    */
   async resolveExisting(requested: string): Promise<string> {
-    const path = this.lexical(requested);
-    const real = await Deno.realPath(path);
+    return this.#checkReal(requested, await Deno.realPath(this.lexical(requested)));
+  }
+
+  /** resolveExisting for callers that answer synchronously (a cached boot file's hot path). */
+  resolveExistingSync(requested: string): string {
+    return this.#checkReal(requested, Deno.realPathSync(this.lexical(requested)));
+  }
+
+  #checkReal(requested: string, real: string): string {
     if (!this.#inside(real)) throw new JailError(requested, "a symbolic link leads outside the served root");
     return real;
   }

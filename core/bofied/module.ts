@@ -6,7 +6,8 @@ import { createBootEvents } from "./events.ts";
 import { FileCache } from "./file_cache.ts";
 import { ServedFiles } from "./files.ts";
 import { ServedCoalescer } from "./http_events.ts";
-import { bootFastPath, type BootHttpOptions, mountBootHttp } from "./http.ts";
+import { bootFastPath, bootFileRoute, type BootHttpOptions, mountBootHttp } from "./http.ts";
+import { SendfileServer } from "../http/sendfile_server.ts";
 import { mountWebDav } from "./webdav.ts";
 import { Jail } from "./jail.ts";
 import { defaultRules } from "./rules/default_rules.ts";
@@ -21,6 +22,14 @@ export const bofiedFlags = {
   tftpListen: stringFlag({
     name: "tftp-listen",
     description: "address:port to serve TFTP on, e.g. 0.0.0.0:69 (empty: no TFTP)",
+    default: "",
+    defaultText: "off",
+    allowEmpty: true,
+  }),
+  bootHttpListen: stringFlag({
+    name: "boot-http-listen",
+    description:
+      "address:port to also serve /boot/ on with sendfile(2), e.g. 0.0.0.0:8069; boot URLs then point there (empty: off)",
     default: "",
     defaultText: "off",
     allowEmpty: true,
@@ -49,9 +58,9 @@ export const bofiedFlags = {
   }),
 };
 
-function parseListen(text: string): { address: string; port: number } {
+function parseListen(flag: string, text: string): { address: string; port: number } {
   const match = /^(\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5})$/.exec(text);
-  if (!match || Number(match[2]) > 65535) throw new ConfigError(`--tftp-listen: "${text}" is not IPv4:port`);
+  if (!match || Number(match[2]) > 65535) throw new ConfigError(`--${flag}: "${text}" is not IPv4:port`);
   return { address: match[1], port: Number(match[2]) };
 }
 
@@ -71,6 +80,12 @@ export function bofiedModule(context: ServiceContext): ServiceModule & { bootAns
   const tftpInterface = String(context.flags.tftpInterface ?? "") || undefined;
   const bootAddress = String(context.flags.bootAddress ?? "");
   const server = () => bootAddress || context.listenAddress().hostname;
+  const bootHttpListen = String(context.flags.bootHttpListen ?? "");
+  // Checked now, so a typo fails at start-up rather than when the port opens.
+  const bootHttpAt = bootHttpListen ? parseListen("boot-http-listen", bootHttpListen) : undefined;
+  let bootHttpServer: SendfileServer | undefined;
+  // Where booting machines fetch /boot/ over HTTP: the sendfile port when it is on.
+  const bootHttpPort = () => bootHttpServer?.port ?? context.listenAddress().port;
   let tftp: TftpServer | undefined;
   let proxy: ProxyDhcp | undefined;
   const proxyInterface = String(context.flags.proxyDhcpInterface ?? "");
@@ -111,7 +126,7 @@ export function bofiedModule(context: ServiceContext): ServiceModule & { bootAns
   const bootAnswers = pxeAnswers({
     rules,
     bootAddress: () => bootAddress || undefined,
-    httpPort: () => context.listenAddress().port,
+    httpPort: bootHttpPort,
     onAnswer: (mac, summary, fields) => {
       log.info("pxe answer", { mac, answer: summary, ...fields });
       events.publish({
@@ -133,12 +148,12 @@ export function bofiedModule(context: ServiceContext): ServiceModule & { bootAns
         rules,
         events,
         info: () => ({
-          tftpAddress: tftpListen ? parseListen(tftpListen).address : "",
+          tftpAddress: tftpListen ? parseListen("tftp-listen", tftpListen).address : "",
           tftpPort: tftp?.port ?? 0,
-          httpBootUrl: `http://${server()}:${context.listenAddress().port}/boot`,
+          httpBootUrl: `http://${server()}:${bootHttpPort()}/boot`,
           rulesPath,
           server: server(),
-          httpPort: context.listenAddress().port,
+          httpPort: bootHttpPort(),
         }),
       }),
     mountHttp: (app) => {
@@ -154,8 +169,17 @@ export function bofiedModule(context: ServiceContext): ServiceModule & { bootAns
     async start() {
       await rules.start();
       if (!rules.loaded) log.warn("no boot rules in force", { path: rulesPath, error: rules.lastError });
+      if (bootHttpAt) {
+        bootHttpServer = new SendfileServer({
+          ...bootHttpAt,
+          route: bootFileRoute(bootHttp),
+          onServed: bootHttp.onServed,
+        });
+        bootHttpServer.start();
+        log.info("serving /boot/ with sendfile", { address: bootHttpAt.address, port: bootHttpServer.port });
+      }
       if (tftpListen) {
-        const { address, port } = parseListen(tftpListen);
+        const { address, port } = parseListen("tftp-listen", tftpListen);
         tftp = new TftpServer({
           jail: bootJail,
           cache,
@@ -183,6 +207,7 @@ export function bofiedModule(context: ServiceContext): ServiceModule & { bootAns
     },
     async stop() {
       rules.stop();
+      await bootHttpServer?.close();
       servedEvents.flush();
       await tftp?.stop();
       await proxy?.stop();

@@ -12,6 +12,16 @@ const contentTypes: Record<string, string> = {
   ".img": "application/octet-stream",
 };
 
+/** The Content-Type a file is served with, from its name's extension. */
+export function contentTypeOf(path: string): string {
+  return contentTypes[extname(path).toLowerCase()] ?? "application/octet-stream";
+}
+
+/** The validator every server of ours gives a file: its size and mtime, so any change shows. */
+export function etagOf(info: Deno.FileInfo): string {
+  return `"${info.size.toString(16)}-${(info.mtime?.getTime() ?? 0).toString(16)}"`;
+}
+
 const chunkSize = 256 * 1024;
 
 /** A stream of `length` bytes of `file` from `start`; closes the file when done or cancelled. */
@@ -83,11 +93,11 @@ const validatorsByStat = new WeakMap<Deno.FileInfo, Validators>();
 function validatorsOf(path: string, info: Deno.FileInfo): Validators {
   let known = validatorsByStat.get(info);
   if (known) return known;
-  const etag = `"${info.size.toString(16)}-${(info.mtime?.getTime() ?? 0).toString(16)}"`;
+  const etag = etagOf(info);
   const headers: Record<string, string> = {
     "accept-ranges": "bytes",
     etag,
-    "content-type": contentTypes[extname(path).toLowerCase()] ?? "application/octet-stream",
+    "content-type": contentTypeOf(path),
   };
   if (info.mtime) headers["last-modified"] = info.mtime.toUTCString();
   validatorsByStat.set(info, known = { etag, headers });

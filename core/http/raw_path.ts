@@ -6,6 +6,11 @@
 export function rawRequestPath(url: string): string {
   const start = url.indexOf("/", url.indexOf("//") + 2);
   if (start < 0) return "/";
-  const end = url.search(/[?#]/);
-  return decodeURIComponent(url.slice(start, end < 0 ? undefined : end));
+  return targetPath(url.slice(start));
+}
+
+/** The path of an origin-form request target ("/a%20b?x=1" → "/a b"); throws URIError on bad escapes. */
+export function targetPath(target: string): string {
+  const end = target.search(/[?#]/);
+  return decodeURIComponent(target.slice(0, end < 0 ? undefined : end));
 }

@@ -30,6 +30,12 @@ export const O_NONBLOCK = 0o4000;
 export const O_CLOEXEC = 0o2000000;
 
 export const MSG_TRUNC = 0x20;
+export const MSG_DONTWAIT = 0x40;
+export const MSG_NOSIGNAL = 0x4000;
+/** More data follows: the kernel holds a short send back to merge it with the next (headers + body). */
+export const MSG_MORE = 0x8000;
+export const IPPROTO_TCP = 6;
+export const TCP_NODELAY = 1;
 
 export const CLONE_NEWNET = 0x40000000;
 

@@ -58,8 +58,8 @@ interface Registration {
 
 // struct epoll_event is packed on x86_64 (u32 events, u64 data: 12 bytes) and naturally aligned on
 // aarch64 (16 bytes, data at offset 8).
-const EVENT_SIZE = Deno.build.arch === "x86_64" ? 12 : 16;
-const EVENT_DATA_OFFSET = Deno.build.arch === "x86_64" ? 4 : 8;
+export const EVENT_SIZE = Deno.build.arch === "x86_64" ? 12 : 16;
+export const EVENT_DATA_OFFSET = Deno.build.arch === "x86_64" ? 4 : 8;
 const MAX_EVENTS = 64;
 // A finite timeout only makes the loop re-check its state now and then; wakeups come from the eventfd.
 const WAIT_TIMEOUT_MS = 30_000;

@@ -144,3 +144,35 @@ Deno.test("bofied: the default rules dry-run as firmware → iPXE → script; ba
   );
   assertEquals((await api.checkRules({ source: "export default () => ({ ignore: true })" })).error, "");
 });
+
+Deno.test("bofied: --boot-http-listen serves /boot/ with sendfile; boot URLs point there; answers are events", async () => {
+  // Port 0 here only to run beside other tests; the port in use is read back from the boot info.
+  await using bofied = await startBinary({
+    entry: "cmd/bofied.ts",
+    args: ["--boot-http-listen", "127.0.0.1:0"],
+  });
+  const api = client(bofied.url, bofied.adminToken);
+  const info = await api.getBootInfo({});
+  const bootUrl = new URL(info.httpBootUrl);
+  assert(
+    bootUrl.port !== new URL(bofied.url).port,
+    `boot URLs point at the sendfile port: ${info.httpBootUrl}`,
+  );
+  assertEquals(
+    (await api.dryRunRules({ facts: { mac: "02:00:00:00:00:01", arch: 0, userClass: "iPXE" } })).httpUrl,
+    `${info.httpBootUrl}/boot.ipxe`,
+  );
+  const events = api.subscribeToEvents({ history: 10 })[Symbol.asyncIterator]();
+  const script = "#!ipxe\necho from sendfile\n";
+  await api.writeFile({ area: FileArea.BOOT, path: "/boot.ipxe", content: encoder.encode(script) });
+  assertEquals((await curl(`${info.httpBootUrl}/boot.ipxe`)).text, script);
+  // The main port still serves the same file.
+  assertEquals((await curl(`${bofied.url}/boot/boot.ipxe`)).text, script);
+  const refused = await curl("--path-as-is", `${info.httpBootUrl}/../admin.token`);
+  assert(refused.text.startsWith("refused"), refused.text);
+  await waitFor(async () => {
+    const next = await events.next();
+    const event = next.value?.event;
+    return event?.kind === "http" && event.fields.path === "/boot.ipxe" && event.fields.status === "200";
+  }, { what: "an http event for the sendfile port's answer", timeoutMs: 10_000 });
+});
