@@ -1,5 +1,6 @@
 import {
   AF_INET,
+  IPPROTO_UDP,
   SO_BINDTODEVICE,
   SO_BROADCAST,
   SO_RCVBUF,
@@ -10,6 +11,7 @@ import {
   SOCK_DGRAM,
   SOCK_NONBLOCK,
   SOL_SOCKET,
+  UDP_SEGMENT,
 } from "./constants.ts";
 import { DatagramFd, type ReceivedLength } from "./fd.ts";
 import { interfaceNameBytes } from "./ifreq.ts";
@@ -95,8 +97,32 @@ export class UdpSocket extends DatagramFd<ReceivedInto, Datagram> {
     }
   }
 
+  /**
+   * Turns UDP GSO on (`size` > 0) or off (0): afterwards a send longer than `size` leaves as datagrams
+   * of `size` bytes each, cut by the kernel (or the NIC) rather than sent one syscall at a time. False
+   * where the kernel has no UDP_SEGMENT.
+   */
+  segmentDatagrams(size: number): boolean {
+    try {
+      setIntOption(this.fd, IPPROTO_UDP, UDP_SEGMENT, size, "UDP_SEGMENT");
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  // The last destination's sockaddr, kept: a transfer sends thousands of datagrams to one peer.
+  #destinationAddress = "";
+  #destinationPort = -1;
+  #destination = new Uint8Array(0);
+
   sendTo(data: Uint8Array, address: string, port: number): number {
-    const destination = encodeSockaddrIn(address, port);
+    if (address !== this.#destinationAddress || port !== this.#destinationPort) {
+      this.#destination = encodeSockaddrIn(address, port);
+      this.#destinationAddress = address;
+      this.#destinationPort = port;
+    }
+    const destination = this.#destination;
     const sent = libc().sendto(this.fd, data, BigInt(data.length), 0, destination, destination.length);
     if (sent < 0) throw lastError("sendto", `${address}:${port} from ${this.label}`);
     return sent;

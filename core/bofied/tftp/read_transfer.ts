@@ -3,6 +3,7 @@ import {
   encodeTftp,
   type Negotiation,
   TFTP_ACK,
+  TFTP_DATA_HEADER_LENGTH,
   TFTP_ERROR,
   TFTP_ERROR_UNKNOWN_TRANSFER_ID,
   tftpError,
@@ -10,7 +11,7 @@ import {
   wireBlock,
   writeData,
 } from "../../net/tftp/mod.ts";
-import type { UdpSocket } from "../../sys/mod.ts";
+import { isErrno, type UdpSocket } from "../../sys/mod.ts";
 
 export interface ReadTransferOptions {
   socket: UdpSocket;
@@ -28,6 +29,23 @@ export interface ReadTransferOptions {
    * server allows it only while few transfers run.
    */
   spinMs: number;
+}
+
+// UDP_MAX_SEGMENTS in the kernel, and the largest UDP payload over IPv4.
+const MAX_SEGMENTS = 64;
+const MAX_UDP_PAYLOAD = 65_507;
+
+/**
+ * How many blocks of a window leave in one send (1: no segmentation offload for this transfer). A
+ * quarter of the window: the client starts on the first run while the next is cut, where a whole
+ * window in one send leaves it idle until all of it lands. Measured on loopback at blksize 1468 with a
+ * windowed client, windows of 8/16/32: 152/169/192 MiB/s block by block, 124/207/243 in whole-window
+ * runs, 159/228/275 in quarter-window runs.
+ */
+export function blocksPerSend(negotiation: Pick<Negotiation, "blockSize" | "windowSize">): number {
+  if (negotiation.windowSize < 8) return 1;
+  const fit = Math.floor(MAX_UDP_PAYLOAD / (TFTP_DATA_HEADER_LENGTH + negotiation.blockSize));
+  return Math.max(1, Math.min(MAX_SEGMENTS, fit, Math.ceil(negotiation.windowSize / 4)));
 }
 
 /** What a transfer reads blocks from; a Uint8Array is one. */
@@ -99,6 +117,44 @@ export async function sendFile(options: ReadTransferOptions): Promise<TransferRe
     socket.sendTo(packet.subarray(0, length), peer.address, peer.port);
   };
 
+  // With a window, its blocks leave in as few sends as UDP GSO allows: the kernel cuts one buffer of
+  // DATA packets laid end to end into datagrams, which costs far less than a syscall per block. Only
+  // the file's last block is short, and it is always last in its send, as GSO requires.
+  const group = blocksPerSend(negotiation);
+  let segmented = group > 1 && socket.segmentDatagrams(TFTP_DATA_HEADER_LENGTH + blockSize);
+  const run = segmented ? new Uint8Array(group * (TFTP_DATA_HEADER_LENGTH + blockSize)) : packet;
+  const sendWindow = (first: number, last: number) => {
+    for (let position = first; position <= last;) {
+      if (!segmented) {
+        sendBlock(position++);
+        continue;
+      }
+      const end = Math.min(last, position + group - 1);
+      const from = (position - 1) * blockSize;
+      // One read for the whole run when the content is a file.
+      const data = content.subarray(from, Math.min(end * blockSize, content.length));
+      let length = 0;
+      for (let block = position; block <= end; block++) {
+        const at = (block - position) * blockSize;
+        length += writeData(
+          wireBlock(block),
+          data.subarray(at, Math.min(at + blockSize, data.length)),
+          run,
+          length,
+        );
+      }
+      try {
+        socket.sendTo(run.subarray(0, length), peer.address, peer.port);
+        position = end + 1;
+      } catch (error) {
+        // A route whose device cannot checksum for us refuses GSO (EIO): send block by block instead.
+        if (!isErrno(error, "EIO") && !isErrno(error, "EINVAL")) throw error;
+        segmented = false;
+        socket.segmentDatagrams(0);
+      }
+    }
+  };
+
   let acked = 0;
   if (negotiation.oack.size > 0) {
     const oack = encodeTftp({ op: 6, options: negotiation.oack });
@@ -123,7 +179,7 @@ export async function sendFile(options: ReadTransferOptions): Promise<TransferRe
   let tries = 0;
   while (acked < lastBlock) {
     const windowEnd = Math.min(acked + negotiation.windowSize, lastBlock);
-    for (let position = acked + 1; position <= windowEnd; position++) sendBlock(position);
+    sendWindow(acked + 1, windowEnd);
     for (;;) {
       const reply = await waitForAck(options, timeoutMs);
       if (reply.kind === "stop") {

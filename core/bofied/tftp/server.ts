@@ -15,7 +15,7 @@ import {
 import { receiveUntil, UdpSocket } from "../../sys/mod.ts";
 import { Jail, JailError } from "../jail.ts";
 import { FileCache } from "../file_cache.ts";
-import { FileBlocks, sendFile, type TransferResult } from "./read_transfer.ts";
+import { blocksPerSend, FileBlocks, sendFile, type TransferResult } from "./read_transfer.ts";
 
 // Files above this are read block by block instead of held in memory (and refused in netascii).
 const largeFileBytes = 16 << 20;
@@ -190,7 +190,9 @@ export class TftpServer {
         maxWindowSize: this.#options.maxWindowSize,
         fileSize: inMemory?.length ?? info.size,
       });
-      using blocks = large ? new FileBlocks(await Deno.open(path), info.size, sized.blockSize) : undefined;
+      // Room for a whole run of blocks, read at once when they leave in one segmented send.
+      const readSize = sized.blockSize * blocksPerSend(sized);
+      using blocks = large ? new FileBlocks(await Deno.open(path), info.size, readSize) : undefined;
       const content = blocks ?? inMemory!;
       const result = await sendFile({
         socket: transferSocket,

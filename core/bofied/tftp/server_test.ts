@@ -287,3 +287,34 @@ Deno.test("tftp: windowsize sends a window per ACK, and resumes after a lost blo
     assertEquals(events[0].windowSize, 8);
   });
 });
+
+Deno.test("tftp: windows of a large file (read from disk a run at a time) arrive whole, in order, once", async () => {
+  // Over 16 MiB, so blocks come from the file rather than memory; an exact multiple of the block size,
+  // so the transfer ends with an empty block; windows of 22 leave in runs of a quarter window, 6, 6, 6
+  // and 4. (Small blocks, so a window fits the test socket's default receive buffer.)
+  const blockSize = 1024;
+  const file = randomBytes(blockSize * 16_400);
+  await withServer({ "large.img": file }, async (port, events) => {
+    const hash = createHash("sha256");
+    let expected = 1, received = 0;
+    const { dataPackets } = await scriptedRead(
+      port,
+      rrq("large.img", { blksize: String(blockSize), windowsize: "22" }),
+      (packet, send) => {
+        if (packet.op === TFTP_OACK) return send({ op: 4, block: 0 });
+        if (packet.op !== TFTP_DATA) return;
+        assertEquals(packet.block, wireBlock(expected), "blocks arrive in order, none twice");
+        hash.update(packet.data);
+        received += packet.data.length;
+        const last = packet.data.length < blockSize;
+        if (expected % 22 === 0 || last) send({ op: 4, block: packet.block });
+        expected++;
+        if (last) return "done";
+      },
+    );
+    assertEquals(received, file.length);
+    assertEquals(hash.digest("hex"), sha256(file));
+    assertEquals(dataPackets, 16_401, "16400 full blocks and the empty last one, nothing resent");
+    assertEquals(events[0].windowSize, 22);
+  });
+});
