@@ -19,6 +19,7 @@ export class FileCache {
   readonly #entries = new Map<string, Entry>();
   // Callers that reuse a stat result (bofied's HTTP lookups) find their entry without building the key.
   readonly #byStat = new WeakMap<Deno.FileInfo, Entry>();
+  readonly #reading = new Map<string, Promise<Uint8Array>>();
   #bytes = 0;
   #clock = 0;
 
@@ -36,9 +37,20 @@ export class FileCache {
     return entry.bytes;
   }
 
-  async read(path: string, info: Deno.FileInfo): Promise<Uint8Array> {
+  /** The content, from memory or read once: concurrent reads of the same version share one read. */
+  read(path: string, info: Deno.FileInfo): Promise<Uint8Array> {
     const cached = this.peek(path, info);
-    if (cached) return cached;
+    if (cached) return Promise.resolve(cached);
+    const key = keyOf(path, info);
+    let reading = this.#reading.get(key);
+    if (!reading) {
+      reading = this.#readAndKeep(path, info).finally(() => this.#reading.delete(key));
+      this.#reading.set(key, reading);
+    }
+    return reading;
+  }
+
+  async #readAndKeep(path: string, info: Deno.FileInfo): Promise<Uint8Array> {
     const bytes = await Deno.readFile(path);
     if (bytes.length > this.maxFileBytes) return bytes;
     const key = keyOf(path, info);

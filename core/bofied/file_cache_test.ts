@@ -32,3 +32,16 @@ Deno.test("file cache: hits by version, drops the least recently used over budge
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("file cache: a burst of reads of one file shares a single read", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "ctpf-cache-burst-" });
+  try {
+    await Deno.writeTextFile(`${dir}/a.ipxe`, "#!ipxe\n");
+    const info = await Deno.stat(`${dir}/a.ipxe`);
+    const cache = new FileCache(1 << 20, 1 << 20);
+    const results = await Promise.all(Array.from({ length: 50 }, () => cache.read(`${dir}/a.ipxe`, info)));
+    assert(results.every((bytes) => bytes === results[0]), "all 50 got the bytes of one read");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -134,7 +134,7 @@ async function serveLooked(
     found = await lookup(jail, requested);
   } catch (error) {
     if (error instanceof JailError) return c.text(`refused: ${error.message}\n`, 403);
-    if (error instanceof Deno.errors.NotFound) return c.text("not found\n", 404);
+    if (isNothingThere(error)) return c.text("not found\n", 404);
     throw error;
   }
   const cache = options.cache;
@@ -160,6 +160,12 @@ export function mountBootHttp(app: Hono, options: BootHttpOptions): void {
   }
 }
 
+function isNothingThere(error: unknown): boolean {
+  return error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory ||
+    error instanceof Deno.errors.FilesystemLoop ||
+    (error instanceof Error && (error as { code?: string }).code === "ENAMETOOLONG");
+}
+
 /**
  * The public boot files for the sendfile port (--boot-http-listen): the same /boot/ URLs, jail, lookup
  * cache and in-memory small files as the main port, answered by core/http's sendfile server.
@@ -179,14 +185,16 @@ export function bootFileRoute(options: BootHttpOptions): (head: RequestHead) => 
       found = lookupSync(options.publicJail, path.slice("/boot".length));
     } catch (error) {
       if (error instanceof JailError) return status(403, `refused: ${error.message}\n`);
-      if (error instanceof Deno.errors.NotFound) return status(404, "not found\n");
+      // A name through a file ("a.txt/x"), a symlink loop, a name too long: nothing is there to serve.
+      if (isNothingThere(error)) return status(404, "not found\n");
       throw error;
     }
     if (!found.info.isFile) return status(404, "not a file\n");
     const cache = options.cache;
     const content = cache?.peek(found.path, found.info);
-    // Warm the cache for the next request; this one is sent from the file.
-    if (cache && !content && found.info.size <= smallFileBytes) {
+    // Warm the cache for the next GET; this one is sent from the file. (FileCache joins reads already
+    // under way, so a burst of requests costs one read.)
+    if (cache && !content && head.method === "GET" && found.info.size <= smallFileBytes) {
       cache.read(found.path, found.info).catch(() => {});
     }
     return { kind: "file", name: found.name, file: { path: found.path, info: found.info, content } };

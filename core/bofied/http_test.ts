@@ -132,6 +132,11 @@ async function downloadsHeadsAndRanges(url: string, file: Uint8Array) {
 async function refusals(url: string, token: string, base: string, mode: Mode) {
   {
     await Deno.symlink(`${base}/outside.txt`, `${base}/public/boot/escape.txt`);
+    // A name through a file, and a name too long for the file system: nothing there.
+    for (const path of ["/boot/boot/vmlinuz/x", `/boot/boot/${"n".repeat(300)}`]) {
+      const nothing = await curl("-o", "/dev/null", "-w", "%{http_code}", `${url}${path}`);
+      assertEquals(nothing.text, "404", path.slice(0, 40));
+    }
     const symlinked = await curl(`${url}/boot/boot/escape.txt`);
     assert(symlinked.text.startsWith("refused"), `a symlink out of the root: ${symlinked.text}`);
     for (

@@ -174,6 +174,7 @@ export function bofiedModule(context: ServiceContext): ServiceModule & { bootAns
           ...bootHttpAt,
           route: bootFileRoute(bootHttp),
           onServed: bootHttp.onServed,
+          onError: (message, error) => log.warn(message, { error: String(error) }),
         });
         bootHttpServer.start();
         log.info("serving /boot/ with sendfile", { address: bootHttpAt.address, port: bootHttpServer.port });

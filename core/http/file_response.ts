@@ -3,14 +3,22 @@
  * the same semantics as serveFile (files.ts) — validators, 304, one byte range (206/416), HEAD — with the
  * body left to the caller (bytes it holds, or a stretch of the file for sendfile).
  */
-import { contentTypeOf, etagOf } from "./files.ts";
+import { contentTypeOf, etagOf, ifNoneMatchHits } from "./files.ts";
 import { parseRange } from "./range.ts";
 import type { RequestHead } from "./request_head.ts";
+
+/** The file a path check saw (device, inode, size), to be matched by the fd that is finally opened. */
+export interface FileIdentity {
+  dev: number;
+  ino: number;
+  size: number;
+}
 
 export type ResponseBody =
   | { kind: "none" }
   | { kind: "bytes"; bytes: Uint8Array }
-  | { kind: "file"; path: string; start: number; length: number };
+  /** A stretch of the file that was checked: `identity` must still be what opening `path` finds. */
+  | { kind: "file"; path: string; start: number; length: number; identity: FileIdentity };
 
 export interface PlannedResponse {
   status: number;
@@ -119,7 +127,7 @@ export function fileResponse(head: RequestHead, file: ServedFile): PlannedRespon
     keepAlive,
   });
 
-  if (head.ifNoneMatch === etag) return finish(304, "", { kind: "none" }, 0);
+  if (ifNoneMatchHits(head.ifNoneMatch, etag)) return finish(304, "", { kind: "none" }, 0);
   const range = parseRange(head.range, info.size);
   if (range.kind === "unsatisfiable") {
     return finish(416, `content-range: bytes */${info.size}\r\ncontent-length: 0\r\n`, { kind: "none" }, 0);
@@ -132,6 +140,12 @@ export function fileResponse(head: RequestHead, file: ServedFile): PlannedRespon
   const status = range.kind === "partial" ? 206 : 200;
   const body: ResponseBody = file.content && file.content.length === info.size
     ? { kind: "bytes", bytes: file.content.subarray(start, start + length) }
-    : { kind: "file", path: file.path, start, length };
+    : {
+      kind: "file",
+      path: file.path,
+      start,
+      length,
+      identity: { dev: info.dev, ino: info.ino ?? -1, size: info.size },
+    };
   return finish(status, more, length === 0 ? { kind: "none" } : body, length);
 }

@@ -22,6 +22,16 @@ export function etagOf(info: Deno.FileInfo): string {
   return `"${info.size.toString(16)}-${(info.mtime?.getTime() ?? 0).toString(16)}"`;
 }
 
+/**
+ * Whether If-None-Match names the current version (RFC 9110 §13.1.2): "*", or a list of entity tags
+ * compared weakly (a W/ prefix is ignored).
+ */
+export function ifNoneMatchHits(header: string | null | undefined, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === "*") return true;
+  return header.split(",").some((tag) => tag.trim().replace(/^W\//, "") === etag);
+}
+
 const chunkSize = 256 * 1024;
 
 /** A stream of `length` bytes of `file` from `start`; closes the file when done or cancelled. */
@@ -120,7 +130,7 @@ function plan(
   // Shared until a per-request header is added (Response copies what it is given).
   let headers = validators.headers;
   const own = () => headers === validators.headers ? headers = { ...headers } : headers;
-  if (request.headers.get("if-none-match") === validators.etag) {
+  if (ifNoneMatchHits(request.headers.get("if-none-match"), validators.etag)) {
     onAnswer?.(304, 0);
     return { done: new Response(null, { status: 304, headers }) };
   }

@@ -29,6 +29,8 @@ export type HeadParse =
 /** Longest head accepted; nginx's default large_client_header_buffers allow about this per line. */
 export const MAX_HEAD_BYTES = 8192;
 const MAX_HEADER_LINES = 100;
+// RFC 9112 §2.2 asks servers to ignore at least one empty line before a request; a few are plenty.
+const MAX_LEADING_EMPTY_BYTES = 16;
 
 const LF = 0x0a;
 // RFC 9110 §5.6.2 tchar, as a lookup table over bytes.
@@ -71,10 +73,20 @@ function latin1(buffer: Uint8Array, start: number, end: number): string {
  * Parses the request starting at buffer[start] of the bytes buffer[start, end). Leading empty lines are
  * skipped, as RFC 9112 §2.2 asks of servers; they count toward the consumed bytes.
  */
-export function parseRequestHead(buffer: Uint8Array, start: number, end: number): HeadParse {
+export function parseRequestHead(
+  buffer: Uint8Array,
+  start: number,
+  end: number,
+  resumeAt = start,
+): HeadParse {
   let from = start;
   while (from < end && (buffer[from] === 0x0d || buffer[from] === LF)) from++;
-  const stop = headEnd(buffer, from, Math.min(end, from + MAX_HEAD_BYTES));
+  if (from - start > MAX_LEADING_EMPTY_BYTES) {
+    return malformed(400, "too many empty lines before the request");
+  }
+  // A caller that already scanned buffer[start, resumeAt) without finding the end resumes there (less
+  // the two bytes an end can straddle), so a head sent a byte at a time costs linear time, not square.
+  const stop = headEnd(buffer, Math.max(from, resumeAt - 2), Math.min(end, from + MAX_HEAD_BYTES));
   if (stop < 0) {
     return end - from >= MAX_HEAD_BYTES ? malformed(431, "request head too large") : { kind: "incomplete" };
   }

@@ -40,6 +40,19 @@ Deno.test("request head: incomplete until the empty line, however the bytes are 
   assertEquals([whole.head.method, whole.head.range, whole.consumed], ["HEAD", "bytes=0-9", bytes.length]);
 });
 
+Deno.test("request head: resuming a scan finds the same end as scanning from the start", () => {
+  const text = "GET /x HTTP/1.1\r\nHost: h\r\n\r\n";
+  const bytes = encoder.encode(text);
+  let resumeAt = 0;
+  for (let end = 1; end <= bytes.length; end++) {
+    const parsed = parseRequestHead(bytes, 0, end, resumeAt);
+    if (end < bytes.length) assertEquals(parsed.kind, "incomplete", `at ${end}`);
+    else assertEquals(request(parsed).consumed, bytes.length);
+    resumeAt = end;
+  }
+  assertEquals(status(parse("\r\n".repeat(9) + text)), 400);
+});
+
 Deno.test("request head: pipelined heads parse one after another from an offset", () => {
   const one = "GET /a HTTP/1.1\r\nHost: h\r\n\r\n",
     two = "GET /b HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n";

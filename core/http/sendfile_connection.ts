@@ -3,10 +3,11 @@
  * drives: read what has arrived, answer every complete request in order, and when the socket is full
  * keep the rest of the answer until the loop reports it writable again.
  */
-import { MSG_MORE, MSG_NOSIGNAL, O_CLOEXEC, O_RDONLY } from "../sys/constants.ts";
+import { MSG_MORE, MSG_NOSIGNAL, O_CLOEXEC, O_NONBLOCK, O_RDONLY } from "../sys/constants.ts";
 import { Errno } from "../sys/errno.ts";
+import { fileIdentity } from "../sys/fstat.ts";
 import { closeQuietly, cString, errno, libc } from "../sys/libc.ts";
-import { type PlannedResponse, textResponse } from "./file_response.ts";
+import { type FileIdentity, type PlannedResponse, textResponse } from "./file_response.ts";
 import { MAX_HEAD_BYTES, parseRequestHead, type RequestHead } from "./request_head.ts";
 
 // sendfile(2) moves at most this much per call (just under 2 GiB).
@@ -14,24 +15,36 @@ const MAX_SENDFILE = 0x7fff_f000;
 // Bodies up to this size are copied behind the head into one send; larger ones go out on their own.
 const MERGE_BODY_BYTES = 64 * 1024;
 
-/** What the connection needs from the loop next. */
-export type Interest = "read" | "write" | "close";
+/**
+ * What the connection needs from the loop next: "finish" means the last answer is out and the
+ * connection should end gracefully (lingering), "close" that it is over now.
+ */
+export type Interest = "read" | "write" | "finish" | "close";
 
 type Segment =
   | { kind: "bytes"; bytes: Uint8Array; sent: number; more: boolean }
-  | { kind: "file"; path: string; fd: number; offset: BigInt64Array; remaining: number };
+  | { kind: "file"; fd: number; offset: BigInt64Array; remaining: number };
 
 export class Connection {
-  readonly #buffer = new Uint8Array(MAX_HEAD_BYTES * 2);
+  readonly #buffer = new Uint8Array(MAX_HEAD_BYTES + 1024);
   #start = 0;
   #end = 0;
+  /** Where the search for the current head's end goes on (everything before was scanned). */
+  #scanned = 0;
   /** The answer being written, in order. */
   readonly #pending: Segment[] = [];
   /** Close once the pending answer is out. */
   #closeAfter = false;
-  lastActive = performance.now();
+  /** When the connection began waiting for its next request (accepted, or the last answer went out). */
+  waitingSince = performance.now();
+  /** When the first byte of a still incomplete head arrived (0: none pending). */
+  headSince = 0;
+  /** When an answer last made progress. */
+  lastProgress = performance.now();
   /** Whether the loop watches this connection for room to write (else for bytes to read). */
   writing = false;
+  /** Until when a finished connection drains what the client still sends (0: not lingering). */
+  lingerUntil = 0;
   /** Set when the connection ended because the client sent something we had to refuse. */
   malformed = false;
 
@@ -43,35 +56,33 @@ export class Connection {
 
   /** The socket is readable: take what arrived and answer what is complete. */
   onReadable(): Interest {
+    if (this.lingerUntil > 0) return this.#drain();
     const buffer = this.#buffer;
     if (this.#start > 0) {
       buffer.copyWithin(0, this.#start, this.#end);
       this.#end -= this.#start;
+      this.#scanned -= this.#start;
       this.#start = 0;
     }
     if (this.#end === buffer.length) return "close";
-    const got = libc().recvfrom(
-      this.fd,
-      buffer.subarray(this.#end),
-      BigInt(buffer.length - this.#end),
-      0,
-      null,
-      null,
-    );
+    const room = BigInt(buffer.length - this.#end);
+    const got = libc().recvfrom(this.fd, buffer.subarray(this.#end), room, 0, null, null);
     if (got === 0) return "close";
     if (got < 0) {
       const code = errno();
       return code === Errno.EAGAIN || code === Errno.EINTR ? "read" : "close";
     }
+    if (this.#end === this.#start) this.headSince = performance.now();
     this.#end += got;
-    this.lastActive = performance.now();
     return this.#answerBuffered();
   }
 
   /** The socket has room again: go on with the pending answer, then with buffered requests. */
   onWritable(): Interest {
     const state = this.#flush();
-    return state === "done" ? this.#answerBuffered() : state;
+    if (state !== "done") return state;
+    this.waitingSince = performance.now();
+    return this.#answerBuffered();
   }
 
   /** Releases what the connection holds; the loop closes the socket. */
@@ -80,12 +91,25 @@ export class Connection {
     this.#pending.length = 0;
   }
 
+  /** After our FIN: read and drop what the client still sends, so closing does not reset the answer. */
+  #drain(): Interest {
+    for (let round = 0; round < 16; round++) {
+      const got = libc().recvfrom(this.fd, this.#buffer, BigInt(this.#buffer.length), 0, null, null);
+      if (got === 0) return "close";
+      if (got < 0) return errno() === Errno.EAGAIN ? "read" : "close";
+    }
+    return "read";
+  }
+
   #answerBuffered(): Interest {
     for (;;) {
-      if (this.#closeAfter) return "close";
+      if (this.#closeAfter) return "finish";
       if (this.#start === this.#end) return "read";
-      const parsed = parseRequestHead(this.#buffer, this.#start, this.#end);
-      if (parsed.kind === "incomplete") return "read";
+      const parsed = parseRequestHead(this.#buffer, this.#start, this.#end, this.#scanned);
+      if (parsed.kind === "incomplete") {
+        this.#scanned = this.#end;
+        return "read";
+      }
       let planned: PlannedResponse;
       if (parsed.kind === "malformed") {
         this.malformed = true;
@@ -95,28 +119,44 @@ export class Connection {
         this.#start += parsed.consumed;
         planned = this.answer(parsed.head);
       }
+      this.#scanned = this.#start;
+      this.headSince = this.#start < this.#end ? performance.now() : 0;
       this.#queue(planned);
-      if (!planned.keepAlive) this.#closeAfter = true;
       const state = this.#flush();
       if (state !== "done") return state;
+      this.waitingSince = performance.now();
     }
   }
 
   #queue(planned: PlannedResponse): void {
     const { head, body } = planned;
-    if (body.kind === "bytes" && body.bytes.length <= MERGE_BODY_BYTES) {
+    if (body.kind === "file") {
+      const fd = openChecked(body.path, body.identity);
+      if (fd < 0) {
+        // Changed or gone since it was checked (nothing of this answer is sent yet): say so honestly.
+        return this.#queue(textResponse(503, "the file changed while being served; try again\n", {
+          keepAlive: false,
+        }));
+      }
+      this.#pending.push({ kind: "bytes", bytes: head, sent: 0, more: true });
+      this.#pending.push({
+        kind: "file",
+        fd,
+        offset: new BigInt64Array([BigInt(body.start)]),
+        remaining: body.length,
+      });
+    } else if (body.kind === "bytes" && body.bytes.length <= MERGE_BODY_BYTES) {
       const whole = new Uint8Array(head.length + body.bytes.length);
       whole.set(head);
       whole.set(body.bytes, head.length);
       this.#pending.push({ kind: "bytes", bytes: whole, sent: 0, more: false });
-      return;
+    } else {
+      this.#pending.push({ kind: "bytes", bytes: head, sent: 0, more: body.kind !== "none" });
+      if (body.kind === "bytes") {
+        this.#pending.push({ kind: "bytes", bytes: body.bytes, sent: 0, more: false });
+      }
     }
-    this.#pending.push({ kind: "bytes", bytes: head, sent: 0, more: body.kind !== "none" });
-    if (body.kind === "bytes") this.#pending.push({ kind: "bytes", bytes: body.bytes, sent: 0, more: false });
-    if (body.kind === "file") {
-      const offset = new BigInt64Array([BigInt(body.start)]);
-      this.#pending.push({ kind: "file", path: body.path, fd: -1, offset, remaining: body.length });
-    }
+    if (!planned.keepAlive) this.#closeAfter = true;
   }
 
   /** Writes pending segments until done or the socket is full. */
@@ -136,17 +176,8 @@ export class Connection {
           if (segment.sent === segment.bytes.length) this.#pending.shift();
         }
       } else {
-        if (segment.fd < 0) {
-          segment.fd = lib.open(cString(segment.path), O_RDONLY | O_CLOEXEC, 0);
-          // Found a moment ago but gone now: the head is out, so the only honest end is to close.
-          if (segment.fd < 0) return "close";
-        }
-        count = lib.sendfile(
-          this.fd,
-          segment.fd,
-          segment.offset,
-          BigInt(Math.min(segment.remaining, MAX_SENDFILE)),
-        );
+        const chunk = BigInt(Math.min(segment.remaining, MAX_SENDFILE));
+        count = lib.sendfile(this.fd, segment.fd, segment.offset, chunk);
         // 0 means the file shrank under us: the promised length cannot be kept.
         if (count === 0) return "close";
         if (count > 0) {
@@ -157,7 +188,7 @@ export class Connection {
           }
         }
       }
-      if (count > 0) this.lastActive = performance.now();
+      if (count > 0) this.lastProgress = performance.now();
       if (count < 0) {
         const code = errno();
         if (code === Errno.EAGAIN) return "write";
@@ -166,4 +197,24 @@ export class Connection {
     }
     return "done";
   }
+}
+
+/**
+ * Opens the file that was checked, or returns -1. The path was resolved inside the jail a moment (at
+ * most the lookup cache's second) ago; the fd must be that very file — same device, inode and size, and
+ * a regular file — so a directory or file swapped for a symlink, a FIFO or a new version since then is
+ * never sent. O_NONBLOCK: opening a FIFO must not stall the loop.
+ */
+function openChecked(path: string, identity: FileIdentity): number {
+  const fd = libc().open(cString(path), O_RDONLY | O_NONBLOCK | O_CLOEXEC, 0);
+  if (fd < 0) return -1;
+  const found = fileIdentity(fd);
+  if (
+    !found || !found.regular || found.dev !== identity.dev || found.ino !== identity.ino ||
+    found.size !== identity.size
+  ) {
+    closeQuietly(fd);
+    return -1;
+  }
+  return fd;
 }

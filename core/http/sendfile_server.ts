@@ -5,11 +5,20 @@
  * requests are served in order. GET and HEAD only, no request bodies.
  *
  * One level-triggered epoll set drives the listener and every connection, like one nginx worker; its
- * waits run off the JS thread, so the server shares the event loop with everything else.
+ * waits run off the JS thread, so the server shares the event loop with everything else. Nothing a
+ * client does can throw out of the loop: a failure ends that connection, and is reported.
  */
-import { EPOLLERR, EPOLLHUP, EPOLLIN, EPOLLOUT, IPPROTO_TCP, TCP_NODELAY } from "../sys/constants.ts";
+import {
+  EPOLLERR,
+  EPOLLHUP,
+  EPOLLIN,
+  EPOLLOUT,
+  IPPROTO_TCP,
+  SHUT_WR,
+  TCP_NODELAY,
+} from "../sys/constants.ts";
 import { EpollSet } from "../sys/epoll_set.ts";
-import { closeQuietly } from "../sys/libc.ts";
+import { closeQuietly, libc } from "../sys/libc.ts";
 import { setIntOption } from "../sys/sockopt.ts";
 import { TcpListener } from "../sys/tcp_listener.ts";
 import { fileResponse, type PlannedResponse, type ServedFile, textResponse } from "./file_response.ts";
@@ -26,11 +35,16 @@ export interface SendfileServerOptions {
   port: number;
   /** Maps a GET or HEAD to a file or a refusal. Runs synchronously on every request. */
   route: (head: RequestHead) => RouteAnswer;
-  /** Told about every answer. */
+  /** Told about every file answer (refusals are counted in `stats`, not reported one by one). */
   onServed?: (served: { path: string; status: number; bytes: number; client: string }) => void;
-  /** A connection idle (or unable to take our bytes) this long is closed. */
+  /** Told about failures of the server itself (never about a client's misbehaviour). */
+  onError?: (message: string, error: unknown) => void;
+  /** Keep-alive idle time, and how long a stalled answer may wait for the client. */
   idleMs?: number;
+  /** How long a request head may take to arrive once it has begun (nginx: client_header_timeout). */
+  headTimeoutMs?: number;
   maxConnections?: number;
+  maxConnectionsPerPeer?: number;
 }
 
 export interface SendfileServerStats {
@@ -44,15 +58,23 @@ export interface SendfileServerStats {
   stalls: number;
 }
 
-const SWEEP_MS = 1000;
-const WAIT_MS = 1000;
+const SWEEP_MS = 500;
+const WAIT_MS = 500;
+// After the last answer of a connection: how long to drain what the client still sends (nginx's
+// lingering_timeout), so that closing does not reset an answer still in flight.
+const LINGER_MS = 5000;
+// Out of file descriptors: how long the listener rests before accepting again.
+const ACCEPT_PAUSE_MS = 100;
 
 export class SendfileServer {
   readonly #listener: TcpListener;
   readonly #epoll = new EpollSet();
   readonly #connections = new Map<number, Connection>();
+  readonly #perPeer = new Map<string, number>();
   readonly #idleMs: number;
+  readonly #headTimeoutMs: number;
   readonly #maxConnections: number;
+  readonly #maxPerPeer: number;
   readonly stats: SendfileServerStats = {
     open: 0,
     accepted: 0,
@@ -65,6 +87,7 @@ export class SendfileServer {
   #loop: Promise<void> | undefined;
   #stopping = false;
   #lastSweep = performance.now();
+  #acceptPause: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly options: SendfileServerOptions) {
     try {
@@ -74,7 +97,9 @@ export class SendfileServer {
       throw error;
     }
     this.#idleMs = options.idleMs ?? 60_000;
+    this.#headTimeoutMs = options.headTimeoutMs ?? 10_000;
     this.#maxConnections = options.maxConnections ?? 4096;
+    this.#maxPerPeer = options.maxConnectionsPerPeer ?? 128;
   }
 
   get port(): number {
@@ -91,6 +116,7 @@ export class SendfileServer {
   async close(): Promise<void> {
     if (this.#stopping) return await this.#loop;
     this.#stopping = true;
+    clearTimeout(this.#acceptPause);
     this.#epoll.wake();
     await this.#loop;
     for (const connection of [...this.#connections.values()]) this.#drop(connection);
@@ -101,8 +127,14 @@ export class SendfileServer {
   async #run(): Promise<void> {
     const onEvent = (fd: number, events: number) => this.#onEvent(fd, events);
     while (!this.#stopping) {
-      await this.#epoll.wait(WAIT_MS, onEvent);
-      if (performance.now() - this.#lastSweep >= SWEEP_MS) this.#sweep();
+      try {
+        await this.#epoll.wait(WAIT_MS, onEvent);
+        if (performance.now() - this.#lastSweep >= SWEEP_MS) this.#sweep();
+      } catch (error) {
+        // Not a client's doing (those end their connection): report, rest, go on serving.
+        this.options.onError?.("http loop", error);
+        await new Promise((resolve) => setTimeout(resolve, ACCEPT_PAUSE_MS));
+      }
     }
   }
 
@@ -110,18 +142,26 @@ export class SendfileServer {
     if (fd === this.#listener.fd) return this.#acceptAll();
     const connection = this.#connections.get(fd);
     if (!connection) return;
-    let next: Interest;
     try {
-      if (events & (EPOLLOUT | EPOLLERR | EPOLLHUP) && connection.writing) next = connection.onWritable();
-      else next = connection.onReadable();
-    } catch {
-      next = "close";
+      const writable = events & (EPOLLOUT | EPOLLERR | EPOLLHUP);
+      this.#follow(
+        connection,
+        connection.writing && writable ? connection.onWritable() : connection.onReadable(),
+      );
+    } catch (error) {
+      this.options.onError?.("http connection", error);
+      this.#drop(connection);
     }
-    this.#follow(connection, next);
   }
 
   #follow(connection: Connection, next: Interest): void {
     if (next === "close") return this.#drop(connection);
+    if (next === "finish") {
+      // Our FIN goes after the answer; the client's own close (or the linger time) ends it.
+      libc().shutdown(connection.fd, SHUT_WR);
+      connection.lingerUntil = performance.now() + LINGER_MS;
+      next = "read";
+    }
     const writing = next === "write";
     if (writing !== connection.writing) {
       connection.writing = writing;
@@ -135,36 +175,62 @@ export class SendfileServer {
       let accepted;
       try {
         accepted = this.#listener.accept();
-      } catch {
-        // Out of fds (EMFILE/ENFILE): the backlog waits until connections end; the next event retries.
+      } catch (error) {
+        // Out of fds (EMFILE/ENFILE): level-triggered epoll would report the backlog again at once, so
+        // the listener rests a moment instead of spinning.
+        this.options.onError?.("http accept", error);
+        this.#pauseAccepting();
         return;
       }
       if (!accepted) return;
       this.stats.accepted++;
-      if (this.#connections.size >= this.#maxConnections) {
+      const peer = accepted.peer;
+      const fromPeer = this.#perPeer.get(peer) ?? 0;
+      if (this.#connections.size >= this.#maxConnections || fromPeer >= this.#maxPerPeer) {
         this.stats.refusedOverLimit++;
         closeQuietly(accepted.fd);
         continue;
       }
-      // Answers are written whole or with MSG_MORE, so Nagle has nothing to merge; it would only delay
-      // the last segment of each answer.
       try {
+        // Answers are written whole or with MSG_MORE, so Nagle has nothing to merge; it would only
+        // delay the last segment of each answer.
         setIntOption(accepted.fd, IPPROTO_TCP, TCP_NODELAY, 1, "TCP_NODELAY");
-      } catch { /* the connection is already gone; its first read says so */ }
-      const peer = accepted.peer;
+        this.#epoll.add(accepted.fd, EPOLLIN);
+      } catch {
+        closeQuietly(accepted.fd);
+        continue;
+      }
       const connection = new Connection(accepted.fd, peer, (head) => this.#answer(head, peer));
       this.#connections.set(accepted.fd, connection);
-      this.#epoll.add(accepted.fd, EPOLLIN);
+      this.#perPeer.set(peer, fromPeer + 1);
       this.stats.open = this.#connections.size;
     }
   }
 
+  #pauseAccepting(): void {
+    if (this.#acceptPause !== undefined) return;
+    this.#epoll.remove(this.#listener.fd);
+    this.#acceptPause = setTimeout(() => {
+      this.#acceptPause = undefined;
+      if (this.#stopping) return;
+      try {
+        this.#epoll.add(this.#listener.fd, EPOLLIN);
+      } catch (error) {
+        this.options.onError?.("http accept", error);
+        this.#pauseAccepting();
+      }
+    }, ACCEPT_PAUSE_MS);
+  }
+
   #drop(connection: Connection): void {
+    if (!this.#connections.delete(connection.fd)) return;
     if (connection.malformed) this.stats.malformed++;
     connection.dispose();
     this.#epoll.remove(connection.fd);
     closeQuietly(connection.fd);
-    this.#connections.delete(connection.fd);
+    const left = (this.#perPeer.get(connection.peer) ?? 1) - 1;
+    if (left > 0) this.#perPeer.set(connection.peer, left);
+    else this.#perPeer.delete(connection.peer);
     this.stats.open = this.#connections.size;
   }
 
@@ -177,35 +243,43 @@ export class SendfileServer {
         method: head.method,
         extra,
       });
-    let planned: PlannedResponse;
-    let name = head.target;
     if (head.method !== "GET" && head.method !== "HEAD") {
-      planned = reply(405, "only GET and HEAD are served here\n", "allow: GET, HEAD\r\n");
-    } else {
-      let answer: RouteAnswer;
-      try {
-        answer = this.options.route(head);
-      } catch {
-        answer = { kind: "status", status: 500, text: "internal error\n" };
-      }
-      if (answer.kind === "status") {
-        planned = reply(answer.status, answer.text);
-      } else {
-        name = answer.name;
-        planned = fileResponse(head, answer.file);
-      }
+      return reply(405, "only GET and HEAD are served here\n", "allow: GET, HEAD\r\n");
     }
-    this.options.onServed?.({ path: name, status: planned.status, bytes: planned.bytes, client: peer });
+    let answer: RouteAnswer;
+    try {
+      answer = this.options.route(head);
+    } catch (error) {
+      this.options.onError?.("http route", error);
+      answer = { kind: "status", status: 500, text: "internal error\n" };
+    }
+    if (answer.kind === "status") return reply(answer.status, answer.text);
+    const planned = fileResponse(head, answer.file);
+    this.options.onServed?.({
+      path: answer.name,
+      status: planned.status,
+      bytes: planned.bytes,
+      client: peer,
+    });
     return planned;
   }
 
+  /**
+   * Ends connections that are idle past keep-alive, slow to send a head (a byte now and then does not
+   * keep a connection: the head as a whole has a deadline), stalled while we write, or done lingering.
+   */
   #sweep(): void {
     const now = this.#lastSweep = performance.now();
     for (const connection of [...this.#connections.values()]) {
-      if (now - connection.lastActive > this.#idleMs) {
-        this.stats.timedOut++;
-        this.#drop(connection);
-      }
+      const expired = connection.lingerUntil > 0
+        ? now > connection.lingerUntil
+        : connection.writing
+        ? now - connection.lastProgress > this.#idleMs
+        : now - connection.waitingSince > this.#idleMs ||
+          (connection.headSince > 0 && now - connection.headSince > this.#headTimeoutMs);
+      if (!expired) continue;
+      if (connection.lingerUntil === 0) this.stats.timedOut++;
+      this.#drop(connection);
     }
   }
 }

@@ -220,15 +220,84 @@ Deno.test("sendfile server: 32 concurrent curl downloads all arrive intact", () 
     assertEquals(server.stats.requests, 32);
   }));
 
-Deno.test("sendfile server: more connections than the limit are refused, not queued forever", () =>
+Deno.test("sendfile server: more connections than the limits (in all, per client) are refused", async () => {
+  for (const limits of [{ maxConnections: 2 }, { maxConnectionsPerPeer: 2 }]) {
+    await withServer(async (server) => {
+      const held = await Promise.all(
+        Array.from({ length: 2 }, () => Deno.connect({ hostname: "127.0.0.1", port: server.port })),
+      );
+      for (let i = 0; i < 50 && server.stats.open < 2; i++) await delay(20);
+      const refused = await Deno.connect({ hostname: "127.0.0.1", port: server.port });
+      assertEquals(await refused.read(new Uint8Array(10)), null, JSON.stringify(limits));
+      refused.close();
+      for (const connection of held) connection.close();
+      assertEquals(server.stats.refusedOverLimit, 1);
+    }, limits);
+  }
+});
+
+Deno.test("sendfile server: a head trickling in a byte at a time is cut off at the head deadline", () =>
   withServer(async (server) => {
-    const held = await Promise.all(
-      Array.from({ length: 3 }, () => Deno.connect({ hostname: "127.0.0.1", port: server.port })),
-    );
-    for (let i = 0; i < 50 && server.stats.open < 2; i++) await delay(20);
-    const refused = await Deno.connect({ hostname: "127.0.0.1", port: server.port });
-    assertEquals(await refused.read(new Uint8Array(10)), null);
-    refused.close();
-    for (const connection of held) connection.close();
-    assert(server.stats.refusedOverLimit >= 1, JSON.stringify(server.stats));
-  }, { maxConnections: 2 }));
+    const connection = await Deno.connect({ hostname: "127.0.0.1", port: server.port });
+    const started = performance.now();
+    let closedAfter = 0;
+    // Every 150 ms one more byte of a head that never ends: activity, but no request.
+    for (let i = 0; i < 40 && closedAfter === 0; i++) {
+      try {
+        await connection.write(encoder.encode(i === 0 ? "GET /small.txt HTTP/1.1\r\nX: " : "a"));
+      } catch {
+        closedAfter = performance.now() - started;
+        break;
+      }
+      await delay(150);
+      if (server.stats.timedOut > 0) closedAfter = performance.now() - started;
+    }
+    connection.close();
+    assert(closedAfter > 0 && closedAfter < 3000, `closed after ${closedAfter.toFixed(0)} ms`);
+    assertEquals(server.stats.timedOut, 1);
+  }, { headTimeoutMs: 600, idleMs: 60_000 }));
+
+Deno.test("sendfile server: after a last answer, more bytes from the client do not reset it (lingering close)", () =>
+  withServer(async (server, _root, big) => {
+    const connection = await Deno.connect({ hostname: "127.0.0.1", port: server.port });
+    await connection.write(encoder.encode("GET /big.img HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n"));
+    // Let the answer fill the buffers, then send more before reading: a plain close() with these bytes
+    // unread would reset the connection and lose the rest of the body.
+    await delay(300);
+    await connection.write(encoder.encode("GET /small.txt HTTP/1.1\r\nHost: h\r\n\r\n"));
+    let total = 0;
+    const buffer = new Uint8Array(65536);
+    for (let read = await connection.read(buffer); read !== null; read = await connection.read(buffer)) {
+      total += read;
+    }
+    connection.close();
+    assert(total > big.length, `got ${total} of at least ${big.length} bytes`);
+  }));
+
+Deno.test("sendfile server: a file replaced or swapped for a FIFO after its check is never sent as checked", () =>
+  withServer(async (server, root) => {
+    // A route that checked the file once and keeps that answer, as bofied's one-second lookup cache does.
+    const checked = Deno.statSync(`${root}/small.txt`);
+    await server.close();
+    const stale = new SendfileServer({
+      address: "127.0.0.1",
+      port: 0,
+      route: () => ({ kind: "file", name: "small.txt", file: { path: `${root}/small.txt`, info: checked } }),
+    });
+    stale.start();
+    try {
+      const url = `http://127.0.0.1:${stale.port}/small.txt`;
+      assertEquals((await curl(url)).text, "hello\n");
+      await Deno.writeTextFile(`${root}/new.txt`, "HELLO\n");
+      await Deno.rename(`${root}/new.txt`, `${root}/small.txt`);
+      const replaced = await curl("-o", "/dev/null", "-w", "%{http_code}", url);
+      assertEquals(replaced.text, "503");
+      await Deno.remove(`${root}/small.txt`);
+      const mkfifo = await new Deno.Command("mkfifo", { args: [`${root}/small.txt`] }).output();
+      assert(mkfifo.success);
+      const fifo = await curl("-o", "/dev/null", "-w", "%{http_code}", "--max-time", "5", url);
+      assertEquals(fifo.text, "503", "a FIFO is neither sent nor allowed to block the loop");
+    } finally {
+      await stale.close();
+    }
+  }));

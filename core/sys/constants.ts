@@ -28,6 +28,7 @@ export const O_RDONLY = 0;
 export const O_RDWR = 2;
 export const O_NONBLOCK = 0o4000;
 export const O_CLOEXEC = 0o2000000;
+export const SHUT_WR = 1;
 
 export const MSG_TRUNC = 0x20;
 export const MSG_DONTWAIT = 0x40;

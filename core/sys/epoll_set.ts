@@ -17,8 +17,8 @@ const MAX_EVENTS = 256;
  * fd at a time. Each wait runs epoll_wait on a Deno blocking thread, so the event loop goes on meanwhile.
  */
 export class EpollSet {
-  readonly #epollFd: number;
-  readonly #wakeFd: number;
+  #epollFd: number;
+  #wakeFd: number;
   // Written by the kernel while a wait is pending on another thread, so kept off the V8 heap (over
   // 64 bytes) and untouched by JS until that call returns.
   readonly #events = new Uint8Array(EVENT_SIZE * MAX_EVENTS);
@@ -51,7 +51,7 @@ export class EpollSet {
 
   /** Forgets fd; call before closing it (a closed fd leaves the set on its own, but only if not dup'ed). */
   remove(fd: number): void {
-    libc().epoll_ctl(this.#epollFd, EPOLL_CTL_DEL, fd, this.#control);
+    if (!this.#closed) libc().epoll_ctl(this.#epollFd, EPOLL_CTL_DEL, fd, this.#control);
   }
 
   /**
@@ -81,7 +81,8 @@ export class EpollSet {
 
   /** Ends a pending wait at once. */
   wake(): void {
-    libc().write(this.#wakeFd, this.#one, 8n);
+    // After release the number may belong to another file by now: never write to it.
+    if (this.#wakeFd >= 0) libc().write(this.#wakeFd, this.#one, 8n);
   }
 
   /** Closes the set; if a wait is pending, it ends (woken) and releases the fds itself. */
@@ -95,9 +96,11 @@ export class EpollSet {
   #release(): void {
     closeQuietly(this.#wakeFd);
     closeQuietly(this.#epollFd);
+    this.#wakeFd = this.#epollFd = -1;
   }
 
   #ctl(operation: number, fd: number, events: number): void {
+    if (this.#closed) throw new Error("epoll set is closed");
     this.#controlView.setUint32(0, events, true);
     this.#controlView.setBigUint64(EVENT_DATA_OFFSET, BigInt(fd), true);
     check(libc().epoll_ctl(this.#epollFd, operation, fd, this.#control), "epoll_ctl", `fd ${fd}`);

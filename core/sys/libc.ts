@@ -19,6 +19,9 @@ const SYMBOLS = {
   bind: { parameters: ["i32", "buffer", "u32"], result: "i32" },
   connect: { parameters: ["i32", "buffer", "u32"], result: "i32" },
   listen: { parameters: ["i32", "i32"], result: "i32" },
+  shutdown: { parameters: ["i32", "i32"], result: "i32" },
+  // struct stat's layout differs by architecture: core/sys/fstat.ts reads it.
+  fstat: { parameters: ["i32", "buffer"], result: "i32" },
   accept4: { parameters: ["i32", "buffer", "buffer", "i32"], result: "i32" },
   // off_t* in, the bytes sent out: the kernel copies file pages straight into the socket.
   sendfile: { parameters: ["i32", "i32", "buffer", "usize"], result: "i32" },
