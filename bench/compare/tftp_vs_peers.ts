@@ -1,8 +1,8 @@
 // bofied's TFTP server against tftpd-hpa and atftpd in the same run, on loopback: a 64 MiB image fetched
-// lock-step with blksize 512 and 1468 (clients curl, tftp-hpa, atftp) and with RFC 7440 windowsize (atftp,
-// the only Debian client that asks for it). Every fetched copy is checked against the file's SHA-256.
+// lock-step with blksize 512 and 1468 (clients curl, tftp-hpa, atftp, busybox) and with RFC 7440
+// windowsize (atftp, the only Debian client that asks for it). Every fetched copy is checked against the file's SHA-256.
 // Servers and clients that are not installed are named and skipped; nothing else is.
-// Debian packages: tftpd-hpa (in.tftpd), atftpd, tftp-hpa (tftp), atftp, curl.
+// Debian packages: tftpd-hpa (in.tftpd), atftpd, tftp-hpa (tftp), atftp, curl, busybox.
 import { createHash } from "node:crypto";
 import { UdpSocket } from "../../core/sys/mod.ts";
 import { startBinary } from "../../tests/support/ctpf_process.ts";
@@ -68,6 +68,15 @@ const fetches: Fetch[] = [
     args: (port, out) => ["tftp", ["-m", "binary", "127.0.0.1", String(port), "-c", "get", "image.img", out]],
   },
   ...[512, 1468].map((blksize): Fetch => ({
+    // busybox's client, as in initramfs images: lock-step, blksize by -b.
+    client: "busybox",
+    options: `blksize ${blksize}`,
+    args: (port, out) => [
+      "busybox",
+      ["tftp", "-g", "-r", "image.img", "-l", out, "-b", String(blksize), "127.0.0.1", String(port)],
+    ],
+  })),
+  ...[512, 1468].map((blksize): Fetch => ({
     client: "atftp",
     options: `blksize ${blksize}`,
     args: (port, out) => [
@@ -131,7 +140,7 @@ async function measure(server: Server) {
       const got = createHash("sha256").update(await Deno.readFile(out)).digest("hex");
       verdict = got === expected ? `${(megabytes / seconds).toFixed(1)} MiB/s` : "checksum mismatch";
     }
-    rows.push(`${server.name.padEnd(10)} ${fetch.client.padEnd(6)} ${fetch.options.padEnd(26)} ${verdict}`);
+    rows.push(`${server.name.padEnd(10)} ${fetch.client.padEnd(7)} ${fetch.options.padEnd(26)} ${verdict}`);
   }
 }
 

@@ -101,63 +101,73 @@ async function fetchWith(command: string, args: string[], out: string) {
   return { ok: result.success, bytes, text };
 }
 
-for (const client of ["tftp", "atftp"] as const) {
-  const name = client === "tftp" ? "tftp-hpa" : "atftp";
+interface PeerClient {
+  name: string;
+  command: string;
+  /** Argument lists that fetch `name` from the server into `out`, each with the block size it asks for. */
+  fetches(port: number, name: string, out: string): { args: string[]; blockSize: number }[];
+}
+
+const host = "127.0.0.1";
+const PEER_CLIENTS: PeerClient[] = [
+  {
+    // Plain RFC 1350: no options.
+    name: "tftp-hpa",
+    command: "tftp",
+    fetches: (port, name, out) => [
+      { args: ["-m", "binary", host, String(port), "-c", "get", name, out], blockSize: 512 },
+    ],
+  },
+  {
+    // blksize, and windowsize (RFC 7440).
+    name: "atftp",
+    command: "atftp",
+    fetches: (port, name, out) => {
+      const get = ["-g", "-r", name, "-l", out, host, String(port)];
+      return [
+        { args: ["--option", "disable blksize", ...get], blockSize: 512 },
+        { args: ["--option", "blksize 1428", ...get], blockSize: 1428 },
+        { args: ["--option", "blksize 1428", "--option", "windowsize 8", ...get], blockSize: 1428 },
+      ];
+    },
+  },
+  {
+    // The client on small Linux systems (initramfs, routers): blksize and tsize.
+    name: "busybox tftp",
+    command: "busybox",
+    fetches: (port, name, out) => {
+      const get = ["tftp", "-g", "-r", name, "-l", out];
+      return [
+        { args: [...get, host, String(port)], blockSize: 512 },
+        { args: [...get, "-b", "1468", host, String(port)], blockSize: 1468 },
+      ];
+    },
+  },
+];
+
+for (const client of PEER_CLIENTS) {
   Deno.test({
-    name: `tftp: the ${name} client fetches files with and without options; traversal fails`,
-    ignore: !await installed(client),
+    name: `tftp: the ${client.name} client fetches files with and without options; traversal fails`,
+    ignore: !await installed(client.command),
     async fn() {
       const kernel = randomBytes(2 * 1024 * 1024 + 77);
       await withServer({ "boot/vmlinuz": kernel }, async (port, events) => {
         const dir = await Deno.makeTempDir({ prefix: "ctpf-tftp-client-" });
         const out = `${dir}/out`;
         try {
-          // tftp-hpa asks for no options (plain RFC 1350); atftp asks for blksize, and windowsize (RFC 7440).
-          const runs: string[][] = client === "tftp"
-            ? [["-m", "binary", "127.0.0.1", String(port), "-c", "get", "boot/vmlinuz", out]]
-            : [
-              [
-                "--option",
-                "disable blksize",
-                "-g",
-                "-r",
-                "boot/vmlinuz",
-                "-l",
-                out,
-                "127.0.0.1",
-                String(port),
-              ],
-              ["--option", "blksize 1428", "-g", "-r", "boot/vmlinuz", "-l", out, "127.0.0.1", String(port)],
-              [
-                "--option",
-                "blksize 1428",
-                "--option",
-                "windowsize 8",
-                "-g",
-                "-r",
-                "boot/vmlinuz",
-                "-l",
-                out,
-                "127.0.0.1",
-                String(port),
-              ],
-            ];
-          for (const args of runs) {
-            const fetched = await fetchWith(client, args, out);
-            assert(fetched.ok && fetched.bytes, `${client} ${args.join(" ")}: ${fetched.text}`);
-            assertEquals(sha256(fetched.bytes), sha256(kernel), `${client} ${args.join(" ")}`);
+          const fetches = client.fetches(port, "boot/vmlinuz", out);
+          for (const { args } of fetches) {
+            const fetched = await fetchWith(client.command, args, out);
+            assert(fetched.ok && fetched.bytes, `${client.name} ${args.join(" ")}: ${fetched.text}`);
+            assertEquals(sha256(fetched.bytes), sha256(kernel), `${client.name} ${args.join(" ")}`);
           }
-          if (client === "atftp") {
-            assertEquals(events.map((e) => e.blockSize), [512, 1428, 1428]);
-          }
+          assertEquals(events.map((e) => e.blockSize), fetches.map((f) => f.blockSize));
           const escaped = await fetchWith(
-            client,
-            client === "tftp"
-              ? ["-m", "binary", "127.0.0.1", String(port), "-c", "get", "../outside.txt", out]
-              : ["-g", "-r", "../outside.txt", "-l", out, "127.0.0.1", String(port)],
+            client.command,
+            client.fetches(port, "../outside.txt", out)[0].args,
             out,
           );
-          assert(!escaped.bytes || escaped.bytes.length === 0, `${client} fetched ../outside.txt`);
+          assert(!escaped.bytes || escaped.bytes.length === 0, `${client.name} fetched ../outside.txt`);
         } finally {
           await Deno.remove(dir, { recursive: true });
         }
