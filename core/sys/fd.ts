@@ -1,6 +1,6 @@
 import { MSG_TRUNC } from "./constants.ts";
 import { Errno, SysError } from "./errno.ts";
-import { closeQuietly, lastError, libc } from "./libc.ts";
+import { closeQuietly, errno, libc } from "./libc.ts";
 import { ClosedError, type Poller, sharedPoller, type WaitOptions } from "./poller.ts";
 
 /**
@@ -65,9 +65,12 @@ export abstract class OwnedFd implements Disposable {
 }
 
 /** Interprets a -1 from a sync read/recv: null for EAGAIN/EINTR (try later), otherwise the error. */
-export function retryableOrThrow(error: SysError): null {
-  if (error.errno === Errno.EAGAIN || error.errno === Errno.EINTR) return null;
-  throw error;
+export function retryableOrThrow(call: string, subject: string): null {
+  // errno first: an empty socket is the common case in drain loops, and building an Error (with its
+  // stack) for every EAGAIN cost more than the read itself.
+  const code = errno();
+  if (code === Errno.EAGAIN || code === Errno.EINTR) return null;
+  throw new SysError(call, subject, code);
 }
 
 /** What every receive into a caller's buffer reports, whatever the socket's address family. */
@@ -131,7 +134,7 @@ export abstract class DatagramFd<Into extends ReceivedLength, Copy> extends Owne
         this.#source,
         this.#sourceLength,
       );
-      if (length < 0) return retryableOrThrow(lastError("recvfrom", this.label));
+      if (length < 0) return retryableOrThrow("recvfrom", this.label);
       const received = this.describeReceived(
         Math.min(length, buffer.length),
         length > buffer.length,

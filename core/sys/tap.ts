@@ -84,7 +84,7 @@ export class Tap extends OwnedFd {
   /** One sync read: the frame's length in `buffer`, or null when none is queued. */
   tryRead(buffer: Uint8Array): number | null {
     const length = libc().read(this.fd, buffer, BigInt(buffer.length));
-    if (length < 0) return retryableOrThrow(lastError("read", this.name));
+    if (length < 0) return retryableOrThrow("read", this.name);
     return length;
   }
 
