@@ -7,18 +7,22 @@ import { contentTypeOf, etagOf, ifNoneMatchHits } from "./files.ts";
 import { parseRange } from "./range.ts";
 import type { RequestHead } from "./request_head.ts";
 
-/** The file a path check saw (device, inode, size), to be matched by the fd that is finally opened. */
+/** The file a path check saw, to be matched by the fd that is finally opened (core/http/checked_open.ts). */
 export interface FileIdentity {
   dev: number;
   ino: number;
   size: number;
+  mtimeMs: number;
 }
 
 export type ResponseBody =
   | { kind: "none" }
   | { kind: "bytes"; bytes: Uint8Array }
-  /** A stretch of the file that was checked: `identity` must still be what opening `path` finds. */
-  | { kind: "file"; path: string; start: number; length: number; identity: FileIdentity };
+  /**
+   * A stretch of the file that was checked: `identity` must still be what opening `path` finds. The
+   * server opens it before anything of the answer is sent and keeps the fd in `fd`.
+   */
+  | { kind: "file"; path: string; start: number; length: number; identity: FileIdentity; fd?: number };
 
 export interface PlannedResponse {
   status: number;
@@ -145,7 +149,7 @@ export function fileResponse(head: RequestHead, file: ServedFile): PlannedRespon
       path: file.path,
       start,
       length,
-      identity: { dev: info.dev, ino: info.ino ?? -1, size: info.size },
+      identity: { dev: info.dev, ino: info.ino ?? -1, size: info.size, mtimeMs: info.mtime?.getTime() ?? -1 },
     };
   return finish(status, more, length === 0 ? { kind: "none" } : body, length);
 }

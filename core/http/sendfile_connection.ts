@@ -3,11 +3,10 @@
  * drives: read what has arrived, answer every complete request in order, and when the socket is full
  * keep the rest of the answer until the loop reports it writable again.
  */
-import { MSG_MORE, MSG_NOSIGNAL, O_CLOEXEC, O_NONBLOCK, O_RDONLY } from "../sys/constants.ts";
+import { MSG_MORE, MSG_NOSIGNAL } from "../sys/constants.ts";
 import { Errno } from "../sys/errno.ts";
-import { fileIdentity } from "../sys/fstat.ts";
-import { closeQuietly, cString, errno, libc } from "../sys/libc.ts";
-import { type FileIdentity, type PlannedResponse, textResponse } from "./file_response.ts";
+import { closeQuietly, errno, libc } from "../sys/libc.ts";
+import { type PlannedResponse, textResponse } from "./file_response.ts";
 import { MAX_HEAD_BYTES, parseRequestHead, type RequestHead } from "./request_head.ts";
 
 // sendfile(2) moves at most this much per call (just under 2 GiB).
@@ -72,8 +71,8 @@ export class Connection {
       const code = errno();
       return code === Errno.EAGAIN || code === Errno.EINTR ? "read" : "close";
     }
-    if (this.#end === this.#start) this.headSince = performance.now();
     this.#end += got;
+    if (this.headSince === 0 && this.#headPending()) this.headSince = performance.now();
     return this.#answerBuffered();
   }
 
@@ -81,7 +80,9 @@ export class Connection {
   onWritable(): Interest {
     const state = this.#flush();
     if (state !== "done") return state;
+    // The next head's time starts now, not while we were still writing the last answer.
     this.waitingSince = performance.now();
+    if (this.headSince > 0) this.headSince = this.waitingSince;
     return this.#answerBuffered();
   }
 
@@ -96,9 +97,21 @@ export class Connection {
     for (let round = 0; round < 16; round++) {
       const got = libc().recvfrom(this.fd, this.#buffer, BigInt(this.#buffer.length), 0, null, null);
       if (got === 0) return "close";
-      if (got < 0) return errno() === Errno.EAGAIN ? "read" : "close";
+      if (got < 0) {
+        const code = errno();
+        return code === Errno.EAGAIN || code === Errno.EINTR ? "read" : "close";
+      }
     }
     return "read";
+  }
+
+  /** Whether a head has begun: bytes other than the empty lines a client may send between requests. */
+  #headPending(): boolean {
+    for (let at = this.#start; at < this.#end; at++) {
+      const byte = this.#buffer[at];
+      if (byte !== 0x0d && byte !== 0x0a) return true;
+    }
+    return false;
   }
 
   #answerBuffered(): Interest {
@@ -120,7 +133,7 @@ export class Connection {
         planned = this.answer(parsed.head);
       }
       this.#scanned = this.#start;
-      this.headSince = this.#start < this.#end ? performance.now() : 0;
+      this.headSince = this.#headPending() ? performance.now() : 0;
       this.#queue(planned);
       const state = this.#flush();
       if (state !== "done") return state;
@@ -131,20 +144,11 @@ export class Connection {
   #queue(planned: PlannedResponse): void {
     const { head, body } = planned;
     if (body.kind === "file") {
-      const fd = openChecked(body.path, body.identity);
-      if (fd < 0) {
-        // Changed or gone since it was checked (nothing of this answer is sent yet): say so honestly.
-        return this.#queue(textResponse(503, "the file changed while being served; try again\n", {
-          keepAlive: false,
-        }));
-      }
+      // Opened (and checked) by the server when it planned the answer.
+      if (body.fd === undefined) throw new Error("a file answer reached the connection unopened");
       this.#pending.push({ kind: "bytes", bytes: head, sent: 0, more: true });
-      this.#pending.push({
-        kind: "file",
-        fd,
-        offset: new BigInt64Array([BigInt(body.start)]),
-        remaining: body.length,
-      });
+      const offset = new BigInt64Array([BigInt(body.start)]);
+      this.#pending.push({ kind: "file", fd: body.fd, offset, remaining: body.length });
     } else if (body.kind === "bytes" && body.bytes.length <= MERGE_BODY_BYTES) {
       const whole = new Uint8Array(head.length + body.bytes.length);
       whole.set(head);
@@ -197,24 +201,4 @@ export class Connection {
     }
     return "done";
   }
-}
-
-/**
- * Opens the file that was checked, or returns -1. The path was resolved inside the jail a moment (at
- * most the lookup cache's second) ago; the fd must be that very file — same device, inode and size, and
- * a regular file — so a directory or file swapped for a symlink, a FIFO or a new version since then is
- * never sent. O_NONBLOCK: opening a FIFO must not stall the loop.
- */
-function openChecked(path: string, identity: FileIdentity): number {
-  const fd = libc().open(cString(path), O_RDONLY | O_NONBLOCK | O_CLOEXEC, 0);
-  if (fd < 0) return -1;
-  const found = fileIdentity(fd);
-  if (
-    !found || !found.regular || found.dev !== identity.dev || found.ino !== identity.ino ||
-    found.size !== identity.size
-  ) {
-    closeQuietly(fd);
-    return -1;
-  }
-  return fd;
 }

@@ -21,6 +21,7 @@ import { EpollSet } from "../sys/epoll_set.ts";
 import { closeQuietly, libc } from "../sys/libc.ts";
 import { setIntOption } from "../sys/sockopt.ts";
 import { TcpListener } from "../sys/tcp_listener.ts";
+import { openChecked } from "./checked_open.ts";
 import { fileResponse, type PlannedResponse, type ServedFile, textResponse } from "./file_response.ts";
 import type { RequestHead } from "./request_head.ts";
 import { Connection, type Interest } from "./sendfile_connection.ts";
@@ -165,7 +166,11 @@ export class SendfileServer {
     const writing = next === "write";
     if (writing !== connection.writing) {
       connection.writing = writing;
-      if (writing) this.stats.stalls++;
+      if (writing) {
+        this.stats.stalls++;
+        // The stall is timed from now: the last progress may belong to an answer long finished.
+        connection.lastProgress = performance.now();
+      }
       this.#epoll.modify(connection.fd, writing ? EPOLLOUT : EPOLLIN);
     }
   }
@@ -254,7 +259,18 @@ export class SendfileServer {
       answer = { kind: "status", status: 500, text: "internal error\n" };
     }
     if (answer.kind === "status") return reply(answer.status, answer.text);
-    const planned = fileResponse(head, answer.file);
+    let planned = fileResponse(head, answer.file);
+    const body = planned.body;
+    if (body.kind === "file") {
+      // Opened now, before anything of the answer is sent, so a refusal can still be an honest answer.
+      const opened = openChecked(body.path, body.identity);
+      if ("fd" in opened) body.fd = opened.fd;
+      else {
+        planned = opened.refused === "busy"
+          ? reply(503, "too busy; try again\n", "retry-after: 1\r\n")
+          : reply(503, "the file changed while being served; try again\n");
+      }
+    }
     this.options.onServed?.({
       path: answer.name,
       status: planned.status,

@@ -162,7 +162,7 @@ Deno.test("sendfile server: a reader that stalls mid-body gets every byte, and o
       received.push(buffer.slice(0, read));
       total += read;
     }
-    await delay(300);
+    await delay(1000);
     const other = await curl(`http://127.0.0.1:${server.port}/small.txt`);
     assertEquals(other.text, "hello\n", "the stalled transfer blocks nobody else");
     for (let read = await connection.read(buffer); read !== null; read = await connection.read(buffer)) {
@@ -279,10 +279,12 @@ Deno.test("sendfile server: a file replaced or swapped for a FIFO after its chec
     // A route that checked the file once and keeps that answer, as bofied's one-second lookup cache does.
     const checked = Deno.statSync(`${root}/small.txt`);
     await server.close();
+    const statuses: number[] = [];
     const stale = new SendfileServer({
       address: "127.0.0.1",
       port: 0,
       route: () => ({ kind: "file", name: "small.txt", file: { path: `${root}/small.txt`, info: checked } }),
+      onServed: (served) => statuses.push(served.status),
     });
     stale.start();
     try {
@@ -297,7 +299,48 @@ Deno.test("sendfile server: a file replaced or swapped for a FIFO after its chec
       assert(mkfifo.success);
       const fifo = await curl("-o", "/dev/null", "-w", "%{http_code}", "--max-time", "5", url);
       assertEquals(fifo.text, "503", "a FIFO is neither sent nor allowed to block the loop");
+      assertEquals(statuses, [200, 503, 503], "events tell what the client got");
     } finally {
       await stale.close();
     }
   }));
+
+Deno.test("sendfile server: the head deadline starts after our answer is out, and ignores empty lines", () =>
+  withServer(async (server, _root, big) => {
+    // A big answer taken slowly (longer than the head deadline), with half of the next head sent at once:
+    // that head's time starts when the answer is out, as nginx's client_header_timeout does.
+    const connection = await Deno.connect({ hostname: "127.0.0.1", port: server.port });
+    await connection.write(
+      encoder.encode("GET /big.img HTTP/1.1\r\nHost: h\r\n\r\nGET /small.txt HTTP/1.1\r\nHo"),
+    );
+    const buffer = new Uint8Array(1 << 20);
+    // Not reading for longer than the deadline keeps the server writing (8 MiB outgrow the socket
+    // buffers); then the rest is read at once.
+    await delay(2000);
+    let total = 0;
+    while (total < big.length) {
+      const read = await connection.read(buffer);
+      if (read === null) break;
+      total += read;
+    }
+    await delay(1000);
+    await connection.write(encoder.encode("st: h\r\n\r\n"));
+    let text = "";
+    while (!text.endsWith("hello\n")) {
+      const read = await connection.read(buffer);
+      if (read === null) break;
+      text += decoder.decode(buffer.subarray(0, read));
+    }
+    connection.close();
+    assertMatch(text, /HTTP\/1\.1 200 OK[^]*hello\n$/);
+    // A stray CRLF after a request is not a head: the connection idles under keep-alive, not the deadline.
+    const idle = await Deno.connect({ hostname: "127.0.0.1", port: server.port });
+    await idle.write(encoder.encode("GET /small.txt HTTP/1.1\r\nHost: h\r\n\r\n\r\n"));
+    await idle.read(buffer);
+    await delay(2000);
+    await idle.write(encoder.encode("GET /small.txt HTTP/1.1\r\nHost: h\r\n\r\n"));
+    const again = await idle.read(buffer);
+    idle.close();
+    assert(again !== null && decoder.decode(buffer.subarray(0, again)).includes("hello"), "kept alive");
+    assertEquals(server.stats.timedOut, 0);
+  }, { headTimeoutMs: 1500, idleMs: 30_000 }));

@@ -199,6 +199,8 @@ export const Errno = {
   EEXIST: 17,
   ENODEV: 19,
   EINVAL: 22,
+  ENFILE: 23,
+  EMFILE: 24,
   EPIPE: 32,
   EMSGSIZE: 90,
   ENOPROTOOPT: 92,

@@ -120,9 +120,16 @@ export async function sendFile(options: ReadTransferOptions): Promise<TransferRe
   // With a window, its blocks leave in as few sends as UDP GSO allows: the kernel cuts one buffer of
   // DATA packets laid end to end into datagrams, which costs far less than a syscall per block. Only
   // the file's last block is short, and it is always last in its send, as GSO requires.
+  // Turned on once the OACK is acknowledged (kernels before the "min(datalen, gso_size)" fix refuse even
+  // a short datagram from a segmenting socket), and off for good at the first refusal.
   const group = blocksPerSend(negotiation);
-  let segmented = group > 1 && socket.segmentDatagrams(TFTP_DATA_HEADER_LENGTH + blockSize);
-  const run = segmented ? new Uint8Array(group * (TFTP_DATA_HEADER_LENGTH + blockSize)) : packet;
+  let segmented = false;
+  let run = packet;
+  const startSegmenting = () => {
+    if (group < 2 || !socket.segmentDatagrams(TFTP_DATA_HEADER_LENGTH + blockSize)) return;
+    segmented = true;
+    run = new Uint8Array(group * (TFTP_DATA_HEADER_LENGTH + blockSize));
+  };
   const sendWindow = (first: number, last: number) => {
     for (let position = first; position <= last;) {
       if (!segmented) {
@@ -147,8 +154,10 @@ export async function sendFile(options: ReadTransferOptions): Promise<TransferRe
         socket.sendTo(run.subarray(0, length), peer.address, peer.port);
         position = end + 1;
       } catch (error) {
-        // A route whose device cannot checksum for us refuses GSO (EIO): send block by block instead.
-        if (!isErrno(error, "EIO") && !isErrno(error, "EINVAL")) throw error;
+        // Refused: a device that cannot checksum for us (EIO), an old kernel (EINVAL), or segments too
+        // big for the route's MTU (EMSGSIZE; a single block may still go, as IP fragments). Block by
+        // block from here on.
+        if (!isErrno(error, "EIO") && !isErrno(error, "EINVAL") && !isErrno(error, "EMSGSIZE")) throw error;
         segmented = false;
         socket.segmentDatagrams(0);
       }
@@ -176,6 +185,7 @@ export async function sendFile(options: ReadTransferOptions): Promise<TransferRe
     }
   }
 
+  startSegmenting();
   let tries = 0;
   while (acked < lastBlock) {
     const windowEnd = Math.min(acked + negotiation.windowSize, lastBlock);
