@@ -53,6 +53,20 @@ function lookupSync(jail: Jail, requested: string): Found {
   return remember(jail, requested, path, Deno.statSync(path));
 }
 
+/**
+ * The answer to a failed lookup, the same on both ports: 403 for what the jail refuses, 404 when nothing
+ * is there to serve (a missing name, a name through a file, a symlink loop, a name too long). Anything
+ * else is a fault of ours and is thrown on.
+ */
+function lookupRefusal(error: unknown): { status: 403 | 404; text: string } {
+  if (error instanceof JailError) return { status: 403, text: `refused: ${error.message}\n` };
+  const nothingThere = error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory ||
+    error instanceof Deno.errors.FilesystemLoop ||
+    (error instanceof Error && (error as { code?: string }).code === "ENAMETOOLONG");
+  if (nothingThere) return { status: 404, text: "not found\n" };
+  throw error;
+}
+
 export interface BootHttpOptions {
   /** Public boot files, served to anyone at /boot/… (firmware cannot authenticate). */
   publicJail: Jail;
@@ -133,9 +147,8 @@ async function serveLooked(
   try {
     found = await lookup(jail, requested);
   } catch (error) {
-    if (error instanceof JailError) return c.text(`refused: ${error.message}\n`, 403);
-    if (isNothingThere(error)) return c.text("not found\n", 404);
-    throw error;
+    const refusal = lookupRefusal(error);
+    return c.text(refusal.text, refusal.status);
   }
   const cache = options.cache;
   return await serveFile(c.req.raw, found.path, {
@@ -160,12 +173,6 @@ export function mountBootHttp(app: Hono, options: BootHttpOptions): void {
   }
 }
 
-function isNothingThere(error: unknown): boolean {
-  return error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory ||
-    error instanceof Deno.errors.FilesystemLoop ||
-    (error instanceof Error && (error as { code?: string }).code === "ENAMETOOLONG");
-}
-
 /**
  * The public boot files for the sendfile port (--boot-http-listen): the same /boot/ URLs, jail, lookup
  * cache and in-memory small files as the main port, answered by core/http's sendfile server.
@@ -184,10 +191,8 @@ export function bootFileRoute(options: BootHttpOptions): (head: RequestHead) => 
     try {
       found = lookupSync(options.publicJail, path.slice("/boot".length));
     } catch (error) {
-      if (error instanceof JailError) return status(403, `refused: ${error.message}\n`);
-      // A name through a file ("a.txt/x"), a symlink loop, a name too long: nothing is there to serve.
-      if (isNothingThere(error)) return status(404, "not found\n");
-      throw error;
+      const refusal = lookupRefusal(error);
+      return status(refusal.status, refusal.text);
     }
     if (!found.info.isFile) return status(404, "not a file\n");
     const cache = options.cache;

@@ -76,8 +76,7 @@ export class SendfileServer {
   readonly #headTimeoutMs: number;
   readonly #maxConnections: number;
   readonly #maxPerPeer: number;
-  readonly stats: SendfileServerStats = {
-    open: 0,
+  readonly #counts: Omit<SendfileServerStats, "open"> = {
     accepted: 0,
     requests: 0,
     malformed: 0,
@@ -105,6 +104,11 @@ export class SendfileServer {
 
   get port(): number {
     return this.#listener.port;
+  }
+
+  /** The counters, and the connections open now. */
+  get stats(): SendfileServerStats {
+    return { ...this.#counts, open: this.#connections.size };
   }
 
   start(): void {
@@ -167,7 +171,7 @@ export class SendfileServer {
     if (writing !== connection.writing) {
       connection.writing = writing;
       if (writing) {
-        this.stats.stalls++;
+        this.#counts.stalls++;
         // The stall is timed from now: the last progress may belong to an answer long finished.
         connection.lastProgress = performance.now();
       }
@@ -188,11 +192,11 @@ export class SendfileServer {
         return;
       }
       if (!accepted) return;
-      this.stats.accepted++;
+      this.#counts.accepted++;
       const peer = accepted.peer;
       const fromPeer = this.#perPeer.get(peer) ?? 0;
       if (this.#connections.size >= this.#maxConnections || fromPeer >= this.#maxPerPeer) {
-        this.stats.refusedOverLimit++;
+        this.#counts.refusedOverLimit++;
         closeQuietly(accepted.fd);
         continue;
       }
@@ -208,7 +212,6 @@ export class SendfileServer {
       const connection = new Connection(accepted.fd, peer, (head) => this.#answer(head, peer));
       this.#connections.set(accepted.fd, connection);
       this.#perPeer.set(peer, fromPeer + 1);
-      this.stats.open = this.#connections.size;
     }
   }
 
@@ -229,18 +232,17 @@ export class SendfileServer {
 
   #drop(connection: Connection): void {
     if (!this.#connections.delete(connection.fd)) return;
-    if (connection.malformed) this.stats.malformed++;
+    if (connection.malformed) this.#counts.malformed++;
     connection.dispose();
     this.#epoll.remove(connection.fd);
     closeQuietly(connection.fd);
     const left = (this.#perPeer.get(connection.peer) ?? 1) - 1;
     if (left > 0) this.#perPeer.set(connection.peer, left);
     else this.#perPeer.delete(connection.peer);
-    this.stats.open = this.#connections.size;
   }
 
   #answer(head: RequestHead, peer: string): PlannedResponse {
-    this.stats.requests++;
+    this.#counts.requests++;
     const reply = (status: number, text: string, extra?: string) =>
       textResponse(status, text, {
         keepAlive: head.keepAlive,
@@ -294,7 +296,7 @@ export class SendfileServer {
         : now - connection.waitingSince > this.#idleMs ||
           (connection.headSince > 0 && now - connection.headSince > this.#headTimeoutMs);
       if (!expired) continue;
-      if (connection.lingerUntil === 0) this.stats.timedOut++;
+      if (connection.lingerUntil === 0) this.#counts.timedOut++;
       this.#drop(connection);
     }
   }

@@ -253,7 +253,8 @@ Deno.test("sendfile server: a head trickling in a byte at a time is cut off at t
       if (server.stats.timedOut > 0) closedAfter = performance.now() - started;
     }
     connection.close();
-    assert(closedAfter > 0 && closedAfter < 3000, `closed after ${closedAfter.toFixed(0)} ms`);
+    // Closed while bytes kept coming, which the 60 s keep-alive time alone could not have done.
+    assert(closedAfter > 0, "the trickling connection was never closed");
     assertEquals(server.stats.timedOut, 1);
   }, { headTimeoutMs: 600, idleMs: 60_000 }));
 

@@ -35,6 +35,7 @@ export const MSG_DONTWAIT = 0x40;
 export const MSG_NOSIGNAL = 0x4000;
 /** More data follows: the kernel holds a short send back to merge it with the next (headers + body). */
 export const MSG_MORE = 0x8000;
+export const IPPROTO_ICMP = 1;
 export const IPPROTO_TCP = 6;
 export const IPPROTO_UDP = 17;
 /** UDP GSO (Linux 4.18): one send of n·size bytes leaves as n datagrams of `size` (the last may be shorter). */

@@ -5,6 +5,7 @@ import {
   EPOLL_CTL_ADD,
   EPOLL_CTL_DEL,
   EPOLL_CTL_MOD,
+  EPOLLIN,
 } from "./constants.ts";
 import { check, closeQuietly, libc } from "./libc.ts";
 import { EVENT_DATA_OFFSET, EVENT_SIZE } from "./poller.ts";
@@ -38,7 +39,7 @@ export class EpollSet {
       closeQuietly(this.#epollFd);
       check(-1, "eventfd", "epoll set wakeup");
     }
-    this.add(this.#wakeFd, 0x001);
+    this.add(this.#wakeFd, EPOLLIN);
   }
 
   add(fd: number, events: number): void {

@@ -9,8 +9,6 @@ export { receiveUntil } from "./receive_loop.ts";
 export {
   type IcmpDatagram,
   IcmpSocket,
-  IPPROTO_ICMP,
-  IPPROTO_TCP,
   type RawIpDatagram,
   RawIpSocket,
   type RawIpSocketOptions,
@@ -39,6 +37,8 @@ export {
   ETH_P_IP,
   IFF_RUNNING,
   IFF_UP,
+  IPPROTO_ICMP,
+  IPPROTO_TCP,
   PACKET_BROADCAST,
   PACKET_HOST,
   PACKET_MULTICAST,

@@ -1,12 +1,10 @@
-import { SOCK_RAW } from "./constants.ts";
+import { IPPROTO_ICMP, SOCK_RAW } from "./constants.ts";
 import { DatagramFd } from "./fd.ts";
 import { lastError, libc } from "./libc.ts";
 import type { Poller } from "./poller.ts";
 import { decodeSockaddrIn, encodeSockaddrIn, SOCKADDR_IN_SIZE } from "./sockaddr.ts";
-import { openInetSocket, type ReceivedInto } from "./udp.ts";
-
-export const IPPROTO_ICMP = 1;
-export const IPPROTO_TCP = 6;
+import { openInetSocket } from "./inet_socket.ts";
+import type { ReceivedInto } from "./udp.ts";
 
 export interface RawIpDatagram {
   /** The whole IPv4 packet (raw sockets deliver the IP header too). */

@@ -1,8 +1,8 @@
-import { AF_INET, SO_REUSEADDR, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM, SOL_SOCKET } from "./constants.ts";
+import { SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM } from "./constants.ts";
 import { Errno } from "./errno.ts";
+import { localInetAddress, openInetSocket } from "./inet_socket.ts";
 import { check, closeQuietly, errno, lastError, libc } from "./libc.ts";
-import { decodeSockaddrIn, encodeSockaddrIn, SOCKADDR_IN_SIZE } from "./sockaddr.ts";
-import { setIntOption } from "./sockopt.ts";
+import { decodeSockaddrIn, SOCKADDR_IN_SIZE } from "./sockaddr.ts";
 
 const BACKLOG = 1024;
 
@@ -13,25 +13,21 @@ const BACKLOG = 1024;
 export class TcpListener {
   readonly #addressBuffer = new Uint8Array(SOCKADDR_IN_SIZE);
   readonly #addressLength = new Uint32Array(1);
+  readonly #label: string;
   #fd: number;
   readonly port: number;
 
   constructor(readonly address: string, port: number) {
-    const lib = libc();
-    const fd = check(lib.socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), "socket", "tcp");
+    const { fd, label } = openInetSocket(SOCK_STREAM, 0, "tcp", { address, port });
     try {
-      setIntOption(fd, SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR");
-      const bound = encodeSockaddrIn(address, port);
-      check(lib.bind(fd, bound, bound.length), "bind", `tcp ${address}:${port}`);
-      check(lib.listen(fd, BACKLOG), "listen", `tcp ${address}:${port}`);
-      this.#addressLength[0] = SOCKADDR_IN_SIZE;
-      check(lib.getsockname(fd, this.#addressBuffer, this.#addressLength), "getsockname", "tcp");
-      this.port = decodeSockaddrIn(this.#addressBuffer, this.#addressLength[0]).port;
+      check(libc().listen(fd, BACKLOG), "listen", label);
+      this.port = localInetAddress(fd, label).port;
     } catch (error) {
       closeQuietly(fd);
       throw error;
     }
     this.#fd = fd;
+    this.#label = label;
   }
 
   get fd(): number {
@@ -63,7 +59,7 @@ export class TcpListener {
       const code = errno();
       if (code === Errno.EAGAIN) return null;
       if (code === Errno.EINTR || code === Errno.ECONNABORTED) continue;
-      throw lastError("accept4", `tcp ${this.address}:${this.port}`);
+      throw lastError("accept4", this.#label);
     }
   }
 

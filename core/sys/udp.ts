@@ -1,44 +1,12 @@
-import {
-  AF_INET,
-  IPPROTO_UDP,
-  SO_BINDTODEVICE,
-  SO_BROADCAST,
-  SO_RCVBUF,
-  SO_REUSEADDR,
-  SO_REUSEPORT,
-  SO_SNDBUF,
-  SOCK_CLOEXEC,
-  SOCK_DGRAM,
-  SOCK_NONBLOCK,
-  SOL_SOCKET,
-  UDP_SEGMENT,
-} from "./constants.ts";
+import { IPPROTO_UDP, SOCK_DGRAM, UDP_SEGMENT } from "./constants.ts";
 import { DatagramFd, type ReceivedLength } from "./fd.ts";
-import { interfaceNameBytes } from "./ifreq.ts";
-import { check, closeQuietly, lastError, libc } from "./libc.ts";
+import { type InetSocketOptions, localInetAddress, openInetSocket } from "./inet_socket.ts";
+import { lastError, libc } from "./libc.ts";
 import type { Poller } from "./poller.ts";
 import { decodeSockaddrIn, encodeSockaddrIn, type InetAddress, SOCKADDR_IN_SIZE } from "./sockaddr.ts";
 import { setIntOption } from "./sockopt.ts";
 
-export interface UdpSocketOptions {
-  /**
-   * SO_BINDTODEVICE: the socket sends and receives only through this interface, and sends need no
-   * route at all (broadcasts to 255.255.255.255 included). One socket per interface is how a DHCP
-   * server serves several links. Needs CAP_NET_RAW.
-   */
-  device?: string;
-  /** Local address to bind; default 0.0.0.0. */
-  address?: string;
-  /** Local port; default 0 (the kernel picks one). */
-  port?: number;
-  /** SO_REUSEADDR, default true: servers restart without waiting for old sockets to go. */
-  reuseAddress?: boolean;
-  /** SO_REUSEPORT, default false. */
-  reusePort?: boolean;
-  /** SO_BROADCAST, default false: needed to send to broadcast addresses. */
-  broadcast?: boolean;
-  receiveBufferBytes?: number;
-  sendBufferBytes?: number;
+export interface UdpSocketOptions extends InetSocketOptions {
   poller?: Poller;
 }
 
@@ -75,10 +43,7 @@ export class UdpSocket extends DatagramFd<ReceivedInto, Datagram> {
 
   /** The bound address and port (the port the kernel chose when 0 was asked for). */
   localAddress(): InetAddress {
-    const buffer = new Uint8Array(SOCKADDR_IN_SIZE);
-    const length = new Uint8Array(new Uint32Array([SOCKADDR_IN_SIZE]).buffer);
-    check(libc().getsockname(this.fd, buffer, length), "getsockname", this.label);
-    return decodeSockaddrIn(buffer, new DataView(length.buffer).getUint32(0, true));
+    return localInetAddress(this.fd, this.label);
   }
 
   /**
@@ -141,47 +106,4 @@ export class UdpSocket extends DatagramFd<ReceivedInto, Datagram> {
   protected withData(received: ReceivedInto, data: Uint8Array<ArrayBuffer>): Datagram {
     return { data, address: received.address, port: received.port };
   }
-}
-
-/**
- * socket(AF_INET, type, protocol) with the options applied and bound: shared by UDP and raw ICMP sockets.
- * Returns the fd (O_NONBLOCK, CLOEXEC) and a label for error messages.
- */
-export function openInetSocket(
-  type: number,
-  protocol: number,
-  kind: string,
-  options: UdpSocketOptions,
-): { fd: number; label: string } {
-  const address = options.address ?? "0.0.0.0";
-  const port = options.port ?? 0;
-  const where = options.device === undefined ? `${address}:${port}` : `${address}:${port}%${options.device}`;
-  const sockaddr = encodeSockaddrIn(address, port);
-  const device = options.device === undefined ? undefined : interfaceNameBytes(options.device);
-  const lib = libc();
-  const fd = check(
-    lib.socket(AF_INET, type | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol),
-    "socket",
-    `${kind} ${where}`,
-  );
-  try {
-    if (options.reuseAddress ?? true) setIntOption(fd, SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR");
-    if (options.reusePort) setIntOption(fd, SOL_SOCKET, SO_REUSEPORT, 1, "SO_REUSEPORT");
-    if (options.broadcast) setIntOption(fd, SOL_SOCKET, SO_BROADCAST, 1, "SO_BROADCAST");
-    if (options.receiveBufferBytes !== undefined) {
-      setIntOption(fd, SOL_SOCKET, SO_RCVBUF, options.receiveBufferBytes, "SO_RCVBUF");
-    }
-    if (options.sendBufferBytes !== undefined) {
-      setIntOption(fd, SOL_SOCKET, SO_SNDBUF, options.sendBufferBytes, "SO_SNDBUF");
-    }
-    if (device !== undefined) {
-      const result = lib.setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, device, device.length);
-      check(result, "setsockopt", `SO_BINDTODEVICE ${options.device}`);
-    }
-    check(lib.bind(fd, sockaddr, sockaddr.length), "bind", where);
-  } catch (error) {
-    closeQuietly(fd);
-    throw error;
-  }
-  return { fd, label: `${kind} ${where}` };
 }

@@ -4,6 +4,22 @@ import { rootTest, waitFor, withLab } from "../harness/mod.ts";
 import { assert } from "../support/assert.ts";
 import { type Mesh, type MeshNode, startMesh, waitUntilReachable } from "./lab.ts";
 
+/** A test on a fresh ring A–B–C–D–A, once A reaches C. */
+function ringTest(name: string, body: (mesh: Mesh, nodes: MeshNode[]) => Promise<void>): void {
+  rootTest({
+    name,
+    tools: ["ping", "tcpdump"],
+    async fn() {
+      await withLab(async (lab) => {
+        await using mesh = await startMesh(lab, 4, [[0, 1], [1, 2], [2, 3], [0, 3]]);
+        const [a, , c] = mesh.nodes;
+        await waitUntilReachable(a, c);
+        await body(mesh, mesh.nodes);
+      });
+    },
+  });
+}
+
 /** Pings every 100 ms for `seconds`; returns the longest run of lost replies, in ms. */
 async function longestOutage(ping: Deno.ChildProcess): Promise<{ longestMs: number; received: number }> {
   const output = new TextDecoder().decode((await ping.output()).stdout);
@@ -40,101 +56,87 @@ async function carrierOf(mesh: Mesh, a: MeshNode, c: MeshNode, b: MeshNode, d: M
   return viaB > viaD ? b : d;
 }
 
-rootTest({
-  name: "gloeth: ring A–B–C–D–A — A→C moves to D within 5 s when B dies, and the path through B returns",
-  tools: ["ping", "tcpdump"],
-  async fn() {
-    await withLab(async (lab) => {
-      await using mesh = await startMesh(lab, 4, [[0, 1], [1, 2], [2, 3], [0, 3]]);
-      const [a, b, c, d] = mesh.nodes;
-      await waitUntilReachable(a, c);
-      const pingFor = (seconds: number) =>
-        new Deno.Command("ip", {
-          args: [
-            "netns",
-            "exec",
-            a.netns.name,
-            "ping",
-            "-i",
-            "0.1",
-            "-W",
-            "1",
-            "-w",
-            String(seconds),
-            c.overlayIp,
-          ],
-          stdout: "piped",
-          stderr: "null",
-        }).spawn();
-
-      const carrier = () => carrierOf(mesh, a, c, b, d);
-      const active = await carrier();
-      const standby = active === b ? d : b;
-      const first = pingFor(8);
-      await new Promise((resolve) => setTimeout(resolve, 2000));
-      active.process!.process.kill("SIGKILL");
-      const outage = await longestOutage(first);
-      console.log(
-        `${active.name} (carrying A→C) killed: longest outage ${outage.longestMs} ms, ${outage.received} replies`,
-      );
-      assert(outage.longestMs <= 5000, `A→C was down ${outage.longestMs} ms after ${active.name} died`);
-      assert(outage.received >= 30, `only ${outage.received} replies in 8 s`);
-      assert(
-        await carrier() === standby,
-        `A→C does not run through ${standby.name} after ${active.name} died`,
-      );
-      await mesh.stop(active);
-
-      // The dead node returns; then the standby dies, and A→C must run through the returned one.
-      await mesh.start(active);
-      await waitFor(() => ((active.process?.output() ?? "").match(/link up/g) ?? []).length >= 2, {
-        what: `${active.name}'s links back`,
-        timeoutMs: 20_000,
-      });
-      await new Promise((resolve) => setTimeout(resolve, 2000));
-      const second = pingFor(8);
-      await new Promise((resolve) => setTimeout(resolve, 1500));
-      standby.process!.process.kill("SIGKILL");
-      const again = await longestOutage(second);
-      console.log(
-        `${standby.name} killed after ${active.name} returned: longest outage ${again.longestMs} ms`,
-      );
-      assert(again.longestMs <= 5000, `A→C was down ${again.longestMs} ms after ${standby.name} died`);
-      assert(again.received >= 30, `only ${again.received} replies in 8 s`);
-      assert(await carrier() === active, `A→C does not run through ${active.name} again`);
-    });
-  },
-});
-
-rootTest({
-  name: "gloeth: ring — when the node carrying A→C goes silent (no FIN, no RST), traffic moves within 5 s",
-  tools: ["ping", "tcpdump"],
-  async fn() {
-    await withLab(async (lab) => {
-      await using mesh = await startMesh(lab, 4, [[0, 1], [1, 2], [2, 3], [0, 3]]);
-      const [a, b, c, d] = mesh.nodes;
-      await waitUntilReachable(a, c);
-      const active = await carrierOf(mesh, a, c, b, d);
-      const ping = new Deno.Command("ip", {
-        args: ["netns", "exec", a.netns.name, "ping", "-i", "0.1", "-W", "1", "-w", "10", c.overlayIp],
+ringTest(
+  "gloeth: ring A–B–C–D–A — A→C moves to D within 5 s when B dies, and the path through B returns",
+  async (mesh, [a, b, c, d]) => {
+    const pingFor = (seconds: number) =>
+      new Deno.Command("ip", {
+        args: [
+          "netns",
+          "exec",
+          a.netns.name,
+          "ping",
+          "-i",
+          "0.1",
+          "-W",
+          "1",
+          "-w",
+          String(seconds),
+          c.overlayIp,
+        ],
         stdout: "piped",
         stderr: "null",
       }).spawn();
-      await new Promise((resolve) => setTimeout(resolve, 2000));
-      // Its links stop carrying anything, but no connection is closed: only keepalives can tell.
-      const underlay = (await active.netns.run(["ip", "-o", "link", "show"])).stdout.split("\n")
-        .map((line) => /^\d+: (u[^@:]+)/.exec(line)?.[1]).filter((name): name is string =>
-          name !== undefined
-        );
-      for (const name of underlay) await active.netns.ip("link", "set", name, "down");
-      const outage = await longestOutage(ping);
-      console.log(
-        `${active.name} went silent: longest outage ${outage.longestMs} ms, ${outage.received} replies`,
-      );
-      assert(
-        outage.longestMs <= 5000,
-        `A→C was down ${outage.longestMs} ms after ${active.name} went silent`,
-      );
+
+    const carrier = () => carrierOf(mesh, a, c, b, d);
+    const active = await carrier();
+    const standby = active === b ? d : b;
+    const first = pingFor(8);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    active.process!.process.kill("SIGKILL");
+    const outage = await longestOutage(first);
+    console.log(
+      `${active.name} (carrying A→C) killed: longest outage ${outage.longestMs} ms, ${outage.received} replies`,
+    );
+    assert(outage.longestMs <= 5000, `A→C was down ${outage.longestMs} ms after ${active.name} died`);
+    assert(outage.received >= 30, `only ${outage.received} replies in 8 s`);
+    assert(
+      await carrier() === standby,
+      `A→C does not run through ${standby.name} after ${active.name} died`,
+    );
+    await mesh.stop(active);
+
+    // The dead node returns; then the standby dies, and A→C must run through the returned one.
+    await mesh.start(active);
+    await waitFor(() => ((active.process?.output() ?? "").match(/link up/g) ?? []).length >= 2, {
+      what: `${active.name}'s links back`,
+      timeoutMs: 20_000,
     });
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const second = pingFor(8);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    standby.process!.process.kill("SIGKILL");
+    const again = await longestOutage(second);
+    console.log(
+      `${standby.name} killed after ${active.name} returned: longest outage ${again.longestMs} ms`,
+    );
+    assert(again.longestMs <= 5000, `A→C was down ${again.longestMs} ms after ${standby.name} died`);
+    assert(again.received >= 30, `only ${again.received} replies in 8 s`);
+    assert(await carrier() === active, `A→C does not run through ${active.name} again`);
   },
-});
+);
+
+ringTest(
+  "gloeth: ring — when the node carrying A→C goes silent (no FIN, no RST), traffic moves within 5 s",
+  async (mesh, [a, b, c, d]) => {
+    const active = await carrierOf(mesh, a, c, b, d);
+    const ping = new Deno.Command("ip", {
+      args: ["netns", "exec", a.netns.name, "ping", "-i", "0.1", "-W", "1", "-w", "10", c.overlayIp],
+      stdout: "piped",
+      stderr: "null",
+    }).spawn();
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    // Its links stop carrying anything, but no connection is closed: only keepalives can tell.
+    const underlay = (await active.netns.run(["ip", "-o", "link", "show"])).stdout.split("\n")
+      .map((line) => /^\d+: (u[^@:]+)/.exec(line)?.[1]).filter((name): name is string => name !== undefined);
+    for (const name of underlay) await active.netns.ip("link", "set", name, "down");
+    const outage = await longestOutage(ping);
+    console.log(
+      `${active.name} went silent: longest outage ${outage.longestMs} ms, ${outage.received} replies`,
+    );
+    assert(
+      outage.longestMs <= 5000,
+      `A→C was down ${outage.longestMs} ms after ${active.name} went silent`,
+    );
+  },
+);
