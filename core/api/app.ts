@@ -1,8 +1,9 @@
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { type ConnectRouter, createConnectRouter, type Interceptor } from "@connectrpc/connect";
 import { createFetchHandler } from "@connectrpc/connect/protocol";
 import type { Authenticator } from "../auth/authenticator.ts";
+import { completionSignal, withSignal } from "../http/completion_signal.ts";
 import type { Registry } from "../metrics/registry.ts";
 import { requireAccess } from "./http_auth.ts";
 
@@ -49,8 +50,21 @@ export function createApp(options: AppOptions): Hono {
   );
   for (const handler of router.handlers) {
     const handle = createFetchHandler(handler);
-    app.on(handler.allowedMethods, handler.requestPath, limitBody, (c) => handle(c.req.raw));
+    app.on(handler.allowedMethods, handler.requestPath, endWithResponse, limitBody, (c) => handle(c.req.raw));
   }
   options.mountHttp(app);
   return app;
 }
+
+/**
+ * Connect ends a call's context (and with it a server stream's subscription) on `request.signal`; reading a
+ * served request's signal makes Deno print a warning into our log (core/http/completion_signal.ts). So Connect
+ * gets a copy whose signal is the request's end as Deno.serve reports it. It runs before bodyLimit, whose own
+ * copy of the request (for bodies without a content-length) then derives from ours, not from the served one.
+ * Without Deno.serve's info (an in-process app.fetch) the signal never aborts: streams end when read no more.
+ */
+const endWithResponse: MiddlewareHandler = async (c, next) => {
+  const info = c.env as Deno.ServeHandlerInfo | undefined;
+  c.req.raw = withSignal(c.req.raw, info ? completionSignal(info) : new AbortController().signal);
+  await next();
+};

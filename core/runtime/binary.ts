@@ -154,6 +154,7 @@ export async function runBinary(
     definition.name,
     ensureAdminToken(auth, join(options.dataDir, "admin.token")),
     options.dataDir,
+    log,
   );
   for (const service of services) {
     try {
@@ -208,9 +209,10 @@ function prepareDataDir(path: string, log: Logger): void {
 
 /**
  * The new admin token goes to an interactive terminal only, never through the logger (the log is streamed
- * to API readers) nor into a service journal: there, only where to read it.
+ * to API readers) nor into a service journal: there, only where to read it, as a log record like any other
+ * so that a logfmt/JSON journal stays machine-readable.
  */
-function showNewAdminToken(binary: string, token: string | undefined, dataDir: string): void {
+function showNewAdminToken(binary: string, token: string | undefined, dataDir: string, log: Logger): void {
   if (!token) return;
   const path = join(dataDir, "admin.token");
   if (Deno.stderr.isTerminal()) {
@@ -218,7 +220,7 @@ function showNewAdminToken(binary: string, token: string | undefined, dataDir: s
       `${binary}: created the admin token (kept in ${path}, mode 0600; shown only now):\n  ${token}`,
     );
   } else {
-    console.error(`${binary}: created the admin token; read it from ${path} (mode 0600)`);
+    log.info("created the admin token", { path, mode: "0600" });
   }
 }
 
