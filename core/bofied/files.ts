@@ -57,6 +57,15 @@ async function exists(path: string): Promise<boolean> {
 export class ServedFiles {
   constructor(readonly jail: Jail) {}
 
+  /** Runs a change to the tree and then tells the jail, whether it finished or failed half-way. */
+  async #changing<T>(change: () => Promise<T>): Promise<T> {
+    try {
+      return await change();
+    } finally {
+      this.jail.changed();
+    }
+  }
+
   async list(name: string): Promise<FileEntry[]> {
     const directory = await existing(this.jail, name);
     const entries: FileEntry[] = [];
@@ -91,72 +100,84 @@ export class ServedFiles {
   }
 
   /** Writes via a temporary file and a rename, so a booting machine never reads half a file. */
-  async write(name: string, content: Uint8Array, parents = false): Promise<FileEntry> {
-    if (parents) await this.#makeParents(name);
-    const path = await this.#target(name);
-    if ((await exists(path)) && (await Deno.stat(path)).isDirectory) {
-      throw new FileOperationError("invalid", `${name} is a directory`);
-    }
-    const temporary = `${path}.ctpf-upload-${crypto.randomUUID()}`;
-    try {
-      await Deno.writeFile(temporary, content);
-      await Deno.rename(temporary, path);
-    } catch (error) {
-      await Deno.remove(temporary).catch(() => {});
-      throw error;
-    }
-    return await entryOf(this.jail, path);
-  }
-
-  async writeStream(name: string, stream: ReadableStream<Uint8Array>): Promise<FileEntry> {
-    const path = await this.#target(name);
-    const temporary = `${path}.ctpf-upload-${crypto.randomUUID()}`;
-    try {
-      const file = await Deno.open(temporary, { write: true, createNew: true });
-      await stream.pipeTo(file.writable);
-      await Deno.rename(temporary, path);
-    } catch (error) {
-      await Deno.remove(temporary).catch(() => {});
-      throw error;
-    }
-    return await entryOf(this.jail, path);
-  }
-
-  async makeDirectory(name: string): Promise<void> {
-    const path = await this.#target(name);
-    if (await exists(path)) throw new FileOperationError("exists", `${name} exists`);
-    await Deno.mkdir(path);
-  }
-
-  async move(from: string, to: string, overwrite: boolean): Promise<void> {
-    const source = await existing(this.jail, from);
-    if (source === this.jail.root) throw new FileOperationError("invalid", "the root cannot be moved");
-    const target = await this.#target(to);
-    refuseOverlap(source, target);
-    await this.#clear(target, to, overwrite);
-    // Rename the name itself (a link stays a link), not what it resolves to.
-    await Deno.rename(this.jail.lexical(from), target);
-  }
-
-  async copy(from: string, to: string, overwrite: boolean): Promise<void> {
-    const source = await existing(this.jail, from);
-    const target = await this.#target(to);
-    refuseOverlap(source, target);
-    await this.#clear(target, to, overwrite);
-    await copyTree(source, target);
-  }
-
-  async delete(name: string, recursive: boolean): Promise<void> {
-    const path = await existing(this.jail, name);
-    if (path === this.jail.root) throw new FileOperationError("invalid", "the root cannot be deleted");
-    try {
-      await Deno.remove(this.jail.lexical(name), { recursive });
-    } catch (error) {
-      if (!recursive && (error as Error).message.includes("not empty")) {
-        throw new FileOperationError("invalid", `${name} is not empty (delete recursively)`);
+  write(name: string, content: Uint8Array, parents = false): Promise<FileEntry> {
+    return this.#changing(async () => {
+      if (parents) await this.#makeParents(name);
+      const path = await this.#target(name);
+      if ((await exists(path)) && (await Deno.stat(path)).isDirectory) {
+        throw new FileOperationError("invalid", `${name} is a directory`);
       }
-      throw error;
-    }
+      const temporary = `${path}.ctpf-upload-${crypto.randomUUID()}`;
+      try {
+        await Deno.writeFile(temporary, content);
+        await Deno.rename(temporary, path);
+      } catch (error) {
+        await Deno.remove(temporary).catch(() => {});
+        throw error;
+      }
+      return await entryOf(this.jail, path);
+    });
+  }
+
+  writeStream(name: string, stream: ReadableStream<Uint8Array>): Promise<FileEntry> {
+    return this.#changing(async () => {
+      const path = await this.#target(name);
+      const temporary = `${path}.ctpf-upload-${crypto.randomUUID()}`;
+      try {
+        const file = await Deno.open(temporary, { write: true, createNew: true });
+        await stream.pipeTo(file.writable);
+        await Deno.rename(temporary, path);
+      } catch (error) {
+        await Deno.remove(temporary).catch(() => {});
+        throw error;
+      }
+      return await entryOf(this.jail, path);
+    });
+  }
+
+  makeDirectory(name: string): Promise<void> {
+    return this.#changing(async () => {
+      const path = await this.#target(name);
+      if (await exists(path)) throw new FileOperationError("exists", `${name} exists`);
+      await Deno.mkdir(path);
+    });
+  }
+
+  move(from: string, to: string, overwrite: boolean): Promise<void> {
+    return this.#changing(async () => {
+      const source = await existing(this.jail, from);
+      if (source === this.jail.root) throw new FileOperationError("invalid", "the root cannot be moved");
+      const target = await this.#target(to);
+      refuseOverlap(source, target);
+      await this.#clear(target, to, overwrite);
+      // Rename the name itself (a link stays a link), not what it resolves to.
+      await Deno.rename(this.jail.lexical(from), target);
+    });
+  }
+
+  copy(from: string, to: string, overwrite: boolean): Promise<void> {
+    return this.#changing(async () => {
+      const source = await existing(this.jail, from);
+      const target = await this.#target(to);
+      refuseOverlap(source, target);
+      await this.#clear(target, to, overwrite);
+      await copyTree(source, target);
+    });
+  }
+
+  delete(name: string, recursive: boolean): Promise<void> {
+    return this.#changing(async () => {
+      const path = await existing(this.jail, name);
+      if (path === this.jail.root) throw new FileOperationError("invalid", "the root cannot be deleted");
+      try {
+        await Deno.remove(this.jail.lexical(name), { recursive });
+      } catch (error) {
+        if (!recursive && (error as Error).message.includes("not empty")) {
+          throw new FileOperationError("invalid", `${name} is not empty (delete recursively)`);
+        }
+        throw error;
+      }
+    });
   }
 
   async #target(name: string): Promise<string> {

@@ -7,51 +7,10 @@ import type { RequestHead } from "../http/request_head.ts";
 import type { RouteAnswer } from "../http/sendfile_server.ts";
 import { type FileCache } from "./file_cache.ts";
 import type { Served } from "./http_events.ts";
-import { Jail, JailError } from "./jail.ts";
+import { type Jail, JailError } from "./jail.ts";
+import { type Found, lookup, lookupSync, recentLookup } from "./recent_lookups.ts";
 
 const smallFileBytes = 256 * 1024;
-
-// A name's jail resolution and stat are reused for a second: a booting fleet asks for the same few files
-// thousands of times, and each realpath + stat costs more than serving a small file. Changes on disk
-// show within that second.
-const lookupTtlMs = 1000;
-const maxLookups = 4096;
-interface Found {
-  path: string;
-  /** The name inside the jail, for events. */
-  name: string;
-  info: Deno.FileInfo;
-}
-const lookups = new WeakMap<Jail, Map<string, Found & { until: number }>>();
-
-function recentLookup(jail: Jail, requested: string): Found | undefined {
-  const hit = lookups.get(jail)?.get(requested);
-  return hit && hit.until > performance.now() ? hit : undefined;
-}
-
-function remember(jail: Jail, requested: string, path: string, info: Deno.FileInfo): Found {
-  let known = lookups.get(jail);
-  if (!known) lookups.set(jail, known = new Map());
-  const found = { path, name: jail.nameOf(path), info };
-  if (known.size >= maxLookups) known.clear();
-  known.set(requested, { ...found, until: performance.now() + lookupTtlMs });
-  return found;
-}
-
-async function lookup(jail: Jail, requested: string): Promise<Found> {
-  const hit = recentLookup(jail, requested);
-  if (hit) return hit;
-  const path = await jail.resolveExisting(requested);
-  return remember(jail, requested, path, await Deno.stat(path));
-}
-
-/** lookup for the sendfile port, which answers synchronously (a miss costs a realpath and a stat). */
-function lookupSync(jail: Jail, requested: string): Found {
-  const hit = recentLookup(jail, requested);
-  if (hit) return hit;
-  const path = jail.resolveExistingSync(requested);
-  return remember(jail, requested, path, Deno.statSync(path));
-}
 
 /**
  * The answer to a failed lookup, the same on both ports: 403 for what the jail refuses, 404 when nothing
@@ -123,7 +82,7 @@ export function bootFastPath(
       return undefined;
     }
     const recent = recentLookup(options.publicJail, requested);
-    const inMemory = recent && options.cache.peek(recent.path, recent.info);
+    const inMemory = recent?.version && options.cache.peek(recent.path, recent.version);
     if (!recent || !inMemory) return undefined;
     const onServed = options.onServed;
     return serveBytes(request, recent.path, recent.info, inMemory, (status, bytes) =>
@@ -154,7 +113,10 @@ async function serveLooked(
   return await serveFile(c.req.raw, found.path, {
     info: found.info,
     smallContent: cache
-      ? (file, info) => info.size <= smallFileBytes ? cache.read(file, info) : Promise.resolve(undefined)
+      ? (file, info) =>
+        info.size <= smallFileBytes && found.version
+          ? cache.read(file, found.version)
+          : Promise.resolve(undefined)
       : undefined,
     onAnswer: onAnswer(found),
   });
@@ -196,11 +158,12 @@ export function bootFileRoute(options: BootHttpOptions): (head: RequestHead) => 
     }
     if (!found.info.isFile) return status(404, "not a file\n");
     const cache = options.cache;
-    const content = cache?.peek(found.path, found.info);
+    const version = found.version;
+    const content = version ? cache?.peek(found.path, version) : undefined;
     // Warm the cache for the next GET; this one is sent from the file. (FileCache joins reads already
     // under way, so a burst of requests costs one read.)
-    if (cache && !content && head.method === "GET" && found.info.size <= smallFileBytes) {
-      cache.read(found.path, found.info).catch(() => {});
+    if (cache && version && !content && head.method === "GET" && found.info.size <= smallFileBytes) {
+      cache.read(found.path, version).catch(() => {});
     }
     return { kind: "file", name: found.name, file: { path: found.path, info: found.info, content } };
   };

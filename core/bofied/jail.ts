@@ -15,6 +15,7 @@ export class JailError extends Error {
 
 export class Jail {
   readonly #root: string;
+  #generation = 0;
 
   /** `root` must exist; it is resolved once so symlinked roots work. */
   constructor(root: string) {
@@ -23,6 +24,16 @@ export class Jail {
 
   get root(): string {
     return this.#root;
+  }
+
+  /** Counts the writes made through the tree's writers; answers remembered from before one are stale. */
+  get generation(): number {
+    return this.#generation;
+  }
+
+  /** Called by every writer after it changed (or may have changed) the tree. */
+  changed(): void {
+    this.#generation++;
   }
 
   /**

@@ -22,6 +22,8 @@ const SYMBOLS = {
   shutdown: { parameters: ["i32", "i32"], result: "i32" },
   // struct stat's layout differs by architecture: core/sys/fstat.ts reads it.
   fstat: { parameters: ["i32", "buffer"], result: "i32" },
+  // glibc ≥ 2.33 exports stat(2) itself (no longer only __xstat).
+  stat: { parameters: ["buffer", "buffer"], result: "i32" },
   accept4: { parameters: ["i32", "buffer", "buffer", "i32"], result: "i32" },
   // off_t* in, the bytes sent out: the kernel copies file pages straight into the socket.
   sendfile: { parameters: ["i32", "i32", "buffer", "usize"], result: "i32" },

@@ -12,6 +12,8 @@ import {
   tftpError,
   type TftpRrq,
 } from "../../net/tftp/mod.ts";
+import { type FileVersion, pathVersion } from "../../sys/fstat.ts";
+import { cString } from "../../sys/libc.ts";
 import { receiveUntil, UdpSocket } from "../../sys/mod.ts";
 import { Jail, JailError } from "../jail.ts";
 import { FileCache } from "../file_cache.ts";
@@ -173,7 +175,11 @@ export class TftpServer {
         return;
       }
       const info = await Deno.stat(path);
-      if (!info.isFile) return this.#refuse(transferSocket, peer, TFTP_ERROR_FILE_NOT_FOUND, "not a file");
+      // The exact version (stat(2), nanosecond times) the shared content cache is keyed by.
+      const version = pathVersion(cString(path));
+      if (!info.isFile || !version?.regular) {
+        return this.#refuse(transferSocket, peer, TFTP_ERROR_FILE_NOT_FOUND, "not a file");
+      }
       const large = info.size > largeFileBytes;
       if (large && request.mode === "netascii") {
         return this.#refuse(
@@ -184,7 +190,7 @@ export class TftpServer {
         );
       }
       const options = withoutLongTimeout(request.options);
-      const inMemory = large ? undefined : await this.#contentOf(path, info, request.mode);
+      const inMemory = large ? undefined : await this.#contentOf(path, version, request.mode);
       const sized = negotiate({ op: request.op, options }, {
         maxBlockSize: this.#options.maxBlockSize,
         maxWindowSize: this.#options.maxWindowSize,
@@ -228,8 +234,8 @@ export class TftpServer {
     }
   }
 
-  async #contentOf(path: string, info: Deno.FileInfo, mode: string): Promise<Uint8Array> {
-    const raw = await this.#cache.read(path, info);
+  async #contentOf(path: string, version: FileVersion, mode: string): Promise<Uint8Array> {
+    const raw = await this.#cache.read(path, version);
     return mode === "netascii" ? encodeNetascii(raw) : raw;
   }
 
