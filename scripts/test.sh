@@ -9,6 +9,17 @@ export NO_COLOR=1 PATH="$PWD/node_modules/.bin:$PATH"
 passed=0 failed=0
 log_dir=$(mktemp -d)
 trap 'rm -rf "$log_dir"' EXIT
+# The host as the tests find it; the last check says, in one line, what they changed or left behind.
+bash scripts/host_state.sh >"$log_dir/host.before"
+host_untouched() {
+  bash scripts/host_state.sh >"$log_dir/host.after"
+  local changes
+  changes=$(diff "$log_dir/host.before" "$log_dir/host.after" | sed -n 's/^< /gone: /p; s/^> /new: /p' | paste -sd ';')
+  if [ -n "$changes" ]; then
+    echo "the tests changed the host: ${changes//;/; }"
+    return 1
+  fi
+}
 
 step() { # step NAME COMMAND… — one check, counted
   local name=$1
@@ -58,6 +69,7 @@ step bundle-smoke bash -c "deno task bundle && deno run --allow-all scripts/bund
 # A hung test must not eat CI's budget: the whole suite gets 20 minutes.
 timeout --kill-after=30 1200 deno test --allow-all "$@" 2>&1 | tee "$log_dir/test.log"
 summary=$(grep -E '^(ok|FAILED) \| [0-9]+ passed' "$log_dir/test.log" | tail -n 1)
+step host-untouched host_untouched
 if [ -z "$summary" ]; then
   failed=$((failed + 1))
   echo "deno test printed no summary"

@@ -104,3 +104,27 @@ rootTest("lab: sweepStaleNetns removes namespaces of dead test processes only", 
     await run(["ip", "netns", "delete", stale], { check: false });
   }
 });
+
+rootTest(
+  "lab: a command in a test namespace that rewrites /etc/resolv.conf and /etc/hosts leaves the host's alone",
+  async () => {
+    const before = [await Deno.readFile("/etc/resolv.conf"), await Deno.readFile("/etc/hosts")];
+    await withLab(async (lab) => {
+      const ns = await lab.netns();
+      // What a DHCP client's hook does: write the resolver, then read it back from inside.
+      const inside = await ns.run([
+        "sh",
+        "-c",
+        "echo 'nameserver 192.0.2.53' > /etc/resolv.conf && echo '192.0.2.1 hooked' >> /etc/hosts && cat /etc/resolv.conf",
+      ]);
+      assert.equal(inside.stdout, "nameserver 192.0.2.53\n");
+      // The program runs as the command itself (the shell exec'd it), so stopping it by PID stops it.
+      const sleeper = ns.spawn(["sleep", "30"]);
+      await waitFor(() => Deno.readTextFileSync(`/proc/${sleeper.pid}/comm`).trim() === "sleep", {
+        what: "sleep in the shell's place",
+        timeoutMs: 5_000,
+      });
+    });
+    assert.deepEqual([await Deno.readFile("/etc/resolv.conf"), await Deno.readFile("/etc/hosts")], before);
+  },
+);

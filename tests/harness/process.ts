@@ -37,10 +37,33 @@ export class CommandError extends Error {
   }
 }
 
-/** The argv that runs `command` in `netns` (or as is without one). */
+// What runs in a test namespace sees private copies of /etc/resolv.conf and /etc/hosts: a DHCP client's
+// hook (or anything else) that rewrites them changes these copies, never the host's. `ip netns exec`
+// already gives the command a mount namespace of its own whose mounts do not propagate back, so two bind
+// mounts there, before the command is exec'd in the shell's place (same PID), are enough.
+let privateEtcDir: string | undefined;
+function privateEtc(): string {
+  if (privateEtcDir === undefined) {
+    privateEtcDir = Deno.makeTempDirSync({ prefix: "ctpf-private-etc-" });
+    Deno.writeTextFileSync(`${privateEtcDir}/resolv.conf`, "# private to CTPF's test namespaces\n");
+    Deno.writeTextFileSync(`${privateEtcDir}/hosts`, "127.0.0.1 localhost\n::1 localhost\n");
+    globalThis.addEventListener("unload", () => {
+      try {
+        Deno.removeSync(privateEtcDir!, { recursive: true });
+      } catch { /* already gone */ }
+    });
+  }
+  return privateEtcDir;
+}
+
+const bindPrivateEtc =
+  'mount --bind "$0/resolv.conf" /etc/resolv.conf && mount --bind "$0/hosts" /etc/hosts && exec "$@"';
+
+/** The argv that runs `command` in `netns`, with a private /etc/resolv.conf and /etc/hosts (or as is without one). */
 export function inNetns(command: string[], netns?: string): string[] {
   if (command.length === 0) throw new TypeError("empty command");
-  return netns === undefined ? command : ["ip", "netns", "exec", netns, ...command];
+  if (netns === undefined) return command;
+  return ["ip", "netns", "exec", netns, "sh", "-c", bindPrivateEtc, privateEtc(), ...command];
 }
 
 /** Runs a command to completion, with a timeout; throws CommandError on failure unless check is false. */

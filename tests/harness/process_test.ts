@@ -25,8 +25,10 @@ Deno.test("process: run kills a command that outlives its timeout", async () => 
   assert.ok(performance.now() - started < 5_000);
 });
 
-Deno.test("process: inNetns wraps a command in ip netns exec", () => {
-  assert.deepEqual(inNetns(["ping", "x"], "ns1"), ["ip", "netns", "exec", "ns1", "ping", "x"]);
+Deno.test("process: inNetns wraps a command in ip netns exec, behind private /etc files", () => {
+  const argv = inNetns(["ping", "x"], "ns1");
+  assert.deepEqual(argv.slice(0, 5), ["ip", "netns", "exec", "ns1", "sh"]);
+  assert.deepEqual(argv.slice(-2), ["ping", "x"]);
   assert.deepEqual(inNetns(["ping"]), ["ping"]);
   assert.throws(() => inNetns([]), TypeError);
 });
