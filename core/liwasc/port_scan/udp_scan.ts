@@ -41,15 +41,24 @@ async function probeUdp(
   options: UdpScanOptions,
 ): Promise<UdpPortResult | undefined> {
   const probe = probeFor(port);
-  // Two sockets on one local port: the connected one receives the port's own replies and the ICMP errors
-  // about what it sent (port unreachable: closed); the unconnected one gets replies from any other port
-  // of the host, as TFTP servers answer from a fresh port (RFC 1350 transfer IDs).
+  // The connected socket receives the port's own replies and the ICMP errors about what it sent (port
+  // unreachable: closed). For a protocol that answers from a fresh port (TFTP's transfer ID, RFC 1350), a
+  // second, unconnected socket on the same local port gets replies from the target's other ports.
   const open = () => {
+    const connected = (localPort?: number) => {
+      const socket = UdpSocket.open({ device: options.device, port: localPort });
+      try {
+        socket.connect(host, port);
+        return socket;
+      } catch (error) {
+        socket.close();
+        throw error;
+      }
+    };
+    if (!probe.answersFromNewPort) return { connected: connected() };
     const anyPort = UdpSocket.open({ device: options.device });
     try {
-      const connected = UdpSocket.open({ device: options.device, port: anyPort.localAddress().port });
-      connected.connect(host, port);
-      return { anyPort, connected };
+      return { anyPort, connected: connected(anyPort.localAddress().port) };
     } catch (error) {
       anyPort.close();
       throw error;
@@ -64,13 +73,16 @@ async function probeUdp(
   const signal = AbortSignal.any([timeout, stop.signal, ...(options.signal ? [options.signal] : [])]);
   try {
     connected.sendTo(probe.payload(), host, port);
-    // Settles only with a reply; its end at the timeout is the connected socket's to report.
-    const fromElsewhere = (async () => {
-      for (;;) {
-        const datagram = await anyPort.receive({ signal });
-        if (datagram.address === host) return datagram.data;
-      }
-    })().catch(() => new Promise<never>(() => {}));
+    // Settles only with the protocol's answer from another port of the target; anything else from there
+    // is not about this port. Its end at the timeout is the connected socket's to report.
+    const fromElsewhere = anyPort
+      ? (async () => {
+        for (;;) {
+          const datagram = await anyPort.receive({ signal });
+          if (datagram.address === host && probe.recognise(datagram.data)) return datagram.data;
+        }
+      })().catch(() => new Promise<never>(() => {}))
+      : new Promise<never>(() => {});
     // The connected socket settles first with a reply, an ICMP error (SysError) or the timeout.
     const reply = await Promise.race([
       connected.receive({ signal }).then((datagram) => datagram.data),
@@ -97,6 +109,6 @@ async function probeUdp(
   } finally {
     stop.abort();
     connected.close();
-    anyPort.close();
+    anyPort?.close();
   }
 }

@@ -7,6 +7,7 @@ import type { Recognition, UdpProbe } from "./probe.ts";
 export function neverThrowing(probe: UdpProbe): UdpProbe {
   return {
     name: probe.name,
+    answersFromNewPort: probe.answersFromNewPort,
     payload: () => probe.payload(),
     recognise(reply: Uint8Array): Recognition | undefined {
       try {

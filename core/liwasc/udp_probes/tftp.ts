@@ -8,8 +8,10 @@ import { printable } from "./text.ts";
 // exist, the first DATA block. Both prove TFTP.
 //
 // The answer does not come from port 69: the server picks a new port, its transfer ID (RFC 1350 §4), so
-// the scan must accept replies from any port of the target. After a DATA block the server waits for an
-// ACK and retransmits; the scan may end the transfer with an ERROR to that port, or let it time out.
+// the scan must accept replies from any port of the target (answersFromNewPort) that are TFTP's answer to
+// this request. nmap matches replies by the probed port and misses it (tests/liwasc/tftp_transfer_id.ts).
+// After a DATA block the server waits for an ACK and retransmits; the scan may end the transfer with an
+// ERROR to that port, or let it time out.
 
 export const TFTP_PORT = 69;
 
@@ -22,6 +24,7 @@ export function tftpProbe({ filename = `liwasc-${randomHex(8)}` }: TftpProbeOpti
   const request = encodeTftp({ op: TFTP_RRQ, filename, mode: "octet", options: new Map() });
   return {
     name: "tftp-rrq",
+    answersFromNewPort: true,
     payload: () => request.slice(),
     recognise(reply) {
       const packet = decodeTftp(reply);
