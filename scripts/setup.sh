@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what CTPF needs on a fresh Debian machine of this kind: the pinned npm tools (Deno, buf,
 # protoc-gen-es, playwright-core) and, with --test, the Debian packages the tests drive (real clients,
-# namespaces, Chromium). Safe to run again: it only installs what is missing.
+# namespaces, Chromium) and, with --bench, also the peer tools the comparisons run. Safe to run again: it
+# only installs what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,42 +21,69 @@ if [ ! -x node_modules/.bin/deno ] || [ package-lock.json -nt node_modules/.pack
   npm ci --prefer-offline --no-audit --no-fund --loglevel=error >&2
 fi
 
-if [ "${1:-}" = "--test" ]; then
-  # iproute2: namespaces, veth, TAP; tcpdump/socat/iputils: real peers; chromium: UI tests; busybox,
-  # isc-dhcp-client/-relay, dnsmasq-base: real DHCP clients, relay and a peer server; curl: HTTP/TFTP
-  # client; qemu-system-x86, ipxe-qemu, seabios, gcc, libc6-dev: the network-boot tests' machine and init;
-  # tshark: Wireshark's dissectors judge captures (Wake-on-LAN); libwireshark-data: the IEEE vendor and
-  # IANA service registries liwasc's generated tables are checked against; iperf3: streams over gloeth;
-  # libsodium23: the second audited ChaCha20-Poly1305 the WASM frame path is checked against.
-  packages=(iproute2 tcpdump socat iputils-ping iputils-arping chromium fonts-dejavu-core busybox
-    isc-dhcp-client isc-dhcp-relay dnsmasq-base curl qemu-system-x86 ipxe-qemu seabios gcc libc6-dev
-    tshark libwireshark-data iperf3 libsodium23)
-  missing=()
-  for package in "${packages[@]}"; do
+# apt_install PACKAGE… — installs those not yet installed, as root, without starting any daemon: a
+# policy-rc.d that refuses every start stands in for the time of the install when the machine has none.
+apt_install() {
+  local missing=() package
+  for package in "$@"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
   done
-  if [ "${#missing[@]}" -gt 0 ]; then
-    if [ "$(id -u)" -ne 0 ]; then
-      echo "setup: not root, cannot install: ${missing[*]} (tests that need them will be skipped)" >&2
-    else
-      echo "setup: apt-get install ${missing[*]}" >&2
-      apt-get update -qq >&2
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
-    fi
+  [ "${#missing[@]}" -eq 0 ] && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "setup: not root, cannot install: ${missing[*]}" >&2
+    return 1
   fi
-  # Peer clients the comparison tests run against when they can be had (nmap's verdicts, the tftp-hpa and
-  # atftp clients, rclone's WebDAV backend). Best effort: where the package mirror cannot be reached, the
-  # tests that need them say so and are skipped. Clients only: none of these starts a daemon.
-  optional=(nmap arp-scan tftp-hpa atftp rclone)
-  absent=()
-  for package in "${optional[@]}"; do
-    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || absent+=("$package")
-  done
-  if [ "${#absent[@]}" -gt 0 ] && [ "$(id -u)" -eq 0 ]; then
-    echo "setup: apt-get install ${absent[*]} (optional)" >&2
-    if ! { apt-get update -qq >&2 &&
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${absent[@]}" >&2; }; then
-      echo "setup: optional peers not installed: ${absent[*]} (their comparison tests will be skipped)" >&2
-    fi
+  echo "setup: apt-get install ${missing[*]}" >&2
+  local policy=/usr/sbin/policy-rc.d placed=""
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy" && placed=yes
   fi
+  local status=0
+  { apt-get update -qq >&2 &&
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2; } ||
+    status=$?
+  [ -n "$placed" ] && rm -f "$policy"
+  return "$status"
+}
+
+# unpack_peer PACKAGE — a peer that conflicts with another one we install (atftpd with tftpd-hpa) is
+# unpacked, not installed, under .peers/PACKAGE; the benchmarks look for its binaries there.
+unpack_peer() {
+  local package=$1 target=.peers/$1
+  [ -d "$target/usr" ] && return 0
+  local download
+  download=$(mktemp -d) && chmod 755 "$download" # apt-get download drops privileges to _apt
+  (cd "$download" && apt-get download "$package" >&2) &&
+    mkdir -p "$target" && dpkg-deb -x "$download"/"$package"_*.deb "$target"
+  local status=$?
+  rm -rf "$download"
+  return "$status"
+}
+
+mode=${1:-}
+if [ "$mode" = "--test" ] || [ "$mode" = "--bench" ]; then
+  # iproute2: namespaces, veth, TAP; tcpdump/socat/iputils: real peers; chromium: UI tests; busybox,
+  # isc-dhcp-client/-relay, dnsmasq-base: real DHCP clients, relay and a peer server; curl: HTTP/TFTP
+  # client; qemu-system-x86, ipxe-qemu, seabios, ovmf, ipxe, gcc, libc6-dev: the network-boot tests'
+  # machines (BIOS and UEFI firmware, Debian's iPXE binaries as first stage) and init; tshark: Wireshark's
+  # dissectors judge captures (Wake-on-LAN); libwireshark-data: the IEEE vendor and IANA service registries
+  # liwasc's generated tables are checked against; iperf3: streams over gloeth; libsodium23: the second
+  # audited ChaCha20-Poly1305 the WASM frame path is checked against; rustc, cargo, libstd-rust-dev-wasm32:
+  # rebuild the committed frame-path module and compare; nmap, arp-scan, tftp-hpa, atftp, rclone: the
+  # peer clients whose verdicts and transfers the tests compare with ours; ntpsec: the NTP server liwasc's
+  # UDP probe is tried against (its daemon is not started).
+  packages=(iproute2 tcpdump socat iputils-ping iputils-arping chromium fonts-dejavu-core busybox
+    isc-dhcp-client isc-dhcp-relay dnsmasq-base curl qemu-system-x86 ipxe-qemu seabios ovmf ipxe gcc libc6-dev
+    tshark libwireshark-data iperf3 libsodium23 rustc cargo libstd-rust-dev-wasm32
+    nmap arp-scan tftp-hpa atftp rclone ntpsec)
+  apt_install "${packages[@]}" || { echo "setup: test packages could not be installed" >&2; exit 1; }
+fi
+if [ "$mode" = "--bench" ]; then
+  # The peers bench/compare measures ours against, from Debian; their daemons are not started (each
+  # benchmark runs its own on loopback or in its namespaces). atftpd conflicts with tftpd-hpa: unpacked.
+  bench_packages=(kea-dhcp4-server kea-admin tftpd-hpa nginx-light wrk tinc wireguard-go wireguard-tools
+    openvpn hyperfine)
+  apt_install "${bench_packages[@]}" || { echo "setup: bench packages could not be installed" >&2; exit 1; }
+  # atftpd's own libraries (libwrap0, libpcre2-8-0) come with tftpd-hpa and the base system.
+  unpack_peer atftpd || { echo "setup: atftpd could not be unpacked" >&2; exit 1; }
 fi
