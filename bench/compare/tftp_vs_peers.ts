@@ -178,6 +178,9 @@ try {
       "--no-fork",
       "--logfile",
       "/dev/null",
+      // Its default user (nobody) cannot read the private temporary tree this benchmark made.
+      "--user",
+      "root.root",
       "--port",
       String(port),
       "--bind-address",
