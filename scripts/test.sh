@@ -40,14 +40,18 @@ generated_is_current() {
     [ -z "$(git status --porcelain -- core/api/gen web/assets.gen.ts)" ]
 }
 
-# The frame path's Rust crate: its own tests run natively wherever cargo is (rustup's host toolchain is
-# enough); the embedded module must be the committed .wasm, and, where Debian's wasm32 toolchain is
-# installed, rebuilding it must give the same bytes.
+# The frame path's Rust crate: its own tests run natively wherever cargo is (rustup's host toolchain or
+# Debian's); the embedded module must be the committed .wasm, and, where Debian's wasm32 toolchain is
+# installed (libstd-rust-dev-wasm32 puts its std in /usr/lib/rustlib/wasm32-unknown-unknown; linking needs
+# lld-14 too), rebuilding it must give the same bytes.
 wasm_crate_tests() { PATH="$PATH:$HOME/.cargo/bin" cargo test --offline --quiet --manifest-path wasm/Cargo.toml; }
 wasm_rebuild_identical() {
-  local committed
-  committed=$(mktemp) && cp wasm/gloeth_frame_path.wasm "$committed" && bash scripts/wasm.sh &&
-    cmp "$committed" wasm/gloeth_frame_path.wasm
+  local committed status
+  committed=$(mktemp) || return 1
+  cp wasm/gloeth_frame_path.wasm "$committed" && bash scripts/wasm.sh && cmp "$committed" wasm/gloeth_frame_path.wasm
+  status=$?
+  rm -f "$committed"
+  return "$status"
 }
 if PATH="$PATH:$HOME/.cargo/bin" command -v cargo >/dev/null; then
   step wasm-crate-tests wasm_crate_tests

@@ -5,9 +5,8 @@
 
 pub const CAPACITY: usize = 65_536;
 const BUCKET: usize = 8;
-const BUCKETS: usize = CAPACITY / BUCKET;
 const BUCKET_BITS: u32 = 13;
-const _: () = assert!(1 << BUCKET_BITS == BUCKETS);
+const _: () = assert!(1 << BUCKET_BITS == CAPACITY / BUCKET);
 /// Marks a used entry, so the all-zero entry is free and the table starts as zeroed memory.
 const USED: u64 = 1 << 63;
 const MAC_MASK: u64 = (1 << 48) - 1;
