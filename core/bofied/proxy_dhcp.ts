@@ -1,5 +1,6 @@
 import type { Logger } from "../log/logger.ts";
 import { type DhcpMessage, encodeDhcp } from "../net/dhcp/mod.ts";
+import { pxeAnswerOptions } from "../net/dhcp/pxe_answer.ts";
 import { type Ipv4Address, ipv4ToBytes, parseIpv4 } from "../net/ipv4addr.ts";
 import { formatMac } from "../net/mac.ts";
 import { isPxeClient } from "../necon/boot.ts";
@@ -22,6 +23,12 @@ export interface ProxyDhcpOptions {
  * proxyDHCP (PXE spec 2.1): beside someone else's DHCP server, answer only PXE clients, only with boot
  * information, never with an address. DISCOVERs on port 67 get a broadcast OFFER without yiaddr; the
  * client then asks on port 4011 and gets the same answer as an ACK. Bound to one named interface.
+ *
+ * The port 67 offer is a BINL offer (option 60, no option 43): EDK2's PxeBcCacheDhcp4Offer keeps a proxy
+ * offer with PXE discovery options only when it already holds one, so the first is dropped, while a
+ * BINL offer is kept and asked about once on port 4011 (dnsmasq's proxy mode answers UEFI clients the
+ * same way). The 4011 ACK names the file and says "boot it" (option 43 discovery control 8, the boot
+ * item of a discovery request echoed), so no menu, prompt or further discovery follows.
  */
 export class ProxyDhcp {
   readonly #stop = new AbortController();
@@ -97,7 +104,13 @@ export class ProxyDhcp {
     const options = new Map<number, Uint8Array>();
     options.set(53, Uint8Array.of(type));
     options.set(54, ipv4ToBytes(this.#address));
-    options.set(60, encoder.encode("PXEClient"));
+    const pxe = pxeAnswerOptions({
+      vendorClass: "PXEClient",
+      bootFile,
+      bootNow: type === ACK,
+      requestVendorOptions: request.options.get(43),
+    });
+    for (const [code, value] of pxe) options.set(code, value);
     options.set(67, encoder.encode(bootFile));
     const uuid = request.options.get(97);
     if (uuid) options.set(97, uuid);

@@ -10,6 +10,7 @@ import {
   U32,
   U8,
 } from "../net/dhcp/mod.ts";
+import { pxeAnswerOptions } from "../net/dhcp/pxe_answer.ts";
 import { cidrBroadcast, formatIpv4, type Ipv4Address, prefixMask } from "../net/ipv4addr.ts";
 import type { BootAnswer } from "./boot.ts";
 import type { Subnet } from "./config.ts";
@@ -87,7 +88,14 @@ export function buildReply(
         : subnetOption(plan.subnet, code, plan.hostname);
       if (value) options.set(code, value);
     }
-    if (boot?.vendorClass) options.set(60, text(boot.vendorClass));
+    // Option 60 and, for a PXE client given its boot file, option 43 saying "boot it" (pxe_answer.ts):
+    // without it EDK2 takes this answer for BINL and asks our port 4011 first.
+    const pxe = pxeAnswerOptions({
+      vendorClass: boot?.vendorClass,
+      bootFile: boot?.bootFile,
+      requestVendorOptions: message.options.get(43),
+    });
+    for (const [code, value] of pxe) options.set(code, value);
     if (boot?.tftpServerName) options.set(66, text(boot.tftpServerName));
     if (boot?.bootFile) options.set(67, text(boot.bootFile));
     if (boot?.tftpServers?.length) options.set(150, addresses(boot.tftpServers));

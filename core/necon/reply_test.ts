@@ -135,3 +135,41 @@ Deno.test("necon reply: a small max message size overflows options into file/sna
   assertEquals(new TextDecoder().decode(reply.value.options.get(252)), long("a"));
   assertEquals(new TextDecoder().decode(reply.value.options.get(253)), long("b"));
 });
+
+Deno.test("necon reply: a PXE client given its boot file is told to boot it (option 43 discovery control 8)", () => {
+  // EDK2's DISCOVER: class "PXEClient:Arch:00007:UNDI:003000", x64 UEFI, asking for 43 and 60 among others.
+  const parsed = parseRequest(discover([1, 3, 43, 54, 60, 66, 67], (m) => {
+    m.options.set(60, new TextEncoder().encode("PXEClient:Arch:00007:UNDI:003000"));
+    m.options.set(93, Uint8Array.of(0, 7));
+  }));
+  assert(parsed.ok);
+  const { request, message } = parsed.value;
+  const boot = { nextServer: ip("10.9.0.1"), bootFile: "ipxe.efi", vendorClass: "PXEClient" };
+  for (const type of [OFFER, ACK] as const) {
+    const reply = decodeDhcp(
+      buildReply(
+        message,
+        request,
+        { type, yiaddr: ip("10.9.0.10"), subnet, leaseSeconds: 600 },
+        arrival,
+        boot,
+      ),
+    );
+    assert(reply.ok);
+    assertEquals(new TextDecoder().decode(reply.value.options.get(60)), "PXEClient");
+    // Without it EDK2 classes the offer as BINL and asks port 4011 four times before giving up.
+    assertEquals([...reply.value.options.get(43)!], [6, 1, 8, 255]);
+    assertEquals(new TextDecoder().decode(reply.value.options.get(67)), "ipxe.efi");
+    assertEquals(reply.value.siaddr, ip("10.9.0.1"));
+  }
+  // UEFI HTTP boot: the class is echoed, and option 43 (PXE sub-options) is not sent.
+  const http = decodeDhcp(
+    buildReply(message, request, { type: OFFER, yiaddr: ip("10.9.0.10"), subnet }, arrival, {
+      bootFile: "http://10.9.0.1/ipxe.efi",
+      vendorClass: "HTTPClient",
+    }),
+  );
+  assert(http.ok);
+  assertEquals(new TextDecoder().decode(http.value.options.get(60)), "HTTPClient");
+  assertEquals(http.value.options.has(43), false);
+});

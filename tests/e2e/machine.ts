@@ -18,17 +18,55 @@ export async function prepareBootTree(dataDir: string, httpBase: string): Promis
 }
 
 /**
- * A diskless machine on `tap` in `netns`, serial to a file: SeaBIOS with the iPXE PXE ROM of an e1000 NIC,
- * or OVMF (UEFI) with the iPXE EFI ROM.
+ * The machines the network-boot tests start, by what runs their PXE client:
+ * - "bios": SeaBIOS with the iPXE PXE ROM of an e1000 NIC;
+ * - "uefi": OVMF with the iPXE EFI ROM of an e1000 NIC;
+ * - "uefi-pxe": OVMF with a virtio NIC that carries no option ROM (`romfile=`), so EDK2's own UEFI PXE
+ *   client (UefiPxeBcDxe) asks for the boot file and fetches it over TFTP.
  */
-export function startMachine(netns: Netns, tap: string, serial: string, firmware: "bios" | "uefi" = "bios") {
-  const rom = firmware === "bios" ? "pxe-e1000.rom" : "efi-e1000.rom";
-  const uefi = firmware === "uefi"
-    ? ["-drive", "if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE.fd"]
-    : [];
+export type Firmware = "bios" | "uefi" | "uefi-pxe";
+
+const OVMF = "/usr/share/OVMF/OVMF_CODE.fd";
+
+function firmwareArgs(firmware: Firmware): { files: Record<string, string>; args: string[] } {
+  if (firmware === "uefi-pxe") {
+    return {
+      files: { [OVMF]: "ovmf" },
+      args: [
+        "-drive",
+        `if=pflash,format=raw,readonly=on,file=${OVMF}`,
+        "-device",
+        "virtio-net-pci,netdev=n0,romfile=",
+      ],
+    };
+  }
+  const rom = `/usr/lib/ipxe/qemu/${firmware === "bios" ? "pxe-e1000.rom" : "efi-e1000.rom"}`;
+  const uefi = firmware === "uefi" ? ["-drive", `if=pflash,format=raw,readonly=on,file=${OVMF}`] : [];
+  return {
+    files: { [rom]: "ipxe-qemu", ...(firmware === "uefi" ? { [OVMF]: "ovmf" } : {}) },
+    args: [...uefi, "-device", `e1000,netdev=n0,romfile=${rom}`],
+  };
+}
+
+/**
+ * Throws at once, naming the file and its Debian package, when firmware or a ROM is missing: qemu
+ * would otherwise start and the test would wait out its whole boot timeout.
+ */
+export function requireFirmware(firmware: Firmware): void {
+  for (const [file, pkg] of Object.entries(firmwareArgs(firmware).files)) {
+    try {
+      Deno.statSync(file);
+    } catch {
+      throw new Error(`${firmware} machine needs ${file} (apt-get install ${pkg})`);
+    }
+  }
+}
+
+/** A diskless machine on `tap` in `netns`, serial to a file. */
+export function startMachine(netns: Netns, tap: string, serial: string, firmware: Firmware = "bios") {
+  requireFirmware(firmware);
   return netns.spawn([
     "qemu-system-x86_64",
-    ...uefi,
     "-m",
     "512",
     "-nographic",
@@ -39,8 +77,7 @@ export function startMachine(netns: Netns, tap: string, serial: string, firmware
     `file:${serial}`,
     "-netdev",
     `tap,id=n0,ifname=${tap},script=no,downscript=no`,
-    "-device",
-    `e1000,netdev=n0,romfile=/usr/lib/ipxe/qemu/${rom}`,
+    ...firmwareArgs(firmware).args,
     "-boot",
     "n",
   ]) satisfies BackgroundProcess;

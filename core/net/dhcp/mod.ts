@@ -17,4 +17,6 @@ export * from "./relay_agent.ts";
 export * from "./vendor.ts";
 export * from "./user_class.ts";
 export * from "./pxe.ts";
+export * from "./pxe_vendor.ts";
+export * from "./pxe_answer.ts";
 export * from "./kinds.ts";
