@@ -1,12 +1,32 @@
-// gloeth between the ends of a three-node chain A–B–C in namespaces (root): iperf3 TCP throughput from A
-// to C, ping round trips, and the CPU time all three gloeth processes spend per MB delivered. tinc
-// (switch mode) and wireguard-go + vxlan belong beside it in the same run; they are named and skipped when
-// not installed. Debian packages: iperf3 (and tinc, wireguard-go for the peers).
+// gloeth against tinc (switch mode), wireguard-go + vxlan and OpenVPN (TAP) in one run, each on its own
+// fresh three-node chain A–B–C in namespaces (root), where A and C reach each other only through B
+// (bench/compare/peers/chain.ts). For each: ping RTT A→C (20 pings), iperf3 TCP A→C, iperf3 UDP
+// 1400-byte datagrams at full rate (-b 0) A→C, and the CPU time the VPN's processes on A, B and C spend
+// per MB delivered (bench/compare/peers/measure.ts). Each VPN's set-up is one file under peers/. A VPN
+// that does not come up is a failed row with its reason. Everything is stopped and deleted on every
+// path, and the host is checked to be as it was. Debian packages: iperf3, tinc, wireguard-go,
+// wireguard-tools, openvpn, openssl.
 import { withLab } from "../../tests/harness/mod.ts";
-import { startMesh } from "../../tests/gloeth/lab.ts";
+import { type Overlay, overlayMtu, type Peer, waitForOverlay } from "./peers/chain.ts";
+import { measure, type Measurement } from "./peers/measure.ts";
+import { hostChanges, hostState } from "./peers/host.ts";
+import { gloeth } from "./peers/gloeth.ts";
+import { tinc } from "./peers/tinc.ts";
+import { wireguardVxlan } from "./peers/wireguard_vxlan.ts";
+import { openvpn } from "./peers/openvpn.ts";
 
 const seconds = Number(Deno.env.get("CTPF_BENCH_SECONDS") ?? 8);
-const ticksPerSecond = 100; // USER_HZ on Linux
+// CTPF_BENCH_VPNS=tinc,openvpn runs only the VPNs whose names contain one of these (default: all).
+const only = (Deno.env.get("CTPF_BENCH_VPNS") ?? "").toLowerCase().split(",").filter((word) => word);
+const peers: Peer[] = [gloeth, tinc, wireguardVxlan, openvpn]
+  .filter((peer) => only.length === 0 || only.some((word) => peer.name.toLowerCase().includes(word)));
+
+interface Row {
+  peer: Peer;
+  mtu?: number;
+  result?: Measurement;
+  error?: string;
+}
 
 async function installed(tool: string): Promise<boolean> {
   return (await new Deno.Command("sh", { args: ["-c", `command -v "$1"`, "sh", tool], stdout: "null" })
@@ -14,53 +34,109 @@ async function installed(tool: string): Promise<boolean> {
     .success;
 }
 
-/** utime + stime of a process, in ms (from /proc/<pid>/stat). */
-async function cpuMs(pid: number): Promise<number> {
-  const stat = await Deno.readTextFile(`/proc/${pid}/stat`);
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) * (1000 / ticksPerSecond);
+function reason(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.trim().replaceAll(/\s*\n\s*/g, " | ").slice(0, 600);
+}
+
+async function runPeer(peer: Peer): Promise<Row> {
+  const missing = [];
+  for (const tool of peer.tools) if (!await installed(tool)) missing.push(tool);
+  if (missing.length > 0) return { peer, error: `not installed: ${missing.join(", ")}` };
+  const workDir = await Deno.makeTempDir({ prefix: "ctpf-bench-vpn-" });
+  const row: Row = { peer };
+  try {
+    await withLab(async (lab) => {
+      let overlay: Overlay | undefined;
+      try {
+        overlay = await peer.start(lab, workDir);
+        await waitForOverlay(overlay);
+        row.mtu = await overlayMtu(overlay);
+        row.result = await measure(overlay, seconds);
+      } catch (error) {
+        row.error = reason(error);
+      } finally {
+        await overlay?.close?.();
+      }
+    });
+  } catch (error) {
+    row.error = `${row.error ? `${row.error}; ` : ""}cleanup: ${reason(error)}`;
+  } finally {
+    await Deno.remove(workDir, { recursive: true });
+  }
+  return row;
 }
 
 if (Deno.uid() !== 0) {
   console.error("gloeth_vs_peers: needs root (namespaces, TAP devices)");
   Deno.exit(1);
 }
-if (!await installed("iperf3")) {
-  console.error("gloeth_vs_peers: needs iperf3 (apt-get install iperf3)");
-  Deno.exit(1);
+for (const tool of ["iperf3", "ping", "ss"]) {
+  if (!await installed(tool)) {
+    console.error(`gloeth_vs_peers: needs ${tool} (apt-get install iperf3 iputils-ping iproute2)`);
+    Deno.exit(1);
+  }
 }
 
-const rows: string[] = [];
-await withLab(async (lab) => {
-  await using mesh = await startMesh(lab, 3, [[0, 1], [1, 2]]);
-  const [a, , c] = mesh.nodes;
-  for (let i = 0; i < 60; i++) {
-    if ((await a.netns.run(["ping", "-c1", "-W1", c.overlayIp], { check: false })).code === 0) break;
-  }
-  const ping = await a.netns.run(["ping", "-c20", "-i0.05", c.overlayIp]);
-  const rtt = /= [\d.]+\/([\d.]+)\//.exec(ping.stdout)?.[1] ?? "?";
-  const server = c.netns.spawn(["iperf3", "-s", "-1", "-B", c.overlayIp]);
-  await new Promise((resolve) => setTimeout(resolve, 500));
-  const pids = mesh.nodes.map((node) => node.process!.process.pid);
-  const before = await Promise.all(pids.map(cpuMs));
-  const client = await a.netns.run(["iperf3", "-c", c.overlayIp, "-t", String(seconds), "-J"], {
-    timeoutMs: (seconds + 20) * 1000,
-  });
-  const after = await Promise.all(pids.map(cpuMs));
-  await server.stop();
-  const result = JSON.parse(client.stdout);
-  const bitsPerSecond = result.end.sum_received.bits_per_second as number;
-  const megabytes = (result.end.sum_received.bytes as number) / 1e6;
-  const cpu = after.reduce((sum, value, i) => sum + value - before[i], 0);
-  const perNode = after.map((value, i) => ((value - before[i]) / megabytes).toFixed(1)).join(" + ");
-  rows.push(
-    `gloeth (TLS links)        ${(bitsPerSecond / 1e6).toFixed(0).padStart(6)} Mbit/s   ping ${rtt} ms   ${
-      (cpu / megabytes).toFixed(1)
-    } CPU-ms/MB (A+B+C = ${perNode})`,
-  );
+const before = await hostState();
+const rows: Row[] = [];
+for (const peer of peers) {
+  console.error(`gloeth_vs_peers: ${peer.name} …`);
+  rows.push(await runPeer(peer));
+}
+const changes = hostChanges(before, await hostState());
+
+const columns = [
+  "VPN",
+  "MTU",
+  "TCP Mbit/s",
+  "ping ms",
+  "UDP rx Mbit/s",
+  "UDP loss %",
+  "CPU-ms/MB TCP (A+B+C)",
+  "CPU-ms/MB UDP",
+];
+const table = rows.map((row) => {
+  const r = row.result;
+  if (r === undefined) return [row.peer.name, `FAILED: ${row.error}`];
+  return [
+    row.peer.name,
+    String(row.mtu),
+    r.tcpMbps.toFixed(0),
+    r.pingMs.toFixed(3),
+    r.udpReceivedMbps.toFixed(0),
+    r.udpLossPercent.toFixed(1),
+    `${r.tcpCpuMsPerMB.toFixed(1)} (${r.tcpCpuPerNode.map((ms) => ms.toFixed(1)).join(" + ")})`,
+    r.udpCpuMsPerMB.toFixed(1),
+  ];
 });
-const skipped = [];
-for (const peer of ["tincd", "wireguard-go"]) if (!await installed(peer)) skipped.push(peer);
-console.log(`A–B–C chain, iperf3 TCP ${seconds} s A→C, ${Deno.build.target}`);
-for (const row of rows) console.log(row);
-if (skipped.length > 0) console.log(`not installed, skipped: ${skipped.join(", ")}`);
+const widths = columns.map((column, i) =>
+  Math.max(column.length, ...table.filter((cells) => cells.length > 2).map((cells) => cells[i].length))
+);
+const line = (cells: string[]) =>
+  cells.length === 2
+    ? `${cells[0].padEnd(widths[0])}  ${cells[1]}`
+    : cells.map((cell, i) => i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i])).join("  ");
+
+console.log(
+  `A–B–C chain (A and C only through B), ${Deno.build.target}, ${navigator.hardwareConcurrency} cores, ` +
+    `load ${Deno.loadavg().map((value) => value.toFixed(2)).join(" ")}; iperf3 ${seconds} s A→C, ` +
+    `UDP: -u -b 0 -l 1400`,
+);
+console.log(line(columns));
+for (const cells of table) console.log(line(cells));
+console.log("set-ups:");
+for (const row of rows) {
+  const measured = row.result ? ` [measured: ${row.result.processes.join(", ")}]` : "";
+  console.log(`  ${row.peer.name}: ${row.peer.setup}${measured}`);
+}
+for (const row of rows) {
+  if (row.result) {
+    console.log(
+      `  ${row.peer.name}: UDP sent ${row.result.udpSentMbps.toFixed(0)} Mbit/s, received ` +
+        `${row.result.udpReceivedMbps.toFixed(0)}`,
+    );
+  }
+}
+console.log(changes.length === 0 ? "host unchanged" : `HOST CHANGED: ${changes.join("; ")}`);
+if (changes.length > 0 || rows.some((row) => row.error !== undefined)) Deno.exitCode = 1;

@@ -99,7 +99,13 @@ export async function startMesh(lab: Lab, count: number, edges: [number, number]
       await Deno.remove(workDir, { recursive: true });
     },
   };
-  for (const node of nodes) await mesh.start(node);
+  try {
+    for (const node of nodes) await mesh.start(node);
+  } catch (error) {
+    // Nodes already started are not the lab's processes: stop them before the namespaces go.
+    await mesh[Symbol.asyncDispose]();
+    throw error;
+  }
   return mesh;
 }
 

@@ -1,0 +1,118 @@
+// The measurements gloeth_vs_peers takes on every VPN, the same way for each: ping RTT A→C, iperf3
+// TCP A→C, iperf3 UDP (1400-byte datagrams at full rate) A→C, and the CPU time the VPN's processes on
+// A, B and C spend per MB delivered (utime + stime from /proc/<pid>/stat, all threads).
+import { waitFor } from "../../../tests/harness/mod.ts";
+import type { Overlay } from "./chain.ts";
+
+const ticksPerSecond = 100; // USER_HZ on Linux
+const iperfPort = 5201;
+
+export interface Measurement {
+  pingMs: number;
+  tcpMbps: number;
+  /** CPU-ms per MB received, summed over A, B and C, and per node. */
+  tcpCpuMsPerMB: number;
+  tcpCpuPerNode: number[];
+  udpSentMbps: number;
+  udpReceivedMbps: number;
+  udpLossPercent: number;
+  udpCpuMsPerMB: number;
+  /** Names of the measured processes (from /proc/<pid>/comm), to show what was counted. */
+  processes: string[];
+}
+
+/** utime + stime of a process, in ms. */
+export async function cpuMs(pid: number): Promise<number> {
+  const stat = await Deno.readTextFile(`/proc/${pid}/stat`);
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * (1000 / ticksPerSecond);
+}
+
+async function cpuOf(pids: number[]): Promise<number[]> {
+  return await Promise.all(pids.map(cpuMs));
+}
+
+export async function pingAverageMs(overlay: Overlay, count = 20): Promise<number> {
+  const ping = await overlay.a.run(["ping", "-c", String(count), "-i0.05", "-W2", overlay.cIp], {
+    timeoutMs: count * 2_000 + 5_000,
+  });
+  const average = /= [\d.]+\/([\d.]+)\//.exec(ping.stdout)?.[1];
+  if (average === undefined) throw new Error(`no ping summary:\n${ping.stdout}`);
+  return Number(average);
+}
+
+interface IperfRun {
+  json: Record<string, unknown>;
+  cpuPerNode: number[];
+}
+
+/** One iperf3 client run A→C against a one-shot server on C, with the VPN's CPU time around it. */
+async function iperf(overlay: Overlay, seconds: number, clientArgs: string[]): Promise<IperfRun> {
+  const server = overlay.c.spawn(["iperf3", "-s", "-1", "-B", overlay.cIp, "-p", String(iperfPort)]);
+  try {
+    await waitFor(
+      async () =>
+        (await overlay.c.run(["ss", "-Hltn", `sport = :${iperfPort}`])).stdout.trim() !== "" ||
+        server.exited,
+      { what: "iperf3 server listening", timeoutMs: 5_000 },
+    );
+    if (server.exited) throw new Error(`iperf3 server exited:\n${server.output()}`);
+    const pids = await overlay.pids();
+    const before = await cpuOf(pids);
+    const client = await overlay.a.run(
+      ["iperf3", "-c", overlay.cIp, "-p", String(iperfPort), "-t", String(seconds), "-J", ...clientArgs],
+      { timeoutMs: (seconds + 30) * 1000, check: false },
+    );
+    const after = await cpuOf(pids);
+    let json: Record<string, unknown>;
+    try {
+      json = JSON.parse(client.stdout);
+    } catch {
+      throw new Error(`iperf3 ${clientArgs.join(" ")} gave no JSON: ${client.stderr.trim()}`);
+    }
+    if (typeof json.error === "string") throw new Error(`iperf3 ${clientArgs.join(" ")}: ${json.error}`);
+    return { json, cpuPerNode: after.map((value, i) => value - before[i]) };
+  } finally {
+    await server.stop();
+  }
+}
+
+const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
+
+export async function measure(overlay: Overlay, seconds: number): Promise<Measurement> {
+  const pingMs = await pingAverageMs(overlay);
+
+  const tcp = await iperf(overlay, seconds, []);
+  const tcpEnd = (tcp.json.end as { sum_received: { bits_per_second: number; bytes: number } })
+    .sum_received;
+  const tcpMB = tcpEnd.bytes / 1e6;
+
+  const udp = await iperf(overlay, seconds, ["-u", "-b", "0", "-l", "1400"]);
+  // The client's end.sum carries the server's count of lost datagrams (iperf3 3.12).
+  const udpEnd = (udp.json.end as {
+    sum: { seconds: number; bytes: number; packets: number; lost_packets: number; lost_percent: number };
+  }).sum;
+  const receivedBytes = (udpEnd.packets - udpEnd.lost_packets) * 1400;
+  const udpMB = receivedBytes / 1e6;
+
+  const processes = await Promise.all(
+    (await overlay.pids()).map(async (pid) => {
+      try {
+        return (await Deno.readTextFile(`/proc/${pid}/comm`)).trim();
+      } catch {
+        return `${pid}?`;
+      }
+    }),
+  );
+  return {
+    pingMs,
+    tcpMbps: tcpEnd.bits_per_second / 1e6,
+    tcpCpuMsPerMB: sum(tcp.cpuPerNode) / tcpMB,
+    tcpCpuPerNode: tcp.cpuPerNode.map((ms) => ms / tcpMB),
+    udpSentMbps: (udpEnd.bytes * 8) / udpEnd.seconds / 1e6,
+    udpReceivedMbps: (receivedBytes * 8) / udpEnd.seconds / 1e6,
+    udpLossPercent: udpEnd.lost_percent,
+    udpCpuMsPerMB: udpMB > 0 ? sum(udp.cpuPerNode) / udpMB : NaN,
+    processes,
+  };
+}
