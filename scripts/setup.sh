@@ -68,13 +68,13 @@ if [ "$mode" = "--test" ] || [ "$mode" = "--bench" ]; then
   # machines (BIOS and UEFI firmware, Debian's iPXE binaries as first stage) and init; tshark: Wireshark's
   # dissectors judge captures (Wake-on-LAN); libwireshark-data: the IEEE vendor and IANA service registries
   # liwasc's generated tables are checked against; iperf3: streams over gloeth; libsodium23: the second
-  # audited ChaCha20-Poly1305 the WASM frame path is checked against; rustc, cargo, libstd-rust-dev-wasm32:
-  # rebuild the committed frame-path module and compare; nmap, arp-scan, tftp-hpa, atftp, rclone: the
+  # audited ChaCha20-Poly1305 the WASM frame path is checked against; rustc, cargo, libstd-rust-dev-wasm32,
+  # lld-14 (rust-lld, which the Rust packages only recommend): rebuild the committed frame-path module and compare; nmap, arp-scan, tftp-hpa, atftp, rclone: the
   # peer clients whose verdicts and transfers the tests compare with ours; ntpsec: the NTP server liwasc's
   # UDP probe is tried against (its daemon is not started).
   packages=(iproute2 tcpdump socat iputils-ping iputils-arping chromium fonts-dejavu-core busybox
     isc-dhcp-client isc-dhcp-relay dnsmasq-base curl qemu-system-x86 ipxe-qemu seabios ovmf ipxe gcc libc6-dev
-    tshark libwireshark-data iperf3 libsodium23 rustc cargo libstd-rust-dev-wasm32
+    tshark libwireshark-data iperf3 libsodium23 rustc cargo libstd-rust-dev-wasm32 lld-14
     nmap arp-scan tftp-hpa atftp rclone ntpsec)
   apt_install "${packages[@]}" || { echo "setup: test packages could not be installed" >&2; exit 1; }
 fi
