@@ -37,7 +37,11 @@ rootTest({
 
       await client.signal("SIGUSR1"); // renew: a unicast REQUEST from 10.61.0.100
       await eventMatching(hook.events, /^renew ip=10\.61\.0\.100/, "udhcpc renew");
-      assertMatch(dhcp.necon.output(), /msg=ack .*reason=renewing/);
+      // necon's log line is read from its stderr pipe, which may trail the ACK the client already has.
+      await waitFor(() => /msg=ack .*reason=renewing/.test(dhcp.necon.output()), {
+        what: "necon's ack log line for the renewal",
+        timeoutMs: 5_000,
+      });
 
       await client.signal("SIGUSR2"); // release
       await eventMatching(hook.events, /^deconfig/, "udhcpc release");

@@ -81,11 +81,14 @@ export async function clientScript(workDir: string, name: string): Promise<{ pat
 # udhcpc passes the event as $1; dhclient sets $reason.
 event="\${1:-$reason}"
 ip4="\${ip:-$new_ip_address}"
-echo "$event ip=$ip4 router=\${router:-$new_routers} dns=\${dns:-$new_domain_name_servers} hostname=\${hostname:-$new_host_name}" >> ${events}
 case "$event" in
   bound|renew|BOUND|RENEW|REBOOT|REBIND) ip addr flush dev "$interface"; ip addr add "$ip4/24" dev "$interface" ;;
   deconfig|RELEASE|EXPIRE|STOP) ip addr flush dev "$interface" ;;
 esac
+# Recorded last: a test acts on the event (signals the client's process group, hook included), so the
+# address must already be in place; a hook killed between flush and add left udhcpc no address to
+# send its RELEASE from.
+echo "$event ip=$ip4 router=\${router:-$new_routers} dns=\${dns:-$new_domain_name_servers} hostname=\${hostname:-$new_host_name}" >> ${events}
 exit 0
 `,
   );
