@@ -14,7 +14,9 @@ export interface Measurement {
   tcpCpuMsPerMB: number;
   tcpCpuPerNode: number[];
   udpSentMbps: number;
+  /** As iperf3's receiver reports it (bytes that arrived over the server's test time). */
   udpReceivedMbps: number;
+  /** Datagrams the client sent that never arrived. */
   udpLossPercent: number;
   udpCpuMsPerMB: number;
   /** Names of the measured processes (from /proc/<pid>/comm), to show what was counted. */
@@ -88,12 +90,20 @@ export async function measure(overlay: Overlay, seconds: number): Promise<Measur
   const tcpMB = tcpEnd.bytes / 1e6;
 
   const udp = await iperf(overlay, seconds, ["-u", "-b", "0", "-l", "1400"]);
-  // The client's end.sum carries the server's count of lost datagrams (iperf3 3.12).
-  const udpEnd = (udp.json.end as {
-    sum: { seconds: number; bytes: number; packets: number; lost_packets: number; lost_percent: number };
-  }).sum;
-  const receivedBytes = (udpEnd.packets - udpEnd.lost_packets) * 1400;
-  const udpMB = receivedBytes / 1e6;
+  // iperf3 3.12's end.sum mixes the client's datagram count with the server's losses (counted only up
+  // to the highest sequence number that arrived), which overstates delivery when most datagrams are
+  // dropped; sum_sent is the client's count, sum_received the server's (packets - lost_packets arrived).
+  type UdpSum = {
+    seconds: number;
+    bytes: number;
+    bits_per_second: number;
+    packets: number;
+    lost_packets: number;
+  };
+  const udpEnd = udp.json.end as { sum_sent: UdpSum; sum_received: UdpSum };
+  const sent = udpEnd.sum_sent, received = udpEnd.sum_received;
+  const arrived = received.packets - received.lost_packets;
+  const udpMB = received.bytes / 1e6;
 
   const processes = await Promise.all(
     (await overlay.pids()).map(async (pid) => {
@@ -109,9 +119,9 @@ export async function measure(overlay: Overlay, seconds: number): Promise<Measur
     tcpMbps: tcpEnd.bits_per_second / 1e6,
     tcpCpuMsPerMB: sum(tcp.cpuPerNode) / tcpMB,
     tcpCpuPerNode: tcp.cpuPerNode.map((ms) => ms / tcpMB),
-    udpSentMbps: (udpEnd.bytes * 8) / udpEnd.seconds / 1e6,
-    udpReceivedMbps: (receivedBytes * 8) / udpEnd.seconds / 1e6,
-    udpLossPercent: udpEnd.lost_percent,
+    udpSentMbps: sent.bits_per_second / 1e6,
+    udpReceivedMbps: received.bits_per_second / 1e6,
+    udpLossPercent: sent.packets > 0 ? 100 * (1 - arrived / sent.packets) : NaN,
     udpCpuMsPerMB: udpMB > 0 ? sum(udp.cpuPerNode) / udpMB : NaN,
     processes,
   };
