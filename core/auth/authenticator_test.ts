@@ -1,4 +1,4 @@
-import { assert, assertEquals } from "../../tests/support/assert.ts";
+import { assert, assertEquals } from "../testing/assert.ts";
 import { SqliteStore } from "../store/sqlite.ts";
 import { ensureAdminToken } from "./admin_token.ts";
 import { Authenticator } from "./authenticator.ts";

@@ -1,4 +1,4 @@
-import { assert, assertEquals } from "../../tests/support/assert.ts";
+import { assert, assertEquals } from "../testing/assert.ts";
 import { pathVersion } from "../sys/fstat.ts";
 import { cString } from "../sys/libc.ts";
 import { FileCache } from "./file_cache.ts";

@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertRejects } from "../../tests/support/assert.ts";
+import { assert, assertEquals, assertRejects } from "../testing/assert.ts";
 import { FileOperationError, ServedFiles } from "./files.ts";
 import { Jail, JailError } from "./jail.ts";
 

@@ -1,4 +1,4 @@
-import { assertEquals } from "../../tests/support/assert.ts";
+import { assertEquals } from "../testing/assert.ts";
 import { type ServedBatch, ServedCoalescer } from "./http_events.ts";
 
 Deno.test("served events: identical answers inside a window become one counted event per client", async () => {

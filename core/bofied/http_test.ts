@@ -3,7 +3,7 @@
 // Loopback only.
 import { Hono } from "hono";
 import { createHash } from "node:crypto";
-import { assert, assertEquals, assertMatch } from "../../tests/support/assert.ts";
+import { assert, assertEquals, assertMatch } from "../testing/assert.ts";
 import { Authenticator } from "../auth/authenticator.ts";
 import { SqliteAuthRepository } from "../auth/store_sqlite.ts";
 import { SqliteStore } from "../store/sqlite.ts";

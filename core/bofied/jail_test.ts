@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertRejects, assertThrows } from "../../tests/support/assert.ts";
+import { assert, assertEquals, assertRejects, assertThrows } from "../testing/assert.ts";
 import { Jail, JailError } from "./jail.ts";
 
 async function withTree(work: (root: string, outside: string) => Promise<void>) {

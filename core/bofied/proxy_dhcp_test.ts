@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { Lab } from "../../tests/harness/lab.ts";
-import { rootTest } from "../../tests/harness/root.ts";
-import { deadline } from "../../tests/harness/wait.ts";
+import { Lab } from "../testing/harness/lab.ts";
+import { rootTest } from "../testing/harness/root.ts";
+import { deadline } from "../testing/harness/wait.ts";
 import { LogSink } from "../log/logger.ts";
 import { decodeDhcp, type DhcpMessage, encodeDhcp } from "../net/dhcp/mod.ts";
 import { parseIpv4 } from "../net/ipv4addr.ts";

@@ -1,4 +1,4 @@
-import { assertEquals, assertThrows } from "../../tests/support/assert.ts";
+import { assertEquals, assertThrows } from "../testing/assert.ts";
 import { booleanFlag, ConfigError, enumFlag, hostPortFlag, integerFlag, stringFlag } from "./flags.ts";
 import { envName, helpText, loadConfig } from "./load.ts";
 

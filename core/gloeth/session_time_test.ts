@@ -1,4 +1,4 @@
-import { assert, assertEquals } from "../../tests/support/assert.ts";
+import { assert, assertEquals } from "../testing/assert.ts";
 import { nextSessionTime } from "./session_time.ts";
 
 Deno.test("session time: now on a first run; after the last run's even when the clock went back", async () => {

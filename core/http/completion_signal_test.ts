@@ -1,4 +1,4 @@
-import { assert, assertEquals } from "../../tests/support/assert.ts";
+import { assert, assertEquals } from "../testing/assert.ts";
 import { completionSignal, withSignal } from "./completion_signal.ts";
 
 /** Serves `handler` on loopback for `run`; Deno's own warnings (console.warn) are collected meanwhile. */

@@ -1,4 +1,4 @@
-import { assertEquals } from "../../tests/support/assert.ts";
+import { assertEquals } from "../testing/assert.ts";
 import { ifNoneMatchHits } from "./files.ts";
 
 Deno.test("If-None-Match: *, lists and weak tags match as RFC 9110 §13.1.2 says; others do not", () => {

@@ -1,4 +1,4 @@
-import { assertEquals } from "../../tests/support/assert.ts";
+import { assertEquals } from "../testing/assert.ts";
 import { parseRange } from "./range.ts";
 
 Deno.test("range: the RFC 9110 byte-range forms", () => {

@@ -1,4 +1,4 @@
-import { assertEquals, assertThrows } from "../../tests/support/assert.ts";
+import { assertEquals, assertThrows } from "../testing/assert.ts";
 import { rawRequestPath } from "./raw_path.ts";
 
 Deno.test("raw path: dot segments and encodings are kept for the jail to judge", () => {

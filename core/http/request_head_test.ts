@@ -1,7 +1,7 @@
 // The request-head codec: RFC 9112 examples, heads captured live from real clients (curl, busybox wget,
 // Deno's fetch) on loopback, every refusal, and a mutation fuzz that must never throw.
-import { assert, assertEquals } from "../../tests/support/assert.ts";
-import { below, seededRandom } from "../../tests/support/random.ts";
+import { assert, assertEquals } from "../testing/assert.ts";
+import { below, seededRandom } from "../testing/random.ts";
 import { type HeadParse, MAX_HEAD_BYTES, parseRequestHead } from "./request_head.ts";
 
 const encoder = new TextEncoder();

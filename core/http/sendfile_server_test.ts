@@ -1,7 +1,7 @@
 // The sendfile server on loopback with real clients (curl) and raw sockets for what clients rarely do on
 // purpose: pipelining, HTTP/1.0, garbage, stalling mid-body, vanishing mid-body, idling.
 import { createHash } from "node:crypto";
-import { assert, assertEquals, assertMatch } from "../../tests/support/assert.ts";
+import { assert, assertEquals, assertMatch } from "../testing/assert.ts";
 import { type RouteAnswer, SendfileServer, type SendfileServerOptions } from "./sendfile_server.ts";
 import type { RequestHead } from "./request_head.ts";
 

@@ -1,4 +1,4 @@
-import { assert, assertEquals } from "../../tests/support/assert.ts";
+import { assert, assertEquals } from "../testing/assert.ts";
 import { parseIpv4 } from "../net/ipv4addr.ts";
 import { parseMac } from "../net/mac.ts";
 import { NodeBook } from "./node_book.ts";

@@ -1,6 +1,6 @@
 // Reverse lookups against a real resolver: dnsmasq on a loopback address and a high port, answering one
 // PTR record and nothing else (no upstream, no hosts file). Nothing leaves 127.0.0.0/8.
-import { assertEquals } from "../../tests/support/assert.ts";
+import { assertEquals } from "../testing/assert.ts";
 import { reverseLookup } from "./reverse_dns.ts";
 
 const dnsmasq = await new Deno.Command("sh", { args: ["-c", "command -v dnsmasq"], stdout: "null" }).output()

@@ -1,4 +1,4 @@
-import { assertEquals } from "../../tests/support/assert.ts";
+import { assertEquals } from "../testing/assert.ts";
 import { SqliteStore } from "../store/sqlite.ts";
 import { SqliteLiwascRepository } from "./store_sqlite.ts";
 import type { NodeRecord, PortRecord, ScanRecord, WakeRecord } from "./model.ts";

@@ -1,4 +1,4 @@
-import { assertEquals } from "../../tests/support/assert.ts";
+import { assertEquals } from "../testing/assert.ts";
 import { formatJson, formatLogfmt, type LogRecord, LogSink } from "./logger.ts";
 
 const record: LogRecord = {

@@ -1,4 +1,4 @@
-import { assertEquals, assertThrows } from "../../tests/support/assert.ts";
+import { assertEquals, assertThrows } from "../testing/assert.ts";
 import { Registry } from "./registry.ts";
 
 Deno.test("metrics: renders the Prometheus text format", () => {

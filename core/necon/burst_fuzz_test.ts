@@ -1,7 +1,7 @@
 // Garbage at the server: every mutant of a valid DISCOVER is either answered or dropped and counted;
 // the burst handler never throws and never loses the leases it already has.
-import { assert, assertEquals } from "../../tests/support/assert.ts";
-import { seededRandom } from "../../tests/support/random.ts";
+import { assert, assertEquals } from "../testing/assert.ts";
+import { seededRandom } from "../testing/random.ts";
 import { type DhcpMessage, encodeDhcp, setMessageType } from "../net/dhcp/mod.ts";
 import { parseIpv4 } from "../net/ipv4addr.ts";
 import { LogSink } from "../log/logger.ts";

@@ -1,4 +1,4 @@
-import { assertEquals } from "../../tests/support/assert.ts";
+import { assertEquals } from "../testing/assert.ts";
 import { LogSink } from "../log/logger.ts";
 import { Registry } from "../metrics/registry.ts";
 import { parseIpv4 as ip } from "../net/ipv4addr.ts";

@@ -21,7 +21,7 @@ import {
 import { decodeUdp, encodeUdp, type UdpAddresses } from "./udp.ts";
 import { decodeIcmp, decodeIcmpQuote, encodeIcmp } from "./icmp.ts";
 import { ALL_FRAMES, toHex } from "./testdata/captures.ts";
-import { below, type Random, seededRandom } from "../../tests/support/random.ts";
+import { below, type Random, seededRandom } from "../testing/random.ts";
 
 // Mutation fuzzing: every decoder must turn any byte string into either a value or a DecodeError, never an
 // exception, and a value must not contain garbage from reading past the input (NaN, undefined, views

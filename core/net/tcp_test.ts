@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { parseIpv4 } from "./ipv4addr.ts";
 import { unwrap } from "./errors.ts";
 import { decodeTcp, encodeTcp, TCP_ACK, TCP_RST, TCP_SYN } from "./tcp.ts";
-import { below, seededRandom } from "../../tests/support/random.ts";
+import { below, seededRandom } from "../testing/random.ts";
 
 // Captured with tcpdump --immediate-mode on a veth (offloads off) while socat connected from 10.99.0.1 to
 // 10.99.0.2: port 80 listening (SYN, SYN-ACK), port 81 closed (RST-ACK). Linux 6.1, TCP payloads of the

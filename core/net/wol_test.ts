@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { parseMac } from "./mac.ts";
 import { unwrap } from "./errors.ts";
 import { decodeMagicPacket, encodeMagicPacket, parseSecureOnPassword, WOL_PAYLOAD_LENGTH } from "./wol.ts";
-import { below, seededRandom } from "../../tests/support/random.ts";
+import { below, seededRandom } from "../testing/random.ts";
 
 const hex = (text: string) => Uint8Array.from(text.replace(/\s+/g, "").match(/../g)!, (b) => parseInt(b, 16));
 const MAC = parseMac("02:00:c0:ff:ee:01");

@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertThrows } from "../../tests/support/assert.ts";
+import { assert, assertEquals, assertThrows } from "../testing/assert.ts";
 import { SqliteStore } from "./sqlite.ts";
 
 async function withTempDir(work: (dir: string) => Promise<void> | void) {

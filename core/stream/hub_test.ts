@@ -1,4 +1,4 @@
-import { assertEquals } from "../../tests/support/assert.ts";
+import { assertEquals } from "../testing/assert.ts";
 import { Hub, HubFullError } from "./hub.ts";
 
 async function take<T>(iterator: AsyncIterator<T>, count: number): Promise<T[]> {

@@ -1,4 +1,4 @@
-import { assert, assertEquals } from "../../tests/support/assert.ts";
+import { assert, assertEquals } from "../testing/assert.ts";
 import { O_CLOEXEC, O_RDONLY } from "./constants.ts";
 import { fileIdentity } from "./fstat.ts";
 import { closeQuietly, cString, libc } from "./libc.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { Lab } from "../../tests/harness/lab.ts";
-import { rootTest } from "../../tests/harness/root.ts";
+import { Lab } from "../testing/harness/lab.ts";
+import { rootTest } from "../testing/harness/root.ts";
 import { SysError } from "./errno.ts";
 import { interfaceExists, interfaceIndex } from "./iface.ts";
 import { netnsPath, withNetns } from "./netns.ts";

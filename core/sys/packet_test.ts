@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { arpFrame, parseArp } from "../../tests/harness/frames.ts";
-import { Lab } from "../../tests/harness/lab.ts";
-import { rootTest } from "../../tests/harness/root.ts";
-import { deadline, sleep } from "../../tests/harness/wait.ts";
+import { arpFrame, parseArp } from "../testing/harness/frames.ts";
+import { Lab } from "../testing/harness/lab.ts";
+import { rootTest } from "../testing/harness/root.ts";
+import { deadline, sleep } from "../testing/harness/wait.ts";
 import { ETH_P_ALL, ETH_P_ARP, PACKET_HOST, PACKET_OUTGOING } from "./constants.ts";
 import { SysError } from "./errno.ts";
 import { formatMac, macAddress, setLinkUp } from "./iface.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { deadline, settlesWithin, withTimeout } from "../../tests/harness/wait.ts";
+import { deadline, settlesWithin, withTimeout } from "../testing/harness/wait.ts";
 import { ClosedError, Poller } from "./poller.ts";
 import { UdpSocket } from "./udp.ts";
 

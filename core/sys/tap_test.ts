@@ -10,11 +10,11 @@ import {
   TCP_ACK,
   TCP_SYN,
   tcpFrame,
-} from "../../tests/harness/frames.ts";
-import { Lab } from "../../tests/harness/lab.ts";
-import type { Netns } from "../../tests/harness/netns.ts";
-import { rootTest } from "../../tests/harness/root.ts";
-import { deadline, settlesWithin } from "../../tests/harness/wait.ts";
+} from "../testing/harness/frames.ts";
+import { Lab } from "../testing/harness/lab.ts";
+import type { Netns } from "../testing/harness/netns.ts";
+import { rootTest } from "../testing/harness/root.ts";
+import { deadline, settlesWithin } from "../testing/harness/wait.ts";
 import {
   TUN_F_CSUM,
   TUN_F_TSO4,

@@ -1,5 +1,5 @@
-import { assert, assertEquals, assertMatch } from "../../../tests/support/assert.ts";
-import { waitFor } from "../../../tests/harness/wait.ts";
+import { assert, assertEquals, assertMatch } from "../../testing/assert.ts";
+import { waitFor } from "../../testing/harness/wait.ts";
 import { LogSink } from "../../log/logger.ts";
 import { defaultRules } from "./default_rules.ts";
 import { BootRules, type RulesEvent } from "./engine.ts";

@@ -2,9 +2,9 @@
 // an Ethernet MTU, 8 KiB blocks cannot leave as GSO segments (EMSGSIZE), and the transfer must go on
 // block by block (as IP fragments), as it did before segmentation.
 import { createHash } from "node:crypto";
-import { Lab } from "../../../tests/harness/lab.ts";
-import { rootTest } from "../../../tests/harness/root.ts";
-import { assert, assertEquals } from "../../../tests/support/assert.ts";
+import { Lab } from "../../testing/harness/lab.ts";
+import { rootTest } from "../../testing/harness/root.ts";
+import { assert, assertEquals } from "../../testing/assert.ts";
 import { decodeTftp, encodeTftp, TFTP_DATA, wireBlock } from "../../net/tftp/mod.ts";
 import { UdpSocket, withNetns } from "../../sys/mod.ts";
 import { sendFile } from "./read_transfer.ts";

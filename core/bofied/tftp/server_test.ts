@@ -1,7 +1,7 @@
 // The TFTP server against curl (a real client; tftp-hpa and atftp join when installed) and against a
 // scripted client for what curl cannot do: windowsize, lost blocks, duplicate ACKs. Loopback only.
 import { createHash } from "node:crypto";
-import { assert, assertEquals } from "../../../tests/support/assert.ts";
+import { assert, assertEquals } from "../../testing/assert.ts";
 import { LogSink } from "../../log/logger.ts";
 import {
   decodeTftp,

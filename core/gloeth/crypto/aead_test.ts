@@ -4,8 +4,8 @@ import { openLibsodiumAead } from "./testdata/libsodium_aead.ts";
 import { type AeadVector, APPENDIX_A_5, SECTION_2_8_2 } from "./testdata/rfc8439.ts";
 import { toHex } from "./testdata/hex.ts";
 import { flipBit, randomBytes } from "./testdata/random_bytes.ts";
-import { assert, assertEquals, assertThrows } from "../../../tests/support/assert.ts";
-import { below, seededRandom } from "../../../tests/support/random.ts";
+import { assert, assertEquals, assertThrows } from "../../testing/assert.ts";
+import { below, seededRandom } from "../../testing/random.ts";
 
 // Every Aead must pass the same tests; libsodium's too, so its wrapper is known right before the crate is
 // compared with it (wasm_aead_test.ts).

@@ -1,6 +1,6 @@
 import { isNodeId, nodeIdToBytes, readNodeId, requireNodeId } from "./node_id.ts";
 import { AddressSyntaxError } from "../../net/errors.ts";
-import { assert, assertEquals, assertThrows } from "../../../tests/support/assert.ts";
+import { assert, assertEquals, assertThrows } from "../../testing/assert.ts";
 
 Deno.test("node id: 32 lowercase hex digits to 16 bytes and back", () => {
   const id = "00ff10a0b1c2d3e4f5061728394a5b6c";

@@ -9,7 +9,7 @@ import {
 } from "./testdata/rfc7748.ts";
 import { toHex } from "./testdata/hex.ts";
 import { AddressSyntaxError } from "../../net/errors.ts";
-import { assert, assertEquals, assertRejects } from "../../../tests/support/assert.ts";
+import { assert, assertEquals, assertRejects } from "../../testing/assert.ts";
 
 const LOW_ID = "00112233445566778899aabbccddeeff";
 const HIGH_ID = "f0e1d2c3b4a5968778695a4b3c2d1e0f";

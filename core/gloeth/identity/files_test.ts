@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertMatch, assertRejects } from "../../../tests/support/assert.ts";
+import { assert, assertEquals, assertMatch, assertRejects } from "../../testing/assert.ts";
 import { generateDhKey, generateSigningKey, sign, verify } from "./keys.ts";
 import {
   KeyFileError,

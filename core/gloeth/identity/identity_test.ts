@@ -1,5 +1,5 @@
-import { assert, assertEquals } from "../../../tests/support/assert.ts";
-import { below, seededRandom } from "../../../tests/support/random.ts";
+import { assert, assertEquals } from "../../testing/assert.ts";
+import { below, seededRandom } from "../../testing/random.ts";
 import {
   issueCertificate,
   issueRevocations,

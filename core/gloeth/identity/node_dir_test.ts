@@ -1,5 +1,5 @@
 // Node directories as `gloeth network-init` and `node-init` make them, loaded back.
-import { assert, assertEquals } from "../../../tests/support/assert.ts";
+import { assert, assertEquals } from "../../testing/assert.ts";
 import { initNetwork, initNode, loadNode } from "./node_dir.ts";
 
 Deno.test("node dir: a fresh node loads; a TLS certificate that does not name the node is refused with what to do", async () => {

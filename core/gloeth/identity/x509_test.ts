@@ -1,6 +1,6 @@
 // The link certificates against the real consumers: OpenSSL parses and verifies the chain, and Deno's TLS
 // (rustls) accepts a node's certificate under the network CA and refuses it under another network's.
-import { assert, assertEquals, assertMatch } from "../../../tests/support/assert.ts";
+import { assert, assertEquals, assertMatch } from "../../testing/assert.ts";
 import { keyId, toHex } from "./keys.ts";
 import { generateSigningKey } from "./keys.ts";
 import { objectIdentifier, time, unsignedInteger } from "./der.ts";

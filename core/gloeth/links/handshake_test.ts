@@ -1,8 +1,8 @@
 // The link handshake over real TLS on loopback (the network CA's certificates): two admitted nodes learn
 // each other's ids; a node of another network, a revoked node, a node replaying someone else's
 // certificate, and a silent peer are all refused.
-import { assert, assertEquals, assertMatch } from "../../../tests/support/assert.ts";
-import { testMember, testNetwork } from "../../../tests/gloeth/mesh_fixture.ts";
+import { assert, assertEquals, assertMatch } from "../../testing/assert.ts";
+import { testMember, testNetwork } from "../testing/mesh_fixture.ts";
 import type { trustOf } from "../identity/authority.ts";
 import { LINK_SERVER_NAME } from "../identity/x509.ts";
 import { handshake, type LinkIdentity, type Role } from "./handshake.ts";

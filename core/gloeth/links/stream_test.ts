@@ -1,5 +1,5 @@
-import { assert, assertEquals, assertRejects } from "../../../tests/support/assert.ts";
-import { below, seededRandom } from "../../../tests/support/random.ts";
+import { assert, assertEquals, assertRejects } from "../../testing/assert.ts";
+import { below, seededRandom } from "../../testing/random.ts";
 import { decodeMessage, encodeMessage } from "./messages.ts";
 import { type ByteStream, MAX_RECORD, RecordError, RecordReader, RecordWriter } from "./stream.ts";
 

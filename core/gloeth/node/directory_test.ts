@@ -1,6 +1,6 @@
 // The node directory on its own, with a recording stand-in for the frame path's key slots.
-import { assertEquals } from "../../../tests/support/assert.ts";
-import { testMember, testNetwork } from "../../../tests/gloeth/mesh_fixture.ts";
+import { assertEquals } from "../../testing/assert.ts";
+import { testMember, testNetwork } from "../testing/mesh_fixture.ts";
 import { generateX25519 } from "../crypto/pair_keys.ts";
 import { NodeDirectory } from "./directory.ts";
 import { encodeSessionKeys } from "./session_keys.ts";

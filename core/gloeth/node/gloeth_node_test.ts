@@ -1,9 +1,9 @@
 // Three nodes in one process on loopback, linked A–B–C over real TLS, with in-memory frame ports standing
 // in for the TAP devices (the namespace tests use real ones): a frame from A reaches C through B, B sees
 // only sealed bytes, and a broadcast reaches every other node once.
-import { assert, assertEquals } from "../../../tests/support/assert.ts";
-import { testMember, type TestNetwork, testNetwork } from "../../../tests/gloeth/mesh_fixture.ts";
-import { waitFor } from "../../../tests/harness/mod.ts";
+import { assert, assertEquals } from "../../testing/assert.ts";
+import { testMember, type TestNetwork, testNetwork } from "../testing/mesh_fixture.ts";
+import { waitFor } from "../../testing/harness/mod.ts";
 import { LogSink } from "../../log/logger.ts";
 import type { FramePort } from "./frame_port.ts";
 import { GloethNode } from "./gloeth_node.ts";

@@ -1,6 +1,6 @@
-import { assert, assertEquals } from "../../../tests/support/assert.ts";
-import { below, seededRandom } from "../../../tests/support/random.ts";
-import { testMember, testNetwork } from "../../../tests/gloeth/mesh_fixture.ts";
+import { assert, assertEquals } from "../../testing/assert.ts";
+import { below, seededRandom } from "../../testing/random.ts";
+import { testMember, testNetwork } from "../testing/mesh_fixture.ts";
 import { generateX25519 } from "../crypto/pair_keys.ts";
 import { decodeSessionKeys, encodeSessionKeys, verifySessionKeys } from "./session_keys.ts";
 

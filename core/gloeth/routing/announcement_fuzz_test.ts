@@ -1,5 +1,5 @@
-import { assert, assertEquals } from "../../../tests/support/assert.ts";
-import { below, type Random, seededRandom } from "../../../tests/support/random.ts";
+import { assert, assertEquals } from "../../testing/assert.ts";
+import { below, type Random, seededRandom } from "../../testing/random.ts";
 import { type Announcement, decodeAnnouncement, encodeAnnouncement, MAX_SEQUENCE } from "./announcement.ts";
 import { isLinkCost } from "./link_cost.ts";
 import { LinkStateDatabase } from "./link_state_db.ts";

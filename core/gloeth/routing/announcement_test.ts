@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertThrows } from "../../../tests/support/assert.ts";
+import { assert, assertEquals, assertThrows } from "../../testing/assert.ts";
 import { hex } from "../../net/testdata/captures.ts";
 import { unwrap } from "../../net/errors.ts";
 import {

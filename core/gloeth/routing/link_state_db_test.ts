@@ -1,4 +1,4 @@
-import { assertEquals, assertThrows } from "../../../tests/support/assert.ts";
+import { assertEquals, assertThrows } from "../../testing/assert.ts";
 import { encodeAnnouncement, type Neighbor } from "./announcement.ts";
 import { LinkStateDatabase } from "./link_state_db.ts";
 import type { SignedAnnouncement } from "./signed_announcement.ts";

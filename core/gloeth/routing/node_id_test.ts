@@ -1,4 +1,4 @@
-import { assertEquals, assertThrows } from "../../../tests/support/assert.ts";
+import { assertEquals, assertThrows } from "../../testing/assert.ts";
 import { AddressSyntaxError } from "../../net/errors.ts";
 import { hex } from "../../net/testdata/captures.ts";
 import { isNodeId, readNodeId, requireNodeId, writeNodeId } from "./node_id.ts";

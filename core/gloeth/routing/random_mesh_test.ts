@@ -1,5 +1,5 @@
-import { assert, assertEquals } from "../../../tests/support/assert.ts";
-import { below, type Random, seededRandom } from "../../../tests/support/random.ts";
+import { assert, assertEquals } from "../../testing/assert.ts";
+import { below, type Random, seededRandom } from "../../testing/random.ts";
 import type { Graph } from "./graph.ts";
 import type { NodeId } from "./node_id.ts";
 import { broadcastChildren, broadcastParent } from "./shortest_paths.ts";

@@ -1,4 +1,4 @@
-import { assertEquals } from "../../../tests/support/assert.ts";
+import { assertEquals } from "../../testing/assert.ts";
 import { encodeAnnouncement } from "./announcement.ts";
 import { Mesh } from "./testdata/mesh.ts";
 import { fakeSign } from "./testdata/fake_signature.ts";

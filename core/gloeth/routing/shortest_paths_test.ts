@@ -1,4 +1,4 @@
-import { assertEquals, assertThrows } from "../../../tests/support/assert.ts";
+import { assertEquals, assertThrows } from "../../testing/assert.ts";
 import type { Graph } from "./graph.ts";
 import { broadcastChildren, broadcastParent, broadcastTree, routeTable } from "./shortest_paths.ts";
 

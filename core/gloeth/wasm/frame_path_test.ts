@@ -1,7 +1,7 @@
 // The wasm frame path through its TypeScript face: three nodes in one process, a chain a–b–c, records
 // carried by hand between them.
-import { assert, assertEquals } from "../../../tests/support/assert.ts";
-import { below, seededRandom } from "../../../tests/support/random.ts";
+import { assert, assertEquals } from "../../testing/assert.ts";
+import { below, seededRandom } from "../../testing/random.ts";
 import { nodeIdToBytes } from "../crypto/node_id.ts";
 import { Inbound, WasmFramePath } from "./frame_path.ts";
 

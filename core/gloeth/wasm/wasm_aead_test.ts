@@ -5,8 +5,8 @@ import { type Aead, nodeCryptoAead } from "../crypto/aead.ts";
 import { openLibsodiumAead } from "../crypto/testdata/libsodium_aead.ts";
 import { randomBytes } from "../crypto/testdata/random_bytes.ts";
 import { toHex } from "../crypto/testdata/hex.ts";
-import { assert, assertEquals } from "../../../tests/support/assert.ts";
-import { below, seededRandom } from "../../../tests/support/random.ts";
+import { assert, assertEquals } from "../../testing/assert.ts";
+import { below, seededRandom } from "../../testing/random.ts";
 import { createWasmAead } from "./wasm_aead.ts";
 
 const wasmAead = createWasmAead();

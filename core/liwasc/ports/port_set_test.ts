@@ -1,5 +1,5 @@
-import { assert, assertEquals, assertMatch, assertThrows } from "../../../tests/support/assert.ts";
-import { seededRandom } from "../../../tests/support/random.ts";
+import { assert, assertEquals, assertMatch, assertThrows } from "../../testing/assert.ts";
+import { seededRandom } from "../../testing/random.ts";
 import { formatPortSet, parsePortSet, PortSetError } from "./port_set.ts";
 
 const range = (first: number, last: number) => Array.from({ length: last - first + 1 }, (_, i) => first + i);

@@ -1,4 +1,4 @@
-import { assert, assertEquals } from "../../../tests/support/assert.ts";
+import { assert, assertEquals } from "../../testing/assert.ts";
 import { registeredPorts } from "../services/lookup.ts";
 import { CURATED_TOP_PORTS, rankedPorts, topPorts } from "./top_ports.ts";
 

@@ -1,5 +1,5 @@
 // The committed services.gen.json must be what scripts/gen_services.ts makes of the registry file it names.
-import { assertEquals } from "../../../tests/support/assert.ts";
+import { assertEquals } from "../../testing/assert.ts";
 import { createHash } from "node:crypto";
 import committed from "./services.gen.json" with { type: "json" };
 

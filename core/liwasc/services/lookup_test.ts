@@ -1,4 +1,4 @@
-import { assert, assertEquals } from "../../../tests/support/assert.ts";
+import { assert, assertEquals } from "../../testing/assert.ts";
 import { registeredPorts, serviceOf, servicesSource } from "./lookup.ts";
 
 Deno.test("services: well-known ports have their IANA names", () => {

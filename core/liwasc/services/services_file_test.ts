@@ -1,4 +1,4 @@
-import { assertEquals, assertMatch, assertThrows } from "../../../tests/support/assert.ts";
+import { assertEquals, assertMatch, assertThrows } from "../../testing/assert.ts";
 import { parseServicesFile, ServicesFileError } from "./services_file.ts";
 
 Deno.test("services file: Wireshark's merged protocols and ranges expand; sctp and dccp are dropped", () => {

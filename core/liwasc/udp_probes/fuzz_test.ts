@@ -16,7 +16,7 @@ import { DETAIL_MAX_CHARS } from "./text.ts";
 import { hex, toHex } from "./testdata/bytes.ts";
 import * as captures from "./testdata/captures.ts";
 import * as replies from "./testdata/replies.ts";
-import { below, type Random, seededRandom } from "../../../tests/support/random.ts";
+import { below, type Random, seededRandom } from "../../testing/random.ts";
 
 // Every recogniser, unguarded (mod.ts adds a try/catch; this checks it is never needed), against 5000
 // hostile replies each: random bytes, and mutants of the real and hand-built replies it accepts. The

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { AddressSyntaxError } from "../../net/errors.ts";
-import { assert, assertEquals, assertMatch, assertThrows } from "../../../tests/support/assert.ts";
+import { assert, assertEquals, assertMatch, assertThrows } from "../../testing/assert.ts";
 import { generateVendorTable } from "./generate.ts";
 import { type Vendor, vendorOf, vendorStats } from "./lookup.ts";
 import { availableRegistries } from "./sources/registries.ts";

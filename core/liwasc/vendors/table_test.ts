@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertThrows } from "../../../tests/support/assert.ts";
+import { assert, assertEquals, assertThrows } from "../../testing/assert.ts";
 import type { Assignment } from "./prefix.ts";
 import { VendorTable } from "./table.ts";
 import { buildVendorTable, formatVendorTable } from "./table_encode.ts";

@@ -8,7 +8,7 @@ import { decodeDomainSearch } from "./domain_search.ts";
 import { decodeClasslessRoutes } from "./routes.ts";
 import { decodeOptionValue, OPTION_KINDS } from "./kinds.ts";
 import { ALL_MESSAGES, toHex } from "./testdata/captures.ts";
-import { below, type Random, seededRandom } from "../../../tests/support/random.ts";
+import { below, type Random, seededRandom } from "../../testing/random.ts";
 
 // Mutation fuzzing of the DHCP decoder and every typed getter: any byte string must give a value or a
 // DecodeError with a reason, never an exception, and a decoded message must re-encode to the same values.

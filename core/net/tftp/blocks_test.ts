@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { blockCount, blockOffset, nextBlock, unwrapBlock, wireBlock } from "./blocks.ts";
-import { below, seededRandom } from "../../../tests/support/random.ts";
+import { below, seededRandom } from "../../testing/random.ts";
 
 Deno.test("tftp blocks: the 16-bit count wraps from 65535 to 0", () => {
   assert.equal(nextBlock(0), 1);

@@ -5,7 +5,7 @@ import { TFTP_DATA, TFTP_ERROR, TFTP_OACK, TFTP_RRQ, TFTP_WRQ } from "./codes.ts
 import { acceptOack, decodeOptionList, negotiate, type NegotiationLimits } from "./options.ts";
 import { NetasciiDecoder } from "./netascii.ts";
 import { ALL_VECTORS, toHex } from "./testdata/vectors.ts";
-import { below, type Random, seededRandom } from "../../../tests/support/random.ts";
+import { below, type Random, seededRandom } from "../../testing/random.ts";
 
 // Mutation fuzzing of the TFTP decoder: any byte string must give a packet or a DecodeError with a reason,
 // never an exception. A decoded packet must re-encode to bytes that decode to the same packet, and a

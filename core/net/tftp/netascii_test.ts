@@ -6,7 +6,7 @@ import {
   NetasciiEncoder,
   netasciiLength,
 } from "./netascii.ts";
-import { below, seededRandom } from "../../../tests/support/random.ts";
+import { below, seededRandom } from "../../testing/random.ts";
 import { toHex } from "./testdata/vectors.ts";
 
 const bytesOf = (text: string) => new TextEncoder().encode(text);

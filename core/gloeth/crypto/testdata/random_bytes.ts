@@ -1,5 +1,5 @@
-// Seeded random bytes for fuzz tests (tests/support/random.ts): a failing input can be regenerated.
-import { below, type Random } from "../../../../tests/support/random.ts";
+// Seeded random bytes for fuzz tests (core/testing/random.ts): a failing input can be regenerated.
+import { below, type Random } from "../../../testing/random.ts";
 
 export function randomBytes(random: Random, length: number): Uint8Array {
   return Uint8Array.from({ length }, () => below(random, 256));

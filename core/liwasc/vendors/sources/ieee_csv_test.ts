@@ -1,4 +1,4 @@
-import { assertEquals, assertMatch, assertThrows } from "../../../../tests/support/assert.ts";
+import { assertEquals, assertMatch, assertThrows } from "../../../testing/assert.ts";
 import { parseCsv } from "./csv.ts";
 import { parseIeeeCsv } from "./ieee_csv.ts";
 

@@ -1,4 +1,4 @@
-import { assertEquals, assertMatch, assertThrows } from "../../../../tests/support/assert.ts";
+import { assertEquals, assertMatch, assertThrows } from "../../../testing/assert.ts";
 import { parseManuf } from "./manuf.ts";
 
 const SAMPLE = [

@@ -1,4 +1,4 @@
-import { assertEquals } from "../../../../tests/support/assert.ts";
+import { assertEquals } from "../../../testing/assert.ts";
 import { availableRegistries, readRegistries, type RegistryLocations } from "./registries.ts";
 
 async function withTree(files: Record<string, string>, test: (root: string) => Promise<void>): Promise<void> {

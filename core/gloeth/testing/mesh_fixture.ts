@@ -1,8 +1,8 @@
 // Network and node material for gloeth tests: a network key with its CA, and admitted nodes with their
 // certificates, TLS certificates and key files' contents.
-import { issueCertificate, trustOf } from "../../core/gloeth/identity/authority.ts";
-import { generateDhKey, generateSigningKey, keyId, toHex } from "../../core/gloeth/identity/keys.ts";
-import { networkCaCertificate, nodeTlsCertificate, pem } from "../../core/gloeth/identity/x509.ts";
+import { issueCertificate, trustOf } from "../identity/authority.ts";
+import { generateDhKey, generateSigningKey, keyId, toHex } from "../identity/keys.ts";
+import { networkCaCertificate, nodeTlsCertificate, pem } from "../identity/x509.ts";
 
 const day = 86_400_000;
 
