@@ -5,7 +5,8 @@
  */
 import { MSG_MORE, MSG_NOSIGNAL } from "../sys/constants.ts";
 import { Errno } from "../sys/errno.ts";
-import { closeQuietly, errno, libc } from "../sys/libc.ts";
+import { closeQuietly } from "../sys/mod.ts";
+import { receiveInto, sendBytes, sendFileRange } from "../sys/stream_io.ts";
 import { type PlannedResponse, textResponse } from "./file_response.ts";
 import { MAX_HEAD_BYTES, parseRequestHead, type RequestHead } from "./request_head.ts";
 
@@ -64,13 +65,9 @@ export class Connection {
       this.#start = 0;
     }
     if (this.#end === buffer.length) return "close";
-    const room = BigInt(buffer.length - this.#end);
-    const got = libc().recvfrom(this.fd, buffer.subarray(this.#end), room, 0, null, null);
+    const got = receiveInto(this.fd, buffer.subarray(this.#end));
     if (got === 0) return "close";
-    if (got < 0) {
-      const code = errno();
-      return code === Errno.EAGAIN || code === Errno.EINTR ? "read" : "close";
-    }
+    if (got < 0) return -got === Errno.EAGAIN || -got === Errno.EINTR ? "read" : "close";
     this.#end += got;
     if (this.headSince === 0 && this.#headPending()) this.headSince = performance.now();
     return this.#answerBuffered();
@@ -95,12 +92,9 @@ export class Connection {
   /** After our FIN: read and drop what the client still sends, so closing does not reset the answer. */
   #drain(): Interest {
     for (let round = 0; round < 16; round++) {
-      const got = libc().recvfrom(this.fd, this.#buffer, BigInt(this.#buffer.length), 0, null, null);
+      const got = receiveInto(this.fd, this.#buffer);
       if (got === 0) return "close";
-      if (got < 0) {
-        const code = errno();
-        return code === Errno.EAGAIN || code === Errno.EINTR ? "read" : "close";
-      }
+      if (got < 0) return -got === Errno.EAGAIN || -got === Errno.EINTR ? "read" : "close";
     }
     return "read";
   }
@@ -165,23 +159,19 @@ export class Connection {
 
   /** Writes pending segments until done or the socket is full. */
   #flush(): Interest | "done" {
-    const lib = libc();
     while (this.#pending.length > 0) {
       const segment = this.#pending[0];
       let count: number;
       if (segment.kind === "bytes") {
         const left = segment.bytes.length - segment.sent;
         const flags = MSG_NOSIGNAL | (segment.more ? MSG_MORE : 0);
-        count = left === 0
-          ? 0
-          : lib.sendto(this.fd, segment.bytes.subarray(segment.sent), BigInt(left), flags, null, 0);
+        count = left === 0 ? 0 : sendBytes(this.fd, segment.bytes.subarray(segment.sent), flags);
         if (count >= 0) {
           segment.sent += count;
           if (segment.sent === segment.bytes.length) this.#pending.shift();
         }
       } else {
-        const chunk = BigInt(Math.min(segment.remaining, MAX_SENDFILE));
-        count = lib.sendfile(this.fd, segment.fd, segment.offset, chunk);
+        count = sendFileRange(this.fd, segment.fd, segment.offset, Math.min(segment.remaining, MAX_SENDFILE));
         // 0 means the file shrank under us: the promised length cannot be kept.
         if (count === 0) return "close";
         if (count > 0) {
@@ -193,11 +183,8 @@ export class Connection {
         }
       }
       if (count > 0) this.lastProgress = performance.now();
-      if (count < 0) {
-        const code = errno();
-        if (code === Errno.EAGAIN) return "write";
-        if (code !== Errno.EINTR) return "close";
-      }
+      if (count === -Errno.EAGAIN) return "write";
+      if (count < 0 && count !== -Errno.EINTR) return "close";
     }
     return "done";
   }

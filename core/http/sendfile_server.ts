@@ -8,18 +8,11 @@
  * waits run off the JS thread, so the server shares the event loop with everything else. Nothing a
  * client does can throw out of the loop: a failure ends that connection, and is reported.
  */
-import {
-  EPOLLERR,
-  EPOLLHUP,
-  EPOLLIN,
-  EPOLLOUT,
-  IPPROTO_TCP,
-  SHUT_WR,
-  TCP_NODELAY,
-} from "../sys/constants.ts";
+import { EPOLLERR, EPOLLHUP, EPOLLIN, EPOLLOUT, IPPROTO_TCP, TCP_NODELAY } from "../sys/constants.ts";
 import { EpollSet } from "../sys/epoll_set.ts";
-import { closeQuietly, libc } from "../sys/libc.ts";
+import { closeQuietly } from "../sys/mod.ts";
 import { setIntOption } from "../sys/sockopt.ts";
+import { shutdownWrite } from "../sys/stream_io.ts";
 import { TcpListener } from "../sys/tcp_listener.ts";
 import { openChecked } from "./checked_open.ts";
 import { fileResponse, type PlannedResponse, type ServedFile, textResponse } from "./file_response.ts";
@@ -163,7 +156,7 @@ export class SendfileServer {
     if (next === "close") return this.#drop(connection);
     if (next === "finish") {
       // Our FIN goes after the answer; the client's own close (or the linger time) ends it.
-      libc().shutdown(connection.fd, SHUT_WR);
+      shutdownWrite(connection.fd);
       connection.lingerUntil = performance.now() + LINGER_MS;
       next = "read";
     }

@@ -4,6 +4,9 @@
 export { errnoDescription, errnoName, errnoNumber, isErrno, SysError } from "./errno.ts";
 export { ClosedError, type Interest, Poller, sharedPoller, type WaitOptions } from "./poller.ts";
 export { DatagramFd, OwnedFd, type ReceivedLength } from "./fd.ts";
+export { closeQuietly } from "./libc.ts";
+export { type Opened, openForReading } from "./open.ts";
+export { receiveInto, sendBytes, sendFileRange, shutdownWrite } from "./stream_io.ts";
 export { type Datagram, type ReceivedInto, UdpSocket, type UdpSocketOptions } from "./udp.ts";
 export { receiveUntil } from "./receive_loop.ts";
 export {
