@@ -72,7 +72,7 @@ step bundle-smoke bash -c "deno task bundle && deno run --allow-all scripts/bund
 
 # A hung test must not eat CI's budget: the whole suite gets 20 minutes.
 timeout --kill-after=30 1200 deno test --allow-all "$@" 2>&1 | tee "$log_dir/test.log"
-summary=$(grep -E '^(ok|FAILED) \| [0-9]+ passed' "$log_dir/test.log" | tail -n 1)
+summary=$(grep -a -E '^(ok|FAILED) \| [0-9]+ passed' "$log_dir/test.log" | tail -n 1)
 step host-untouched host_untouched
 if [ -z "$summary" ]; then
   failed=$((failed + 1))

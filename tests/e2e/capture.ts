@@ -124,7 +124,8 @@ export function bootExchange(packets: Packet[], bootFile: string): BootExchange 
       } else {
         const vendor = message.options.get(43);
         const hex = vendor ? Array.from(vendor, (b) => b.toString(16).padStart(2, "0")).join("") : "";
-        const file = text(message.options.get(67)) || message.file;
+        // dnsmasq ends option 67 with a NUL, as some firmware expects; the summary is text for a log.
+        const file = (text(message.options.get(67)) || message.file).replace(/\0+$/, "");
         exchange.replies.push(
           `${type} :${packet.destinationPort} 60=${vendorClass || "-"} 43=${hex || "-"} file=${file || "-"}`,
         );
