@@ -6,6 +6,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 deno=node_modules/.bin/deno
+export NO_COLOR=1 # the output is kept as a text file
 # atftpd is unpacked, not installed (it conflicts with tftpd-hpa): last on PATH, so in.tftpd stays tftpd-hpa's.
 export PATH="$PATH:$PWD/.peers/atftpd/usr/sbin"
 runs=${CTPF_BENCH_RUNS:-1}
@@ -18,7 +19,12 @@ machine() {
     "$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1), Linux $(uname -r), $("$deno" --version | head -n 1)"
   local peer
   for peer in kea-dhcp4-server tftpd-hpa atftpd nginx-light wrk nmap arp-scan tinc wireguard-go openvpn iperf3 curl; do
-    printf '%s %s; ' "$peer" "$(dpkg-query -W -f='${Version}' "$peer" 2>/dev/null || echo '(unpacked)')"
+    local version
+    version=$(dpkg-query -W -f='${Version}' "$peer" 2>/dev/null)
+    # atftpd is unpacked from its .deb, not installed: its version is in the unpacked changelog's name.
+    [ -z "$version" ] && version=$(zcat ".peers/$peer/usr/share/doc/$peer/changelog.Debian.gz" 2>/dev/null |
+      sed -n '1s/.*(\(.*\)).*/\1/p')
+    printf '%s %s; ' "$peer" "${version:-?}"
   done
   echo
 }
