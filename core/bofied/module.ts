@@ -14,7 +14,7 @@ import { defaultRules } from "./rules/default_rules.ts";
 import { BootRules } from "./rules/engine.ts";
 import { TftpServer } from "./tftp/server.ts";
 import { ProxyDhcp } from "./proxy_dhcp.ts";
-import type { BootAnswerProvider } from "../necon/boot.ts";
+import type { BootAnswerProvider } from "../net/dhcp/boot_answer.ts";
 import { pxeAnswers } from "./pxe_answers.ts";
 
 /** bofied's flags, shared by the bofied binary and the all-in-one. */

@@ -1,16 +1,17 @@
 import type { Logger } from "../log/logger.ts";
-import { type DhcpMessage, encodeDhcp } from "../net/dhcp/mod.ts";
-import { pxeAnswerOptions } from "../net/dhcp/pxe_answer.ts";
-import { type Ipv4Address, ipv4ToBytes, parseIpv4 } from "../net/ipv4addr.ts";
+import {
+  type BootAnswerProvider,
+  DHCPACK,
+  DHCPDISCOVER,
+  DHCPOFFER,
+  DHCPREQUEST,
+  isPxeClient,
+  parseDhcpRequest,
+  proxyDhcpReply,
+} from "../net/dhcp/mod.ts";
+import { type Ipv4Address, parseIpv4 } from "../net/ipv4addr.ts";
 import { formatMac } from "../net/mac.ts";
-import { isPxeClient } from "../necon/boot.ts";
-import type { BootAnswerProvider } from "../necon/boot.ts";
-import { parseRequest } from "../necon/parse.ts";
-import { DISCOVER, REQUEST } from "../necon/request.ts";
 import { ipv4Addresses, receiveUntil, UdpSocket } from "../sys/mod.ts";
-
-const OFFER = 2, ACK = 5;
-const encoder = new TextEncoder();
 
 export interface ProxyDhcpOptions {
   interfaceName: string;
@@ -28,7 +29,8 @@ export interface ProxyDhcpOptions {
  * offer with PXE discovery options only when it already holds one, so the first is dropped, while a
  * BINL offer is kept and asked about once on port 4011 (dnsmasq's proxy mode answers UEFI clients the
  * same way). The 4011 ACK names the file and says "boot it" (option 43 discovery control 8, the boot
- * item of a discovery request echoed), so no menu, prompt or further discovery follows.
+ * item of a discovery request echoed), so no menu, prompt or further discovery follows. The bytes of
+ * both answers are built in core/net/dhcp/proxy_reply.ts.
  */
 export class ProxyDhcp {
   readonly #stop = new AbortController();
@@ -68,11 +70,11 @@ export class ProxyDhcp {
     const onError = (error: Error) =>
       this.options.log.warn("proxyDHCP receive failed", { error: error.message });
     for await (const datagram of receiveUntil(socket, this.#stop.signal, onError)) {
-      const parsed = parseRequest(datagram.data);
+      const parsed = parseDhcpRequest(datagram.data);
       if (!parsed.ok) continue;
       const { request, message } = parsed.value;
       if (!isPxeClient(request)) continue;
-      const wanted = port === 67 ? DISCOVER : REQUEST;
+      const wanted = port === 67 ? DHCPDISCOVER : DHCPREQUEST;
       if (request.type !== wanted) continue;
       let answer;
       try {
@@ -82,12 +84,12 @@ export class ProxyDhcp {
         continue;
       }
       if (!answer?.bootFile) continue;
-      const reply = this.#reply(
-        message,
-        port === 67 ? OFFER : ACK,
-        answer.nextServer ?? this.#address,
-        answer.bootFile,
-      );
+      const reply = proxyDhcpReply(message, {
+        type: port === 67 ? DHCPOFFER : DHCPACK,
+        serverAddress: this.#address,
+        nextServer: answer.nextServer ?? this.#address,
+        bootFile: answer.bootFile,
+      });
       try {
         if (port === 67) socket.sendTo(reply, "255.255.255.255", 68);
         else socket.sendTo(reply, datagram.address, datagram.port);
@@ -98,38 +100,5 @@ export class ProxyDhcp {
       this.options.onAnswer?.(formatMac(request.mac), answer.bootFile);
       this.options.log.info("proxyDHCP answer", { port, mac: formatMac(request.mac), file: answer.bootFile });
     }
-  }
-
-  #reply(request: DhcpMessage, type: number, nextServer: Ipv4Address, bootFile: string): Uint8Array {
-    const options = new Map<number, Uint8Array>();
-    options.set(53, Uint8Array.of(type));
-    options.set(54, ipv4ToBytes(this.#address));
-    const pxe = pxeAnswerOptions({
-      vendorClass: "PXEClient",
-      bootFile,
-      bootNow: type === ACK,
-      requestVendorOptions: request.options.get(43),
-    });
-    for (const [code, value] of pxe) options.set(code, value);
-    options.set(67, encoder.encode(bootFile));
-    const uuid = request.options.get(97);
-    if (uuid) options.set(97, uuid);
-    return encodeDhcp({
-      op: 2,
-      htype: request.htype,
-      hlen: request.hlen,
-      hops: 0,
-      xid: request.xid,
-      secs: 0,
-      flags: request.flags,
-      ciaddr: type === ACK ? request.ciaddr : 0,
-      yiaddr: 0,
-      siaddr: nextServer,
-      giaddr: request.giaddr,
-      chaddr: request.chaddr,
-      sname: "",
-      file: bootFile.length < 128 ? bootFile : "",
-      options,
-    });
   }
 }

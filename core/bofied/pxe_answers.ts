@@ -1,7 +1,7 @@
 import { architectureName } from "../net/dhcp/mod.ts";
 import { formatIpv4, parseIpv4 } from "../net/ipv4addr.ts";
 import { formatMac } from "../net/mac.ts";
-import type { BootAnswer, BootAnswerProvider } from "../necon/boot.ts";
+import type { BootAnswer, BootAnswerProvider } from "../net/dhcp/boot_answer.ts";
 import type { BootRules } from "./rules/engine.ts";
 
 export interface PxeAnswerOptions {

@@ -1,7 +1,7 @@
 import type { ServiceContext, ServiceModule } from "../api/module.ts";
 import { stringFlag } from "../config/flags.ts";
+import type { BootAnswerProvider } from "../net/dhcp/boot_answer.ts";
 import { registerNeconApi } from "./api.ts";
-import type { BootAnswerProvider } from "./boot.ts";
 import type { NeconConfigInput } from "./config.ts";
 import { Necon } from "./necon.ts";
 

@@ -1,19 +1,20 @@
 import type { Logger } from "../log/logger.ts";
 import type { Registry } from "../metrics/registry.ts";
+import { type BootAnswer, type BootAnswerProvider, isPxeClient } from "../net/dhcp/boot_answer.ts";
+import { type DhcpRequest, parseDhcpRequest } from "../net/dhcp/request.ts";
 import { formatIpv4, type Ipv4Address } from "../net/ipv4addr.ts";
 import { formatMac } from "../net/mac.ts";
 import type { SqliteStore } from "../store/sqlite.ts";
 import { Hub } from "../stream/hub.ts";
 import { Allocator } from "./allocator.ts";
-import { type BootAnswer, type BootAnswerProvider, isPxeClient } from "./boot.ts";
-import { compileConfig, type NeconConfig, type NeconConfigInput } from "./config.ts";
+import { compileConfig } from "./compile_config.ts";
+import type { NeconConfig, NeconConfigInput } from "./config.ts";
 import { SqliteNeconConfigRepository } from "./config_store_sqlite.ts";
 import { isHeld, type Lease } from "./lease.ts";
 import { SqliteLeaseRepository } from "./lease_store_sqlite.ts";
 import { LeaseTable } from "./lease_table.ts";
-import { parseRequest } from "./parse.ts";
-import { buildReply, replyDestination, validateCustomOption } from "./reply.ts";
-import { type DhcpRequest, messageTypeNames } from "./request.ts";
+import { buildReply, replyDestination } from "./reply.ts";
+import { messageTypeNames } from "./request.ts";
 import { type Burst, DhcpSockets } from "./sockets.ts";
 import { DhcpServerLogic } from "./server.ts";
 import { NeconStats } from "./stats.ts";
@@ -83,7 +84,7 @@ export class Necon {
 
   /** Validates the whole configuration and applies it; throws ConfigInvalid and changes nothing if bad. */
   async apply(input: NeconConfigInput): Promise<void> {
-    const compiled = compileConfig(input, validateCustomOption);
+    const compiled = compileConfig(input);
     // Stored and served with every subnet's id filled in, so API clients can address subnets by id.
     const normalized = structuredClone(input);
     normalized.subnets?.forEach((subnet, i) => subnet.id = compiled.subnets[i].id);
@@ -133,7 +134,7 @@ export class Necon {
     const now = this.#now();
     const replies: { data: Uint8Array; address: string; port: number; type: string }[] = [];
     for (const datagram of burst.datagrams) {
-      const parsed = parseRequest(datagram.data);
+      const parsed = parseDhcpRequest(datagram.data);
       if (!parsed.ok) {
         this.stats.count("dropped", "malformed");
         this.#log.debug("dropped a malformed message", {

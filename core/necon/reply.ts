@@ -1,65 +1,36 @@
 import {
+  type BootAnswer,
+  bootAnswerOptions,
+  DHCP_OPTION_CLIENT_ID,
+  DHCP_OPTION_LEASE_TIME,
+  DHCP_OPTION_MESSAGE,
+  DHCP_OPTION_MESSAGE_TYPE,
+  DHCP_OPTION_REBINDING_TIME,
+  DHCP_OPTION_RELAY_AGENT_INFORMATION,
+  DHCP_OPTION_RENEWAL_TIME,
+  DHCP_OPTION_SERVER_ID,
+  DHCP_OPTION_VENDOR_SPECIFIC,
+  DHCPACK,
   type DhcpMessage,
-  encodeClasslessRoutes,
+  DHCPNAK,
+  type DhcpRequest,
   encodeDhcp,
-  encodeDomainSearch,
-  encodeOptionValue,
-  IPV4_LIST,
   TEXT,
-  U16,
   U32,
   U8,
 } from "../net/dhcp/mod.ts";
-import { pxeAnswerOptions } from "../net/dhcp/pxe_answer.ts";
-import { cidrBroadcast, formatIpv4, type Ipv4Address, prefixMask } from "../net/ipv4addr.ts";
-import type { BootAnswer } from "./boot.ts";
-import type { Subnet } from "./config.ts";
-import { ACK, type Arrival, type DhcpRequest, NAK } from "./request.ts";
+import { formatIpv4 } from "../net/ipv4addr.ts";
+import { encodeCustomOption } from "./custom_options.ts";
+import type { Arrival } from "./request.ts";
 import type { ReplyPlan } from "./server.ts";
 import { CLIENT_PORT, SERVER_PORT } from "./sockets.ts";
-
-// The codec's option value codecs, so necon writes no byte layouts of its own.
-const u8 = (value: number) => U8.encode(value);
-const u16 = (value: number) => U16.encode(value);
-const u32 = (value: number) => U32.encode(value);
-const addresses = (list: Ipv4Address[]) => IPV4_LIST.encode(list);
-const text = (value: string) => TEXT.encode(value);
-
-/** The options a subnet can answer, by code; built lazily per reply since few are asked for. */
-function subnetOption(subnet: Subnet, code: number, hostname: string | undefined): Uint8Array | undefined {
-  switch (code) {
-    case 1:
-      return u32(prefixMask(subnet.cidr.prefixLength));
-    case 3:
-      return subnet.routers.length ? addresses(subnet.routers) : undefined;
-    case 6:
-      return subnet.dnsServers.length ? addresses(subnet.dnsServers) : undefined;
-    case 12:
-      return hostname ? text(hostname) : undefined;
-    case 15:
-      return subnet.domainName ? text(subnet.domainName) : undefined;
-    case 26:
-      return subnet.mtu ? u16(subnet.mtu) : undefined;
-    case 28:
-      return u32(cidrBroadcast(subnet.cidr));
-    case 42:
-      return subnet.ntpServers.length ? addresses(subnet.ntpServers) : undefined;
-    case 119:
-      return subnet.domainSearch.length ? encodeDomainSearch(subnet.domainSearch) : undefined;
-    case 121:
-      return subnet.routes.length ? encodeClasslessRoutes(subnet.routes) : undefined;
-  }
-  const custom = subnet.options.find((option) => option.code === code);
-  return custom ? encodeOptionValue(custom.kind as never, custom.value) : undefined;
-}
-
-// Sent whether asked or not when configured: clients that send no parameter list still need them.
-const alwaysSent = [1, 3, 6, 15];
+import { alwaysSentCodes, subnetOptionsByCode } from "./subnet_options.ts";
 
 /**
  * The reply to one request (RFC 2131 table 3): header fields, then options — message type, server id,
- * lease times, the always-sent basics, what the client asked for in its order, boot answers, and the
- * client identifier (RFC 6842) and relay agent information (RFC 3046) echoed back last.
+ * lease times, the always-sent basics, what the client asked for in its order (subnet_options.ts, else
+ * the subnet's custom options), boot answers, and the client identifier (RFC 6842) and relay agent
+ * information (RFC 3046) echoed back last.
  */
 export function buildReply(
   message: DhcpMessage,
@@ -69,42 +40,38 @@ export function buildReply(
   boot?: BootAnswer,
 ): Uint8Array {
   const options = new Map<number, Uint8Array>();
-  options.set(53, u8(plan.type));
-  options.set(54, u32(arrival.serverAddress));
-  if (plan.type === NAK) {
-    if (plan.message) options.set(56, text(plan.message.slice(0, 200)));
+  options.set(DHCP_OPTION_MESSAGE_TYPE, U8.encode(plan.type));
+  options.set(DHCP_OPTION_SERVER_ID, U32.encode(arrival.serverAddress));
+  if (plan.type === DHCPNAK) {
+    if (plan.message) options.set(DHCP_OPTION_MESSAGE, TEXT.encode(plan.message.slice(0, 200)));
   } else if (plan.subnet) {
+    const subnet = plan.subnet;
     if (plan.leaseSeconds !== undefined) {
-      options.set(51, u32(plan.leaseSeconds));
-      options.set(58, u32(plan.subnet.renewSeconds));
-      options.set(59, u32(plan.subnet.rebindSeconds));
+      options.set(DHCP_OPTION_LEASE_TIME, U32.encode(plan.leaseSeconds));
+      options.set(DHCP_OPTION_RENEWAL_TIME, U32.encode(subnet.renewSeconds));
+      options.set(DHCP_OPTION_REBINDING_TIME, U32.encode(subnet.rebindSeconds));
     }
-    const wanted = [...alwaysSent, ...request.parameterList];
-    // RFC 3442: a client that takes option 121 ignores option 3, so the default route goes into 121 too.
-    for (const code of wanted) {
+    // Built lazily per reply, since a client asks for few of them.
+    for (const code of [...alwaysSentCodes, ...request.parameterList]) {
       if (options.has(code)) continue;
-      const value = code === 121
-        ? routesWithDefault(plan.subnet)
-        : subnetOption(plan.subnet, code, plan.hostname);
+      const typed = subnetOptionsByCode.get(code);
+      const value = typed
+        ? typed.encode({ subnet, hostname: plan.hostname })
+        : encodeCustomOption(subnet, code);
       if (value) options.set(code, value);
     }
     // Option 60 and, for a PXE client given its boot file, option 43 saying "boot it" (pxe_answer.ts):
     // without it EDK2 takes this answer for BINL and asks our port 4011 first.
-    const pxe = pxeAnswerOptions({
-      vendorClass: boot?.vendorClass,
-      bootFile: boot?.bootFile,
-      requestVendorOptions: message.options.get(43),
+    const bootOptions = bootAnswerOptions(boot, {
+      requestVendorOptions: message.options.get(DHCP_OPTION_VENDOR_SPECIFIC),
     });
-    for (const [code, value] of pxe) options.set(code, value);
-    if (boot?.tftpServerName) options.set(66, text(boot.tftpServerName));
-    if (boot?.bootFile) options.set(67, text(boot.bootFile));
-    if (boot?.tftpServers?.length) options.set(150, addresses(boot.tftpServers));
+    for (const [code, value] of bootOptions) options.set(code, value);
   }
-  const clientId = message.options.get(61);
-  if (clientId) options.set(61, clientId);
-  if (request.relayAgentInfo) options.set(82, request.relayAgentInfo);
+  const clientId = message.options.get(DHCP_OPTION_CLIENT_ID);
+  if (clientId) options.set(DHCP_OPTION_CLIENT_ID, clientId);
+  if (request.relayAgentInfo) options.set(DHCP_OPTION_RELAY_AGENT_INFORMATION, request.relayAgentInfo);
 
-  const isInformAck = plan.type === ACK && plan.leaseSeconds === undefined;
+  const isInformAck = plan.type === DHCPACK && plan.leaseSeconds === undefined;
   return encodeDhcp({
     op: 2,
     htype: message.htype,
@@ -113,25 +80,15 @@ export function buildReply(
     xid: message.xid,
     secs: 0,
     flags: message.flags,
-    ciaddr: plan.type === ACK || isInformAck ? request.ciaddr : 0,
+    ciaddr: plan.type === DHCPACK || isInformAck ? request.ciaddr : 0,
     yiaddr: plan.yiaddr,
-    siaddr: plan.type === NAK ? 0 : boot?.nextServer ?? 0,
+    siaddr: plan.type === DHCPNAK ? 0 : boot?.nextServer ?? 0,
     giaddr: message.giaddr,
     chaddr: message.chaddr,
     sname: "",
-    file: plan.type === NAK ? "" : boot?.bootFile ?? "",
+    file: plan.type === DHCPNAK ? "" : boot?.bootFile ?? "",
     options,
   }, { maxSize: request.maxMessageSize });
-}
-
-function routesWithDefault(subnet: Subnet): Uint8Array | undefined {
-  if (subnet.routes.length === 0) return undefined;
-  const hasDefault = subnet.routes.some((r) => r.destination.prefixLength === 0);
-  const routes = hasDefault || subnet.routers.length === 0 ? subnet.routes : [...subnet.routes, {
-    destination: { address: 0, prefixLength: 0, mask: 0, network: 0 },
-    router: subnet.routers[0],
-  }];
-  return encodeClasslessRoutes(routes);
 }
 
 /**
@@ -141,18 +98,8 @@ function routesWithDefault(subnet: Subnet): Uint8Array | undefined {
  */
 export function replyDestination(request: DhcpRequest, plan: ReplyPlan): { address: string; port: number } {
   if (request.giaddr !== 0) return { address: formatIpv4(request.giaddr), port: SERVER_PORT };
-  if (plan.type !== NAK && request.ciaddr !== 0) {
+  if (plan.type !== DHCPNAK && request.ciaddr !== 0) {
     return { address: formatIpv4(request.ciaddr), port: CLIENT_PORT };
   }
   return { address: "255.255.255.255", port: CLIENT_PORT };
-}
-
-/** Checks an operator's custom option by encoding it once; the message names the option. */
-export function validateCustomOption(code: number, kind: string, value: string): string | undefined {
-  try {
-    encodeOptionValue(kind as never, value);
-    return undefined;
-  } catch (error) {
-    return `option ${code}: ${(error as Error).message}`;
-  }
 }

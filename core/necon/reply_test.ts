@@ -7,10 +7,10 @@ import {
   setParameterRequestList,
 } from "../net/dhcp/mod.ts";
 import { parseIpv4 as ip } from "../net/ipv4addr.ts";
-import { compileConfig } from "./config.ts";
-import { parseRequest } from "./parse.ts";
+import { compileConfig } from "./compile_config.ts";
+import { DHCPACK, DHCPNAK, DHCPOFFER } from "../net/dhcp/codes.ts";
+import { parseDhcpRequest } from "../net/dhcp/request.ts";
 import { buildReply, replyDestination } from "./reply.ts";
-import { ACK, NAK, OFFER } from "./request.ts";
 
 const subnet = compileConfig({
   subnets: [{
@@ -55,11 +55,11 @@ function discover(parameters: number[], extra: (m: DhcpMessage) => void = () => 
 const arrival = { interfaceName: "eth0", serverAddress: ip("10.9.0.1") };
 
 Deno.test("necon reply: requested options in the client's order, after type, server id and lease times", () => {
-  const parsed = parseRequest(discover([121, 42, 26, 252, 15, 6, 3, 1]));
+  const parsed = parseDhcpRequest(discover([121, 42, 26, 252, 15, 6, 3, 1]));
   assert(parsed.ok);
   const { request, message } = parsed.value;
   const bytes = buildReply(message, request, {
-    type: OFFER,
+    type: DHCPOFFER,
     yiaddr: ip("10.9.0.10"),
     subnet,
     leaseSeconds: 600,
@@ -73,7 +73,7 @@ Deno.test("necon reply: requested options in the client's order, after type, ser
   // RFC 3442: the default route rides in option 121 too, since such clients ignore option 3.
   assertEquals([...reply.value.options.get(121)!], [24, 192, 168, 50, 10, 9, 0, 254, 0, 10, 9, 0, 1]);
   assertEquals(new TextDecoder().decode(reply.value.options.get(252)), "http://10.9.0.1/wpad.dat");
-  assertEquals(replyDestination(request, { type: OFFER, yiaddr: 1 }), {
+  assertEquals(replyDestination(request, { type: DHCPOFFER, yiaddr: 1 }), {
     address: "255.255.255.255",
     port: 68,
   });
@@ -81,7 +81,7 @@ Deno.test("necon reply: requested options in the client's order, after type, ser
 
 Deno.test("necon reply: relay information and client identifier are echoed; NAKs carry a reason only", () => {
   const relayInfo = Uint8Array.of(1, 4, 0x65, 0x74, 0x68, 0x31, 2, 2, 0xab, 0xcd);
-  const parsed = parseRequest(discover([1, 3], (m) => {
+  const parsed = parseDhcpRequest(discover([1, 3], (m) => {
     m.options.set(61, Uint8Array.of(1, 2, 0, 0, 0, 0, 9));
     m.options.set(82, relayInfo);
     m.giaddr = ip("10.9.0.2");
@@ -89,15 +89,20 @@ Deno.test("necon reply: relay information and client identifier are echoed; NAKs
   assert(parsed.ok);
   const { request, message } = parsed.value;
   const nak = decodeDhcp(
-    buildReply(message, request, { type: NAK, yiaddr: 0, subnet, message: "wrong subnet" }, arrival),
+    buildReply(message, request, { type: DHCPNAK, yiaddr: 0, subnet, message: "wrong subnet" }, arrival),
   );
   assert(nak.ok);
   assertEquals([...nak.value.options.keys()], [53, 54, 56, 61, 82]);
   assertEquals([...nak.value.options.get(82)!], [...relayInfo]);
   assertEquals(nak.value.giaddr, ip("10.9.0.2"));
-  assertEquals(replyDestination(request, { type: NAK, yiaddr: 0 }), { address: "10.9.0.2", port: 67 });
+  assertEquals(replyDestination(request, { type: DHCPNAK, yiaddr: 0 }), { address: "10.9.0.2", port: 67 });
   const ack = decodeDhcp(
-    buildReply(message, request, { type: ACK, yiaddr: ip("10.9.0.11"), subnet, leaseSeconds: 600 }, arrival),
+    buildReply(
+      message,
+      request,
+      { type: DHCPACK, yiaddr: ip("10.9.0.11"), subnet, leaseSeconds: 600 },
+      arrival,
+    ),
   );
   assert(ack.ok);
   assertEquals([...ack.value.options.get(61)!], [1, 2, 0, 0, 0, 0, 9]);
@@ -116,11 +121,11 @@ Deno.test("necon reply: a small max message size overflows options into file/sna
       }],
     }],
   }).subnets[0];
-  const parsed = parseRequest(discover([252, 253], (m) => m.options.set(57, Uint8Array.of(2, 64))));
+  const parsed = parseDhcpRequest(discover([252, 253], (m) => m.options.set(57, Uint8Array.of(2, 64))));
   assert(parsed.ok);
   const { request, message } = parsed.value;
   const bytes = buildReply(message, request, {
-    type: OFFER,
+    type: DHCPOFFER,
     yiaddr: ip("10.9.0.10"),
     subnet: big,
     leaseSeconds: 600,
@@ -138,14 +143,14 @@ Deno.test("necon reply: a small max message size overflows options into file/sna
 
 Deno.test("necon reply: a PXE client given its boot file is told to boot it (option 43 discovery control 8)", () => {
   // EDK2's DISCOVER: class "PXEClient:Arch:00007:UNDI:003000", x64 UEFI, asking for 43 and 60 among others.
-  const parsed = parseRequest(discover([1, 3, 43, 54, 60, 66, 67], (m) => {
+  const parsed = parseDhcpRequest(discover([1, 3, 43, 54, 60, 66, 67], (m) => {
     m.options.set(60, new TextEncoder().encode("PXEClient:Arch:00007:UNDI:003000"));
     m.options.set(93, Uint8Array.of(0, 7));
   }));
   assert(parsed.ok);
   const { request, message } = parsed.value;
   const boot = { nextServer: ip("10.9.0.1"), bootFile: "ipxe.efi", vendorClass: "PXEClient" };
-  for (const type of [OFFER, ACK] as const) {
+  for (const type of [DHCPOFFER, DHCPACK] as const) {
     const reply = decodeDhcp(
       buildReply(
         message,
@@ -164,7 +169,7 @@ Deno.test("necon reply: a PXE client given its boot file is told to boot it (opt
   }
   // UEFI HTTP boot: the class is echoed, and option 43 (PXE sub-options) is not sent.
   const http = decodeDhcp(
-    buildReply(message, request, { type: OFFER, yiaddr: ip("10.9.0.10"), subnet }, arrival, {
+    buildReply(message, request, { type: DHCPOFFER, yiaddr: ip("10.9.0.10"), subnet }, arrival, {
       bootFile: "http://10.9.0.1/ipxe.efi",
       vendorClass: "HTTPClient",
     }),

@@ -4,21 +4,21 @@ import type { NeconConfig, Subnet } from "./config.ts";
 import { clientKeyOf, type Lease } from "./lease.ts";
 import type { LeaseTable } from "./lease_table.ts";
 import {
-  ACK,
-  type Arrival,
-  DECLINE,
-  type DhcpRequest,
-  DISCOVER,
-  INFORM,
-  NAK,
-  OFFER,
-  RELEASE,
-  REQUEST,
-} from "./request.ts";
+  DHCPACK,
+  DHCPDECLINE,
+  DHCPDISCOVER,
+  DHCPINFORM,
+  DHCPNAK,
+  DHCPOFFER,
+  DHCPRELEASE,
+  DHCPREQUEST,
+} from "../net/dhcp/codes.ts";
+import type { DhcpRequest } from "../net/dhcp/request.ts";
+import type { Arrival } from "./request.ts";
 
 /** What to send back, decided from one request; building the bytes is reply.ts's job. */
 export interface ReplyPlan {
-  type: typeof OFFER | typeof ACK | typeof NAK;
+  type: typeof DHCPOFFER | typeof DHCPACK | typeof DHCPNAK;
   yiaddr: Ipv4Address;
   subnet?: Subnet;
   /** Lease times to announce (OFFER and ACK of an address; INFORM answers carry none). */
@@ -59,15 +59,15 @@ export class DhcpServerLogic {
       hostname: cleanHostname(request.hostname),
     };
     switch (request.type) {
-      case DISCOVER:
+      case DHCPDISCOVER:
         return this.#discover(request, arrival, client, now);
-      case REQUEST:
+      case DHCPREQUEST:
         return this.#request(request, arrival, client, now);
-      case DECLINE:
+      case DHCPDECLINE:
         return this.#decline(request, arrival, client, now);
-      case RELEASE:
+      case DHCPRELEASE:
         return this.#release(request, arrival, client, now);
-      case INFORM:
+      case DHCPINFORM:
         return this.#inform(request, arrival);
       default:
         return { outcome: "drop", reason: `message type ${request.type} is not for a server` };
@@ -102,7 +102,7 @@ export class DhcpServerLogic {
       outcome: "offer",
       subnet,
       reply: {
-        type: OFFER,
+        type: DHCPOFFER,
         yiaddr: ip,
         subnet,
         leaseSeconds: subnet.leaseSeconds,
@@ -175,12 +175,12 @@ export class DhcpServerLogic {
       outcome: "ack",
       reason: state,
       subnet,
-      reply: { type: ACK, yiaddr: ip, subnet, leaseSeconds: subnet.leaseSeconds, hostname },
+      reply: { type: DHCPACK, yiaddr: ip, subnet, leaseSeconds: subnet.leaseSeconds, hostname },
     };
   }
 
   #nak(subnet: Subnet | undefined, reason: string): Decision {
-    return { outcome: "nak", reason, subnet, reply: { type: NAK, yiaddr: 0, subnet, message: reason } };
+    return { outcome: "nak", reason, subnet, reply: { type: DHCPNAK, yiaddr: 0, subnet, message: reason } };
   }
 
   #decline(request: DhcpRequest, arrival: Arrival, client: Client, now: number): Decision {
@@ -217,7 +217,7 @@ export class DhcpServerLogic {
       ? this.subnetFor(request, arrival)
       : this.config.subnets.find((s) => cidrContains(s.cidr, request.ciaddr));
     if (!subnet || request.ciaddr === 0) return { outcome: "drop", reason: "INFORM from an unknown subnet" };
-    return { outcome: "inform", subnet, reply: { type: ACK, yiaddr: 0, subnet } };
+    return { outcome: "inform", subnet, reply: { type: DHCPACK, yiaddr: 0, subnet } };
   }
 
   #hostname(subnet: Subnet, client: Client): string | undefined {

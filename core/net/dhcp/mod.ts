@@ -19,4 +19,8 @@ export * from "./user_class.ts";
 export * from "./pxe.ts";
 export * from "./pxe_vendor.ts";
 export * from "./pxe_answer.ts";
+export * from "./request.ts";
+export * from "./boot_answer.ts";
+export * from "./boot_reply.ts";
+export * from "./proxy_reply.ts";
 export * from "./kinds.ts";

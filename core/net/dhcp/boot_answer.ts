@@ -1,10 +1,10 @@
-import type { Ipv4Address } from "../net/ipv4addr.ts";
+import type { Ipv4Address } from "../ipv4addr.ts";
 import type { DhcpRequest } from "./request.ts";
 
-/**
- * The PXE seam: when a boot answer provider is set (bofied's rules), necon asks it for every OFFER and
- * ACK and adds what it answers. Without one, necon answers no boot fields.
- */
+// The PXE seam between the DHCP servers and the boot rules: necon (the network's DHCP server) and bofied's
+// proxyDHCP both ask a provider (bofied's rules) what to tell a PXE client, and answer with what it says.
+
+/** The boot fields of an answer to a PXE client. */
 export interface BootAnswer {
   /** siaddr: the TFTP server. */
   nextServer?: Ipv4Address;
@@ -18,14 +18,15 @@ export interface BootAnswer {
   vendorClass?: string;
 }
 
-/** Asked only for PXE clients (option 60 "PXEClient…" or an option 93 architecture). */
+/** Asked only for PXE clients (isPxeClient); undefined: no boot fields for this client. */
 export type BootAnswerProvider = (
   request: DhcpRequest,
   assigned: Ipv4Address,
-  /** necon's address on the client's link: where the client reaches this node. */
+  /** The server's address on the client's link: where the client reaches this node. */
   serverAddress: Ipv4Address,
 ) => BootAnswer | undefined | Promise<BootAnswer | undefined>;
 
+/** A PXE client: option 60 "PXEClient…" or an option 93 architecture. */
 export function isPxeClient(request: DhcpRequest): boolean {
   return request.vendorClass?.startsWith("PXEClient") === true || request.architectures.length > 0;
 }
