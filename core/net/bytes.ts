@@ -35,3 +35,8 @@ export function requireRoom(what: string, target: Uint8Array, offset: number, le
     throw new RangeError(`${what} needs ${length} bytes at offset ${offset}, target holds ${target.length}`);
   }
 }
+
+/** Each byte as two lowercase hex digits, joined by `separator`: "01aabb", or "01:aa:bb" with ":". */
+export function toHexString(bytes: Uint8Array, separator = ""): string {
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join(separator);
+}

@@ -1,5 +1,5 @@
 import { type Decoded, decoded, decodeFailure } from "../errors.ts";
-import { readUint32, requireUint } from "../bytes.ts";
+import { readUint32, requireUint, toHexString } from "../bytes.ts";
 import { type MacAddress, macToBytes } from "../mac.ts";
 import { DHCP_OPTION_CLIENT_ID, HTYPE_ETHERNET } from "./codes.ts";
 import type { OptionCodec } from "./values.ts";
@@ -64,10 +64,6 @@ export function rfc4361Parts(id: ClientIdentifier): Rfc4361Identifier | undefine
   return { iaid: readUint32(id.data, 0), duid: id.data.subarray(4) };
 }
 
-function hex(bytes: Uint8Array): string {
-  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join(":");
-}
-
 /**
  * The stable key a server files a client's lease under: "id:" and the identifier's bytes (type first) in
  * hex when the message has a well-formed option 61, else "hw:", htype and chaddr. The same client gets
@@ -79,11 +75,11 @@ export function clientKey(message: {
   readonly options: ReadonlyMap<number, Uint8Array>;
 }): string {
   const id = message.options.get(DHCP_OPTION_CLIENT_ID);
-  if (id !== undefined && id.length >= 2) return `id:${hex(id)}`;
-  return `hw:${message.htype}:${hex(message.chaddr)}`;
+  if (id !== undefined && id.length >= 2) return `id:${toHexString(id, ":")}`;
+  return `hw:${message.htype}:${toHexString(message.chaddr, ":")}`;
 }
 
 /** "01:02:00:00:00:05:0c": type byte then data, for logs and configuration (static leases by client id). */
 export function formatClientIdentifier(id: ClientIdentifier): string {
-  return hex(encodeClientIdentifier(id));
+  return toHexString(encodeClientIdentifier(id), ":");
 }

@@ -1,3 +1,4 @@
+import { toHexString } from "../bytes.ts";
 import { type Decoded, decoded, decodeFailure } from "../errors.ts";
 import { formatIpv4, type Ipv4Address, parseCidr, parseIpv4 } from "../ipv4addr.ts";
 import { BOOL, I32, IPV4, IPV4_LIST, type OptionCodec, TEXT, U16, U16_LIST, U32, U8 } from "./values.ts";
@@ -214,10 +215,6 @@ function formatRoute(route: ClasslessRoute): string {
   return `${formatIpv4(network)}/${prefixLength} via ${formatIpv4(route.router)}`;
 }
 
-function hexText(bytes: Uint8Array): string {
-  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join(":");
-}
-
 /** Option bytes as `kind`, as the text encodeOptionValue reads; a DecodeError when they do not fit. */
 export function decodeOptionValue(kind: OptionKind, bytes: Uint8Array): Decoded<string> {
   const map = <T>(result: Decoded<T>, format: (value: T) => string): Decoded<string> =>
@@ -242,7 +239,7 @@ export function decodeOptionValue(kind: OptionKind, bytes: Uint8Array): Decoded<
     case "string":
       return map(TEXT.decode(bytes), (text) => text);
     case "hex":
-      return decoded(hexText(bytes));
+      return decoded(toHexString(bytes, ":"));
     case "routes":
       return map(decodeClasslessRoutes(bytes), (routes) => routes.map(formatRoute).join(", "));
     case "domains":
@@ -258,5 +255,5 @@ export function decodeOptionValue(kind: OptionKind, bytes: Uint8Array): Decoded<
  */
 export function formatOptionValue(kind: OptionKind, bytes: Uint8Array): string {
   const result = decodeOptionValue(kind, bytes);
-  return result.ok ? result.value : hexText(bytes);
+  return result.ok ? result.value : toHexString(bytes, ":");
 }

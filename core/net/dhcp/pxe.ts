@@ -1,5 +1,5 @@
 import { type Decoded, decoded, decodeFailure } from "../errors.ts";
-import { requireUint } from "../bytes.ts";
+import { requireUint, toHexString } from "../bytes.ts";
 import type { OptionCodec } from "./values.ts";
 
 // The PXE client options of RFC 4578: 93 client system architecture (a list of 16-bit types; the IANA
@@ -114,7 +114,7 @@ export function decodeMachineId(data: Uint8Array): Decoded<MachineId> {
     );
   }
   if (data[0] !== 0) return decodeFailure("dhcp client machine id", `type ${data[0]} is not 0 (GUID)`);
-  const hex = Array.from(data.subarray(1), (byte) => byte.toString(16).padStart(2, "0")).join("");
+  const hex = toHexString(data.subarray(1));
   const uuid = [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)].join(
     "-",
   );

@@ -1,3 +1,4 @@
+import { toHexString } from "../bytes.ts";
 import { type Decoded, decoded, decodeFailure } from "../errors.ts";
 import type { Ipv4Address } from "../ipv4addr.ts";
 import { type MacAddress, macFromBytes } from "../mac.ts";
@@ -58,10 +59,6 @@ function valid<T>(result: Decoded<T> | undefined): T | undefined {
   return result?.ok ? result.value : undefined;
 }
 
-function hex(bytes: Uint8Array): string {
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
 /**
  * Decodes a datagram and lifts what a server needs, with the message itself for the reply. Anything that
  * is not an Ethernet BOOTREQUEST with a DHCP message type is refused with a reason (callers count it as
@@ -94,7 +91,7 @@ export function parseDhcpRequest(bytes: Uint8Array): Decoded<{ request: DhcpRequ
       giaddr: message.giaddr,
       hops: message.hops,
       mac: macFromBytes(message.chaddr.subarray(0, 6)),
-      clientIdHex: clientId && clientId.length >= 2 ? hex(clientId) : undefined,
+      clientIdHex: clientId && clientId.length >= 2 ? toHexString(clientId) : undefined,
       requestedIp: valid(requestedIp(message)),
       serverId: valid(serverId(message)),
       parameterList: valid(parameterRequestList(message)) ?? [],
