@@ -6,6 +6,7 @@ import type { Authenticator } from "../auth/authenticator.ts";
 import { completionSignal, withSignal } from "../http/completion_signal.ts";
 import type { Registry } from "../metrics/registry.ts";
 import { requireAccess } from "./http_auth.ts";
+import { apiRouterOptions, maxRequestBytes } from "./router_options.ts";
 
 export interface AppOptions {
   auth: Authenticator;
@@ -18,21 +19,14 @@ export interface AppOptions {
   mountHttp: (app: Hono) => void;
 }
 
-/** Largest RPC request body accepted; service APIs carry configuration, not files. */
-export const maxRequestBytes = 1 << 20;
-
 /**
  * One Hono app per binary: Connect (Connect + gRPC-Web protocols; native gRPC needs HTTP/2 trailers that
  * a fetch Response cannot send) at /<package.Service>/<Method>, /healthz, /metrics, then the web UI.
  */
 export function createApp(options: AppOptions): Hono {
-  // Connect reads and parses a request before interceptors (and so auth) run: both limits cap what an
-  // unauthenticated caller can make the process hold.
-  const router = createConnectRouter({
-    grpc: false,
-    interceptors: options.interceptors,
-    readMaxBytes: maxRequestBytes,
-  });
+  // The router's read limit and the body limit below both cap what an unauthenticated caller can make
+  // the process hold.
+  const router = createConnectRouter(apiRouterOptions(options.interceptors));
   options.registerRpc(router);
 
   const app = new Hono();

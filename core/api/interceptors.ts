@@ -5,6 +5,7 @@ import type { Logger } from "../log/logger.ts";
 import type { Registry } from "../metrics/registry.ts";
 import { accessOf } from "./access.ts";
 import { principalKey } from "./context.ts";
+import { connectErrorOf } from "./domain_errors.ts";
 
 export function authInterceptor(auth: Authenticator, anonymousRead: boolean, log: Logger): Interceptor {
   return (next) => async (request) => {
@@ -20,6 +21,30 @@ export function authInterceptor(auth: Authenticator, anonymousRead: boolean, log
     request.contextValues.set(principalKey, decision.principal);
     return await next(request);
   };
+}
+
+/**
+ * Gives the domain errors services throw their status codes (core/api/domain_errors.ts). It runs closest
+ * to the handlers, so the metrics and logs around it see the codes clients see. A server stream fails
+ * while it is read, after the handler returned, so its messages are watched too.
+ */
+export const domainErrorInterceptor: Interceptor = (next) => async (request) => {
+  let response;
+  try {
+    response = await next(request);
+  } catch (error) {
+    throw connectErrorOf(error);
+  }
+  if (!response.stream) return response;
+  return { ...response, message: withDomainErrors(response.message) };
+};
+
+async function* withDomainErrors<T>(messages: AsyncIterable<T>): AsyncIterable<T> {
+  try {
+    yield* messages;
+  } catch (error) {
+    throw connectErrorOf(error);
+  }
 }
 
 export function metricsInterceptor(metrics: Registry): Interceptor {

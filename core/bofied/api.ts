@@ -1,11 +1,11 @@
 import { Code, ConnectError, type ConnectRouter } from "@connectrpc/connect";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { BofiedService, FileArea } from "../api/gen/ctpf/v1/bofied_pb.ts";
-import { type Hub, HubFullError } from "../stream/hub.ts";
+import type { Hub } from "../stream/hub.ts";
+import { snapshotThenChanges } from "../stream/snapshot_then_changes.ts";
 import { architectureName } from "../net/dhcp/mod.ts";
 import type { BootEvent } from "./events.ts";
-import { type FileEntry, FileOperationError, type ServedFiles } from "./files.ts";
-import { JailError } from "./jail.ts";
+import type { FileEntry, ServedFiles } from "./files.ts";
 import type { BootRules } from "./rules/engine.ts";
 
 export interface BofiedApiContext {
@@ -30,30 +30,21 @@ function entryMessage(entry: FileEntry) {
   };
 }
 
-/** File errors as API errors: the jail's refusals are permission errors, never internal ones. */
-async function fileCall<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof JailError) {
-      throw new ConnectError(`refused: ${error.message}`, Code.PermissionDenied);
-    }
-    if (error instanceof FileOperationError) {
-      const code = {
-        "not-found": Code.NotFound,
-        exists: Code.AlreadyExists,
-        invalid: Code.FailedPrecondition,
-        "too-large": Code.OutOfRange,
-      }[error.code];
-      throw new ConnectError(error.message, code);
-    }
-    if (error instanceof Deno.errors.NotFound) {
-      throw new ConnectError("no such file or directory", Code.NotFound);
-    }
-    throw error;
-  }
+function eventMessage(event: BootEvent) {
+  return {
+    event: {
+      time: timestampFromDate(event.time),
+      kind: event.kind,
+      message: event.message,
+      fields: event.fields,
+    },
+  };
 }
 
+/**
+ * bofied's API. File errors (the jail's refusals, FileOperationError) reach clients as status codes
+ * through the API's error layer (core/api/domain_errors.ts).
+ */
 export function registerBofiedApi(router: ConnectRouter, context: BofiedApiContext): void {
   const area = (value: FileArea) => {
     if (value === FileArea.PRIVATE) return context.files.private;
@@ -115,61 +106,44 @@ export function registerBofiedApi(router: ConnectRouter, context: BofiedApiConte
       note("rules saved", { path });
       return {};
     },
-    listFiles: (request) =>
-      fileCall(async () => ({ entries: (await area(request.area).list(request.path)).map(entryMessage) })),
-    readFile: (request) =>
-      fileCall(async () => {
-        const { entry, content } = await area(request.area).read(request.path);
-        return { entry: entryMessage(entry), content };
-      }),
-    writeFile: (request) =>
-      fileCall(async () => {
-        const entry = await area(request.area).write(request.path, request.content, request.parents);
-        note("file written", { path: entry.path, bytes: String(entry.size) });
-        return { entry: entryMessage(entry) };
-      }),
-    makeDirectory: (request) =>
-      fileCall(async () => {
-        await area(request.area).makeDirectory(request.path);
-        note("directory made", { path: request.path });
-        return {};
-      }),
-    moveFile: (request) =>
-      fileCall(async () => {
-        await area(request.area).move(request.from, request.to, request.overwrite);
-        note("file moved", { from: request.from, to: request.to });
-        return {};
-      }),
-    copyFile: (request) =>
-      fileCall(async () => {
-        await area(request.area).copy(request.from, request.to, request.overwrite);
-        note("file copied", { from: request.from, to: request.to });
-        return {};
-      }),
-    deleteFile: (request) =>
-      fileCall(async () => {
-        await area(request.area).delete(request.path, request.recursive);
-        note("file deleted", { path: request.path });
-        return {};
-      }),
-    async *subscribeToEvents(request, handlerContext) {
-      let events;
-      try {
-        events = context.events.subscribe(request.history, handlerContext.signal);
-      } catch (error) {
-        if (error instanceof HubFullError) throw new ConnectError(error.message, Code.ResourceExhausted);
-        throw error;
-      }
-      for await (const event of events) {
-        yield {
-          event: {
-            time: timestampFromDate(event.time),
-            kind: event.kind,
-            message: event.message,
-            fields: event.fields,
-          },
-        };
-      }
+    async listFiles(request) {
+      return { entries: (await area(request.area).list(request.path)).map(entryMessage) };
     },
+    async readFile(request) {
+      const { entry, content } = await area(request.area).read(request.path);
+      return { entry: entryMessage(entry), content };
+    },
+    async writeFile(request) {
+      const entry = await area(request.area).write(request.path, request.content, request.parents);
+      note("file written", { path: entry.path, bytes: String(entry.size) });
+      return { entry: entryMessage(entry) };
+    },
+    async makeDirectory(request) {
+      await area(request.area).makeDirectory(request.path);
+      note("directory made", { path: request.path });
+      return {};
+    },
+    async moveFile(request) {
+      await area(request.area).move(request.from, request.to, request.overwrite);
+      note("file moved", { from: request.from, to: request.to });
+      return {};
+    },
+    async copyFile(request) {
+      await area(request.area).copy(request.from, request.to, request.overwrite);
+      note("file copied", { from: request.from, to: request.to });
+      return {};
+    },
+    async deleteFile(request) {
+      await area(request.area).delete(request.path, request.recursive);
+      note("file deleted", { path: request.path });
+      return {};
+    },
+    subscribeToEvents: (request, handlerContext) =>
+      snapshotThenChanges({
+        changes: context.events,
+        signal: handlerContext.signal,
+        replay: request.history,
+        toMessage: eventMessage,
+      }),
   });
 }

@@ -2,6 +2,8 @@ import { Code, ConnectError, type ConnectRouter } from "@connectrpc/connect";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { GloethService } from "../api/gen/ctpf/v1/gloeth_pb.ts";
 import { formatMac } from "../net/mac.ts";
+import { snapshotThenChanges } from "../stream/snapshot_then_changes.ts";
+import { ticks } from "../stream/ticks.ts";
 import { toHex } from "./identity/keys.ts";
 import type { GloethNode } from "./node/gloeth_node.ts";
 
@@ -65,18 +67,13 @@ export function registerGloethApi(
     getMeshStatus() {
       return { status: status() };
     },
-    async *subscribeToMeshStatus(request, context) {
-      const interval = Math.max(200, request.intervalMs || 1000);
-      while (!context.signal.aborted) {
-        yield { status: status() };
-        await new Promise((resolve) => {
-          const timer = setTimeout(resolve, interval);
-          context.signal.addEventListener("abort", () => {
-            clearTimeout(timer);
-            resolve(undefined);
-          }, { once: true });
-        });
-      }
-    },
+    // The node publishes no changes: its status is read again every interval.
+    subscribeToMeshStatus: (request, context) =>
+      snapshotThenChanges({
+        changes: ticks(Math.max(200, request.intervalMs || 1000)),
+        signal: context.signal,
+        snapshot: () => [{ status: status() }],
+        toMessage: () => ({ status: status() }),
+      }),
   });
 }

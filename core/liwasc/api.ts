@@ -8,10 +8,9 @@ import {
   WakeState,
 } from "../api/gen/ctpf/v1/liwasc_pb.ts";
 import { principalKey } from "../api/context.ts";
-import { AddressSyntaxError } from "../net/errors.ts";
-import { formatMac, type MacAddress, parseMac } from "../net/mac.ts";
-import { HubFullError } from "../stream/hub.ts";
-import { LiwascInputError } from "./input_error.ts";
+import { parseField } from "../api/request_fields.ts";
+import { formatMac, parseMac } from "../net/mac.ts";
+import { snapshotThenChanges } from "../stream/snapshot_then_changes.ts";
 import type { Liwasc } from "./liwasc.ts";
 import type { NodeRecord, PortRecord, ScanRecord, WakeRecord } from "./model.ts";
 import { serviceOf, servicesSource } from "./services/lookup.ts";
@@ -96,50 +95,29 @@ function wakeMessage(wake: WakeRecord) {
   };
 }
 
-function macArgument(text: string, field = "mac"): MacAddress {
-  try {
-    return parseMac(text);
-  } catch (error) {
-    if (error instanceof AddressSyntaxError) {
-      throw new ConnectError(`${field}: ${error.reason}`, Code.InvalidArgument);
-    }
-    throw error;
-  }
-}
-
-/** liwasc's own refusals as API codes; anything else propagates as an internal error. */
-function call<T>(work: () => T): T {
-  try {
-    return work();
-  } catch (error) {
-    if (error instanceof LiwascInputError) {
-      const code =
-        { invalid: Code.InvalidArgument, "not-found": Code.NotFound, precondition: Code.FailedPrecondition }[
-          error.kind
-        ];
-      throw new ConnectError(error.message, code);
-    }
-    throw error;
-  }
-}
-
-function subscribe<T>(
-  hub: { subscribe(replay: number, signal: AbortSignal): AsyncIterable<T> },
-  signal: AbortSignal,
-) {
-  try {
-    return hub.subscribe(0, signal);
-  } catch (error) {
-    if (error instanceof HubFullError) throw new ConnectError(error.message, Code.ResourceExhausted);
-    throw error;
-  }
-}
+const macArgument = (text: string) => parseField("mac", text, parseMac);
 
 const callerOf = (context: HandlerContext) => context.values.get(principalKey)?.name ?? "anonymous";
 
+/**
+ * liwasc's API. liwasc's own refusals (LiwascInputError) and address syntax reach clients as status codes
+ * through the API's error layer (core/api/domain_errors.ts).
+ */
 export function registerLiwascApi(router: ConnectRouter, liwasc: Liwasc): void {
   const nodeWithPorts = (node: NodeRecord) =>
     nodeMessage(node, node.ips.flatMap((ip) => liwasc.openPorts(ip)));
+  // Running scans of one kind, then their progress.
+  const scansOfKind = (kind: ScanRecord["kind"], signal: AbortSignal) =>
+    snapshotThenChanges({
+      changes: liwasc.scans,
+      signal,
+      snapshot: () =>
+        liwasc.runningScans().filter((scan) => scan.kind === kind).map((scan) => ({
+          scan: scanMessage(scan),
+        })),
+      filter: (scan) => scan.kind === kind,
+      toMessage: (scan) => ({ scan: scanMessage(scan) }),
+    });
   router.service(LiwascService, {
     getScannerMetadata() {
       const vendors = vendorStats().source;
@@ -167,19 +145,17 @@ export function registerLiwascApi(router: ConnectRouter, liwasc: Liwasc): void {
     startNodeScan(request, context) {
       return {
         scan: scanMessage(
-          call(() =>
-            liwasc.startNodeScan({
-              interface: request.interface,
-              ips: request.ips,
-              startedBy: callerOf(context),
-            })
-          ),
+          liwasc.startNodeScan({
+            interface: request.interface,
+            ips: request.ips,
+            startedBy: callerOf(context),
+          }),
         ),
       };
     },
     startPortScan(request, context) {
       return {
-        scan: scanMessage(call(() =>
+        scan: scanMessage(
           liwasc.startPortScan({
             ip: request.ip,
             tcpPorts: request.tcpPorts,
@@ -187,12 +163,12 @@ export function registerLiwascApi(router: ConnectRouter, liwasc: Liwasc): void {
             timeoutMs: request.timeoutMs,
             tcpMethod: request.tcpMethod === TcpScanMethod.SYN ? "syn" : "connect",
             startedBy: callerOf(context),
-          })
-        )),
+          }),
+        ),
       };
     },
     cancelScan(request) {
-      const record = call(() => liwasc.cancel(request.id));
+      const record = liwasc.cancel(request.id);
       if (!("kind" in record)) throw new ConnectError("id: that is a wake, not a scan", Code.InvalidArgument);
       return { scan: scanMessage(record) };
     },
@@ -204,35 +180,27 @@ export function registerLiwascApi(router: ConnectRouter, liwasc: Liwasc): void {
         : undefined;
       return { scans: liwasc.listScans(kind, Math.min(request.limit || 100, 1000)).map(scanMessage) };
     },
-    async *subscribeToNodeScans(_request, context) {
-      const live = subscribe(liwasc.scans, context.signal);
-      for (const scan of liwasc.runningScans().filter((s) => s.kind === "node")) {
-        yield { scan: scanMessage(scan) };
-      }
-      for await (const scan of live) if (scan.kind === "node") yield { scan: scanMessage(scan) };
-    },
-    async *subscribeToPortScans(_request, context) {
-      const live = subscribe(liwasc.scans, context.signal);
-      for (const scan of liwasc.runningScans().filter((s) => s.kind === "port")) {
-        yield { scan: scanMessage(scan) };
-      }
-      for await (const scan of live) if (scan.kind === "port") yield { scan: scanMessage(scan) };
-    },
-    async *subscribeToNodes(_request, context) {
-      const live = subscribe(liwasc.nodes, context.signal);
-      for (const node of liwasc.listNodes()) yield { node: nodeWithPorts(node) };
-      for await (const node of live) yield { node: nodeWithPorts(node) };
-    },
-    async *subscribeToPorts(request, context) {
-      const live = subscribe(liwasc.ports, context.signal);
-      const known = liwasc.knownPorts(request.ip || undefined);
-      for (const port of known) {
-        if (!request.openOnly || port.state === "open") yield { port: portMessage(port) };
-      }
-      for await (const port of live) {
-        if (!request.ip || port.ip === request.ip) yield { port: portMessage(port) };
-      }
-    },
+    subscribeToNodeScans: (_request, context) => scansOfKind("node", context.signal),
+    subscribeToPortScans: (_request, context) => scansOfKind("port", context.signal),
+    subscribeToNodes: (_request, context) =>
+      snapshotThenChanges({
+        changes: liwasc.nodes,
+        signal: context.signal,
+        snapshot: () => liwasc.listNodes().map((node) => ({ node: nodeWithPorts(node) })),
+        toMessage: (node) => ({ node: nodeWithPorts(node) }),
+      }),
+    // The snapshot may leave closed ports out; changes never do, so a port that closes is seen closing.
+    subscribeToPorts: (request, context) =>
+      snapshotThenChanges({
+        changes: liwasc.ports,
+        signal: context.signal,
+        snapshot: () =>
+          liwasc.knownPorts(request.ip || undefined)
+            .filter((port) => !request.openOnly || port.state === "open")
+            .map((port) => ({ port: portMessage(port) })),
+        filter: (port) => !request.ip || port.ip === request.ip,
+        toMessage: (port) => ({ port: portMessage(port) }),
+      }),
     listNodes() {
       return { nodes: liwasc.listNodes().map(nodeWithPorts) };
     },
@@ -249,27 +217,29 @@ export function registerLiwascApi(router: ConnectRouter, liwasc: Liwasc): void {
     startWake(request) {
       const mac = macArgument(request.mac);
       return {
-        wake: wakeMessage(call(() =>
+        wake: wakeMessage(
           liwasc.startWake({
             mac,
             interface: request.interface,
             ip: request.ip,
             password: request.password,
             timeoutSeconds: request.timeoutSeconds,
-          })
-        )),
+          }),
+        ),
       };
     },
-    async *subscribeToWakes(_request, context) {
-      const live = subscribe(liwasc.wakes, context.signal);
-      for await (const wake of live) yield { wake: wakeMessage(wake) };
-    },
+    subscribeToWakes: (_request, context) =>
+      snapshotThenChanges({
+        changes: liwasc.wakes,
+        signal: context.signal,
+        toMessage: (wake) => ({ wake: wakeMessage(wake) }),
+      }),
     getSettings() {
       return { settings: liwasc.settings };
     },
     setSettings(request) {
       const next = { ...liwasc.settings, ...request.settings };
-      return { settings: call(() => liwasc.setSettings(next)) };
+      return { settings: liwasc.setSettings(next) };
     },
   });
 }

@@ -1,8 +1,7 @@
 import { Code, ConnectError, type ConnectRouter } from "@connectrpc/connect";
-import { create, fromJson, type JsonValue, toJson } from "@bufbuild/protobuf";
+import { fromJson, type JsonValue, toJson } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import {
-  FieldViolationsSchema,
   type Lease as LeaseMessage,
   type NeconConfig as NeconConfigMessage,
   NeconConfigSchema,
@@ -11,9 +10,11 @@ import {
   ReservationSchema,
   SubnetSchema,
 } from "../api/gen/ctpf/v1/necon_pb.ts";
+import { parseField } from "../api/request_fields.ts";
 import { formatIpv4, parseIpv4 } from "../net/ipv4addr.ts";
 import { formatMac } from "../net/mac.ts";
-import { ConfigInvalid, type NeconConfigInput, type ReservationInput, type SubnetInput } from "./config.ts";
+import { snapshotThenChanges } from "../stream/snapshot_then_changes.ts";
+import type { NeconConfigInput, ReservationInput, SubnetInput } from "./config.ts";
 import type { Lease } from "./lease.ts";
 import type { Necon } from "./necon.ts";
 
@@ -40,34 +41,15 @@ export function leaseToMessage(lease: Lease) {
   } satisfies Partial<LeaseMessage>;
 }
 
-function invalid(error: unknown): never {
-  if (error instanceof ConfigInvalid) {
-    const details = create(FieldViolationsSchema, {
-      violations: error.errors.map((e) => ({ field: e.field, description: e.message })),
-    });
-    throw new ConnectError(error.message, Code.InvalidArgument, undefined, [{
-      desc: FieldViolationsSchema,
-      value: details,
-    }]);
-  }
-  throw error;
-}
+/** A lease on the stream; `replay` marks the snapshot sent first, before live changes. */
+const leaseUpdate = (lease: Lease, replay: boolean) => ({ lease: leaseToMessage(lease), replay });
 
-function addressArgument(text: string, field = "ip"): number {
-  try {
-    return parseIpv4(text);
-  } catch (error) {
-    throw new ConnectError(`${field}: ${(error as Error).message}`, Code.InvalidArgument);
-  }
-}
+const addressArgument = (text: string) => parseField("ip", text, parseIpv4);
 
 export function registerNeconApi(router: ConnectRouter, necon: Necon): void {
+  // An invalid configuration (ConfigInvalid) is answered field by field by the API's error layer.
   const apply = async (next: NeconConfigInput) => {
-    try {
-      await necon.apply(next);
-    } catch (error) {
-      invalid(error);
-    }
+    await necon.apply(next);
     return configToMessage(necon.configInput);
   };
   const subnetsOf = (config: NeconConfigInput) => [...(config.subnets ?? [])];
@@ -163,13 +145,14 @@ export function registerNeconApi(router: ConnectRouter, necon: Necon): void {
         reservation: fromJson(ReservationSchema, reservation as unknown as JsonValue) as ReservationMessage,
       };
     },
-    async *subscribeToLeases(_request, context) {
-      const live = necon.leaseEvents.subscribe(0, context.signal);
-      for (const lease of [...necon.leases.all()].sort((a, b) => a.ip - b.ip)) {
-        yield { lease: leaseToMessage(lease), replay: true };
-      }
-      for await (const lease of live) yield { lease: leaseToMessage(lease), replay: false };
-    },
+    subscribeToLeases: (_request, context) =>
+      snapshotThenChanges({
+        changes: necon.leaseEvents,
+        signal: context.signal,
+        snapshot: () =>
+          [...necon.leases.all()].sort((a, b) => a.ip - b.ip).map((lease) => leaseUpdate(lease, true)),
+        toMessage: (lease) => leaseUpdate(lease, false),
+      }),
     getStats() {
       return { messages: necon.stats.snapshot(), pools: necon.poolUsage() };
     },

@@ -1,7 +1,7 @@
-import { Code, ConnectError, type ConnectRouter } from "@connectrpc/connect";
+import type { ConnectRouter } from "@connectrpc/connect";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { type Level, levelAtLeast, type LogSink } from "../../log/logger.ts";
-import { HubFullError } from "../../stream/hub.ts";
+import { snapshotThenChanges } from "../../stream/snapshot_then_changes.ts";
 import { LogLevel, LogService } from "../gen/ctpf/v1/log_pb.ts";
 
 const toProto: Record<Level, LogLevel> = {
@@ -19,17 +19,14 @@ const fromProto: Record<number, Level> = {
 
 export function registerLogService(router: ConnectRouter, sink: LogSink): void {
   router.service(LogService, {
-    async *tailLogs(request, context) {
+    tailLogs(request, context) {
       const minimum = fromProto[request.minLevel] ?? "info";
-      let records;
-      try {
-        records = sink.hub.subscribe(request.history, context.signal, (r) => levelAtLeast(r.level, minimum));
-      } catch (error) {
-        if (error instanceof HubFullError) throw new ConnectError(error.message, Code.ResourceExhausted);
-        throw error;
-      }
-      for await (const record of records) {
-        yield {
+      return snapshotThenChanges({
+        changes: sink.hub,
+        signal: context.signal,
+        replay: request.history,
+        filter: (record) => levelAtLeast(record.level, minimum),
+        toMessage: (record) => ({
           record: {
             time: timestampFromDate(record.time),
             level: toProto[record.level],
@@ -38,8 +35,8 @@ export function registerLogService(router: ConnectRouter, sink: LogSink): void {
             fields: record.fields,
             seq: BigInt(record.seq),
           },
-        };
-      }
+        }),
+      });
     },
   });
 }
