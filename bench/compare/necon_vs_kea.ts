@@ -51,8 +51,11 @@ async function ladder(client: Netns): Promise<Step[]> {
       "60000",
       "-W",
       "1000000",
+      "10.70.0.1",
     ], { timeoutMs: (seconds + 20) * 1000, check: false });
-    steps.push(parsePerfdhcp(run.stdout + run.stderr, rate));
+    const step = parsePerfdhcp(run.stdout + run.stderr, rate);
+    if (Number.isNaN(step.achieved)) throw new Error(`perfdhcp gave no rate:\n${run.stdout}${run.stderr}`);
+    steps.push(step);
   }
   return steps;
 }
@@ -61,6 +64,8 @@ async function network(lab: Lab): Promise<{ server: Netns; client: Netns }> {
   const server = await lab.netns(), client = await lab.netns();
   await lab.veth(server, "s0", client, "eth0");
   await server.addAddress("s0", "10.70.0.1/16");
+  // perfdhcp acts as a relay (giaddr = its own address) and needs one on its interface.
+  await client.addAddress("eth0", "10.70.0.2/16");
   await Promise.all([server.up("lo"), server.up("s0"), client.up("eth0")]);
   return { server, client };
 }
@@ -76,7 +81,7 @@ async function benchNecon(lab: Lab): Promise<Step[]> {
   const dir = await Deno.makeTempDir({ prefix: "ctpf-bench-necon-" });
   try {
     await Deno.writeTextFile(`${dir}/necon.json`, JSON.stringify({ interfaces: ["s0"], subnets: [subnet] }));
-    await using _necon = await startNecon(server, `${dir}/necon.json`, `${dir}/data`, "error");
+    await using _necon = await startNecon(server, `${dir}/necon.json`, `${dir}/data`, "info"); // "listening" is logged at info; leases at debug
     return await ladder(client);
   } finally {
     await Deno.remove(dir, { recursive: true });
