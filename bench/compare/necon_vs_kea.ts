@@ -109,7 +109,9 @@ async function benchKea(lab: Lab): Promise<Step[]> {
     try {
       await waitFor(async () => (await server.run(["ss", "-lun"], { check: false })).stdout.includes(":67"), {
         what: "kea-dhcp4 listening",
-        timeoutMs: 10_000,
+        // kea-dhcp4 took over 10 s to open its sockets once, with tests running beside it.
+        timeoutMs: 30_000,
+        describe: () => kea.output(),
       });
       return await ladder(client);
     } finally {
