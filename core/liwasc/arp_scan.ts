@@ -2,9 +2,10 @@ import { ARP_REPLY, ARP_REQUEST, decodeArp, encodeArp } from "../net/arp.ts";
 import { decodeEthernet, encodeEthernet, ETHERTYPE_ARP } from "../net/ethernet.ts";
 import { BROADCAST_MAC, type MacAddress, macFromBytes } from "../net/mac.ts";
 import type { Ipv4Address } from "../net/ipv4addr.ts";
-import { isErrno, macAddress, PacketSocket, withNetns } from "../sys/mod.ts";
+import { macAddress, PacketSocket, withNetns } from "../sys/mod.ts";
+import { sendPaced } from "./pacing.ts";
 import type { ScanTarget } from "./targets.ts";
-import { sleep, waitUntil } from "../time/sleep.ts";
+import { waitUntil } from "../time/sleep.ts";
 
 /** One (address, MAC) pair seen in an ARP reply or announcement during a scan. */
 export interface ArpSighting {
@@ -66,13 +67,21 @@ export async function arpScan(options: ArpScanOptions): Promise<ArpScanResult> {
   const stopReceiving = new AbortController();
   const receiving = receiveSightings(socket, ownMac, wanted, result, options, stopReceiving.signal);
   try {
-    const rate = Math.max(1, options.ratePerSecond ?? defaultRate);
+    const rate = options.ratePerSecond ?? defaultRate;
     // Two attempts per address by default, as arp-scan makes.
     const rounds = 1 + Math.max(0, options.retries ?? 1);
     let pending = options.targets;
     for (let round = 0; round < rounds && pending.length > 0; round++) {
       if (options.signal?.aborted) break;
-      await sendPaced(socket, ownMac, pending, rate, result, options.signal);
+      result.requestsSent += await sendPaced({
+        items: pending,
+        ratePerSecond: rate,
+        signal: options.signal,
+        send: (target) => {
+          socket.send(requestFrame(ownMac, target));
+          return true;
+        },
+      });
       const asked = pending;
       await waitUntil(
         () => asked.every((target) => result.hosts.has(target.ip)),
@@ -104,35 +113,6 @@ function requestFrame(ownMac: MacAddress, target: ScanTarget): Uint8Array<ArrayB
       targetIp: target.ip,
     }),
   }, { padToMinimum: true });
-}
-
-/** Sends in 10 ms slices so the average rate holds without a timer per frame. */
-async function sendPaced(
-  socket: PacketSocket,
-  ownMac: MacAddress,
-  targets: ScanTarget[],
-  rate: number,
-  result: ArpScanResult,
-  signal?: AbortSignal,
-): Promise<void> {
-  const started = performance.now();
-  let sent = 0;
-  while (sent < targets.length) {
-    if (signal?.aborted) return;
-    const due = Math.min(targets.length, Math.floor(((performance.now() - started) / 1000) * rate) + 1);
-    while (sent < due) {
-      try {
-        socket.send(requestFrame(ownMac, targets[sent]));
-      } catch (error) {
-        // A full transmit queue: wait for it to drain and send the same request again.
-        if (isErrno(error, "EAGAIN") || isErrno(error, "ENOBUFS")) break;
-        throw error;
-      }
-      sent++;
-      result.requestsSent++;
-    }
-    if (sent < targets.length) await sleep(10, signal);
-  }
 }
 
 async function receiveSightings(

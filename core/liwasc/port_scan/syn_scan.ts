@@ -1,9 +1,10 @@
 import { decodeIpv4, IP_PROTOCOL_TCP } from "../../net/ipv4.ts";
 import { formatIpv4, parseIpv4 } from "../../net/ipv4addr.ts";
 import { decodeTcp, encodeTcp, TCP_ACK, TCP_RST, TCP_SYN } from "../../net/tcp.ts";
-import { IPPROTO_TCP, isErrno, RawIpSocket, sourceAddressFor, withNetns } from "../../sys/mod.ts";
+import { IPPROTO_TCP, RawIpSocket, sourceAddressFor, withNetns } from "../../sys/mod.ts";
+import { isQueueFull, sendPaced } from "../pacing.ts";
 import type { PortResult } from "./tcp_connect_scan.ts";
-import { sleep, waitUntil } from "../../time/sleep.ts";
+import { waitUntil } from "../../time/sleep.ts";
 
 export interface SynScanOptions {
   hosts: string[];
@@ -19,6 +20,14 @@ export interface SynScanOptions {
   signal?: AbortSignal;
   onResult?: (result: PortResult) => void;
 }
+
+interface Probe {
+  host: string;
+  port: number;
+  sentAt: number;
+}
+
+const defaultRate = 5000;
 
 // MSS 1460: a SYN without options stands out to filters and some stacks answer it differently.
 const synOptions = new Uint8Array([2, 4, 0x05, 0xb4]);
@@ -40,7 +49,7 @@ export async function synScan(options: SynScanOptions): Promise<PortResult[]> {
   const hostIndex = new Map(options.hosts.map((host, index) => [host, index]));
   const sequenceOf = (host: string, port: number) =>
     (base + Math.imul(port, 0x9e3779b1) + Math.imul(hostIndex.get(host)!, 0x85ebca6b)) >>> 0;
-  const pending = new Map<string, { host: string; port: number; sentAt: number }>();
+  const pending = new Map<string, Probe>();
   const results: PortResult[] = [];
   const finish = (key: string, state: PortResult["state"], reason: string) => {
     const probe = pending.get(key);
@@ -87,41 +96,42 @@ export async function synScan(options: SynScanOptions): Promise<PortResult[]> {
     }
   })();
 
+  const sendSyn = ([key, probe]: [string, Probe]): boolean => {
+    // Answered since the round began (to an earlier round's SYN): nothing to ask.
+    if (!pending.has(key)) return false;
+    const source = sources.get(probe.host)!;
+    const segment = encodeTcp({
+      sourcePort,
+      destinationPort: probe.port,
+      sequence: sequenceOf(probe.host, probe.port),
+      flags: TCP_SYN,
+      window: 1024,
+      options: synOptions,
+    }, { source: parseIpv4(source), destination: parseIpv4(probe.host) });
+    try {
+      socket.sendTo(segment, probe.host);
+    } catch (error) {
+      // A full queue is the pacer's to wait out. An unreachable host: nothing to ask.
+      if (!isQueueFull(error) && error instanceof Error && "code" in error) {
+        finish(key, "filtered", String((error as { code: string }).code));
+        return false;
+      }
+      throw error;
+    }
+    probe.sentAt = performance.now();
+    return true;
+  };
+
   try {
-    const rate = Math.max(1, options.ratePerSecond ?? 5000);
     const rounds = 1 + Math.max(0, options.retries ?? 1);
     for (let round = 0; round < rounds && pending.size > 0; round++) {
       if (options.signal?.aborted) break;
-      const started = performance.now();
-      let sent = 0;
-      for (const [key, probe] of [...pending]) {
-        if (options.signal?.aborted) break;
-        if (!pending.has(key)) continue;
-        const due = Math.floor(((performance.now() - started) / 1000) * rate) + 1;
-        if (sent >= due) await sleep(Math.max(1, ((sent - due + 1) / rate) * 1000));
-        const source = sources.get(probe.host)!;
-        const segment = encodeTcp({
-          sourcePort,
-          destinationPort: probe.port,
-          sequence: sequenceOf(probe.host, probe.port),
-          flags: TCP_SYN,
-          window: 1024,
-          options: synOptions,
-        }, { source: parseIpv4(source), destination: parseIpv4(probe.host) });
-        try {
-          socket.sendTo(segment, probe.host);
-        } catch (error) {
-          // A full queue: leave the port for the next round. An unreachable host: nothing to ask.
-          if (isErrno(error, "EAGAIN") || isErrno(error, "ENOBUFS")) continue;
-          if (error instanceof Error && "code" in error) {
-            finish(key, "filtered", String((error as { code: string }).code));
-            continue;
-          }
-          throw error;
-        }
-        probe.sentAt = performance.now();
-        sent++;
-      }
+      await sendPaced({
+        items: [...pending],
+        ratePerSecond: options.ratePerSecond ?? defaultRate,
+        signal: options.signal,
+        send: sendSyn,
+      });
       await waitUntil(() => pending.size === 0, options.roundTimeoutMs ?? 1000, options.signal);
     }
     if (!options.signal?.aborted) {
