@@ -17,7 +17,10 @@ import { cString } from "../../sys/libc.ts";
 import { receiveUntil, UdpSocket } from "../../sys/mod.ts";
 import { Jail, JailError } from "../jail.ts";
 import { FileCache } from "../file_cache.ts";
-import { blocksPerSend, FileBlocks, sendFile, type TransferResult } from "./read_transfer.ts";
+import { FileBlocks } from "./block_source.ts";
+import { sendFile } from "./read_transfer.ts";
+import type { TransferResult } from "./transfer_result.ts";
+import { blocksPerSend } from "./window_sender.ts";
 
 // Files above this are read block by block instead of held in memory (and refused in netascii).
 const largeFileBytes = 16 << 20;
