@@ -36,6 +36,15 @@ export function subnetsOf(interfaceName: string, netns?: string): Ipv4Cidr[] {
   return subnets;
 }
 
+/** Whether one of the interface's subnets holds `ip`: false when the interface is gone or has no address. */
+export function interfaceReaches(interfaceName: string, ip: Ipv4Address): boolean {
+  try {
+    return subnetsOf(interfaceName).some((subnet) => cidrContains(subnet, ip));
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Every host address of the interface's subnets except its own (network and broadcast addresses left
  * out for /30 and wider), or only `only` when a scan is scoped to some nodes (each must lie in one of
