@@ -104,7 +104,10 @@ Deno.test("necon config: the CIDR and the interface of a subnet", () => {
 Deno.test("necon config: pools lie inside the subnet, in order, without overlapping", () => {
   assertEquals(
     subnetViolations({ pools: [{ start: "10.5.1.5", end: "10.5.0.20" }] }),
-    one("subnets[0].pools[0].start", "10.5.1.5 is outside 10.5.0.0/24"),
+    [
+      { field: "subnets[0].pools[0].start", message: "10.5.1.5 is outside 10.5.0.0/24" },
+      { field: "subnets[0].pools[0]", message: "start is after end" },
+    ],
   );
   assertEquals(
     subnetViolations({ pools: [{ start: "10.5.0.0", end: "10.5.0.20" }] }),
