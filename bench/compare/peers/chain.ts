@@ -2,7 +2,7 @@
 // Three namespaces A–B–C; underlay veths A–B (10.91.0.0/30) and B–C (10.91.1.0/30), the same
 // addressing as tests/gloeth/lab.ts startMesh, so A and C reach each other only through B's VPN
 // process. Each VPN puts its layer-2 overlay on 10.200.0.0/24 (A .1, B .2, C .3).
-import { type Lab, type Netns, run, waitFor } from "../../../tests/harness/mod.ts";
+import { type BackgroundProcess, type Lab, type Netns, run, waitFor } from "../../../tests/harness/mod.ts";
 
 export interface ChainNode {
   name: "a" | "b" | "c";
@@ -110,4 +110,25 @@ export function tailOf(path: string, chars = 1500): string {
   } catch {
     return "";
   }
+}
+
+/**
+ * The overlay of a VPN whose processes on A, B and C are `processes` (in chain order); `extraLog` adds a
+ * node's log file to its output for a failure message.
+ */
+export function overlayOf(
+  chain: Chain,
+  processes: BackgroundProcess[],
+  extraLog: (node: ChainNode) => string = () => "",
+): Overlay {
+  return {
+    a: chain.a.netns,
+    c: chain.c.netns,
+    aIp: chain.a.overlayIp,
+    cIp: chain.c.overlayIp,
+    pids: () => Promise.resolve(processes.map((process) => process.pid)),
+    logs: () =>
+      chain.nodes.map((node, i) => `${node.name}: ${processes[i].output().slice(-1500)}${extraLog(node)}`)
+        .join("\n"),
+  };
 }

@@ -5,7 +5,7 @@
 // setup mode, no CA); data channel cipher negotiated (AES-256-GCM). No DCO (no kernel module, and DCO
 // has no TAP). Each daemon in the foreground on a TAP made beforehand.
 import { type BackgroundProcess, type Lab, run } from "../../../tests/harness/mod.ts";
-import { addOverlayTaps, type ChainNode, type Overlay, type Peer, startChain } from "./chain.ts";
+import { addOverlayTaps, type ChainNode, type Overlay, overlayOf, type Peer, startChain } from "./chain.ts";
 
 const port = 1194;
 
@@ -90,14 +90,6 @@ export const openvpn: Peer = {
       await Deno.writeTextFile(path, `${config(node)}\n`, { mode: 0o600 });
       processes.push(node.netns.spawn(["openvpn", "--config", path, "--cd", workDir]));
     }
-    return {
-      a: chain.a.netns,
-      c: chain.c.netns,
-      aIp: chain.a.overlayIp,
-      cIp: chain.c.overlayIp,
-      pids: () => Promise.resolve(processes.map((process) => process.pid)),
-      logs: () =>
-        chain.nodes.map((node, i) => `${node.name}: ${processes[i].output().slice(-1500)}`).join("\n"),
-    };
+    return overlayOf(chain, processes);
   },
 };

@@ -4,7 +4,15 @@
 // A and C cannot reach each other's underlay address; tinc finds that itself and relays their packets
 // over UDP through B (B decrypts and re-encrypts: tinc 1.0 keys are per hop), as a capture on B–C shows.
 import { type Lab, run } from "../../../tests/harness/mod.ts";
-import { addOverlayTaps, type ChainNode, type Overlay, type Peer, startChain, tailOf } from "./chain.ts";
+import {
+  addOverlayTaps,
+  type ChainNode,
+  type Overlay,
+  overlayOf,
+  type Peer,
+  startChain,
+  tailOf,
+} from "./chain.ts";
 
 export const tinc: Peer = {
   name: "tinc 1.0 (switch)",
@@ -45,17 +53,6 @@ export const tinc: Peer = {
         `--logfile=${dir(node)}/tinc.log`,
       ])
     );
-    return {
-      a: chain.a.netns,
-      c: chain.c.netns,
-      aIp: chain.a.overlayIp,
-      cIp: chain.c.overlayIp,
-      pids: () => Promise.resolve(processes.map((process) => process.pid)),
-      logs: () =>
-        chain.nodes.map((node, i) =>
-          `${node.name}: ${processes[i].output()}${tailOf(`${dir(node)}/tinc.log`)}`
-        )
-          .join("\n"),
-    };
+    return overlayOf(chain, processes, (node) => tailOf(`${dir(node)}/tinc.log`));
   },
 };

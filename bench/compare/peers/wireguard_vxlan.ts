@@ -10,7 +10,7 @@
 // that temp dir, the host's /run is never touched, and a later `wg setconf` with the same bind mount
 // reaches the same socket.
 import { type BackgroundProcess, type Lab, type Netns, run, waitFor } from "../../../tests/harness/mod.ts";
-import { type ChainNode, type Overlay, type Peer, startChain } from "./chain.ts";
+import { type ChainNode, type Overlay, overlayOf, type Peer, startChain } from "./chain.ts";
 
 const port = 51820;
 const wgIp = (index: number) => `10.92.0.${index + 1}`;
@@ -93,14 +93,6 @@ export const wireguardVxlan: Peer = {
       await node.netns.addAddress("vx0", `${node.overlayIp}/24`);
       await node.netns.up("vx0");
     }
-    return {
-      a: chain.a.netns,
-      c: chain.c.netns,
-      aIp: chain.a.overlayIp,
-      cIp: chain.c.overlayIp,
-      pids: () => Promise.resolve(processes.map((process) => process.pid)),
-      logs: () =>
-        chain.nodes.map((node, i) => `${node.name}: ${processes[i].output().slice(-1500)}`).join("\n"),
-    };
+    return overlayOf(chain, processes);
   },
 };
