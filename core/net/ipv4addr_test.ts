@@ -59,6 +59,15 @@ Deno.test("ipv4addr: bytes round trip, read from a captured header", () => {
   assert.throws(() => ipv4FromBytes(new Uint8Array(3)), RangeError);
 });
 
+Deno.test("ipv4addr: text to bytes and back is strict (was core/sys parseIPv4/formatIPv4)", () => {
+  assert.deepEqual(ipv4ToBytes(parseIpv4("10.0.0.255")), Uint8Array.of(10, 0, 0, 255));
+  assert.equal(formatIpv4(ipv4FromBytes(Uint8Array.of(255, 255, 255, 255))), "255.255.255.255");
+  for (const bad of ["1.2.3", "1.2.3.4.5", "256.0.0.1", "01.2.3.4", " 1.2.3.4", "a.b.c.d", ""]) {
+    assert.throws(() => ipv4ToBytes(parseIpv4(bad)), TypeError, bad);
+  }
+  assert.throws(() => formatIpv4(ipv4FromBytes(Uint8Array.of(10, 0, 0))), RangeError);
+});
+
 Deno.test("ipv4addr: prefix masks at the edges", () => {
   assert.equal(prefixMask(0), 0);
   assert.equal(prefixMask(1), 0x80000000);

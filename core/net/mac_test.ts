@@ -67,6 +67,14 @@ Deno.test("mac: bytes round trip, read from a captured frame", () => {
   assert.throws(() => macFromBytes(new Uint8Array(5)), RangeError);
 });
 
+Deno.test("mac: 6 bytes as text, lowercase and colon-separated (was core/sys formatMac)", () => {
+  assert.equal(
+    formatMac(macFromBytes(Uint8Array.of(0x02, 0x00, 0x5e, 0xab, 0xcd, 0xef))),
+    "02:00:5e:ab:cd:ef",
+  );
+  assert.throws(() => formatMac(macFromBytes(Uint8Array.of(1, 2, 3, 4, 5))), RangeError);
+});
+
 Deno.test("mac: broadcast, multicast, unicast and locally administered bits", () => {
   assert.ok(isBroadcastMac(BROADCAST_MAC));
   assert.ok(isMulticastMac(BROADCAST_MAC));

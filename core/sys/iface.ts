@@ -1,4 +1,3 @@
-import { formatMac as formatMacAddress, macFromBytes } from "../net/mac.ts";
 import {
   AF_INET,
   IFF_UP,
@@ -45,20 +44,15 @@ export function interfaceIndexByIoctl(name: string): number {
   return view.getInt32(IFREQ_UNION, true);
 }
 
-/** The hardware (MAC) address: 6 bytes for Ethernet, veth and TAP interfaces. */
+/**
+ * The hardware (MAC) address: 6 bytes for Ethernet, veth and TAP interfaces. As text:
+ * formatMac(macFromBytes(bytes)) from core/net/mac.ts.
+ */
 export function macAddress(name: string): Uint8Array<ArrayBuffer> {
   const { bytes } = newIfreq(name);
   withControlSocket((fd) => ioctl(fd, SIOCGIFHWADDR, "SIOCGIFHWADDR", bytes, name));
   // ifr_hwaddr is a struct sockaddr: sa_family (ARPHRD_*) then the address bytes in sa_data.
   return bytes.slice(IFREQ_UNION + 2, IFREQ_UNION + 8);
-}
-
-/**
- * "02:00:5e:10:00:01" for the 6 bytes macAddress() returns: core/net's formatMac (lowercase,
- * colon-separated) over macFromBytes; other lengths are a RangeError.
- */
-export function formatMac(mac: Uint8Array): string {
-  return formatMacAddress(macFromBytes(mac));
 }
 
 /** IFF_* flags (IFF_UP, IFF_RUNNING, …) of the interface. */
@@ -99,7 +93,8 @@ export function setMtu(name: string, value: number): void {
   withControlSocket((fd) => ioctl(fd, SIOCSIFMTU, "SIOCSIFMTU", bytes, name));
 }
 
-export interface IPv4Address {
+/** One IPv4 address configured on an interface, as text (core/net parses it: parseIpv4, parseCidr). */
+export interface InterfaceAddress {
   address: string;
   netmask: string;
   /** "10.0.0.1/24" */
@@ -110,7 +105,7 @@ export interface IPv4Address {
  * The interface's IPv4 addresses, from Deno.networkInterfaces() (which reads the calling thread's
  * namespace). An interface with no IPv4 address gives an empty list; a missing one gives ENODEV.
  */
-export function ipv4Addresses(name: string): IPv4Address[] {
+export function ipv4Addresses(name: string): InterfaceAddress[] {
   const found = Deno.networkInterfaces()
     .filter((entry) => entry.name === name && entry.family === "IPv4")
     .map((entry) => ({ address: entry.address, netmask: entry.netmask, cidr: entry.cidr }));

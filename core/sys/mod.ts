@@ -19,11 +19,10 @@ export {
 export { type Frame, type FrameInto, PacketSocket, type PacketSocketOptions } from "./packet.ts";
 export { Tap, type TapOptions, VNET_HEADER_SIZE } from "./tap.ts";
 export {
-  formatMac,
+  type InterfaceAddress,
   interfaceExists,
   interfaceIndex,
   interfaceIndexByIoctl,
-  type IPv4Address,
   ipv4Addresses,
   isLinkUp,
   linkFlags,
@@ -33,7 +32,7 @@ export {
   setMtu,
 } from "./iface.ts";
 export { netnsPath, withNetns } from "./netns.ts";
-export { formatIPv4, type InetAddress, parseIPv4 } from "./sockaddr.ts";
+export { type InetAddress } from "./sockaddr.ts";
 export {
   ETH_P_ALL,
   ETH_P_ARP,

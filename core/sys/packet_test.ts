@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
+import { formatMac, macFromBytes } from "../net/mac.ts";
 import { arpFrame, parseArp } from "../testing/harness/frames.ts";
 import { Lab } from "../testing/harness/lab.ts";
 import { rootTest } from "../testing/harness/root.ts";
 import { deadline, sleep } from "../testing/harness/wait.ts";
 import { ETH_P_ALL, ETH_P_ARP, PACKET_HOST, PACKET_OUTGOING } from "./constants.ts";
 import { SysError } from "./errno.ts";
-import { formatMac, macAddress, setLinkUp } from "./iface.ts";
+import { macAddress, setLinkUp } from "./iface.ts";
 import { withNetns } from "./netns.ts";
 import { PacketSocket } from "./packet.ts";
 
@@ -21,7 +22,7 @@ async function scannerLab(lab: Lab) {
   await b.up("pb0");
   const scannerMac = withNetns(a.name, () => {
     setLinkUp("pa0", true);
-    return formatMac(macAddress("pa0"));
+    return formatMac(macFromBytes(macAddress("pa0")));
   });
   return { a, b, scannerMac, peerMac: await b.mac("pb0") };
 }

@@ -1,4 +1,4 @@
-import { formatIpv4, ipv4FromBytes, ipv4ToBytes, parseIpv4, readIpv4, writeIpv4 } from "../net/ipv4addr.ts";
+import { formatIpv4, parseIpv4, readIpv4, writeIpv4 } from "../net/ipv4addr.ts";
 import { AF_INET, AF_PACKET } from "./constants.ts";
 
 // Byte layouts of the socket address structs. Host-order fields are written little-endian: every
@@ -7,18 +7,8 @@ import { AF_INET, AF_PACKET } from "./constants.ts";
 export const SOCKADDR_IN_SIZE = 16;
 export const SOCKADDR_LL_SIZE = 20;
 
-/**
- * Dotted-quad text to its 4 bytes in network order. The parsing is core/net's parseIpv4 (strict: "1.2.3",
- * "256.0.0.1" and "01.2.3.4" throw AddressSyntaxError, a TypeError); this is its byte form.
- */
-export function parseIPv4(address: string): Uint8Array<ArrayBuffer> {
-  return ipv4ToBytes(parseIpv4(address));
-}
-
-/** 4 bytes in network order to dotted-quad text (core/net's formatIpv4); other lengths are a RangeError. */
-export function formatIPv4(bytes: Uint8Array): string {
-  return formatIpv4(ipv4FromBytes(bytes));
-}
+// Addresses are text at this layer; parsing and formatting are core/net's parseIpv4/formatIpv4 (byte
+// forms: ipv4ToBytes/ipv4FromBytes there too).
 
 function checkPort(port: number): void {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`invalid UDP port: ${port}`);

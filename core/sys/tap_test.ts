@@ -23,7 +23,8 @@ import {
   VIRTIO_NET_HDR_GSO_NONE,
   VIRTIO_NET_HDR_GSO_TCPV4,
 } from "./constants.ts";
-import { formatMac, interfaceExists, isLinkUp, macAddress, mtu, setLinkUp } from "./iface.ts";
+import { interfaceExists, isLinkUp, macAddress, mtu, setLinkUp } from "./iface.ts";
+import { formatMac, macFromBytes } from "../net/mac.ts";
 import { withNetns } from "./netns.ts";
 import { Tap, type TapOptions, VNET_HEADER_SIZE } from "./tap.ts";
 
@@ -41,7 +42,7 @@ async function tapInNamespace(ns: Netns, options: TapOptions = {}): Promise<{ ta
   });
   try {
     await ns.addAddress(tap.name, `${KERNEL_IP}/24`);
-    return { tap, kernelMac: withNetns(ns.name, () => formatMac(macAddress(tap.name))) };
+    return { tap, kernelMac: withNetns(ns.name, () => formatMac(macFromBytes(macAddress(tap.name)))) };
   } catch (error) {
     tap.close();
     throw error;
