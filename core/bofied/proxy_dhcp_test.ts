@@ -1,3 +1,4 @@
+import { toHexString } from "../net/bytes.ts";
 import assert from "node:assert/strict";
 import { Lab } from "../testing/harness/lab.ts";
 import { rootTest } from "../testing/harness/root.ts";
@@ -11,8 +12,7 @@ import { UdpSocket } from "../sys/udp.ts";
 import { ProxyDhcp } from "./proxy_dhcp.ts";
 
 const encoder = new TextEncoder();
-const hex = (bytes: Uint8Array | undefined) =>
-  bytes ? Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("") : "-";
+const hex = (bytes: Uint8Array | undefined) => bytes ? toHexString(bytes) : "-";
 
 /** A request as EDK2's UefiPxeBcDxe sends it: its class, x64 UEFI, and `extra` options. */
 function edk2Request(type: number, ciaddr: string, extra: [number, Uint8Array][] = []): Uint8Array {

@@ -1,10 +1,10 @@
+import { toHexString } from "../net/bytes.ts";
 import { Code, ConnectError, type ConnectRouter } from "@connectrpc/connect";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { GloethService } from "../api/gen/ctpf/v1/gloeth_pb.ts";
 import { formatMac } from "../net/mac.ts";
 import { snapshotThenChanges } from "../stream/snapshot_then_changes.ts";
 import { ticks } from "../stream/ticks.ts";
-import { toHex } from "./identity/keys.ts";
 import type { GloethNode } from "./node/gloeth_node.ts";
 
 /** One snapshot of what the node sees, shaped like the MeshStatus message. */
@@ -13,7 +13,7 @@ export function meshStatus(node: GloethNode, name: string, tap: string) {
   return {
     nodeId: node.nodeId,
     name,
-    networkId: toHex(node.networkId),
+    networkId: toHexString(node.networkId),
     tap,
     links: [...node.links.values()].map((link) => ({
       peerId: link.peer.nodeId,

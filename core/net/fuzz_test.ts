@@ -1,3 +1,4 @@
+import { toHexString } from "./bytes.ts";
 import assert from "node:assert/strict";
 import { type Decoded, DecodeError, unwrap } from "./errors.ts";
 import {
@@ -20,7 +21,7 @@ import {
 } from "./ipv4.ts";
 import { decodeUdp, encodeUdp, type UdpAddresses } from "./udp.ts";
 import { decodeIcmp, decodeIcmpQuote, encodeIcmp } from "./icmp.ts";
-import { ALL_FRAMES, toHex } from "./testdata/captures.ts";
+import { ALL_FRAMES } from "./testdata/captures.ts";
 import { below, type Random, seededRandom } from "../testing/random.ts";
 
 // Mutation fuzzing: every decoder must turn any byte string into either a value or a DecodeError, never an
@@ -167,7 +168,7 @@ function check<T>(
   try {
     result = decode();
   } catch (error) {
-    throw new Error(`${name} threw on ${toHex(input)}: ${error}`, { cause: error });
+    throw new Error(`${name} threw on ${toHexString(input)}: ${error}`, { cause: error });
   }
   let counts = outcomes.get(name);
   if (counts === undefined) outcomes.set(name, counts = { ok: 0, failed: 0 });

@@ -1,5 +1,6 @@
 // A three-node chain A–B–C in namespaces: ping crosses the overlay from A to C (ARP included), and B,
 // which carries every packet, never sees the marker A puts in them.
+import { toHexString } from "../../core/net/bytes.ts";
 import { rootTest, waitFor, withLab } from "../harness/mod.ts";
 import { assert, assertMatch } from "../support/assert.ts";
 import { startMesh, waitUntilReachable } from "./lab.ts";
@@ -7,9 +8,7 @@ import { clientScript, readEvents, startNecon } from "../necon/lab.ts";
 import { eventMatching } from "../necon/wait_events.ts";
 
 const marker = "gl0eth-marker";
-const markerHex = Array.from(new TextEncoder().encode(marker), (b) => b.toString(16).padStart(2, "0")).join(
-  "",
-);
+const markerHex = toHexString(new TextEncoder().encode(marker));
 
 rootTest({
   name:

@@ -1,8 +1,8 @@
+import { toHexString } from "../../net/bytes.ts";
 import { type Aead, nodeCryptoAead } from "./aead.ts";
 import { createWasmAead } from "../wasm/wasm_aead.ts";
 import { openLibsodiumAead } from "./testdata/libsodium_aead.ts";
 import { type AeadVector, APPENDIX_A_5, SECTION_2_8_2 } from "./testdata/rfc8439.ts";
-import { toHex } from "./testdata/hex.ts";
 import { flipBit, randomBytes } from "./testdata/random_bytes.ts";
 import { assert, assertEquals, assertThrows } from "../../testing/assert.ts";
 import { below, seededRandom } from "../../testing/random.ts";
@@ -28,8 +28,8 @@ for (const [name, aead] of IMPLEMENTATIONS) {
     const v = SECTION_2_8_2;
     assertEquals(v.plaintext.length, 114);
     const sealed = aead.seal(v.key, v.nonce, v.plaintext, v.aad);
-    assertEquals(toHex(sealed.subarray(0, 114)), toHex(v.ciphertext));
-    assertEquals(toHex(sealed.subarray(114)), "1ae10b594f09e26a7e902ecbd0600691");
+    assertEquals(toHexString(sealed.subarray(0, 114)), toHexString(v.ciphertext));
+    assertEquals(toHexString(sealed.subarray(114)), "1ae10b594f09e26a7e902ecbd0600691");
     assertEquals(aead.open(v.key, v.nonce, sealed, v.aad), v.plaintext);
   });
 
@@ -37,7 +37,7 @@ for (const [name, aead] of IMPLEMENTATIONS) {
     const v = APPENDIX_A_5;
     assertEquals(v.ciphertext.length, 265);
     assertEquals(aead.open(v.key, v.nonce, sealedOf(v), v.aad), v.plaintext);
-    assertEquals(toHex(aead.seal(v.key, v.nonce, v.plaintext, v.aad)), toHex(sealedOf(v)));
+    assertEquals(toHexString(aead.seal(v.key, v.nonce, v.plaintext, v.aad)), toHexString(sealedOf(v)));
   });
 
   Deno.test(`aead ${name}: every single-bit flip of ciphertext, tag or AAD fails to open`, () => {

@@ -1,3 +1,4 @@
+import { toHexString } from "../../net/bytes.ts";
 import { derivePairKeys, generateX25519, type PairKeyInputs } from "./pair_keys.ts";
 import {
   ALICE_PRIVATE,
@@ -7,7 +8,6 @@ import {
   importRawX25519Private,
   SHARED_SECRET,
 } from "./testdata/rfc7748.ts";
-import { toHex } from "./testdata/hex.ts";
 import { AddressSyntaxError } from "../../net/errors.ts";
 import { assert, assertEquals, assertRejects } from "../../testing/assert.ts";
 
@@ -43,7 +43,7 @@ Deno.test("pair keys: both sides derive the same key for each direction, and the
   assertEquals(lowKeys.receiveKey.length, 32);
   assertEquals(lowKeys.sendKey, highKeys.receiveKey);
   assertEquals(lowKeys.receiveKey, highKeys.sendKey);
-  assert(toHex(lowKeys.sendKey) !== toHex(lowKeys.receiveKey));
+  assert(toHexString(lowKeys.sendKey) !== toHexString(lowKeys.receiveKey));
 });
 
 Deno.test("pair keys: another network id or another pair of ids gives unrelated keys", async () => {
@@ -60,11 +60,11 @@ Deno.test("pair keys: another network id or another pair of ids gives unrelated 
     derivePairKeys({ ...inputs, networkId: "" }),
     derivePairKeys({ ...inputs, peerId: HIGH_ID.replace("f0", "f1") }),
   ]);
-  const seen = new Set([toHex(lowKeys.sendKey), toHex(lowKeys.receiveKey)]);
+  const seen = new Set([toHexString(lowKeys.sendKey), toHexString(lowKeys.receiveKey)]);
   for (const keys of others) {
     for (const key of [keys.sendKey, keys.receiveKey]) {
-      assert(!seen.has(toHex(key)), "a key repeated across networks or pairs");
-      seen.add(toHex(key));
+      assert(!seen.has(toHexString(key)), "a key repeated across networks or pairs");
+      seen.add(toHexString(key));
     }
   }
 });
@@ -84,16 +84,16 @@ Deno.test("pair keys: RFC 7748 §6.1 X25519 through WebCrypto", async () => {
     const x = (await crypto.subtle.exportKey("jwk", key)).x!;
     return Uint8Array.from(atob(x.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
   };
-  assertEquals(toHex(await publicOf(alice)), toHex(ALICE_PUBLIC));
-  assertEquals(toHex(await publicOf(bob)), toHex(BOB_PUBLIC));
+  assertEquals(toHexString(await publicOf(alice)), toHexString(ALICE_PUBLIC));
+  assertEquals(toHexString(await publicOf(bob)), toHexString(BOB_PUBLIC));
   const agree = async (own: CryptoKey, peer: Uint8Array<ArrayBuffer>) => {
     const peerKey = await crypto.subtle.importKey("raw", peer, { name: "X25519" }, true, []);
-    return toHex(
+    return toHexString(
       new Uint8Array(await crypto.subtle.deriveBits({ name: "X25519", public: peerKey }, own, 256)),
     );
   };
-  assertEquals(await agree(alice, BOB_PUBLIC), toHex(SHARED_SECRET));
-  assertEquals(await agree(bob, ALICE_PUBLIC), toHex(SHARED_SECRET));
+  assertEquals(await agree(alice, BOB_PUBLIC), toHexString(SHARED_SECRET));
+  assertEquals(await agree(bob, ALICE_PUBLIC), toHexString(SHARED_SECRET));
 });
 
 // Freezes "gloeth pair v1": nodes on different releases must keep deriving the same keys, so a change
@@ -116,8 +116,14 @@ Deno.test("pair keys: the v1 derivation from RFC 7748's keys gives these exact k
   });
   assertEquals(alice.sendKey, bob.receiveKey);
   assertEquals(alice.receiveKey, bob.sendKey);
-  assertEquals(toHex(alice.sendKey), "840b1bb631935ad2d7f47fc9ae68fc4a7ea1b08c8f4533238e1a8f67b556e71d");
-  assertEquals(toHex(alice.receiveKey), "29b2b9f1585688130c3c337e978a33338cd875203fdd556a8620a5351c9a171f");
+  assertEquals(
+    toHexString(alice.sendKey),
+    "840b1bb631935ad2d7f47fc9ae68fc4a7ea1b08c8f4533238e1a8f67b556e71d",
+  );
+  assertEquals(
+    toHexString(alice.receiveKey),
+    "29b2b9f1585688130c3c337e978a33338cd875203fdd556a8620a5351c9a171f",
+  );
 });
 
 Deno.test("pair keys: malformed inputs are refused", async () => {

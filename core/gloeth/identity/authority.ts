@@ -1,3 +1,4 @@
+import { toHexString } from "../../net/bytes.ts";
 import {
   type Certificate,
   type CertificateBody,
@@ -5,7 +6,7 @@ import {
   encodeCertificate,
   encodeCertificateBody,
 } from "./certificate.ts";
-import { keyId, sign, type SigningKeyPair, toHex, verify } from "./keys.ts";
+import { keyId, sign, type SigningKeyPair, verify } from "./keys.ts";
 import { decodeRevocationList, encodeRevocationBody, type RevocationList } from "./revocations.ts";
 
 /**
@@ -57,7 +58,7 @@ export async function verifyCertificate(
   if (!sameBytes(certificate.networkId, trust.networkId)) {
     return {
       ok: false,
-      reason: `issued for network ${toHex(certificate.networkId)}, not ${toHex(trust.networkId)}`,
+      reason: `issued for network ${toHexString(certificate.networkId)}, not ${toHexString(trust.networkId)}`,
     };
   }
   if (!await verify(trust.publicKey, certificate.body, certificate.signature)) {
@@ -68,7 +69,7 @@ export async function verifyCertificate(
   if (revoked.has(certificate.serial)) {
     return { ok: false, reason: `serial ${certificate.serial} is revoked` };
   }
-  return { ok: true, certificate, nodeId: toHex(await keyId(certificate.signKey)) };
+  return { ok: true, certificate, nodeId: toHexString(await keyId(certificate.signKey)) };
 }
 
 /** A revocation list this network signed, or why not. */

@@ -1,3 +1,4 @@
+import { toHexString } from "../../net/bytes.ts";
 import { assert, assertEquals } from "../../testing/assert.ts";
 import { below, seededRandom } from "../../testing/random.ts";
 import {
@@ -8,7 +9,7 @@ import {
   verifyRevocations,
 } from "./authority.ts";
 import { decodeCertificate, encodeCertificateBody } from "./certificate.ts";
-import { generateDhKey, generateSigningKey, keyId, loadSigningKey, sign, toHex, verify } from "./keys.ts";
+import { generateDhKey, generateSigningKey, keyId, loadSigningKey, sign, verify } from "./keys.ts";
 import { decodeRevocationList } from "./revocations.ts";
 
 const hex = (text: string) => Uint8Array.from(text.replace(/\s+/g, "").match(/../g)!, (b) => parseInt(b, 16));
@@ -21,7 +22,7 @@ Deno.test("identity: Ed25519 through WebCrypto matches RFC 8032 §7.1 test 1", a
   const key = await loadSigningKey(publicKey, pkcs8);
   const signature = await sign(key, new Uint8Array(0));
   assertEquals(
-    toHex(signature),
+    toHexString(signature),
     "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b",
   );
   assert(await verify(publicKey, new Uint8Array(0), signature));
@@ -39,7 +40,7 @@ Deno.test("identity: the certificate body is the documented byte layout", () => 
     name: "pi-07",
   });
   assertEquals(
-    toHex(body),
+    toHexString(body),
     "01" + "00112233445566778899aabbccddeeff" + "0102030405060708" + "0000018bcfe56800" + "000001a3185c5000" +
       "aa".repeat(32) + "bb".repeat(32) + "05" + "70692d3037",
   );
@@ -61,7 +62,7 @@ Deno.test("identity: a network admits its nodes, and only them; revocation and v
   const certificate = await issueCertificate(network, node);
   const verdict = await verifyCertificate(certificate, trust);
   assert(verdict.ok, verdict.ok ? "" : verdict.reason);
-  assertEquals(verdict.nodeId, toHex(await keyId(nodeSign.publicKey)));
+  assertEquals(verdict.nodeId, toHexString(await keyId(nodeSign.publicKey)));
   assertEquals(verdict.certificate.name, "node-a");
 
   const foreign = await verifyCertificate(await issueCertificate(other, node), trust);

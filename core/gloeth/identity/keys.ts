@@ -86,9 +86,6 @@ export async function sha256(bytes: Uint8Array): Promise<Uint8Array> {
   return new Uint8Array(await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>));
 }
 
-export const toHex = (bytes: Uint8Array) =>
-  Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-
 /** A network's id, and a node's: the first 16 bytes of SHA-256 of the Ed25519 public key. */
 export async function keyId(signPublicKey: Uint8Array): Promise<Uint8Array> {
   return (await sha256(signPublicKey)).slice(0, 16);

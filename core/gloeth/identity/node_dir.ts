@@ -1,3 +1,4 @@
+import { toHexString } from "../../net/bytes.ts";
 import { join } from "node:path";
 import { issueCertificate, issueRevocations, type NetworkTrust, trustOf } from "./authority.ts";
 import {
@@ -8,7 +9,7 @@ import {
   writeNodeKeys,
   writePublic,
 } from "./files.ts";
-import { generateDhKey, generateSigningKey, keyId, type SigningKeyPair, toHex } from "./keys.ts";
+import { generateDhKey, generateSigningKey, keyId, type SigningKeyPair } from "./keys.ts";
 import { decodeRevocationList } from "./revocations.ts";
 import { derOfPem, networkCaCertificate, nodeServerName, nodeTlsCertificate, pem } from "./x509.ts";
 
@@ -27,7 +28,7 @@ const year = 365 * 86_400_000;
 
 export async function initNetwork(dir: string, years = 10): Promise<{ networkId: string }> {
   const key = await generateSigningKey();
-  const networkId = toHex(await keyId(key.publicKey));
+  const networkId = toHexString(await keyId(key.publicKey));
   await writeNetworkKey(join(dir, "network.key"), key);
   await writePublic(join(dir, "network.pub"), key.publicKey);
   const ca = await networkCaCertificate(key, networkId, new Date(Date.now() + years * year));
@@ -49,7 +50,7 @@ export async function initNode(
   days = 365,
 ): Promise<{ nodeId: string; serial: bigint }> {
   const network = await readNetworkKey(join(networkDir, "network.key"));
-  const networkId = toHex(await keyId(network.publicKey));
+  const networkId = toHexString(await keyId(network.publicKey));
   const sign = await generateSigningKey(), dh = await generateDhKey();
   const serial = randomSerial();
   const notBefore = Date.now() - 60_000, notAfter = Date.now() + days * 86_400_000;
@@ -75,7 +76,7 @@ export async function initNode(
   await Deno.writeTextFile(join(nodeDir, "tls.pem"), pem("CERTIFICATE", tls));
   await Deno.copyFile(join(networkDir, "network.pub"), join(nodeDir, "network.pub"));
   await Deno.copyFile(join(networkDir, "ca.pem"), join(nodeDir, "ca.pem"));
-  return { nodeId: toHex(await keyId(sign.publicKey)), serial };
+  return { nodeId: toHexString(await keyId(sign.publicKey)), serial };
 }
 
 /** Adds serials to the network's revocation list and signs the new list. */
@@ -117,7 +118,7 @@ export async function loadNode(nodeDir: string): Promise<LoadedNode> {
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   }
-  const nodeId = toHex(await keyId(keys.sign.publicKey));
+  const nodeId = toHexString(await keyId(keys.sign.publicKey));
   const certPem = await Deno.readTextFile(join(nodeDir, "tls.pem"));
   if (!namesNode(certPem, nodeId)) {
     throw new Error(

@@ -1,3 +1,4 @@
+import { toHexString } from "../../net/bytes.ts";
 import { decodeBase64, encodeBase64 } from "../../text/base64.ts";
 import {
   bitString,
@@ -12,7 +13,7 @@ import {
   unsignedInteger,
   utf8String,
 } from "./der.ts";
-import { keyId, sign, type SigningKeyPair, toHex } from "./keys.ts";
+import { keyId, sign, type SigningKeyPair } from "./keys.ts";
 
 // X.509 certificates for the TLS links (RFC 5280, Ed25519 per RFC 8410). TLS needs X.509, so the network
 // key also acts as a small CA: its self-signed certificate is the trust anchor every node dials with, and
@@ -109,7 +110,7 @@ export async function nodeTlsCertificate(
   networkIdHex: string,
   node: { name: string; signKey: Uint8Array; serial: bigint; notBefore: Date; notAfter: Date },
 ): Promise<Uint8Array> {
-  const nodeId = toHex(await keyId(node.signKey));
+  const nodeId = toHexString(await keyId(node.signKey));
   return issue(network, {
     names: [LINK_SERVER_NAME, nodeServerName(nodeId)],
     serial: node.serial,

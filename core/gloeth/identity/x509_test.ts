@@ -1,17 +1,18 @@
 // The link certificates against the real consumers: OpenSSL parses and verifies the chain, and Deno's TLS
 // (rustls) accepts a node's certificate under the network CA and refuses it under another network's.
+import { toHexString } from "../../net/bytes.ts";
 import { assert, assertEquals, assertMatch } from "../../testing/assert.ts";
-import { keyId, toHex } from "./keys.ts";
+import { keyId } from "./keys.ts";
 import { generateSigningKey } from "./keys.ts";
 import { objectIdentifier, time, unsignedInteger } from "./der.ts";
 import { LINK_SERVER_NAME, networkCaCertificate, nodeServerName, nodeTlsCertificate, pem } from "./x509.ts";
 
-const hex = (bytes: Uint8Array) => toHex(bytes);
+const hex = (bytes: Uint8Array) => toHexString(bytes);
 const year = 365 * 86_400_000;
 
 async function makeNetwork() {
   const network = await generateSigningKey();
-  const id = toHex(await keyId(network.publicKey));
+  const id = toHexString(await keyId(network.publicKey));
   const ca = await networkCaCertificate(network, id, new Date(Date.now() + 10 * year));
   const node = await generateSigningKey();
   const cert = await nodeTlsCertificate(network, id, {
@@ -92,7 +93,7 @@ Deno.test("x509: a TLS link to a node is accepted under its network's CA and its
       }
     };
     assertEquals(await dial(mine.ca), "hello");
-    const nodeId = toHex(await keyId(mine.node.publicKey));
+    const nodeId = toHexString(await keyId(mine.node.publicKey));
     assertEquals(await dial(mine.ca, nodeServerName(nodeId)), "hello");
     const refusal = async (ca: Uint8Array, hostname?: string) => {
       try {

@@ -1,8 +1,9 @@
+import { toHexString } from "../../net/bytes.ts";
 import { derivePairKeys, type PairKeys, type X25519KeyPair } from "../crypto/pair_keys.ts";
 import { type NetworkTrust, verifyCertificate } from "../identity/authority.ts";
 import { decodeSessionKeys, verifySessionKeys } from "./session_keys.ts";
 import { decodeCertificate } from "../identity/certificate.ts";
-import { keyId, toHex } from "../identity/keys.ts";
+import { keyId } from "../identity/keys.ts";
 
 export interface KnownNode {
   nodeId: string;
@@ -30,7 +31,7 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 function usedKey(nodeId: string, sessionKey: Uint8Array): string {
-  return `${nodeId}/${toHex(sessionKey)}`;
+  return `${nodeId}/${toHexString(sessionKey)}`;
 }
 
 /** Keys installed by a rotation, for the caller to promote and later drop the ones they replaced. */
@@ -86,7 +87,7 @@ export class NodeDirectory {
     // Duplicates arrive once per link: refuse them before any signature work.
     const claimed = decodeCertificate(record.certificate);
     if (!claimed.ok) return "invalid";
-    const claimedId = toHex(await keyId(claimed.value.signKey));
+    const claimedId = toHexString(await keyId(claimed.value.signKey));
     const known = this.#nodes.get(claimedId);
     if (claimedId === this.selfId || (known && known.issuedAt >= record.issuedAt)) return "stale";
     // Keys already in a channel would restart its nonces: only a new session key makes a new channel.

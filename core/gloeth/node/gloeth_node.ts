@@ -1,6 +1,7 @@
+import { toHexString } from "../../net/bytes.ts";
 import type { Logger } from "../../log/logger.ts";
 import { type NetworkTrust, verifyRevocations } from "../identity/authority.ts";
-import { sign, toHex, verify } from "../identity/keys.ts";
+import { sign, verify } from "../identity/keys.ts";
 import type { LinkIdentity } from "../links/handshake.ts";
 import type { Link } from "../links/link.ts";
 import { LinkManager } from "../links/link_manager.ts";
@@ -152,7 +153,7 @@ export class GloethNode {
       identity.nodeId,
       session,
       trust,
-      toHex(trust.networkId),
+      toHexString(trust.networkId),
       revoked,
       this.#rotation.channelKeys,
     );

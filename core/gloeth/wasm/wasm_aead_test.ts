@@ -1,10 +1,10 @@
 // Differential tests: the Rust ChaCha20-Poly1305 against two audited, independent implementations,
 // node:crypto's (OpenSSL) and libsodium's, on lengths around every boundary the crate has (16-byte
 // Poly1305 blocks, 64-byte ChaCha blocks, 256-byte SIMD runs) and on super-frame sizes.
+import { toHexString } from "../../net/bytes.ts";
 import { type Aead, nodeCryptoAead } from "../crypto/aead.ts";
 import { openLibsodiumAead } from "../crypto/testdata/libsodium_aead.ts";
 import { randomBytes } from "../crypto/testdata/random_bytes.ts";
-import { toHex } from "../crypto/testdata/hex.ts";
 import { assert, assertEquals } from "../../testing/assert.ts";
 import { below, seededRandom } from "../../testing/random.ts";
 import { createWasmAead } from "./wasm_aead.ts";
@@ -39,9 +39,9 @@ for (const [name, reference] of references) {
         const plaintext = randomBytes(random, length);
         const fromWasm = wasmAead.seal(key, nonce, plaintext, aad);
         const fromReference = reference.seal(key, nonce, plaintext, aad);
-        assertEquals(toHex(fromWasm), toHex(fromReference), `length ${length}`);
-        assertEquals(toHex(wasmAead.open(key, nonce, fromReference, aad)!), toHex(plaintext));
-        assertEquals(toHex(reference.open(key, nonce, fromWasm, aad)!), toHex(plaintext));
+        assertEquals(toHexString(fromWasm), toHexString(fromReference), `length ${length}`);
+        assertEquals(toHexString(wasmAead.open(key, nonce, fromReference, aad)!), toHexString(plaintext));
+        assertEquals(toHexString(reference.open(key, nonce, fromWasm, aad)!), toHexString(plaintext));
       }
     },
   });
@@ -73,7 +73,7 @@ Deno.test({
       const fromLibsodium = libsodiumAead.open(key, nonce, record, aad);
       assertEquals(fromWasm === null, fromLibsodium === null, `round ${round}`);
       if (fromWasm && fromLibsodium) {
-        assertEquals(toHex(fromWasm), toHex(fromLibsodium));
+        assertEquals(toHexString(fromWasm), toHexString(fromLibsodium));
         opened++;
       }
     }

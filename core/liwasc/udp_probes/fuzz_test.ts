@@ -1,3 +1,4 @@
+import { toHexString } from "../../net/bytes.ts";
 import assert from "node:assert/strict";
 import type { UdpProbe } from "./probe.ts";
 import { dnsProbe } from "./dns.ts";
@@ -13,7 +14,7 @@ import { sipProbe } from "./sip.ts";
 import { ikeProbe } from "./ike.ts";
 import { genericProbe } from "./generic.ts";
 import { DETAIL_MAX_CHARS } from "./text.ts";
-import { hex, toHex } from "./testdata/bytes.ts";
+import { hex } from "./testdata/bytes.ts";
 import * as captures from "./testdata/captures.ts";
 import * as replies from "./testdata/replies.ts";
 import { below, type Random, seededRandom } from "../../testing/random.ts";
@@ -121,13 +122,13 @@ function check(target: Target, reply: Uint8Array): boolean {
   try {
     result = target.probe.recognise(reply);
   } catch (error) {
-    throw new Error(`${target.probe.name} threw on ${toHex(reply)}: ${error}`, { cause: error });
+    throw new Error(`${target.probe.name} threw on ${toHexString(reply)}: ${error}`, { cause: error });
   }
   if (result === undefined) return false;
-  assert.equal(result.service, target.service, toHex(reply));
+  assert.equal(result.service, target.service, toHexString(reply));
   if (result.detail !== undefined) {
     assert.ok(result.detail.length <= DETAIL_MAX_CHARS, `${result.detail.length} characters`);
-    assert.match(result.detail, /^[\x20-\x7e]*$/, `unprintable detail from ${toHex(reply)}`);
+    assert.match(result.detail, /^[\x20-\x7e]*$/, `unprintable detail from ${toHexString(reply)}`);
   }
   return true;
 }

@@ -1,7 +1,7 @@
+import { toHexString } from "../../net/bytes.ts";
 import assert from "node:assert/strict";
 import { PROBED_PORTS, probeFor } from "./mod.ts";
 import { neverThrowing } from "./guard.ts";
-import { toHex } from "./testdata/bytes.ts";
 
 const NAMES: Record<number, string> = {
   53: "dns-version-bind",
@@ -45,8 +45,16 @@ Deno.test("mod: ports outside 1-65535 are a RangeError", () => {
 Deno.test("mod: each call draws new random IDs; one probe repeats its bytes", () => {
   for (const port of [69, 123, 161, 500, 5060]) {
     const probe = probeFor(port);
-    assert.equal(toHex(probe.payload()), toHex(probe.payload()), `${port} retransmits the same bytes`);
-    assert.notEqual(toHex(probe.payload()), toHex(probeFor(port).payload()), `${port} probes differ`);
+    assert.equal(
+      toHexString(probe.payload()),
+      toHexString(probe.payload()),
+      `${port} retransmits the same bytes`,
+    );
+    assert.notEqual(
+      toHexString(probe.payload()),
+      toHexString(probeFor(port).payload()),
+      `${port} probes differ`,
+    );
   }
 });
 

@@ -1,3 +1,4 @@
+import { toHexString } from "../../net/bytes.ts";
 import { readUint16 } from "../../net/bytes.ts";
 import type { UdpProbe } from "./probe.ts";
 import { encodeDnsQuery } from "./dns_query.ts";
@@ -71,7 +72,7 @@ function describeNodeStatus(answer: DnsRecord): string | undefined {
   // The unit ID: a MAC on Windows, often zeros from Samba.
   const mac = data.subarray(statistics, statistics + 6);
   if (mac.length === 6 && mac.some((byte) => byte !== 0)) {
-    parts.push(`MAC ${Array.from(mac, (byte) => byte.toString(16).padStart(2, "0")).join(":")}`);
+    parts.push(`MAC ${toHexString(mac, ":")}`);
   }
   return parts.length > 0 ? parts.join(", ") : `${count} names`;
 }

@@ -1,5 +1,6 @@
 // Transaction IDs, nonces and names for probes. They come from the CSPRNG: an ID a peer could predict
 // would let it forge replies for services the target does not run.
+import { toHexString } from "../../net/bytes.ts";
 
 export function randomBytes(length: number): Uint8Array {
   return crypto.getRandomValues(new Uint8Array(length));
@@ -18,5 +19,5 @@ export function randomPositiveInt31(): number {
 }
 
 export function randomHex(byteCount: number): string {
-  return Array.from(randomBytes(byteCount), (byte) => byte.toString(16).padStart(2, "0")).join("");
+  return toHexString(randomBytes(byteCount));
 }

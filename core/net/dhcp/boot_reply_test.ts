@@ -1,10 +1,10 @@
+import { toHexString } from "../bytes.ts";
 import assert from "node:assert/strict";
 import { parseIpv4 } from "../ipv4addr.ts";
 import { bootAnswerOptions } from "./boot_reply.ts";
-import { toHex } from "./testdata/captures.ts";
 
-const entries = (map: Map<number, Uint8Array>) => [...map].map(([code, value]) => [code, toHex(value)]);
-const text = (value: string) => toHex(new TextEncoder().encode(value));
+const entries = (map: Map<number, Uint8Array>) => [...map].map(([code, value]) => [code, toHexString(value)]);
+const text = (value: string) => toHexString(new TextEncoder().encode(value));
 
 Deno.test("boot reply: a PXE answer's options in wire order: 60, 43, 66, 67, 150", () => {
   const answer = {

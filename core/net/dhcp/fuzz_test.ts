@@ -1,3 +1,4 @@
+import { toHexString } from "../bytes.ts";
 import assert from "node:assert/strict";
 import { type Decoded, DecodeError } from "../errors.ts";
 import { decodeDhcp, type DhcpMessage, encodeDhcp } from "./message.ts";
@@ -7,7 +8,7 @@ import { decodeEncapsulatedOptions } from "./vendor.ts";
 import { decodeDomainSearch } from "./domain_search.ts";
 import { decodeClasslessRoutes } from "./routes.ts";
 import { decodeOptionValue, OPTION_KINDS } from "./kinds.ts";
-import { ALL_MESSAGES, toHex } from "./testdata/captures.ts";
+import { ALL_MESSAGES } from "./testdata/captures.ts";
 import { below, type Random, seededRandom } from "../../testing/random.ts";
 
 // Mutation fuzzing of the DHCP decoder and every typed getter: any byte string must give a value or a
@@ -51,7 +52,7 @@ function decodeEverything(input: Uint8Array): void {
   try {
     result = decodeDhcp(input);
   } catch (error) {
-    throw new Error(`decodeDhcp threw on ${toHex(input)}: ${error}`, { cause: error });
+    throw new Error(`decodeDhcp threw on ${toHexString(input)}: ${error}`, { cause: error });
   }
   if (!result.ok) {
     outcomes.failed++;
@@ -80,7 +81,7 @@ function decodeEverything(input: Uint8Array): void {
       checkFailure(kind, decodeOptionValue(kind, data));
     }
   } catch (error) {
-    throw new Error(`a getter threw on ${toHex(input)}: ${error}`, { cause: error });
+    throw new Error(`a getter threw on ${toHexString(input)}: ${error}`, { cause: error });
   }
   roundTrip(message, input);
 }
@@ -98,13 +99,15 @@ function roundTrip(message: DhcpMessage, input: Uint8Array): void {
       // sname/file bytes that are not UTF-8 decode to U+FFFD, 3 bytes each: the text may no longer fit.
       if (error instanceof RangeError && /BOOTP (sname|file) holds at most/.test(error.message)) return;
       if (maxSize === 576 && error instanceof RangeError && /do not fit/.test(error.message)) continue;
-      throw new Error(`encodeDhcp threw on what ${toHex(input)} decoded to: ${error}`, { cause: error });
+      throw new Error(`encodeDhcp threw on what ${toHexString(input)} decoded to: ${error}`, {
+        cause: error,
+      });
     }
     if (bytes.length > maxSize - 28 && maxSize === 576) {
-      assert.fail(`${bytes.length} bytes for ${toHex(input)}`);
+      assert.fail(`${bytes.length} bytes for ${toHexString(input)}`);
     }
     const again = decodeDhcp(bytes);
-    if (!again.ok) assert.fail(`re-encoded message does not decode: ${toHex(input)}`);
+    if (!again.ok) assert.fail(`re-encoded message does not decode: ${toHexString(input)}`);
     const { options, ...header } = again.value;
     const { options: originalOptions, ...originalHeader } = message;
     assert.deepEqual(header, originalHeader, "header round trip");
@@ -114,11 +117,11 @@ function roundTrip(message: DhcpMessage, input: Uint8Array): void {
       expected++;
       const other = options.get(code);
       if (other === undefined || !sameBytes(other, value)) {
-        assert.fail(`option ${code} differs after the round trip (max ${maxSize}) of ${toHex(input)}`);
+        assert.fail(`option ${code} differs after the round trip (max ${maxSize}) of ${toHexString(input)}`);
       }
     }
     if (options.size - (options.has(52) ? 1 : 0) !== expected) {
-      assert.fail(`option count differs after the round trip (max ${maxSize}) of ${toHex(input)}`);
+      assert.fail(`option count differs after the round trip (max ${maxSize}) of ${toHexString(input)}`);
     }
     roundTrips[maxSize === 576 && options.has(52) ? "overloaded" : "plain"]++;
   }

@@ -1,12 +1,14 @@
+import { toHexString } from "../bytes.ts";
 import assert from "node:assert/strict";
 import { parseIpv4 } from "../ipv4addr.ts";
 import { DHCPACK, DHCPOFFER } from "./codes.ts";
 import { decodeDhcp, type DhcpMessage } from "./message.ts";
 import { proxyDhcpReply } from "./proxy_reply.ts";
-import { EDK2_DISCOVER, toHex } from "./testdata/captures.ts";
+import { EDK2_DISCOVER } from "./testdata/captures.ts";
 
-const text = (value: string) => toHex(new TextEncoder().encode(value));
-const entries = (message: DhcpMessage) => [...message.options].map(([code, value]) => [code, toHex(value)]);
+const text = (value: string) => toHexString(new TextEncoder().encode(value));
+const entries = (message: DhcpMessage) =>
+  [...message.options].map(([code, value]) => [code, toHexString(value)]);
 
 function request(edit: (message: DhcpMessage) => void = () => {}): DhcpMessage {
   const decoded = decodeDhcp(EDK2_DISCOVER);
@@ -35,7 +37,7 @@ Deno.test("proxy reply: the port 67 offer is BINL, without an address, and echoe
     [54, "0a4e0001"],
     [60, text("PXEClient")],
     [67, text("ipxe.efi")],
-    [97, toHex(discover.options.get(97)!)],
+    [97, toHexString(discover.options.get(97)!)],
   ]);
   assert.deepEqual(
     [offer.op, offer.xid, offer.flags, offer.ciaddr, offer.yiaddr, offer.siaddr, offer.file],
@@ -51,7 +53,7 @@ Deno.test("proxy reply: the port 4011 ACK says 'boot it', answers the boot item 
   });
   const ack = reply(asking, DHCPACK);
   assert.deepEqual(entries(ack).map(([code]) => code), [53, 54, 60, 43, 67, 97]);
-  assert.equal(toHex(ack.options.get(43)!), "060108470400000000ff");
+  assert.equal(toHexString(ack.options.get(43)!), "060108470400000000ff");
   assert.equal(ack.ciaddr, parseIpv4("10.78.0.50"));
 });
 

@@ -1,9 +1,9 @@
+import { toHexString } from "../bytes.ts";
 import assert from "node:assert/strict";
 import { pxeAnswerOptions } from "./pxe_answer.ts";
 import { hex } from "./testdata/captures.ts";
 
-const entries = (map: Map<number, Uint8Array>) =>
-  [...map].map(([code, value]) => [code, Array.from(value, (b) => b.toString(16).padStart(2, "0")).join("")]);
+const entries = (map: Map<number, Uint8Array>) => [...map].map(([code, value]) => [code, toHexString(value)]);
 const PXECLIENT = "505845436c69656e74";
 
 Deno.test("pxe answer: a PXE client given its boot file gets PXEClient and 'boot it' (43 = 06 01 08 ff)", () => {

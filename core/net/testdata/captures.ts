@@ -15,10 +15,6 @@ export function hex(text: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-export function toHex(bytes: Uint8Array): string {
-  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
-}
-
 // `arping -c 1 -I vA 10.99.0.254` in A: broadcast request (arping puts ff:ff:ff:ff:ff:ff in the target MAC).
 export const ARPING_REQUEST = hex(
   "ffffffffffff02000000000a0806000108000604000102000000000a0a630001ffffffffffff0a6300fe",

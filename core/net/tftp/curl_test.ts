@@ -2,6 +2,7 @@
 // from this codec) on 127.0.0.1 only. Checks what curl sends against the vectors recorded from it, and
 // that files arrive intact through option negotiation, plain RFC 1350, uploads, netascii and the block
 // number wrap. Skipped when curl is not installed.
+import { toHexString } from "../bytes.ts";
 import assert from "node:assert/strict";
 import { unwrap } from "../errors.ts";
 import { decodeTftp, type TftpWrq } from "./packets.ts";
@@ -17,7 +18,6 @@ import {
   CURL_RRQ_NETASCII,
   CURL_RRQ_NO_OPTIONS,
   CURL_WRQ_TSIZE_3000,
-  toHex,
 } from "./testdata/vectors.ts";
 
 async function curlVersion(): Promise<string | undefined> {
@@ -75,17 +75,22 @@ Deno.test({
       // The request decodes like the recording (byte for byte with curl 7.88.1), then ACK 0 for the OACK
       // and one ACK per DATA: 512 + 512 + 76 bytes.
       assert.deepEqual(unwrap(decodeTftp(server.received[0])), unwrap(decodeTftp(CURL_RRQ)), version);
-      if (version!.startsWith("curl 7.88.1 ")) assert.equal(toHex(server.received[0]), toHex(CURL_RRQ));
+      if (version!.startsWith("curl 7.88.1 ")) {
+        assert.equal(toHexString(server.received[0]), toHexString(CURL_RRQ));
+      }
       assert.deepEqual(
-        server.received.slice(1).map(toHex),
-        [toHex(CURL_ACK_0), "00040001", "00040002", toHex(CURL_ACK_3)],
+        server.received.slice(1).map((bytes) => toHexString(bytes)),
+        [toHexString(CURL_ACK_0), "00040001", "00040002", toHexString(CURL_ACK_3)],
       );
       const oack = unwrap(decodeTftp(server.sent[0]));
       assert.deepEqual(oack, {
         op: TFTP_OACK,
         options: new Map([["tsize", "1100"], ["blksize", "512"], ["timeout", "6"]]),
       });
-      assert.deepEqual(server.sent.slice(1).map((bytes) => bytes.length), [516, 516, 80]);
+      assert.deepEqual(
+        server.sent.slice(1).map((bytes) => bytes.length),
+        [516, 516, 80],
+      );
     }),
 });
 
@@ -108,8 +113,8 @@ Deno.test({
       assert.deepEqual(await Deno.readFile(`${dir}/out`), file);
       assert.deepEqual(unwrap(decodeTftp(server.received[0])), unwrap(decodeTftp(CURL_RRQ_BLKSIZE_1468)));
       assert.equal(
-        toHex(server.sent[0]),
-        toHex(new TextEncoder().encode("\0\x06tsize\x003000\0blksize\x001024\0timeout\x006\0")),
+        toHexString(server.sent[0]),
+        toHexString(new TextEncoder().encode("\0\x06tsize\x003000\0blksize\x001024\0timeout\x006\0")),
       );
       assert.deepEqual(server.sent.slice(1).map((bytes) => bytes.length), [1028, 1028, 956]);
     }),
@@ -131,14 +136,18 @@ Deno.test({
       assert.equal(result.code, 0, result.stderr);
       await server.transfersDone(1);
       assert.deepEqual(await Deno.readFile(`${dir}/out`), file);
-      assert.equal(toHex(server.received[0]), toHex(CURL_RRQ_NO_OPTIONS));
+      assert.equal(toHexString(server.received[0]), toHexString(CURL_RRQ_NO_OPTIONS));
       assert.deepEqual(server.sent.map((bytes) => unwrap(decodeTftp(bytes)).op), [
         TFTP_DATA,
         TFTP_DATA,
         TFTP_DATA,
       ]);
       assert.deepEqual(server.sent.map((bytes) => bytes.length), [516, 516, 4]);
-      assert.deepEqual(server.received.slice(1).map(toHex), ["00040001", "00040002", "00040003"]);
+      assert.deepEqual(server.received.slice(1).map((bytes) => toHexString(bytes)), [
+        "00040001",
+        "00040002",
+        "00040003",
+      ]);
     }),
 });
 
@@ -156,7 +165,7 @@ Deno.test({
       const request = unwrap(decodeTftp(server.received[0]));
       const recorded = unwrap(decodeTftp(CURL_WRQ_TSIZE_3000)) as TftpWrq;
       assert.deepEqual(request, { ...recorded, options: new Map([...recorded.options, ["tsize", "1030"]]) });
-      assert.equal(toHex(server.received.at(-1)!), toHex(CURL_DATA_LAST));
+      assert.equal(toHexString(server.received.at(-1)!), toHexString(CURL_DATA_LAST));
       assert.deepEqual(server.sent.map((bytes) => unwrap(decodeTftp(bytes)).op), [
         TFTP_OACK,
         TFTP_ACK,
@@ -197,7 +206,7 @@ Deno.test({
     const result = await curl(`tftp://127.0.0.1:${server.port}/missing`, "-o", "/dev/null");
     assert.equal(result.code, 68, result.stderr);
     await server.transfersDone(1);
-    assert.equal(toHex(server.sent[0]), "0005000146696c65206e6f7420666f756e6400");
+    assert.equal(toHexString(server.sent[0]), "0005000146696c65206e6f7420666f756e6400");
   },
 });
 
@@ -220,7 +229,7 @@ Deno.test({
       assert.deepEqual(await Deno.readFile(`${dir}/out`), file);
       // RRQ, ACK 0 for the OACK, then ACK 1 ... 65535, 0, 1, 2.
       assert.equal(server.received.length, 2 + 65538);
-      assert.deepEqual(server.received.slice(-4).map(toHex), [
+      assert.deepEqual(server.received.slice(-4).map((bytes) => toHexString(bytes)), [
         "0004ffff",
         "00040000",
         "00040001",

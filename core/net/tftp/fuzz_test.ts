@@ -1,10 +1,11 @@
+import { toHexString } from "../bytes.ts";
 import assert from "node:assert/strict";
 import { type Decoded, DecodeError } from "../errors.ts";
 import { decodeTftp, encodeTftp, type TftpPacket } from "./packets.ts";
 import { TFTP_DATA, TFTP_ERROR, TFTP_OACK, TFTP_RRQ, TFTP_WRQ } from "./codes.ts";
 import { acceptOack, decodeOptionList, negotiate, type NegotiationLimits } from "./options.ts";
 import { NetasciiDecoder } from "./netascii.ts";
-import { ALL_VECTORS, toHex } from "./testdata/vectors.ts";
+import { ALL_VECTORS } from "./testdata/vectors.ts";
 import { below, type Random, seededRandom } from "../../testing/random.ts";
 
 // Mutation fuzzing of the TFTP decoder: any byte string must give a packet or a DecodeError with a reason,
@@ -18,7 +19,10 @@ const encoder = new TextEncoder();
 
 function checkFailure(what: string, result: Decoded<unknown>, input: Uint8Array): void {
   if (result.ok) return;
-  assert.ok(result.error instanceof DecodeError, `${what} failed without a DecodeError on ${toHex(input)}`);
+  assert.ok(
+    result.error instanceof DecodeError,
+    `${what} failed without a DecodeError on ${toHexString(input)}`,
+  );
   assert.equal(result.error.layer, "tftp");
   assert.ok(result.error.reason.trim().length > 0, `${what}: empty reason`);
   assert.equal(result.error.message, `tftp: ${result.error.reason}`);
@@ -36,7 +40,7 @@ function decodeEverything(input: Uint8Array): void {
   try {
     result = decodeTftp(input);
   } catch (error) {
-    throw new Error(`decodeTftp threw on ${toHex(input)}: ${error}`, { cause: error });
+    throw new Error(`decodeTftp threw on ${toHexString(input)}: ${error}`, { cause: error });
   }
   if (!result.ok) {
     outcomes.failed++;
@@ -60,11 +64,11 @@ function decodeEverything(input: Uint8Array): void {
   try {
     bytes = encodeTftp(packet);
   } catch (error) {
-    throw new Error(`encodeTftp threw on what ${toHex(input)} decoded to: ${error}`, { cause: error });
+    throw new Error(`encodeTftp threw on what ${toHexString(input)} decoded to: ${error}`, { cause: error });
   }
   const again = decodeTftp(bytes);
-  if (!again.ok) assert.fail(`re-encoded ${toHex(input)} does not decode: ${again.error.message}`);
-  assert.deepEqual(again.value, packet, `round trip of ${toHex(input)}`);
+  if (!again.ok) assert.fail(`re-encoded ${toHexString(input)} does not decode: ${again.error.message}`);
+  assert.deepEqual(again.value, packet, `round trip of ${toHexString(input)}`);
   if (packet.op === TFTP_RRQ || packet.op === TFTP_WRQ) checkNegotiation(packet, input);
   if (packet.op === TFTP_DATA) new NetasciiDecoder().decode(packet.data);
 }
@@ -78,7 +82,7 @@ function checkNegotiation(request: TftpPacket & { op: 1 | 2 }, input: Uint8Array
   } else assert.equal(server.blockSize, 512, "without blksize, RFC 1350's 512 applies whatever the limit");
   assert.ok(server.windowSize >= 1 && server.windowSize <= (limits.maxWindowSize ?? 1));
   const client = acceptOack(request, server.oack);
-  if (!client.ok) assert.fail(`client refuses the OACK for ${toHex(input)}: ${client.error.message}`);
+  if (!client.ok) assert.fail(`client refuses the OACK for ${toHexString(input)}: ${client.error.message}`);
   assert.deepEqual(client.value, server);
   if (server.oack.size === 0) return;
   outcomes.negotiated++;
@@ -201,7 +205,7 @@ Deno.test("tftp fuzz: random opcodes and tails, and option lists on their own", 
       checkFailure("decodeOptionList", decodeOptionList(bytes, below(random, bytes.length + 2)), bytes);
     } catch (error) {
       if (error instanceof assert.AssertionError) throw error;
-      throw new Error(`decodeOptionList threw on ${toHex(bytes)}: ${error}`, { cause: error });
+      throw new Error(`decodeOptionList threw on ${toHexString(bytes)}: ${error}`, { cause: error });
     }
   }
   // The largest datagrams: a maximal DATA and a request with a very long option value.

@@ -1,3 +1,4 @@
+import { toHexString } from "../bytes.ts";
 import assert from "node:assert/strict";
 import {
   decodeNetascii,
@@ -7,7 +8,6 @@ import {
   netasciiLength,
 } from "./netascii.ts";
 import { below, seededRandom } from "../../testing/random.ts";
-import { toHex } from "./testdata/vectors.ts";
 
 const bytesOf = (text: string) => new TextEncoder().encode(text);
 const textOf = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
@@ -62,7 +62,7 @@ Deno.test("netascii: decoding in any split gives the same bytes as decoding at o
     }
     const tail = decoder.finish();
     out.set(tail, written);
-    assert.equal(toHex(out.subarray(0, written + tail.length)), toHex(local), `round ${round}`);
+    assert.equal(toHexString(out.subarray(0, written + tail.length)), toHexString(local), `round ${round}`);
   }
 });
 
@@ -94,10 +94,10 @@ Deno.test("netascii: a pair split by a one-byte block", () => {
   const encoder = new NetasciiEncoder();
   const block = new Uint8Array(1);
   assert.deepEqual(encoder.encodeInto(bytesOf("\n"), block), { read: 1, written: 1 });
-  assert.equal(toHex(block), "0d");
+  assert.equal(toHexString(block), "0d");
   assert.equal(encoder.pending, true);
   assert.deepEqual(encoder.encodeInto(new Uint8Array(0), block), { read: 0, written: 1 });
-  assert.equal(toHex(block), "0a");
+  assert.equal(toHexString(block), "0a");
   assert.deepEqual(encoder.encodeInto(new Uint8Array(0), block), { read: 0, written: 0 });
 });
 

@@ -1,3 +1,4 @@
+import { toHexString } from "../bytes.ts";
 import assert from "node:assert/strict";
 import { unwrap } from "../errors.ts";
 import { decodeTftp, encodeTftp, type TftpRequest } from "./packets.ts";
@@ -24,7 +25,6 @@ import {
   RFC2349_RRQ_TIMEOUT,
   RFC2349_WRQ_TSIZE,
   RFC7440_RRQ,
-  toHex,
 } from "./testdata/vectors.ts";
 
 function requestOf(bytes: Uint8Array): TftpRequest {
@@ -44,12 +44,12 @@ const write = (...pairs: [string, string][]): TftpRequest => ({ ...read(...pairs
 /** negotiate's OACK as bytes, or "" when the server would send none. */
 function oackHex(request: TftpRequest, limits?: NegotiationLimits): string {
   const { oack } = negotiate(request, limits);
-  return oack.size === 0 ? "" : toHex(encodeTftp({ op: TFTP_OACK, options: oack }));
+  return oack.size === 0 ? "" : toHexString(encodeTftp({ op: TFTP_OACK, options: oack }));
 }
 
 Deno.test("tftp options: RFC 2347 examples give the RFC's OACKs", () => {
-  assert.equal(oackHex(requestOf(RFC2347_RRQ)), toHex(RFC2347_OACK));
-  assert.equal(oackHex(requestOf(RFC2347_WRQ)), toHex(RFC2347_WRQ_OACK));
+  assert.equal(oackHex(requestOf(RFC2347_RRQ)), toHexString(RFC2347_OACK));
+  assert.equal(oackHex(requestOf(RFC2347_WRQ)), toHexString(RFC2347_WRQ_OACK));
   const settings = negotiate(requestOf(RFC2347_RRQ));
   assert.deepEqual(settings, {
     oack: new Map([["blksize", "1432"]]),

@@ -1,3 +1,4 @@
+import { toHexString } from "../bytes.ts";
 import assert from "node:assert/strict";
 import { unwrap } from "../errors.ts";
 import {
@@ -29,7 +30,6 @@ import {
   RFC2347_WRQ,
   RFC2349_WRQ_TSIZE,
   RFC7440_RRQ,
-  toHex,
 } from "./testdata/vectors.ts";
 
 const bytesOf = (text: string) => new TextEncoder().encode(text);
@@ -40,7 +40,7 @@ function packet(op: number, ...fields: string[]): Uint8Array {
 
 function failure(bytes: Uint8Array): string {
   const result = decodeTftp(bytes);
-  assert.equal(result.ok, false, `decoded ${toHex(bytes)}`);
+  assert.equal(result.ok, false, `decoded ${toHexString(bytes)}`);
   return result.ok ? "" : result.error.message;
 }
 
@@ -126,7 +126,7 @@ Deno.test("tftp packets: what curl 7.88.1 sent", () => {
 
 Deno.test("tftp packets: every vector re-encodes to its own bytes", () => {
   for (const [name, bytes] of Object.entries(ALL_VECTORS)) {
-    assert.equal(toHex(encodeTftp(unwrap(decodeTftp(bytes)))), toHex(bytes), name);
+    assert.equal(toHexString(encodeTftp(unwrap(decodeTftp(bytes)))), toHexString(bytes), name);
   }
 });
 
@@ -213,7 +213,7 @@ Deno.test("tftp packets: malformed packets fail with the reason", () => {
     [packet(6, "tsize", "1", "TSize", "2"), 'tftp: OACK: option "tsize" appears twice'],
     [packet(6, "blksize"), 'tftp: OACK: option "blksize" at byte 2 has no value'],
   ];
-  for (const [bytes, message] of cases) assert.equal(failure(bytes), message, toHex(bytes));
+  for (const [bytes, message] of cases) assert.equal(failure(bytes), message, toHexString(bytes));
 });
 
 Deno.test("tftp packets: tolerated sloppiness: ACK with trailing bytes, ERROR without its NUL", () => {
@@ -238,9 +238,9 @@ Deno.test("tftp packets: tolerated sloppiness: ACK with trailing bytes, ERROR wi
 Deno.test("tftp packets: writeData and writeAck fill a caller's buffer without allocating", () => {
   const target = new Uint8Array(16).fill(0xee);
   assert.equal(writeData(0xfffe, bytesOf("abc"), target, 2), 7);
-  assert.equal(toHex(target.subarray(0, 10)), "eeee0003fffe616263ee");
+  assert.equal(toHexString(target.subarray(0, 10)), "eeee0003fffe616263ee");
   assert.equal(writeAck(0xffff, target, 12), 4);
-  assert.equal(toHex(target.subarray(12)), "0004ffff");
+  assert.equal(toHexString(target.subarray(12)), "0004ffff");
   // A payload read straight into place after the header.
   const buffer = new Uint8Array(4 + 512);
   const payload = buffer.subarray(4, 4 + 100).fill(7);
@@ -251,7 +251,7 @@ Deno.test("tftp packets: writeData and writeAck fill a caller's buffer without a
     data: new Uint8Array(100).fill(7),
   });
   assert.equal(writeDataHeader(10, buffer), 4);
-  assert.equal(toHex(buffer.subarray(0, 5)), "0003000a07");
+  assert.equal(toHexString(buffer.subarray(0, 5)), "0003000a07");
   // The full RFC 2348 maximum fits; a byte more does not.
   const big = new Uint8Array(4 + 65464);
   assert.equal(writeData(1, new Uint8Array(65464), big), 65468);

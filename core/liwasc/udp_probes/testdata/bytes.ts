@@ -20,7 +20,3 @@ export function concat(...parts: Uint8Array[]): Uint8Array {
   }
   return bytes;
 }
-
-export function toHex(bytes: Uint8Array): string {
-  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
-}

@@ -1,6 +1,6 @@
+import { toHexString } from "../../../net/bytes.ts";
 import assert from "node:assert/strict";
 import type { UdpProbe } from "../probe.ts";
-import { toHex } from "./bytes.ts";
 
 // Assertions shared by the probe tests.
 
@@ -11,7 +11,7 @@ export function assertPrefixesRefused(probe: UdpProbe, reply: Uint8Array): void 
     assert.equal(
       probe.recognise(prefix),
       undefined,
-      `${probe.name} accepted ${length} bytes: ${toHex(prefix)}`,
+      `${probe.name} accepted ${length} bytes: ${toHexString(prefix)}`,
     );
   }
 }

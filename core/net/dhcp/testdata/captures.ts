@@ -7,7 +7,7 @@
 //   qemu guest (52:54:00:00:08:0c / 0d) -- TAP -- dnsmasq 10.99.8.1/24
 import { hex } from "../../testdata/captures.ts";
 
-export { hex, toHex } from "../../testdata/captures.ts";
+export { hex } from "../../testdata/captures.ts";
 
 // Busybox udhcpc 1.35.0 against dnsmasq 2.90 (capture.sh step 1), client 02:00:00:00:05:0c:
 // `busybox udhcpc -i vC -f -n -t 3 -T 2 -s udhcpc.sh -x hostname:ctpf-udhcpc -V ctpf-udhcpc \

@@ -1,10 +1,10 @@
 // Prints the DHCP payloads in pcap files written by capture.sh, one hex line per UDP datagram, for pasting
 // into captures.ts. Usage: deno run --allow-read core/net/dhcp/testdata/extract.ts *.pcap
+import { toHexString } from "../../bytes.ts";
 import { decodeEthernet, ETHERTYPE_IPV4 } from "../../ethernet.ts";
 import { decodeIpv4, IP_PROTOCOL_UDP } from "../../ipv4.ts";
 import { decodeUdp } from "../../udp.ts";
 import { formatIpv4 } from "../../ipv4addr.ts";
-import { toHex } from "../../testdata/captures.ts";
 
 function* pcapRecords(file: Uint8Array): Generator<Uint8Array> {
   const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
@@ -38,6 +38,6 @@ for (const path of Deno.args) {
       }:${destinationPort}` +
         ` ${payload.length} bytes, option-53-ish ${type}`,
     );
-    console.log(toHex(payload));
+    console.log(toHexString(payload));
   }
 }

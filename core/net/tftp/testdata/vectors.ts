@@ -3,7 +3,7 @@
 // runs live and checks curl still sends the same requests.
 import { hex } from "../../testdata/captures.ts";
 
-export { hex, toHex } from "../../testdata/captures.ts";
+export { hex } from "../../testdata/captures.ts";
 
 // --- RFC 1350 §5: the five packet kinds, fields as in its diagrams.
 
