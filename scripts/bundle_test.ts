@@ -1,17 +1,17 @@
-import assert from "node:assert/strict";
+import { assertEquals, assertMatch, assertThrows } from "../core/testing/assert.ts";
 import { binaries } from "../cmd/binaries.ts";
 import { assets } from "../web/assets.gen.ts";
 import { launcherScript, missingAssets, selectBinaries } from "./bundle.ts";
 
 Deno.test("selectBinaries picks the named ones, all by default, and rejects unknown names", () => {
-  assert.deepEqual(selectBinaries([]).map(([name]) => name), Object.keys(binaries));
-  assert.deepEqual(selectBinaries(["ctpf"]).map(([name]) => name), ["ctpf"]);
-  assert.throws(() => selectBinaries(["ctpf", "nope"]), /unknown binary nope/);
+  assertEquals(selectBinaries([]).map(([name]) => name), Object.keys(binaries));
+  assertEquals(selectBinaries(["ctpf"]).map(([name]) => name), ["ctpf"]);
+  assertMatch(String(assertThrows(() => selectBinaries(["ctpf", "nope"]))), /unknown binary nope/);
 });
 
 Deno.test("missingAssets finds the web assets a bundle lacks", () => {
-  assert.deepEqual(missingAssets(""), Object.keys(assets));
-  assert.deepEqual(missingAssets(Object.values(assets).map((asset) => asset.etag).join(" ")), []);
+  assertEquals(missingAssets(""), Object.keys(assets));
+  assertEquals(missingAssets(Object.values(assets).map((asset) => asset.etag).join(" ")), []);
 });
 
 // The launcher is run for real with a stand-in deno that prints what it was given.
@@ -29,10 +29,10 @@ Deno.test("the launcher runs its bundle with the permissions, the arguments and 
         env: { DENO: `${dir}/deno`, ...env },
         stdout: "piped",
       }).output();
-      assert.deepEqual(code, 0);
+      assertEquals(code, 0);
       return new TextDecoder().decode(stdout).trimEnd().split("\n");
     };
-    assert.deepEqual(await run({}), [
+    assertEquals(await run({}), [
       "abc123",
       "run",
       "--no-config",
@@ -42,7 +42,7 @@ Deno.test("the launcher runs its bundle with the permissions, the arguments and 
       "--listen",
       "a b",
     ]);
-    assert.deepEqual((await run({ CTPF_COMMIT: "mine" }))[0], "mine");
+    assertEquals((await run({ CTPF_COMMIT: "mine" }))[0], "mine");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

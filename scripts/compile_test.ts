@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertMatch } from "../core/testing/assert.ts";
 import { binaries } from "../cmd/binaries.ts";
 import { assets } from "../web/assets.gen.ts";
 import { type Arch, compileArgs, elfArch, missingMessage, resolveRuntime } from "./compile.ts";
@@ -16,19 +16,19 @@ function elfHeader(arch: Arch): Uint8Array {
 }
 
 function includes(text: string, part: string) {
-  assert.ok(text.includes(part), `${JSON.stringify(part)} is not in ${JSON.stringify(text)}`);
+  assert(text.includes(part), `${JSON.stringify(part)} is not in ${JSON.stringify(text)}`);
 }
 
 const unreachable = () => Promise.resolve("dns error");
 
 Deno.test("elfArch reads e_machine and rejects what is no ELF", () => {
-  assert.deepEqual(elfArch(elfHeader("x86_64")), "x86_64");
-  assert.deepEqual(elfArch(elfHeader("aarch64")), "aarch64");
-  assert.deepEqual(elfArch(new TextEncoder().encode("#!/bin/sh\necho not a runtime\n")), undefined);
+  assertEquals(elfArch(elfHeader("x86_64")), "x86_64");
+  assertEquals(elfArch(elfHeader("aarch64")), "aarch64");
+  assertEquals(elfArch(new TextEncoder().encode("#!/bin/sh\necho not a runtime\n")), undefined);
   using deno = Deno.openSync(Deno.execPath());
   const header = new Uint8Array(20);
   deno.readSync(header);
-  assert.deepEqual(elfArch(header), host);
+  assertEquals(elfArch(header), host);
 });
 
 Deno.test("resolveRuntime: DENORT_BIN serves only its own architecture, then the cache, then the CDN", async () => {
@@ -37,25 +37,25 @@ Deno.test("resolveRuntime: DENORT_BIN serves only its own architecture, then the
     const denortBin = `${dir}/denort`;
     await Deno.writeFile(denortBin, elfHeader(host));
     const base = { denortBin, denoDir: `${dir}/deno`, version: "2.9.6", probe: unreachable };
-    assert.deepEqual(await resolveRuntime(host, base), { source: "DENORT_BIN", from: denortBin });
+    assertEquals(await resolveRuntime(host, base), { source: "DENORT_BIN", from: denortBin });
 
     const missing = await resolveRuntime(other, base);
-    assert.deepEqual(missing.source, "missing");
+    assertEquals(missing.source, "missing");
     if (missing.source === "missing") includes(missing.reason, `DENORT_BIN is for ${host}; not cached`);
 
     const zip = `${dir}/deno/dl/release/v2.9.6/denort-${other}-unknown-linux-gnu.zip`;
     await Deno.mkdir(`${dir}/deno/dl/release/v2.9.6`, { recursive: true });
     await Deno.writeFile(zip, new Uint8Array(4));
-    assert.deepEqual(await resolveRuntime(other, base), { source: "cache", from: zip });
+    assertEquals(await resolveRuntime(other, base), { source: "cache", from: zip });
 
     const probed: string[] = [];
     const probe = (url: string) => (probed.push(url), Promise.resolve(undefined));
     const url = `https://dl.deno.land/release/v2.9.6/denort-${host}-unknown-linux-gnu.zip`;
-    assert.deepEqual(await resolveRuntime(host, { ...base, denortBin: undefined, probe }), {
+    assertEquals(await resolveRuntime(host, { ...base, denortBin: undefined, probe }), {
       source: "download",
       from: url,
     });
-    assert.deepEqual(probed, [url]);
+    assertEquals(probed, [url]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -73,7 +73,7 @@ Deno.test("resolveRuntime refuses a DENORT_BIN that is missing, no executable, o
       ]]
     ) {
       const runtime = await resolveRuntime(host, { ...base, denortBin });
-      assert.deepEqual(runtime.source, "missing");
+      assertEquals(runtime.source, "missing");
       if (runtime.source === "missing") includes(runtime.reason, expected);
     }
   } finally {
@@ -84,7 +84,7 @@ Deno.test("resolveRuntime refuses a DENORT_BIN that is missing, no executable, o
 Deno.test("compileArgs passes permissions, includes, target and output, entry last", () => {
   const spec = { entry: "cmd/x.ts", permissions: ["--allow-net", "--allow-read"], include: ["wasm/x.wasm"] };
   const args = compileArgs("x", spec, "aarch64", { outDir: "/out", envFile: "/tmp/e.env", bundle: true });
-  assert.deepEqual(args, [
+  assertEquals(args, [
     "compile",
     "--bundle",
     "--allow-net",
@@ -126,9 +126,9 @@ Deno.test("compile stops before building, with the message, when a runtime is mi
   try {
     await Deno.writeTextFile(`${dir}/denort`, "not a runtime");
     const { code, output } = await runCompile(["--target", host, "--out-dir", dir], `${dir}/denort`);
-    assert.deepEqual(code, 1);
-    assert.match(output, /nothing was built: no Deno runtime .* is no x86_64 or aarch64 executable/);
-    assert.deepEqual([...Deno.readDirSync(dir)].map((entry) => entry.name), ["denort"]);
+    assertEquals(code, 1);
+    assertMatch(output, /nothing was built: no Deno runtime .* is no x86_64 or aarch64 executable/);
+    assertEquals([...Deno.readDirSync(dir)].map((entry) => entry.name), ["denort"]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -140,13 +140,13 @@ Deno.test("compile builds every binary with a DENORT_BIN of the host architectur
   const dir = await Deno.makeTempDir();
   try {
     const { code, output } = await runCompile(["--target", host, "--out-dir", dir], "/bin/true");
-    assert.deepEqual(code, 0, output);
+    assertEquals(code, 0, output);
     for (const name of Object.keys(binaries)) {
       const binary = await Deno.readFile(`${dir}/${name}-${host}`);
-      assert.deepEqual(elfArch(binary.subarray(0, 20)), host);
+      assertEquals(elfArch(binary.subarray(0, 20)), host);
       const text = new TextDecoder("latin1").decode(binary);
       includes(text, assets["/"].etag);
-      assert.match(text, /CTPF_COMMIT[\s\S]{0,16}[0-9a-f]{40}/);
+      assertMatch(text, /CTPF_COMMIT[\s\S]{0,16}[0-9a-f]{40}/);
     }
   } finally {
     await Deno.remove(dir, { recursive: true });
