@@ -3,6 +3,7 @@
 import { bofiedFlags, bofiedModule } from "../core/bofied/module.ts";
 import { liwascFlags, liwascModule } from "../core/liwasc/module.ts";
 import { neconFlags, neconModule } from "../core/necon/module.ts";
+import { mergeFlags } from "../core/config/flags.ts";
 import { runBinary } from "../core/runtime/binary.ts";
 import { mountWebShell } from "../web/serve.ts";
 
@@ -11,7 +12,8 @@ Deno.exit(
     name: "ctpf",
     summary: "CTPF node: API and web UI for the cluster platform services",
     defaultPort: 8470,
-    flags: { ...neconFlags, ...bofiedFlags, ...liwascFlags },
+    // Two services declaring the same flag stop the binary here rather than share one value.
+    flags: mergeFlags(neconFlags, bofiedFlags, liwascFlags),
     services: (context) => {
       // necon asks bofied's boot rules what PXE clients should boot.
       const bofied = bofiedModule(context);

@@ -4,9 +4,14 @@ import type { Authenticator } from "../auth/authenticator.ts";
 import type { Logger } from "../log/logger.ts";
 import type { Registry } from "../metrics/registry.ts";
 import type { SqliteStore } from "../store/sqlite.ts";
+import type { CommonFlagValues } from "../runtime/common_flags.ts";
 
-/** What the platform hands every service when the binary starts. */
-export interface ServiceContext {
+/**
+ * What the platform hands every service when the binary starts. `Flags` are the values of the flags the
+ * service declares (`FlagValues<typeof itsFlags>`); the common ones (listen, data-dir …) come with them.
+ */
+// deno-lint-ignore ban-types
+export interface ServiceContext<Flags extends object = {}> {
   log: Logger;
   metrics: Registry;
   store: SqliteStore;
@@ -14,8 +19,8 @@ export interface ServiceContext {
   dataDir: string;
   /** The API/web address actually listened on (the configured one until the server is up; port 0 resolved). */
   listenAddress: () => { hostname: string; port: number };
-  /** Every flag value of the binary, keyed like its flag table (binary-specific ones included). */
-  flags: Record<string, unknown>;
+  /** The flag values, parsed and typed, keyed like the flag tables. */
+  flags: Flags & CommonFlagValues;
 }
 
 /**

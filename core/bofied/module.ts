@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import type { ServiceContext, ServiceModule } from "../api/module.ts";
-import { ConfigError, stringFlag } from "../config/flags.ts";
+import { optionalHostPortFlag, stringFlag } from "../config/flags.ts";
+import type { FlagValues } from "../config/load.ts";
 import { registerBofiedApi } from "./api.ts";
 import { createBootEvents } from "./events.ts";
 import { FileCache } from "./file_cache.ts";
@@ -19,20 +20,18 @@ import { pxeAnswers } from "./pxe_answers.ts";
 
 /** bofied's flags, shared by the bofied binary and the all-in-one. */
 export const bofiedFlags = {
-  tftpListen: stringFlag({
+  tftpListen: optionalHostPortFlag({
     name: "tftp-listen",
     description: "address:port to serve TFTP on, e.g. 0.0.0.0:69 (empty: no TFTP)",
-    default: "",
     defaultText: "off",
-    allowEmpty: true,
+    ipv4: true,
   }),
-  bootHttpListen: stringFlag({
+  bootHttpListen: optionalHostPortFlag({
     name: "boot-http-listen",
     description:
       "address:port to also serve /boot/ on with sendfile(2), e.g. 0.0.0.0:8069; boot URLs then point there (empty: off)",
-    default: "",
     defaultText: "off",
-    allowEmpty: true,
+    ipv4: true,
   }),
   tftpInterface: stringFlag({
     name: "tftp-interface",
@@ -58,13 +57,9 @@ export const bofiedFlags = {
   }),
 };
 
-function parseListen(flag: string, text: string): { address: string; port: number } {
-  const match = /^(\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5})$/.exec(text);
-  if (!match || Number(match[2]) > 65535) throw new ConfigError(`--${flag}: "${text}" is not IPv4:port`);
-  return { address: match[1], port: Number(match[2]) };
-}
-
-export function bofiedModule(context: ServiceContext): ServiceModule & { bootAnswers: BootAnswerProvider } {
+export function bofiedModule(
+  context: ServiceContext<FlagValues<typeof bofiedFlags>>,
+): ServiceModule & { bootAnswers: BootAnswerProvider } {
   const log = context.log.child("bofied");
   const base = join(context.dataDir, "bofied");
   const bootRoot = join(base, "boot"),
@@ -76,19 +71,15 @@ export function bofiedModule(context: ServiceContext): ServiceModule & { bootAns
     message: string,
     fields: Record<string, string>,
   ) => events.publish({ time: new Date(), kind, message, fields });
-  const tftpListen = String(context.flags.tftpListen ?? "");
-  const tftpInterface = String(context.flags.tftpInterface ?? "") || undefined;
-  const bootAddress = String(context.flags.bootAddress ?? "");
+  const { tftpListen, bootHttpListen, bootAddress, anonymousRead } = context.flags;
+  const tftpInterface = context.flags.tftpInterface || undefined;
   const server = () => bootAddress || context.listenAddress().hostname;
-  const bootHttpListen = String(context.flags.bootHttpListen ?? "");
-  // Checked now, so a typo fails at start-up rather than when the port opens.
-  const bootHttpAt = bootHttpListen ? parseListen("boot-http-listen", bootHttpListen) : undefined;
   let bootHttpServer: SendfileServer | undefined;
   // Where booting machines fetch /boot/ over HTTP: the sendfile port when it is on.
   const bootHttpPort = () => bootHttpServer?.port ?? context.listenAddress().port;
   let tftp: TftpServer | undefined;
   let proxy: ProxyDhcp | undefined;
-  const proxyInterface = String(context.flags.proxyDhcpInterface ?? "");
+  const proxyInterface = context.flags.proxyDhcpInterface;
 
   Deno.mkdirSync(bootRoot, { recursive: true });
   Deno.mkdirSync(privateRoot, { recursive: true, mode: 0o700 });
@@ -118,7 +109,7 @@ export function bofiedModule(context: ServiceContext): ServiceModule & { bootAns
     privateJail,
     cache,
     auth: context.auth,
-    anonymousRead: Boolean(context.flags.anonymousRead),
+    anonymousRead,
     onServed: (served) => servedEvents.add(served),
   };
   const files = { boot: new ServedFiles(bootJail), private: new ServedFiles(privateJail) };
@@ -148,7 +139,7 @@ export function bofiedModule(context: ServiceContext): ServiceModule & { bootAns
         rules,
         events,
         info: () => ({
-          tftpAddress: tftpListen ? parseListen("tftp-listen", tftpListen).address : "",
+          tftpAddress: tftpListen?.hostname ?? "",
           tftpPort: tftp?.port ?? 0,
           httpBootUrl: `http://${server()}:${bootHttpPort()}/boot`,
           rulesPath,
@@ -169,23 +160,26 @@ export function bofiedModule(context: ServiceContext): ServiceModule & { bootAns
     async start() {
       await rules.start();
       if (!rules.loaded) log.warn("no boot rules in force", { path: rulesPath, error: rules.lastError });
-      if (bootHttpAt) {
+      if (bootHttpListen) {
         bootHttpServer = new SendfileServer({
-          ...bootHttpAt,
+          address: bootHttpListen.hostname,
+          port: bootHttpListen.port,
           route: bootFileRoute(bootHttp),
           onServed: bootHttp.onServed,
           onError: (message, error) => log.warn(message, { error: String(error) }),
         });
         bootHttpServer.start();
-        log.info("serving /boot/ with sendfile", { address: bootHttpAt.address, port: bootHttpServer.port });
+        log.info("serving /boot/ with sendfile", {
+          address: bootHttpListen.hostname,
+          port: bootHttpServer.port,
+        });
       }
       if (tftpListen) {
-        const { address, port } = parseListen("tftp-listen", tftpListen);
         tftp = new TftpServer({
           jail: bootJail,
           cache,
-          address,
-          port,
+          address: tftpListen.hostname,
+          port: tftpListen.port,
           device: tftpInterface,
           log,
           onTransfer: (event) =>

@@ -1,7 +1,15 @@
 import { join } from "node:path";
 import { nextSessionTime } from "./session_time.ts";
 import type { ServiceContext, ServiceModule } from "../api/module.ts";
-import { ConfigError, integerFlag, stringFlag } from "../config/flags.ts";
+import {
+  ConfigError,
+  formatHostPort,
+  hostPortListFlag,
+  integerFlag,
+  optionalHostPortFlag,
+  stringFlag,
+} from "../config/flags.ts";
+import type { FlagValues } from "../config/load.ts";
 import { setLinkUp, setMtu } from "../sys/mod.ts";
 import { registerGloethApi } from "./api.ts";
 import { loadNode } from "./identity/node_dir.ts";
@@ -18,18 +26,16 @@ export const gloethFlags = {
     defaultText: "required",
     allowEmpty: true,
   }),
-  linkListen: stringFlag({
+  linkListen: optionalHostPortFlag({
     name: "link-listen",
     description: "address:port to accept links on (empty: only dial out)",
-    default: "0.0.0.0:655",
-    allowEmpty: true,
+    default: { hostname: "0.0.0.0", port: 655 },
+    defaultText: JSON.stringify("0.0.0.0:655"),
   }),
-  peers: stringFlag({
+  peers: hostPortListFlag({
     name: "peers",
     description: "comma-separated address:port of nodes to link to (any one existing node is enough)",
-    default: "",
     defaultText: "none",
-    allowEmpty: true,
   }),
   tap: stringFlag({
     name: "tap",
@@ -60,25 +66,14 @@ export const gloethFlags = {
   }),
 };
 
-function hostPort(text: string, flag: string): { hostname: string; port: number } {
-  const at = text.lastIndexOf(":");
-  const port = Number(text.slice(at + 1));
-  if (at <= 0 || !Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new ConfigError(`--${flag}: "${text}" is not address:port`);
-  }
-  return { hostname: text.slice(0, at), port };
-}
-
 export function gloethModule(
-  context: ServiceContext,
+  context: ServiceContext<FlagValues<typeof gloethFlags>>,
 ): ServiceModule & { node: () => GloethNode | undefined } {
   const flags = context.flags;
-  const nodeDir = String(flags.nodeDir ?? "");
+  const { nodeDir, linkListen: listen } = flags;
   if (!nodeDir) throw new ConfigError("--node-dir is required (make one with `gloeth node-init`)");
-  const listenText = String(flags.linkListen ?? "");
-  const listen = listenText ? hostPort(listenText, "link-listen") : undefined;
-  const peers = String(flags.peers ?? "").split(",").map((p) => p.trim()).filter(Boolean);
-  for (const peer of peers) hostPort(peer, "peers");
+  // The link manager dials host:port text (the host as given, without IPv6 brackets).
+  const peers = flags.peers.map(({ hostname, port }) => `${hostname}:${port}`);
   const log = context.log.child("gloeth");
   let node: GloethNode | undefined;
   let nodeName = "";
@@ -88,16 +83,16 @@ export function gloethModule(
     title: "Mesh VPN",
     node: () => node,
     registerRpc: (router) =>
-      registerGloethApi(router, () => node && { node, name: nodeName, tap: String(flags.tap ?? "") }),
+      registerGloethApi(router, () => node && { node, name: nodeName, tap: flags.tap }),
     async start() {
       const loaded = await loadNode(nodeDir);
       nodeName = loaded.name;
-      const tapName = String(flags.tap ?? "");
+      const tapName = flags.tap;
       const port = tapName ? TapPort.open(tapName) : new RelayPort();
       if (port instanceof TapPort) {
-        setMtu(port.tap.name, Number(flags.mtu));
+        setMtu(port.tap.name, flags.mtu);
         setLinkUp(port.tap.name, true);
-        const address = String(flags.tapAddress ?? "");
+        const address = flags.tapAddress;
         if (address) {
           // iproute2 sets the address: a netlink client of our own would be more code than it saves.
           const result = await new Deno.Command("ip", {
@@ -111,7 +106,7 @@ export function gloethModule(
       }
       node = new GloethNode({
         sessionTime: () => nextSessionTime(join(context.dataDir, "gloeth-session")),
-        rekeyMs: Number(flags.rekeyMinutes) * 60_000,
+        rekeyMs: flags.rekeyMinutes * 60_000,
         identity: { keys: loaded.keys, certificate: loaded.certificate, nodeId: loaded.nodeId },
         trust: loaded.trust,
         caPem: loaded.caPem,
@@ -128,7 +123,7 @@ export function gloethModule(
         node: loaded.nodeId,
         name: loaded.name,
         tap: tapName || "none (relay)",
-        listen: listenText,
+        listen: listen ? formatHostPort(listen) : "",
         peers: peers.join(","),
       });
     },

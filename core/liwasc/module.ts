@@ -1,5 +1,6 @@
 import type { ServiceContext, ServiceModule } from "../api/module.ts";
-import { ConfigError, stringFlag } from "../config/flags.ts";
+import { ConfigError, listFlag } from "../config/flags.ts";
+import type { FlagValues } from "../config/load.ts";
 import { interfaceExists } from "../sys/mod.ts";
 import { registerLiwascApi } from "./api.ts";
 import { Liwasc } from "./liwasc.ts";
@@ -7,18 +8,17 @@ import { SqliteLiwascRepository } from "./store_sqlite.ts";
 
 /** liwasc's flags, shared by the liwasc binary and the all-in-one. */
 export const liwascFlags = {
-  scanInterfaces: stringFlag({
+  scanInterfaces: listFlag({
     name: "scan-interfaces",
     description: "comma-separated interfaces liwasc may scan and send wake packets on",
-    default: "",
     defaultText: "none: nothing is scanned until interfaces are named",
-    allowEmpty: true,
   }),
 };
 
-export function liwascModule(context: ServiceContext): ServiceModule & { liwasc: Liwasc } {
-  const interfaces = String(context.flags.scanInterfaces ?? "").split(",").map((name) => name.trim())
-    .filter(Boolean);
+export function liwascModule(
+  context: ServiceContext<FlagValues<typeof liwascFlags>>,
+): ServiceModule & { liwasc: Liwasc } {
+  const interfaces = context.flags.scanInterfaces;
   for (const name of interfaces) {
     if (!interfaceExists(name)) throw new ConfigError(`--scan-interfaces: no interface named ${name}`);
   }

@@ -1,5 +1,6 @@
 import type { ServiceContext, ServiceModule } from "../api/module.ts";
 import { stringFlag } from "../config/flags.ts";
+import type { FlagValues } from "../config/load.ts";
 import type { BootAnswerProvider } from "../net/dhcp/boot_answer.ts";
 import { registerNeconApi } from "./api.ts";
 import type { NeconConfigInput } from "./config.ts";
@@ -17,7 +18,7 @@ export const neconFlags = {
 };
 
 export function neconModule(
-  context: ServiceContext,
+  context: ServiceContext<FlagValues<typeof neconFlags>>,
   bootAnswers?: BootAnswerProvider,
 ): ServiceModule & { necon: Necon } {
   const necon = new Necon({
@@ -32,7 +33,7 @@ export function neconModule(
     necon,
     registerRpc: (router) => registerNeconApi(router, necon),
     async start() {
-      const path = context.flags.dhcpConfig as string | undefined;
+      const path = context.flags.dhcpConfig;
       let initial: NeconConfigInput | undefined;
       if (path) {
         try {

@@ -9,23 +9,27 @@ import type { ServiceContext, ServiceModule } from "../api/module.ts";
 import { registerAuthService } from "../api/services/auth.ts";
 import { registerLogService } from "../api/services/logs.ts";
 import { registerMetadataService } from "../api/services/metadata.ts";
-import { ConfigError, type Flag, formatHostPort } from "../config/flags.ts";
-import { helpText, loadConfig } from "../config/load.ts";
+import { ConfigError, type FlagSet, formatHostPort, mergeFlags } from "../config/flags.ts";
+import { type FlagValues, helpText, loadConfig } from "../config/load.ts";
 import { type Logger, LogSink } from "../log/logger.ts";
 import { Registry } from "../metrics/registry.ts";
 import { SqliteStore } from "../store/sqlite.ts";
 import { VERSION } from "../version.ts";
-import { commonFlags, defaultDataDir } from "./common_flags.ts";
+import { commonFlags, type CommonFlagValues, defaultDataDir } from "./common_flags.ts";
 
-export interface BinaryDefinition {
+// deno-lint-ignore ban-types
+export interface BinaryDefinition<F extends FlagSet = {}> {
   name: string;
   summary: string;
   /** Default API/web address; each binary has its own port so several can share a node. */
   defaultPort: number;
-  /** The binary's own flags, beside the common ones; their values reach services as `context.flags`. */
-  flags?: Record<string, Flag<unknown>>;
+  /**
+   * The binary's own flags, beside the common ones; their values reach services as `context.flags`. Join
+   * several services' tables with `mergeFlags`: a flag declared twice stops the binary at start-up.
+   */
+  flags?: F;
   /** The services this binary hosts, built once the platform is up. */
-  services: (context: ServiceContext) => ServiceModule[];
+  services: (context: ServiceContext<FlagValues<F>>) => ServiceModule[];
   /** The web shell (injected so core/ does not depend on web/). */
   mountWeb: (app: Hono) => void;
 }
@@ -34,18 +38,19 @@ export interface BinaryDefinition {
  * The whole life of a CTPF binary: configuration, data directory, store, auth, API + web server, and a
  * clean shutdown on SIGINT/SIGTERM. Returns the exit code.
  */
-export async function runBinary(
-  definition: BinaryDefinition,
+// deno-lint-ignore ban-types
+export async function runBinary<F extends FlagSet = {}>(
+  definition: BinaryDefinition<F>,
   args: string[] = Deno.args,
   env: Record<string, string> = Deno.env.toObject(),
 ): Promise<number> {
-  const flags: Record<string, Flag<unknown>> & ReturnType<typeof commonFlags> = {
-    ...definition.flags,
-    ...commonFlags({
+  const flags: FlagSet = mergeFlags(
+    definition.flags ?? {},
+    commonFlags({
       listen: { hostname: "127.0.0.1", port: definition.defaultPort },
       dataDir: defaultDataDir(env),
     }),
-  };
+  );
   if (args.includes("--help") || args.includes("-h")) {
     console.log(helpText(definition.name, definition.summary, flags));
     return 0;
@@ -63,7 +68,8 @@ export async function runBinary(
     console.error(`${definition.name}: ${error.message} (see --help)`);
     return 2;
   }
-  const options = config.values;
+  // What loadConfig parsed with the tables just merged: the binary's flags and the common ones.
+  const options = config.values as FlagValues<F> & CommonFlagValues;
 
   const sink = new LogSink({ level: options.logLevel, format: options.logFormat });
   const log = sink.logger(definition.name);
@@ -88,13 +94,13 @@ export async function runBinary(
   );
 
   let listening = { hostname: options.listen.hostname, port: options.listen.port };
-  const context: ServiceContext = {
+  const context: ServiceContext<FlagValues<F>> = {
     log,
     metrics,
     store,
     auth,
     dataDir: options.dataDir,
-    flags: options as Record<string, unknown>,
+    flags: options,
     listenAddress: () => listening,
   };
   let services: ServiceModule[];

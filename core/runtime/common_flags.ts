@@ -8,6 +8,7 @@ import {
   integerFlag,
   stringFlag,
 } from "../config/flags.ts";
+import type { FlagValues } from "../config/load.ts";
 
 /** Data lives under one directory per node: $XDG_DATA_HOME/ctpf, else ~/.local/share/ctpf. */
 export function defaultDataDir(env: Record<string, string>): string {
@@ -54,3 +55,6 @@ export function commonFlags(options: { listen: HostPort; dataDir: string }) {
     }),
   };
 }
+
+/** The values of {@link commonFlags}, which every service's context carries. */
+export type CommonFlagValues = FlagValues<ReturnType<typeof commonFlags>>;
