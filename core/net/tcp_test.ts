@@ -3,11 +3,11 @@ import { parseIpv4 } from "./ipv4addr.ts";
 import { unwrap } from "./errors.ts";
 import { decodeTcp, encodeTcp, TCP_ACK, TCP_RST, TCP_SYN } from "./tcp.ts";
 import { below, seededRandom } from "../testing/random.ts";
+import { hex } from "./testdata/captures.ts";
 
 // Captured with tcpdump --immediate-mode on a veth (offloads off) while socat connected from 10.99.0.1 to
 // 10.99.0.2: port 80 listening (SYN, SYN-ACK), port 81 closed (RST-ACK). Linux 6.1, TCP payloads of the
 // IPv4 packets only.
-const hex = (text: string) => Uint8Array.from(text.replace(/\s+/g, "").match(/../g)!, (b) => parseInt(b, 16));
 const A = parseIpv4("10.99.0.1"), B = parseIpv4("10.99.0.2");
 const SYN = hex(
   "9c40 0050 b6d8 7092 0000 0000 a002 faf0 3fb2 0000 0204 05b4 0402 080a e458 503d 0000 0000 0103 030a",

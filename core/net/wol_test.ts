@@ -3,8 +3,8 @@ import { parseMac } from "./mac.ts";
 import { unwrap } from "./errors.ts";
 import { decodeMagicPacket, encodeMagicPacket, parseSecureOnPassword, WOL_PAYLOAD_LENGTH } from "./wol.ts";
 import { below, seededRandom } from "../testing/random.ts";
+import { hex } from "./testdata/captures.ts";
 
-const hex = (text: string) => Uint8Array.from(text.replace(/\s+/g, "").match(/../g)!, (b) => parseInt(b, 16));
 const MAC = parseMac("02:00:c0:ff:ee:01");
 
 // The white paper's layout, written out by hand: sync stream, then the MAC sixteen times.

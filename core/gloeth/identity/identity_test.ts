@@ -1,6 +1,7 @@
 import { toHexString } from "../../net/bytes.ts";
 import { assert, assertEquals } from "../../testing/assert.ts";
 import { below, seededRandom } from "../../testing/random.ts";
+import { fromHex } from "../crypto/testdata/hex.ts";
 import {
   issueCertificate,
   issueRevocations,
@@ -12,13 +13,11 @@ import { decodeCertificate, encodeCertificateBody } from "./certificate.ts";
 import { generateDhKey, generateSigningKey, keyId, loadSigningKey, sign, verify } from "./keys.ts";
 import { decodeRevocationList } from "./revocations.ts";
 
-const hex = (text: string) => Uint8Array.from(text.replace(/\s+/g, "").match(/../g)!, (b) => parseInt(b, 16));
-
 Deno.test("identity: Ed25519 through WebCrypto matches RFC 8032 §7.1 test 1", async () => {
   // PKCS#8 wrapping of the RFC's 32-byte secret key (RFC 8410 §10.3 layout).
-  const seed = hex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60");
-  const pkcs8 = new Uint8Array([...hex("302e020100300506032b657004220420"), ...seed]);
-  const publicKey = hex("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
+  const seed = fromHex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60");
+  const pkcs8 = new Uint8Array([...fromHex("302e020100300506032b657004220420"), ...seed]);
+  const publicKey = fromHex("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
   const key = await loadSigningKey(publicKey, pkcs8);
   const signature = await sign(key, new Uint8Array(0));
   assertEquals(
@@ -31,7 +30,7 @@ Deno.test("identity: Ed25519 through WebCrypto matches RFC 8032 §7.1 test 1", a
 
 Deno.test("identity: the certificate body is the documented byte layout", () => {
   const body = encodeCertificateBody({
-    networkId: hex("00112233445566778899aabbccddeeff"),
+    networkId: fromHex("00112233445566778899aabbccddeeff"),
     serial: 0x0102030405060708n,
     notBefore: 1_700_000_000_000,
     notAfter: 1_800_000_000_000,

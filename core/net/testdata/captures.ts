@@ -8,10 +8,12 @@
 // the wire. The kernel here has no 8021q support, so tagged frames come from mausezahn and scapy sending
 // on vA; they are one-way (nothing answers them).
 
+/** Bytes from lowercase hex digits; whitespace between them is ignored, so vectors can be grouped. */
 export function hex(text: string): Uint8Array<ArrayBuffer> {
-  if (!/^([0-9a-f]{2})*$/.test(text)) throw new Error(`bad hex vector: ${text.slice(0, 40)}...`);
-  const bytes = new Uint8Array(text.length / 2);
-  for (let i = 0; i < bytes.length; i++) bytes[i] = Number.parseInt(text.slice(2 * i, 2 * i + 2), 16);
+  const digits = text.replace(/\s+/g, "");
+  if (!/^([0-9a-f]{2})*$/.test(digits)) throw new Error(`bad hex vector: ${text.slice(0, 40)}...`);
+  const bytes = new Uint8Array(digits.length / 2);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = Number.parseInt(digits.slice(2 * i, 2 * i + 2), 16);
   return bytes;
 }
 
