@@ -2,12 +2,10 @@
 // (rustls) accepts a node's certificate under the network CA and refuses it under another network's.
 import { toHexString } from "../../net/bytes.ts";
 import { assert, assertEquals, assertMatch } from "../../testing/assert.ts";
-import { keyId } from "./keys.ts";
-import { generateSigningKey } from "./keys.ts";
+import { generateSigningKey, keyId } from "./keys.ts";
 import { objectIdentifier, time, unsignedInteger } from "./der.ts";
 import { LINK_SERVER_NAME, networkCaCertificate, nodeServerName, nodeTlsCertificate, pem } from "./x509.ts";
 
-const hex = (bytes: Uint8Array) => toHexString(bytes);
 const year = 365 * 86_400_000;
 
 async function makeNetwork() {
@@ -26,13 +24,13 @@ async function makeNetwork() {
 }
 
 Deno.test("der: integers, object identifiers and times as X.690 spells them", () => {
-  assertEquals(hex(unsignedInteger(0n)), "020100");
-  assertEquals(hex(unsignedInteger(127n)), "02017f");
-  assertEquals(hex(unsignedInteger(128n)), "02020080");
-  assertEquals(hex(unsignedInteger(0x1234n)), "02021234");
-  assertEquals(hex(objectIdentifier("1.3.101.112")), "06032b6570");
-  assertEquals(hex(objectIdentifier("2.5.29.37")), "0603551d25");
-  assertEquals(hex(objectIdentifier("1.3.6.1.5.5.7.3.1")), "06082b06010505070301");
+  assertEquals(toHexString(unsignedInteger(0n)), "020100");
+  assertEquals(toHexString(unsignedInteger(127n)), "02017f");
+  assertEquals(toHexString(unsignedInteger(128n)), "02020080");
+  assertEquals(toHexString(unsignedInteger(0x1234n)), "02021234");
+  assertEquals(toHexString(objectIdentifier("1.3.101.112")), "06032b6570");
+  assertEquals(toHexString(objectIdentifier("2.5.29.37")), "0603551d25");
+  assertEquals(toHexString(objectIdentifier("1.3.6.1.5.5.7.3.1")), "06082b06010505070301");
   assertEquals(
     new TextDecoder().decode(time(new Date(Date.UTC(2030, 4, 6, 7, 8, 9))).subarray(2)),
     "300506070809Z",
