@@ -59,10 +59,12 @@ rootTest({
         `authorization: Bearer ${c.process!.adminToken}`,
         `${c.process!.url}/metrics`,
       ]);
-      const refused = metrics.stdout.split("\n").filter((line) => line.startsWith("gloeth_frames_rejected_"));
+      const refused = metrics.stdout.split("\n").filter((line) =>
+        line.startsWith("ctpf_gloeth_frames_rejected_")
+      );
       assert(refused.length === 6, `expected six refusal counters:\n${refused.join("\n")}`);
       assert(refused.every((line) => line.endsWith(" 0")), `C refused frames:\n${refused.join("\n")}`);
-      assertMatch(metrics.stdout, /^gloeth_macs [1-9]/m); // A's MAC, learned from the frames above
+      assertMatch(metrics.stdout, /^ctpf_gloeth_macs [1-9]/m); // A's MAC, learned from the frames above
 
       // DHCP across the overlay: necon serves A's TAP, busybox udhcpc asks on C's, B relays nothing.
       const config = `${mesh.workDir}/necon.json`;
