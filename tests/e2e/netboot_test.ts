@@ -5,8 +5,7 @@ import { rootTest, withLab } from "../harness/mod.ts";
 import { assertMatch } from "../support/assert.ts";
 import { startBinary } from "../support/ctpf_process.ts";
 import { prepareBootTree, startMachine, waitForBoot } from "./machine.ts";
-
-const root = new URL("../../", import.meta.url).pathname;
+import { binaryIn, tapLan, writeTapLanDhcpConfig } from "./lan.ts";
 
 for (const firmware of ["bios", "uefi"] as const) {
   rootTest({
@@ -15,37 +14,14 @@ for (const firmware of ["bios", "uefi"] as const) {
     tools: ["qemu-system-x86_64", "gcc", "dpkg-deb"],
     async fn() {
       await withLab(async (lab) => {
-        const ns = await lab.netns();
-        await ns.up("lo");
-        await ns.addTap("tap0");
-        await ns.addAddress("tap0", "10.66.0.1/24");
-        await ns.up("tap0");
+        const ns = await tapLan(lab);
         const work = await Deno.makeTempDir({ prefix: "ctpf-netboot-" });
         try {
           const data = `${work}/data`;
           await prepareBootTree(data, "http://10.66.0.1:8470");
-          await Deno.writeTextFile(
-            `${work}/necon.json`,
-            JSON.stringify({
-              interfaces: ["tap0"],
-              subnets: [{
-                cidr: "10.66.0.0/24",
-                pools: [{ start: "10.66.0.100", end: "10.66.0.150" }],
-                routers: ["10.66.0.1"],
-              }],
-            }),
-          );
+          await writeTapLanDhcpConfig(`${work}/necon.json`);
           await using ctpf = await startBinary({
-            command: [
-              "ip",
-              "netns",
-              "exec",
-              ns.name,
-              Deno.execPath(),
-              "run",
-              "--allow-all",
-              `${root}cmd/ctpf.ts`,
-            ],
+            command: binaryIn(ns, "ctpf.ts"),
             args: [
               "--listen",
               "10.66.0.1:8470",

@@ -6,61 +6,24 @@ import { rootTest, withLab } from "../harness/mod.ts";
 import { assertMatch } from "../support/assert.ts";
 import { startBinary } from "../support/ctpf_process.ts";
 import { prepareBootTree, startMachine, waitForBoot } from "./machine.ts";
-
-const root = new URL("../../", import.meta.url).pathname;
+import { binaryIn, proxyLan, spawnDnsmasq } from "./lan.ts";
 
 rootTest({
   name: "netboot: bofied's proxyDHCP beside dnsmasq boots a diskless qemu machine",
   tools: ["qemu-system-x86_64", "gcc", "dpkg-deb", "dnsmasq"],
   async fn() {
     await withLab(async (lab) => {
-      const lan = await lab.netns(), dhcp = await lab.netns(), boot = await lab.netns();
-      await lan.addBridge("br0");
-      await lan.up("br0");
-      await lan.addTap("tap0");
-      await lan.setMaster("tap0", "br0");
-      await lan.up("tap0");
-      for (
-        const [ns, port, address] of [[dhcp, "p-dhcp", "10.67.0.2/24"], [
-          boot,
-          "p-boot",
-          "10.67.0.1/24",
-        ]] as const
-      ) {
-        await lab.veth(lan, port, ns, "eth0");
-        await lan.setMaster(port, "br0");
-        await lan.up(port);
-        await ns.addAddress("eth0", address);
-        await ns.up("eth0");
-        await ns.up("lo");
-      }
+      const { lan, dhcp, boot } = await proxyLan(lab);
       const work = await Deno.makeTempDir({ prefix: "ctpf-proxydhcp-" });
       try {
         // Someone else's DHCP server: addresses only, no boot options, nothing written outside `work`.
-        const dnsmasq = dhcp.spawn([
-          "dnsmasq",
-          "--no-daemon",
-          "--conf-file=/dev/null",
-          "--port=0",
+        const dnsmasq = spawnDnsmasq(dhcp, work, "dnsmasq", [
           "--interface=eth0",
-          "--bind-interfaces",
           "--dhcp-range=10.67.0.100,10.67.0.150,1h",
-          `--dhcp-leasefile=${work}/dnsmasq.leases`,
-          `--pid-file=${work}/dnsmasq.pid`,
-          "--log-dhcp",
         ]);
         await prepareBootTree(`${work}/data`, "http://10.67.0.1:8069");
         await using bofied = await startBinary({
-          command: [
-            "ip",
-            "netns",
-            "exec",
-            boot.name,
-            Deno.execPath(),
-            "run",
-            "--allow-all",
-            `${root}cmd/bofied.ts`,
-          ],
+          command: binaryIn(boot, "bofied.ts"),
           args: [
             "--listen",
             "10.67.0.1:8472",

@@ -8,9 +8,9 @@ import assert from "node:assert/strict";
 import { type Netns, rootTest, withLab } from "../harness/mod.ts";
 import { startBinary } from "../support/ctpf_process.ts";
 import { type BootExchange, bootExchange, readCapture, startCapture } from "./capture.ts";
+import { binaryIn, proxyLan, spawnDnsmasq, tapLan, writeTapLanDhcpConfig } from "./lan.ts";
 import { prepareBootTree, requireFirmware, startMachine, waitForBoot } from "./machine.ts";
 
-const root = new URL("../../", import.meta.url).pathname;
 const IPXE_EFI = "/usr/lib/ipxe/ipxe.efi";
 /**
  * Two TCG boots of the same machine differ by a few seconds whoever serves them (measured here: 33.8 to
@@ -104,24 +104,6 @@ function assertTftpBoot(ours: BootRun, dnsmasq: BootRun, port4011: number): void
   );
 }
 
-function spawnDnsmasq(ns: Netns, work: string, label: string, args: string[]) {
-  return ns.spawn([
-    "dnsmasq",
-    "--no-daemon",
-    "--conf-file=/dev/null",
-    "--port=0",
-    "--bind-interfaces",
-    `--dhcp-leasefile=${work}/${label}.leases`,
-    `--pid-file=${work}/${label}.pid`,
-    "--log-dhcp",
-    ...args,
-  ]);
-}
-
-function ctpfIn(ns: Netns, entry: string): string[] {
-  return ["ip", "netns", "exec", ns.name, Deno.execPath(), "run", "--allow-all", `${root}cmd/${entry}`];
-}
-
 rootTest({
   name: "netboot (EDK2 PXE): necon + bofied boot OVMF's own PXE client over TFTP, as fast as dnsmasq",
   tools: ["qemu-system-x86_64", "gcc", "dpkg-deb", "dnsmasq", "tcpdump"],
@@ -129,32 +111,19 @@ rootTest({
     requireFirmware("uefi-pxe");
     requireIpxeEfi();
     await withLab(async (lab) => {
-      const ns = await lab.netns();
-      await ns.addTap("tap0");
-      await ns.addAddress("tap0", "10.66.0.1/24");
-      await ns.up("tap0");
+      const ns = await tapLan(lab);
       const work = await Deno.makeTempDir({ prefix: "ctpf-edk2-pxe-" });
       try {
         const http = "http://10.66.0.1:8470";
         const common = { machineNs: ns, tap: "tap0", captureNs: ns, captureOn: "tap0", work };
-        await Deno.writeTextFile(
-          `${work}/necon.json`,
-          JSON.stringify({
-            interfaces: ["tap0"],
-            subnets: [{
-              cidr: "10.66.0.0/24",
-              pools: [{ start: "10.66.0.100", end: "10.66.0.150" }],
-              routers: ["10.66.0.1"],
-            }],
-          }),
-        );
+        await writeTapLanDhcpConfig(`${work}/necon.json`);
         const ours = await bootEdk2({
           ...common,
           label: "necon",
           start: async () => {
             await prepareTree(`${work}/necon-data`, http);
             return await startBinary({
-              command: ctpfIn(ns, "ctpf.ts"),
+              command: binaryIn(ns, "ctpf.ts"),
               args: [
                 "--listen",
                 "10.66.0.1:8470",
@@ -176,7 +145,7 @@ rootTest({
           start: async () => {
             await prepareTree(`${work}/dnsmasq-data`, http);
             const bofied = await startBinary({
-              command: ctpfIn(ns, "bofied.ts"),
+              command: binaryIn(ns, "bofied.ts"),
               args: ["--listen", "10.66.0.1:8470", "--tftp-listen", "10.66.0.1:69"],
               dataDir: `${work}/dnsmasq-data`,
             });
@@ -213,25 +182,7 @@ rootTest({
     requireIpxeEfi();
     await withLab(async (lab) => {
       // One LAN bridge: the machine's TAP, someone else's DHCP server (addresses only) and the boot node.
-      const lan = await lab.netns(), dhcp = await lab.netns(), boot = await lab.netns();
-      await lan.addBridge("br0");
-      await lan.up("br0");
-      await lan.addTap("tap0");
-      await lan.setMaster("tap0", "br0");
-      await lan.up("tap0");
-      for (
-        const [ns, port, address] of [[dhcp, "p-dhcp", "10.67.0.2/24"], [
-          boot,
-          "p-boot",
-          "10.67.0.1/24",
-        ]] as const
-      ) {
-        await lab.veth(lan, port, ns, "eth0");
-        await lan.setMaster(port, "br0");
-        await lan.up(port);
-        await ns.addAddress("eth0", address);
-        await ns.up("eth0");
-      }
+      const { lan, dhcp, boot } = await proxyLan(lab);
       const work = await Deno.makeTempDir({ prefix: "ctpf-edk2-proxy-" });
       const addresses = spawnDnsmasq(dhcp, work, "addresses", [
         "--interface=eth0",
@@ -246,7 +197,7 @@ rootTest({
           start: async () => {
             await prepareTree(`${work}/bofied-data`, http);
             return await startBinary({
-              command: ctpfIn(boot, "bofied.ts"),
+              command: binaryIn(boot, "bofied.ts"),
               args: [
                 "--listen",
                 "10.67.0.1:8470",
@@ -268,7 +219,7 @@ rootTest({
           start: async () => {
             await prepareTree(`${work}/dnsmasq-data`, http);
             const bofied = await startBinary({
-              command: ctpfIn(boot, "bofied.ts"),
+              command: binaryIn(boot, "bofied.ts"),
               args: ["--listen", "10.67.0.1:8470", "--tftp-listen", "10.67.0.1:69"],
               dataDir: `${work}/dnsmasq-data`,
             });
