@@ -1,6 +1,7 @@
 import {
   type BootAnswer,
   bootAnswerOptions,
+  bootFileField,
   DHCP_OPTION_CLIENT_ID,
   DHCP_OPTION_LEASE_TIME,
   DHCP_OPTION_MESSAGE,
@@ -86,7 +87,7 @@ export function buildReply(
     giaddr: message.giaddr,
     chaddr: message.chaddr,
     sname: "",
-    file: plan.type === DHCPNAK ? "" : boot?.bootFile ?? "",
+    file: plan.type === DHCPNAK ? "" : bootFileField(boot?.bootFile),
     options,
   }, { maxSize: request.maxMessageSize });
 }

@@ -178,3 +178,18 @@ Deno.test("necon reply: a PXE client given its boot file is told to boot it (opt
   assertEquals(new TextDecoder().decode(http.value.options.get(60)), "HTTPClient");
   assertEquals(http.value.options.has(43), false);
 });
+
+Deno.test("necon reply: a boot file URL too long for the BOOTP file field goes in option 67 alone", () => {
+  const parsed = parseDhcpRequest(discover([1, 3, 54, 66, 67]));
+  assert(parsed.ok);
+  const { request, message } = parsed.value;
+  const url = `http://10.9.0.1:8069/boot/${"x".repeat(150)}.ipxe`;
+  const reply = decodeDhcp(
+    buildReply(message, request, { type: DHCPOFFER, yiaddr: ip("10.9.0.10"), subnet }, arrival, {
+      bootFile: url,
+    }),
+  );
+  assert(reply.ok);
+  assertEquals(new TextDecoder().decode(reply.value.options.get(67)), url);
+  assertEquals(reply.value.file, "");
+});

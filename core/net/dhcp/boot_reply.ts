@@ -5,6 +5,7 @@ import {
   DHCP_OPTION_TFTP_SERVER_NAME,
 } from "./codes.ts";
 import { pxeAnswerOptions } from "./pxe_answer.ts";
+import { BOOTP_FILE_LENGTH } from "./options.ts";
 import { IPV4_LIST, TEXT } from "./values.ts";
 
 export interface BootReplyContext {
@@ -34,4 +35,13 @@ export function bootAnswerOptions(
     options.set(DHCP_OPTION_TFTP_SERVER_ADDRESSES, IPV4_LIST.encode(answer.tftpServers));
   }
   return options;
+}
+
+/**
+ * The BOOTP `file` field for a boot file: the name when it fits (127 bytes and the NUL), else empty — option
+ * 67 carries it whole either way, and long HTTP URLs are common (iPXE and UEFI HTTP boot read option 67).
+ */
+export function bootFileField(bootFile: string | undefined): string {
+  if (!bootFile) return "";
+  return TEXT.encode(bootFile).length < BOOTP_FILE_LENGTH ? bootFile : "";
 }

@@ -1,5 +1,5 @@
 import type { Ipv4Address } from "../ipv4addr.ts";
-import { bootAnswerOptions } from "./boot_reply.ts";
+import { bootAnswerOptions, bootFileField } from "./boot_reply.ts";
 import {
   BOOTREPLY,
   DHCP_OPTION_CLIENT_MACHINE_ID,
@@ -9,7 +9,6 @@ import {
   DHCPACK,
   type DHCPOFFER,
 } from "./codes.ts";
-import { BOOTP_FILE_LENGTH } from "./options.ts";
 import { type DhcpMessage, encodeDhcp } from "./message.ts";
 import { IPV4, U8 } from "./values.ts";
 
@@ -55,7 +54,7 @@ export function proxyDhcpReply(request: DhcpMessage, reply: ProxyReply): Uint8Ar
     chaddr: request.chaddr,
     sname: "",
     // A name too long for the field is in option 67 only.
-    file: reply.bootFile.length < BOOTP_FILE_LENGTH ? reply.bootFile : "",
+    file: bootFileField(reply.bootFile),
     options,
   });
 }
