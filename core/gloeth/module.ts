@@ -71,8 +71,7 @@ export function gloethModule(
   const flags = context.flags;
   const { nodeDir, linkListen: listen } = flags;
   if (!nodeDir) throw new ConfigError("--node-dir is required (make one with `gloeth node-init`)");
-  // The link manager dials host:port text (the host as given, without IPv6 brackets).
-  const peers = flags.peers.map(({ hostname, port }) => `${hostname}:${port}`);
+  const peers = flags.peers;
   const log = context.log.child("gloeth");
   let node: GloethNode | undefined;
   let nodeName = "";
@@ -108,7 +107,7 @@ export function gloethModule(
         name: loaded.name,
         tap: tapName || "none (relay)",
         listen: listen ? formatHostPort(listen) : "",
-        peers: peers.join(","),
+        peers: peers.map(formatHostPort).join(","),
       });
     },
     async stop() {

@@ -1,3 +1,4 @@
+import type { HostPort } from "../../config/flags.ts";
 import type { Logger } from "../../log/logger.ts";
 import type { NetworkTrust } from "../identity/authority.ts";
 import { LINK_SERVER_NAME, nodeServerName } from "../identity/x509.ts";
@@ -21,8 +22,8 @@ export interface LinkManagerOptions {
   certPem: string;
   keyPem: string;
   listen?: { hostname: string; port: number };
-  /** host:port of nodes to keep a link to (any existing node is enough to join). */
-  peers: string[];
+  /** Nodes to keep a link to (any existing node is enough to join). */
+  peers: HostPort[];
   log: Logger;
   onUp: (link: Link) => void;
   onDown: (link: Link, reason: string) => void;
@@ -106,18 +107,16 @@ export class LinkManager {
     }
   }
 
-  async #dialLoop(peer: string): Promise<void> {
-    const [hostname, portText] = [
-      peer.slice(0, peer.lastIndexOf(":")),
-      peer.slice(peer.lastIndexOf(":") + 1),
-    ];
+  async #dialLoop({ hostname, port }: HostPort): Promise<void> {
+    // Named like an accepted link's remote end.
+    const peer = `${hostname}:${port}`;
     let backoff = minBackoffMs;
     // Which node answers at this address: learned by a probe, then required by name in TLS.
     let expected: string | undefined;
     while (!this.#stopped) {
       try {
-        expected ??= await this.#probe(hostname, Number(portText));
-        const tls = await this.#connectTls(hostname, Number(portText), nodeServerName(expected));
+        expected ??= await this.#probe(hostname, port);
+        const tls = await this.#connectTls(hostname, port, nodeServerName(expected));
         const link = await this.#establish(tls, "dialer", peer, expected);
         backoff = minBackoffMs;
         await new Promise<void>((resolve) => {

@@ -1,3 +1,4 @@
+import type { HostPort } from "../../config/flags.ts";
 import { toHexString } from "../../net/bytes.ts";
 import type { Logger } from "../../log/logger.ts";
 import { type NetworkTrust, verifyRevocations } from "../identity/authority.ts";
@@ -24,7 +25,7 @@ export interface GloethNodeOptions {
   certPem: string;
   keyPem: string;
   listen?: { hostname: string; port: number };
-  peers: string[];
+  peers: HostPort[];
   /** Where frames enter and leave the mesh: the TAP device (or a test's stand-in). */
   port: FramePort;
   log: Logger;

@@ -1,6 +1,7 @@
 // Three nodes in one process on loopback, linked A–B–C over real TLS, with in-memory frame ports standing
 // in for the TAP devices (the namespace tests use real ones): a frame from A reaches C through B, B sees
 // only sealed bytes, and a broadcast reaches every other node once.
+import type { HostPort } from "../../config/flags.ts";
 import { assert, assertEquals } from "../../testing/assert.ts";
 import { testMember, type TestNetwork, testNetwork } from "../testing/mesh_fixture.ts";
 import { waitFor } from "../../testing/harness/mod.ts";
@@ -11,6 +12,12 @@ import { issueRevocations } from "../identity/authority.ts";
 import { encodeSessionKeys } from "./session_keys.ts";
 import { MessageType } from "../links/messages.ts";
 import { LINK_SERVER_NAME } from "../identity/x509.ts";
+
+/** A node's link port on loopback, as the peers flag gives it. */
+function loopback(port: number | undefined): HostPort {
+  if (port === undefined) throw new Error("the node does not listen");
+  return { hostname: "127.0.0.1", port };
+}
 
 const log = new LogSink({ level: "error", format: "logfmt", write: () => {} }).logger("gloeth");
 
@@ -52,7 +59,7 @@ function testNode(
   member: Awaited<ReturnType<typeof testMember>>,
   options: {
     port?: MemoryPort;
-    peers?: string[];
+    peers?: HostPort[];
     listen?: boolean;
     revocations?: Uint8Array;
     rekeyMs?: number;
@@ -94,11 +101,11 @@ Deno.test("gloeth node: A–B–C on loopback — unicast through B sealed end t
     testMember(network, "c", 3n),
   ]);
   const ports = [new MemoryPort(), new MemoryPort(), new MemoryPort()];
-  const node = (member: typeof a, port: MemoryPort, peers: string[], listen: boolean) =>
+  const node = (member: typeof a, port: MemoryPort, peers: HostPort[], listen: boolean) =>
     testNode(network, member, { port, peers, listen });
   const nodeB = node(b, ports[1], [], true);
   await nodeB.start();
-  const bAddress = `127.0.0.1:${nodeB.listenPort}`;
+  const bAddress = loopback(nodeB.listenPort);
   const nodeA = node(a, ports[0], [bAddress], false);
   const nodeC = node(c, ports[2], [bAddress], false);
   await Promise.all([nodeA.start(), nodeC.start()]);
@@ -155,7 +162,7 @@ Deno.test("gloeth node: a node with another network's certificate cannot join", 
   const network = await testNetwork(), foreign = await testNetwork();
   const b = await testMember(network, "b", 2n);
   const x = await testMember(foreign, "x", 9n);
-  const start = async (member: typeof b, net: TestNetwork, peers: string[], listen: boolean) => {
+  const start = async (member: typeof b, net: TestNetwork, peers: HostPort[], listen: boolean) => {
     const node = testNode(net, member, { peers, listen });
     await node.start();
     return node;
@@ -165,7 +172,7 @@ Deno.test("gloeth node: a node with another network's certificate cannot join", 
   const nodeX = await start(
     x,
     { ...foreign, caPem: network.caPem },
-    [`127.0.0.1:${nodeB.listenPort}`],
+    [loopback(nodeB.listenPort)],
     false,
   );
   try {
@@ -185,19 +192,19 @@ Deno.test("gloeth node: a revocation list brought by a new node spreads, and the
     testMember(network, "b", 12n),
     testMember(network, "c", 13n),
   ]);
-  const start = async (member: typeof a, peers: string[], listen: boolean, revocations?: Uint8Array) => {
+  const start = async (member: typeof a, peers: HostPort[], listen: boolean, revocations?: Uint8Array) => {
     const node = testNode(network, member, { peers, listen, revocations });
     await node.start();
     return node;
   };
   const nodeA = await start(a, [], true);
-  const nodeB = await start(b, [`127.0.0.1:${nodeA.listenPort}`], false);
+  const nodeB = await start(b, [loopback(nodeA.listenPort)], false);
   let nodeC: GloethNode | undefined;
   try {
     await waitFor(() => nodeA.links.has(b.identity.nodeId), { what: "A–B link", timeoutMs: 5000 });
     // C joins through A carrying the network's newest list, which revokes B.
     const list = await issueRevocations(network.key, [12n]);
-    nodeC = await start(c, [`127.0.0.1:${nodeA.listenPort}`], false, list);
+    nodeC = await start(c, [loopback(nodeA.listenPort)], false, list);
     await waitFor(() => nodeA.links.has(c.identity.nodeId) && !nodeA.links.has(b.identity.nodeId), {
       what: "A adopting the list: C linked, B cut off",
       timeoutMs: 5000,
@@ -229,7 +236,7 @@ Deno.test("gloeth node: strangers that connect and hang up, or say nothing, do n
       await tls.handshake();
       tls.close();
     }
-    nodeB = testNode(network, b, { peers: [`127.0.0.1:${port}`] });
+    nodeB = testNode(network, b, { peers: [loopback(port)] });
     await nodeB.start();
     await waitFor(() => nodeA.links.has(b.identity.nodeId), {
       what: "a member still linking",
@@ -266,7 +273,7 @@ Deno.test("gloeth node: a peer whose certificate expires while linked is cut off
   const [a, b] = await Promise.all([testMember(network, "a", 41n), testMember(network, "b", 42n)]);
   const nodeA = testNode(network, a, { listen: true });
   await nodeA.start();
-  const nodeB = testNode(network, b, { peers: [`127.0.0.1:${nodeA.listenPort}`] });
+  const nodeB = testNode(network, b, { peers: [loopback(nodeA.listenPort)] });
   await nodeB.start();
   try {
     await waitFor(() => nodeA.links.has(b.identity.nodeId) && nodeA.directory.get(b.identity.nodeId), {
@@ -292,7 +299,7 @@ Deno.test("gloeth node: session keys rotate under steady traffic without losing 
   const rekeyMs = 1200; // grace 240 ms
   const nodeB = testNode(network, b, { port: ports[1], listen: true, rekeyMs });
   await nodeB.start();
-  const bAddress = `127.0.0.1:${nodeB.listenPort}`;
+  const bAddress = loopback(nodeB.listenPort);
   const nodeA = testNode(network, a, { port: ports[0], peers: [bAddress], rekeyMs });
   const nodeC = testNode(network, c, { port: ports[2], peers: [bAddress], rekeyMs });
   await Promise.all([nodeA.start(), nodeC.start()]);
@@ -350,7 +357,7 @@ Deno.test("gloeth node: a forgotten node's old key record never makes a channel 
   const [a, b] = await Promise.all([testMember(network, "a", 61n), testMember(network, "b", 62n)]);
   const nodeA = testNode(network, a, { listen: true });
   await nodeA.start();
-  const nodeB = testNode(network, b, { peers: [`127.0.0.1:${nodeA.listenPort}`] });
+  const nodeB = testNode(network, b, { peers: [loopback(nodeA.listenPort)] });
   await nodeB.start();
   try {
     await waitFor(() => nodeA.directory.get(b.identity.nodeId) !== undefined, {
@@ -393,7 +400,7 @@ Deno.test("gloeth node: a member relaying another node's handshake through its o
       }, () => fromA.close());
     }
   })();
-  const nodeA = testNode(network, a, { peers: [`127.0.0.1:${relay.addr.port}`] });
+  const nodeA = testNode(network, a, { peers: [loopback(relay.addr.port)] });
   await nodeA.start();
   try {
     await waitFor(() => relayed >= 2, { what: "A's probe and a second dial through M", timeoutMs: 5000 });
