@@ -1,15 +1,6 @@
 import { assertEquals } from "../testing/assert.ts";
 import { Hub, HubFullError } from "./hub.ts";
-
-async function take<T>(iterator: AsyncIterator<T>, count: number): Promise<T[]> {
-  const out: T[] = [];
-  while (out.length < count) {
-    const next = await iterator.next();
-    if (next.done) break;
-    out.push(next.value);
-  }
-  return out;
-}
+import { take } from "../testing/take.ts";
 
 Deno.test("hub: replays the requested history, then live items", async () => {
   const hub = new Hub<number>({ historySize: 5, subscriberQueue: 10 });

@@ -2,16 +2,7 @@ import { assert, assertEquals, assertRejects } from "../testing/assert.ts";
 import { Hub, HubFullError } from "./hub.ts";
 import { snapshotThenChanges } from "./snapshot_then_changes.ts";
 import { ticks } from "./ticks.ts";
-
-async function take<T>(iterator: AsyncIterator<T>, count: number): Promise<T[]> {
-  const out: T[] = [];
-  while (out.length < count) {
-    const next = await iterator.next();
-    if (next.done) break;
-    out.push(next.value);
-  }
-  return out;
-}
+import { take } from "../testing/take.ts";
 
 Deno.test("snapshot then changes: the snapshot first, then each change as its message", async () => {
   const hub = new Hub<number>({ historySize: 0, subscriberQueue: 10 });
