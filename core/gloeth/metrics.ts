@@ -9,41 +9,19 @@ export function registerGloethMetrics(metrics: Registry, node: () => GloethNode 
       const current = node();
       return current ? read(current) : 0;
     });
-  counter(
-    "ctpf_gloeth_frames_from_tap_total",
-    "Frames read from the TAP device.",
-    (n) => n.counters.framesFromPort,
-  );
-  counter(
-    "ctpf_gloeth_frames_to_tap_total",
-    "Frames delivered to the TAP device.",
-    (n) => n.counters.framesToPort,
-  );
-  counter(
-    "ctpf_gloeth_frames_forwarded_total",
-    "Sealed frames passed on toward another node.",
-    (n) => n.counters.framesForwarded,
-  );
-  counter(
-    "ctpf_gloeth_frames_no_route_total",
-    "Frames dropped: no route to their node.",
-    (n) => n.counters.noRoute,
-  );
-  counter(
-    "ctpf_gloeth_frames_no_keys_total",
-    "Frames dropped: the node's keys were not ready.",
-    (n) => n.counters.noKeys,
-  );
-  counter(
-    "ctpf_gloeth_frames_hop_limit_total",
-    "Frames dropped at the hop limit.",
-    (n) => n.counters.hopLimit,
-  );
-  counter(
-    "ctpf_gloeth_frames_queue_full_total",
-    "Frames dropped: a link's send queue was full.",
-    (n) => n.counters.queueFull,
-  );
+  // name suffix, help, and the node counter it reads.
+  const frames: [string, string, keyof GloethNode["counters"]][] = [
+    ["from_tap", "Frames read from the TAP device.", "framesFromPort"],
+    ["to_tap", "Frames delivered to the TAP device.", "framesToPort"],
+    ["forwarded", "Sealed frames passed on toward another node.", "framesForwarded"],
+    ["no_route", "Frames dropped: no route to their node.", "noRoute"],
+    ["no_keys", "Frames dropped: the node's keys were not ready.", "noKeys"],
+    ["hop_limit", "Frames dropped at the hop limit.", "hopLimit"],
+    ["queue_full", "Frames dropped: a link's send queue was full.", "queueFull"],
+  ];
+  for (const [suffix, help, field] of frames) {
+    counter(`ctpf_gloeth_frames_${suffix}_total`, help, (n) => n.counters[field]);
+  }
   const refusals = {
     auth: "a tag that did not verify",
     replay: "a counter already seen or too old",
