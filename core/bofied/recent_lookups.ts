@@ -1,4 +1,4 @@
-import { type FileVersion, pathVersion, sameVersion } from "../sys/fstat.ts";
+import { type FileVersion, pathVersion, stillIs } from "../sys/fstat.ts";
 import { cString } from "../sys/libc.ts";
 import type { Jail } from "./jail.ts";
 
@@ -34,10 +34,8 @@ export function recentLookup(jail: Jail, requested: string): Found | undefined {
   const known = lookups.get(jail);
   const hit = known?.get(requested);
   if (!hit) return undefined;
-  const now = pathVersion(hit.cPath);
   if (
-    hit.until > performance.now() && hit.generation === jail.generation && now &&
-    sameVersion(now, hit.version)
+    hit.until > performance.now() && hit.generation === jail.generation && stillIs(hit.cPath, hit.version)
   ) {
     return hit;
   }

@@ -26,7 +26,13 @@ export interface FileIdentity {
 export interface FileVersion extends FileIdentity {
   mtimeNs: bigint;
   ctimeNs: bigint;
+  /** The stat bytes these fields came from (device, inode, mode, size, both times), for stillIs(). */
+  stamp: Uint8Array;
 }
+
+// The parts of struct stat a version is made of; st_atime (72–88) is left out, since reads move it.
+const STAMPED: [number, number][] = [[0, 16], [MODE_OFFSET, MODE_OFFSET + 4], [48, 56], [88, 120]];
+const STAMP_SIZE = STAMPED.reduce((sum, [from, to]) => sum + to - from, 0);
 
 const buffer = new Uint8Array(STAT_SIZE);
 const view = new DataView(buffer.buffer);
@@ -40,11 +46,31 @@ export function fileIdentity(fd: number): FileIdentity | null {
 /** stat(2) of a NUL-terminated path (cString), symlinks followed, or null when it fails (absent, …). */
 export function pathVersion(path: Uint8Array<ArrayBuffer>): FileVersion | null {
   if (libc().stat(path, buffer) < 0) return null;
+  const stamp = new Uint8Array(STAMP_SIZE);
+  let at = 0;
+  for (const [from, to] of STAMPED) {
+    stamp.set(buffer.subarray(from, to), at);
+    at += to - from;
+  }
   return {
     ...identityOfBuffer(),
     mtimeNs: view.getBigInt64(88, true) * 1_000_000_000n + view.getBigInt64(96, true),
     ctimeNs: view.getBigInt64(104, true) * 1_000_000_000n + view.getBigInt64(112, true),
+    stamp,
   };
+}
+
+/**
+ * Whether `path` is still exactly `version`: one stat(2), compared byte for byte with the version's
+ * stamp, allocating nothing (it runs on every reuse of a cached boot-file lookup).
+ */
+export function stillIs(path: Uint8Array<ArrayBuffer>, version: FileVersion): boolean {
+  if (libc().stat(path, buffer) < 0) return false;
+  let at = 0;
+  for (const [from, to] of STAMPED) {
+    for (let i = from; i < to; i++) if (buffer[i] !== version.stamp[at++]) return false;
+  }
+  return true;
 }
 
 /** Whether two stat results are the same version of the same file. */
