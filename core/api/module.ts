@@ -2,6 +2,7 @@ import type { ConnectRouter } from "@connectrpc/connect";
 import type { Hono } from "hono";
 import type { Authenticator } from "../auth/authenticator.ts";
 import type { Logger } from "../log/logger.ts";
+import type { Headline } from "../metrics/headline_history.ts";
 import type { Registry } from "../metrics/registry.ts";
 import type { SqliteStore } from "../store/sqlite.ts";
 import type { CommonFlagValues } from "../runtime/common_flags.ts";
@@ -39,6 +40,16 @@ export interface ServiceModule {
   answerFast?(request: Request, info: Deno.ServeHandlerInfo): Response | undefined;
   start?(): Promise<void>;
   stop?(): Promise<void>;
+  /** The few numbers the overview dashboard shows and charts for this service. */
+  headlines?: Headline[];
+  /** One line of health for the dashboard; a service without it is healthy while it runs. */
+  status?(): ServiceStatus;
+}
+
+export interface ServiceStatus {
+  healthy: boolean;
+  /** e.g. "serving eth1", "no interface chosen: nothing is served". */
+  summary: string;
 }
 
 /** Services the navigation knows about, hosted here or not. */

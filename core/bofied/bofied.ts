@@ -54,6 +54,7 @@ export class Bofied {
   readonly #servedEvents: ServedCoalescer;
   #bootHttpServer?: SendfileServer;
   #tftp?: TftpServer;
+  #pxeAnswers = 0;
   #proxy?: ProxyDhcp;
 
   constructor(options: BofiedOptions) {
@@ -99,6 +100,7 @@ export class Bofied {
       bootAddress: () => options.bootAddress || undefined,
       httpPort: () => this.#bootHttpPort(),
       onAnswer: (mac, summary, fields) => {
+        this.#pxeAnswers++;
         log.info("pxe answer", { mac, answer: summary, ...fields });
         this.events.publish({
           time: new Date(),
@@ -108,6 +110,11 @@ export class Bofied {
         });
       },
     });
+  }
+
+  /** PXE answers given (each a machine starting to boot), since start. */
+  get pxeAnswerCount(): number {
+    return this.#pxeAnswers;
   }
 
   /** What GetBootInfo reports. */

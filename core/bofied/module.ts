@@ -81,5 +81,15 @@ export function bofiedModule(
     answerFast: bootFastPath(bofied.bootHttp),
     start: () => bofied.start(),
     stop: () => bofied.stop(),
+    headlines: [
+      { id: "bofied.boots", title: "Boots", kind: "counter", read: () => bofied.pxeAnswerCount },
+    ],
+    status() {
+      const info = bofied.info();
+      const tftp = info.tftpPort
+        ? `TFTP on ${info.tftpAddress || "all addresses"}:${info.tftpPort}`
+        : "TFTP off";
+      return { healthy: true, summary: `${tftp}; HTTP boot ${info.httpBootUrl}` };
+    },
   };
 }

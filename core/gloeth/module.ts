@@ -113,5 +113,12 @@ export function gloethModule(
     async stop() {
       await node?.stop();
     },
+    headlines: [
+      { id: "gloeth.links", title: "Mesh links", kind: "gauge", read: () => node?.links.size ?? 0 },
+    ],
+    status() {
+      if (!node) return { healthy: false, summary: "not started" };
+      return { healthy: true, summary: `${node.links.size} of ${peers.length} configured peers linked` };
+    },
   };
 }

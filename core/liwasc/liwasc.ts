@@ -97,6 +97,11 @@ export class Liwasc {
     return [...this.#interfaces];
   }
 
+  /** Nodes that answered the latest scan of their interface. */
+  onlineNodeCount(): number {
+    return this.#book.all().filter((node) => node.online).length;
+  }
+
   start(): void {
     this.#applySchedule();
     this.#prune();

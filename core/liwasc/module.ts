@@ -40,5 +40,18 @@ export function liwascModule(
       liwasc.stop();
       return Promise.resolve();
     },
+    headlines: [
+      {
+        id: "liwasc.nodes_online",
+        title: "Nodes online",
+        kind: "gauge",
+        read: () => liwasc.onlineNodeCount(),
+      },
+    ],
+    status() {
+      const scanned = liwasc.interfaces;
+      if (scanned.length === 0) return { healthy: true, summary: "no interface chosen: nothing is scanned" };
+      return { healthy: true, summary: `scanning ${scanned.join(", ")}` };
+    },
   };
 }

@@ -45,5 +45,18 @@ export function neconModule(
       await necon.start(initial);
     },
     stop: () => necon.stop(),
+    headlines: [
+      {
+        id: "necon.leases_bound",
+        title: "Leases in use",
+        kind: "gauge",
+        read: () => necon.boundLeaseCount(),
+      },
+    ],
+    status() {
+      const served = necon.config.interfaces;
+      if (served.length === 0) return { healthy: true, summary: "no interface chosen: nothing is served" };
+      return { healthy: true, summary: `serving ${served.join(", ")}` };
+    },
   };
 }

@@ -65,8 +65,16 @@ export class Necon {
     options.metrics.gaugeFunc(
       "ctpf_necon_leases_bound",
       "Bound, unexpired leases.",
-      () => [...this.leases.all()].filter((l) => l.state === "bound" && l.expiresAt > this.#now()).length,
+      () => this.boundLeaseCount(),
     );
+  }
+
+  /** Leases in use: bound and not yet expired. */
+  boundLeaseCount(): number {
+    const now = this.#now();
+    let count = 0;
+    for (const lease of this.leases.all()) if (lease.state === "bound" && lease.expiresAt > now) count++;
+    return count;
   }
 
   /** Loads the stored configuration, or `initial` when given (it then replaces the stored one). */

@@ -7,11 +7,14 @@ import { createApp } from "../api/app.ts";
 import { authInterceptor, metricsInterceptor } from "../api/interceptors.ts";
 import type { ServiceContext, ServiceModule } from "../api/module.ts";
 import { registerAuthService } from "../api/services/auth.ts";
+import { registerHostService } from "../api/services/host.ts";
 import { registerLogService } from "../api/services/logs.ts";
 import { registerMetadataService } from "../api/services/metadata.ts";
+import { registerOverviewService } from "../api/services/overview.ts";
 import { ConfigError, type FlagSet, formatHostPort, mergeFlags } from "../config/flags.ts";
 import { type FlagValues, helpText, loadConfig } from "../config/load.ts";
 import { type Logger, LogSink } from "../log/logger.ts";
+import { HeadlineHistory } from "../metrics/headline_history.ts";
 import { Registry } from "../metrics/registry.ts";
 import { SqliteStore } from "../store/sqlite.ts";
 import { VERSION } from "../version.ts";
@@ -113,6 +116,8 @@ export async function runBinary<F extends FlagSet = {}>(
     store.close();
     return 2;
   }
+  const headlines = new HeadlineHistory();
+  for (const service of services) headlines.add(service.name, service.headlines ?? []);
   const app = createApp({
     auth,
     metrics,
@@ -130,6 +135,8 @@ export async function runBinary<F extends FlagSet = {}>(
       });
       registerAuthService(router, auth, authRepository, log.child("auth"));
       registerLogService(router, sink);
+      registerHostService(router);
+      registerOverviewService(router, services, headlines);
       for (const service of services) service.registerRpc(router);
     },
     mountHttp(app) {
@@ -172,6 +179,7 @@ export async function runBinary<F extends FlagSet = {}>(
       return 2;
     }
   }
+  headlines.start();
   const { hostname, port } = listening;
   log.info("listening", {
     url: `http://${formatHostPort({ hostname, port })}/`,
@@ -193,6 +201,7 @@ export async function runBinary<F extends FlagSet = {}>(
   for (const [signal, handler] of handlers) Deno.removeSignalListener(signal, handler);
   // Streams (log tails) never end by themselves: give open requests a moment, then close hard.
   await Promise.race([server.shutdown(), new Promise((resolve) => setTimeout(resolve, 2000))]);
+  headlines.stop();
   for (const service of services.toReversed()) await service.stop?.();
   store.close();
   log.info("stopped");
