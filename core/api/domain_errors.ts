@@ -1,12 +1,12 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import { create } from "@bufbuild/protobuf";
-import { FileOperationError } from "../bofied/files.ts";
-import { JailError } from "../bofied/jail.ts";
+import { FieldErrors } from "../errors/field_errors.ts";
+import { FileOperationError } from "../errors/file_operation_error.ts";
 import { InputError } from "../errors/input_error.ts";
-import { ConfigInvalid } from "../necon/config.ts";
+import { RefusedError } from "../errors/refused_error.ts";
 import { AddressSyntaxError } from "../net/errors.ts";
 import { HubFullError } from "../stream/hub.ts";
-import { FieldViolationsSchema } from "./gen/ctpf/v1/necon_pb.ts";
+import { FieldViolationsSchema } from "./gen/ctpf/v1/errors_pb.ts";
 
 const inputCodes: Record<InputError["kind"], Code> = {
   invalid: Code.InvalidArgument,
@@ -29,7 +29,7 @@ const fileCodes: Record<FileOperationError["code"], Code> = {
  */
 export function connectErrorOf(error: unknown): unknown {
   if (error instanceof ConnectError) return error;
-  if (error instanceof ConfigInvalid) {
+  if (error instanceof FieldErrors) {
     // Clients show each wrong field beside its input: the violations travel as a typed detail.
     const violations = create(FieldViolationsSchema, {
       violations: error.errors.map((e) => ({ field: e.field, description: e.message })),
@@ -41,7 +41,9 @@ export function connectErrorOf(error: unknown): unknown {
   if (error instanceof InputError) return new ConnectError(error.message, inputCodes[error.kind]);
   if (error instanceof AddressSyntaxError) return new ConnectError(error.message, Code.InvalidArgument);
   // A name that would leave a served tree is the caller's fault and a refusal, never an internal error.
-  if (error instanceof JailError) return new ConnectError(`refused: ${error.message}`, Code.PermissionDenied);
+  if (error instanceof RefusedError) {
+    return new ConnectError(`refused: ${error.message}`, Code.PermissionDenied);
+  }
   if (error instanceof FileOperationError) return new ConnectError(error.message, fileCodes[error.code]);
   // A file that vanished between a check and its use.
   if (error instanceof Deno.errors.NotFound) {

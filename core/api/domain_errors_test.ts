@@ -8,7 +8,7 @@ import { ConfigInvalid } from "../necon/config.ts";
 import { AddressSyntaxError } from "../net/errors.ts";
 import { HubFullError } from "../stream/hub.ts";
 import { connectErrorOf } from "./domain_errors.ts";
-import { FieldViolationsSchema } from "./gen/ctpf/v1/necon_pb.ts";
+import { FieldViolationsSchema } from "./gen/ctpf/v1/errors_pb.ts";
 
 function mapped(error: unknown): ConnectError {
   const result = connectErrorOf(error);

@@ -1,4 +1,5 @@
 import { basename, join } from "node:path";
+import { FileOperationError } from "../errors/file_operation_error.ts";
 import { type Jail, JailError } from "./jail.ts";
 
 export interface FileEntry {
@@ -9,12 +10,7 @@ export interface FileEntry {
   modified?: Date;
 }
 
-export class FileOperationError extends Error {
-  constructor(readonly code: "not-found" | "exists" | "invalid" | "too-large", message: string) {
-    super(message);
-    this.name = "FileOperationError";
-  }
-}
+export { FileOperationError };
 
 const maxReadBytes = 16 << 20;
 

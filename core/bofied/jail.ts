@@ -1,4 +1,5 @@
 import { isAbsolute, join, normalize, relative, sep } from "node:path";
+import { RefusedError } from "../errors/refused_error.ts";
 import { hasControlCharacter } from "../text/control.ts";
 
 /**
@@ -6,7 +7,7 @@ import { hasControlCharacter } from "../text/control.ts";
  * and anything that would leave the root is refused. Clients' quirks are normalised first, as tftpd-hpa
  * and dnsmasq do: a leading "/" means the root, and "\" (Windows PXE) is a separator.
  */
-export class JailError extends Error {
+export class JailError extends RefusedError {
   constructor(readonly requested: string, reason: string) {
     super(`${JSON.stringify(requested.slice(0, 200))}: ${reason}`);
     this.name = "JailError";

@@ -1,7 +1,8 @@
 // necon's API handlers in process (Connect's router transport over a temporary data directory): no
 // server, no sockets, no root. tests/necon/api_test.ts drives the same API with buf curl and real clients.
 import { Code, ConnectError } from "@connectrpc/connect";
-import { FieldViolationsSchema, NeconService } from "../api/gen/ctpf/v1/necon_pb.ts";
+import { FieldViolationsSchema } from "../api/gen/ctpf/v1/errors_pb.ts";
+import { NeconService } from "../api/gen/ctpf/v1/necon_pb.ts";
 import { parseIpv4 } from "../net/ipv4addr.ts";
 import { parseMac } from "../net/mac.ts";
 import { assert, assertEquals, assertMatch, assertRejects } from "../testing/assert.ts";

@@ -1,3 +1,4 @@
+import { type FieldError, FieldErrors } from "../errors/field_errors.ts";
 import type { Ipv4Address, Ipv4Cidr } from "../net/ipv4addr.ts";
 import type { MacAddress } from "../net/mac.ts";
 
@@ -84,14 +85,12 @@ export interface NeconConfig {
   declineQuarantineSeconds: number;
 }
 
-export interface FieldError {
-  field: string;
-  message: string;
-}
+export type { FieldError } from "../errors/field_errors.ts";
 
-export class ConfigInvalid extends Error {
-  constructor(readonly errors: FieldError[]) {
-    super(errors.map((e) => `${e.field}: ${e.message}`).join("; "));
+/** necon's configuration refused, with every wrong field named. */
+export class ConfigInvalid extends FieldErrors {
+  constructor(errors: FieldError[]) {
+    super(errors);
     this.name = "ConfigInvalid";
   }
 }

@@ -12,50 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file ctpf/v1/necon.proto.
  */
 export const file_ctpf_v1_necon: GenFile = /*@__PURE__*/
-  fileDesc("ChNjdHBmL3YxL25lY29uLnByb3RvEgdjdHBmLnYxIj4KD0ZpZWxkVmlvbGF0aW9ucxIrCgp2aW9sYXRpb25zGAEgAygLMhcuY3RwZi52MS5GaWVsZFZpb2xhdGlvbiI0Cg5GaWVsZFZpb2xhdGlvbhINCgVmaWVsZBgBIAEoCRITCgtkZXNjcmlwdGlvbhgCIAEoCSKCAQoLTmVjb25Db25maWcSEgoKaW50ZXJmYWNlcxgBIAMoCRIgCgdzdWJuZXRzGAIgAygLMg8uY3RwZi52MS5TdWJuZXQSGQoRcGluZ19iZWZvcmVfb2ZmZXIYAyABKAgSIgoaZGVjbGluZV9xdWFyYW50aW5lX3NlY29uZHMYBCABKA0igQMKBlN1Ym5ldBIKCgJpZBgBIAEoCRIMCgRjaWRyGAIgASgJEhEKCWludGVyZmFjZRgDIAEoCRIcCgVwb29scxgEIAMoCzINLmN0cGYudjEuUG9vbBIPCgdyb3V0ZXJzGAUgAygJEhMKC2Ruc19zZXJ2ZXJzGAYgAygJEhMKC2RvbWFpbl9uYW1lGAcgASgJEhUKDWRvbWFpbl9zZWFyY2gYCCADKAkSEwoLbnRwX3NlcnZlcnMYCSADKAkSCwoDbXR1GAogASgNEh4KBnJvdXRlcxgLIAMoCzIOLmN0cGYudjEuUm91dGUSFQoNbGVhc2Vfc2Vjb25kcxgMIAEoDRIVCg1yZW5ld19zZWNvbmRzGA0gASgNEhYKDnJlYmluZF9zZWNvbmRzGA4gASgNEiYKB29wdGlvbnMYDyADKAsyFS5jdHBmLnYxLkN1c3RvbU9wdGlvbhIqCgxyZXNlcnZhdGlvbnMYECADKAsyFC5jdHBmLnYxLlJlc2VydmF0aW9uIiIKBFBvb2wSDQoFc3RhcnQYASABKAkSCwoDZW5kGAIgASgJIiwKBVJvdXRlEhMKC2Rlc3RpbmF0aW9uGAEgASgJEg4KBnJvdXRlchgCIAEoCSI5CgxDdXN0b21PcHRpb24SDAoEY29kZRgBIAEoDRIMCgRraW5kGAIgASgJEg0KBXZhbHVlGAMgASgJIksKC1Jlc2VydmF0aW9uEgsKA21hYxgBIAEoCRIRCgljbGllbnRfaWQYAiABKAkSCgoCaXAYAyABKAkSEAoIaG9zdG5hbWUYBCABKAkixwEKBUxlYXNlEgoKAmlwGAEgASgJEhEKCXN1Ym5ldF9pZBgCIAEoCRILCgNtYWMYAyABKAkSEQoJY2xpZW50X2lkGAQgASgJEhAKCGhvc3RuYW1lGAUgASgJEg0KBXN0YXRlGAYgASgJEi4KCmV4cGlyZXNfYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCnVwZGF0ZWRfYXQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIhIKEEdldENvbmZpZ1JlcXVlc3QiOQoRR2V0Q29uZmlnUmVzcG9uc2USJAoGY29uZmlnGAEgASgLMhQuY3RwZi52MS5OZWNvbkNvbmZpZyI4ChBTZXRDb25maWdSZXF1ZXN0EiQKBmNvbmZpZxgBIAEoCzIULmN0cGYudjEuTmVjb25Db25maWciOQoRU2V0Q29uZmlnUmVzcG9uc2USJAoGY29uZmlnGAEgASgLMhQuY3RwZi52MS5OZWNvbkNvbmZpZyIzChBQdXRTdWJuZXRSZXF1ZXN0Eh8KBnN1Ym5ldBgBIAEoCzIPLmN0cGYudjEuU3VibmV0IjkKEVB1dFN1Ym5ldFJlc3BvbnNlEiQKBmNvbmZpZxgBIAEoCzIULmN0cGYudjEuTmVjb25Db25maWciIQoTRGVsZXRlU3VibmV0UmVxdWVzdBIKCgJpZBgBIAEoCSIWChREZWxldGVTdWJuZXRSZXNwb25zZSJVChVQdXRSZXNlcnZhdGlvblJlcXVlc3QSEQoJc3VibmV0X2lkGAEgASgJEikKC3Jlc2VydmF0aW9uGAIgASgLMhQuY3RwZi52MS5SZXNlcnZhdGlvbiIYChZQdXRSZXNlcnZhdGlvblJlc3BvbnNlIjkKGERlbGV0ZVJlc2VydmF0aW9uUmVxdWVzdBIRCglzdWJuZXRfaWQYASABKAkSCgoCaXAYAiABKAkiGwoZRGVsZXRlUmVzZXJ2YXRpb25SZXNwb25zZSJAChFMaXN0TGVhc2VzUmVxdWVzdBIRCglzdWJuZXRfaWQYASABKAkSGAoQaW5jbHVkZV9pbmFjdGl2ZRgCIAEoCCI0ChJMaXN0TGVhc2VzUmVzcG9uc2USHgoGbGVhc2VzGAEgAygLMg4uY3RwZi52MS5MZWFzZSIdCg9HZXRMZWFzZVJlcXVlc3QSCgoCaXAYASABKAkiMQoQR2V0TGVhc2VSZXNwb25zZRIdCgVsZWFzZRgBIAEoCzIOLmN0cGYudjEuTGVhc2UiIQoTUmVsZWFzZUxlYXNlUmVxdWVzdBIKCgJpcBgBIAEoCSIWChRSZWxlYXNlTGVhc2VSZXNwb25zZSIuCiBDb252ZXJ0TGVhc2VUb1Jlc2VydmF0aW9uUmVxdWVzdBIKCgJpcBgBIAEoCSJOCiFDb252ZXJ0TGVhc2VUb1Jlc2VydmF0aW9uUmVzcG9uc2USKQoLcmVzZXJ2YXRpb24YASABKAsyFC5jdHBmLnYxLlJlc2VydmF0aW9uIhoKGFN1YnNjcmliZVRvTGVhc2VzUmVxdWVzdCJKChlTdWJzY3JpYmVUb0xlYXNlc1Jlc3BvbnNlEh0KBWxlYXNlGAEgASgLMg4uY3RwZi52MS5MZWFzZRIOCgZyZXBsYXkYAiABKAgiEQoPR2V0U3RhdHNSZXF1ZXN0IqEBChBHZXRTdGF0c1Jlc3BvbnNlEjkKCG1lc3NhZ2VzGAEgAygLMicuY3RwZi52MS5HZXRTdGF0c1Jlc3BvbnNlLk1lc3NhZ2VzRW50cnkSIQoFcG9vbHMYAiADKAsyEi5jdHBmLnYxLlBvb2xVc2FnZRovCg1NZXNzYWdlc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoBDoCOAEiXgoJUG9vbFVzYWdlEhEKCXN1Ym5ldF9pZBgBIAEoCRIMCgRzaXplGAIgASgNEg0KBWJvdW5kGAMgASgNEhAKCGRlY2xpbmVkGAQgASgNEg8KB29mZmVyZWQYBSABKA0y1wcKDE5lY29uU2VydmljZRJHCglHZXRDb25maWcSGS5jdHBmLnYxLkdldENvbmZpZ1JlcXVlc3QaGi5jdHBmLnYxLkdldENvbmZpZ1Jlc3BvbnNlIgOQAgESQgoJU2V0Q29uZmlnEhkuY3RwZi52MS5TZXRDb25maWdSZXF1ZXN0GhouY3RwZi52MS5TZXRDb25maWdSZXNwb25zZRJCCglQdXRTdWJuZXQSGS5jdHBmLnYxLlB1dFN1Ym5ldFJlcXVlc3QaGi5jdHBmLnYxLlB1dFN1Ym5ldFJlc3BvbnNlEksKDERlbGV0ZVN1Ym5ldBIcLmN0cGYudjEuRGVsZXRlU3VibmV0UmVxdWVzdBodLmN0cGYudjEuRGVsZXRlU3VibmV0UmVzcG9uc2USUQoOUHV0UmVzZXJ2YXRpb24SHi5jdHBmLnYxLlB1dFJlc2VydmF0aW9uUmVxdWVzdBofLmN0cGYudjEuUHV0UmVzZXJ2YXRpb25SZXNwb25zZRJaChFEZWxldGVSZXNlcnZhdGlvbhIhLmN0cGYudjEuRGVsZXRlUmVzZXJ2YXRpb25SZXF1ZXN0GiIuY3RwZi52MS5EZWxldGVSZXNlcnZhdGlvblJlc3BvbnNlEkoKCkxpc3RMZWFzZXMSGi5jdHBmLnYxLkxpc3RMZWFzZXNSZXF1ZXN0GhsuY3RwZi52MS5MaXN0TGVhc2VzUmVzcG9uc2UiA5ACARJECghHZXRMZWFzZRIYLmN0cGYudjEuR2V0TGVhc2VSZXF1ZXN0GhkuY3RwZi52MS5HZXRMZWFzZVJlc3BvbnNlIgOQAgESSwoMUmVsZWFzZUxlYXNlEhwuY3RwZi52MS5SZWxlYXNlTGVhc2VSZXF1ZXN0Gh0uY3RwZi52MS5SZWxlYXNlTGVhc2VSZXNwb25zZRJyChlDb252ZXJ0TGVhc2VUb1Jlc2VydmF0aW9uEikuY3RwZi52MS5Db252ZXJ0TGVhc2VUb1Jlc2VydmF0aW9uUmVxdWVzdBoqLmN0cGYudjEuQ29udmVydExlYXNlVG9SZXNlcnZhdGlvblJlc3BvbnNlEmEKEVN1YnNjcmliZVRvTGVhc2VzEiEuY3RwZi52MS5TdWJzY3JpYmVUb0xlYXNlc1JlcXVlc3QaIi5jdHBmLnYxLlN1YnNjcmliZVRvTGVhc2VzUmVzcG9uc2UiA5ACATABEkQKCEdldFN0YXRzEhguY3RwZi52MS5HZXRTdGF0c1JlcXVlc3QaGS5jdHBmLnYxLkdldFN0YXRzUmVzcG9uc2UiA5ACAWIGcHJvdG8z", [file_google_protobuf_timestamp]);
-
-/**
- * Error detail of INVALID_ARGUMENT: which fields are wrong and why.
- *
- * @generated from message ctpf.v1.FieldViolations
- */
-export type FieldViolations = Message<"ctpf.v1.FieldViolations"> & {
-  /**
-   * @generated from field: repeated ctpf.v1.FieldViolation violations = 1;
-   */
-  violations: FieldViolation[];
-};
-
-/**
- * Describes the message ctpf.v1.FieldViolations.
- * Use `create(FieldViolationsSchema)` to create a new message.
- */
-export const FieldViolationsSchema: GenMessage<FieldViolations> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_necon, 0);
-
-/**
- * @generated from message ctpf.v1.FieldViolation
- */
-export type FieldViolation = Message<"ctpf.v1.FieldViolation"> & {
-  /**
-   * Path in the configuration, e.g. "subnets[0].pools[1].start".
-   *
-   * @generated from field: string field = 1;
-   */
-  field: string;
-
-  /**
-   * @generated from field: string description = 2;
-   */
-  description: string;
-};
-
-/**
- * Describes the message ctpf.v1.FieldViolation.
- * Use `create(FieldViolationSchema)` to create a new message.
- */
-export const FieldViolationSchema: GenMessage<FieldViolation> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_necon, 1);
+  fileDesc("ChNjdHBmL3YxL25lY29uLnByb3RvEgdjdHBmLnYxIoIBCgtOZWNvbkNvbmZpZxISCgppbnRlcmZhY2VzGAEgAygJEiAKB3N1Ym5ldHMYAiADKAsyDy5jdHBmLnYxLlN1Ym5ldBIZChFwaW5nX2JlZm9yZV9vZmZlchgDIAEoCBIiChpkZWNsaW5lX3F1YXJhbnRpbmVfc2Vjb25kcxgEIAEoDSKBAwoGU3VibmV0EgoKAmlkGAEgASgJEgwKBGNpZHIYAiABKAkSEQoJaW50ZXJmYWNlGAMgASgJEhwKBXBvb2xzGAQgAygLMg0uY3RwZi52MS5Qb29sEg8KB3JvdXRlcnMYBSADKAkSEwoLZG5zX3NlcnZlcnMYBiADKAkSEwoLZG9tYWluX25hbWUYByABKAkSFQoNZG9tYWluX3NlYXJjaBgIIAMoCRITCgtudHBfc2VydmVycxgJIAMoCRILCgNtdHUYCiABKA0SHgoGcm91dGVzGAsgAygLMg4uY3RwZi52MS5Sb3V0ZRIVCg1sZWFzZV9zZWNvbmRzGAwgASgNEhUKDXJlbmV3X3NlY29uZHMYDSABKA0SFgoOcmViaW5kX3NlY29uZHMYDiABKA0SJgoHb3B0aW9ucxgPIAMoCzIVLmN0cGYudjEuQ3VzdG9tT3B0aW9uEioKDHJlc2VydmF0aW9ucxgQIAMoCzIULmN0cGYudjEuUmVzZXJ2YXRpb24iIgoEUG9vbBINCgVzdGFydBgBIAEoCRILCgNlbmQYAiABKAkiLAoFUm91dGUSEwoLZGVzdGluYXRpb24YASABKAkSDgoGcm91dGVyGAIgASgJIjkKDEN1c3RvbU9wdGlvbhIMCgRjb2RlGAEgASgNEgwKBGtpbmQYAiABKAkSDQoFdmFsdWUYAyABKAkiSwoLUmVzZXJ2YXRpb24SCwoDbWFjGAEgASgJEhEKCWNsaWVudF9pZBgCIAEoCRIKCgJpcBgDIAEoCRIQCghob3N0bmFtZRgEIAEoCSLHAQoFTGVhc2USCgoCaXAYASABKAkSEQoJc3VibmV0X2lkGAIgASgJEgsKA21hYxgDIAEoCRIRCgljbGllbnRfaWQYBCABKAkSEAoIaG9zdG5hbWUYBSABKAkSDQoFc3RhdGUYBiABKAkSLgoKZXhwaXJlc19hdBgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKdXBkYXRlZF9hdBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiEgoQR2V0Q29uZmlnUmVxdWVzdCI5ChFHZXRDb25maWdSZXNwb25zZRIkCgZjb25maWcYASABKAsyFC5jdHBmLnYxLk5lY29uQ29uZmlnIjgKEFNldENvbmZpZ1JlcXVlc3QSJAoGY29uZmlnGAEgASgLMhQuY3RwZi52MS5OZWNvbkNvbmZpZyI5ChFTZXRDb25maWdSZXNwb25zZRIkCgZjb25maWcYASABKAsyFC5jdHBmLnYxLk5lY29uQ29uZmlnIjMKEFB1dFN1Ym5ldFJlcXVlc3QSHwoGc3VibmV0GAEgASgLMg8uY3RwZi52MS5TdWJuZXQiOQoRUHV0U3VibmV0UmVzcG9uc2USJAoGY29uZmlnGAEgASgLMhQuY3RwZi52MS5OZWNvbkNvbmZpZyIhChNEZWxldGVTdWJuZXRSZXF1ZXN0EgoKAmlkGAEgASgJIhYKFERlbGV0ZVN1Ym5ldFJlc3BvbnNlIlUKFVB1dFJlc2VydmF0aW9uUmVxdWVzdBIRCglzdWJuZXRfaWQYASABKAkSKQoLcmVzZXJ2YXRpb24YAiABKAsyFC5jdHBmLnYxLlJlc2VydmF0aW9uIhgKFlB1dFJlc2VydmF0aW9uUmVzcG9uc2UiOQoYRGVsZXRlUmVzZXJ2YXRpb25SZXF1ZXN0EhEKCXN1Ym5ldF9pZBgBIAEoCRIKCgJpcBgCIAEoCSIbChlEZWxldGVSZXNlcnZhdGlvblJlc3BvbnNlIkAKEUxpc3RMZWFzZXNSZXF1ZXN0EhEKCXN1Ym5ldF9pZBgBIAEoCRIYChBpbmNsdWRlX2luYWN0aXZlGAIgASgIIjQKEkxpc3RMZWFzZXNSZXNwb25zZRIeCgZsZWFzZXMYASADKAsyDi5jdHBmLnYxLkxlYXNlIh0KD0dldExlYXNlUmVxdWVzdBIKCgJpcBgBIAEoCSIxChBHZXRMZWFzZVJlc3BvbnNlEh0KBWxlYXNlGAEgASgLMg4uY3RwZi52MS5MZWFzZSIhChNSZWxlYXNlTGVhc2VSZXF1ZXN0EgoKAmlwGAEgASgJIhYKFFJlbGVhc2VMZWFzZVJlc3BvbnNlIi4KIENvbnZlcnRMZWFzZVRvUmVzZXJ2YXRpb25SZXF1ZXN0EgoKAmlwGAEgASgJIk4KIUNvbnZlcnRMZWFzZVRvUmVzZXJ2YXRpb25SZXNwb25zZRIpCgtyZXNlcnZhdGlvbhgBIAEoCzIULmN0cGYudjEuUmVzZXJ2YXRpb24iGgoYU3Vic2NyaWJlVG9MZWFzZXNSZXF1ZXN0IkoKGVN1YnNjcmliZVRvTGVhc2VzUmVzcG9uc2USHQoFbGVhc2UYASABKAsyDi5jdHBmLnYxLkxlYXNlEg4KBnJlcGxheRgCIAEoCCIRCg9HZXRTdGF0c1JlcXVlc3QioQEKEEdldFN0YXRzUmVzcG9uc2USOQoIbWVzc2FnZXMYASADKAsyJy5jdHBmLnYxLkdldFN0YXRzUmVzcG9uc2UuTWVzc2FnZXNFbnRyeRIhCgVwb29scxgCIAMoCzISLmN0cGYudjEuUG9vbFVzYWdlGi8KDU1lc3NhZ2VzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgEOgI4ASJeCglQb29sVXNhZ2USEQoJc3VibmV0X2lkGAEgASgJEgwKBHNpemUYAiABKA0SDQoFYm91bmQYAyABKA0SEAoIZGVjbGluZWQYBCABKA0SDwoHb2ZmZXJlZBgFIAEoDTLXBwoMTmVjb25TZXJ2aWNlEkcKCUdldENvbmZpZxIZLmN0cGYudjEuR2V0Q29uZmlnUmVxdWVzdBoaLmN0cGYudjEuR2V0Q29uZmlnUmVzcG9uc2UiA5ACARJCCglTZXRDb25maWcSGS5jdHBmLnYxLlNldENvbmZpZ1JlcXVlc3QaGi5jdHBmLnYxLlNldENvbmZpZ1Jlc3BvbnNlEkIKCVB1dFN1Ym5ldBIZLmN0cGYudjEuUHV0U3VibmV0UmVxdWVzdBoaLmN0cGYudjEuUHV0U3VibmV0UmVzcG9uc2USSwoMRGVsZXRlU3VibmV0EhwuY3RwZi52MS5EZWxldGVTdWJuZXRSZXF1ZXN0Gh0uY3RwZi52MS5EZWxldGVTdWJuZXRSZXNwb25zZRJRCg5QdXRSZXNlcnZhdGlvbhIeLmN0cGYudjEuUHV0UmVzZXJ2YXRpb25SZXF1ZXN0Gh8uY3RwZi52MS5QdXRSZXNlcnZhdGlvblJlc3BvbnNlEloKEURlbGV0ZVJlc2VydmF0aW9uEiEuY3RwZi52MS5EZWxldGVSZXNlcnZhdGlvblJlcXVlc3QaIi5jdHBmLnYxLkRlbGV0ZVJlc2VydmF0aW9uUmVzcG9uc2USSgoKTGlzdExlYXNlcxIaLmN0cGYudjEuTGlzdExlYXNlc1JlcXVlc3QaGy5jdHBmLnYxLkxpc3RMZWFzZXNSZXNwb25zZSIDkAIBEkQKCEdldExlYXNlEhguY3RwZi52MS5HZXRMZWFzZVJlcXVlc3QaGS5jdHBmLnYxLkdldExlYXNlUmVzcG9uc2UiA5ACARJLCgxSZWxlYXNlTGVhc2USHC5jdHBmLnYxLlJlbGVhc2VMZWFzZVJlcXVlc3QaHS5jdHBmLnYxLlJlbGVhc2VMZWFzZVJlc3BvbnNlEnIKGUNvbnZlcnRMZWFzZVRvUmVzZXJ2YXRpb24SKS5jdHBmLnYxLkNvbnZlcnRMZWFzZVRvUmVzZXJ2YXRpb25SZXF1ZXN0GiouY3RwZi52MS5Db252ZXJ0TGVhc2VUb1Jlc2VydmF0aW9uUmVzcG9uc2USYQoRU3Vic2NyaWJlVG9MZWFzZXMSIS5jdHBmLnYxLlN1YnNjcmliZVRvTGVhc2VzUmVxdWVzdBoiLmN0cGYudjEuU3Vic2NyaWJlVG9MZWFzZXNSZXNwb25zZSIDkAIBMAESRAoIR2V0U3RhdHMSGC5jdHBmLnYxLkdldFN0YXRzUmVxdWVzdBoZLmN0cGYudjEuR2V0U3RhdHNSZXNwb25zZSIDkAIBYgZwcm90bzM", [file_google_protobuf_timestamp]);
 
 /**
  * @generated from message ctpf.v1.NeconConfig
@@ -89,7 +46,7 @@ export type NeconConfig = Message<"ctpf.v1.NeconConfig"> & {
  * Use `create(NeconConfigSchema)` to create a new message.
  */
 export const NeconConfigSchema: GenMessage<NeconConfig> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_necon, 2);
+  messageDesc(file_ctpf_v1_necon, 0);
 
 /**
  * @generated from message ctpf.v1.Subnet
@@ -181,7 +138,7 @@ export type Subnet = Message<"ctpf.v1.Subnet"> & {
  * Use `create(SubnetSchema)` to create a new message.
  */
 export const SubnetSchema: GenMessage<Subnet> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_necon, 3);
+  messageDesc(file_ctpf_v1_necon, 1);
 
 /**
  * @generated from message ctpf.v1.Pool
@@ -203,7 +160,7 @@ export type Pool = Message<"ctpf.v1.Pool"> & {
  * Use `create(PoolSchema)` to create a new message.
  */
 export const PoolSchema: GenMessage<Pool> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_necon, 4);
+  messageDesc(file_ctpf_v1_necon, 2);
 
 /**
  * @generated from message ctpf.v1.Route
@@ -225,7 +182,7 @@ export type Route = Message<"ctpf.v1.Route"> & {
  * Use `create(RouteSchema)` to create a new message.
  */
 export const RouteSchema: GenMessage<Route> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_necon, 5);
+  messageDesc(file_ctpf_v1_necon, 3);
 
 /**
  * @generated from message ctpf.v1.CustomOption
@@ -254,7 +211,7 @@ export type CustomOption = Message<"ctpf.v1.CustomOption"> & {
  * Use `create(CustomOptionSchema)` to create a new message.
  */
 export const CustomOptionSchema: GenMessage<CustomOption> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_necon, 6);
+  messageDesc(file_ctpf_v1_necon, 4);
 
 /**
  * @generated from message ctpf.v1.Reservation
@@ -288,7 +245,7 @@ export type Reservation = Message<"ctpf.v1.Reservation"> & {
  * Use `create(ReservationSchema)` to create a new message.
  */
 export const ReservationSchema: GenMessage<Reservation> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_necon, 7);
+  messageDesc(file_ctpf_v1_necon, 5);
 
 /**
  * @generated from message ctpf.v1.Lease
@@ -342,7 +299,7 @@ export type Lease = Message<"ctpf.v1.Lease"> & {
  * Use `create(LeaseSchema)` to create a new message.
  */
 export const LeaseSchema: GenMessage<Lease> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_necon, 8);
+  messageDesc(file_ctpf_v1_necon, 6);
 
 /**
  * @generated from message ctpf.v1.GetConfigRequest
@@ -355,7 +312,7 @@ export type GetConfigRequest = Message<"ctpf.v1.GetConfigRequest"> & {
  * Use `create(GetConfigRequestSchema)` to create a new message.
  */
 export const GetConfigRequestSchema: GenMessage<GetConfigRequest> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_necon, 9);
+  messageDesc(file_ctpf_v1_necon, 7);
 
 /**
  * @generated from message ctpf.v1.GetConfigResponse
@@ -372,7 +329,7 @@ export type GetConfigResponse = Message<"ctpf.v1.GetConfigResponse"> & {
  * Use `create(GetConfigResponseSchema)` to create a new message.
  */
 export const GetConfigResponseSchema: GenMessage<GetConfigResponse> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_necon, 10);
+  messageDesc(file_ctpf_v1_necon, 8);
 
 /**
  * @generated from message ctpf.v1.SetConfigRequest
@@ -389,7 +346,7 @@ export type SetConfigRequest = Message<"ctpf.v1.SetConfigRequest"> & {
  * Use `create(SetConfigRequestSchema)` to create a new message.
  */
 export const SetConfigRequestSchema: GenMessage<SetConfigRequest> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_necon, 11);
+  messageDesc(file_ctpf_v1_necon, 9);
 
 /**
  * @generated from message ctpf.v1.SetConfigResponse
@@ -406,7 +363,7 @@ export type SetConfigResponse = Message<"ctpf.v1.SetConfigResponse"> & {
  * Use `create(SetConfigResponseSchema)` to create a new message.
  */
 export const SetConfigResponseSchema: GenMessage<SetConfigResponse> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_necon, 12);
+  messageDesc(file_ctpf_v1_necon, 10);
 
 /**
  * @generated from message ctpf.v1.PutSubnetRequest
@@ -423,7 +380,7 @@ export type PutSubnetRequest = Message<"ctpf.v1.PutSubnetRequest"> & {
  * Use `create(PutSubnetRequestSchema)` to create a new message.
  */
 export const PutSubnetRequestSchema: GenMessage<PutSubnetRequest> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_necon, 13);
+  messageDesc(file_ctpf_v1_necon, 11);
 
 /**
  * @generated from message ctpf.v1.PutSubnetResponse
@@ -440,7 +397,7 @@ export type PutSubnetResponse = Message<"ctpf.v1.PutSubnetResponse"> & {
  * Use `create(PutSubnetResponseSchema)` to create a new message.
  */
 export const PutSubnetResponseSchema: GenMessage<PutSubnetResponse> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_necon, 14);
+  messageDesc(file_ctpf_v1_necon, 12);
 
 /**
  * @generated from message ctpf.v1.DeleteSubnetRequest
@@ -457,7 +414,7 @@ export type DeleteSubnetRequest = Message<"ctpf.v1.DeleteSubnetRequest"> & {
  * Use `create(DeleteSubnetRequestSchema)` to create a new message.
  */
 export const DeleteSubnetRequestSchema: GenMessage<DeleteSubnetRequest> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_necon, 15);
+  messageDesc(file_ctpf_v1_necon, 13);
 
 /**
  * @generated from message ctpf.v1.DeleteSubnetResponse
@@ -470,7 +427,7 @@ export type DeleteSubnetResponse = Message<"ctpf.v1.DeleteSubnetResponse"> & {
  * Use `create(DeleteSubnetResponseSchema)` to create a new message.
  */
 export const DeleteSubnetResponseSchema: GenMessage<DeleteSubnetResponse> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_necon, 16);
+  messageDesc(file_ctpf_v1_necon, 14);
 
 /**
  * @generated from message ctpf.v1.PutReservationRequest
@@ -492,7 +449,7 @@ export type PutReservationRequest = Message<"ctpf.v1.PutReservationRequest"> & {
  * Use `create(PutReservationRequestSchema)` to create a new message.
  */
 export const PutReservationRequestSchema: GenMessage<PutReservationRequest> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_necon, 17);
+  messageDesc(file_ctpf_v1_necon, 15);
 
 /**
  * @generated from message ctpf.v1.PutReservationResponse
@@ -505,7 +462,7 @@ export type PutReservationResponse = Message<"ctpf.v1.PutReservationResponse"> &
  * Use `create(PutReservationResponseSchema)` to create a new message.
  */
 export const PutReservationResponseSchema: GenMessage<PutReservationResponse> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_necon, 18);
+  messageDesc(file_ctpf_v1_necon, 16);
 
 /**
  * @generated from message ctpf.v1.DeleteReservationRequest
@@ -527,7 +484,7 @@ export type DeleteReservationRequest = Message<"ctpf.v1.DeleteReservationRequest
  * Use `create(DeleteReservationRequestSchema)` to create a new message.
  */
 export const DeleteReservationRequestSchema: GenMessage<DeleteReservationRequest> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_necon, 19);
+  messageDesc(file_ctpf_v1_necon, 17);
 
 /**
  * @generated from message ctpf.v1.DeleteReservationResponse
@@ -540,7 +497,7 @@ export type DeleteReservationResponse = Message<"ctpf.v1.DeleteReservationRespon
  * Use `create(DeleteReservationResponseSchema)` to create a new message.
  */
 export const DeleteReservationResponseSchema: GenMessage<DeleteReservationResponse> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_necon, 20);
+  messageDesc(file_ctpf_v1_necon, 18);
 
 /**
  * @generated from message ctpf.v1.ListLeasesRequest
@@ -566,7 +523,7 @@ export type ListLeasesRequest = Message<"ctpf.v1.ListLeasesRequest"> & {
  * Use `create(ListLeasesRequestSchema)` to create a new message.
  */
 export const ListLeasesRequestSchema: GenMessage<ListLeasesRequest> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_necon, 21);
+  messageDesc(file_ctpf_v1_necon, 19);
 
 /**
  * @generated from message ctpf.v1.ListLeasesResponse
@@ -583,7 +540,7 @@ export type ListLeasesResponse = Message<"ctpf.v1.ListLeasesResponse"> & {
  * Use `create(ListLeasesResponseSchema)` to create a new message.
  */
 export const ListLeasesResponseSchema: GenMessage<ListLeasesResponse> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_necon, 22);
+  messageDesc(file_ctpf_v1_necon, 20);
 
 /**
  * @generated from message ctpf.v1.GetLeaseRequest
@@ -600,7 +557,7 @@ export type GetLeaseRequest = Message<"ctpf.v1.GetLeaseRequest"> & {
  * Use `create(GetLeaseRequestSchema)` to create a new message.
  */
 export const GetLeaseRequestSchema: GenMessage<GetLeaseRequest> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_necon, 23);
+  messageDesc(file_ctpf_v1_necon, 21);
 
 /**
  * @generated from message ctpf.v1.GetLeaseResponse
@@ -617,7 +574,7 @@ export type GetLeaseResponse = Message<"ctpf.v1.GetLeaseResponse"> & {
  * Use `create(GetLeaseResponseSchema)` to create a new message.
  */
 export const GetLeaseResponseSchema: GenMessage<GetLeaseResponse> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_necon, 24);
+  messageDesc(file_ctpf_v1_necon, 22);
 
 /**
  * @generated from message ctpf.v1.ReleaseLeaseRequest
@@ -634,7 +591,7 @@ export type ReleaseLeaseRequest = Message<"ctpf.v1.ReleaseLeaseRequest"> & {
  * Use `create(ReleaseLeaseRequestSchema)` to create a new message.
  */
 export const ReleaseLeaseRequestSchema: GenMessage<ReleaseLeaseRequest> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_necon, 25);
+  messageDesc(file_ctpf_v1_necon, 23);
 
 /**
  * @generated from message ctpf.v1.ReleaseLeaseResponse
@@ -647,7 +604,7 @@ export type ReleaseLeaseResponse = Message<"ctpf.v1.ReleaseLeaseResponse"> & {
  * Use `create(ReleaseLeaseResponseSchema)` to create a new message.
  */
 export const ReleaseLeaseResponseSchema: GenMessage<ReleaseLeaseResponse> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_necon, 26);
+  messageDesc(file_ctpf_v1_necon, 24);
 
 /**
  * @generated from message ctpf.v1.ConvertLeaseToReservationRequest
@@ -664,7 +621,7 @@ export type ConvertLeaseToReservationRequest = Message<"ctpf.v1.ConvertLeaseToRe
  * Use `create(ConvertLeaseToReservationRequestSchema)` to create a new message.
  */
 export const ConvertLeaseToReservationRequestSchema: GenMessage<ConvertLeaseToReservationRequest> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_necon, 27);
+  messageDesc(file_ctpf_v1_necon, 25);
 
 /**
  * @generated from message ctpf.v1.ConvertLeaseToReservationResponse
@@ -681,7 +638,7 @@ export type ConvertLeaseToReservationResponse = Message<"ctpf.v1.ConvertLeaseToR
  * Use `create(ConvertLeaseToReservationResponseSchema)` to create a new message.
  */
 export const ConvertLeaseToReservationResponseSchema: GenMessage<ConvertLeaseToReservationResponse> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_necon, 28);
+  messageDesc(file_ctpf_v1_necon, 26);
 
 /**
  * @generated from message ctpf.v1.SubscribeToLeasesRequest
@@ -694,7 +651,7 @@ export type SubscribeToLeasesRequest = Message<"ctpf.v1.SubscribeToLeasesRequest
  * Use `create(SubscribeToLeasesRequestSchema)` to create a new message.
  */
 export const SubscribeToLeasesRequestSchema: GenMessage<SubscribeToLeasesRequest> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_necon, 29);
+  messageDesc(file_ctpf_v1_necon, 27);
 
 /**
  * @generated from message ctpf.v1.SubscribeToLeasesResponse
@@ -718,7 +675,7 @@ export type SubscribeToLeasesResponse = Message<"ctpf.v1.SubscribeToLeasesRespon
  * Use `create(SubscribeToLeasesResponseSchema)` to create a new message.
  */
 export const SubscribeToLeasesResponseSchema: GenMessage<SubscribeToLeasesResponse> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_necon, 30);
+  messageDesc(file_ctpf_v1_necon, 28);
 
 /**
  * @generated from message ctpf.v1.GetStatsRequest
@@ -731,7 +688,7 @@ export type GetStatsRequest = Message<"ctpf.v1.GetStatsRequest"> & {
  * Use `create(GetStatsRequestSchema)` to create a new message.
  */
 export const GetStatsRequestSchema: GenMessage<GetStatsRequest> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_necon, 31);
+  messageDesc(file_ctpf_v1_necon, 29);
 
 /**
  * @generated from message ctpf.v1.GetStatsResponse
@@ -753,7 +710,7 @@ export type GetStatsResponse = Message<"ctpf.v1.GetStatsResponse"> & {
  * Use `create(GetStatsResponseSchema)` to create a new message.
  */
 export const GetStatsResponseSchema: GenMessage<GetStatsResponse> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_necon, 32);
+  messageDesc(file_ctpf_v1_necon, 30);
 
 /**
  * @generated from message ctpf.v1.PoolUsage
@@ -790,7 +747,7 @@ export type PoolUsage = Message<"ctpf.v1.PoolUsage"> & {
  * Use `create(PoolUsageSchema)` to create a new message.
  */
 export const PoolUsageSchema: GenMessage<PoolUsage> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_necon, 33);
+  messageDesc(file_ctpf_v1_necon, 31);
 
 /**
  * NeconService: necon's DHCPv4 server, configured live. Every change is validated whole and applied
