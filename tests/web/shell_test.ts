@@ -193,7 +193,11 @@ Deno.test({
     assertEquals(await matching.count(), 1);
     assertEquals(await matching.getAttribute("class"), "warn");
     assertEquals(await page.evaluate(() => "ctpfNoReload" in globalThis), true, "the page was reloaded");
-    assertEquals(await page.locator("h3 .dot.on").count(), 1, "the live indicator is off");
+    assertEquals(
+      await page.locator("h3", { hasText: "Log" }).locator(".dot.on").count(),
+      1,
+      "the live indicator is off",
+    );
     assertEquals(session.pageErrors, []);
   },
 });
@@ -235,6 +239,71 @@ Deno.test({
     } finally {
       if (!keep) await Deno.remove(path).catch(() => {});
     }
+    assertEquals(session.pageErrors, []);
+  },
+});
+
+Deno.test({
+  name: "web: the dashboard shows each hosted service's health and headline numbers with a chart",
+  ignore,
+  async fn() {
+    await using session = await openSession();
+    const { ctpf, page } = session;
+    await signInWithToken(page, ctpf.url, ctpf.adminToken);
+    const necon = page.locator("[data-service=necon]");
+    await necon.locator("[data-headline='necon.leases_bound'] [data-field=value]", { hasText: "0" })
+      .waitFor();
+    assertEquals(
+      await text(page, "[data-service=necon] [data-field=summary]"),
+      "no interface chosen: nothing is served",
+    );
+    assertEquals(
+      await text(page, "[data-service=liwasc] [data-field=summary]"),
+      "no interface chosen: nothing is scanned",
+    );
+    assertMatch(await text(page, "[data-service=bofied] [data-field=summary]"), /HTTP boot http:\/\//);
+    assertMatch(
+      await text(page, "[data-service=bofied] [data-headline='bofied.boots']"),
+      /^0\s*Boots\s*per hour/,
+    );
+    assertEquals(
+      await page.locator("[data-service=liwasc] [data-headline='liwasc.nodes_online'] svg.spark").count(),
+      1,
+    );
+    // The cards link to their pages.
+    await necon.getByRole("link", { name: "DHCP" }).click();
+    await page.waitForURL(/#\/necon$/);
+    assertEquals(session.pageErrors, []);
+  },
+});
+
+Deno.test({
+  name: "web: at phone width (390 px) the navigation folds into a menu and no page is wider than the screen",
+  ignore,
+  async fn() {
+    await using session = await openSession();
+    const { ctpf, page } = session;
+    await page.setViewportSize({ width: 390, height: 844 });
+    await signInWithToken(page, ctpf.url, ctpf.adminToken);
+    const nav = page.getByRole("navigation", { name: "Services" });
+    assertEquals(await nav.isVisible(), false);
+    await page.getByRole("button", { name: "Menu" }).click();
+    await nav.getByRole("link", { name: /necon/ }).click();
+    await page.waitForURL(/#\/necon$/);
+    assertEquals(await nav.isVisible(), false, "the menu closes once a page is chosen");
+    for (const route of ["", "necon", "bofied", "liwasc"]) {
+      await page.goto(`${ctpf.url}/#/${route}`);
+      await page.getByRole("heading", { level: 2 }).first().waitFor();
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      const widest = await page.evaluate(() =>
+        [...document.querySelectorAll("body *")].filter((e) => e.getBoundingClientRect().right > 390)
+          .slice(0, 3).map((e) => `${e.tagName}.${e.className}`).join(", ")
+      );
+      assert(width <= 390, `#/${route} is ${width} px wide at a 390 px screen (${widest})`);
+    }
+    // Back goes to the previous page, a deep link opens its page directly.
+    await page.goBack();
+    await page.waitForURL(/#\/bofied$/);
     assertEquals(session.pageErrors, []);
   },
 });

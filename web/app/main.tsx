@@ -8,27 +8,20 @@ import { unauthenticatedEvent } from "./live.ts";
 import { Login } from "./login.tsx";
 import { Overview } from "./pages/overview.tsx";
 import { servicePages } from "./pages/registry.ts";
+import { useRoute } from "./route.ts";
 import "./pages/necon.tsx";
 import "./pages/bofied.tsx";
 import "./pages/liwasc.tsx";
 import "./pages/gloeth.tsx";
-
-function useHashRoute(): string {
-  const [route, setRoute] = useState(location.hash.replace(/^#\/?/, ""));
-  useEffect(() => {
-    const update = () => setRoute(location.hash.replace(/^#\/?/, ""));
-    addEventListener("hashchange", update);
-    return () => removeEventListener("hashchange", update);
-  }, []);
-  return route;
-}
 
 function Shell() {
   const [metadata, setMetadata] = useState<GetMetadataResponse | null>(null);
   const [principal, setPrincipal] = useState<string>("");
   const [needsLogin, setNeedsLogin] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const route = useHashRoute();
+  const route = useRoute().path[0] ?? "";
+  const [menuOpen, setMenuOpen] = useState(false);
+  useEffect(() => setMenuOpen(false), [route]);
 
   async function load() {
     try {
@@ -68,8 +61,17 @@ function Shell() {
   const Page = servicePages[route];
   const service = metadata.services.find((s) => s.name === route);
   return (
-    <div class="shell">
+    <div class={menuOpen ? "shell menu-open" : "shell"}>
       <header>
+        <button
+          type="button"
+          class="menu"
+          aria-label="Menu"
+          aria-expanded={menuOpen}
+          onClick={() => setMenuOpen(!menuOpen)}
+        >
+          ☰
+        </button>
         <strong>CTPF</strong> <span class="muted">{metadata.hostname}</span>
         <span class="spacer" />
         <span class="muted" data-field="principal">{principal}</span>

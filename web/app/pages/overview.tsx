@@ -2,8 +2,12 @@ import { useEffect, useState } from "preact/hooks";
 import { timestampDate } from "@bufbuild/protobuf/wkt";
 import type { GetMetadataResponse } from "../../../core/api/gen/ctpf/v1/metadata_pb.ts";
 import { LogLevel, type LogRecord, LogService } from "../../../core/api/gen/ctpf/v1/log_pb.ts";
+import { OverviewService } from "../../../core/api/gen/ctpf/v1/overview_pb.ts";
 import { client } from "../client.ts";
+import { SparkChart } from "../components/spark_chart.tsx";
 import { useLiveStream } from "../live.ts";
+import { usePolled } from "../polled.ts";
+import { routeHref } from "../route.ts";
 
 const levelNames: Record<number, string> = {
   [LogLevel.DEBUG]: "debug",
@@ -18,7 +22,43 @@ function formatUptime(seconds: number): string {
   return (d ? `${d}d ` : "") + `${h}h ${m}m ${s}s`;
 }
 
-/** The node overview: what runs here (metadata) and the live log of this process. */
+/** Each hosted service's health and headline numbers with an hour of history. */
+function Dashboard() {
+  const overview = usePolled(() => client(OverviewService).getOverview({}), 5000);
+  if (!overview) return <p class="muted">Loading…</p>;
+  return (
+    <div class="dashboard">
+      {overview.services.map((service) => (
+        <article key={service.name} class="card" data-service={service.name}>
+          <h3>
+            <a href={routeHref([service.name])}>{service.title}</a>{" "}
+            <span
+              class={service.healthy ? "dot on" : "dot"}
+              title={service.healthy ? "healthy" : "problem"}
+            />
+          </h3>
+          <p class="muted" data-field="summary">{service.summary}</p>
+          {overview.headlines.filter((h) =>
+            h.service === service.name
+          ).map((headline) => (
+            <div key={headline.id} class="headline" data-headline={headline.id}>
+              <span class="number" data-field="value">{headline.value}</span>
+              <span>
+                {headline.title} <small class="muted">{headline.window}</small>
+              </span>
+              <SparkChart
+                values={headline.history.map((point) => point.value)}
+                label={`${headline.title}, last hour`}
+              />
+            </div>
+          ))}
+        </article>
+      ))}
+    </div>
+  );
+}
+
+/** The node overview: the services' dashboard, what runs here (metadata) and the live log of this process. */
 export function Overview({ metadata }: { metadata: GetMetadataResponse }) {
   const startedAt = metadata.startedAt ? timestampDate(metadata.startedAt) : new Date();
   const [now, setNow] = useState(Date.now());
@@ -34,6 +74,8 @@ export function Overview({ metadata }: { metadata: GetMetadataResponse }) {
   return (
     <section>
       <h2>Overview</h2>
+      <Dashboard />
+      <h3>This process</h3>
       <dl class="facts" aria-label="Metadata">
         <dt>Binary</dt>
         <dd data-field="binary">{metadata.binary}</dd>
