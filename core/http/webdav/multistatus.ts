@@ -51,10 +51,15 @@ export function multistatusResponse(responses: MultistatusResponse[]): Response 
   });
 }
 
-/** A plain error answer with a DAV:error body naming the precondition that failed (RFC 4918 §16). */
-export function davErrorResponse(status: number, condition: string): Response {
+/**
+ * A plain error answer with a DAV:error body naming the precondition that failed (RFC 4918 §16) and, for
+ * the lock conditions, the resources concerned.
+ */
+export function davErrorResponse(status: number, condition: string, hrefs: string[] = []): Response {
+  const inner = hrefs.map((href) => `<D:href>${escapeXml(href)}</D:href>`).join("");
   return new Response(
-    `<?xml version="1.0" encoding="utf-8"?>\n<D:error xmlns:D="DAV:"><D:${condition}/></D:error>`,
+    `<?xml version="1.0" encoding="utf-8"?>\n<D:error xmlns:D="DAV:">` +
+      (inner ? `<D:${condition}>${inner}</D:${condition}>` : `<D:${condition}/>`) + "</D:error>",
     { status, headers: { "content-type": "application/xml; charset=utf-8" } },
   );
 }
