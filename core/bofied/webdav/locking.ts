@@ -1,18 +1,17 @@
 import type { Context } from "hono";
 import { submittedTokens } from "../../http/webdav/if_header.ts";
 import { type ActiveLock, LockConflictError, requestedTimeout } from "../../http/webdav/lock_table.ts";
-import { activeLockXml, parseLockInfo } from "../../http/webdav/lock_xml.ts";
+import { parseLockInfo } from "../../http/webdav/lock_xml.ts";
 import { davErrorResponse } from "../../http/webdav/multistatus.ts";
 import { readXmlBody } from "../../http/webdav/request_body.ts";
 import { checkWrite, ifHolds, ifLists } from "./conditions.ts";
-import { type DavTree, hrefOf, principalOf, statOrUndefined } from "./tree.ts";
+import { activeLocksXml } from "./properties.ts";
+import { type DavTree, principalOf, statOrUndefined } from "./tree.ts";
 import { parentExists } from "./write.ts";
 
 function lockAnswer(tree: DavTree, locks: ActiveLock[], status: number, token?: string): Response {
   const body = `<?xml version="1.0" encoding="utf-8"?>\n<D:prop xmlns:D="DAV:"><D:lockdiscovery>` +
-    locks.map((lock) => activeLockXml(lock, hrefOf(tree, lock.root, false), tree.locks.secondsLeft(lock)))
-      .join("") +
-    "</D:lockdiscovery></D:prop>";
+    `${activeLocksXml(tree, locks)}</D:lockdiscovery></D:prop>`;
   const headers: Record<string, string> = { "content-type": "application/xml; charset=utf-8" };
   if (token) headers["lock-token"] = `<${token}>`;
   return new Response(body, { status, headers });

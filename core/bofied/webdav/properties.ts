@@ -1,13 +1,14 @@
 import { contentTypeOf } from "../../http/files.ts";
+import type { ActiveLock } from "../../http/webdav/lock_table.ts";
 import { activeLockXml, supportedLockXml } from "../../http/webdav/lock_xml.ts";
 import type { Propstat } from "../../http/webdav/multistatus.ts";
-import type { PropertyName, PropfindRequest } from "../../http/webdav/property_request.ts";
+import type { PropfindRequest } from "../../http/webdav/property_request.ts";
 import { dav, emptyElementXml, escapeXml } from "../../http/webdav/xml.ts";
 import type { FileEntry } from "../files.ts";
 import { type DavTree, entityTagOf, hrefOf } from "./tree.ts";
 
 /** A live property: computed from the file and the lock table, never stored. */
-type LiveProperty = (entry: FileEntry, path: string) => string | undefined;
+type LiveProperty = (entry: FileEntry) => string | undefined;
 
 const live: Record<string, LiveProperty> = {
   displayname: (entry) => `<D:displayname>${escapeXml(entry.name)}</D:displayname>`,
@@ -26,20 +27,19 @@ const live: Record<string, LiveProperty> = {
   supportedlock: () => supportedLockXml,
 };
 
-/** The properties WebDAV protects: a PROPPATCH may not set or remove them. */
-export function isLiveProperty(name: PropertyName): boolean {
-  return name.namespace === dav && (name.local in live || name.local === "lockdiscovery");
+/** DAV:activelock elements for `locks`, with their roots' hrefs and the time each has left. */
+export function activeLocksXml(tree: DavTree, locks: ActiveLock[]): string {
+  return locks.map((lock) =>
+    activeLockXml(lock, hrefOf(tree, lock.root, false), tree.locks.secondsLeft(lock))
+  )
+    .join("");
 }
 
 function lockDiscoveryXml(tree: DavTree, path: string): string {
   const locks = tree.locks.covering(path);
-  if (locks.length === 0) return "<D:lockdiscovery/>";
-  return "<D:lockdiscovery>" +
-    locks.map((lock) => activeLockXml(lock, hrefOf(tree, lock.root, false), tree.locks.secondsLeft(lock)))
-      .join(
-        "",
-      ) +
-    "</D:lockdiscovery>";
+  return locks.length === 0
+    ? "<D:lockdiscovery/>"
+    : `<D:lockdiscovery>${activeLocksXml(tree, locks)}</D:lockdiscovery>`;
 }
 
 /** The properties of one resource that a PROPFIND asks for, grouped by status. */
@@ -51,7 +51,7 @@ export function propstatsOf(
 ): Propstat[] {
   const values = new Map<string, string>();
   for (const [local, property] of Object.entries(live)) {
-    const value = property(entry, path);
+    const value = property(entry);
     if (value !== undefined) values.set(`{DAV:}${local}`, value);
   }
   values.set("{DAV:}lockdiscovery", lockDiscoveryXml(tree, path));
