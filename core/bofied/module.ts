@@ -5,7 +5,7 @@ import type { BootAnswerProvider } from "../net/dhcp/boot_answer.ts";
 import { registerBofiedApi } from "./api.ts";
 import { Bofied } from "./bofied.ts";
 import { bootFastPath, mountBootHttp } from "./http.ts";
-import { mountWebDav } from "./webdav.ts";
+import { mountWebDav } from "./webdav/mount.ts";
 
 /** bofied's flags, shared by the bofied binary and the all-in-one. */
 export const bofiedFlags = {
@@ -73,6 +73,7 @@ export function bofiedModule(
       mountWebDav(app, {
         trees: { "/dav/boot": files.boot, "/dav/private": files.private },
         auth: context.auth,
+        store: context.store,
         onChange: (what, path) =>
           events.publish({ time: new Date(), kind: "file", message: `webdav ${what}`, fields: { path } }),
       });

@@ -18,7 +18,7 @@ export function contentTypeOf(path: string): string {
 }
 
 /** The validator every server of ours gives a file: its size and mtime, so any change shows. */
-export function etagOf(info: Deno.FileInfo): string {
+export function etagOf(info: Pick<Deno.FileInfo, "size" | "mtime">): string {
   return `"${info.size.toString(16)}-${(info.mtime?.getTime() ?? 0).toString(16)}"`;
 }
 
