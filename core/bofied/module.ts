@@ -51,6 +51,7 @@ export function bofiedModule(
 ): ServiceModule & { bootAnswers: BootAnswerProvider; bofied: Bofied } {
   const bofied = new Bofied({
     log: context.log.child("bofied"),
+    metrics: context.metrics,
     auth: context.auth,
     dataDir: context.dataDir,
     anonymousRead: context.flags.anonymousRead,
@@ -73,6 +74,7 @@ export function bofiedModule(
       mountWebDav(app, {
         trees: { "/dav/boot": files.boot, "/dav/private": files.private },
         auth: context.auth,
+        metrics: bofied.metrics,
         onChange: (what, path) =>
           events.publish({ time: new Date(), kind: "file", message: `webdav ${what}`, fields: { path } }),
       });

@@ -5,12 +5,15 @@ import { serveFile } from "../http/files.ts";
 import { rawRequestPath } from "../http/raw_path.ts";
 import { type FileEntry, FileOperationError, type ServedFiles } from "./files.ts";
 import { JailError } from "./jail.ts";
+import type { BofiedMetrics, RefusalReason } from "./metrics.ts";
 
 export interface WebDavOptions {
   /** Mount point → tree, e.g. { "/dav/boot": bootFiles, "/dav/private": privateFiles }. */
   trees: Record<string, ServedFiles>;
   auth: Authenticator;
   onChange?: (what: string, path: string) => void;
+  /** Where writes and refusals are counted. */
+  metrics?: BofiedMetrics;
 }
 
 const readMethods = ["OPTIONS", "PROPFIND", "GET", "HEAD"];
@@ -46,20 +49,51 @@ function propResponse(mount: string, entry: FileEntry): string {
 export function mountWebDav(app: Hono, options: WebDavOptions): void {
   for (const [mount, files] of Object.entries(options.trees)) {
     const pathOf = (c: Context) => rawRequestPath(c.req.url).slice(mount.length) || "/";
-    const handle = (c: Context) =>
-      davRequest(c, mount, files, pathOf, options).catch((error) => {
-        if (error instanceof JailError) return c.text(`refused: ${error.message}\n`, 403);
-        if (error instanceof FileOperationError) {
-          const status = { "not-found": 404, exists: 412, invalid: 409, "too-large": 413 }[error.code] as 404;
-          return c.text(`${error.message}\n`, status);
-        }
-        if (error instanceof Deno.errors.NotFound) return c.text("not found\n", 404);
-        if (error instanceof URIError) return c.text("bad path encoding\n", 400);
-        throw error;
-      });
-    app.on(readMethods, [mount, `${mount}/*`], requireAccess(options.auth, "read", false), handle);
-    app.on(writeMethods, [mount, `${mount}/*`], requireAccess(options.auth, "write", false), handle);
+    const refused = (reason: RefusalReason) => options.metrics?.refused("webdav", reason);
+    const handle = async (c: Context) => {
+      let response: Response;
+      try {
+        response = await davRequest(c, mount, files, pathOf, options);
+      } catch (error) {
+        const refusal = refusalOf(error);
+        refused(refusal.reason);
+        return c.text(refusal.text, refusal.status);
+      }
+      if (writeMethods.includes(c.req.method) && response.status < 300) {
+        options.metrics?.davWrite(c.req.method);
+      }
+      return response;
+    };
+    const onRefused = (status: 401 | 403) => refused(status === 401 ? "unauthorized" : "forbidden");
+    app.on(readMethods, [mount, `${mount}/*`], requireAccess(options.auth, "read", false, onRefused), handle);
+    app.on(
+      writeMethods,
+      [mount, `${mount}/*`],
+      requireAccess(options.auth, "write", false, onRefused),
+      handle,
+    );
   }
+}
+
+/** The answer to what a request's file operation threw; anything unforeseen is thrown on. */
+function refusalOf(
+  error: unknown,
+): { status: 400 | 403 | 404 | 409 | 412 | 413; text: string; reason: RefusalReason } {
+  if (error instanceof JailError) {
+    return { status: 403, text: `refused: ${error.message}\n`, reason: "path_traversal" };
+  }
+  if (error instanceof FileOperationError) {
+    const [status, reason] = ({
+      "not-found": [404, "not_found"],
+      exists: [412, "conflict"],
+      invalid: [409, "conflict"],
+      "too-large": [413, "too_large"],
+    } as const)[error.code];
+    return { status, text: `${error.message}\n`, reason };
+  }
+  if (error instanceof Deno.errors.NotFound) return { status: 404, text: "not found\n", reason: "not_found" };
+  if (error instanceof URIError) return { status: 400, text: "bad path encoding\n", reason: "bad_request" };
+  throw error;
 }
 
 async function davRequest(
