@@ -24,6 +24,7 @@ export function liwascModule(
   }
   const liwasc = new Liwasc({
     log: context.log.child("liwasc"),
+    metrics: context.metrics,
     repository: new SqliteLiwascRepository(context.store),
     interfaces,
   });
