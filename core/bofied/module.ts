@@ -50,7 +50,7 @@ export function bofiedModule(
   context: ServiceContext<FlagValues<typeof bofiedFlags>>,
 ): ServiceModule & { bootAnswers: BootAnswerProvider; bofied: Bofied } {
   const bofied = new Bofied({
-    log: context.log.child("bofied"),
+    log: context.logger("bofied"),
     metrics: context.metrics,
     auth: context.auth,
     dataDir: context.dataDir,
