@@ -13,7 +13,11 @@ import type { CommonFlagValues } from "../runtime/common_flags.ts";
  */
 // deno-lint-ignore ban-types
 export interface ServiceContext<Flags extends object = {}> {
-  log: Logger;
+  /**
+   * A logger named `component` (the service's name, e.g. "bofied"), not after the binary: a service's
+   * records carry the same component in its own binary and in the all-in-one.
+   */
+  logger(component: string): Logger;
   metrics: Registry;
   store: SqliteStore;
   auth: Authenticator;

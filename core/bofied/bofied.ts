@@ -3,6 +3,7 @@ import type { Authenticator } from "../auth/authenticator.ts";
 import type { HostPort } from "../config/flags.ts";
 import { SendfileServer } from "../http/sendfile_server.ts";
 import type { Logger } from "../log/logger.ts";
+import type { Registry } from "../metrics/registry.ts";
 import type { BootAnswerProvider } from "../net/dhcp/boot_answer.ts";
 import type { BofiedApiContext } from "./api.ts";
 import { createBootEvents } from "./events.ts";
@@ -11,6 +12,7 @@ import { ServedFiles } from "./files.ts";
 import { bootFileRoute, type BootHttpOptions } from "./http.ts";
 import { ServedCoalescer } from "./http_events.ts";
 import { Jail } from "./jail.ts";
+import { BofiedMetrics, type BootHttpPort } from "./metrics.ts";
 import { ProxyDhcp } from "./proxy_dhcp.ts";
 import { pxeAnswers } from "./pxe_answers.ts";
 import { defaultRules } from "./rules/default_rules.ts";
@@ -19,6 +21,8 @@ import { TftpServer } from "./tftp/server.ts";
 
 export interface BofiedOptions {
   log: Logger;
+  /** The binary's registry, which bofied's own metrics join. */
+  metrics: Registry;
   auth: Authenticator;
   /** bofied keeps its trees and rules under <dataDir>/bofied. */
   dataDir: string;
@@ -47,6 +51,7 @@ export class Bofied {
   readonly files: { boot: ServedFiles; private: ServedFiles };
   readonly bootHttp: BootHttpOptions;
   readonly bootAnswers: BootAnswerProvider;
+  readonly metrics: BofiedMetrics;
   readonly #options: BofiedOptions;
   readonly #log: Logger;
   readonly #bootJail: Jail;
@@ -60,6 +65,7 @@ export class Bofied {
   constructor(options: BofiedOptions) {
     this.#options = options;
     const log = this.#log = options.log;
+    const metrics = this.metrics = new BofiedMetrics(options.metrics);
     const base = join(options.dataDir, "bofied");
     const bootRoot = join(base, "boot"), privateRoot = join(base, "private");
     this.rulesPath = join(base, "rules.ts");
@@ -73,6 +79,7 @@ export class Bofied {
     this.rules = new BootRules({
       path: this.rulesPath,
       log,
+      metrics,
       onEvent: (event) => this.#publish(event.kind, event.message, {}),
     });
     this.#servedEvents = new ServedCoalescer((batch) =>
@@ -92,7 +99,7 @@ export class Bofied {
       cache: this.#cache,
       auth: options.auth,
       anonymousRead: options.anonymousRead,
-      onServed: (served) => this.#servedEvents.add(served),
+      ...this.#countedOn("main"),
     };
     this.files = { boot: new ServedFiles(this.#bootJail), private: new ServedFiles(privateJail) };
     this.bootAnswers = pxeAnswers({
@@ -138,11 +145,12 @@ export class Bofied {
     }
     const bootHttpListen = options.bootHttpListen;
     if (bootHttpListen) {
+      const sendfilePort = this.#countedOn("sendfile");
       this.#bootHttpServer = new SendfileServer({
         address: bootHttpListen.hostname,
         port: bootHttpListen.port,
-        route: bootFileRoute(this.bootHttp),
-        onServed: this.bootHttp.onServed,
+        route: bootFileRoute({ ...this.bootHttp, ...sendfilePort }),
+        onServed: sendfilePort.onServed,
         onError: (message, error) => log.warn(message, { error: String(error) }),
       });
       this.#bootHttpServer.start();
@@ -159,6 +167,7 @@ export class Bofied {
         port: options.tftpListen.port,
         device: options.tftpInterface || undefined,
         log,
+        metrics: this.metrics,
         onTransfer: (event) =>
           this.#publish("tftp", `${event.ok ? "sent" : "incomplete"} ${event.file}`, {
             file: event.file,
@@ -177,6 +186,7 @@ export class Bofied {
         interfaceName: options.proxyDhcpInterface,
         bootAnswers: this.bootAnswers,
         log,
+        metrics: this.metrics,
       });
       this.#proxy.start();
     }
@@ -198,6 +208,17 @@ export class Bofied {
   /** Where booting machines fetch /boot/ over HTTP: the sendfile port when it is on. */
   #bootHttpPort(): number {
     return this.#bootHttpServer?.port ?? this.#options.listenAddress().port;
+  }
+
+  /** The hooks that count one port's answers and refusals (served files also become events). */
+  #countedOn(port: BootHttpPort): Pick<BootHttpOptions, "onServed" | "onRefused"> {
+    return {
+      onServed: (served) => {
+        this.metrics.httpAnswered(port, served.status, served.bytes);
+        this.#servedEvents.add(served);
+      },
+      onRefused: (status, reason) => this.metrics.httpRefused(port, status, reason),
+    };
   }
 
   #publish(

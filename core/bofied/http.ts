@@ -8,21 +8,33 @@ import type { RouteAnswer } from "../http/sendfile_server.ts";
 import { type FileCache } from "./file_cache.ts";
 import type { Served } from "./http_events.ts";
 import { type Jail, JailError } from "./jail.ts";
+import type { RefusalReason } from "./metrics.ts";
 import { type Found, lookup, lookupSync, recentLookup } from "./recent_lookups.ts";
 
 const smallFileBytes = 256 * 1024;
+
+/** A request turned away before any file was found: the answer, and why (for metrics). */
+interface Refusal {
+  status: 400 | 403 | 404;
+  text: string;
+  reason: RefusalReason;
+}
+
+const badPathEncoding: Refusal = { status: 400, text: "bad path encoding\n", reason: "bad_request" };
 
 /**
  * The answer to a failed lookup, the same on both ports: 403 for what the jail refuses, 404 when nothing
  * is there to serve (a missing name, a name through a file, a symlink loop, a name too long). Anything
  * else is a fault of ours and is thrown on.
  */
-function lookupRefusal(error: unknown): { status: 403 | 404; text: string } {
-  if (error instanceof JailError) return { status: 403, text: `refused: ${error.message}\n` };
+function lookupRefusal(error: unknown): Refusal {
+  if (error instanceof JailError) {
+    return { status: 403, text: `refused: ${error.message}\n`, reason: "path_traversal" };
+  }
   const nothingThere = error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory ||
     error instanceof Deno.errors.FilesystemLoop ||
     (error instanceof Error && (error as { code?: string }).code === "ENAMETOOLONG");
-  if (nothingThere) return { status: 404, text: "not found\n" };
+  if (nothingThere) return { status: 404, text: "not found\n", reason: "not_found" };
   throw error;
 }
 
@@ -37,6 +49,13 @@ export interface BootHttpOptions {
   cache?: FileCache;
   /** Told about every served file (for the event stream and metrics). */
   onServed?: (served: Served) => void;
+  /** Told about every request refused before a file was found (for metrics). */
+  onRefused?: (status: number, reason: RefusalReason) => void;
+}
+
+function refuse(c: Context, options: BootHttpOptions, refusal: Refusal): Response {
+  options.onRefused?.(refusal.status, refusal.reason);
+  return c.text(refusal.text, refusal.status);
 }
 
 /** The peer's address, from Deno.serve's connection info (Hono passes it as the context's env). */
@@ -55,7 +74,7 @@ function serveFrom(
   try {
     requested = rawRequestPath(c.req.url).slice(prefix.length);
   } catch {
-    return c.text("bad path encoding\n", 400);
+    return refuse(c, options, badPathEncoding);
   }
   const onServed = options.onServed;
   const onAnswer = (found: Found) => (status: number, bytes: number) =>
@@ -106,8 +125,7 @@ async function serveLooked(
   try {
     found = await lookup(jail, requested);
   } catch (error) {
-    const refusal = lookupRefusal(error);
-    return c.text(refusal.text, refusal.status);
+    return refuse(c, options, lookupRefusal(error));
   }
   const cache = options.cache;
   return await serveFile(c.req.raw, found.path, {
@@ -129,7 +147,12 @@ export function mountBootHttp(app: Hono, options: BootHttpOptions): void {
     app.on(
       method,
       "/private/*",
-      requireAccess(options.auth, "read", options.anonymousRead),
+      requireAccess(
+        options.auth,
+        "read",
+        options.anonymousRead,
+        (status) => options.onRefused?.(status, status === 401 ? "unauthorized" : "forbidden"),
+      ),
       (c) => serveFrom(options.privateJail, "/private", c, options),
     );
   }
@@ -140,23 +163,26 @@ export function mountBootHttp(app: Hono, options: BootHttpOptions): void {
  * cache and in-memory small files as the main port, answered by core/http's sendfile server.
  */
 export function bootFileRoute(options: BootHttpOptions): (head: RequestHead) => RouteAnswer {
-  const status = (code: number, text: string): RouteAnswer => ({ kind: "status", status: code, text });
+  const refuse = (refusal: Refusal): RouteAnswer => {
+    options.onRefused?.(refusal.status, refusal.reason);
+    return { kind: "status", status: refusal.status, text: refusal.text };
+  };
+  const notFound = (text: string) => refuse({ status: 404, text, reason: "not_found" });
   return (head) => {
     let path: string;
     try {
       path = targetPath(head.target);
     } catch {
-      return status(400, "bad path encoding\n");
+      return refuse(badPathEncoding);
     }
-    if (!path.startsWith("/boot/")) return status(404, "only /boot/ is served on this port\n");
+    if (!path.startsWith("/boot/")) return notFound("only /boot/ is served on this port\n");
     let found: Found;
     try {
       found = lookupSync(options.publicJail, path.slice("/boot".length));
     } catch (error) {
-      const refusal = lookupRefusal(error);
-      return status(refusal.status, refusal.text);
+      return refuse(lookupRefusal(error));
     }
-    if (!found.info.isFile) return status(404, "not a file\n");
+    if (!found.info.isFile) return notFound("not a file\n");
     const cache = options.cache;
     const version = found.version;
     const content = version ? cache?.peek(found.path, version) : undefined;

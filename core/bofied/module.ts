@@ -50,7 +50,8 @@ export function bofiedModule(
   context: ServiceContext<FlagValues<typeof bofiedFlags>>,
 ): ServiceModule & { bootAnswers: BootAnswerProvider; bofied: Bofied } {
   const bofied = new Bofied({
-    log: context.log.child("bofied"),
+    log: context.logger("bofied"),
+    metrics: context.metrics,
     auth: context.auth,
     dataDir: context.dataDir,
     anonymousRead: context.flags.anonymousRead,
@@ -74,6 +75,7 @@ export function bofiedModule(
         trees: { "/dav/boot": files.boot, "/dav/private": files.private },
         auth: context.auth,
         store: context.store,
+        metrics: bofied.metrics,
         onChange: (what, path) =>
           events.publish({ time: new Date(), kind: "file", message: `webdav ${what}`, fields: { path } }),
       });

@@ -12,12 +12,15 @@ import {
 import { type Ipv4Address, parseIpv4 } from "../net/ipv4addr.ts";
 import { formatMac } from "../net/mac.ts";
 import { ipv4Addresses, receiveUntil, UdpSocket } from "../sys/mod.ts";
+import type { BofiedMetrics } from "./metrics.ts";
 
 export interface ProxyDhcpOptions {
   interfaceName: string;
   bootAnswers: BootAnswerProvider;
   log: Logger;
   onAnswer?: (mac: string, file: string) => void;
+  /** Where the offers and acks sent are counted. */
+  metrics?: BofiedMetrics;
 }
 
 /**
@@ -97,6 +100,7 @@ export class ProxyDhcp {
         this.options.log.warn("proxyDHCP send failed", { error: (error as Error).message });
         continue;
       }
+      this.options.metrics?.proxyDhcpReply(port === 67 ? "offer" : "ack");
       this.options.onAnswer?.(formatMac(request.mac), answer.bootFile);
       this.options.log.info("proxyDHCP answer", { port, mac: formatMac(request.mac), file: answer.bootFile });
     }

@@ -9,6 +9,9 @@ import { parseIpv4 } from "../net/ipv4addr.ts";
 import { setLinkUp } from "../sys/iface.ts";
 import { withNetns } from "../sys/netns.ts";
 import { UdpSocket } from "../sys/udp.ts";
+import { Registry } from "../metrics/registry.ts";
+import { MetricsText } from "../testing/metrics.ts";
+import { BofiedMetrics } from "./metrics.ts";
 import { ProxyDhcp } from "./proxy_dhcp.ts";
 
 const encoder = new TextEncoder();
@@ -51,7 +54,9 @@ rootTest(
     withNetns(client.name, () => setLinkUp("pb0", true));
     await server.addAddress("pa0", "10.78.0.1/24");
     await client.addAddress("pb0", "10.78.0.50/24");
+    const registry = new Registry();
     const proxy = new ProxyDhcp({
+      metrics: new BofiedMetrics(registry),
       interfaceName: "pa0",
       bootAnswers: () => ({ bootFile: "ipxe.efi" }),
       log: new LogSink({ level: "error", format: "logfmt", write: () => {} }).logger("test"),
@@ -85,6 +90,11 @@ rootTest(
       assert.equal(new TextDecoder().decode(ack.value.options.get(67)), "ipxe.efi");
       assert.equal(hex(ack.value.options.get(43)), "060108" + "470400000000" + "ff");
       assert.equal(ack.value.ciaddr, parseIpv4("10.78.0.50"));
+      const replies = new MetricsText(registry.render());
+      assert.deepEqual(
+        ["offer", "ack"].map((type) => replies.value("ctpf_bofied_proxy_dhcp_replies_total", { type })),
+        [1, 1],
+      );
     } finally {
       await proxy.stop();
     }

@@ -72,7 +72,7 @@ export function gloethModule(
   const { nodeDir, linkListen: listen } = flags;
   if (!nodeDir) throw new ConfigError("--node-dir is required (make one with `gloeth node-init`)");
   const peers = flags.peers;
-  const log = context.log.child("gloeth");
+  const log = context.logger("gloeth");
   let node: GloethNode | undefined;
   let nodeName = "";
   registerGloethMetrics(context.metrics, () => node);

@@ -32,7 +32,7 @@ async function withLiwasc(
   const repository = new SqliteLiwascRepository(api.store);
   repository.saveNodes([known]);
   // "scan0" need not exist: these requests are refused or answered before anything is sent on it.
-  const liwasc = new Liwasc({ log: api.log, repository, interfaces: ["scan0"] });
+  const liwasc = new Liwasc({ log: api.log, metrics: api.metrics, repository, interfaces: ["scan0"] });
   api.serve((router) => registerLiwascApi(router, liwasc));
   try {
     await test(api, liwasc);

@@ -4,6 +4,7 @@ import { BROADCAST_MAC, type MacAddress, macFromBytes } from "../net/mac.ts";
 import type { Ipv4Address } from "../net/ipv4addr.ts";
 import { macAddress, PacketSocket, withNetns } from "../sys/mod.ts";
 import { sendPaced } from "./pacing.ts";
+import type { ProbeCounter } from "./metrics.ts";
 import type { ScanTarget } from "./targets.ts";
 import { waitUntil } from "../time/sleep.ts";
 
@@ -31,6 +32,8 @@ export interface ArpScanOptions {
   signal?: AbortSignal;
   /** Told about each sighting as it arrives (for live streams). */
   onSighting?: (sighting: ArpSighting) => void;
+  /** Where requests sent and replies received are counted. */
+  probes?: ProbeCounter;
 }
 
 export interface ArpScanResult {
@@ -79,6 +82,7 @@ export async function arpScan(options: ArpScanOptions): Promise<ArpScanResult> {
         signal: options.signal,
         send: (target) => {
           socket.send(requestFrame(ownMac, target));
+          options.probes?.sent("arp");
           return true;
         },
       });
@@ -140,6 +144,7 @@ async function receiveSightings(
     const packet = arp.value;
     if (packet.senderMac === ownMac || !wanted.has(packet.senderIp)) continue;
     const how = packet.operation === ARP_REPLY && packet.targetMac === ownMac ? "reply" : "announcement";
+    if (how === "reply") options.probes?.answered("arp");
     const sighting = { ip: packet.senderIp, mac: packet.senderMac, time: new Date(), how } as const;
     result.sightings.push(sighting);
     const macs = result.hosts.get(packet.senderIp);

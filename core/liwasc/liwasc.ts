@@ -1,4 +1,5 @@
 import type { Logger } from "../log/logger.ts";
+import type { Registry } from "../metrics/registry.ts";
 import { formatCidr } from "../net/ipv4addr.ts";
 import { formatMac, type MacAddress, macFromBytes } from "../net/mac.ts";
 import { Hub } from "../stream/hub.ts";
@@ -14,6 +15,7 @@ import type {
   ScanRecord,
   WakeRecord,
 } from "./model.ts";
+import { LiwascMetrics } from "./metrics.ts";
 import { NodeBook } from "./node_book.ts";
 import { type NodeSweep, planNodeScan } from "./node_scan_job.ts";
 import { planPortScan } from "./port_scan_job.ts";
@@ -23,6 +25,8 @@ import { planWake, wakeJobKind } from "./wake_job.ts";
 
 export interface LiwascOptions {
   log: Logger;
+  /** The binary's registry, which liwasc's own metrics join. */
+  metrics: Registry;
   repository: LiwascRepository;
   /** The interfaces scans and wakes may use: only these, as named by the operator. */
   interfaces: string[];
@@ -63,6 +67,7 @@ export class Liwasc {
   readonly ports = new Hub<PortRecord>({ historySize: 0, subscriberQueue: 100_000 });
   readonly wakes = new Hub<WakeRecord>({ historySize: 0, subscriberQueue: 1000 });
   readonly #book: NodeBook;
+  readonly #metrics: LiwascMetrics;
   readonly #scanJobs: JobRunner<ScanRecord>;
   readonly #wakeJobs: JobRunner<WakeRecord>;
   readonly #log: Logger;
@@ -78,14 +83,17 @@ export class Liwasc {
     this.#interfaces = options.interfaces;
     this.#settings = options.repository.loadSettings();
     this.#book = new NodeBook(options.repository.loadNodes());
+    const metrics = this.#metrics = new LiwascMetrics(options.metrics, () => this.#book.all());
     this.#scanJobs = new JobRunner(scanJobKind({
       save: (record) => this.#repository.saveScan(record),
       feed: this.scans,
       log: this.#log,
+      metrics,
     }));
     this.#wakeJobs = new JobRunner(wakeJobKind({
       save: (record) => this.#repository.saveWake(record),
       feed: this.wakes,
+      metrics,
     }));
   }
 
@@ -193,6 +201,7 @@ export class Liwasc {
       startedBy: input.startedBy,
       ratePerSecond: () => this.#settings.arpRate,
       takeSweep: (sweep, signal) => this.#takeSweep(sweep, signal),
+      probes: this.#metrics,
     });
     return this.#scanJobs.start(planned).record;
   }
@@ -203,6 +212,7 @@ export class Liwasc {
       interfaces: this.#interfaces,
       onPort: (port) => this.ports.publish(port),
       save: (ports) => this.#repository.savePorts(ports),
+      probes: this.#metrics,
     });
     const { record, ended } = this.#scanJobs.start(planned);
     ended.finally(() => {
@@ -222,6 +232,7 @@ export class Liwasc {
       followIp: input.ip || known?.ips[0] || "",
       password: input.password,
       timeoutSeconds: input.timeoutSeconds,
+      metrics: this.#metrics,
     });
     return this.#wakeJobs.start(planned).record;
   }
@@ -232,7 +243,9 @@ export class Liwasc {
 
   /** Takes one interface's ARP sweep into the node book, the store and the node feed. */
   async #takeSweep(sweep: NodeSweep, signal: AbortSignal): Promise<void> {
-    const changed = this.#book.applyScan(sweep.interfaceName, sweep.hosts, sweep.asked, Date.now());
+    const now = Date.now();
+    const changed = this.#book.applyScan(sweep.interfaceName, sweep.hosts, sweep.asked, now);
+    this.#metrics.nodesFound(changed.filter((node) => node.firstSeen === now).length);
     this.#repository.saveNodes(changed);
     for (const node of changed) this.nodes.publish({ ...node });
     if (this.#settings.reverseDns) await this.#resolveNames(changed, signal);

@@ -23,7 +23,8 @@ export function liwascModule(
     if (!interfaceExists(name)) throw new ConfigError(`--scan-interfaces: no interface named ${name}`);
   }
   const liwasc = new Liwasc({
-    log: context.log.child("liwasc"),
+    log: context.logger("liwasc"),
+    metrics: context.metrics,
     repository: new SqliteLiwascRepository(context.store),
     interfaces,
   });

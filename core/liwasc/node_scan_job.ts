@@ -5,6 +5,7 @@ import { parseAddressInput } from "./address_input.ts";
 import { arpScan } from "./arp_scan.ts";
 import { LiwascInputError } from "./input_error.ts";
 import type { PlannedJob } from "./jobs/job.ts";
+import type { ProbeCounter } from "./metrics.ts";
 import { newScanRecord } from "./jobs/scan_jobs.ts";
 import type { ScanRecord } from "./model.ts";
 import { type ScanTarget, subnetsOf, TargetError, targetsOf } from "./targets.ts";
@@ -28,6 +29,7 @@ export interface NodeScanJobOptions {
   ratePerSecond: () => number;
   /** Takes in one interface's sweep (node book, store, names) before the next one starts. */
   takeSweep: (sweep: NodeSweep, signal: AbortSignal) => Promise<void>;
+  probes?: ProbeCounter;
 }
 
 /**
@@ -58,6 +60,7 @@ export function planNodeScan(options: NodeScanJobOptions): PlannedJob<ScanRecord
           targets: plan.targets,
           ratePerSecond: options.ratePerSecond(),
           signal: job.signal,
+          probes: options.probes,
           onSighting: (sighting) => {
             seen.add(sighting.ip);
             record.found = foundBefore + seen.size;

@@ -2,6 +2,7 @@ import { parseAddressInput } from "./address_input.ts";
 import { LiwascInputError } from "./input_error.ts";
 import type { PlannedJob } from "./jobs/job.ts";
 import { newScanRecord } from "./jobs/scan_jobs.ts";
+import type { ProbeCounter } from "./metrics.ts";
 import type { PortRecord, ScanRecord } from "./model.ts";
 import { synScan } from "./port_scan/syn_scan.ts";
 import { tcpConnectScan } from "./port_scan/tcp_connect_scan.ts";
@@ -22,6 +23,7 @@ export interface PortScanJobOptions {
   interfaces: string[];
   onPort: (port: PortRecord) => void;
   save: (ports: PortRecord[]) => void;
+  probes?: ProbeCounter;
 }
 
 const saveEvery = 500;
@@ -87,14 +89,22 @@ export function planPortScan(options: PortScanJobOptions): PlannedJob<ScanRecord
         progress();
       };
       const hosts = [options.ip];
+      const { probes } = options;
       try {
         if (options.tcpMethod === "syn") {
-          await synScan({ hosts, ports: tcp, roundTimeoutMs: timeoutMs, signal, onResult: take("tcp") });
+          await synScan({
+            hosts,
+            ports: tcp,
+            roundTimeoutMs: timeoutMs,
+            signal,
+            probes,
+            onResult: take("tcp"),
+          });
         } else {
-          await tcpConnectScan({ hosts, ports: tcp, timeoutMs, signal, onResult: take("tcp") });
+          await tcpConnectScan({ hosts, ports: tcp, timeoutMs, signal, probes, onResult: take("tcp") });
         }
         if (udp.length > 0 && !signal.aborted) {
-          await udpScan({ hosts, ports: udp, timeoutMs, signal, onResult: take("udp") });
+          await udpScan({ hosts, ports: udp, timeoutMs, signal, probes, onResult: take("udp") });
         }
       } finally {
         flush();

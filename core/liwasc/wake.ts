@@ -4,6 +4,7 @@ import { cidrBroadcast, formatIpv4, type Ipv4Address } from "../net/ipv4addr.ts"
 import { encodeMagicPacket, ETHERTYPE_WAKE_ON_LAN } from "../net/wol.ts";
 import { macAddress, PacketSocket, UdpSocket, withNetns } from "../sys/mod.ts";
 import { arpScan } from "./arp_scan.ts";
+import type { LiwascMetrics } from "./metrics.ts";
 import { subnetsOf, targetsOf } from "./targets.ts";
 
 export type WakeTransport = "ethernet" | "udp";
@@ -27,6 +28,8 @@ export interface WakeOptions {
   netns?: string;
   signal?: AbortSignal;
   onProgress?: (progress: WakeProgress) => void;
+  /** Where magic packets and the follow-up's ARP probes are counted. */
+  metrics?: LiwascMetrics;
 }
 
 export interface WakeProgress {
@@ -79,7 +82,9 @@ export function sendMagicPacket(options: WakeOptions): number {
     }
     return sent;
   };
-  return options.netns ? withNetns(options.netns, send) : send();
+  const sent = options.netns ? withNetns(options.netns, send) : send();
+  options.metrics?.magicPacketsSent(sent);
+  return sent;
 }
 
 /**
@@ -112,6 +117,7 @@ export async function wake(options: WakeOptions): Promise<WakeProgress> {
       retries: 0,
       roundTimeoutMs: Math.min(interval, Math.max(1, timeoutMs - (performance.now() - started))),
       signal: options.signal,
+      probes: options.metrics,
     });
     progress.probes++;
     const macs = result.hosts.get(options.followIp);

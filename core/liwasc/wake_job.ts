@@ -3,6 +3,7 @@ import { parseSecureOnPassword } from "../net/wol.ts";
 import { parseAddressInput } from "./address_input.ts";
 import { LiwascInputError } from "./input_error.ts";
 import type { JobKind, PlannedJob } from "./jobs/job.ts";
+import type { LiwascMetrics } from "./metrics.ts";
 import type { WakeRecord } from "./model.ts";
 import { interfaceReaches } from "./targets.ts";
 import { wake } from "./wake.ts";
@@ -16,6 +17,7 @@ export interface WakeJobOptions {
   /** SecureOn password, as the request spells it. */
   password?: string;
   timeoutSeconds?: number;
+  metrics?: LiwascMetrics;
 }
 
 /**
@@ -52,6 +54,7 @@ export function planWake(options: WakeJobOptions): PlannedJob<WakeRecord> {
           followIp: follows ? followIp : undefined,
           timeoutMs: (options.timeoutSeconds || 120) * 1000,
           signal: job.signal,
+          metrics: options.metrics,
           onProgress: (progress) => {
             record.state = progress.state;
             record.packetsSent = progress.packetsSent;
@@ -66,11 +69,18 @@ export function planWake(options: WakeJobOptions): PlannedJob<WakeRecord> {
   };
 }
 
-/** Wakes as jobs: a wake ends in the state its follow-up reached (awake, timed-out, cancelled) or failed. */
-export function wakeJobKind(options: Pick<JobKind<WakeRecord>, "save" | "feed">): JobKind<WakeRecord> {
+/**
+ * Wakes as jobs: a wake ends in the state its follow-up reached (awake, timed-out, cancelled) or failed,
+ * and is counted.
+ */
+export function wakeJobKind(
+  options: Pick<JobKind<WakeRecord>, "save" | "feed"> & { metrics: LiwascMetrics },
+): JobKind<WakeRecord> {
   return {
     save: options.save,
     feed: options.feed,
     endState: (outcome, record) => outcome === "failed" ? "failed" : record.state,
+    onStarted: () => options.metrics.wakeStarted(),
+    onEnded: (record) => options.metrics.wakeEnded(record.state),
   };
 }

@@ -22,7 +22,7 @@ export function neconModule(
   bootAnswers?: BootAnswerProvider,
 ): ServiceModule & { necon: Necon } {
   const necon = new Necon({
-    log: context.log.child("necon"),
+    log: context.logger("necon"),
     metrics: context.metrics,
     store: context.store,
     bootAnswers,

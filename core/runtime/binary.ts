@@ -98,7 +98,7 @@ export async function runBinary<F extends FlagSet = {}>(
 
   let listening = { hostname: options.listen.hostname, port: options.listen.port };
   const context: ServiceContext<FlagValues<F>> = {
-    log,
+    logger: (component) => sink.logger(component),
     metrics,
     store,
     auth,

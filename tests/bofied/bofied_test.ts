@@ -6,6 +6,7 @@ import { BofiedService, FileArea } from "../../core/api/gen/ctpf/v1/bofied_pb.ts
 import { waitFor } from "../harness/wait.ts";
 import { assert, assertEquals, assertMatch, assertRejects } from "../support/assert.ts";
 import { startBinary } from "../support/ctpf_process.ts";
+import { scrapeMetrics } from "../../core/testing/metrics.ts";
 
 const encoder = new TextEncoder();
 
@@ -53,6 +54,27 @@ Deno.test("bofied: upload over the API, fetch over TFTP and HTTP, see the transf
   ]);
   assertEquals((await curl(`tftp://127.0.0.1:${info.tftpPort}/ipxe/boot.ipxe`)).text, "#!ipxe\nshell\n");
   assertEquals((await curl(`${bofied.url}/boot/ipxe/boot.ipxe`)).text, "#!ipxe\nshell\n");
+  const missing = await curl(`tftp://127.0.0.1:${info.tftpPort}/ipxe/missing.efi`);
+  assert(missing.code !== 0, "a missing file over TFTP fails");
+  // The server counts a transfer once curl's last ACK arrived, which may be just after curl exits.
+  await waitFor(async () => {
+    const metrics = await scrapeMetrics(bofied);
+    return metrics.value("ctpf_bofied_tftp_transfers_total", { result: "completed" }) === 1;
+  }, { what: "the TFTP transfer counted", timeoutMs: 5000 });
+  const metrics = await scrapeMetrics(bofied);
+  const scriptBytes = "#!ipxe\nshell\n".length;
+  assertEquals(
+    [
+      metrics.value("ctpf_bofied_tftp_transfers_started_total"),
+      metrics.value("ctpf_bofied_tftp_transfers_total", { result: "failed" }),
+      metrics.value("ctpf_bofied_tftp_transfers_active"),
+      metrics.value("ctpf_bofied_tftp_bytes_sent_total"),
+      metrics.value("ctpf_bofied_refusals_total", { protocol: "tftp", reason: "not_found" }),
+      metrics.value("ctpf_bofied_http_requests_total", { port: "main", status: "200" }),
+      metrics.value("ctpf_bofied_http_bytes_sent_total", { port: "main" }),
+    ],
+    [1, 0, 0, scriptBytes, 1, 1, scriptBytes],
+  );
 
   const seen = new Set<string>();
   await waitFor(async () => {
@@ -119,6 +141,24 @@ Deno.test("bofied: refusals — no token, traversal, private files over HTTP", a
     (await curl("-o", "/dev/null", "-w", "%{http_code}", `${bofied.url}/boot/secret.txt`)).text,
     "404",
   );
+  assertEquals(
+    (await curl("--path-as-is", "-o", "/dev/null", "-w", "%{http_code}", `${bofied.url}/boot/../admin.token`))
+      .text,
+    "403",
+  );
+  const metrics = await scrapeMetrics(bofied);
+  const refused = (reason: string) =>
+    metrics.value("ctpf_bofied_refusals_total", { protocol: "http", reason });
+  assertEquals(
+    [refused("unauthorized"), refused("not_found"), refused("path_traversal")],
+    [1, 1, 1],
+  );
+  assertEquals(
+    ["200", "401", "403", "404"].map((status) =>
+      metrics.value("ctpf_bofied_http_requests_total", { port: "main", status })
+    ),
+    [1, 1, 1, 1],
+  );
 });
 
 Deno.test("bofied: the default rules dry-run as firmware → iPXE → script; bad rules are caught", async () => {
@@ -143,6 +183,10 @@ Deno.test("bofied: the default rules dry-run as firmware → iPXE → script; ba
     /tftpFile must be a string/,
   );
   assertEquals((await api.checkRules({ source: "export default () => ({ ignore: true })" })).error, "");
+  // Each dry run is one evaluation; checking a source tries it on samples, which is not one.
+  const metrics = await scrapeMetrics(bofied);
+  assertEquals(metrics.value("ctpf_bofied_rule_evaluations_total", { result: "decided" }), 4);
+  assertEquals(metrics.value("ctpf_bofied_rule_evaluations_total"), 4);
 });
 
 Deno.test("bofied: --boot-http-listen serves /boot/ with sendfile; boot URLs point there; answers are events", async () => {
@@ -170,6 +214,21 @@ Deno.test("bofied: --boot-http-listen serves /boot/ with sendfile; boot URLs poi
   assertEquals((await curl(`${bofied.url}/boot/boot.ipxe`)).text, script);
   const refused = await curl("--path-as-is", `${info.httpBootUrl}/../admin.token`);
   assert(refused.text.startsWith("refused"), refused.text);
+  const metrics = await scrapeMetrics(bofied);
+  const answered = (port: string, status: string) =>
+    metrics.value("ctpf_bofied_http_requests_total", { port, status });
+  assertEquals(
+    [answered("sendfile", "200"), answered("sendfile", "403"), answered("main", "200")],
+    [1, 1, 1],
+  );
+  assertEquals(
+    ["sendfile", "main"].map((port) => metrics.value("ctpf_bofied_http_bytes_sent_total", { port })),
+    [script.length, script.length],
+  );
+  assertEquals(
+    metrics.value("ctpf_bofied_refusals_total", { protocol: "http", reason: "path_traversal" }),
+    1,
+  );
   await waitFor(async () => {
     const next = await events.next();
     const event = next.value?.event;

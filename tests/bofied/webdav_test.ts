@@ -1,6 +1,7 @@
 // WebDAV on the bofied binary through curl: the verbs rclone's webdav backend uses, credentials, jail.
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import { startBinary } from "../support/ctpf_process.ts";
+import { scrapeMetrics } from "../../core/testing/metrics.ts";
 
 async function dav(
   url: string,
@@ -105,6 +106,22 @@ Deno.test("webdav: list, upload, mkcol, move, copy, delete with a token; refused
       destination("/dav/private/../../outside"),
     );
     assert(escape.status >= 400, `escape by Destination: ${escape.status}`);
+    const metrics = await scrapeMetrics(bofied);
+    // Each write done counts once. Refusals count by reason where a credential or a file operation was
+    // refused; what a method decides itself (an existing target, a missing parent, Depth: infinity, a
+    // Destination elsewhere, a collection moved into itself) is its answer, not a refusal.
+    assertEquals(
+      ["PUT", "MKCOL", "COPY", "MOVE", "DELETE"].map((method) =>
+        metrics.value("ctpf_bofied_webdav_writes_total", { method })
+      ),
+      [2, 1, 1, 1, 1],
+    );
+    assertEquals(
+      ["unauthorized", "path_traversal", "conflict", "not_found"].map((reason) =>
+        metrics.value("ctpf_bofied_refusals_total", { protocol: "webdav", reason })
+      ),
+      [2, 3, 0, 1],
+    );
   } finally {
     await Deno.remove(file);
   }

@@ -1,6 +1,7 @@
 // The liwasc binary in a 50-host namespace lab, driven through buf curl (the real CLI): a node scan finds
 // every host with its vendor and streams them, a port scan reports the test's TCP and UDP servers
 // exactly, a wake turns awake when the host comes back, and bad requests get clear errors.
+import { MetricsText } from "../../core/testing/metrics.ts";
 import { type Netns, rootTest, sleep, waitFor, withLab } from "../harness/mod.ts";
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import { bufCurlCommand } from "../support/buf_curl.ts";
@@ -14,6 +15,13 @@ async function api(scanner: Netns, liwasc: RunningBinary, method: string, body: 
   });
   if (run.code !== 0) return { error: JSON.parse(run.stderr || "{}") };
   return JSON.parse(run.stdout || "{}");
+}
+
+/** The binary's /metrics, read from inside the scanner's namespace where it listens. */
+async function metricsOf(scanner: Netns, liwasc: RunningBinary): Promise<MetricsText> {
+  const auth = `Authorization: Bearer ${liwasc.adminToken}`;
+  const scraped = await scanner.run(["curl", "-sS", "--max-time", "10", "-H", auth, `${liwasc.url}/metrics`]);
+  return new MetricsText(scraped.stdout);
 }
 
 async function untilDone(scanner: Netns, liwasc: RunningBinary, id: string, timeoutMs: number) {
@@ -63,6 +71,22 @@ rootTest({
         timeoutMs: 5000,
         describe: () => nodeStream.output().slice(-2000),
       });
+      // 253 addresses asked, the silent ones once more; every host replied at least once.
+      let metrics = await metricsOf(scanner, liwasc);
+      const arpSent = metrics.value("ctpf_liwasc_probes_sent_total", { kind: "arp" });
+      assert(arpSent >= 253 + 203 && arpSent <= 2 * 253, `ARP requests sent: ${arpSent}`);
+      assert(metrics.value("ctpf_liwasc_replies_received_total", { kind: "arp" }) >= 50);
+      assertEquals(
+        [
+          metrics.value("ctpf_liwasc_scans_started_total", { kind: "node" }),
+          metrics.value("ctpf_liwasc_scans_total", { kind: "node", result: "done" }),
+          metrics.value("ctpf_liwasc_scans_running"),
+          metrics.value("ctpf_liwasc_nodes_found_total"),
+          metrics.value("ctpf_liwasc_nodes_known"),
+          metrics.value("ctpf_liwasc_nodes_online"),
+        ],
+        [1, 1, 0, 50, 50, 50],
+      );
 
       const portScan = await api(scanner, liwasc, "StartPortScan", {
         ip: served.ip,
@@ -86,6 +110,14 @@ rootTest({
       );
       assertMatch(JSON.stringify(byKey.get("161/udp")), /"state":"closed"/);
       assertMatch(JSON.stringify(byKey.get("443/tcp")), /"state":"closed".*"service":"https"/);
+      // Every TCP port answered (accepted or refused), so none was asked twice; the three UDP ports too.
+      metrics = await metricsOf(scanner, liwasc);
+      assertEquals(
+        ["probes_sent", "replies_received"].flatMap((what) =>
+          ["tcp_connect", "udp"].map((kind) => metrics.value(`ctpf_liwasc_${what}_total`, { kind }))
+        ),
+        [1024, 3, 1024, 3],
+      );
 
       const synScan = await api(scanner, liwasc, "StartPortScan", {
         ip: served.ip,
@@ -99,6 +131,15 @@ rootTest({
         71,
         "tcp 20-90 (syn)",
       ]);
+      metrics = await metricsOf(scanner, liwasc);
+      assertEquals(
+        [
+          metrics.value("ctpf_liwasc_probes_sent_total", { kind: "syn" }),
+          metrics.value("ctpf_liwasc_replies_received_total", { kind: "syn" }),
+          metrics.value("ctpf_liwasc_scans_total", { kind: "port", result: "done" }),
+        ],
+        [71, 71, 2],
+      );
 
       // The sleeper goes down, is woken, and comes back 1.5 s later.
       await hostsNetns.ip("link", "set", sleeper.name, "down");
@@ -116,6 +157,18 @@ rootTest({
         intervalMs: 300,
         describe: () => JSON.stringify(wakes),
       });
+      metrics = await metricsOf(scanner, liwasc);
+      assertEquals(
+        [
+          metrics.value("ctpf_liwasc_wakes_started_total"),
+          metrics.value("ctpf_liwasc_wakes_total", { result: "awake" }),
+          metrics.value("ctpf_liwasc_wakes_total"),
+        ],
+        [1, 1, 1],
+      );
+      // An Ethernet frame and a UDP broadcast at least; ARP follow-ups count as ARP probes.
+      assert(metrics.value("ctpf_liwasc_magic_packets_sent_total") >= 2);
+      assert(metrics.value("ctpf_liwasc_probes_sent_total", { kind: "arp" }) > arpSent);
 
       const refusals: [string, unknown, RegExp][] = [
         ["StartNodeScan", { interface: "eth9" }, /invalid_argument.*eth9 is not a scanner interface/],

@@ -1,4 +1,5 @@
 import type { Logger } from "../../log/logger.ts";
+import type { BofiedMetrics } from "../metrics.ts";
 import { type BootDecision, type BootFacts, checkDecision } from "./facts.ts";
 import { workerUrl } from "./worker_source.ts";
 
@@ -13,6 +14,8 @@ export interface BootRulesOptions {
   /** Longest a rules call may run before the sandbox is torn down and the call fails. */
   timeoutMs?: number;
   onEvent?: (event: RulesEvent) => void;
+  /** Where each evaluation's result is counted. */
+  metrics?: BofiedMetrics;
 }
 
 const maxSourceBytes = 256 * 1024;
@@ -159,7 +162,11 @@ export class BootRules {
 
   /** The decision for one machine, or why there is none (no rules, a failing rule, a bad answer). */
   async evaluate(facts: BootFacts): Promise<{ decision?: BootDecision; error?: string }> {
-    if (!this.#sandbox || this.#source === undefined) return { error: "no boot rules loaded" };
+    const metrics = this.options.metrics;
+    if (!this.#sandbox || this.#source === undefined) {
+      metrics?.ruleEvaluated("no_rules");
+      return { error: "no boot rules loaded" };
+    }
     const reply = await this.#sandbox.call({ facts }, this.#timeoutMs);
     if (reply.timedOut) {
       // A stuck rule holds its thread: replace the sandbox with a fresh one of the same version.
@@ -167,8 +174,12 @@ export class BootRules {
       this.#sandbox = new Sandbox();
       await this.#sandbox.call({ source: this.#source }, this.#timeoutMs * 4);
     }
-    if (!reply.ok) return { error: `boot rules failed: ${reply.error}` };
+    if (!reply.ok) {
+      metrics?.ruleEvaluated(reply.timedOut ? "timed_out" : "failed");
+      return { error: `boot rules failed: ${reply.error}` };
+    }
     const checked = checkDecision(reply.answer);
+    metrics?.ruleEvaluated(checked.ok ? "decided" : "failed");
     return checked.ok
       ? { decision: checked.decision }
       : { error: `boot rules answered badly: ${checked.reason}` };

@@ -1,5 +1,6 @@
 import { encodeTftp, type Negotiation, TFTP_OACK } from "../../net/tftp/mod.ts";
 import { type TransferLink, waitForAck } from "./ack_wait.ts";
+import type { TftpFailure } from "./transfer_result.ts";
 
 export interface OptionHandshakeOptions extends TransferLink {
   negotiation: Negotiation;
@@ -12,7 +13,7 @@ export interface OptionHandshakeOptions extends TransferLink {
 /** How the handshake ended: the transfer may start, or it is over before any data left. */
 export type OptionHandshakeResult =
   | { ok: true; retransmits: number }
-  | { ok: false; retransmits: number; reason: string };
+  | { ok: false; retransmits: number; reason: string; failure: TftpFailure };
 
 /**
  * The start of a read transfer with options (RFC 2347): the accepted options go out in an OACK, and the
@@ -30,10 +31,16 @@ export async function acknowledgeOptions(options: OptionHandshakeOptions): Promi
     socket.sendTo(oack, peer.address, peer.port);
     const reply = await waitForAck(options, options.timeoutMs);
     if (reply.kind === "ack" && reply.block === 0) return { ok: true, retransmits };
-    if (reply.kind === "error") return { ok: false, retransmits, reason: reply.message };
-    if (reply.kind === "stop") return { ok: false, retransmits, reason: "server stopping" };
+    if (reply.kind === "error") {
+      return { ok: false, retransmits, reason: reply.message, failure: "client_error" };
+    }
+    if (reply.kind === "stop") {
+      return { ok: false, retransmits, reason: "server stopping", failure: "server_stopping" };
+    }
     if (reply.kind === "timeout") {
-      if (++tries > options.retries) return { ok: false, retransmits, reason: "no ACK of the OACK" };
+      if (++tries > options.retries) {
+        return { ok: false, retransmits, reason: "no ACK of the OACK", failure: "timeout" };
+      }
       retransmits++;
     }
   }

@@ -80,12 +80,22 @@ Deno.test("tftp handshake: no accepted option, no OACK (RFC 1350: DATA 1 answers
 
 Deno.test("tftp handshake: a client that refuses the options with ERROR ends the transfer", async () => {
   const { result } = await handshake(withOptions, () => ({ op: 5, code: 8, message: "no windows here" }));
-  assert.deepEqual(result, { ok: false, retransmits: 0, reason: "client: no windows here" });
+  assert.deepEqual(result, {
+    ok: false,
+    retransmits: 0,
+    reason: "client: no windows here",
+    failure: "client_error",
+  });
 });
 
 Deno.test("tftp handshake: the OACK goes again at each timeout, then the transfer gives up", async () => {
   const { result, received } = await handshake(withOptions, () => undefined);
-  assert.deepEqual(result, { ok: false, retransmits: 2, reason: "no ACK of the OACK" });
+  assert.deepEqual(result, {
+    ok: false,
+    retransmits: 2,
+    reason: "no ACK of the OACK",
+    failure: "timeout",
+  });
   assert.equal(received.length, 3);
 });
 

@@ -23,7 +23,8 @@ export async function sendFile(options: ReadTransferOptions): Promise<TransferRe
   const timeoutMs = (options.negotiation.timeout ?? options.timeoutSeconds) * 1000;
   const handshake = await acknowledgeOptions({ ...options, timeoutMs });
   if (!handshake.ok) {
-    return { ok: false, bytes: 0, blocks: 0, retransmits: handshake.retransmits, reason: handshake.reason };
+    const { retransmits, reason, failure } = handshake;
+    return { ok: false, bytes: 0, blocks: 0, retransmits, reason, failure };
   }
   const data = await sendWindows({ ...options, timeoutMs });
   return { ...data, retransmits: handshake.retransmits + data.retransmits };

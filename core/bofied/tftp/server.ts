@@ -17,6 +17,7 @@ import { cString } from "../../sys/libc.ts";
 import { receiveUntil, UdpSocket } from "../../sys/mod.ts";
 import { Jail, JailError } from "../jail.ts";
 import { FileCache } from "../file_cache.ts";
+import { BofiedMetrics, type RefusalReason } from "../metrics.ts";
 import { FileBlocks } from "./block_source.ts";
 import { sendFile } from "./read_transfer.ts";
 import type { TransferResult } from "./transfer_result.ts";
@@ -55,6 +56,8 @@ export interface TftpServerOptions {
   timeoutSeconds?: number;
   retries?: number;
   onTransfer?: (event: TftpTransferEvent) => void;
+  /** Where transfers, bytes and refusals are counted. */
+  metrics?: BofiedMetrics;
 }
 
 export interface TftpTransferEvent extends TransferResult {
@@ -72,8 +75,11 @@ export interface TftpTransferEvent extends TransferResult {
  * TFTP has no way to authenticate a writer (files are uploaded over the API or WebDAV instead).
  */
 export class TftpServer {
-  readonly #options: Required<Omit<TftpServerOptions, "device" | "onTransfer" | "cache">> & TftpServerOptions;
+  readonly #options:
+    & Required<Omit<TftpServerOptions, "device" | "onTransfer" | "cache" | "metrics">>
+    & TftpServerOptions;
   readonly #cache: FileCache;
+  readonly #metrics: BofiedMetrics;
   readonly #stop = new AbortController();
   readonly #transfers = new Set<Promise<void>>();
   readonly #perClient = new Map<string, number>();
@@ -82,6 +88,7 @@ export class TftpServer {
 
   constructor(options: TftpServerOptions) {
     this.#cache = options.cache ?? new FileCache(256 << 20, 128 << 20);
+    this.#metrics = options.metrics ?? new BofiedMetrics();
     this.#options = {
       maxTransfers: 512,
       maxBlockSize: 65464,
@@ -116,6 +123,7 @@ export class TftpServer {
       const decoded = decodeTftp(datagram.data);
       const peer = { address: datagram.address, port: datagram.port };
       if (!decoded.ok) {
+        this.#metrics.refused("tftp", "bad_request");
         this.#options.log.debug("tftp: malformed request", {
           client: peer.address,
           reason: decoded.error.message,
@@ -129,6 +137,7 @@ export class TftpServer {
           peer,
           TFTP_ERROR_ACCESS_VIOLATION,
           "writes are disabled; upload over the API or WebDAV",
+          "forbidden",
         );
         continue;
       }
@@ -137,7 +146,7 @@ export class TftpServer {
         this.#transfers.size >= this.#options.maxTransfers ||
         (this.#perClient.get(peer.address) ?? 0) >= maxTransfersPerClient
       ) {
-        this.#refuse(socket, peer, TFTP_ERROR_NOT_DEFINED, "server busy, try again");
+        this.#refuse(socket, peer, TFTP_ERROR_NOT_DEFINED, "server busy, try again", "busy");
         continue;
       }
       const transfer = this.#read(request, peer).catch((error) =>
@@ -167,9 +176,10 @@ export class TftpServer {
       try {
         path = await jail.resolveExisting(request.filename);
       } catch (error) {
-        const code = error instanceof JailError ? TFTP_ERROR_ACCESS_VIOLATION : TFTP_ERROR_FILE_NOT_FOUND;
-        const message = error instanceof JailError ? "access violation" : "file not found";
-        this.#refuse(transferSocket, peer, code, message);
+        const jailed = error instanceof JailError;
+        const code = jailed ? TFTP_ERROR_ACCESS_VIOLATION : TFTP_ERROR_FILE_NOT_FOUND;
+        const message = jailed ? "access violation" : "file not found";
+        this.#refuse(transferSocket, peer, code, message, jailed ? "path_traversal" : "not_found");
         log.info("tftp refused", {
           client: peer.address,
           file: request.filename,
@@ -181,7 +191,7 @@ export class TftpServer {
       // The exact version (stat(2), nanosecond times) the shared content cache is keyed by.
       const version = pathVersion(cString(path));
       if (!info.isFile || !version?.regular) {
-        return this.#refuse(transferSocket, peer, TFTP_ERROR_FILE_NOT_FOUND, "not a file");
+        return this.#refuse(transferSocket, peer, TFTP_ERROR_FILE_NOT_FOUND, "not a file", "not_found");
       }
       const large = info.size > largeFileBytes;
       if (large && request.mode === "netascii") {
@@ -190,6 +200,7 @@ export class TftpServer {
           peer,
           TFTP_ERROR_NOT_DEFINED,
           "netascii only for files up to 16 MiB",
+          "too_large",
         );
       }
       const options = withoutLongTimeout(request.options);
@@ -203,16 +214,18 @@ export class TftpServer {
       const readSize = sized.blockSize * blocksPerSend(sized);
       using blocks = large ? new FileBlocks(await Deno.open(path), info.size, readSize) : undefined;
       const content = blocks ?? inMemory!;
-      const result = await sendFile({
-        socket: transferSocket,
-        peer,
-        content,
-        negotiation: sized,
-        timeoutSeconds: this.#options.timeoutSeconds,
-        retries: this.#options.retries,
-        signal: this.#stop.signal,
-        spinMs: this.#transfers.size <= spinningTransfers ? 0.2 : 0,
-      });
+      const result = await this.#metrics.tftpTransfer(() =>
+        sendFile({
+          socket: transferSocket,
+          peer,
+          content,
+          negotiation: sized,
+          timeoutSeconds: this.#options.timeoutSeconds,
+          retries: this.#options.retries,
+          signal: this.#stop.signal,
+          spinMs: this.#transfers.size <= spinningTransfers ? 0.2 : 0,
+        })
+      );
       const event: TftpTransferEvent = {
         ...result,
         file: jail.nameOf(path),
@@ -242,7 +255,14 @@ export class TftpServer {
     return mode === "netascii" ? encodeNetascii(raw) : raw;
   }
 
-  #refuse(socket: UdpSocket, peer: { address: string; port: number }, code: number, message: string): void {
+  #refuse(
+    socket: UdpSocket,
+    peer: { address: string; port: number },
+    code: number,
+    message: string,
+    reason: RefusalReason,
+  ): void {
+    this.#metrics.refused("tftp", reason);
     try {
       socket.sendTo(encodeTftp(tftpError(code, message)), peer.address, peer.port);
     } catch { /* the client is gone */ }

@@ -12,7 +12,11 @@ import {
   wireBlock,
 } from "../../net/tftp/mod.ts";
 import { UdpSocket } from "../../sys/mod.ts";
+import { waitFor } from "../../testing/harness/wait.ts";
+import { Registry } from "../../metrics/registry.ts";
+import { MetricsText } from "../../testing/metrics.ts";
 import { Jail } from "../jail.ts";
+import { BofiedMetrics } from "../metrics.ts";
 import { TftpServer, type TftpTransferEvent } from "./server.ts";
 
 const log = new LogSink({ level: "error", format: "logfmt", write: () => {} }).logger("tftp");
@@ -26,14 +30,16 @@ function randomBytes(length: number): Uint8Array {
 
 async function withServer(
   files: Record<string, Uint8Array>,
-  work: (port: number, events: TftpTransferEvent[]) => Promise<void>,
+  work: (port: number, events: TftpTransferEvent[], metrics: () => MetricsText) => Promise<void>,
 ) {
   const base = await Deno.makeTempDir({ prefix: "ctpf-tftp-" });
   await Deno.mkdir(`${base}/root/boot`, { recursive: true });
   await Deno.writeTextFile(`${base}/outside.txt`, "outside\n");
   for (const [name, bytes] of Object.entries(files)) await Deno.writeFile(`${base}/root/${name}`, bytes);
   const events: TftpTransferEvent[] = [];
+  const registry = new Registry();
   const server = new TftpServer({
+    metrics: new BofiedMetrics(registry),
     jail: new Jail(`${base}/root`),
     address: "127.0.0.1",
     port: 0,
@@ -42,7 +48,7 @@ async function withServer(
   });
   server.start();
   try {
-    await work(server.port, events);
+    await work(server.port, events, () => new MetricsText(registry.render()));
   } finally {
     await server.stop();
     await Deno.remove(base, { recursive: true });
@@ -64,7 +70,7 @@ Deno.test("tftp: curl fetches files with default, large and no options; checksum
   const exact = randomBytes(512 * 8);
   await withServer(
     { "boot/vmlinuz": kernel, "exact.bin": exact, "empty.bin": new Uint8Array() },
-    async (port, events) => {
+    async (port, events, metrics) => {
       for (
         const options of [[], ["--tftp-blksize", "1468"], ["--tftp-blksize", "65464"], ["--tftp-no-options"]]
       ) {
@@ -77,6 +83,15 @@ Deno.test("tftp: curl fetches files with default, large and no options; checksum
       const sizes = events.filter((e) => e.file === "/boot/vmlinuz").map((e) => e.blockSize);
       assertEquals(sizes, [512, 1468, 65464, 512]);
       assert(events.every((e) => e.ok), JSON.stringify(events.filter((e) => !e.ok)));
+      // curl is done once it sent the last ACK; the server counts the transfer when that ACK arrives. For
+      // the empty file, curl takes tsize 0 in the OACK as the whole answer and never acknowledges it: that
+      // transfer stays under way until the server gives up on the OACK.
+      const completed = () => metrics().value("ctpf_bofied_tftp_transfers_total", { result: "completed" });
+      await waitFor(() => completed() === 5, { what: "five transfers completed", timeoutMs: 5000 });
+      const counted = metrics();
+      assertEquals(counted.value("ctpf_bofied_tftp_transfers_started_total"), 6);
+      assertEquals(counted.value("ctpf_bofied_tftp_transfers_active"), 1);
+      assertEquals(counted.value("ctpf_bofied_tftp_bytes_sent_total"), 4 * kernel.length + exact.length);
     },
   );
 });
@@ -151,7 +166,7 @@ for (const client of PEER_CLIENTS) {
     ignore: !await installed(client.command),
     async fn() {
       const kernel = randomBytes(2 * 1024 * 1024 + 77);
-      await withServer({ "boot/vmlinuz": kernel }, async (port, events) => {
+      await withServer({ "boot/vmlinuz": kernel }, async (port, events, metrics) => {
         const dir = await Deno.makeTempDir({ prefix: "ctpf-tftp-client-" });
         const out = `${dir}/out`;
         try {
@@ -168,6 +183,15 @@ for (const client of PEER_CLIENTS) {
             out,
           );
           assert(!escaped.bytes || escaped.bytes.length === 0, `${client.name} fetched ../outside.txt`);
+          const completed = () =>
+            metrics().value("ctpf_bofied_tftp_transfers_total", { result: "completed" });
+          await waitFor(() => completed() === fetches.length, {
+            what: "the fetches counted",
+            timeoutMs: 5000,
+          });
+          const counted = metrics();
+          assertEquals(counted.value("ctpf_bofied_tftp_bytes_sent_total"), fetches.length * kernel.length);
+          assertEquals(counted.value("ctpf_bofied_refusals_total", { reason: "path_traversal" }), 1);
         } finally {
           await Deno.remove(dir, { recursive: true });
         }
@@ -187,13 +211,36 @@ Deno.test("tftp: a large file rolls the block number over 65535 and arrives inta
 });
 
 Deno.test("tftp: traversal, absolute escapes and missing files are refused with a TFTP error", async () => {
-  await withServer({ "ok.txt": new TextEncoder().encode("ok\n") }, async (port) => {
+  await withServer({ "ok.txt": new TextEncoder().encode("ok\n") }, async (port, _, metrics) => {
     assertEquals(new TextDecoder().decode((await curl(`tftp://127.0.0.1:${port}//ok.txt`)).body), "ok\n");
     for (const name of ["../outside.txt", "boot/../../outside.txt", "missing.bin"]) {
       const result = await curl("--path-as-is", `tftp://127.0.0.1:${port}/${name}`);
       assert(result.code !== 0, `${name} was served`);
       assertEquals(result.body.length, 0);
     }
+    const refused = (reason: string) =>
+      metrics().value("ctpf_bofied_refusals_total", { protocol: "tftp", reason });
+    assertEquals([refused("path_traversal"), refused("not_found")], [2, 1]);
+    assertEquals(metrics().value("ctpf_bofied_tftp_transfers_started_total"), 1);
+  });
+});
+
+Deno.test("tftp: a client's ERROR ends the transfer, counted as failed by the client", async () => {
+  await withServer({ "e.bin": randomBytes(5000) }, async (port, events, metrics) => {
+    await scriptedRead(port, rrq("e.bin", { blksize: "1024" }), (packet, send) => {
+      if (packet.op === TFTP_OACK) send({ op: 4, block: 0 });
+      if (packet.op !== TFTP_DATA) return;
+      send({ op: 5, code: 0, message: "disk full" });
+      return "done";
+    });
+    const transfers = { result: "failed", reason: "client_error" };
+    await waitFor(() => metrics().value("ctpf_bofied_tftp_transfers_total", transfers) === 1, {
+      what: "the failed transfer counted",
+      timeoutMs: 5000,
+    });
+    assertEquals(events.map((e) => [e.ok, e.reason]), [[false, "client: disk full"]]);
+    assertEquals(metrics().value("ctpf_bofied_tftp_transfers_active"), 0);
+    assertEquals(metrics().value("ctpf_bofied_tftp_bytes_sent_total"), 0);
   });
 });
 

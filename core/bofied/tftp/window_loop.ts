@@ -1,7 +1,7 @@
 import { type Negotiation, unwrapBlock } from "../../net/tftp/mod.ts";
 import { type TransferLink, waitForAck } from "./ack_wait.ts";
 import type { BlockSource } from "./block_source.ts";
-import type { TransferResult } from "./transfer_result.ts";
+import type { TftpFailure, TransferResult } from "./transfer_result.ts";
 import { WindowSender } from "./window_sender.ts";
 
 export interface WindowLoopOptions extends TransferLink {
@@ -29,12 +29,13 @@ export async function sendWindows(options: WindowLoopOptions): Promise<TransferR
   let acked = 0;
   let retransmits = 0;
   // Before the last block is acknowledged, every acknowledged block was a full one.
-  const stopped = (reason: string): TransferResult => ({
+  const stopped = (failure: TftpFailure, reason: string): TransferResult => ({
     ok: false,
     bytes: acked * blockSize,
     blocks: acked,
     retransmits,
     reason,
+    failure,
   });
   let tries = 0;
   while (acked < lastBlock) {
@@ -42,10 +43,10 @@ export async function sendWindows(options: WindowLoopOptions): Promise<TransferR
     sender.sendWindow(acked + 1, windowEnd);
     for (;;) {
       const reply = await waitForAck(options, options.timeoutMs);
-      if (reply.kind === "stop") return stopped("server stopping");
-      if (reply.kind === "error") return stopped(reply.message);
+      if (reply.kind === "stop") return stopped("server_stopping", "server stopping");
+      if (reply.kind === "error") return stopped("client_error", reply.message);
       if (reply.kind === "timeout") {
-        if (++tries > options.retries) return stopped("client stopped acknowledging");
+        if (++tries > options.retries) return stopped("timeout", "client stopped acknowledging");
         retransmits++;
         break; // resend the window from the first unacknowledged block
       }

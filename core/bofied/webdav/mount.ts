@@ -9,6 +9,7 @@ import { BodyTooLargeError } from "../../http/webdav/request_body.ts";
 import { MalformedXmlError } from "../../http/webdav/xml.ts";
 import { FileOperationError, type ServedFiles } from "../files.ts";
 import { JailError } from "../jail.ts";
+import type { BofiedMetrics, RefusalReason } from "../metrics.ts";
 import { copyOrMove } from "./copy_move.ts";
 import { lock, unlock } from "./locking.ts";
 import { proppatch } from "./proppatch.ts";
@@ -23,6 +24,8 @@ export interface WebDavOptions {
   /** Holds the dead properties, outside the served trees. */
   store: SqliteStore;
   onChange?: (what: string, path: string) => void;
+  /** Where writes and refusals are counted. */
+  metrics?: BofiedMetrics;
 }
 
 /**
@@ -43,25 +46,53 @@ export function mountWebDav(app: Hono, options: WebDavOptions): void {
       properties: new SqliteDeadProperties(options.store, mount),
       onChange: options.onChange,
     };
-    const handle = (c: Context) => davRequest(c, tree).catch((error) => answerError(c, error));
-    app.on(davMethods.read, [mount, `${mount}/*`], requireAccess(options.auth, "read", false), handle);
-    app.on(davMethods.write, [mount, `${mount}/*`], requireAccess(options.auth, "write", false), handle);
+    const refused = (reason: RefusalReason) => options.metrics?.refused("webdav", reason);
+    const handle = async (c: Context) => {
+      let response: Response;
+      try {
+        response = await davRequest(c, tree);
+      } catch (error) {
+        const refusal = refusalOf(error);
+        refused(refusal.reason);
+        return c.text(refusal.text, refusal.status);
+      }
+      if (davMethods.write.includes(c.req.method) && response.status < 300) {
+        options.metrics?.davWrite(c.req.method);
+      }
+      return response;
+    };
+    const onRefused = (status: 401 | 403) => refused(status === 401 ? "unauthorized" : "forbidden");
+    const [read, write] = [davMethods.read, davMethods.write];
+    app.on(read, [mount, `${mount}/*`], requireAccess(options.auth, "read", false, onRefused), handle);
+    app.on(write, [mount, `${mount}/*`], requireAccess(options.auth, "write", false, onRefused), handle);
   }
 }
 
-function answerError(c: Context, error: unknown): Response {
-  if (error instanceof JailError) return c.text(`refused: ${error.message}\n`, 403);
+type RefusalStatus = 400 | 403 | 404 | 409 | 412 | 413 | 503;
+
+/** The answer to what a request's file operation threw, and how it is counted; the unforeseen is rethrown. */
+function refusalOf(error: unknown): { status: RefusalStatus; text: string; reason: RefusalReason } {
+  if (error instanceof JailError) {
+    return { status: 403, text: `refused: ${error.message}\n`, reason: "path_traversal" };
+  }
   if (error instanceof FileOperationError) {
-    const status = { "not-found": 404, exists: 412, invalid: 409, "too-large": 413 }[error.code] as 404;
-    return c.text(`${error.message}\n`, status);
+    const [status, reason] = ({
+      "not-found": [404, "not_found"],
+      exists: [412, "conflict"],
+      invalid: [409, "conflict"],
+      "too-large": [413, "too_large"],
+    } as const)[error.code];
+    return { status, text: `${error.message}\n`, reason };
   }
-  if (error instanceof Deno.errors.NotFound) return c.text("not found\n", 404);
-  if (error instanceof URIError) return c.text("bad path encoding\n", 400);
+  if (error instanceof Deno.errors.NotFound) return { status: 404, text: "not found\n", reason: "not_found" };
+  if (error instanceof URIError) return { status: 400, text: "bad path encoding\n", reason: "bad_request" };
   if (error instanceof MalformedXmlError || error instanceof IfHeaderSyntaxError) {
-    return c.text(`${error.message}\n`, 400);
+    return { status: 400, text: `${error.message}\n`, reason: "bad_request" };
   }
-  if (error instanceof BodyTooLargeError) return c.text(`${error.message}\n`, 413);
-  if (error instanceof TooManyLocksError) return c.text(`${error.message}\n`, 503);
+  if (error instanceof BodyTooLargeError) {
+    return { status: 413, text: `${error.message}\n`, reason: "too_large" };
+  }
+  if (error instanceof TooManyLocksError) return { status: 503, text: `${error.message}\n`, reason: "busy" };
   throw error;
 }
 

@@ -20,6 +20,9 @@ export interface JobKind<R extends JobRecord> {
   endState(outcome: JobOutcome, record: R): R["state"];
   /** Told about a failed job once its record says why (for the log). */
   onFailed?(record: R): void;
+  /** Told about each job as it starts, and as it ends with its final state (for metrics). */
+  onStarted?(record: R): void;
+  onEnded?(record: R, outcome: JobOutcome): void;
 }
 
 /** A running job as its work sees it. */
@@ -70,6 +73,7 @@ export class JobRunner<R extends JobRecord> {
     const controller = new AbortController();
     this.#running.set(record.id, { record, controller });
     kind.save(record);
+    kind.onStarted?.(record);
     const publish = () => kind.feed.publish({ ...record });
     publish();
     const context: JobContext<R> = {
@@ -93,6 +97,7 @@ export class JobRunner<R extends JobRecord> {
       if (outcome === "failed") record.error = (error as Error)?.message ?? String(error);
       this.#running.delete(record.id);
       if (outcome === "failed") kind.onFailed?.(record);
+      kind.onEnded?.(record, outcome);
       kind.save(record);
       publish();
     };

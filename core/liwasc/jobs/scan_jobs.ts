@@ -1,4 +1,5 @@
 import type { Logger } from "../../log/logger.ts";
+import type { LiwascMetrics } from "../metrics.ts";
 import type { ScanKind, ScanRecord } from "../model.ts";
 import type { JobKind } from "./job.ts";
 
@@ -18,9 +19,9 @@ export function newScanRecord(kind: ScanKind, target: string, startedBy: string)
   };
 }
 
-/** Node and port scans as jobs: they end done, cancelled or failed, and a failure is logged. */
+/** Node and port scans as jobs: they end done, cancelled or failed, a failure is logged, all are counted. */
 export function scanJobKind(
-  options: Pick<JobKind<ScanRecord>, "save" | "feed"> & { log: Logger },
+  options: Pick<JobKind<ScanRecord>, "save" | "feed"> & { log: Logger; metrics: LiwascMetrics },
 ): JobKind<ScanRecord> {
   return {
     save: options.save,
@@ -28,5 +29,7 @@ export function scanJobKind(
     endState: (outcome) => outcome,
     onFailed: (record) =>
       options.log.warn("scan failed", { id: record.id, kind: record.kind, error: record.error }),
+    onStarted: (record) => options.metrics.scanStarted(record.kind),
+    onEnded: (record, outcome) => options.metrics.scanEnded(record.kind, outcome),
   };
 }

@@ -3,6 +3,7 @@ import { formatIpv4, parseIpv4 } from "../../net/ipv4addr.ts";
 import { decodeTcp, encodeTcp, TCP_ACK, TCP_RST, TCP_SYN } from "../../net/tcp.ts";
 import { IPPROTO_TCP, RawIpSocket, sourceAddressFor, withNetns } from "../../sys/mod.ts";
 import { isQueueFull, sendPaced } from "../pacing.ts";
+import type { ProbeCounter } from "../metrics.ts";
 import type { PortResult } from "./tcp_connect_scan.ts";
 import { waitUntil } from "../../time/sleep.ts";
 
@@ -19,6 +20,8 @@ export interface SynScanOptions {
   device?: string;
   signal?: AbortSignal;
   onResult?: (result: PortResult) => void;
+  /** Where SYNs sent and SYN-ACKs or RSTs received are counted. */
+  probes?: ProbeCounter;
 }
 
 interface Probe {
@@ -91,6 +94,7 @@ export async function synScan(options: SynScanOptions): Promise<PortResult[]> {
       const { sourcePort: port, flags, acknowledgment } = tcp.value;
       if (acknowledgment !== ((sequenceOf(host, port) + 1) >>> 0)) continue;
       const key = `${host}:${port}`;
+      if (flags & (TCP_SYN | TCP_RST)) options.probes?.answered("syn");
       if ((flags & (TCP_SYN | TCP_ACK)) === (TCP_SYN | TCP_ACK)) finish(key, "open", "syn-ack");
       else if (flags & TCP_RST) finish(key, "closed", "reset");
     }
@@ -119,6 +123,7 @@ export async function synScan(options: SynScanOptions): Promise<PortResult[]> {
       throw error;
     }
     probe.sentAt = performance.now();
+    options.probes?.sent("syn");
     return true;
   };
 

@@ -1,4 +1,5 @@
 import { type ConnectOutcome, tcpConnect } from "../../sys/mod.ts";
+import type { ProbeCounter } from "../metrics.ts";
 import { runProbePool } from "./probe_pool.ts";
 
 export interface PortResult extends Omit<ConnectOutcome, "state"> {
@@ -22,6 +23,8 @@ export interface PortScanOptions {
   netns?: string;
   device?: string;
   signal?: AbortSignal;
+  /** Where probes sent and answers received are counted. */
+  probes?: ProbeCounter;
 }
 
 export interface TcpConnectScanOptions extends PortScanOptions {
@@ -45,12 +48,15 @@ export function tcpConnectScan(options: TcpConnectScanOptions): Promise<PortResu
     silent: (result) => result.reason === "no-response",
     async probe(host, port) {
       try {
+        options.probes?.sent("tcp_connect");
         const outcome = await tcpConnect(host, port, {
           timeoutMs,
           netns: options.netns,
           device: options.device,
           signal: options.signal,
         });
+        // Accepted (SYN-ACK) or refused (RST): the host answered.
+        if (outcome.state !== "filtered") options.probes?.answered("tcp_connect");
         return { host, port, protocol: "tcp", ...outcome };
       } catch (error) {
         if (options.signal?.aborted) return undefined;

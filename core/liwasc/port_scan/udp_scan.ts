@@ -73,6 +73,7 @@ async function probeUdp(
   const signal = AbortSignal.any([timeout, stop.signal, ...(options.signal ? [options.signal] : [])]);
   try {
     connected.sendTo(probe.payload(), host, port);
+    options.probes?.sent("udp");
     // Settles only with the protocol's answer from another port of the target; anything else from there
     // is not about this port. Its end at the timeout is the connected socket's to report.
     const fromElsewhere = anyPort
@@ -88,6 +89,7 @@ async function probeUdp(
       connected.receive({ signal }).then((datagram) => datagram.data),
       fromElsewhere,
     ]);
+    options.probes?.answered("udp");
     const recognised = probe.recognise(reply);
     return {
       ...base,
@@ -100,6 +102,7 @@ async function probeUdp(
   } catch (error) {
     if (options.signal?.aborted) return undefined;
     if (isErrno(error, "ECONNREFUSED")) {
+      options.probes?.answered("udp");
       return { ...base, state: "closed", reason: "port-unreach", elapsedMs: elapsedMs() };
     }
     if (error instanceof SysError) {
