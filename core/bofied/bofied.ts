@@ -18,6 +18,8 @@ import { pxeAnswers } from "./pxe_answers.ts";
 import { defaultRules } from "./rules/default_rules.ts";
 import { BootRules } from "./rules/engine.ts";
 import { TftpServer } from "./tftp/server.ts";
+import { SqliteDeadProperties } from "../http/webdav/dead_properties.ts";
+import type { SqliteStore } from "../store/sqlite.ts";
 
 export interface BofiedOptions {
   log: Logger;
@@ -38,6 +40,8 @@ export interface BofiedOptions {
   proxyDhcpInterface: string;
   /** The API/web address actually listened on. */
   listenAddress: () => { hostname: string; port: number };
+  /** Holds the trees' WebDAV dead properties, outside the trees. */
+  store: SqliteStore;
 }
 
 /**
@@ -101,7 +105,10 @@ export class Bofied {
       anonymousRead: options.anonymousRead,
       ...this.#countedOn("main"),
     };
-    this.files = { boot: new ServedFiles(this.#bootJail), private: new ServedFiles(privateJail) };
+    this.files = {
+      boot: new ServedFiles(this.#bootJail, new SqliteDeadProperties(options.store, "/dav/boot")),
+      private: new ServedFiles(privateJail, new SqliteDeadProperties(options.store, "/dav/private")),
+    };
     this.bootAnswers = pxeAnswers({
       rules: this.rules,
       bootAddress: () => options.bootAddress || undefined,

@@ -1,5 +1,6 @@
 import { basename, join } from "node:path";
 import { FileOperationError } from "../errors/file_operation_error.ts";
+import type { DeadProperties } from "../http/webdav/dead_properties.ts";
 import { type Jail, JailError } from "./jail.ts";
 
 export interface FileEntry {
@@ -51,7 +52,21 @@ async function exists(path: string): Promise<boolean> {
  * explorer share. Symbolic links are followed only within the tree.
  */
 export class ServedFiles {
-  constructor(readonly jail: Jail) {}
+  /**
+   * `properties`: the tree's WebDAV dead properties, kept beside it; every change through this class moves,
+   * copies or drops them with their files, so a rename in the API or the page loses none and a new file
+   * never inherits an old one's.
+   */
+  constructor(readonly jail: Jail, readonly properties?: DeadProperties) {}
+
+  #canonical(name: string): string {
+    return this.jail.nameOf(this.jail.lexical(name));
+  }
+
+  /** A name that did not exist before a write starts without properties (a stale row could remain). */
+  async #forgetIfNew(name: string, path: string): Promise<void> {
+    if (this.properties && !(await exists(path))) this.properties.remove(this.#canonical(name));
+  }
 
   /** Runs a change to the tree and then tells the jail, whether it finished or failed half-way. */
   async #changing<T>(change: () => Promise<T>): Promise<T> {
@@ -100,6 +115,7 @@ export class ServedFiles {
     return this.#changing(async () => {
       if (parents) await this.#makeParents(name);
       const path = await this.#target(name);
+      await this.#forgetIfNew(name, path);
       if ((await exists(path)) && (await Deno.stat(path)).isDirectory) {
         throw new FileOperationError("invalid", `${name} is a directory`);
       }
@@ -118,6 +134,7 @@ export class ServedFiles {
   writeStream(name: string, stream: ReadableStream<Uint8Array>): Promise<FileEntry> {
     return this.#changing(async () => {
       const path = await this.#target(name);
+      await this.#forgetIfNew(name, path);
       const temporary = `${path}.ctpf-upload-${crypto.randomUUID()}`;
       try {
         const file = await Deno.open(temporary, { write: true, createNew: true });
@@ -135,6 +152,7 @@ export class ServedFiles {
     return this.#changing(async () => {
       const path = await this.#target(name);
       if (await exists(path)) throw new FileOperationError("exists", `${name} exists`);
+      this.properties?.remove(this.#canonical(name));
       await Deno.mkdir(path);
     });
   }
@@ -148,6 +166,7 @@ export class ServedFiles {
       await this.#clear(target, to, overwrite);
       // Rename the name itself (a link stays a link), not what it resolves to.
       await Deno.rename(this.jail.lexical(from), target);
+      this.properties?.move(this.#canonical(from), this.#canonical(to));
     });
   }
 
@@ -158,6 +177,7 @@ export class ServedFiles {
       refuseOverlap(source, target);
       await this.#clear(target, to, overwrite);
       await copyTree(source, target);
+      this.properties?.copy(this.#canonical(from), this.#canonical(to), true);
     });
   }
 
@@ -167,6 +187,7 @@ export class ServedFiles {
       if (path === this.jail.root) throw new FileOperationError("invalid", "the root cannot be deleted");
       try {
         await Deno.remove(this.jail.lexical(name), { recursive });
+        this.properties?.remove(this.#canonical(name));
       } catch (error) {
         if (!recursive && (error as Error).message.includes("not empty")) {
           throw new FileOperationError("invalid", `${name} is not empty (delete recursively)`);

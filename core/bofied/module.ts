@@ -61,6 +61,7 @@ export function bofiedModule(
     bootAddress: context.flags.bootAddress,
     proxyDhcpInterface: context.flags.proxyDhcpInterface,
     listenAddress: context.listenAddress,
+    store: context.store,
   });
   const { files, events } = bofied;
   return {
@@ -74,7 +75,6 @@ export function bofiedModule(
       mountWebDav(app, {
         trees: { "/dav/boot": files.boot, "/dav/private": files.private },
         auth: context.auth,
-        store: context.store,
         metrics: bofied.metrics,
         onChange: (what, path) =>
           events.publish({ time: new Date(), kind: "file", message: `webdav ${what}`, fields: { path } }),

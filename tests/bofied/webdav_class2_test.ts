@@ -102,6 +102,32 @@ Deno.test("webdav: dead properties round-trip, follow MOVE/COPY/DELETE, persist,
     };
     await walk(`${dataDir}/bofied/boot`, "");
     assertEquals(served.sort(), ["d", "d/b.ipxe", "e", "e/b.ipxe"]);
+
+    // The API (and the page) change the same tree: its moves keep a file's properties, its deletes drop
+    // them, and a file it writes at a freed name starts clean.
+    const api = async (method: string, body: unknown) => {
+      const response = await fetch(`${restarted.url}/ctpf.v1.BofiedService/${method}`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${restarted.adminToken}`, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      assertEquals(response.status, 200, `${method}: ${await response.clone().text()}`);
+      await response.body?.cancel();
+    };
+    const propertiesOf = async (path: string) =>
+      (await dav("PROPFIND", path, propfindOf("<allprop/>"), { depth: "0" })).text;
+    await api("MoveFile", { from: "/d/b.ipxe", to: "/d/c.ipxe" });
+    assertMatch(await propertiesOf("/dav/boot/d/c.ipxe"), /blue &amp; green/);
+    await api("WriteFile", { path: "/d/b.ipxe", content: btoa("new") });
+    assert(!(await propertiesOf("/dav/boot/d/b.ipxe")).includes("colour"), "API write inherited properties");
+    await api("CopyFile", { from: "/d/c.ipxe", to: "/d/copy.ipxe" });
+    assertMatch(await propertiesOf("/dav/boot/d/copy.ipxe"), /blue &amp; green/);
+    await api("DeleteFile", { path: "/d/c.ipxe" });
+    await api("WriteFile", { path: "/d/c.ipxe", content: btoa("again") });
+    assert(
+      !(await propertiesOf("/dav/boot/d/c.ipxe")).includes("colour"),
+      "a deleted file's properties came back",
+    );
   } finally {
     await Deno.remove(dataDir, { recursive: true });
   }

@@ -34,7 +34,6 @@ export async function copyOrMove(c: Context, tree: DavTree, path: string): Promi
   if (move) {
     await tree.files.move(path, to, overwrite);
     tree.locks.forget(path);
-    tree.properties.move(path, to);
   } else if (source.directory && depth === "0") {
     // A shallow copy of a collection: the collection and its properties, none of its members.
     if (existed) await tree.files.delete(to, true);
@@ -42,7 +41,6 @@ export async function copyOrMove(c: Context, tree: DavTree, path: string): Promi
     tree.properties.copy(path, to, false);
   } else {
     await tree.files.copy(path, to, overwrite);
-    tree.properties.copy(path, to, true);
   }
   tree.onChange?.(move ? "moved" : "copied", `${path} → ${to}`);
   return new Response(null, { status: existed ? 204 : 201 });

@@ -73,7 +73,6 @@ export async function lock(c: Context, tree: DavTree, path: string): Promise<Res
       tree.locks.unlock(taken.token);
       throw error;
     }
-    tree.properties.remove(path);
     tree.onChange?.("locked empty file made", path);
   }
   return lockAnswer(tree, [taken], existing ? 200 : 201, taken.token);

@@ -1,8 +1,7 @@
 import type { Context, Hono } from "hono";
 import type { Authenticator } from "../../auth/authenticator.ts";
 import { requireAccess } from "../../api/http_auth.ts";
-import type { SqliteStore } from "../../store/sqlite.ts";
-import { SqliteDeadProperties } from "../../http/webdav/dead_properties.ts";
+import type { DeadProperties } from "../../http/webdav/dead_properties.ts";
 import { IfHeaderSyntaxError } from "../../http/webdav/if_header.ts";
 import { LockTable, TooManyLocksError } from "../../http/webdav/lock_table.ts";
 import { BodyTooLargeError } from "../../http/webdav/request_body.ts";
@@ -21,8 +20,6 @@ export interface WebDavOptions {
   /** Mount point → tree, e.g. { "/dav/boot": bootFiles, "/dav/private": privateFiles }. */
   trees: Record<string, ServedFiles>;
   auth: Authenticator;
-  /** Holds the dead properties, outside the served trees. */
-  store: SqliteStore;
   onChange?: (what: string, path: string) => void;
   /** Where writes and refusals are counted. */
   metrics?: BofiedMetrics;
@@ -43,7 +40,7 @@ export function mountWebDav(app: Hono, options: WebDavOptions): void {
       mount,
       files,
       locks: new LockTable(),
-      properties: new SqliteDeadProperties(options.store, mount),
+      properties: requireProperties(files, mount),
       onChange: options.onChange,
     };
     const refused = (reason: RefusalReason) => options.metrics?.refused("webdav", reason);
@@ -125,4 +122,10 @@ async function davRequest(c: Context, tree: DavTree): Promise<Response> {
       return unlock(c, tree, path);
   }
   return c.text("method not allowed\n", 405);
+}
+
+/** The tree's dead properties, which its ServedFiles keeps in step with its files. */
+function requireProperties(files: ServedFiles, mount: string): DeadProperties {
+  if (!files.properties) throw new Error(`WebDAV at ${mount}: the tree has no dead-property store`);
+  return files.properties;
 }

@@ -17,9 +17,8 @@ export async function put(c: Context, tree: DavTree, path: string): Promise<Resp
   const refused = await checkWrite(c, tree, path, [{ path, membership: !existing, subtree: false }]);
   if (refused) return refused;
   const body = c.req.raw.body ?? new ReadableStream({ start: (controller) => controller.close() });
+  // A new resource starts without dead properties: ServedFiles drops any a file of that name once had.
   await tree.files.writeStream(path, body);
-  // A new resource starts without dead properties, whatever a file of that name once had.
-  if (!existing) tree.properties.remove(path);
   tree.onChange?.("uploaded", path);
   return new Response(null, { status: existing ? 204 : 201 });
 }
@@ -34,7 +33,6 @@ export async function mkcol(c: Context, tree: DavTree, path: string): Promise<Re
   const refused = await checkWrite(c, tree, path, [{ path, membership: true, subtree: false }]);
   if (refused) return refused;
   await tree.files.makeDirectory(path);
-  tree.properties.remove(path);
   tree.onChange?.("directory made", path);
   return new Response(null, { status: 201 });
 }
@@ -45,7 +43,6 @@ export async function remove(c: Context, tree: DavTree, path: string): Promise<R
   if (refused) return refused;
   await tree.files.delete(path, true);
   tree.locks.forget(path);
-  tree.properties.remove(path);
   tree.onChange?.("deleted", path);
   return new Response(null, { status: 204 });
 }
