@@ -104,3 +104,54 @@ rootTest({
     });
   },
 });
+
+rootTest({
+  name: "necon web: a reservation typed in the page is what udhcpc gets; edit moves it; the subnet deletes",
+  tools: ["busybox"],
+  ignore: !haveChromium && !Deno.env.get("CI"),
+  async fn() {
+    await withLab(async (lab) => {
+      await using dhcp = await startDhcpLab(lab, { clients: 1, config: (br) => labConfig(br) });
+      await using browser = await launchBrowser({ netns: dhcp.server.name });
+      const { page } = browser;
+      await signInWithToken(page, dhcp.necon.url, dhcp.necon.adminToken);
+      await page.goto(`${dhcp.necon.url}/#/necon/subnets/lab`);
+      await page.getByRole("button", { name: "Add reservation" }).click();
+      const form = page.getByRole("form", { name: "Reservation" });
+      await form.locator("input[name='reservation.ip']").fill("10.61.0.42");
+      await form.locator("input[name='reservation.mac']").fill("02:00:00:00:61:0g");
+      await form.locator("input[name='reservation.hostname']").fill("node-a");
+      await form.getByRole("button", { name: "Add reservation" }).click();
+      await form.locator("[data-field-name='reservation.mac'] .field-error").waitFor();
+      assertEquals(await page.locator("tr[data-reservation]").count(), 0);
+
+      await form.locator("input[name='reservation.mac']").fill("02:00:00:00:61:00");
+      await form.getByRole("button", { name: "Add reservation" }).click();
+      await page.locator("tr[data-reservation='10.61.0.42']", { hasText: "node-a" }).waitFor();
+      const hook = await clientScript(dhcp.workDir, "reserved");
+      udhcpc(dhcp.clients[0], hook.path);
+      await eventMatching(
+        hook.events,
+        /^bound ip=10\.61\.0\.42 .*hostname=node-a$/,
+        "udhcpc bound as reserved",
+      );
+
+      await page.locator("tr[data-reservation='10.61.0.42']").getByRole("button", { name: "Edit" }).click();
+      await form.locator("input[name='reservation.ip']").fill("10.61.0.43");
+      await form.getByRole("button", { name: "Save reservation" }).click();
+      await page.locator("tr[data-reservation='10.61.0.43']").waitFor();
+      const moved = (await dhcp.api("GetConfig")) as { config: { subnets: { reservations: unknown[] }[] } };
+      assertEquals(moved.config.subnets[0].reservations, [{
+        mac: "02:00:00:00:61:00",
+        ip: "10.61.0.43",
+        hostname: "node-a",
+      }]);
+
+      await page.getByRole("button", { name: "Delete subnet" }).click();
+      await page.getByRole("button", { name: "Delete lab" }).click();
+      await page.waitForURL(/#\/necon$/);
+      await page.getByText("No subnets configured").waitFor();
+      assertEquals(((await dhcp.api("GetConfig")) as { config: Config }).config.subnets, undefined);
+    });
+  },
+});

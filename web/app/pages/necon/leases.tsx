@@ -67,9 +67,9 @@ export function Leases({ config, reload }: { config: NeconConfig | null; reload:
         empty={needle ? `No lease matches “${filter}”.` : "No lease yet."}
         columns={[
           { key: "ip", title: "Address", sortValue: (l) => l.ip, render: (l) => l.ip },
+          { key: "state", title: "State", sortValue: (l) => l.state, render: (l) => l.state },
           { key: "mac", title: "MAC", sortValue: (l) => l.mac, render: (l) => l.mac },
           { key: "hostname", title: "Host", sortValue: (l) => l.hostname, render: (l) => l.hostname },
-          { key: "state", title: "State", sortValue: (l) => l.state, render: (l) => l.state },
           {
             key: "expires",
             title: "Expires",

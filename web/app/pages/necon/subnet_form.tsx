@@ -115,7 +115,7 @@ export function SubnetForm(
             onChange={(event) =>
               set({ interface: (event.target as HTMLSelectElement).value })}
           >
-            <option value="">automatic: the served interface with an address in it</option>
+            <option value="">automatic (by address)</option>
             {interfaces.map((name) => <option key={name} value={name}>{name}</option>)}
           </select>
         </Field>

@@ -45,17 +45,17 @@ export function SubnetList({ config }: { config: NeconConfig }) {
             render: (s) => (
               <a href={routeHref(["necon", "subnets", s.id])}>
                 {s.id}
-                {s.id !== s.cidr && <span class="muted">{s.cidr}</span>}
+                {s.id !== s.cidr && <span class="muted">{` ${s.cidr}`}</span>}
               </a>
             ),
           },
+          { key: "usage", title: "Usage", sortValue: fullness, render: (s) => <Usage usage={usageOf(s)} /> },
           { key: "interface", title: "Interface", render: (s) => s.interface || "automatic" },
           {
             key: "pools",
             title: "Pools",
             render: (s) => s.pools.map((p) => `${p.start}–${p.end}`).join(", "),
           },
-          { key: "usage", title: "Usage", sortValue: fullness, render: (s) => <Usage usage={usageOf(s)} /> },
           { key: "routers", title: "Routers", render: (s) => s.routers.join(", ") },
           { key: "dns", title: "DNS", render: (s) => s.dnsServers.join(", ") },
           { key: "lease", title: "Lease", render: (s) => `${s.leaseSeconds || 3600} s` },
