@@ -1,5 +1,4 @@
-import { useRoute } from "../../route.ts";
-import { routeHref } from "../../route.ts";
+import { routeHref, useRoute } from "../../route.ts";
 import { servicePages } from "../registry.ts";
 import { useNeconConfig } from "./config_state.ts";
 import { ServedInterfaces } from "./interfaces.tsx";
@@ -15,13 +14,16 @@ function NeconPage() {
   const [, view, id] = useRoute().path;
   const { current, error, reload } = useNeconConfig();
   const config = current?.config ?? null;
+  // Any other path under #/necon (a bare #/necon/subnets, a stale link) shows the subnet list.
+  const subnetPage = view === "subnets" && id !== undefined;
+  const listPage = view !== "leases" && !subnetPage;
   return (
     <section class="necon">
       <h2>DHCP</h2>
       <div class="tabs" role="navigation" aria-label="DHCP views">
         <a
           href={routeHref(["necon"])}
-          aria-current={view === undefined || view === "subnets" ? "page" : undefined}
+          aria-current={view !== "leases" ? "page" : undefined}
         >
           Subnets
         </a>
@@ -38,13 +40,13 @@ function NeconPage() {
       {error && <p class="error" role="alert">{error}</p>}
       {view === "leases" && <Leases config={config} reload={reload} />}
       {view !== "leases" && !config && <p class="muted">Loading…</p>}
-      {view === undefined && config && (
+      {listPage && config && (
         <>
           <ServedInterfaces served={config.interfaces} reload={reload} />
           <SubnetList config={config} />
         </>
       )}
-      {view === "subnets" && id && config && <SubnetView id={id} config={config} reload={reload} />}
+      {subnetPage && config && <SubnetView id={id} config={config} reload={reload} />}
     </section>
   );
 }
