@@ -17,6 +17,7 @@ import { snapshotThenChanges } from "../stream/snapshot_then_changes.ts";
 import type { NeconConfigInput, ReservationInput, SubnetInput } from "./config.ts";
 import type { Lease } from "./lease.ts";
 import type { Necon } from "./necon.ts";
+import { renamingViolations } from "./field_paths.ts";
 
 // The proto messages are shaped like the JSON configuration, so proto JSON *is* NeconConfigInput.
 function configToMessage(input: NeconConfigInput): NeconConfigMessage {
@@ -46,7 +47,12 @@ const leaseUpdate = (lease: Lease, replay: boolean) => ({ lease: leaseToMessage(
 
 const addressArgument = (text: string) => parseField("ip", text, parseIpv4);
 
-export function registerNeconApi(router: ConnectRouter, necon: Necon): void {
+export interface NeconApiOptions {
+  /** The --dhcp-config file applied at start, which pages mention: it replaces the config at every start. */
+  startupFile?: string;
+}
+
+export function registerNeconApi(router: ConnectRouter, necon: Necon, options: NeconApiOptions = {}): void {
   // An invalid configuration (ConfigInvalid) is answered field by field by the API's error layer.
   const apply = async (next: NeconConfigInput) => {
     await necon.apply(next);
@@ -56,10 +62,13 @@ export function registerNeconApi(router: ConnectRouter, necon: Necon): void {
 
   router.service(NeconService, {
     getConfig() {
-      return { config: configToMessage(necon.configInput) };
+      return { config: configToMessage(necon.configInput), startupFile: options.startupFile ?? "" };
     },
     async setConfig(request) {
       return { config: await apply(configFromMessage(request.config)) };
+    },
+    async setInterfaces(request) {
+      return { config: await apply({ ...necon.configInput, interfaces: request.interfaces }) };
     },
     async putSubnet(request) {
       if (!request.subnet) throw new ConnectError("subnet is required", Code.InvalidArgument);
@@ -67,9 +76,11 @@ export function registerNeconApi(router: ConnectRouter, necon: Necon): void {
       const config = necon.configInput;
       const subnets = subnetsOf(config);
       const index = subnets.findIndex((s) => (subnet.id && s.id === subnet.id) || s.cidr === subnet.cidr);
-      if (index >= 0) subnets[index] = subnet;
-      else subnets.push(subnet);
-      return { config: await apply({ ...config, subnets }) };
+      const at = index >= 0 ? index : subnets.length;
+      subnets[at] = subnet;
+      return {
+        config: await renamingViolations(`subnets[${at}]`, "subnet", () => apply({ ...config, subnets })),
+      };
     },
     async deleteSubnet(request) {
       const config = necon.configInput;
@@ -87,9 +98,11 @@ export function registerNeconApi(router: ConnectRouter, necon: Necon): void {
       const subnets = subnetsOf(config);
       const index = necon.config.subnets.findIndex((s) => s.id === request.subnetId);
       if (index < 0) throw new ConnectError(`no subnet ${request.subnetId}`, Code.NotFound);
-      const reservations = (subnets[index].reservations ?? []).filter((r) => r.ip !== reservation.ip);
-      subnets[index] = { ...subnets[index], reservations: [...reservations, reservation] };
-      await apply({ ...config, subnets });
+      const replaced = [reservation.ip, request.replacesIp];
+      const others = (subnets[index].reservations ?? []).filter((r) => !replaced.includes(r.ip));
+      subnets[index] = { ...subnets[index], reservations: [...others, reservation] };
+      const at = `subnets[${index}].reservations[${others.length}]`;
+      await renamingViolations(at, "reservation", () => apply({ ...config, subnets }));
       return {};
     },
     async deleteReservation(request) {

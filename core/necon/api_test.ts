@@ -120,3 +120,81 @@ Deno.test("necon api (in process): SubscribeToLeases answers its 65th stream res
     });
   });
 });
+
+/** The violations of a refused call, as "field: description" lines. */
+async function violationsOf(call: Promise<unknown>): Promise<string[]> {
+  const refused = await refusal(call);
+  assertEquals(Code[refused.code], Code[Code.InvalidArgument]);
+  return refused.findDetails(FieldViolationsSchema).flatMap((d) =>
+    d.violations.map((v) => `${v.field}: ${v.description}`)
+  );
+}
+
+Deno.test("necon api (in process): PutSubnet and PutReservation name violations as their request does", async () => {
+  await withNecon({}, async (api) => {
+    const necon = api.client(NeconService);
+    await necon.setConfig({
+      config: { subnets: [{ cidr: "10.62.0.0/24", id: "first" }, { ...lab, id: "lab" }] },
+    });
+    const before = await necon.getConfig({});
+
+    // A replaced subnet (second in the config) and a new one (third) both answer as "subnet".
+    const replaced = await violationsOf(necon.putSubnet({
+      subnet: { id: "lab", cidr: "10.61.0.0/24", pools: [{ start: "10.61.1.5", end: "10.61.0.110" }] },
+    }));
+    assert(replaced.some((v) => v.startsWith("subnet.pools[0].start: ")), replaced.join("\n"));
+    const added = await violationsOf(
+      necon.putSubnet({ subnet: { cidr: "10.63.0.0/24", routers: ["10.63.0.300"] } }),
+    );
+    assertEquals(added.map((v) => v.split(":")[0]), ["subnet.routers[0]"]);
+    assertEquals(await necon.getConfig({}), before);
+
+    const reservation = await violationsOf(
+      necon.putReservation({ subnetId: "lab", reservation: { mac: "02:00:00:00:61:zz", ip: "10.61.0.50" } }),
+    );
+    assertEquals(reservation.map((v) => v.split(":")[0]), ["reservation.mac"]);
+    assertEquals(await necon.getConfig({}), before);
+  });
+});
+
+Deno.test("necon api (in process): PutReservation with replaces_ip moves a reservation in one change", async () => {
+  await withNecon({}, async (api) => {
+    const necon = api.client(NeconService);
+    const mac = "02:00:00:00:61:07";
+    await necon.setConfig({
+      config: { subnets: [{ ...lab, id: "lab", reservations: [{ mac, ip: "10.61.0.50" }] }] },
+    });
+    // Without replaces_ip the old one stays and the MAC would be reserved twice.
+    const twice = await violationsOf(
+      necon.putReservation({ subnetId: "lab", reservation: { mac, ip: "10.61.0.51" } }),
+    );
+    assertEquals(twice, ["reservation.mac: this MAC has another reservation"]);
+    await necon.putReservation({
+      subnetId: "lab",
+      reservation: { mac, ip: "10.61.0.51", hostname: "moved" },
+      replacesIp: "10.61.0.50",
+    });
+    const { config } = await necon.getConfig({});
+    assertEquals(config?.subnets[0].reservations.map((r) => [r.mac, r.ip, r.hostname]), [
+      [mac, "10.61.0.51", "moved"],
+    ]);
+  });
+});
+
+Deno.test("necon api (in process): SetInterfaces changes the served interfaces and nothing else", async () => {
+  await withNecon({}, async (api) => {
+    const necon = api.client(NeconService);
+    await necon.setConfig({ config: { pingBeforeOffer: true, subnets: [{ ...lab, id: "lab" }] } });
+    const { config } = await necon.setInterfaces({ interfaces: ["lo"] });
+    assertEquals([config?.interfaces, config?.pingBeforeOffer, config?.subnets.map((s) => s.id)], [
+      ["lo"],
+      true,
+      ["lab"],
+    ]);
+    assertEquals(await violationsOf(necon.setInterfaces({ interfaces: ["bad name!"] })), [
+      "interfaces[0]: not an interface name",
+    ]);
+    assertEquals((await necon.getConfig({})).config?.interfaces, ["lo"]);
+    assertEquals((await necon.getConfig({})).startupFile, "");
+  });
+});

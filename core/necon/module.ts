@@ -31,7 +31,7 @@ export function neconModule(
     name: "necon",
     title: "DHCP",
     necon,
-    registerRpc: (router) => registerNeconApi(router, necon),
+    registerRpc: (router) => registerNeconApi(router, necon, { startupFile: context.flags.dhcpConfig }),
     async start() {
       const path = context.flags.dhcpConfig;
       let initial: NeconConfigInput | undefined;

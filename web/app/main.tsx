@@ -9,7 +9,7 @@ import { Login } from "./login.tsx";
 import { Overview } from "./pages/overview.tsx";
 import { servicePages } from "./pages/registry.ts";
 import { useRoute } from "./route.ts";
-import "./pages/necon.tsx";
+import "./pages/necon/index.tsx";
 import "./pages/bofied.tsx";
 import "./pages/liwasc.tsx";
 import "./pages/gloeth.tsx";

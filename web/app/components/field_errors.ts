@@ -31,5 +31,8 @@ export function errorsUnder(errors: SubmitErrors, field: string): string[] {
   return [...errors.fields].filter(([path]) =>
     path === field || path.startsWith(`${field}.`) ||
     path.startsWith(`${field}[`)
-  ).map(([path, message]) => path === field ? message : `${path.slice(field.length + 1)}: ${message}`);
+  ).map(([path, message]) =>
+    // "subnets[0].cidr" under "subnets[0]" reads "cidr: …"; "routers[1]" under "routers" reads "[1]: …".
+    path === field ? message : `${path.slice(field.length).replace(/^\./, "")}: ${message}`
+  );
 }

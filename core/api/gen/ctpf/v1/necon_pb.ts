@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file ctpf/v1/necon.proto.
  */
 export const file_ctpf_v1_necon: GenFile = /*@__PURE__*/
-  fileDesc("ChNjdHBmL3YxL25lY29uLnByb3RvEgdjdHBmLnYxIoIBCgtOZWNvbkNvbmZpZxISCgppbnRlcmZhY2VzGAEgAygJEiAKB3N1Ym5ldHMYAiADKAsyDy5jdHBmLnYxLlN1Ym5ldBIZChFwaW5nX2JlZm9yZV9vZmZlchgDIAEoCBIiChpkZWNsaW5lX3F1YXJhbnRpbmVfc2Vjb25kcxgEIAEoDSKBAwoGU3VibmV0EgoKAmlkGAEgASgJEgwKBGNpZHIYAiABKAkSEQoJaW50ZXJmYWNlGAMgASgJEhwKBXBvb2xzGAQgAygLMg0uY3RwZi52MS5Qb29sEg8KB3JvdXRlcnMYBSADKAkSEwoLZG5zX3NlcnZlcnMYBiADKAkSEwoLZG9tYWluX25hbWUYByABKAkSFQoNZG9tYWluX3NlYXJjaBgIIAMoCRITCgtudHBfc2VydmVycxgJIAMoCRILCgNtdHUYCiABKA0SHgoGcm91dGVzGAsgAygLMg4uY3RwZi52MS5Sb3V0ZRIVCg1sZWFzZV9zZWNvbmRzGAwgASgNEhUKDXJlbmV3X3NlY29uZHMYDSABKA0SFgoOcmViaW5kX3NlY29uZHMYDiABKA0SJgoHb3B0aW9ucxgPIAMoCzIVLmN0cGYudjEuQ3VzdG9tT3B0aW9uEioKDHJlc2VydmF0aW9ucxgQIAMoCzIULmN0cGYudjEuUmVzZXJ2YXRpb24iIgoEUG9vbBINCgVzdGFydBgBIAEoCRILCgNlbmQYAiABKAkiLAoFUm91dGUSEwoLZGVzdGluYXRpb24YASABKAkSDgoGcm91dGVyGAIgASgJIjkKDEN1c3RvbU9wdGlvbhIMCgRjb2RlGAEgASgNEgwKBGtpbmQYAiABKAkSDQoFdmFsdWUYAyABKAkiSwoLUmVzZXJ2YXRpb24SCwoDbWFjGAEgASgJEhEKCWNsaWVudF9pZBgCIAEoCRIKCgJpcBgDIAEoCRIQCghob3N0bmFtZRgEIAEoCSLHAQoFTGVhc2USCgoCaXAYASABKAkSEQoJc3VibmV0X2lkGAIgASgJEgsKA21hYxgDIAEoCRIRCgljbGllbnRfaWQYBCABKAkSEAoIaG9zdG5hbWUYBSABKAkSDQoFc3RhdGUYBiABKAkSLgoKZXhwaXJlc19hdBgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKdXBkYXRlZF9hdBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiEgoQR2V0Q29uZmlnUmVxdWVzdCI5ChFHZXRDb25maWdSZXNwb25zZRIkCgZjb25maWcYASABKAsyFC5jdHBmLnYxLk5lY29uQ29uZmlnIjgKEFNldENvbmZpZ1JlcXVlc3QSJAoGY29uZmlnGAEgASgLMhQuY3RwZi52MS5OZWNvbkNvbmZpZyI5ChFTZXRDb25maWdSZXNwb25zZRIkCgZjb25maWcYASABKAsyFC5jdHBmLnYxLk5lY29uQ29uZmlnIjMKEFB1dFN1Ym5ldFJlcXVlc3QSHwoGc3VibmV0GAEgASgLMg8uY3RwZi52MS5TdWJuZXQiOQoRUHV0U3VibmV0UmVzcG9uc2USJAoGY29uZmlnGAEgASgLMhQuY3RwZi52MS5OZWNvbkNvbmZpZyIhChNEZWxldGVTdWJuZXRSZXF1ZXN0EgoKAmlkGAEgASgJIhYKFERlbGV0ZVN1Ym5ldFJlc3BvbnNlIlUKFVB1dFJlc2VydmF0aW9uUmVxdWVzdBIRCglzdWJuZXRfaWQYASABKAkSKQoLcmVzZXJ2YXRpb24YAiABKAsyFC5jdHBmLnYxLlJlc2VydmF0aW9uIhgKFlB1dFJlc2VydmF0aW9uUmVzcG9uc2UiOQoYRGVsZXRlUmVzZXJ2YXRpb25SZXF1ZXN0EhEKCXN1Ym5ldF9pZBgBIAEoCRIKCgJpcBgCIAEoCSIbChlEZWxldGVSZXNlcnZhdGlvblJlc3BvbnNlIkAKEUxpc3RMZWFzZXNSZXF1ZXN0EhEKCXN1Ym5ldF9pZBgBIAEoCRIYChBpbmNsdWRlX2luYWN0aXZlGAIgASgIIjQKEkxpc3RMZWFzZXNSZXNwb25zZRIeCgZsZWFzZXMYASADKAsyDi5jdHBmLnYxLkxlYXNlIh0KD0dldExlYXNlUmVxdWVzdBIKCgJpcBgBIAEoCSIxChBHZXRMZWFzZVJlc3BvbnNlEh0KBWxlYXNlGAEgASgLMg4uY3RwZi52MS5MZWFzZSIhChNSZWxlYXNlTGVhc2VSZXF1ZXN0EgoKAmlwGAEgASgJIhYKFFJlbGVhc2VMZWFzZVJlc3BvbnNlIi4KIENvbnZlcnRMZWFzZVRvUmVzZXJ2YXRpb25SZXF1ZXN0EgoKAmlwGAEgASgJIk4KIUNvbnZlcnRMZWFzZVRvUmVzZXJ2YXRpb25SZXNwb25zZRIpCgtyZXNlcnZhdGlvbhgBIAEoCzIULmN0cGYudjEuUmVzZXJ2YXRpb24iGgoYU3Vic2NyaWJlVG9MZWFzZXNSZXF1ZXN0IkoKGVN1YnNjcmliZVRvTGVhc2VzUmVzcG9uc2USHQoFbGVhc2UYASABKAsyDi5jdHBmLnYxLkxlYXNlEg4KBnJlcGxheRgCIAEoCCIRCg9HZXRTdGF0c1JlcXVlc3QioQEKEEdldFN0YXRzUmVzcG9uc2USOQoIbWVzc2FnZXMYASADKAsyJy5jdHBmLnYxLkdldFN0YXRzUmVzcG9uc2UuTWVzc2FnZXNFbnRyeRIhCgVwb29scxgCIAMoCzISLmN0cGYudjEuUG9vbFVzYWdlGi8KDU1lc3NhZ2VzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgEOgI4ASJeCglQb29sVXNhZ2USEQoJc3VibmV0X2lkGAEgASgJEgwKBHNpemUYAiABKA0SDQoFYm91bmQYAyABKA0SEAoIZGVjbGluZWQYBCABKA0SDwoHb2ZmZXJlZBgFIAEoDTLXBwoMTmVjb25TZXJ2aWNlEkcKCUdldENvbmZpZxIZLmN0cGYudjEuR2V0Q29uZmlnUmVxdWVzdBoaLmN0cGYudjEuR2V0Q29uZmlnUmVzcG9uc2UiA5ACARJCCglTZXRDb25maWcSGS5jdHBmLnYxLlNldENvbmZpZ1JlcXVlc3QaGi5jdHBmLnYxLlNldENvbmZpZ1Jlc3BvbnNlEkIKCVB1dFN1Ym5ldBIZLmN0cGYudjEuUHV0U3VibmV0UmVxdWVzdBoaLmN0cGYudjEuUHV0U3VibmV0UmVzcG9uc2USSwoMRGVsZXRlU3VibmV0EhwuY3RwZi52MS5EZWxldGVTdWJuZXRSZXF1ZXN0Gh0uY3RwZi52MS5EZWxldGVTdWJuZXRSZXNwb25zZRJRCg5QdXRSZXNlcnZhdGlvbhIeLmN0cGYudjEuUHV0UmVzZXJ2YXRpb25SZXF1ZXN0Gh8uY3RwZi52MS5QdXRSZXNlcnZhdGlvblJlc3BvbnNlEloKEURlbGV0ZVJlc2VydmF0aW9uEiEuY3RwZi52MS5EZWxldGVSZXNlcnZhdGlvblJlcXVlc3QaIi5jdHBmLnYxLkRlbGV0ZVJlc2VydmF0aW9uUmVzcG9uc2USSgoKTGlzdExlYXNlcxIaLmN0cGYudjEuTGlzdExlYXNlc1JlcXVlc3QaGy5jdHBmLnYxLkxpc3RMZWFzZXNSZXNwb25zZSIDkAIBEkQKCEdldExlYXNlEhguY3RwZi52MS5HZXRMZWFzZVJlcXVlc3QaGS5jdHBmLnYxLkdldExlYXNlUmVzcG9uc2UiA5ACARJLCgxSZWxlYXNlTGVhc2USHC5jdHBmLnYxLlJlbGVhc2VMZWFzZVJlcXVlc3QaHS5jdHBmLnYxLlJlbGVhc2VMZWFzZVJlc3BvbnNlEnIKGUNvbnZlcnRMZWFzZVRvUmVzZXJ2YXRpb24SKS5jdHBmLnYxLkNvbnZlcnRMZWFzZVRvUmVzZXJ2YXRpb25SZXF1ZXN0GiouY3RwZi52MS5Db252ZXJ0TGVhc2VUb1Jlc2VydmF0aW9uUmVzcG9uc2USYQoRU3Vic2NyaWJlVG9MZWFzZXMSIS5jdHBmLnYxLlN1YnNjcmliZVRvTGVhc2VzUmVxdWVzdBoiLmN0cGYudjEuU3Vic2NyaWJlVG9MZWFzZXNSZXNwb25zZSIDkAIBMAESRAoIR2V0U3RhdHMSGC5jdHBmLnYxLkdldFN0YXRzUmVxdWVzdBoZLmN0cGYudjEuR2V0U3RhdHNSZXNwb25zZSIDkAIBYgZwcm90bzM", [file_google_protobuf_timestamp]);
+  fileDesc("ChNjdHBmL3YxL25lY29uLnByb3RvEgdjdHBmLnYxIoIBCgtOZWNvbkNvbmZpZxISCgppbnRlcmZhY2VzGAEgAygJEiAKB3N1Ym5ldHMYAiADKAsyDy5jdHBmLnYxLlN1Ym5ldBIZChFwaW5nX2JlZm9yZV9vZmZlchgDIAEoCBIiChpkZWNsaW5lX3F1YXJhbnRpbmVfc2Vjb25kcxgEIAEoDSKBAwoGU3VibmV0EgoKAmlkGAEgASgJEgwKBGNpZHIYAiABKAkSEQoJaW50ZXJmYWNlGAMgASgJEhwKBXBvb2xzGAQgAygLMg0uY3RwZi52MS5Qb29sEg8KB3JvdXRlcnMYBSADKAkSEwoLZG5zX3NlcnZlcnMYBiADKAkSEwoLZG9tYWluX25hbWUYByABKAkSFQoNZG9tYWluX3NlYXJjaBgIIAMoCRITCgtudHBfc2VydmVycxgJIAMoCRILCgNtdHUYCiABKA0SHgoGcm91dGVzGAsgAygLMg4uY3RwZi52MS5Sb3V0ZRIVCg1sZWFzZV9zZWNvbmRzGAwgASgNEhUKDXJlbmV3X3NlY29uZHMYDSABKA0SFgoOcmViaW5kX3NlY29uZHMYDiABKA0SJgoHb3B0aW9ucxgPIAMoCzIVLmN0cGYudjEuQ3VzdG9tT3B0aW9uEioKDHJlc2VydmF0aW9ucxgQIAMoCzIULmN0cGYudjEuUmVzZXJ2YXRpb24iIgoEUG9vbBINCgVzdGFydBgBIAEoCRILCgNlbmQYAiABKAkiLAoFUm91dGUSEwoLZGVzdGluYXRpb24YASABKAkSDgoGcm91dGVyGAIgASgJIjkKDEN1c3RvbU9wdGlvbhIMCgRjb2RlGAEgASgNEgwKBGtpbmQYAiABKAkSDQoFdmFsdWUYAyABKAkiSwoLUmVzZXJ2YXRpb24SCwoDbWFjGAEgASgJEhEKCWNsaWVudF9pZBgCIAEoCRIKCgJpcBgDIAEoCRIQCghob3N0bmFtZRgEIAEoCSLHAQoFTGVhc2USCgoCaXAYASABKAkSEQoJc3VibmV0X2lkGAIgASgJEgsKA21hYxgDIAEoCRIRCgljbGllbnRfaWQYBCABKAkSEAoIaG9zdG5hbWUYBSABKAkSDQoFc3RhdGUYBiABKAkSLgoKZXhwaXJlc19hdBgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKdXBkYXRlZF9hdBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiEgoQR2V0Q29uZmlnUmVxdWVzdCJPChFHZXRDb25maWdSZXNwb25zZRIkCgZjb25maWcYASABKAsyFC5jdHBmLnYxLk5lY29uQ29uZmlnEhQKDHN0YXJ0dXBfZmlsZRgCIAEoCSI4ChBTZXRDb25maWdSZXF1ZXN0EiQKBmNvbmZpZxgBIAEoCzIULmN0cGYudjEuTmVjb25Db25maWciOQoRU2V0Q29uZmlnUmVzcG9uc2USJAoGY29uZmlnGAEgASgLMhQuY3RwZi52MS5OZWNvbkNvbmZpZyIqChRTZXRJbnRlcmZhY2VzUmVxdWVzdBISCgppbnRlcmZhY2VzGAEgAygJIj0KFVNldEludGVyZmFjZXNSZXNwb25zZRIkCgZjb25maWcYASABKAsyFC5jdHBmLnYxLk5lY29uQ29uZmlnIjMKEFB1dFN1Ym5ldFJlcXVlc3QSHwoGc3VibmV0GAEgASgLMg8uY3RwZi52MS5TdWJuZXQiOQoRUHV0U3VibmV0UmVzcG9uc2USJAoGY29uZmlnGAEgASgLMhQuY3RwZi52MS5OZWNvbkNvbmZpZyIhChNEZWxldGVTdWJuZXRSZXF1ZXN0EgoKAmlkGAEgASgJIhYKFERlbGV0ZVN1Ym5ldFJlc3BvbnNlImoKFVB1dFJlc2VydmF0aW9uUmVxdWVzdBIRCglzdWJuZXRfaWQYASABKAkSKQoLcmVzZXJ2YXRpb24YAiABKAsyFC5jdHBmLnYxLlJlc2VydmF0aW9uEhMKC3JlcGxhY2VzX2lwGAMgASgJIhgKFlB1dFJlc2VydmF0aW9uUmVzcG9uc2UiOQoYRGVsZXRlUmVzZXJ2YXRpb25SZXF1ZXN0EhEKCXN1Ym5ldF9pZBgBIAEoCRIKCgJpcBgCIAEoCSIbChlEZWxldGVSZXNlcnZhdGlvblJlc3BvbnNlIkAKEUxpc3RMZWFzZXNSZXF1ZXN0EhEKCXN1Ym5ldF9pZBgBIAEoCRIYChBpbmNsdWRlX2luYWN0aXZlGAIgASgIIjQKEkxpc3RMZWFzZXNSZXNwb25zZRIeCgZsZWFzZXMYASADKAsyDi5jdHBmLnYxLkxlYXNlIh0KD0dldExlYXNlUmVxdWVzdBIKCgJpcBgBIAEoCSIxChBHZXRMZWFzZVJlc3BvbnNlEh0KBWxlYXNlGAEgASgLMg4uY3RwZi52MS5MZWFzZSIhChNSZWxlYXNlTGVhc2VSZXF1ZXN0EgoKAmlwGAEgASgJIhYKFFJlbGVhc2VMZWFzZVJlc3BvbnNlIi4KIENvbnZlcnRMZWFzZVRvUmVzZXJ2YXRpb25SZXF1ZXN0EgoKAmlwGAEgASgJIk4KIUNvbnZlcnRMZWFzZVRvUmVzZXJ2YXRpb25SZXNwb25zZRIpCgtyZXNlcnZhdGlvbhgBIAEoCzIULmN0cGYudjEuUmVzZXJ2YXRpb24iGgoYU3Vic2NyaWJlVG9MZWFzZXNSZXF1ZXN0IkoKGVN1YnNjcmliZVRvTGVhc2VzUmVzcG9uc2USHQoFbGVhc2UYASABKAsyDi5jdHBmLnYxLkxlYXNlEg4KBnJlcGxheRgCIAEoCCIRCg9HZXRTdGF0c1JlcXVlc3QioQEKEEdldFN0YXRzUmVzcG9uc2USOQoIbWVzc2FnZXMYASADKAsyJy5jdHBmLnYxLkdldFN0YXRzUmVzcG9uc2UuTWVzc2FnZXNFbnRyeRIhCgVwb29scxgCIAMoCzISLmN0cGYudjEuUG9vbFVzYWdlGi8KDU1lc3NhZ2VzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgEOgI4ASJeCglQb29sVXNhZ2USEQoJc3VibmV0X2lkGAEgASgJEgwKBHNpemUYAiABKA0SDQoFYm91bmQYAyABKA0SEAoIZGVjbGluZWQYBCABKA0SDwoHb2ZmZXJlZBgFIAEoDTKnCAoMTmVjb25TZXJ2aWNlEkcKCUdldENvbmZpZxIZLmN0cGYudjEuR2V0Q29uZmlnUmVxdWVzdBoaLmN0cGYudjEuR2V0Q29uZmlnUmVzcG9uc2UiA5ACARJCCglTZXRDb25maWcSGS5jdHBmLnYxLlNldENvbmZpZ1JlcXVlc3QaGi5jdHBmLnYxLlNldENvbmZpZ1Jlc3BvbnNlEk4KDVNldEludGVyZmFjZXMSHS5jdHBmLnYxLlNldEludGVyZmFjZXNSZXF1ZXN0Gh4uY3RwZi52MS5TZXRJbnRlcmZhY2VzUmVzcG9uc2USQgoJUHV0U3VibmV0EhkuY3RwZi52MS5QdXRTdWJuZXRSZXF1ZXN0GhouY3RwZi52MS5QdXRTdWJuZXRSZXNwb25zZRJLCgxEZWxldGVTdWJuZXQSHC5jdHBmLnYxLkRlbGV0ZVN1Ym5ldFJlcXVlc3QaHS5jdHBmLnYxLkRlbGV0ZVN1Ym5ldFJlc3BvbnNlElEKDlB1dFJlc2VydmF0aW9uEh4uY3RwZi52MS5QdXRSZXNlcnZhdGlvblJlcXVlc3QaHy5jdHBmLnYxLlB1dFJlc2VydmF0aW9uUmVzcG9uc2USWgoRRGVsZXRlUmVzZXJ2YXRpb24SIS5jdHBmLnYxLkRlbGV0ZVJlc2VydmF0aW9uUmVxdWVzdBoiLmN0cGYudjEuRGVsZXRlUmVzZXJ2YXRpb25SZXNwb25zZRJKCgpMaXN0TGVhc2VzEhouY3RwZi52MS5MaXN0TGVhc2VzUmVxdWVzdBobLmN0cGYudjEuTGlzdExlYXNlc1Jlc3BvbnNlIgOQAgESRAoIR2V0TGVhc2USGC5jdHBmLnYxLkdldExlYXNlUmVxdWVzdBoZLmN0cGYudjEuR2V0TGVhc2VSZXNwb25zZSIDkAIBEksKDFJlbGVhc2VMZWFzZRIcLmN0cGYudjEuUmVsZWFzZUxlYXNlUmVxdWVzdBodLmN0cGYudjEuUmVsZWFzZUxlYXNlUmVzcG9uc2UScgoZQ29udmVydExlYXNlVG9SZXNlcnZhdGlvbhIpLmN0cGYudjEuQ29udmVydExlYXNlVG9SZXNlcnZhdGlvblJlcXVlc3QaKi5jdHBmLnYxLkNvbnZlcnRMZWFzZVRvUmVzZXJ2YXRpb25SZXNwb25zZRJhChFTdWJzY3JpYmVUb0xlYXNlcxIhLmN0cGYudjEuU3Vic2NyaWJlVG9MZWFzZXNSZXF1ZXN0GiIuY3RwZi52MS5TdWJzY3JpYmVUb0xlYXNlc1Jlc3BvbnNlIgOQAgEwARJECghHZXRTdGF0cxIYLmN0cGYudjEuR2V0U3RhdHNSZXF1ZXN0GhkuY3RwZi52MS5HZXRTdGF0c1Jlc3BvbnNlIgOQAgFiBnByb3RvMw", [file_google_protobuf_timestamp]);
 
 /**
  * @generated from message ctpf.v1.NeconConfig
@@ -322,6 +322,14 @@ export type GetConfigResponse = Message<"ctpf.v1.GetConfigResponse"> & {
    * @generated from field: ctpf.v1.NeconConfig config = 1;
    */
   config?: NeconConfig | undefined;
+
+  /**
+   * The --dhcp-config file this process started with, if any: it replaces the configuration at every
+   * start, changes made since included.
+   *
+   * @generated from field: string startup_file = 2;
+   */
+  startupFile: string;
 };
 
 /**
@@ -366,6 +374,40 @@ export const SetConfigResponseSchema: GenMessage<SetConfigResponse> = /*@__PURE_
   messageDesc(file_ctpf_v1_necon, 10);
 
 /**
+ * @generated from message ctpf.v1.SetInterfacesRequest
+ */
+export type SetInterfacesRequest = Message<"ctpf.v1.SetInterfacesRequest"> & {
+  /**
+   * @generated from field: repeated string interfaces = 1;
+   */
+  interfaces: string[];
+};
+
+/**
+ * Describes the message ctpf.v1.SetInterfacesRequest.
+ * Use `create(SetInterfacesRequestSchema)` to create a new message.
+ */
+export const SetInterfacesRequestSchema: GenMessage<SetInterfacesRequest> = /*@__PURE__*/
+  messageDesc(file_ctpf_v1_necon, 11);
+
+/**
+ * @generated from message ctpf.v1.SetInterfacesResponse
+ */
+export type SetInterfacesResponse = Message<"ctpf.v1.SetInterfacesResponse"> & {
+  /**
+   * @generated from field: ctpf.v1.NeconConfig config = 1;
+   */
+  config?: NeconConfig | undefined;
+};
+
+/**
+ * Describes the message ctpf.v1.SetInterfacesResponse.
+ * Use `create(SetInterfacesResponseSchema)` to create a new message.
+ */
+export const SetInterfacesResponseSchema: GenMessage<SetInterfacesResponse> = /*@__PURE__*/
+  messageDesc(file_ctpf_v1_necon, 12);
+
+/**
  * @generated from message ctpf.v1.PutSubnetRequest
  */
 export type PutSubnetRequest = Message<"ctpf.v1.PutSubnetRequest"> & {
@@ -380,7 +422,7 @@ export type PutSubnetRequest = Message<"ctpf.v1.PutSubnetRequest"> & {
  * Use `create(PutSubnetRequestSchema)` to create a new message.
  */
 export const PutSubnetRequestSchema: GenMessage<PutSubnetRequest> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_necon, 11);
+  messageDesc(file_ctpf_v1_necon, 13);
 
 /**
  * @generated from message ctpf.v1.PutSubnetResponse
@@ -397,7 +439,7 @@ export type PutSubnetResponse = Message<"ctpf.v1.PutSubnetResponse"> & {
  * Use `create(PutSubnetResponseSchema)` to create a new message.
  */
 export const PutSubnetResponseSchema: GenMessage<PutSubnetResponse> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_necon, 12);
+  messageDesc(file_ctpf_v1_necon, 14);
 
 /**
  * @generated from message ctpf.v1.DeleteSubnetRequest
@@ -414,7 +456,7 @@ export type DeleteSubnetRequest = Message<"ctpf.v1.DeleteSubnetRequest"> & {
  * Use `create(DeleteSubnetRequestSchema)` to create a new message.
  */
 export const DeleteSubnetRequestSchema: GenMessage<DeleteSubnetRequest> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_necon, 13);
+  messageDesc(file_ctpf_v1_necon, 15);
 
 /**
  * @generated from message ctpf.v1.DeleteSubnetResponse
@@ -427,7 +469,7 @@ export type DeleteSubnetResponse = Message<"ctpf.v1.DeleteSubnetResponse"> & {
  * Use `create(DeleteSubnetResponseSchema)` to create a new message.
  */
 export const DeleteSubnetResponseSchema: GenMessage<DeleteSubnetResponse> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_necon, 14);
+  messageDesc(file_ctpf_v1_necon, 16);
 
 /**
  * @generated from message ctpf.v1.PutReservationRequest
@@ -442,6 +484,13 @@ export type PutReservationRequest = Message<"ctpf.v1.PutReservationRequest"> & {
    * @generated from field: ctpf.v1.Reservation reservation = 2;
    */
   reservation?: Reservation | undefined;
+
+  /**
+   * The address of the reservation this one replaces (an edit that moves it), in the same change.
+   *
+   * @generated from field: string replaces_ip = 3;
+   */
+  replacesIp: string;
 };
 
 /**
@@ -449,7 +498,7 @@ export type PutReservationRequest = Message<"ctpf.v1.PutReservationRequest"> & {
  * Use `create(PutReservationRequestSchema)` to create a new message.
  */
 export const PutReservationRequestSchema: GenMessage<PutReservationRequest> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_necon, 15);
+  messageDesc(file_ctpf_v1_necon, 17);
 
 /**
  * @generated from message ctpf.v1.PutReservationResponse
@@ -462,7 +511,7 @@ export type PutReservationResponse = Message<"ctpf.v1.PutReservationResponse"> &
  * Use `create(PutReservationResponseSchema)` to create a new message.
  */
 export const PutReservationResponseSchema: GenMessage<PutReservationResponse> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_necon, 16);
+  messageDesc(file_ctpf_v1_necon, 18);
 
 /**
  * @generated from message ctpf.v1.DeleteReservationRequest
@@ -484,7 +533,7 @@ export type DeleteReservationRequest = Message<"ctpf.v1.DeleteReservationRequest
  * Use `create(DeleteReservationRequestSchema)` to create a new message.
  */
 export const DeleteReservationRequestSchema: GenMessage<DeleteReservationRequest> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_necon, 17);
+  messageDesc(file_ctpf_v1_necon, 19);
 
 /**
  * @generated from message ctpf.v1.DeleteReservationResponse
@@ -497,7 +546,7 @@ export type DeleteReservationResponse = Message<"ctpf.v1.DeleteReservationRespon
  * Use `create(DeleteReservationResponseSchema)` to create a new message.
  */
 export const DeleteReservationResponseSchema: GenMessage<DeleteReservationResponse> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_necon, 18);
+  messageDesc(file_ctpf_v1_necon, 20);
 
 /**
  * @generated from message ctpf.v1.ListLeasesRequest
@@ -523,7 +572,7 @@ export type ListLeasesRequest = Message<"ctpf.v1.ListLeasesRequest"> & {
  * Use `create(ListLeasesRequestSchema)` to create a new message.
  */
 export const ListLeasesRequestSchema: GenMessage<ListLeasesRequest> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_necon, 19);
+  messageDesc(file_ctpf_v1_necon, 21);
 
 /**
  * @generated from message ctpf.v1.ListLeasesResponse
@@ -540,7 +589,7 @@ export type ListLeasesResponse = Message<"ctpf.v1.ListLeasesResponse"> & {
  * Use `create(ListLeasesResponseSchema)` to create a new message.
  */
 export const ListLeasesResponseSchema: GenMessage<ListLeasesResponse> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_necon, 20);
+  messageDesc(file_ctpf_v1_necon, 22);
 
 /**
  * @generated from message ctpf.v1.GetLeaseRequest
@@ -557,7 +606,7 @@ export type GetLeaseRequest = Message<"ctpf.v1.GetLeaseRequest"> & {
  * Use `create(GetLeaseRequestSchema)` to create a new message.
  */
 export const GetLeaseRequestSchema: GenMessage<GetLeaseRequest> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_necon, 21);
+  messageDesc(file_ctpf_v1_necon, 23);
 
 /**
  * @generated from message ctpf.v1.GetLeaseResponse
@@ -574,7 +623,7 @@ export type GetLeaseResponse = Message<"ctpf.v1.GetLeaseResponse"> & {
  * Use `create(GetLeaseResponseSchema)` to create a new message.
  */
 export const GetLeaseResponseSchema: GenMessage<GetLeaseResponse> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_necon, 22);
+  messageDesc(file_ctpf_v1_necon, 24);
 
 /**
  * @generated from message ctpf.v1.ReleaseLeaseRequest
@@ -591,7 +640,7 @@ export type ReleaseLeaseRequest = Message<"ctpf.v1.ReleaseLeaseRequest"> & {
  * Use `create(ReleaseLeaseRequestSchema)` to create a new message.
  */
 export const ReleaseLeaseRequestSchema: GenMessage<ReleaseLeaseRequest> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_necon, 23);
+  messageDesc(file_ctpf_v1_necon, 25);
 
 /**
  * @generated from message ctpf.v1.ReleaseLeaseResponse
@@ -604,7 +653,7 @@ export type ReleaseLeaseResponse = Message<"ctpf.v1.ReleaseLeaseResponse"> & {
  * Use `create(ReleaseLeaseResponseSchema)` to create a new message.
  */
 export const ReleaseLeaseResponseSchema: GenMessage<ReleaseLeaseResponse> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_necon, 24);
+  messageDesc(file_ctpf_v1_necon, 26);
 
 /**
  * @generated from message ctpf.v1.ConvertLeaseToReservationRequest
@@ -621,7 +670,7 @@ export type ConvertLeaseToReservationRequest = Message<"ctpf.v1.ConvertLeaseToRe
  * Use `create(ConvertLeaseToReservationRequestSchema)` to create a new message.
  */
 export const ConvertLeaseToReservationRequestSchema: GenMessage<ConvertLeaseToReservationRequest> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_necon, 25);
+  messageDesc(file_ctpf_v1_necon, 27);
 
 /**
  * @generated from message ctpf.v1.ConvertLeaseToReservationResponse
@@ -638,7 +687,7 @@ export type ConvertLeaseToReservationResponse = Message<"ctpf.v1.ConvertLeaseToR
  * Use `create(ConvertLeaseToReservationResponseSchema)` to create a new message.
  */
 export const ConvertLeaseToReservationResponseSchema: GenMessage<ConvertLeaseToReservationResponse> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_necon, 26);
+  messageDesc(file_ctpf_v1_necon, 28);
 
 /**
  * @generated from message ctpf.v1.SubscribeToLeasesRequest
@@ -651,7 +700,7 @@ export type SubscribeToLeasesRequest = Message<"ctpf.v1.SubscribeToLeasesRequest
  * Use `create(SubscribeToLeasesRequestSchema)` to create a new message.
  */
 export const SubscribeToLeasesRequestSchema: GenMessage<SubscribeToLeasesRequest> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_necon, 27);
+  messageDesc(file_ctpf_v1_necon, 29);
 
 /**
  * @generated from message ctpf.v1.SubscribeToLeasesResponse
@@ -675,7 +724,7 @@ export type SubscribeToLeasesResponse = Message<"ctpf.v1.SubscribeToLeasesRespon
  * Use `create(SubscribeToLeasesResponseSchema)` to create a new message.
  */
 export const SubscribeToLeasesResponseSchema: GenMessage<SubscribeToLeasesResponse> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_necon, 28);
+  messageDesc(file_ctpf_v1_necon, 30);
 
 /**
  * @generated from message ctpf.v1.GetStatsRequest
@@ -688,7 +737,7 @@ export type GetStatsRequest = Message<"ctpf.v1.GetStatsRequest"> & {
  * Use `create(GetStatsRequestSchema)` to create a new message.
  */
 export const GetStatsRequestSchema: GenMessage<GetStatsRequest> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_necon, 29);
+  messageDesc(file_ctpf_v1_necon, 31);
 
 /**
  * @generated from message ctpf.v1.GetStatsResponse
@@ -710,7 +759,7 @@ export type GetStatsResponse = Message<"ctpf.v1.GetStatsResponse"> & {
  * Use `create(GetStatsResponseSchema)` to create a new message.
  */
 export const GetStatsResponseSchema: GenMessage<GetStatsResponse> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_necon, 30);
+  messageDesc(file_ctpf_v1_necon, 32);
 
 /**
  * @generated from message ctpf.v1.PoolUsage
@@ -747,7 +796,7 @@ export type PoolUsage = Message<"ctpf.v1.PoolUsage"> & {
  * Use `create(PoolUsageSchema)` to create a new message.
  */
 export const PoolUsageSchema: GenMessage<PoolUsage> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_necon, 31);
+  messageDesc(file_ctpf_v1_necon, 33);
 
 /**
  * NeconService: necon's DHCPv4 server, configured live. Every change is validated whole and applied
@@ -776,7 +825,19 @@ export const NeconService: GenService<{
     output: typeof SetConfigResponseSchema;
   },
   /**
-   * Creates or replaces one subnet (matched by id, else by cidr).
+   * Chooses the served interfaces and changes nothing else (a page's picker need not send the whole
+   * configuration back, so it cannot undo a change made meanwhile).
+   *
+   * @generated from rpc ctpf.v1.NeconService.SetInterfaces
+   */
+  setInterfaces: {
+    methodKind: "unary";
+    input: typeof SetInterfacesRequestSchema;
+    output: typeof SetInterfacesResponseSchema;
+  },
+  /**
+   * Creates or replaces one subnet (matched by id, else by cidr). Its field violations are named from the
+   * request ("subnet.pools[0].start"), not from the configuration.
    *
    * @generated from rpc ctpf.v1.NeconService.PutSubnet
    */
@@ -794,7 +855,8 @@ export const NeconService: GenService<{
     output: typeof DeleteSubnetResponseSchema;
   },
   /**
-   * Creates or replaces a reservation in a subnet (matched by ip).
+   * Creates or replaces a reservation in a subnet (matched by ip, and also replaces_ip when set). Its
+   * field violations are named from the request ("reservation.mac").
    *
    * @generated from rpc ctpf.v1.NeconService.PutReservation
    */
