@@ -169,3 +169,31 @@ rootTest({
     });
   },
 });
+
+rootTest({
+  name: "liwasc: unticking the interface a node scan runs on stops the scan; it cannot be started again",
+  async fn() {
+    await withLab(async (lab) => {
+      const scanLab = await startScanLab(lab, 2);
+      const { scanner } = scanLab;
+      await using liwasc = await startLiwasc(scanner, scanLab.scannerInterface);
+      const { settings } = await api(scanner, liwasc, "GetSettings");
+      assertEquals(settings.scanInterfaces, ["scan0"]);
+      // 253 addresses at 10 a second: about 25 s, so the scan is surely running when the choice changes.
+      await api(scanner, liwasc, "SetSettings", { settings: { ...settings, arpRate: 10 } });
+      const { scan } = await api(scanner, liwasc, "StartNodeScan", {});
+      await sleep(500);
+      const unticked = await api(scanner, liwasc, "SetSettings", {
+        settings: { ...settings, arpRate: 10, scanInterfaces: [] },
+      });
+      assertEquals(unticked.settings.scanInterfaces, undefined);
+      const stopped = await untilDone(scanner, liwasc, scan.id, 5000);
+      assertEquals(stopped.state, "SCAN_STATE_CANCELLED");
+      const ranMs = Date.parse(String(stopped.finished)) - Date.parse(String(stopped.started));
+      assert(ranMs < 5000, `ran ${ranMs} ms: not stopped early`);
+      const refused = await api(scanner, liwasc, "StartNodeScan", {});
+      assertEquals(refused.error.code, "failed_precondition");
+      assertMatch(refused.error.message, /no scan interface is chosen/);
+    });
+  },
+});
