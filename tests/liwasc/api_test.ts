@@ -5,16 +5,17 @@ import { type Netns, rootTest, sleep, waitFor, withLab } from "../harness/mod.ts
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import { bufCurlCommand } from "../support/buf_curl.ts";
 import type { RunningBinary } from "../support/ctpf_process.ts";
-import { addLink, labVendorPrefixes, serveDnsmasq, serveTcp, startLiwasc, startScanLab } from "./lab.ts";
+import {
+  addLink,
+  callLiwasc,
+  labVendorPrefixes,
+  serveDnsmasq,
+  serveTcp,
+  startLiwasc,
+  startScanLab,
+} from "./lab.ts";
 
-async function api(scanner: Netns, liwasc: RunningBinary, method: string, body: unknown = {}) {
-  const run = await scanner.run(bufCurlCommand(liwasc, "LiwascService", method, body), {
-    timeoutMs: 15_000,
-    check: false,
-  });
-  if (run.code !== 0) return { error: JSON.parse(run.stderr || "{}") };
-  return JSON.parse(run.stdout || "{}");
-}
+const api = callLiwasc;
 
 async function untilDone(scanner: Netns, liwasc: RunningBinary, id: string, timeoutMs: number) {
   let last: Record<string, unknown> = {};
