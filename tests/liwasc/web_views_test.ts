@@ -1,7 +1,8 @@
 // liwasc's web page end to end, from a first start without --scan-interfaces: the scan interface is
 // ticked in the page, a node scan from the page finds the peer namespace's hosts by ARP, the node's own
 // view port-scans one (a real socat listener shows open) and cancels a slow scan, the wake button sends
-// magic packets tshark decodes on the peer's side, the scan history lists it all, a bad setting is
+// magic packets tshark decodes on the peer's side and shows the wake turn awake (or time out for a node
+// that stays down), the scan history lists it all, a bad setting is
 // refused beside its field, and the choice survives a restart unless --scan-interfaces overrides it.
 import type { Page } from "playwright-core";
 import { rootTest, sleep, waitFor, withLab } from "../harness/mod.ts";
@@ -134,6 +135,14 @@ rootTest({
         `${silent.ip} SCAN_STATE_CANCELLED`,
         `${served.ip} SCAN_STATE_DONE`,
       ]);
+
+      // A wake of a node that stays down (its link is down: no ARP answer) times out after the wait asked for.
+      await hostsNetns.ip("link", "set", silent.name, "down");
+      await slow.getByText("Wake options").click();
+      await slow.locator("input[name=wake_timeout]").fill("2");
+      await slow.getByRole("button", { name: "Wake" }).click();
+      await slow.locator("[data-field=wake]").filter({ hasText: "waiting" }).waitFor();
+      await slow.locator("[data-field=wake]").filter({ hasText: "timed out" }).waitFor({ timeout: 6000 });
 
       // The scan history: every scan with its kind, target, outcome; sorting goes into the URL.
       await views.getByRole("link", { name: "Scans" }).click();

@@ -8,7 +8,7 @@ import { formatTime, liwascApi, msOf, wakeStateNames } from "./api.ts";
 import { useScanFeed } from "./live.ts";
 import { PortScanForm } from "./port_scan_form.tsx";
 import { ScanProgress } from "./scan_progress.tsx";
-import { WakeButton } from "./wake.tsx";
+import { WakeWithOptions } from "./wake.tsx";
 
 const portKey = (p: Port) => `${p.port}/${p.protocol}`;
 
@@ -113,7 +113,7 @@ export function NodeView({ mac, node, wake }: { mac: string; node?: Node; wake?:
         )}
         <dt>Wake</dt>
         <dd>
-          <WakeButton mac={shown.mac} wake={wake} />
+          <WakeWithOptions mac={shown.mac} wake={wake} />
         </dd>
       </dl>
       {ip
