@@ -190,6 +190,9 @@ rootTest({
         await assertFitsPhone(page, `#/liwasc${view}`);
       }
       await page.screenshot({ path: "/tmp/ctpf-liwasc-node-phone.png", fullPage: true });
+      // A node view of a MAC liwasc never saw says so.
+      await page.goto(`${liwasc.url}/#/liwasc/nodes/02:00:00:00:00:99`);
+      assertMatch((await page.getByRole("alert").textContent()) ?? "", /no node 02:00:00:00:00:99/);
     });
   },
 });

@@ -1,10 +1,9 @@
-import { useState } from "preact/hooks";
-import type { Node, Port, Wake } from "../../../../core/api/gen/ctpf/v1/liwasc_pb.ts";
+import { useEffect, useState } from "preact/hooks";
+import type { GetNodeResponse, Node, Port, Wake } from "../../../../core/api/gen/ctpf/v1/liwasc_pb.ts";
 import { SortableTable } from "../../components/sortable_table.tsx";
 import { useLiveStream } from "../../live.ts";
-import { usePolled } from "../../polled.ts";
 import { routeHref, setQuery, useRoute } from "../../route.ts";
-import { formatTime, liwascApi, msOf, wakeStateNames } from "./api.ts";
+import { errorText, formatTime, liwascApi, msOf, wakeStateNames } from "./api.ts";
 import { useScanFeed } from "./live.ts";
 import { PortScanForm } from "./port_scan_form.tsx";
 import { ScanProgress } from "./scan_progress.tsx";
@@ -68,21 +67,43 @@ function PortsTable({ ip }: { ip: string }) {
   );
 }
 
+/** GetNode now and every 10 s (for the stored wakes), or why it failed (no such node, a bad MAC). */
+function useNodeDetails(mac: string): { details?: GetNodeResponse; error?: string } {
+  const [state, setState] = useState<{ details?: GetNodeResponse; error?: string }>({});
+  useEffect(() => {
+    let stopped = false;
+    const load = () =>
+      liwascApi().getNode({ mac }).then(
+        (details) => !stopped && setState({ details }),
+        (e) => !stopped && setState({ error: errorText(e) }),
+      );
+    load();
+    const timer = setInterval(load, 10_000);
+    return () => {
+      stopped = true;
+      clearInterval(timer);
+    };
+  }, [mac]);
+  return state;
+}
+
 /** One node (#/liwasc/nodes/<mac>): its facts, the wake button, port scans and their results, past wakes. */
 export function NodeView({ mac, node, wake }: { mac: string; node?: Node; wake?: Wake }) {
-  const details = usePolled(() => liwascApi().getNode({ mac }), 10_000, [mac]);
+  const { details, error: loadError } = useNodeDetails(mac);
   const portScans = useScanFeed("port");
   const [error, setError] = useState<string | null>(null);
+  const [chosenIp, setChosenIp] = useState("");
   const shown = node ?? details?.node;
   if (!shown) {
     return (
-      <p class="muted">
-        {details === null ? "Loading…" : `No node ${mac}.`} <a href={routeHref(["liwasc"])}>All nodes</a>
+      <p class={loadError ? "error" : "muted"} role={loadError ? "alert" : undefined}>
+        {loadError ?? "Loading…"} <a href={routeHref(["liwasc"])}>All nodes</a>
       </p>
     );
   }
-  const ip = shown.ips[0] ?? "";
-  const scans = [...portScans.state.values()].filter((scan) => shown.ips.includes(scan.target));
+  // Ports and scans follow one of the node's addresses (usually it has one).
+  const ip = shown.ips.includes(chosenIp) ? chosenIp : shown.ips[0] ?? "";
+  const scans = [...portScans.state.values()].filter((scan) => scan.target === ip);
   const running = scans.filter((scan) => scan.finished === undefined);
   const progress = running.length > 0 ? running : scans.slice(-1);
   const wakes = [...(wake ? [wake] : []), ...(details?.wakes ?? []).filter((w) => w.id !== wake?.id)];
@@ -117,7 +138,7 @@ export function NodeView({ mac, node, wake }: { mac: string; node?: Node; wake?:
         </dd>
       </dl>
       {ip
-        ? <PortScanForm key={shown.mac} ips={shown.ips} />
+        ? <PortScanForm key={shown.mac} ips={shown.ips} ip={ip} onIp={setChosenIp} />
         : <p class="muted">No known address: nothing to port-scan.</p>}
       {progress.map((scan) => <ScanProgress key={scan.id} scan={scan} onError={setError} />)}
       {error && <p class="error" role="alert">{error}</p>}

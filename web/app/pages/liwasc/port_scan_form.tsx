@@ -12,8 +12,7 @@ const presets = [
 ];
 
 /** Starts a port scan of one of the node's addresses: TCP (connect or SYN) and optionally UDP ports. */
-export function PortScanForm({ ips }: { ips: string[] }) {
-  const [ip, setIp] = useState(ips[0] ?? "");
+export function PortScanForm({ ips, ip, onIp }: { ips: string[]; ip: string; onIp: (ip: string) => void }) {
   const [tcpPorts, setTcpPorts] = useState("top:100");
   const [udpPorts, setUdpPorts] = useState("");
   const [timeoutMs, setTimeoutMs] = useState("");
@@ -33,7 +32,7 @@ export function PortScanForm({ ips }: { ips: string[] }) {
           );
         }
         liwascApi().startPortScan({
-          ip: ip || ips[0] || "",
+          ip,
           tcpPorts,
           udpPorts,
           timeoutMs: timeout,
@@ -44,7 +43,7 @@ export function PortScanForm({ ips }: { ips: string[] }) {
       <div class="row">
         {ips.length > 1 && (
           <Field label="Address" name="ip">
-            <select name="ip" value={ip} onChange={(e) => setIp(e.currentTarget.value)}>
+            <select name="ip" value={ip} onChange={(e) => onIp(e.currentTarget.value)}>
               {ips.map((a) => <option key={a} value={a}>{a}</option>)}
             </select>
           </Field>
