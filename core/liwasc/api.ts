@@ -126,6 +126,7 @@ export function registerLiwascApi(router: ConnectRouter, liwasc: Liwasc): void {
         interfaces: liwasc.scannerInterfaces(),
         vendorSource: `${vendors.package ?? vendors.kind} (${vendors.date ?? "undated"})`,
         serviceSource: services.package ?? services.file,
+        flagScanInterfaces: liwasc.flagInterfaces,
       };
     },
     getNodeMetadata(request) {
@@ -237,9 +238,19 @@ export function registerLiwascApi(router: ConnectRouter, liwasc: Liwasc): void {
     getSettings() {
       return { settings: liwasc.settings };
     },
+    // A full replacement: a field left out is its zero value (no schedule, no interface); no settings
+    // message at all changes nothing.
     setSettings(request) {
-      const next = { ...liwasc.settings, ...request.settings };
-      return { settings: liwasc.setSettings(next) };
+      const settings = request.settings ?? liwasc.settings;
+      return {
+        settings: liwasc.setSettings({
+          scanIntervalMinutes: settings.scanIntervalMinutes,
+          retentionDays: settings.retentionDays,
+          arpRate: settings.arpRate,
+          reverseDns: settings.reverseDns,
+          scanInterfaces: settings.scanInterfaces,
+        }),
+      };
     },
   });
 }

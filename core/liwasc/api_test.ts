@@ -1,6 +1,8 @@
 // liwasc's API handlers in process (Connect's router transport over a temporary data directory): no
 // server, no scans on the wire, no root. tests/liwasc/api_test.ts scans a namespace lab through buf curl.
+import { Registry } from "../metrics/registry.ts";
 import { Code, ConnectError } from "@connectrpc/connect";
+import { FieldViolationsSchema } from "../api/gen/ctpf/v1/errors_pb.ts";
 import { LiwascService, ScanKind } from "../api/gen/ctpf/v1/liwasc_pb.ts";
 import { parseMac } from "../net/mac.ts";
 import { assertEquals, assertMatch, assertRejects } from "../testing/assert.ts";
@@ -9,7 +11,7 @@ import { type InProcessApi, inProcessApi } from "../testing/in_process_api.ts";
 import { assertStreamLimit } from "../testing/stream_limit.ts";
 import { registerLiwascApi } from "./api.ts";
 import { Liwasc } from "./liwasc.ts";
-import type { NodeRecord, PortRecord, ScanRecord } from "./model.ts";
+import { defaultSettings, type NodeRecord, type PortRecord, type ScanRecord } from "./model.ts";
 import { SqliteLiwascRepository } from "./store_sqlite.ts";
 
 const known: NodeRecord = {
@@ -79,6 +81,49 @@ Deno.test("liwasc api (in process): metadata, nodes and settings", async () => {
     assertEquals(settings?.arpRate, 500);
     assertEquals((await liwasc.getSettings({})).settings?.arpRate, 500);
   });
+});
+
+Deno.test("liwasc api (in process): scan interfaces are settings, checked, kept and in force at once", async () => {
+  await withLiwasc({}, async (api, liwasc) => {
+    const client = api.client(LiwascService);
+    const before = (await client.getSettings({})).settings!;
+    assertEquals(before.scanInterfaces, ["scan0"]);
+    assertEquals((await client.getScannerMetadata({})).flagScanInterfaces, ["scan0"]);
+    const refused = await refusal(client.setSettings({
+      settings: { ...before, arpRate: 0, scanInterfaces: ["scan0", "nosuch0"] },
+    }));
+    assertEquals(Code[refused.code], Code[Code.InvalidArgument]);
+    const [details] = refused.findDetails(FieldViolationsSchema);
+    assertEquals(details.violations.map((v) => [v.field, v.description]), [
+      ["settings.arp_rate", "from 1 to 100000 requests per second"],
+      ["settings.scan_interfaces", "no interface named nosuch0 on this machine"],
+    ]);
+    assertEquals((await client.getSettings({})).settings, before);
+    // Loopback exists everywhere; the choice replaces the old one at once.
+    const { settings } = await client.setSettings({ settings: { ...before, scanInterfaces: ["lo"] } });
+    assertEquals(settings?.scanInterfaces, ["lo"]);
+    assertEquals(liwasc.interfaces, ["lo"]);
+    const unticked = await refusal(client.startNodeScan({ interface: "scan0" }));
+    assertMatch(unticked.rawMessage, /scan0 is not a scanner interface \(lo\)/);
+    await client.setSettings({ settings: { ...before, scanInterfaces: [] } });
+    const none = await refusal(client.startWake({ mac: "02:00:00:00:77:0a" }));
+    assertEquals(Code[none.code], Code[Code.FailedPrecondition]);
+    assertMatch(none.rawMessage, /no scan interface is chosen/);
+  });
+});
+
+Deno.test("liwasc api (in process): --scan-interfaces replaces the stored choice at start; without it the choice stands", async () => {
+  await using api = await inProcessApi({});
+  const repository = new SqliteLiwascRepository(api.store);
+  new Liwasc({ log: api.log, metrics: new Registry(), repository }).setSettings({
+    ...defaultSettings,
+    scanInterfaces: ["lo"],
+  });
+  const restarted = new Liwasc({ log: api.log, metrics: new Registry(), repository });
+  assertEquals([restarted.interfaces, restarted.flagInterfaces], [["lo"], []]);
+  const flagged = new Liwasc({ log: api.log, metrics: new Registry(), repository, interfaces: ["scan9"] });
+  assertEquals([flagged.interfaces, flagged.flagInterfaces], [["scan9"], ["scan9"]]);
+  assertEquals(repository.loadSettings().scanInterfaces, ["scan9"]);
 });
 
 Deno.test("liwasc api (in process): bad requests get their codes", async () => {

@@ -1,6 +1,6 @@
 import type { Logger } from "../log/logger.ts";
 import type { Registry } from "../metrics/registry.ts";
-import { formatCidr } from "../net/ipv4addr.ts";
+import { formatCidr, parseIpv4 } from "../net/ipv4addr.ts";
 import { formatMac, type MacAddress, macFromBytes } from "../net/mac.ts";
 import { Hub } from "../stream/hub.ts";
 import { interfaceExists, macAddress } from "../sys/mod.ts";
@@ -20,7 +20,8 @@ import { NodeBook } from "./node_book.ts";
 import { type NodeSweep, planNodeScan } from "./node_scan_job.ts";
 import { planPortScan } from "./port_scan_job.ts";
 import { reverseLookup } from "./reverse_dns.ts";
-import { subnetsOf } from "./targets.ts";
+import { checkSettings } from "./settings.ts";
+import { interfaceReaches, subnetsOf } from "./targets.ts";
 import { planWake, wakeJobKind } from "./wake_job.ts";
 
 export interface LiwascOptions {
@@ -28,8 +29,11 @@ export interface LiwascOptions {
   /** The binary's registry, which liwasc's own metrics join. */
   metrics: Registry;
   repository: LiwascRepository;
-  /** The interfaces scans and wakes may use: only these, as named by the operator. */
-  interfaces: string[];
+  /**
+   * --scan-interfaces: when given (not empty), it replaces the stored choice of scan interfaces at start.
+   * Otherwise the choice kept in the settings stands.
+   */
+  interfaces?: string[];
 }
 
 export interface StartNodeScanInput {
@@ -72,7 +76,7 @@ export class Liwasc {
   readonly #wakeJobs: JobRunner<WakeRecord>;
   readonly #log: Logger;
   readonly #repository: LiwascRepository;
-  readonly #interfaces: string[];
+  readonly #flagInterfaces: string[];
   #settings: LiwascSettings;
   #schedule: ReturnType<typeof setInterval> | undefined;
   #retention: ReturnType<typeof setInterval> | undefined;
@@ -80,8 +84,12 @@ export class Liwasc {
   constructor(options: LiwascOptions) {
     this.#log = options.log;
     this.#repository = options.repository;
-    this.#interfaces = options.interfaces;
+    this.#flagInterfaces = [...options.interfaces ?? []];
     this.#settings = options.repository.loadSettings();
+    if (this.#flagInterfaces.length > 0) {
+      this.#settings = { ...this.#settings, scanInterfaces: this.#flagInterfaces };
+      this.#repository.saveSettings(this.#settings);
+    }
     this.#book = new NodeBook(options.repository.loadNodes());
     const metrics = this.#metrics = new LiwascMetrics(options.metrics, () => this.#book.all());
     this.#scanJobs = new JobRunner(scanJobKind({
@@ -98,11 +106,17 @@ export class Liwasc {
   }
 
   get settings(): LiwascSettings {
-    return { ...this.#settings };
+    return { ...this.#settings, scanInterfaces: [...this.#settings.scanInterfaces] };
   }
 
+  /** The interfaces scans and wakes may use now: only these, as the operator chose them. */
   get interfaces(): string[] {
-    return [...this.#interfaces];
+    return [...this.#settings.scanInterfaces];
+  }
+
+  /** What --scan-interfaces named at start (it replaced the stored choice then); empty when not given. */
+  get flagInterfaces(): string[] {
+    return [...this.#flagInterfaces];
   }
 
   /** Nodes that answered the latest scan of their interface. */
@@ -123,18 +137,35 @@ export class Liwasc {
     this.#wakeJobs.cancelAll();
   }
 
+  /** Checks and keeps new settings (FieldErrors for wrong ones) and applies them at once. */
   setSettings(next: LiwascSettings): LiwascSettings {
-    if (!Number.isInteger(next.arpRate) || next.arpRate < 1 || next.arpRate > 100_000) {
-      throw new LiwascInputError("settings.arp_rate", "from 1 to 100000 requests per second");
-    }
-    this.#settings = { ...next, retentionDays: next.retentionDays || 30 };
+    this.#settings = checkSettings(next, this.#settings, interfaceExists);
     this.#repository.saveSettings(this.#settings);
+    this.#stopWorkOffTheChosenInterfaces();
     this.#applySchedule();
     return this.settings;
   }
 
+  /**
+   * Nothing goes on running on an interface the operator unticked: node scans and wakes that use one,
+   * and port scans of an address none of the chosen interfaces reaches, are cancelled.
+   */
+  #stopWorkOffTheChosenInterfaces(): void {
+    const chosen = this.#settings.scanInterfaces;
+    const offChosen = (names: string) => names.split(",").some((name) => name && !chosen.includes(name));
+    for (const scan of this.#scanJobs.running()) {
+      const stray = scan.kind === "node"
+        ? offChosen(scan.target)
+        : !chosen.some((name) => interfaceReaches(name, parseIpv4(scan.target)));
+      if (stray) this.#scanJobs.cancel(scan.id);
+    }
+    for (const wake of this.#wakeJobs.running()) {
+      if (offChosen(wake.interface)) this.#wakeJobs.cancel(wake.id);
+    }
+  }
+
   scannerInterfaces(): { name: string; mac: string; subnets: string[] }[] {
-    return this.#interfaces.filter(interfaceExists).map((name) => {
+    return this.interfaces.filter(interfaceExists).map((name) => {
       let subnets: string[] = [];
       try {
         subnets = subnetsOf(name).map(formatCidr);
@@ -177,19 +208,17 @@ export class Liwasc {
   }
 
   #chooseInterfaces(name: string | undefined, field: string): string[] {
-    if (this.#interfaces.length === 0) {
+    const chosen = this.interfaces;
+    if (chosen.length === 0) {
       throw new LiwascInputError(
         field,
-        "no scanner interfaces are configured (--scan-interfaces)",
+        "no scan interface is chosen (settings, or --scan-interfaces)",
         "precondition",
       );
     }
-    if (!name) return this.#interfaces;
-    if (!this.#interfaces.includes(name)) {
-      throw new LiwascInputError(
-        field,
-        `${name} is not a scanner interface (${this.#interfaces.join(", ")})`,
-      );
+    if (!name) return chosen;
+    if (!chosen.includes(name)) {
+      throw new LiwascInputError(field, `${name} is not a scanner interface (${chosen.join(", ")})`);
     }
     return [name];
   }
@@ -209,7 +238,7 @@ export class Liwasc {
   startPortScan(input: StartPortScanInput): ScanRecord {
     const planned = planPortScan({
       ...input,
-      interfaces: this.#interfaces,
+      interfaces: this.interfaces,
       onPort: (port) => this.ports.publish(port),
       save: (ports) => this.#repository.savePorts(ports),
       probes: this.#metrics,
@@ -267,7 +296,7 @@ export class Liwasc {
     clearInterval(this.#schedule);
     this.#schedule = undefined;
     const minutes = this.#settings.scanIntervalMinutes;
-    if (minutes <= 0 || this.#interfaces.length === 0) return;
+    if (minutes <= 0 || this.#settings.scanInterfaces.length === 0) return;
     this.#schedule = setInterval(() => {
       if (this.runningScans().some((scan) => scan.kind === "node" && scan.startedBy === "schedule")) return;
       try {

@@ -71,6 +71,8 @@ export interface LiwascSettings {
   retentionDays: number;
   arpRate: number;
   reverseDns: boolean;
+  /** The only interfaces scans and wakes may use, as the operator chose them. */
+  scanInterfaces: string[];
 }
 
 export const defaultSettings: LiwascSettings = {
@@ -78,6 +80,7 @@ export const defaultSettings: LiwascSettings = {
   retentionDays: 30,
   arpRate: 1000,
   reverseDns: false,
+  scanInterfaces: [],
 };
 
 /** What liwasc keeps: one repository over the store, replaceable by another backend. */

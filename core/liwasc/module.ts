@@ -10,8 +10,10 @@ import { SqliteLiwascRepository } from "./store_sqlite.ts";
 export const liwascFlags = {
   scanInterfaces: listFlag({
     name: "scan-interfaces",
-    description: "comma-separated interfaces liwasc may scan and send wake packets on",
-    defaultText: "none: nothing is scanned until interfaces are named",
+    description:
+      "comma-separated interfaces liwasc may scan and send wake packets on; replaces the choice kept in " +
+      "liwasc's settings (the web page) at start",
+    defaultText: "none: the interfaces chosen in the settings (none at first: nothing is scanned)",
   }),
 };
 

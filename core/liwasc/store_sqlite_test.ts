@@ -70,7 +70,13 @@ Deno.test("liwasc store: everything survives a reopen; prune drops what is older
         seen: 1000,
       }]);
       repository.saveWake(wake);
-      repository.saveSettings({ scanIntervalMinutes: 15, retentionDays: 7, arpRate: 500, reverseDns: true });
+      repository.saveSettings({
+        scanIntervalMinutes: 15,
+        retentionDays: 7,
+        arpRate: 500,
+        reverseDns: true,
+        scanInterfaces: ["scan0", "scan1"],
+      });
       store.close();
     }
     const store = SqliteStore.open(`${dir}/ctpf.sqlite`);
@@ -85,11 +91,33 @@ Deno.test("liwasc store: everything survives a reopen; prune drops what is older
       retentionDays: 7,
       arpRate: 500,
       reverseDns: true,
+      scanInterfaces: ["scan0", "scan1"],
     });
     assertEquals(repository.prune(2000), { scans: 1, nodes: 1, ports: 1, wakes: 1 });
     assertEquals(repository.loadNodes().map((n) => n.mac), [node.mac]);
     assertEquals(repository.listScans(undefined, 10).map((s) => s.id), ["s1"]);
     assertEquals(repository.loadPorts().length, 1);
+    store.close();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("liwasc store: settings kept before scan interfaces were a setting load with none chosen", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "ctpf-liwasc-store-" });
+  try {
+    const store = SqliteStore.open(`${dir}/ctpf.sqlite`);
+    const repository = new SqliteLiwascRepository(store);
+    store.statement("INSERT INTO liwasc_settings (key, value) VALUES ('settings', ?)").run(
+      JSON.stringify({ scanIntervalMinutes: 5, retentionDays: 9, arpRate: 200, reverseDns: false }),
+    );
+    assertEquals(repository.loadSettings(), {
+      scanIntervalMinutes: 5,
+      retentionDays: 9,
+      arpRate: 200,
+      reverseDns: false,
+      scanInterfaces: [],
+    });
     store.close();
   } finally {
     await Deno.remove(dir, { recursive: true });

@@ -6,16 +6,17 @@ import { type Netns, rootTest, sleep, waitFor, withLab } from "../harness/mod.ts
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import { bufCurlCommand } from "../support/buf_curl.ts";
 import type { RunningBinary } from "../support/ctpf_process.ts";
-import { addLink, labVendorPrefixes, serveDnsmasq, serveTcp, startLiwasc, startScanLab } from "./lab.ts";
+import {
+  addLink,
+  callLiwasc,
+  labVendorPrefixes,
+  serveDnsmasq,
+  serveTcp,
+  startLiwasc,
+  startScanLab,
+} from "./lab.ts";
 
-async function api(scanner: Netns, liwasc: RunningBinary, method: string, body: unknown = {}) {
-  const run = await scanner.run(bufCurlCommand(liwasc, "LiwascService", method, body), {
-    timeoutMs: 15_000,
-    check: false,
-  });
-  if (run.code !== 0) return { error: JSON.parse(run.stderr || "{}") };
-  return JSON.parse(run.stdout || "{}");
-}
+const api = callLiwasc;
 
 /** The binary's /metrics, read from inside the scanner's namespace where it listens. */
 async function metricsOf(scanner: Netns, liwasc: RunningBinary): Promise<MetricsText> {
@@ -219,6 +220,34 @@ rootTest({
       const where = new Map(nodes.map((n: { mac: string; interface: string }) => [n.mac, n.interface]));
       for (const host of scanLab.hosts) assertEquals(where.get(host.mac), "scan0", host.name);
       for (const host of second.hosts) assertEquals(where.get(host.mac), "scan1", host.name);
+    });
+  },
+});
+
+rootTest({
+  name: "liwasc: unticking the interface a node scan runs on stops the scan; it cannot be started again",
+  async fn() {
+    await withLab(async (lab) => {
+      const scanLab = await startScanLab(lab, 2);
+      const { scanner } = scanLab;
+      await using liwasc = await startLiwasc(scanner, scanLab.scannerInterface);
+      const { settings } = await api(scanner, liwasc, "GetSettings");
+      assertEquals(settings.scanInterfaces, ["scan0"]);
+      // 253 addresses at 10 a second: about 25 s, so the scan is surely running when the choice changes.
+      await api(scanner, liwasc, "SetSettings", { settings: { ...settings, arpRate: 10 } });
+      const { scan } = await api(scanner, liwasc, "StartNodeScan", {});
+      await sleep(500);
+      const unticked = await api(scanner, liwasc, "SetSettings", {
+        settings: { ...settings, arpRate: 10, scanInterfaces: [] },
+      });
+      assertEquals(unticked.settings.scanInterfaces, undefined);
+      const stopped = await untilDone(scanner, liwasc, scan.id, 5000);
+      assertEquals(stopped.state, "SCAN_STATE_CANCELLED");
+      const ranMs = Date.parse(String(stopped.finished)) - Date.parse(String(stopped.started));
+      assert(ranMs < 5000, `ran ${ranMs} ms: not stopped early`);
+      const refused = await api(scanner, liwasc, "StartNodeScan", {});
+      assertEquals(refused.error.code, "failed_precondition");
+      assertMatch(refused.error.message, /no scan interface is chosen/);
     });
   },
 });

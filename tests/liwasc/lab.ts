@@ -3,7 +3,8 @@
 // own address, with its own MAC, as separate machines would.
 import type { Lab, Netns } from "../harness/mod.ts";
 import { run, waitFor } from "../harness/mod.ts";
-import { startBinary } from "../support/ctpf_process.ts";
+import { bufCurlCommand } from "../support/buf_curl.ts";
+import { type RunningBinary, startBinary } from "../support/ctpf_process.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
 
@@ -101,9 +102,13 @@ export async function addLink(
   };
 }
 
-/** The real liwasc binary inside the scanner namespace (its API on that namespace's loopback). */
-export function startLiwasc(scanner: Netns, scanInterface: string) {
+/**
+ * The real liwasc binary inside the scanner namespace (its API on that namespace's loopback), with
+ * `--scan-interfaces` when `scanInterfaces` is given; `dataDir` restarts it over an earlier run's store.
+ */
+export function startLiwasc(scanner: Netns, scanInterfaces?: string, options: { dataDir?: string } = {}) {
   return startBinary({
+    dataDir: options.dataDir,
     command: [
       "ip",
       "netns",
@@ -114,8 +119,18 @@ export function startLiwasc(scanner: Netns, scanInterface: string) {
       "--allow-all",
       `${root}cmd/liwasc.ts`,
     ],
-    args: ["--scan-interfaces", scanInterface],
+    args: scanInterfaces === undefined ? [] : ["--scan-interfaces", scanInterfaces],
   });
+}
+
+/** One LiwascService call through buf curl inside the scanner namespace: the answer, or `{ error }`. */
+export async function callLiwasc(scanner: Netns, liwasc: RunningBinary, method: string, body: unknown = {}) {
+  const run = await scanner.run(bufCurlCommand(liwasc, "LiwascService", method, body), {
+    timeoutMs: 15_000,
+    check: false,
+  });
+  if (run.code !== 0) return { error: JSON.parse(run.stderr || "{}") };
+  return JSON.parse(run.stdout || "{}");
 }
 
 /** socat listeners on `host`'s address for each TCP port; resolves once all are listening. */

@@ -1,6 +1,6 @@
 // The liwasc page in Chromium (running inside the scanner's namespace): a network scan fills the node
-// table live with vendors, the detail view port-scans a node and lists its open port with the service
-// name, and the wake button shows the wake's state.
+// table live with vendors, the node's own view (#/liwasc/nodes/<mac>) port-scans it and lists its open
+// port with the service name, and the wake button shows the wake's state.
 import { rootTest, waitFor, withLab } from "../harness/mod.ts";
 import { assertEquals, assertMatch } from "../support/assert.ts";
 import { haveChromium, launchBrowser, signInWithToken } from "../support/browser.ts";
@@ -28,7 +28,8 @@ rootTest({
       assertEquals(await row.locator("[data-field=power]").textContent(), "on");
       assertMatch((await row.textContent()) ?? "", /Cisco/i);
 
-      await row.getByRole("button", { name: "Details" }).click();
+      await row.getByRole("link", { name: served.mac }).click();
+      await page.waitForURL(`**/#/liwasc/nodes/${encodeURIComponent(served.mac)}`);
       const detail = page.locator(`[aria-label='Node ${served.mac}']`);
       await detail.locator("input[name=tcp]").fill("20-25");
       await detail.getByRole("button", { name: "Scan ports" }).click();
@@ -36,7 +37,8 @@ rootTest({
       await port.waitFor({ timeout: 10_000 });
       assertEquals(await port.locator("[data-field=state]").textContent(), "open");
       assertMatch((await port.textContent()) ?? "", /ssh/);
-      // The node's row shows the open port once the scan ends.
+      // Back in the node table, the node's row shows the open port once the scan ends.
+      await page.goBack();
       await row.locator("[data-field=ports]").filter({ hasText: "22/tcp" }).waitFor({ timeout: 10_000 });
 
       await row.getByRole("button", { name: "Wake" }).click();

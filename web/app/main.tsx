@@ -11,7 +11,7 @@ import { servicePages } from "./pages/registry.ts";
 import { useRoute } from "./route.ts";
 import "./pages/necon/index.tsx";
 import "./pages/bofied.tsx";
-import "./pages/liwasc.tsx";
+import "./pages/liwasc/index.tsx";
 import "./pages/gloeth.tsx";
 
 function Shell() {

@@ -1,0 +1,53 @@
+import { routeHref, useRoute } from "../../route.ts";
+import { servicePages } from "../registry.ts";
+import { useNodes, useWakes } from "./live.ts";
+import { NodeView } from "./node_view.tsx";
+import { NodesView } from "./nodes.tsx";
+import { ScansView } from "./scans.tsx";
+import { SettingsView } from "./settings.tsx";
+
+const views = [
+  { path: [] as string[], title: "Nodes" },
+  { path: ["scans"], title: "Scans" },
+  { path: ["settings"], title: "Settings" },
+];
+
+/**
+ * liwasc's page: nodes (#/liwasc), one node (#/liwasc/nodes/<mac>), the scan history (#/liwasc/scans) and
+ * the settings (#/liwasc/settings). The node and wake feeds live here, so moving between views keeps them.
+ */
+function LiwascPage() {
+  const { path } = useRoute();
+  const [view = "", mac = ""] = path.slice(1);
+  const nodes = useNodes();
+  const wakes = useWakes();
+  const current = view === "nodes" ? "" : view;
+  return (
+    <section>
+      <h2>Scan &amp; wake</h2>
+      <nav class="subnav" aria-label="liwasc views">
+        {views.map((v) => (
+          <a
+            key={v.title}
+            href={routeHref(["liwasc", ...v.path])}
+            aria-current={(v.path[0] ?? "") === current ? "page" : undefined}
+          >
+            {v.title}
+          </a>
+        ))}
+      </nav>
+      {view === "" && <NodesView nodes={nodes.state} connected={nodes.connected} wakes={wakes.state} />}
+      {view === "nodes" && mac && (
+        <NodeView mac={mac} node={nodes.state.get(mac)} wake={wakes.state.get(mac)} />
+      )}
+      {view === "nodes" && !mac && (
+        <NodesView nodes={nodes.state} connected={nodes.connected} wakes={wakes.state} />
+      )}
+      {view === "scans" && <ScansView />}
+      {view === "settings" && <SettingsView />}
+      {!["", "nodes", "scans", "settings"].includes(view) && <p class="error">No liwasc view "{view}".</p>}
+    </section>
+  );
+}
+
+servicePages.liwasc = LiwascPage;
