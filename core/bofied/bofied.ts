@@ -4,19 +4,10 @@ import type { HostPort } from "../config/flags.ts";
 import { SendfileServer } from "../http/sendfile_server.ts";
 import type { Logger } from "../log/logger.ts";
 import type { BootAnswerProvider } from "../net/dhcp/boot_answer.ts";
-import { FieldErrors } from "../errors/field_errors.ts";
 import type { BofiedApiContext } from "./api.ts";
-import { BootServers, type TftpPlan } from "./boot_servers.ts";
-import {
-  type BootSettings,
-  type BootSettingsView,
-  checkBootSettings,
-  effectiveBootAddress,
-  type FlagSettings,
-  flagSettingsOf,
-  noBootSettings,
-  settingsInForce,
-} from "./boot_settings.ts";
+import { BootControl } from "./boot_control.ts";
+import type { TftpPlan } from "./boot_servers.ts";
+import type { BootSettings, BootSettingsView } from "./boot_settings.ts";
 import { createBootEvents } from "./events.ts";
 import { FileCache } from "./file_cache.ts";
 import { ServedFiles } from "./files.ts";
@@ -73,12 +64,7 @@ export class Bofied {
   readonly #cache = new FileCache(256 << 20, 128 << 20);
   readonly #servedEvents: ServedCoalescer;
   readonly #bootRoot: string;
-  readonly #servers: BootServers;
-  /** Fields the command line sets; the page may not change them. */
-  readonly #flags: FlagSettings;
-  /** What the page chose (stored), flags not applied. */
-  #stored: BootSettings;
-  #settingsChange: Promise<unknown> = Promise.resolve();
+  readonly #boot: BootControl;
   #starter?: StarterRecord;
   #bootHttpServer?: SendfileServer;
   #pxeAnswers = 0;
@@ -123,7 +109,7 @@ export class Bofied {
     this.files = { boot: new ServedFiles(this.#bootJail), private: new ServedFiles(privateJail) };
     this.bootAnswers = pxeAnswers({
       rules: this.rules,
-      bootAddress: () => this.#bootAddress() || undefined,
+      bootAddress: () => this.#boot.bootAddress() || undefined,
       httpPort: () => this.#bootHttpPort(),
       onAnswer: (mac, summary, fields) => {
         this.#pxeAnswers++;
@@ -136,12 +122,13 @@ export class Bofied {
         });
       },
     });
-    this.#flags = flagSettingsOf(options);
-    this.#stored = { ...noBootSettings, ...options.state.loadBootSettings() };
-    this.#servers = new BootServers({
+    this.#boot = new BootControl({
+      flags: options,
+      state: options.state,
       log,
       makeTftp: (plan) => this.#tftpServer(plan),
       makeProxyDhcp: (interfaceName) => new ProxyDhcp({ interfaceName, bootAnswers: this.bootAnswers, log }),
+      onChange: (message, fields) => this.#publish("settings", message, fields),
     });
   }
 
@@ -154,8 +141,8 @@ export class Bofied {
   info(): ReturnType<BofiedApiContext["info"]> {
     const server = this.#server();
     return {
-      tftpAddress: this.#servers.tftpPlan?.address ?? "",
-      tftpPort: this.#servers.tftpPort,
+      tftpAddress: this.#boot.servers.tftpPlan?.address ?? "",
+      tftpPort: this.#boot.servers.tftpPort,
       httpBootUrl: `http://${server}:${this.#bootHttpPort()}/boot`,
       rulesPath: this.rulesPath,
       server,
@@ -193,113 +180,25 @@ export class Bofied {
       });
       this.#bootJail.changed();
     }
-    await this.#startServers();
+    await this.#boot.start();
   }
 
   async stop(): Promise<void> {
     this.rules.stop();
     await this.#bootHttpServer?.close();
     this.#servedEvents.flush();
-    await this.#settingsChange;
-    await this.#servers.stop();
+    await this.#boot.stop();
   }
 
   /** The boot settings in force, which of them flags set, and what serves now. */
   bootSettings(): BootSettingsView {
-    const settings = settingsInForce(this.#stored, this.#flags);
-    return {
-      settings,
-      setByFlag: Object.fromEntries(Object.entries(this.#flags).map(([field, set]) => [field, set.flag])),
-      effectiveBootAddress: effectiveBootAddress(settings),
-      tftpPort: this.#servers.tftpPort,
-      proxyDhcpServing: this.#servers.proxyDhcpInterface !== "",
-      starterMissing: this.#starter?.outcome === "installed" ? this.#starter.missing : [],
-    };
+    return this.#boot.view(this.#starter?.outcome === "installed" ? this.#starter.missing : []);
   }
 
-  /**
-   * Checks, applies and stores boot settings from the page, one change at a time. Wrong fields, and a
-   * server that cannot start, are refused as FieldErrors; the servers then stay as they were.
-   */
-  setBootSettings(wanted: BootSettings): Promise<BootSettingsView> {
-    const change = this.#settingsChange.then(() => this.#setBootSettings(wanted));
-    this.#settingsChange = change.catch(() => {});
-    return change;
-  }
-
-  async #setBootSettings(wanted: BootSettings): Promise<BootSettingsView> {
-    checkBootSettings(wanted, this.#flags);
-    // A flag's field keeps the page's earlier choice underneath, for the day the flag goes away.
-    const next = { ...wanted };
-    for (const field of Object.keys(this.#flags) as (keyof BootSettings)[]) next[field] = this.#stored[field];
-    const before = this.#servers.tftpPlan;
-    const inForce = settingsInForce(next, this.#flags);
-    try {
-      await this.#servers.applyTftp(this.#tftpPlan(inForce));
-    } catch (error) {
-      throw new FieldErrors([{
-        field: "tftpInterface",
-        message: `TFTP could not start: ${errorText(error)}`,
-      }]);
-    }
-    try {
-      await this.#servers.applyProxyDhcp(inForce.proxyDhcpInterface);
-    } catch (error) {
-      await this.#servers.applyTftp(before).catch(() => {});
-      throw new FieldErrors([
-        { field: "proxyDhcpInterface", message: `proxyDHCP could not start: ${errorText(error)}` },
-      ]);
-    }
-    this.#stored = next;
-    this.#options.state.saveBootSettings(next);
-    this.#publish("settings", "boot settings saved", {
-      tftp: inForce.tftpInterface || "off",
-      proxydhcp: inForce.proxyDhcpInterface || "off",
-      address: effectiveBootAddress(inForce),
-    });
+  /** Checks, applies and stores the page's boot settings (FieldErrors when refused). */
+  async setBootSettings(wanted: BootSettings): Promise<BootSettingsView> {
+    await this.#boot.set(wanted);
     return this.bootSettings();
-  }
-
-  /**
-   * Starts what the flags and the stored settings ask for. A flag's server that cannot start stops the
-   * binary, as before; a stored choice that no longer fits the machine (the interface went away) is
-   * reported and left off, so the page can still be reached to change it.
-   */
-  async #startServers(): Promise<void> {
-    const settings = settingsInForce(this.#stored, this.#flags);
-    const attempts: [keyof BootSettings, () => Promise<void>][] = [
-      ["tftpInterface", () => this.#servers.applyTftp(this.#tftpPlan(settings))],
-      ["proxyDhcpInterface", () => this.#servers.applyProxyDhcp(settings.proxyDhcpInterface)],
-    ];
-    for (const [field, attempt] of attempts) {
-      try {
-        await attempt();
-      } catch (error) {
-        if (this.#flags[field]) throw error;
-        this.#log.warn("boot setting not applied", {
-          field,
-          interface: settings[field],
-          error: errorText(error),
-        });
-        this.#publish("settings", `${field} ${settings[field]} not applied: ${errorText(error)}`, {});
-      }
-    }
-  }
-
-  /**
-   * TFTP as the flags say, else on the interface the page chose: 0.0.0.0:69 bound to that device
-   * (SO_BINDTODEVICE) rather than to the interface's address. Bound to the address, Linux would also take
-   * requests for it that arrive on other interfaces, and a changed address (DHCP renewal) would need a
-   * rebind; bound to the device, only that interface is served, whatever its address.
-   */
-  #tftpPlan(settings: BootSettings): TftpPlan | undefined {
-    const flag = this.#options.tftpListen;
-    if (flag) {
-      return { address: flag.hostname, port: flag.port, device: this.#options.tftpInterface || undefined };
-    }
-    return settings.tftpInterface
-      ? { address: "0.0.0.0", port: 69, device: settings.tftpInterface }
-      : undefined;
   }
 
   #tftpServer(plan: TftpPlan): TftpServer {
@@ -321,14 +220,9 @@ export class Bofied {
     });
   }
 
-  /** The address booting machines come back to: the setting (or flag), else the chosen interface's. */
-  #bootAddress(): string {
-    return effectiveBootAddress(settingsInForce(this.#stored, this.#flags));
-  }
-
   /** The address in boot URLs: the boot address in force, else the API's. */
   #server(): string {
-    return this.#bootAddress() || this.#options.listenAddress().hostname;
+    return this.#boot.bootAddress() || this.#options.listenAddress().hostname;
   }
 
   /** Where booting machines fetch /boot/ over HTTP: the sendfile port when it is on. */
@@ -343,8 +237,4 @@ export class Bofied {
   ): void {
     this.events.publish({ time: new Date(), kind, message, fields });
   }
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

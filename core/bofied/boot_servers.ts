@@ -15,95 +15,96 @@ export interface BootServersOptions {
   log: Logger;
 }
 
-const planKey = (plan: TftpPlan | undefined) =>
-  plan ? `${plan.address}:${plan.port}%${plan.device ?? ""}` : "";
+interface Server {
+  start(): void;
+  stop(): Promise<void>;
+}
 
-/**
- * The TFTP server and the proxyDHCP responder as they should be now: `apply` starts, moves or stops each
- * one to match a plan without a restart. A server that fails to start leaves the previous one serving.
- */
-export class BootServers {
-  readonly #options: BootServersOptions;
-  #tftp?: { plan: TftpPlan; server: TftpServer };
-  #proxy?: { interfaceName: string; server: ProxyDhcp };
+/** One server that runs as its plan says, or not at all; a new plan replaces it. */
+class Slot<Plan, S extends Server> {
+  #running?: { plan: Plan; server: S };
 
-  constructor(options: BootServersOptions) {
-    this.#options = options;
+  constructor(
+    readonly what: string,
+    readonly keyOf: (plan: Plan) => string,
+    readonly make: (plan: Plan) => S,
+    readonly log: Logger,
+  ) {}
+
+  get running(): { plan: Plan; server: S } | undefined {
+    return this.#running;
   }
 
-  get tftpPort(): number {
-    return this.#tftp?.server.port ?? 0;
-  }
-
-  get tftpPlan(): TftpPlan | undefined {
-    return this.#tftp?.plan;
-  }
-
-  get proxyDhcpInterface(): string {
-    return this.#proxy?.interfaceName ?? "";
-  }
-
-  async applyTftp(plan: TftpPlan | undefined): Promise<void> {
-    if (planKey(plan) === planKey(this.#tftp?.plan)) return;
-    const previous = this.#tftp;
+  async apply(plan: Plan | undefined): Promise<void> {
+    const previous = this.#running;
+    if ((plan === undefined ? "" : this.keyOf(plan)) === (previous ? this.keyOf(previous.plan) : "")) return;
     // The old socket goes first: the new one may want the same port on the same device.
-    if (previous) await previous.server.stop();
-    this.#tftp = undefined;
-    if (!plan) return this.#options.log.info("tftp stopped");
+    await previous?.server.stop();
+    this.#running = undefined;
+    if (plan === undefined) return this.log.info(`${this.what} stopped`);
     try {
-      this.#tftp = { plan, server: this.#started(this.#options.makeTftp(plan)) };
+      this.#running = this.#start(plan);
     } catch (error) {
       if (previous) {
-        this.#restore(() =>
-          this.#tftp = {
-            plan: previous.plan,
-            server: this.#started(
-              this.#options.makeTftp(previous.plan),
-            ),
-          }
-        );
-      }
-      throw error;
-    }
-  }
-
-  async applyProxyDhcp(interfaceName: string): Promise<void> {
-    if (interfaceName === (this.#proxy?.interfaceName ?? "")) return;
-    const previous = this.#proxy;
-    if (previous) await previous.server.stop();
-    this.#proxy = undefined;
-    if (!interfaceName) return this.#options.log.info("proxyDHCP stopped");
-    try {
-      this.#proxy = { interfaceName, server: this.#started(this.#options.makeProxyDhcp(interfaceName)) };
-    } catch (error) {
-      if (previous) {
-        this.#restore(() =>
-          this.#proxy = {
-            interfaceName: previous.interfaceName,
-            server: this.#started(this.#options.makeProxyDhcp(previous.interfaceName)),
-          }
-        );
+        try {
+          this.#running = this.#start(previous.plan);
+        } catch (restartError) {
+          this.log.warn(`${this.what}: the previous one could not restart`, { error: String(restartError) });
+        }
       }
       throw error;
     }
   }
 
   async stop(): Promise<void> {
-    await this.#tftp?.server.stop();
-    await this.#proxy?.server.stop();
-    this.#tftp = this.#proxy = undefined;
+    await this.#running?.server.stop();
+    this.#running = undefined;
   }
 
-  #started<T extends { start(): void }>(server: T): T {
+  #start(plan: Plan): { plan: Plan; server: S } {
+    const server = this.make(plan);
     server.start();
-    return server;
+    return { plan, server };
+  }
+}
+
+/**
+ * The TFTP server and the proxyDHCP responder as they should be now: each `apply` starts, moves or stops
+ * one to match a plan without a restart. A server that fails to start leaves the previous one serving.
+ */
+export class BootServers {
+  readonly #tftp: Slot<TftpPlan, TftpServer>;
+  readonly #proxy: Slot<string, ProxyDhcp>;
+
+  constructor(options: BootServersOptions) {
+    const tftpKey = (plan: TftpPlan) => `${plan.address}:${plan.port}%${plan.device ?? ""}`;
+    this.#tftp = new Slot("tftp", tftpKey, options.makeTftp, options.log);
+    this.#proxy = new Slot("proxyDHCP", (name) => name, options.makeProxyDhcp, options.log);
   }
 
-  #restore(restart: () => void): void {
-    try {
-      restart();
-    } catch (error) {
-      this.#options.log.warn("could not restart the previous server", { error: String(error) });
-    }
+  get tftpPort(): number {
+    return this.#tftp.running?.server.port ?? 0;
+  }
+
+  get tftpPlan(): TftpPlan | undefined {
+    return this.#tftp.running?.plan;
+  }
+
+  get proxyDhcpInterface(): string {
+    return this.#proxy.running?.plan ?? "";
+  }
+
+  applyTftp(plan: TftpPlan | undefined): Promise<void> {
+    return this.#tftp.apply(plan);
+  }
+
+  /** "" stops it. */
+  applyProxyDhcp(interfaceName: string): Promise<void> {
+    return this.#proxy.apply(interfaceName || undefined);
+  }
+
+  async stop(): Promise<void> {
+    await this.#tftp.stop();
+    await this.#proxy.stop();
   }
 }
