@@ -4,6 +4,7 @@ import { BofiedService, FileArea } from "../api/gen/ctpf/v1/bofied_pb.ts";
 import type { Hub } from "../stream/hub.ts";
 import { snapshotThenChanges } from "../stream/snapshot_then_changes.ts";
 import { architectureName } from "../net/dhcp/mod.ts";
+import type { BootSettings, BootSettingsView } from "./boot_settings.ts";
 import type { BootEvent } from "./events.ts";
 import type { FileEntry, ServedFiles } from "./files.ts";
 import type { BootRules } from "./rules/engine.ts";
@@ -20,6 +21,8 @@ export interface BofiedApiContext {
     server: string;
     httpPort: number;
   };
+  bootSettings: () => BootSettingsView;
+  setBootSettings: (settings: BootSettings) => Promise<BootSettingsView>;
 }
 
 function entryMessage(entry: FileEntry) {
@@ -64,6 +67,13 @@ export function registerBofiedApi(router: ConnectRouter, context: BofiedApiConte
         rulesPath: info.rulesPath,
         rulesError: context.rules.lastError ?? "",
       };
+    },
+    getBootSettings() {
+      return context.bootSettings();
+    },
+    async setBootSettings(request) {
+      const { tftpInterface = "", proxyDhcpInterface = "", bootAddress = "" } = request.settings ?? {};
+      return { state: await context.setBootSettings({ tftpInterface, proxyDhcpInterface, bootAddress }) };
     },
     async dryRunRules(request) {
       const facts = request.facts;

@@ -37,6 +37,11 @@ async function withBofied(
         server: "192.0.2.1",
         httpPort: 8470,
       }),
+      // Boot settings need a whole Bofied: boot_settings_api_test.ts covers them.
+      bootSettings: () => {
+        throw new Error("not served in this test");
+      },
+      setBootSettings: () => Promise.reject(new Error("not served in this test")),
     })
   );
   await test(api, events);

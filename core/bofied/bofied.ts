@@ -6,6 +6,9 @@ import type { Logger } from "../log/logger.ts";
 import type { Registry } from "../metrics/registry.ts";
 import type { BootAnswerProvider } from "../net/dhcp/boot_answer.ts";
 import type { BofiedApiContext } from "./api.ts";
+import { BootControl } from "./boot_control.ts";
+import type { TftpPlan } from "./boot_servers.ts";
+import type { BootSettings, BootSettingsView } from "./boot_settings.ts";
 import { createBootEvents } from "./events.ts";
 import { FileCache } from "./file_cache.ts";
 import { ServedFiles } from "./files.ts";
@@ -15,6 +18,8 @@ import { Jail } from "./jail.ts";
 import { BofiedMetrics, type BootHttpPort } from "./metrics.ts";
 import { ProxyDhcp } from "./proxy_dhcp.ts";
 import { pxeAnswers } from "./pxe_answers.ts";
+import { installStarterOnce, type StarterRecord } from "./starter.ts";
+import type { BofiedStateRepository } from "./store_sqlite.ts";
 import { defaultRules } from "./rules/default_rules.ts";
 import { BootRules } from "./rules/engine.ts";
 import { TftpServer } from "./tftp/server.ts";
@@ -42,6 +47,12 @@ export interface BofiedOptions {
   listenAddress: () => { hostname: string; port: number };
   /** Holds the trees' WebDAV dead properties, outside the trees. */
   store: SqliteStore;
+  /** The page's boot settings and the starter decision. */
+  state: BofiedStateRepository;
+  /** Fill an empty boot tree with iPXE and a starter menu on the first start. */
+  bootStarter: boolean;
+  /** Where the starter finds iPXE (Debian's /usr/lib/ipxe when absent). */
+  ipxeDir?: string;
 }
 
 /**
@@ -61,17 +72,18 @@ export class Bofied {
   readonly #bootJail: Jail;
   readonly #cache = new FileCache(256 << 20, 128 << 20);
   readonly #servedEvents: ServedCoalescer;
+  readonly #bootRoot: string;
+  readonly #boot: BootControl;
+  #starter?: StarterRecord;
   #bootHttpServer?: SendfileServer;
-  #tftp?: TftpServer;
   #pxeAnswers = 0;
-  #proxy?: ProxyDhcp;
 
   constructor(options: BofiedOptions) {
     this.#options = options;
     const log = this.#log = options.log;
     const metrics = this.metrics = new BofiedMetrics(options.metrics);
     const base = join(options.dataDir, "bofied");
-    const bootRoot = join(base, "boot"), privateRoot = join(base, "private");
+    const bootRoot = this.#bootRoot = join(base, "boot"), privateRoot = join(base, "private");
     this.rulesPath = join(base, "rules.ts");
     Deno.mkdirSync(bootRoot, { recursive: true });
     Deno.mkdirSync(privateRoot, { recursive: true, mode: 0o700 });
@@ -111,7 +123,7 @@ export class Bofied {
     };
     this.bootAnswers = pxeAnswers({
       rules: this.rules,
-      bootAddress: () => options.bootAddress || undefined,
+      bootAddress: () => this.#boot.bootAddress() || undefined,
       httpPort: () => this.#bootHttpPort(),
       onAnswer: (mac, summary, fields) => {
         this.#pxeAnswers++;
@@ -124,6 +136,15 @@ export class Bofied {
         });
       },
     });
+    this.#boot = new BootControl({
+      flags: options,
+      state: options.state,
+      log,
+      makeTftp: (plan) => this.#tftpServer(plan),
+      makeProxyDhcp: (interfaceName) =>
+        new ProxyDhcp({ interfaceName, bootAnswers: this.bootAnswers, log, metrics: this.metrics }),
+      onChange: (message, fields) => this.#publish("settings", message, fields),
+    });
   }
 
   /** PXE answers given (each a machine starting to boot), since start. */
@@ -135,8 +156,8 @@ export class Bofied {
   info(): ReturnType<BofiedApiContext["info"]> {
     const server = this.#server();
     return {
-      tftpAddress: this.#options.tftpListen?.hostname ?? "",
-      tftpPort: this.#tftp?.port ?? 0,
+      tftpAddress: this.#boot.servers.tftpPlan?.address ?? "",
+      tftpPort: this.#boot.servers.tftpPort,
       httpBootUrl: `http://${server}:${this.#bootHttpPort()}/boot`,
       rulesPath: this.rulesPath,
       server,
@@ -166,50 +187,59 @@ export class Bofied {
         port: this.#bootHttpServer.port,
       });
     }
-    if (options.tftpListen) {
-      this.#tftp = new TftpServer({
-        jail: this.#bootJail,
-        cache: this.#cache,
-        address: options.tftpListen.hostname,
-        port: options.tftpListen.port,
-        device: options.tftpInterface || undefined,
+    if (options.bootStarter) {
+      this.#starter = await installStarterOnce({
+        bootRoot: this.#bootRoot,
+        ipxeDir: options.ipxeDir,
+        state: options.state,
         log,
-        metrics: this.metrics,
-        onTransfer: (event) =>
-          this.#publish("tftp", `${event.ok ? "sent" : "incomplete"} ${event.file}`, {
-            file: event.file,
-            client: event.client,
-            bytes: String(event.bytes),
-            blksize: String(event.blockSize),
-            windowsize: String(event.windowSize),
-            ms: String(event.milliseconds),
-            ...(event.reason ? { reason: event.reason } : {}),
-          }),
       });
-      this.#tftp.start();
+      this.#bootJail.changed();
     }
-    if (options.proxyDhcpInterface) {
-      this.#proxy = new ProxyDhcp({
-        interfaceName: options.proxyDhcpInterface,
-        bootAnswers: this.bootAnswers,
-        log,
-        metrics: this.metrics,
-      });
-      this.#proxy.start();
-    }
+    await this.#boot.start();
   }
 
   async stop(): Promise<void> {
     this.rules.stop();
     await this.#bootHttpServer?.close();
     this.#servedEvents.flush();
-    await this.#tftp?.stop();
-    await this.#proxy?.stop();
+    await this.#boot.stop();
   }
 
-  /** The address in boot URLs: --boot-address, else the API's. */
+  /** The boot settings in force, which of them flags set, and what serves now. */
+  bootSettings(): BootSettingsView {
+    return this.#boot.view(this.#starter?.outcome === "installed" ? this.#starter.missing : []);
+  }
+
+  /** Checks, applies and stores the page's boot settings (FieldErrors when refused). */
+  async setBootSettings(wanted: BootSettings): Promise<BootSettingsView> {
+    await this.#boot.set(wanted);
+    return this.bootSettings();
+  }
+
+  #tftpServer(plan: TftpPlan): TftpServer {
+    return new TftpServer({
+      jail: this.#bootJail,
+      cache: this.#cache,
+      ...plan,
+      log: this.#log,
+      metrics: this.metrics,
+      onTransfer: (event) =>
+        this.#publish("tftp", `${event.ok ? "sent" : "incomplete"} ${event.file}`, {
+          file: event.file,
+          client: event.client,
+          bytes: String(event.bytes),
+          blksize: String(event.blockSize),
+          windowsize: String(event.windowSize),
+          ms: String(event.milliseconds),
+          ...(event.reason ? { reason: event.reason } : {}),
+        }),
+    });
+  }
+
+  /** The address in boot URLs: the boot address in force, else the API's. */
   #server(): string {
-    return this.#options.bootAddress || this.#options.listenAddress().hostname;
+    return this.#boot.bootAddress() || this.#options.listenAddress().hostname;
   }
 
   /** Where booting machines fetch /boot/ over HTTP: the sendfile port when it is on. */
@@ -229,7 +259,7 @@ export class Bofied {
   }
 
   #publish(
-    kind: "tftp" | "http" | "rules-loaded" | "rules-error",
+    kind: "tftp" | "http" | "rules-loaded" | "rules-error" | "settings",
     message: string,
     fields: Record<string, string>,
   ): void {

@@ -2,7 +2,7 @@ import { Hub } from "../stream/hub.ts";
 
 export interface BootEvent {
   time: Date;
-  kind: "tftp" | "http" | "pxe" | "rules-loaded" | "rules-error" | "file";
+  kind: "tftp" | "http" | "pxe" | "rules-loaded" | "rules-error" | "file" | "settings";
   message: string;
   fields: Record<string, string>;
 }

@@ -1,10 +1,11 @@
 import type { ServiceContext, ServiceModule } from "../api/module.ts";
-import { optionalHostPortFlag, stringFlag } from "../config/flags.ts";
+import { booleanFlag, optionalHostPortFlag, stringFlag } from "../config/flags.ts";
 import type { FlagValues } from "../config/load.ts";
 import type { BootAnswerProvider } from "../net/dhcp/boot_answer.ts";
 import { registerBofiedApi } from "./api.ts";
 import { Bofied } from "./bofied.ts";
 import { bootFastPath, mountBootHttp } from "./http.ts";
+import { SqliteBofiedStateRepository } from "./store_sqlite.ts";
 import { mountWebDav } from "./webdav/mount.ts";
 
 /** bofied's flags, shared by the bofied binary and the all-in-one. */
@@ -41,8 +42,14 @@ export const bofiedFlags = {
     name: "boot-address",
     description: "address booting machines reach this node at (used in boot URLs)",
     default: "",
-    defaultText: "the --listen address",
+    defaultText: "the TFTP (else proxyDHCP) interface's address, else the --listen address",
     allowEmpty: true,
+  }),
+  noBootStarter: booleanFlag({
+    name: "no-boot-starter",
+    description:
+      "leave an empty boot tree empty on the first start (by default it gets Debian's iPXE binaries from /usr/lib/ipxe and a starter menu.ipxe)",
+    default: false,
   }),
 };
 
@@ -62,6 +69,8 @@ export function bofiedModule(
     proxyDhcpInterface: context.flags.proxyDhcpInterface,
     listenAddress: context.listenAddress,
     store: context.store,
+    state: new SqliteBofiedStateRepository(context.store),
+    bootStarter: !context.flags.noBootStarter,
   });
   const { files, events } = bofied;
   return {
@@ -70,7 +79,14 @@ export function bofiedModule(
     name: "bofied",
     title: "Network boot",
     registerRpc: (router) =>
-      registerBofiedApi(router, { files, rules: bofied.rules, events, info: () => bofied.info() }),
+      registerBofiedApi(router, {
+        files,
+        rules: bofied.rules,
+        events,
+        info: () => bofied.info(),
+        bootSettings: () => bofied.bootSettings(),
+        setBootSettings: (settings) => bofied.setBootSettings(settings),
+      }),
     mountHttp: (app) => {
       mountWebDav(app, {
         trees: { "/dav/boot": files.boot, "/dav/private": files.private },
@@ -88,10 +104,9 @@ export function bofiedModule(
       { id: "bofied.boots", title: "Boots", kind: "counter", read: () => bofied.pxeAnswerCount },
     ],
     status() {
-      const info = bofied.info();
-      const tftp = info.tftpPort
-        ? `TFTP on ${info.tftpAddress || "all addresses"}:${info.tftpPort}`
-        : "TFTP off";
+      const info = bofied.info(), boot = bofied.bootSettings();
+      const where = boot.settings.tftpInterface || info.tftpAddress || "all addresses";
+      const tftp = info.tftpPort ? `TFTP on ${where}:${info.tftpPort}` : "TFTP off";
       return { healthy: true, summary: `${tftp}; HTTP boot ${info.httpBootUrl}` };
     },
   };

@@ -36,7 +36,11 @@ async function curl(...args: string[]) {
 }
 
 Deno.test("bofied: upload over the API, fetch over TFTP and HTTP, see the transfer events", async () => {
-  await using bofied = await startBinary({ entry: "cmd/bofied.ts", args: ["--tftp-listen", "127.0.0.1:0"] });
+  // An empty tree (no starter files), so the listing below is exactly what this test made.
+  await using bofied = await startBinary({
+    entry: "cmd/bofied.ts",
+    args: ["--tftp-listen", "127.0.0.1:0", "--no-boot-starter"],
+  });
   const api = client(bofied.url, bofied.adminToken);
   const info = await api.getBootInfo({});
   assert(info.tftpPort > 0, "TFTP is listening");
@@ -98,7 +102,7 @@ Deno.test("bofied: upload over the API, fetch over TFTP and HTTP, see the transf
 });
 
 Deno.test("bofied: refusals — no token, traversal, private files over HTTP", async () => {
-  await using bofied = await startBinary({ entry: "cmd/bofied.ts" });
+  await using bofied = await startBinary({ entry: "cmd/bofied.ts", args: ["--no-boot-starter"] });
   const api = client(bofied.url, bofied.adminToken);
   assertEquals(
     await code(client(bofied.url).writeFile({ path: "/x", content: new Uint8Array() })),
@@ -161,7 +165,7 @@ Deno.test("bofied: refusals — no token, traversal, private files over HTTP", a
   );
 });
 
-Deno.test("bofied: the default rules dry-run as firmware → iPXE → script; bad rules are caught", async () => {
+Deno.test("bofied: the default rules dry-run as firmware → iPXE → starter menu; bad rules are caught", async () => {
   await using bofied = await startBinary({ entry: "cmd/bofied.ts" });
   const api = client(bofied.url, bofied.adminToken);
   const port = new URL(bofied.url).port;
@@ -173,9 +177,12 @@ Deno.test("bofied: the default rules dry-run as firmware → iPXE → script; ba
     (await api.dryRunRules({ facts: { mac: "02:00:00:00:00:01", arch: 7 } })).tftpFile,
     "ipxe.efi",
   );
+  // iPXE gets the starter menu over TFTP by name: no HTTP address it might not reach.
+  const ipxe = await api.dryRunRules({ facts: { mac: "02:00:00:00:00:01", arch: 0, userClass: "iPXE" } });
+  assertEquals([ipxe.tftpFile, ipxe.httpUrl], ["menu.ipxe", ""]);
   assertEquals(
-    (await api.dryRunRules({ facts: { mac: "02:00:00:00:00:01", arch: 0, userClass: "iPXE" } })).httpUrl,
-    `http://127.0.0.1:${port}/boot/boot.ipxe`,
+    (await api.dryRunRules({ facts: { mac: "02:00:00:00:00:01", arch: 16 } })).httpUrl,
+    `http://127.0.0.1:${port}/boot/ipxe.efi`,
   );
   assertEquals((await api.dryRunRules({ facts: { mac: "02:00:00:00:00:01", arch: 2 } })).ignore, true);
   assertMatch(
@@ -185,8 +192,9 @@ Deno.test("bofied: the default rules dry-run as firmware → iPXE → script; ba
   assertEquals((await api.checkRules({ source: "export default () => ({ ignore: true })" })).error, "");
   // Each dry run is one evaluation; checking a source tries it on samples, which is not one.
   const metrics = await scrapeMetrics(bofied);
-  assertEquals(metrics.value("ctpf_bofied_rule_evaluations_total", { result: "decided" }), 4);
-  assertEquals(metrics.value("ctpf_bofied_rule_evaluations_total"), 4);
+  // Five dry runs above (arch 0, 7, iPXE, 16, 2).
+  assertEquals(metrics.value("ctpf_bofied_rule_evaluations_total", { result: "decided" }), 5);
+  assertEquals(metrics.value("ctpf_bofied_rule_evaluations_total"), 5);
 });
 
 Deno.test("bofied: --boot-http-listen serves /boot/ with sendfile; boot URLs point there; answers are events", async () => {
@@ -203,8 +211,8 @@ Deno.test("bofied: --boot-http-listen serves /boot/ with sendfile; boot URLs poi
     `boot URLs point at the sendfile port: ${info.httpBootUrl}`,
   );
   assertEquals(
-    (await api.dryRunRules({ facts: { mac: "02:00:00:00:00:01", arch: 0, userClass: "iPXE" } })).httpUrl,
-    `${info.httpBootUrl}/boot.ipxe`,
+    (await api.dryRunRules({ facts: { mac: "02:00:00:00:00:01", arch: 16 } })).httpUrl,
+    `${info.httpBootUrl}/ipxe.efi`,
   );
   const events = api.subscribeToEvents({ history: 10 })[Symbol.asyncIterator]();
   const script = "#!ipxe\necho from sendfile\n";

@@ -13,7 +13,7 @@ Deno.test({
     await using browser = await launchBrowser();
     const { page } = browser;
     await signInWithToken(page, bofied.url, bofied.adminToken);
-    await page.goto(`${bofied.url}/#/bofied`);
+    await page.goto(`${bofied.url}/#/bofied/files`);
     await page.locator("[data-field=http-boot]").waitFor();
 
     await page.setInputFiles("input[aria-label='Upload files']", {
@@ -26,7 +26,8 @@ Deno.test({
     assertEquals(await row.locator("a[data-link=http]").getAttribute("href"), `${bofied.url}/boot/boot.ipxe`);
     assertEquals(await (await fetch(`${bofied.url}/boot/boot.ipxe`)).text(), "#!ipxe\necho hello\n");
 
-    await page.getByRole("button", { name: "Edit boot rules" }).click();
+    await page.getByRole("navigation", { name: "Network boot views" }).getByRole("link", { name: "Rules" })
+      .click();
     const editor = page.locator("[aria-label='Editing rules.ts']");
     const original = await editor.locator("textarea").inputValue();
     assertMatch(original, /export default function bootRules/);
@@ -40,6 +41,8 @@ Deno.test({
     await editor.getByRole("button", { name: "Save" }).click();
     await editor.getByRole("status").filter({ hasText: "saved" }).waitFor();
     assertMatch(await Deno.readTextFile(`${bofied.dataDir}/bofied/rules.ts`), /custom\.efi/);
+    await page.getByRole("navigation", { name: "Network boot views" }).getByRole("link", { name: "Events" })
+      .click();
     const events = page.locator("[aria-label='Boot events']");
     await events.getByText("file written").waitFor();
     await events.getByText("rules saved").waitFor();

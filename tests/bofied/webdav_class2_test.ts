@@ -30,7 +30,11 @@ Deno.test("webdav: dead properties round-trip, follow MOVE/COPY/DELETE, persist,
   const dataDir = await Deno.makeTempDir({ prefix: "ctpf-test-" });
   try {
     {
-      await using bofied = await startBinary({ entry: "cmd/bofied.ts", dataDir });
+      await using bofied = await startBinary({
+        entry: "cmd/bofied.ts",
+        dataDir,
+        args: ["--no-boot-starter"],
+      });
       const dav = client(bofied.url, bofied.adminToken);
       assertEquals((await dav("PUT", "/dav/boot/a.ipxe", "#!ipxe\n")).status, 201);
       const set = await dav(
@@ -88,7 +92,11 @@ Deno.test("webdav: dead properties round-trip, follow MOVE/COPY/DELETE, persist,
       const fresh = await dav("PROPFIND", "/dav/boot/e/b.ipxe", propfindOf("<allprop/>"), { depth: "0" });
       assert(!fresh.text.includes("colour"), "a new file at a deleted name inherited its properties");
     }
-    await using restarted = await startBinary({ entry: "cmd/bofied.ts", dataDir });
+    await using restarted = await startBinary({
+      entry: "cmd/bofied.ts",
+      dataDir,
+      args: ["--no-boot-starter"],
+    });
     const dav = client(restarted.url, restarted.adminToken);
     const kept = await dav("PROPFIND", "/dav/boot/d/b.ipxe", propfindOf("<allprop/>"), { depth: "0" });
     assertMatch(kept.text, /<Z:colour xmlns:Z="urn:example:z" Z:shade="dark">/);

@@ -3,11 +3,27 @@ import type { BackgroundProcess, Netns } from "../harness/mod.ts";
 import { waitFor } from "../harness/wait.ts";
 import { bootMarker, bootPayload } from "./boot_payload.ts";
 
-/** Fills bofied's boot tree: kernel, initramfs and the iPXE script the default rules point iPXE to. */
+/**
+ * The boot rules these tests bring (an operator's own rules file, which bofied never replaces): firmware
+ * PXE gets iPXE over TFTP, iPXE gets the test's script over HTTP. bofied's default rules send iPXE to the
+ * starter menu over TFTP instead (tests/e2e/starter_menu_test.ts).
+ */
+export const scriptOverHttpRules = `export default function bootRules(facts) {
+  const base = \`http://\${facts.server}:\${facts.httpPort}/boot\`;
+  if (facts.userClass === "iPXE") return { httpUrl: \`\${base}/boot.ipxe\` };
+  if (facts.arch.id === 0) return { tftpFile: "undionly.kpxe" };
+  if ([6, 7, 9].includes(facts.arch.id)) return { tftpFile: "ipxe.efi" };
+  if (facts.arch.id === 16) return { httpUrl: \`\${base}/ipxe.efi\` };
+  return { ignore: true };
+}
+`;
+
+/** Fills bofied's boot tree (kernel, initramfs, the iPXE script) and its rules, which point iPXE there. */
 export async function prepareBootTree(dataDir: string, httpBase: string): Promise<void> {
   const payload = await bootPayload();
   const boot = `${dataDir}/bofied/boot`;
   await Deno.mkdir(boot, { recursive: true });
+  await Deno.writeTextFile(`${dataDir}/bofied/rules.ts`, scriptOverHttpRules);
   await Deno.copyFile(payload.kernel, `${boot}/vmlinuz`);
   await Deno.copyFile(payload.initrd, `${boot}/initrd.img`);
   await Deno.writeTextFile(

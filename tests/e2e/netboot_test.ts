@@ -1,5 +1,5 @@
 // The whole chain in a network namespace: a qemu machine with no disk (SeaBIOS + the iPXE ROM of its
-// e1000 NIC) gets an address from necon, is told by bofied's default rules to fetch an iPXE script over
+// e1000 NIC) gets an address from necon, is told by the test's rules file to fetch an iPXE script over
 // HTTP, loads a kernel and initramfs from bofied, and prints the initramfs marker on its serial console.
 import { rootTest, withLab } from "../harness/mod.ts";
 import { assertMatch } from "../support/assert.ts";
@@ -37,7 +37,7 @@ for (const firmware of ["bios", "uefi"] as const) {
           await waitForBoot(serial, () => `ctpf:\n${ctpf.output()}`);
           await qemu.stop(5000);
           assertMatch(ctpf.output(), /msg=ack .*mac=52:54:00/);
-          // iPXE (user class "iPXE") was sent to the script, per the default rules.
+          // iPXE (user class "iPXE") was sent to the script, per the rules file (machine.ts).
           assertMatch(
             ctpf.output(),
             /msg="pxe answer" mac=52:54:00:\S+ answer="boot http:\/\/10\.66\.0\.1:8470\/boot\/boot\.ipxe"/,

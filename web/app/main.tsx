@@ -10,7 +10,7 @@ import { Overview } from "./pages/overview.tsx";
 import { servicePages } from "./pages/registry.ts";
 import { useRoute } from "./route.ts";
 import "./pages/necon/index.tsx";
-import "./pages/bofied.tsx";
+import "./pages/bofied/page.tsx";
 import "./pages/liwasc/index.tsx";
 import "./pages/gloeth.tsx";
 

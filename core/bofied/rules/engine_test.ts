@@ -32,7 +32,7 @@ async function withRules(
   }
 }
 
-Deno.test("boot rules: the default chain is firmware → iPXE → script, never a loop", () =>
+Deno.test("boot rules: the default chain is firmware → iPXE → starter menu over TFTP, never a loop", () =>
   withRules(defaultRules, async (rules) => {
     assertEquals((await rules.evaluate(facts({}))).decision, {
       tftpFile: "undionly.kpxe",
@@ -48,7 +48,11 @@ Deno.test("boot rules: the default chain is firmware → iPXE → script, never 
       /ipxe\.efi/,
     );
     const ipxe = await rules.evaluate(facts({ userClass: "iPXE" }));
-    assertMatch(JSON.stringify(ipxe.decision), /"httpUrl":"http:\/\/10\.0\.0\.1:8480\/boot\/boot\.ipxe"/);
+    assertEquals(ipxe.decision, { tftpFile: "menu.ipxe", httpUrl: undefined, nextServer: undefined });
+    assertMatch(
+      JSON.stringify((await rules.evaluate(facts({ arch: { id: 16, name: "x64 UEFI HTTP" } }))).decision),
+      /"httpUrl":"http:\/\/10\.0\.0\.1:8480\/boot\/ipxe\.efi"/,
+    );
     assertEquals((await rules.evaluate(facts({ arch: { id: 2, name: "Itanium" } }))).decision, {
       ignore: true,
     });

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file ctpf/v1/bofied.proto.
  */
 export const file_ctpf_v1_bofied: GenFile = /*@__PURE__*/
-  fileDesc("ChRjdHBmL3YxL2JvZmllZC5wcm90bxIHY3RwZi52MSIUChJHZXRCb290SW5mb1JlcXVlc3QifgoTR2V0Qm9vdEluZm9SZXNwb25zZRIUCgx0ZnRwX2FkZHJlc3MYASABKAkSEQoJdGZ0cF9wb3J0GAIgASgNEhUKDWh0dHBfYm9vdF91cmwYAyABKAkSEgoKcnVsZXNfcGF0aBgEIAEoCRITCgtydWxlc19lcnJvchgFIAEoCSJ5CglCb290RmFjdHMSCwoDbWFjGAEgASgJEgoKAmlwGAIgASgJEgwKBGFyY2gYAyABKA0SFAoMdmVuZG9yX2NsYXNzGAQgASgJEhIKCnVzZXJfY2xhc3MYBSABKAkSDAoEdXVpZBgGIAEoCRINCgVyZWxheRgHIAEoCSI3ChJEcnlSdW5SdWxlc1JlcXVlc3QSIQoFZmFjdHMYASABKAsyEi5jdHBmLnYxLkJvb3RGYWN0cyJuChNEcnlSdW5SdWxlc1Jlc3BvbnNlEg4KBmlnbm9yZRgBIAEoCBIRCgl0ZnRwX2ZpbGUYAiABKAkSEAoIaHR0cF91cmwYAyABKAkSEwoLbmV4dF9zZXJ2ZXIYBCABKAkSDQoFZXJyb3IYBSABKAkiIwoRQ2hlY2tSdWxlc1JlcXVlc3QSDgoGc291cmNlGAEgASgJIiMKEkNoZWNrUnVsZXNSZXNwb25zZRINCgVlcnJvchgBIAEoCSIRCg9HZXRSdWxlc1JlcXVlc3QiIgoQR2V0UnVsZXNSZXNwb25zZRIOCgZzb3VyY2UYASABKAkiIQoPUHV0UnVsZXNSZXF1ZXN0Eg4KBnNvdXJjZRgBIAEoCSISChBQdXRSdWxlc1Jlc3BvbnNlInYKCUZpbGVFbnRyeRIMCgRuYW1lGAEgASgJEgwKBHBhdGgYAiABKAkSEQoJZGlyZWN0b3J5GAMgASgIEgwKBHNpemUYBCABKAQSLAoIbW9kaWZpZWQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIkEKEExpc3RGaWxlc1JlcXVlc3QSHwoEYXJlYRgBIAEoDjIRLmN0cGYudjEuRmlsZUFyZWESDAoEcGF0aBgCIAEoCSI4ChFMaXN0RmlsZXNSZXNwb25zZRIjCgdlbnRyaWVzGAEgAygLMhIuY3RwZi52MS5GaWxlRW50cnkiQAoPUmVhZEZpbGVSZXF1ZXN0Eh8KBGFyZWEYASABKA4yES5jdHBmLnYxLkZpbGVBcmVhEgwKBHBhdGgYAiABKAkiRgoQUmVhZEZpbGVSZXNwb25zZRIhCgVlbnRyeRgBIAEoCzISLmN0cGYudjEuRmlsZUVudHJ5Eg8KB2NvbnRlbnQYAiABKAwiYwoQV3JpdGVGaWxlUmVxdWVzdBIfCgRhcmVhGAEgASgOMhEuY3RwZi52MS5GaWxlQXJlYRIMCgRwYXRoGAIgASgJEg8KB2NvbnRlbnQYAyABKAwSDwoHcGFyZW50cxgEIAEoCCI2ChFXcml0ZUZpbGVSZXNwb25zZRIhCgVlbnRyeRgBIAEoCzISLmN0cGYudjEuRmlsZUVudHJ5IkUKFE1ha2VEaXJlY3RvcnlSZXF1ZXN0Eh8KBGFyZWEYASABKA4yES5jdHBmLnYxLkZpbGVBcmVhEgwKBHBhdGgYAiABKAkiFwoVTWFrZURpcmVjdG9yeVJlc3BvbnNlIl8KD01vdmVGaWxlUmVxdWVzdBIfCgRhcmVhGAEgASgOMhEuY3RwZi52MS5GaWxlQXJlYRIMCgRmcm9tGAIgASgJEgoKAnRvGAMgASgJEhEKCW92ZXJ3cml0ZRgEIAEoCCISChBNb3ZlRmlsZVJlc3BvbnNlIl8KD0NvcHlGaWxlUmVxdWVzdBIfCgRhcmVhGAEgASgOMhEuY3RwZi52MS5GaWxlQXJlYRIMCgRmcm9tGAIgASgJEgoKAnRvGAMgASgJEhEKCW92ZXJ3cml0ZRgEIAEoCCISChBDb3B5RmlsZVJlc3BvbnNlIlUKEURlbGV0ZUZpbGVSZXF1ZXN0Eh8KBGFyZWEYASABKA4yES5jdHBmLnYxLkZpbGVBcmVhEgwKBHBhdGgYAiABKAkSEQoJcmVjdXJzaXZlGAMgASgIIhQKEkRlbGV0ZUZpbGVSZXNwb25zZSIrChhTdWJzY3JpYmVUb0V2ZW50c1JlcXVlc3QSDwoHaGlzdG9yeRgBIAEoDSI+ChlTdWJzY3JpYmVUb0V2ZW50c1Jlc3BvbnNlEiEKBWV2ZW50GAEgASgLMhIuY3RwZi52MS5Cb290RXZlbnQiswEKCUJvb3RFdmVudBIoCgR0aW1lGAEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIMCgRraW5kGAIgASgJEg8KB21lc3NhZ2UYAyABKAkSLgoGZmllbGRzGAQgAygLMh4uY3RwZi52MS5Cb290RXZlbnQuRmllbGRzRW50cnkaLQoLRmllbGRzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASpQCghGaWxlQXJlYRIZChVGSUxFX0FSRUFfVU5TUEVDSUZJRUQQABISCg5GSUxFX0FSRUFfQk9PVBABEhUKEUZJTEVfQVJFQV9QUklWQVRFEAIyxQcKDUJvZmllZFNlcnZpY2USTQoLR2V0Qm9vdEluZm8SGy5jdHBmLnYxLkdldEJvb3RJbmZvUmVxdWVzdBocLmN0cGYudjEuR2V0Qm9vdEluZm9SZXNwb25zZSIDkAIBEkgKC0RyeVJ1blJ1bGVzEhsuY3RwZi52MS5EcnlSdW5SdWxlc1JlcXVlc3QaHC5jdHBmLnYxLkRyeVJ1blJ1bGVzUmVzcG9uc2USRQoKQ2hlY2tSdWxlcxIaLmN0cGYudjEuQ2hlY2tSdWxlc1JlcXVlc3QaGy5jdHBmLnYxLkNoZWNrUnVsZXNSZXNwb25zZRJECghHZXRSdWxlcxIYLmN0cGYudjEuR2V0UnVsZXNSZXF1ZXN0GhkuY3RwZi52MS5HZXRSdWxlc1Jlc3BvbnNlIgOQAgESPwoIUHV0UnVsZXMSGC5jdHBmLnYxLlB1dFJ1bGVzUmVxdWVzdBoZLmN0cGYudjEuUHV0UnVsZXNSZXNwb25zZRJHCglMaXN0RmlsZXMSGS5jdHBmLnYxLkxpc3RGaWxlc1JlcXVlc3QaGi5jdHBmLnYxLkxpc3RGaWxlc1Jlc3BvbnNlIgOQAgESRAoIUmVhZEZpbGUSGC5jdHBmLnYxLlJlYWRGaWxlUmVxdWVzdBoZLmN0cGYudjEuUmVhZEZpbGVSZXNwb25zZSIDkAIBEkIKCVdyaXRlRmlsZRIZLmN0cGYudjEuV3JpdGVGaWxlUmVxdWVzdBoaLmN0cGYudjEuV3JpdGVGaWxlUmVzcG9uc2USTgoNTWFrZURpcmVjdG9yeRIdLmN0cGYudjEuTWFrZURpcmVjdG9yeVJlcXVlc3QaHi5jdHBmLnYxLk1ha2VEaXJlY3RvcnlSZXNwb25zZRI/CghNb3ZlRmlsZRIYLmN0cGYudjEuTW92ZUZpbGVSZXF1ZXN0GhkuY3RwZi52MS5Nb3ZlRmlsZVJlc3BvbnNlEj8KCENvcHlGaWxlEhguY3RwZi52MS5Db3B5RmlsZVJlcXVlc3QaGS5jdHBmLnYxLkNvcHlGaWxlUmVzcG9uc2USRQoKRGVsZXRlRmlsZRIaLmN0cGYudjEuRGVsZXRlRmlsZVJlcXVlc3QaGy5jdHBmLnYxLkRlbGV0ZUZpbGVSZXNwb25zZRJhChFTdWJzY3JpYmVUb0V2ZW50cxIhLmN0cGYudjEuU3Vic2NyaWJlVG9FdmVudHNSZXF1ZXN0GiIuY3RwZi52MS5TdWJzY3JpYmVUb0V2ZW50c1Jlc3BvbnNlIgOQAgEwAWIGcHJvdG8z", [file_google_protobuf_timestamp]);
+  fileDesc("ChRjdHBmL3YxL2JvZmllZC5wcm90bxIHY3RwZi52MSIUChJHZXRCb290SW5mb1JlcXVlc3QifgoTR2V0Qm9vdEluZm9SZXNwb25zZRIUCgx0ZnRwX2FkZHJlc3MYASABKAkSEQoJdGZ0cF9wb3J0GAIgASgNEhUKDWh0dHBfYm9vdF91cmwYAyABKAkSEgoKcnVsZXNfcGF0aBgEIAEoCRITCgtydWxlc19lcnJvchgFIAEoCSJaCgxCb290U2V0dGluZ3MSFgoOdGZ0cF9pbnRlcmZhY2UYASABKAkSHAoUcHJveHlfZGhjcF9pbnRlcmZhY2UYAiABKAkSFAoMYm9vdF9hZGRyZXNzGAMgASgJIhgKFkdldEJvb3RTZXR0aW5nc1JlcXVlc3QiogIKF0dldEJvb3RTZXR0aW5nc1Jlc3BvbnNlEicKCHNldHRpbmdzGAEgASgLMhUuY3RwZi52MS5Cb290U2V0dGluZ3MSRAoLc2V0X2J5X2ZsYWcYAiADKAsyLy5jdHBmLnYxLkdldEJvb3RTZXR0aW5nc1Jlc3BvbnNlLlNldEJ5RmxhZ0VudHJ5Eh4KFmVmZmVjdGl2ZV9ib290X2FkZHJlc3MYAyABKAkSEQoJdGZ0cF9wb3J0GAQgASgNEhoKEnByb3h5X2RoY3Bfc2VydmluZxgFIAEoCBIXCg9zdGFydGVyX21pc3NpbmcYBiADKAkaMAoOU2V0QnlGbGFnRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASJBChZTZXRCb290U2V0dGluZ3NSZXF1ZXN0EicKCHNldHRpbmdzGAEgASgLMhUuY3RwZi52MS5Cb290U2V0dGluZ3MiSgoXU2V0Qm9vdFNldHRpbmdzUmVzcG9uc2USLwoFc3RhdGUYASABKAsyIC5jdHBmLnYxLkdldEJvb3RTZXR0aW5nc1Jlc3BvbnNlInkKCUJvb3RGYWN0cxILCgNtYWMYASABKAkSCgoCaXAYAiABKAkSDAoEYXJjaBgDIAEoDRIUCgx2ZW5kb3JfY2xhc3MYBCABKAkSEgoKdXNlcl9jbGFzcxgFIAEoCRIMCgR1dWlkGAYgASgJEg0KBXJlbGF5GAcgASgJIjcKEkRyeVJ1blJ1bGVzUmVxdWVzdBIhCgVmYWN0cxgBIAEoCzISLmN0cGYudjEuQm9vdEZhY3RzIm4KE0RyeVJ1blJ1bGVzUmVzcG9uc2USDgoGaWdub3JlGAEgASgIEhEKCXRmdHBfZmlsZRgCIAEoCRIQCghodHRwX3VybBgDIAEoCRITCgtuZXh0X3NlcnZlchgEIAEoCRINCgVlcnJvchgFIAEoCSIjChFDaGVja1J1bGVzUmVxdWVzdBIOCgZzb3VyY2UYASABKAkiIwoSQ2hlY2tSdWxlc1Jlc3BvbnNlEg0KBWVycm9yGAEgASgJIhEKD0dldFJ1bGVzUmVxdWVzdCIiChBHZXRSdWxlc1Jlc3BvbnNlEg4KBnNvdXJjZRgBIAEoCSIhCg9QdXRSdWxlc1JlcXVlc3QSDgoGc291cmNlGAEgASgJIhIKEFB1dFJ1bGVzUmVzcG9uc2UidgoJRmlsZUVudHJ5EgwKBG5hbWUYASABKAkSDAoEcGF0aBgCIAEoCRIRCglkaXJlY3RvcnkYAyABKAgSDAoEc2l6ZRgEIAEoBBIsCghtb2RpZmllZBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiQQoQTGlzdEZpbGVzUmVxdWVzdBIfCgRhcmVhGAEgASgOMhEuY3RwZi52MS5GaWxlQXJlYRIMCgRwYXRoGAIgASgJIjgKEUxpc3RGaWxlc1Jlc3BvbnNlEiMKB2VudHJpZXMYASADKAsyEi5jdHBmLnYxLkZpbGVFbnRyeSJACg9SZWFkRmlsZVJlcXVlc3QSHwoEYXJlYRgBIAEoDjIRLmN0cGYudjEuRmlsZUFyZWESDAoEcGF0aBgCIAEoCSJGChBSZWFkRmlsZVJlc3BvbnNlEiEKBWVudHJ5GAEgASgLMhIuY3RwZi52MS5GaWxlRW50cnkSDwoHY29udGVudBgCIAEoDCJjChBXcml0ZUZpbGVSZXF1ZXN0Eh8KBGFyZWEYASABKA4yES5jdHBmLnYxLkZpbGVBcmVhEgwKBHBhdGgYAiABKAkSDwoHY29udGVudBgDIAEoDBIPCgdwYXJlbnRzGAQgASgIIjYKEVdyaXRlRmlsZVJlc3BvbnNlEiEKBWVudHJ5GAEgASgLMhIuY3RwZi52MS5GaWxlRW50cnkiRQoUTWFrZURpcmVjdG9yeVJlcXVlc3QSHwoEYXJlYRgBIAEoDjIRLmN0cGYudjEuRmlsZUFyZWESDAoEcGF0aBgCIAEoCSIXChVNYWtlRGlyZWN0b3J5UmVzcG9uc2UiXwoPTW92ZUZpbGVSZXF1ZXN0Eh8KBGFyZWEYASABKA4yES5jdHBmLnYxLkZpbGVBcmVhEgwKBGZyb20YAiABKAkSCgoCdG8YAyABKAkSEQoJb3ZlcndyaXRlGAQgASgIIhIKEE1vdmVGaWxlUmVzcG9uc2UiXwoPQ29weUZpbGVSZXF1ZXN0Eh8KBGFyZWEYASABKA4yES5jdHBmLnYxLkZpbGVBcmVhEgwKBGZyb20YAiABKAkSCgoCdG8YAyABKAkSEQoJb3ZlcndyaXRlGAQgASgIIhIKEENvcHlGaWxlUmVzcG9uc2UiVQoRRGVsZXRlRmlsZVJlcXVlc3QSHwoEYXJlYRgBIAEoDjIRLmN0cGYudjEuRmlsZUFyZWESDAoEcGF0aBgCIAEoCRIRCglyZWN1cnNpdmUYAyABKAgiFAoSRGVsZXRlRmlsZVJlc3BvbnNlIisKGFN1YnNjcmliZVRvRXZlbnRzUmVxdWVzdBIPCgdoaXN0b3J5GAEgASgNIj4KGVN1YnNjcmliZVRvRXZlbnRzUmVzcG9uc2USIQoFZXZlbnQYASABKAsyEi5jdHBmLnYxLkJvb3RFdmVudCKzAQoJQm9vdEV2ZW50EigKBHRpbWUYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEgwKBGtpbmQYAiABKAkSDwoHbWVzc2FnZRgDIAEoCRIuCgZmaWVsZHMYBCADKAsyHi5jdHBmLnYxLkJvb3RFdmVudC5GaWVsZHNFbnRyeRotCgtGaWVsZHNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBKlAKCEZpbGVBcmVhEhkKFUZJTEVfQVJFQV9VTlNQRUNJRklFRBAAEhIKDkZJTEVfQVJFQV9CT09UEAESFQoRRklMRV9BUkVBX1BSSVZBVEUQAjL2CAoNQm9maWVkU2VydmljZRJNCgtHZXRCb290SW5mbxIbLmN0cGYudjEuR2V0Qm9vdEluZm9SZXF1ZXN0GhwuY3RwZi52MS5HZXRCb290SW5mb1Jlc3BvbnNlIgOQAgESWQoPR2V0Qm9vdFNldHRpbmdzEh8uY3RwZi52MS5HZXRCb290U2V0dGluZ3NSZXF1ZXN0GiAuY3RwZi52MS5HZXRCb290U2V0dGluZ3NSZXNwb25zZSIDkAIBElQKD1NldEJvb3RTZXR0aW5ncxIfLmN0cGYudjEuU2V0Qm9vdFNldHRpbmdzUmVxdWVzdBogLmN0cGYudjEuU2V0Qm9vdFNldHRpbmdzUmVzcG9uc2USSAoLRHJ5UnVuUnVsZXMSGy5jdHBmLnYxLkRyeVJ1blJ1bGVzUmVxdWVzdBocLmN0cGYudjEuRHJ5UnVuUnVsZXNSZXNwb25zZRJFCgpDaGVja1J1bGVzEhouY3RwZi52MS5DaGVja1J1bGVzUmVxdWVzdBobLmN0cGYudjEuQ2hlY2tSdWxlc1Jlc3BvbnNlEkQKCEdldFJ1bGVzEhguY3RwZi52MS5HZXRSdWxlc1JlcXVlc3QaGS5jdHBmLnYxLkdldFJ1bGVzUmVzcG9uc2UiA5ACARI/CghQdXRSdWxlcxIYLmN0cGYudjEuUHV0UnVsZXNSZXF1ZXN0GhkuY3RwZi52MS5QdXRSdWxlc1Jlc3BvbnNlEkcKCUxpc3RGaWxlcxIZLmN0cGYudjEuTGlzdEZpbGVzUmVxdWVzdBoaLmN0cGYudjEuTGlzdEZpbGVzUmVzcG9uc2UiA5ACARJECghSZWFkRmlsZRIYLmN0cGYudjEuUmVhZEZpbGVSZXF1ZXN0GhkuY3RwZi52MS5SZWFkRmlsZVJlc3BvbnNlIgOQAgESQgoJV3JpdGVGaWxlEhkuY3RwZi52MS5Xcml0ZUZpbGVSZXF1ZXN0GhouY3RwZi52MS5Xcml0ZUZpbGVSZXNwb25zZRJOCg1NYWtlRGlyZWN0b3J5Eh0uY3RwZi52MS5NYWtlRGlyZWN0b3J5UmVxdWVzdBoeLmN0cGYudjEuTWFrZURpcmVjdG9yeVJlc3BvbnNlEj8KCE1vdmVGaWxlEhguY3RwZi52MS5Nb3ZlRmlsZVJlcXVlc3QaGS5jdHBmLnYxLk1vdmVGaWxlUmVzcG9uc2USPwoIQ29weUZpbGUSGC5jdHBmLnYxLkNvcHlGaWxlUmVxdWVzdBoZLmN0cGYudjEuQ29weUZpbGVSZXNwb25zZRJFCgpEZWxldGVGaWxlEhouY3RwZi52MS5EZWxldGVGaWxlUmVxdWVzdBobLmN0cGYudjEuRGVsZXRlRmlsZVJlc3BvbnNlEmEKEVN1YnNjcmliZVRvRXZlbnRzEiEuY3RwZi52MS5TdWJzY3JpYmVUb0V2ZW50c1JlcXVlc3QaIi5jdHBmLnYxLlN1YnNjcmliZVRvRXZlbnRzUmVzcG9uc2UiA5ACATABYgZwcm90bzM", [file_google_protobuf_timestamp]);
 
 /**
  * @generated from message ctpf.v1.GetBootInfoRequest
@@ -69,6 +69,146 @@ export const GetBootInfoResponseSchema: GenMessage<GetBootInfoResponse> = /*@__P
   messageDesc(file_ctpf_v1_bofied, 1);
 
 /**
+ * Where bofied serves booting machines. Nothing is served on an interface nobody chose.
+ *
+ * @generated from message ctpf.v1.BootSettings
+ */
+export type BootSettings = Message<"ctpf.v1.BootSettings"> & {
+  /**
+   * Serve TFTP (port 69) on this interface only; empty: no TFTP.
+   *
+   * @generated from field: string tftp_interface = 1;
+   */
+  tftpInterface: string;
+
+  /**
+   * Answer PXE clients as a proxyDHCP server (ports 67 and 4011) on this interface, beside another DHCP
+   * server; empty: off.
+   *
+   * @generated from field: string proxy_dhcp_interface = 2;
+   */
+  proxyDhcpInterface: string;
+
+  /**
+   * The IPv4 address booting machines reach this node at (next-server, boot URLs); empty: the TFTP
+   * interface's address, else the proxyDHCP interface's.
+   *
+   * @generated from field: string boot_address = 3;
+   */
+  bootAddress: string;
+};
+
+/**
+ * Describes the message ctpf.v1.BootSettings.
+ * Use `create(BootSettingsSchema)` to create a new message.
+ */
+export const BootSettingsSchema: GenMessage<BootSettings> = /*@__PURE__*/
+  messageDesc(file_ctpf_v1_bofied, 2);
+
+/**
+ * @generated from message ctpf.v1.GetBootSettingsRequest
+ */
+export type GetBootSettingsRequest = Message<"ctpf.v1.GetBootSettingsRequest"> & {
+};
+
+/**
+ * Describes the message ctpf.v1.GetBootSettingsRequest.
+ * Use `create(GetBootSettingsRequestSchema)` to create a new message.
+ */
+export const GetBootSettingsRequestSchema: GenMessage<GetBootSettingsRequest> = /*@__PURE__*/
+  messageDesc(file_ctpf_v1_bofied, 3);
+
+/**
+ * @generated from message ctpf.v1.GetBootSettingsResponse
+ */
+export type GetBootSettingsResponse = Message<"ctpf.v1.GetBootSettingsResponse"> & {
+  /**
+   * In force: the stored settings, with the fields a flag sets taken from the flags.
+   *
+   * @generated from field: ctpf.v1.BootSettings settings = 1;
+   */
+  settings?: BootSettings | undefined;
+
+  /**
+   * The fields a command-line flag sets (read-only through the API), by JSON name ("tftpInterface"),
+   * with the flags as given ("--tftp-listen 0.0.0.0:69 --tftp-interface eth1").
+   *
+   * @generated from field: map<string, string> set_by_flag = 2;
+   */
+  setByFlag: { [key: string]: string };
+
+  /**
+   * The address booting machines are given; empty when none is known yet (then the DHCP server's own
+   * address on the client's link).
+   *
+   * @generated from field: string effective_boot_address = 3;
+   */
+  effectiveBootAddress: string;
+
+  /**
+   * The TFTP port serving now, 0 when off.
+   *
+   * @generated from field: uint32 tftp_port = 4;
+   */
+  tftpPort: number;
+
+  /**
+   * True while the proxyDHCP responder serves.
+   *
+   * @generated from field: bool proxy_dhcp_serving = 5;
+   */
+  proxyDhcpServing: boolean;
+
+  /**
+   * The iPXE binaries the starter boot tree wanted but this machine lacks (apt-get install ipxe).
+   *
+   * @generated from field: repeated string starter_missing = 6;
+   */
+  starterMissing: string[];
+};
+
+/**
+ * Describes the message ctpf.v1.GetBootSettingsResponse.
+ * Use `create(GetBootSettingsResponseSchema)` to create a new message.
+ */
+export const GetBootSettingsResponseSchema: GenMessage<GetBootSettingsResponse> = /*@__PURE__*/
+  messageDesc(file_ctpf_v1_bofied, 4);
+
+/**
+ * @generated from message ctpf.v1.SetBootSettingsRequest
+ */
+export type SetBootSettingsRequest = Message<"ctpf.v1.SetBootSettingsRequest"> & {
+  /**
+   * @generated from field: ctpf.v1.BootSettings settings = 1;
+   */
+  settings?: BootSettings | undefined;
+};
+
+/**
+ * Describes the message ctpf.v1.SetBootSettingsRequest.
+ * Use `create(SetBootSettingsRequestSchema)` to create a new message.
+ */
+export const SetBootSettingsRequestSchema: GenMessage<SetBootSettingsRequest> = /*@__PURE__*/
+  messageDesc(file_ctpf_v1_bofied, 5);
+
+/**
+ * @generated from message ctpf.v1.SetBootSettingsResponse
+ */
+export type SetBootSettingsResponse = Message<"ctpf.v1.SetBootSettingsResponse"> & {
+  /**
+   * @generated from field: ctpf.v1.GetBootSettingsResponse state = 1;
+   */
+  state?: GetBootSettingsResponse | undefined;
+};
+
+/**
+ * Describes the message ctpf.v1.SetBootSettingsResponse.
+ * Use `create(SetBootSettingsResponseSchema)` to create a new message.
+ */
+export const SetBootSettingsResponseSchema: GenMessage<SetBootSettingsResponse> = /*@__PURE__*/
+  messageDesc(file_ctpf_v1_bofied, 6);
+
+/**
  * @generated from message ctpf.v1.BootFacts
  */
 export type BootFacts = Message<"ctpf.v1.BootFacts"> & {
@@ -113,7 +253,7 @@ export type BootFacts = Message<"ctpf.v1.BootFacts"> & {
  * Use `create(BootFactsSchema)` to create a new message.
  */
 export const BootFactsSchema: GenMessage<BootFacts> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_bofied, 2);
+  messageDesc(file_ctpf_v1_bofied, 7);
 
 /**
  * @generated from message ctpf.v1.DryRunRulesRequest
@@ -130,7 +270,7 @@ export type DryRunRulesRequest = Message<"ctpf.v1.DryRunRulesRequest"> & {
  * Use `create(DryRunRulesRequestSchema)` to create a new message.
  */
 export const DryRunRulesRequestSchema: GenMessage<DryRunRulesRequest> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_bofied, 3);
+  messageDesc(file_ctpf_v1_bofied, 8);
 
 /**
  * @generated from message ctpf.v1.DryRunRulesResponse
@@ -169,7 +309,7 @@ export type DryRunRulesResponse = Message<"ctpf.v1.DryRunRulesResponse"> & {
  * Use `create(DryRunRulesResponseSchema)` to create a new message.
  */
 export const DryRunRulesResponseSchema: GenMessage<DryRunRulesResponse> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_bofied, 4);
+  messageDesc(file_ctpf_v1_bofied, 9);
 
 /**
  * @generated from message ctpf.v1.CheckRulesRequest
@@ -186,7 +326,7 @@ export type CheckRulesRequest = Message<"ctpf.v1.CheckRulesRequest"> & {
  * Use `create(CheckRulesRequestSchema)` to create a new message.
  */
 export const CheckRulesRequestSchema: GenMessage<CheckRulesRequest> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_bofied, 5);
+  messageDesc(file_ctpf_v1_bofied, 10);
 
 /**
  * @generated from message ctpf.v1.CheckRulesResponse
@@ -205,7 +345,7 @@ export type CheckRulesResponse = Message<"ctpf.v1.CheckRulesResponse"> & {
  * Use `create(CheckRulesResponseSchema)` to create a new message.
  */
 export const CheckRulesResponseSchema: GenMessage<CheckRulesResponse> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_bofied, 6);
+  messageDesc(file_ctpf_v1_bofied, 11);
 
 /**
  * @generated from message ctpf.v1.GetRulesRequest
@@ -218,7 +358,7 @@ export type GetRulesRequest = Message<"ctpf.v1.GetRulesRequest"> & {
  * Use `create(GetRulesRequestSchema)` to create a new message.
  */
 export const GetRulesRequestSchema: GenMessage<GetRulesRequest> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_bofied, 7);
+  messageDesc(file_ctpf_v1_bofied, 12);
 
 /**
  * @generated from message ctpf.v1.GetRulesResponse
@@ -235,7 +375,7 @@ export type GetRulesResponse = Message<"ctpf.v1.GetRulesResponse"> & {
  * Use `create(GetRulesResponseSchema)` to create a new message.
  */
 export const GetRulesResponseSchema: GenMessage<GetRulesResponse> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_bofied, 8);
+  messageDesc(file_ctpf_v1_bofied, 13);
 
 /**
  * @generated from message ctpf.v1.PutRulesRequest
@@ -252,7 +392,7 @@ export type PutRulesRequest = Message<"ctpf.v1.PutRulesRequest"> & {
  * Use `create(PutRulesRequestSchema)` to create a new message.
  */
 export const PutRulesRequestSchema: GenMessage<PutRulesRequest> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_bofied, 9);
+  messageDesc(file_ctpf_v1_bofied, 14);
 
 /**
  * @generated from message ctpf.v1.PutRulesResponse
@@ -265,7 +405,7 @@ export type PutRulesResponse = Message<"ctpf.v1.PutRulesResponse"> & {
  * Use `create(PutRulesResponseSchema)` to create a new message.
  */
 export const PutRulesResponseSchema: GenMessage<PutRulesResponse> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_bofied, 10);
+  messageDesc(file_ctpf_v1_bofied, 15);
 
 /**
  * @generated from message ctpf.v1.FileEntry
@@ -304,7 +444,7 @@ export type FileEntry = Message<"ctpf.v1.FileEntry"> & {
  * Use `create(FileEntrySchema)` to create a new message.
  */
 export const FileEntrySchema: GenMessage<FileEntry> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_bofied, 11);
+  messageDesc(file_ctpf_v1_bofied, 16);
 
 /**
  * @generated from message ctpf.v1.ListFilesRequest
@@ -326,7 +466,7 @@ export type ListFilesRequest = Message<"ctpf.v1.ListFilesRequest"> & {
  * Use `create(ListFilesRequestSchema)` to create a new message.
  */
 export const ListFilesRequestSchema: GenMessage<ListFilesRequest> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_bofied, 12);
+  messageDesc(file_ctpf_v1_bofied, 17);
 
 /**
  * @generated from message ctpf.v1.ListFilesResponse
@@ -343,7 +483,7 @@ export type ListFilesResponse = Message<"ctpf.v1.ListFilesResponse"> & {
  * Use `create(ListFilesResponseSchema)` to create a new message.
  */
 export const ListFilesResponseSchema: GenMessage<ListFilesResponse> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_bofied, 13);
+  messageDesc(file_ctpf_v1_bofied, 18);
 
 /**
  * @generated from message ctpf.v1.ReadFileRequest
@@ -365,7 +505,7 @@ export type ReadFileRequest = Message<"ctpf.v1.ReadFileRequest"> & {
  * Use `create(ReadFileRequestSchema)` to create a new message.
  */
 export const ReadFileRequestSchema: GenMessage<ReadFileRequest> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_bofied, 14);
+  messageDesc(file_ctpf_v1_bofied, 19);
 
 /**
  * @generated from message ctpf.v1.ReadFileResponse
@@ -387,7 +527,7 @@ export type ReadFileResponse = Message<"ctpf.v1.ReadFileResponse"> & {
  * Use `create(ReadFileResponseSchema)` to create a new message.
  */
 export const ReadFileResponseSchema: GenMessage<ReadFileResponse> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_bofied, 15);
+  messageDesc(file_ctpf_v1_bofied, 20);
 
 /**
  * @generated from message ctpf.v1.WriteFileRequest
@@ -421,7 +561,7 @@ export type WriteFileRequest = Message<"ctpf.v1.WriteFileRequest"> & {
  * Use `create(WriteFileRequestSchema)` to create a new message.
  */
 export const WriteFileRequestSchema: GenMessage<WriteFileRequest> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_bofied, 16);
+  messageDesc(file_ctpf_v1_bofied, 21);
 
 /**
  * @generated from message ctpf.v1.WriteFileResponse
@@ -438,7 +578,7 @@ export type WriteFileResponse = Message<"ctpf.v1.WriteFileResponse"> & {
  * Use `create(WriteFileResponseSchema)` to create a new message.
  */
 export const WriteFileResponseSchema: GenMessage<WriteFileResponse> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_bofied, 17);
+  messageDesc(file_ctpf_v1_bofied, 22);
 
 /**
  * @generated from message ctpf.v1.MakeDirectoryRequest
@@ -460,7 +600,7 @@ export type MakeDirectoryRequest = Message<"ctpf.v1.MakeDirectoryRequest"> & {
  * Use `create(MakeDirectoryRequestSchema)` to create a new message.
  */
 export const MakeDirectoryRequestSchema: GenMessage<MakeDirectoryRequest> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_bofied, 18);
+  messageDesc(file_ctpf_v1_bofied, 23);
 
 /**
  * @generated from message ctpf.v1.MakeDirectoryResponse
@@ -473,7 +613,7 @@ export type MakeDirectoryResponse = Message<"ctpf.v1.MakeDirectoryResponse"> & {
  * Use `create(MakeDirectoryResponseSchema)` to create a new message.
  */
 export const MakeDirectoryResponseSchema: GenMessage<MakeDirectoryResponse> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_bofied, 19);
+  messageDesc(file_ctpf_v1_bofied, 24);
 
 /**
  * @generated from message ctpf.v1.MoveFileRequest
@@ -505,7 +645,7 @@ export type MoveFileRequest = Message<"ctpf.v1.MoveFileRequest"> & {
  * Use `create(MoveFileRequestSchema)` to create a new message.
  */
 export const MoveFileRequestSchema: GenMessage<MoveFileRequest> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_bofied, 20);
+  messageDesc(file_ctpf_v1_bofied, 25);
 
 /**
  * @generated from message ctpf.v1.MoveFileResponse
@@ -518,7 +658,7 @@ export type MoveFileResponse = Message<"ctpf.v1.MoveFileResponse"> & {
  * Use `create(MoveFileResponseSchema)` to create a new message.
  */
 export const MoveFileResponseSchema: GenMessage<MoveFileResponse> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_bofied, 21);
+  messageDesc(file_ctpf_v1_bofied, 26);
 
 /**
  * @generated from message ctpf.v1.CopyFileRequest
@@ -550,7 +690,7 @@ export type CopyFileRequest = Message<"ctpf.v1.CopyFileRequest"> & {
  * Use `create(CopyFileRequestSchema)` to create a new message.
  */
 export const CopyFileRequestSchema: GenMessage<CopyFileRequest> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_bofied, 22);
+  messageDesc(file_ctpf_v1_bofied, 27);
 
 /**
  * @generated from message ctpf.v1.CopyFileResponse
@@ -563,7 +703,7 @@ export type CopyFileResponse = Message<"ctpf.v1.CopyFileResponse"> & {
  * Use `create(CopyFileResponseSchema)` to create a new message.
  */
 export const CopyFileResponseSchema: GenMessage<CopyFileResponse> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_bofied, 23);
+  messageDesc(file_ctpf_v1_bofied, 28);
 
 /**
  * @generated from message ctpf.v1.DeleteFileRequest
@@ -592,7 +732,7 @@ export type DeleteFileRequest = Message<"ctpf.v1.DeleteFileRequest"> & {
  * Use `create(DeleteFileRequestSchema)` to create a new message.
  */
 export const DeleteFileRequestSchema: GenMessage<DeleteFileRequest> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_bofied, 24);
+  messageDesc(file_ctpf_v1_bofied, 29);
 
 /**
  * @generated from message ctpf.v1.DeleteFileResponse
@@ -605,7 +745,7 @@ export type DeleteFileResponse = Message<"ctpf.v1.DeleteFileResponse"> & {
  * Use `create(DeleteFileResponseSchema)` to create a new message.
  */
 export const DeleteFileResponseSchema: GenMessage<DeleteFileResponse> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_bofied, 25);
+  messageDesc(file_ctpf_v1_bofied, 30);
 
 /**
  * @generated from message ctpf.v1.SubscribeToEventsRequest
@@ -622,7 +762,7 @@ export type SubscribeToEventsRequest = Message<"ctpf.v1.SubscribeToEventsRequest
  * Use `create(SubscribeToEventsRequestSchema)` to create a new message.
  */
 export const SubscribeToEventsRequestSchema: GenMessage<SubscribeToEventsRequest> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_bofied, 26);
+  messageDesc(file_ctpf_v1_bofied, 31);
 
 /**
  * @generated from message ctpf.v1.SubscribeToEventsResponse
@@ -639,7 +779,7 @@ export type SubscribeToEventsResponse = Message<"ctpf.v1.SubscribeToEventsRespon
  * Use `create(SubscribeToEventsResponseSchema)` to create a new message.
  */
 export const SubscribeToEventsResponseSchema: GenMessage<SubscribeToEventsResponse> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_bofied, 27);
+  messageDesc(file_ctpf_v1_bofied, 32);
 
 /**
  * @generated from message ctpf.v1.BootEvent
@@ -673,7 +813,7 @@ export type BootEvent = Message<"ctpf.v1.BootEvent"> & {
  * Use `create(BootEventSchema)` to create a new message.
  */
 export const BootEventSchema: GenMessage<BootEvent> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_bofied, 28);
+  messageDesc(file_ctpf_v1_bofied, 33);
 
 /**
  * @generated from enum ctpf.v1.FileArea
@@ -721,6 +861,29 @@ export const BofiedService: GenService<{
     methodKind: "unary";
     input: typeof GetBootInfoRequestSchema;
     output: typeof GetBootInfoResponseSchema;
+  },
+  /**
+   * The boot settings in force (which interface TFTP and proxyDHCP serve, the boot address), which of
+   * them a command-line flag sets instead, and what is serving now.
+   *
+   * @generated from rpc ctpf.v1.BofiedService.GetBootSettings
+   */
+  getBootSettings: {
+    methodKind: "unary";
+    input: typeof GetBootSettingsRequestSchema;
+    output: typeof GetBootSettingsResponseSchema;
+  },
+  /**
+   * Checks, stores and applies boot settings at once: TFTP and the proxyDHCP responder start, move or
+   * stop without a restart. A wrong field (a missing interface, one without an IPv4 address, a field a
+   * flag sets) is refused with FieldViolations named like BootSettings' JSON fields, and nothing changes.
+   *
+   * @generated from rpc ctpf.v1.BofiedService.SetBootSettings
+   */
+  setBootSettings: {
+    methodKind: "unary";
+    input: typeof SetBootSettingsRequestSchema;
+    output: typeof SetBootSettingsResponseSchema;
   },
   /**
    * Evaluates the boot rules in force for a hypothetical machine. Admin only: it runs operator code.

@@ -1,0 +1,13 @@
+import { BofiedService } from "../../../../core/api/gen/ctpf/v1/bofied_pb.ts";
+import { client } from "../../client.ts";
+
+export const bofiedApi = () => client(BofiedService);
+
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** "/a/b" + "c" → "/a/b/c" */
+export function joinPath(directory: string, name: string): string {
+  return `${directory.replace(/\/$/, "")}/${name}`;
+}
