@@ -1,5 +1,5 @@
 import { toHexString } from "../net/bytes.ts";
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertStrictEquals } from "../testing/assert.ts";
 import { Lab } from "../testing/harness/lab.ts";
 import { rootTest } from "../testing/harness/root.ts";
 import { deadline } from "../testing/harness/wait.ts";
@@ -69,11 +69,11 @@ rootTest(
 
       dhcp.sendTo(edk2Request(1, ""), "255.255.255.255", 67);
       const offer = decodeDhcp((await dhcp.receive({ signal: timeout.signal })).data);
-      assert.ok(offer.ok);
+      assert(offer.ok);
       // EDK2 keeps a proxy offer only if it is BINL (no option 43): then it asks port 4011.
-      assert.equal(new TextDecoder().decode(offer.value.options.get(60)), "PXEClient");
-      assert.equal(hex(offer.value.options.get(43)), "-");
-      assert.equal(offer.value.yiaddr, 0);
+      assertStrictEquals(new TextDecoder().decode(offer.value.options.get(60)), "PXEClient");
+      assertStrictEquals(hex(offer.value.options.get(43)), "-");
+      assertStrictEquals(offer.value.yiaddr, 0);
 
       // EDK2's 4011 request comes from the address it got and port 4011, and is answered there; a
       // discovery request names a boot item (71: type 0, layer 0), which the answer names back.
@@ -83,15 +83,15 @@ rootTest(
         4011,
       );
       const answer = await binl.receive({ signal: timeout.signal });
-      assert.deepEqual({ address: answer.address, port: answer.port }, { address: "10.78.0.1", port: 4011 });
+      assertEquals({ address: answer.address, port: answer.port }, { address: "10.78.0.1", port: 4011 });
       const ack = decodeDhcp(answer.data);
-      assert.ok(ack.ok);
-      assert.equal(ack.value.options.get(53)?.[0], 5);
-      assert.equal(new TextDecoder().decode(ack.value.options.get(67)), "ipxe.efi");
-      assert.equal(hex(ack.value.options.get(43)), "060108" + "470400000000" + "ff");
-      assert.equal(ack.value.ciaddr, parseIpv4("10.78.0.50"));
+      assert(ack.ok);
+      assertStrictEquals(ack.value.options.get(53)?.[0], 5);
+      assertStrictEquals(new TextDecoder().decode(ack.value.options.get(67)), "ipxe.efi");
+      assertStrictEquals(hex(ack.value.options.get(43)), "060108" + "470400000000" + "ff");
+      assertStrictEquals(ack.value.ciaddr, parseIpv4("10.78.0.50"));
       const replies = new MetricsText(registry.render());
-      assert.deepEqual(
+      assertEquals(
         ["offer", "ack"].map((type) => replies.value("ctpf_bofied_proxy_dhcp_replies_total", { type })),
         [1, 1],
       );

@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertRejects, assertStrictEquals } from "../testing/assert.ts";
 import { Errno, SysError } from "../sys/errno.ts";
 import { sendPaced } from "./pacing.ts";
 
@@ -12,8 +12,8 @@ Deno.test("pacing: every item once, in order; items with nothing to send cost no
       return item % 2 === 0;
     },
   });
-  assert.deepEqual(seen, [1, 2, 3, 4, 5, 6]);
-  assert.equal(sent, 3);
+  assertEquals(seen, [1, 2, 3, 4, 5, 6]);
+  assertStrictEquals(sent, 3);
 });
 
 Deno.test("pacing: never faster than the rate", async () => {
@@ -21,7 +21,7 @@ Deno.test("pacing: never faster than the rate", async () => {
   // At 1000/s, the 21st send is due 20 ms after the first.
   await sendPaced({ items: Array.from({ length: 21 }, (_, i) => i), ratePerSecond: 1000, send: () => true });
   const elapsed = performance.now() - started;
-  assert.ok(elapsed >= 19, `21 sends at 1000/s took ${elapsed.toFixed(1)} ms`);
+  assert(elapsed >= 19, `21 sends at 1000/s took ${elapsed.toFixed(1)} ms`);
 });
 
 Deno.test("pacing: a full transmit queue sends the same item again later; other errors end it", async () => {
@@ -36,9 +36,9 @@ Deno.test("pacing: a full transmit queue sends the same item again later; other 
       return true;
     },
   });
-  assert.deepEqual(attempts, ["a", "b", "b", "b"]);
-  assert.equal(sent, 2);
-  await assert.rejects(
+  assertEquals(attempts, ["a", "b", "b", "b"]);
+  assertStrictEquals(sent, 2);
+  await assertRejects(
     sendPaced({
       items: [1],
       ratePerSecond: 1,
@@ -60,6 +60,6 @@ Deno.test("pacing: cancelling stops before the rest is sent", async () => {
     send: () => ++sent > 0,
   });
   setTimeout(() => stop.abort(), 30);
-  assert.ok(await done < 1000);
-  assert.ok(sent < 1000);
+  assert(await done < 1000);
+  assert(sent < 1000);
 });

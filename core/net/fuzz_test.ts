@@ -1,5 +1,5 @@
 import { toHexString } from "./bytes.ts";
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertStrictEquals, fail } from "../testing/assert.ts";
 import { type Decoded, DecodeError, unwrap } from "./errors.ts";
 import {
   decodeEthernet,
@@ -136,12 +136,12 @@ function* mutants(
 /** Values may only hold unsigned integers, booleans, strings, views into the input, arrays and records. */
 function assertSane(value: unknown, input: Uint8Array, path: string): void {
   if (typeof value === "number") {
-    assert.ok(Number.isSafeInteger(value) && value >= 0, `${path} = ${value}`);
+    assert(Number.isSafeInteger(value) && value >= 0, `${path} = ${value}`);
   } else if (typeof value === "boolean" || typeof value === "string") {
     return;
   } else if (value instanceof Uint8Array) {
-    assert.equal(value.buffer, input.buffer, `${path} is not a view of the input`);
-    assert.ok(
+    assertStrictEquals(value.buffer, input.buffer, `${path} is not a view of the input`);
+    assert(
       value.byteOffset >= input.byteOffset &&
         value.byteOffset + value.length <= input.byteOffset + input.length,
       `${path} lies outside the input`,
@@ -151,7 +151,7 @@ function assertSane(value: unknown, input: Uint8Array, path: string): void {
   } else if (typeof value === "object" && value !== null) {
     for (const [key, item] of Object.entries(value)) assertSane(item, input, `${path}.${key}`);
   } else {
-    assert.fail(`${path} has unexpected ${typeof value}`);
+    fail(`${path} has unexpected ${typeof value}`);
   }
 }
 
@@ -179,9 +179,9 @@ function check<T>(
   }
   counts.failed++;
   const error = result.error;
-  assert.ok(error instanceof DecodeError, `${name} failed without a DecodeError`);
-  assert.ok(error.layer.length > 0 && error.reason.trim().length > 0, `${name}: empty layer or reason`);
-  assert.equal(error.message, `${error.layer}: ${error.reason}`);
+  assert(error instanceof DecodeError, `${name} failed without a DecodeError`);
+  assert(error.layer.length > 0 && error.reason.trim().length > 0, `${name}: empty layer or reason`);
+  assertStrictEquals(error.message, `${error.layer}: ${error.reason}`);
   return undefined;
 }
 
@@ -192,9 +192,9 @@ function decodeEverything(outcomes: Outcomes, bytes: Uint8Array): void {
   const frame = check(outcomes, "ethernet", bytes, () => decodeEthernet(bytes));
   if (frame !== undefined) {
     const headerLength = ethernetHeaderLength(frame.vlanTags.length);
-    assert.equal(frame.payload.byteOffset, bytes.byteOffset + headerLength);
-    assert.equal(headerLength + frame.payload.length, bytes.length);
-    assert.deepEqual(encodeEthernet(frame), bytes, "ethernet round trip");
+    assertStrictEquals(frame.payload.byteOffset, bytes.byteOffset + headerLength);
+    assertStrictEquals(headerLength + frame.payload.length, bytes.length);
+    assertEquals(encodeEthernet(frame), bytes, "ethernet round trip");
   }
   decodeArpLayer(outcomes, bytes, bytes);
   decodeUdpLayer(outcomes, bytes, SOME_ADDRESSES, bytes);
@@ -210,43 +210,43 @@ function decodeEverything(outcomes: Outcomes, bytes: Uint8Array): void {
 
 function decodeArpLayer(outcomes: Outcomes, bytes: Uint8Array, input: Uint8Array): void {
   const packet = check(outcomes, "arp", input, () => decodeArp(bytes));
-  if (packet !== undefined) assert.deepEqual(encodeArp(packet), bytes.subarray(0, ARP_PACKET_LENGTH));
+  if (packet !== undefined) assertEquals(encodeArp(packet), bytes.subarray(0, ARP_PACKET_LENGTH));
 }
 
 function decodeOptionsLayer(outcomes: Outcomes, bytes: Uint8Array, input: Uint8Array): void {
   const options = check(outcomes, "ipv4 options", input, () => decodeIpv4Options(bytes));
   for (const option of options ?? []) {
     const lengthAt = option.data.byteOffset - bytes.byteOffset - 1;
-    assert.equal(bytes[lengthAt], option.data.length + 2, "option data shorter than its length byte");
+    assertStrictEquals(bytes[lengthAt], option.data.length + 2, "option data shorter than its length byte");
   }
 }
 
 function decodeUdpLayer(outcomes: Outcomes, bytes: Uint8Array, ip: UdpAddresses, input: Uint8Array): void {
   const datagram = check(outcomes, "udp", input, () => decodeUdp(bytes, ip));
   if (datagram === undefined) return;
-  assert.ok(datagram.length >= 8 && datagram.length <= bytes.length);
-  assert.equal(datagram.payload.length, datagram.length - 8);
+  assert(datagram.length >= 8 && datagram.length <= bytes.length);
+  assertStrictEquals(datagram.payload.length, datagram.length - 8);
   if (datagram.hasChecksum && datagram.checksumValid) {
-    assert.deepEqual(encodeUdp(datagram, ip), bytes.subarray(0, datagram.length), "udp round trip");
+    assertEquals(encodeUdp(datagram, ip), bytes.subarray(0, datagram.length), "udp round trip");
   }
 }
 
 function decodeIpv4Layers(outcomes: Outcomes, bytes: Uint8Array, input: Uint8Array): void {
   const truncated = check(outcomes, "truncated ipv4", input, () => decodeTruncatedIpv4(bytes));
   if (truncated !== undefined) {
-    assert.ok(truncated.headerLength >= 20 && truncated.headerLength <= bytes.length);
-    assert.equal(truncated.options.length, truncated.headerLength - 20);
+    assert(truncated.headerLength >= 20 && truncated.headerLength <= bytes.length);
+    assertStrictEquals(truncated.options.length, truncated.headerLength - 20);
     const end = Math.min(truncated.totalLength, bytes.length);
-    assert.equal(truncated.payload.length, end - truncated.headerLength);
+    assertStrictEquals(truncated.payload.length, end - truncated.headerLength);
     decodeOptionsLayer(outcomes, truncated.options, input);
   }
   const packet = check(outcomes, "ipv4", input, () => decodeIpv4(bytes));
   if (packet === undefined) return;
-  assert.ok(packet.headerLength >= 20 && packet.headerLength <= packet.totalLength);
-  assert.ok(packet.totalLength <= bytes.length);
-  assert.equal(packet.payload.length, packet.totalLength - packet.headerLength);
+  assert(packet.headerLength >= 20 && packet.headerLength <= packet.totalLength);
+  assert(packet.totalLength <= bytes.length);
+  assertStrictEquals(packet.payload.length, packet.totalLength - packet.headerLength);
   if (packet.checksumValid) {
-    assert.deepEqual(encodeIpv4(packet), bytes.subarray(0, packet.totalLength), "ipv4 round trip");
+    assertEquals(encodeIpv4(packet), bytes.subarray(0, packet.totalLength), "ipv4 round trip");
   }
   if (packet.protocol === IP_PROTOCOL_UDP) decodeUdpLayer(outcomes, packet.payload, packet, input);
   if (packet.protocol === IP_PROTOCOL_ICMP) decodeIcmpLayers(outcomes, packet.payload, input);
@@ -256,14 +256,14 @@ function decodeIcmpLayers(outcomes: Outcomes, bytes: Uint8Array, input: Uint8Arr
   const message = check(outcomes, "icmp", input, () => decodeIcmp(bytes));
   check(outcomes, "icmp quote", input, () => decodeIcmpQuote(bytes));
   if (message === undefined) return;
-  assert.ok(bytes.length >= 8);
+  assert(bytes.length >= 8);
   // Unreachable and time exceeded drop bytes 4-7 (unused, or RFC 4884 lengths): no exact round trip.
   if (message.checksumValid && !("original" in message)) {
-    assert.deepEqual(encodeIcmp(message), bytes, "icmp round trip");
+    assertEquals(encodeIcmp(message), bytes, "icmp round trip");
   }
   if (!("original" in message)) return;
   const quote = check(outcomes, "icmp quote in icmp", input, () => decodeIcmpQuote(message.original));
-  if (quote?.sourcePort !== undefined) assert.ok(quote.ip.payload.length >= 4, "ports read past the quote");
+  if (quote?.sourcePort !== undefined) assert(quote.ip.payload.length >= 4, "ports read past the quote");
   if (quote?.ip.protocol === IP_PROTOCOL_UDP) decodeUdpLayer(outcomes, quote.ip.payload, quote.ip, input);
   if (quote?.ip.protocol === IP_PROTOCOL_ICMP) {
     check(outcomes, "quoted icmp", input, () => decodeIcmp(quote.ip.payload));
@@ -288,7 +288,7 @@ function fuzz(
     decodeEverything(outcomes, mutant);
     count++;
   }
-  assert.ok(count >= MUTANTS_PER_CODEC, `${codec}: only ${count} mutants`);
+  assert(count >= MUTANTS_PER_CODEC, `${codec}: only ${count} mutants`);
   if (Deno.env.get("FUZZ_STATS")) console.log(codec, { mutants: count + extra.length, outcomes });
   return outcomes;
 }
@@ -377,7 +377,7 @@ function assertBothOutcomes(outcomes: Outcomes, ...layers: string[]): void {
   const minimum = MUTANTS_PER_CODEC / 20;
   for (const layer of layers) {
     const { ok, failed } = outcomes.get(layer) ?? { ok: 0, failed: 0 };
-    assert.ok(
+    assert(
       ok >= minimum && failed >= minimum,
       `${layer}: ${ok} values and ${failed} DecodeErrors, expected at least ${minimum} of each`,
     );

@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertMatch, assertStrictEquals, assertThrows } from "../testing/assert.ts";
 import {
   cidrBroadcast,
   cidrContains,
@@ -17,14 +17,14 @@ import { AddressSyntaxError } from "./errors.ts";
 import { PING_REQUEST } from "./testdata/captures.ts";
 
 Deno.test("ipv4addr: parse and format dotted quads as uint32", () => {
-  assert.equal(parseIpv4("10.99.0.1"), 0x0a630001);
-  assert.equal(parseIpv4("0.0.0.0"), 0);
-  assert.equal(parseIpv4("255.255.255.255"), 0xffffffff);
-  assert.equal(formatIpv4(0xc0a80001), "192.168.0.1");
-  assert.equal(formatIpv4(0xffffffff), "255.255.255.255");
-  assert.equal(formatIpv4(parseIpv4("172.16.254.3")), "172.16.254.3");
-  assert.throws(() => formatIpv4(2 ** 32), RangeError);
-  assert.throws(() => formatIpv4(-1), RangeError);
+  assertStrictEquals(parseIpv4("10.99.0.1"), 0x0a630001);
+  assertStrictEquals(parseIpv4("0.0.0.0"), 0);
+  assertStrictEquals(parseIpv4("255.255.255.255"), 0xffffffff);
+  assertStrictEquals(formatIpv4(0xc0a80001), "192.168.0.1");
+  assertStrictEquals(formatIpv4(0xffffffff), "255.255.255.255");
+  assertStrictEquals(formatIpv4(parseIpv4("172.16.254.3")), "172.16.254.3");
+  assertThrows(() => formatIpv4(2 ** 32), RangeError);
+  assertThrows(() => formatIpv4(-1), RangeError);
 });
 
 Deno.test("ipv4addr: malformed text is an error saying what is wrong", () => {
@@ -41,59 +41,59 @@ Deno.test("ipv4addr: malformed text is an error saying what is wrong", () => {
     ["1.2.3.1000", /"1000" is not/],
   ];
   for (const [text, reason] of cases) {
-    assert.equal(isIpv4(text), false, text);
-    assert.throws(() => parseIpv4(text), (error: unknown) => {
-      assert.ok(error instanceof AddressSyntaxError);
-      assert.match(error.message, /^invalid IPv4 address "/);
-      assert.match(error.reason, reason);
+    assertStrictEquals(isIpv4(text), false, text);
+    assertThrows(() => parseIpv4(text), (error: unknown) => {
+      assert(error instanceof AddressSyntaxError);
+      assertMatch(error.message, /^invalid IPv4 address "/);
+      assertMatch(error.reason, reason);
       return true;
     }, text);
   }
 });
 
 Deno.test("ipv4addr: bytes round trip, read from a captured header", () => {
-  assert.equal(readIpv4(PING_REQUEST, 26), parseIpv4("10.99.0.1"));
-  assert.equal(readIpv4(PING_REQUEST, 30), parseIpv4("10.99.1.2"));
-  assert.deepEqual([...ipv4ToBytes(0xc0a80a01)], [192, 168, 10, 1]);
-  assert.equal(ipv4FromBytes(new Uint8Array([255, 0, 128, 1])), 0xff008001);
-  assert.throws(() => ipv4FromBytes(new Uint8Array(3)), RangeError);
+  assertStrictEquals(readIpv4(PING_REQUEST, 26), parseIpv4("10.99.0.1"));
+  assertStrictEquals(readIpv4(PING_REQUEST, 30), parseIpv4("10.99.1.2"));
+  assertEquals([...ipv4ToBytes(0xc0a80a01)], [192, 168, 10, 1]);
+  assertStrictEquals(ipv4FromBytes(new Uint8Array([255, 0, 128, 1])), 0xff008001);
+  assertThrows(() => ipv4FromBytes(new Uint8Array(3)), RangeError);
 });
 
 Deno.test("ipv4addr: text to bytes and back is strict (was core/sys parseIPv4/formatIPv4)", () => {
-  assert.deepEqual(ipv4ToBytes(parseIpv4("10.0.0.255")), Uint8Array.of(10, 0, 0, 255));
-  assert.equal(formatIpv4(ipv4FromBytes(Uint8Array.of(255, 255, 255, 255))), "255.255.255.255");
+  assertEquals(ipv4ToBytes(parseIpv4("10.0.0.255")), Uint8Array.of(10, 0, 0, 255));
+  assertStrictEquals(formatIpv4(ipv4FromBytes(Uint8Array.of(255, 255, 255, 255))), "255.255.255.255");
   for (const bad of ["1.2.3", "1.2.3.4.5", "256.0.0.1", "01.2.3.4", " 1.2.3.4", "a.b.c.d", ""]) {
-    assert.throws(() => ipv4ToBytes(parseIpv4(bad)), TypeError, bad);
+    assertThrows(() => ipv4ToBytes(parseIpv4(bad)), TypeError, bad);
   }
-  assert.throws(() => formatIpv4(ipv4FromBytes(Uint8Array.of(10, 0, 0))), RangeError);
+  assertThrows(() => formatIpv4(ipv4FromBytes(Uint8Array.of(10, 0, 0))), RangeError);
 });
 
 Deno.test("ipv4addr: prefix masks at the edges", () => {
-  assert.equal(prefixMask(0), 0);
-  assert.equal(prefixMask(1), 0x80000000);
-  assert.equal(prefixMask(24), 0xffffff00);
-  assert.equal(prefixMask(32), 0xffffffff);
-  assert.throws(() => prefixMask(33), RangeError);
+  assertStrictEquals(prefixMask(0), 0);
+  assertStrictEquals(prefixMask(1), 0x80000000);
+  assertStrictEquals(prefixMask(24), 0xffffff00);
+  assertStrictEquals(prefixMask(32), 0xffffffff);
+  assertThrows(() => prefixMask(33), RangeError);
 });
 
 Deno.test("ipv4addr: CIDR parse keeps the address and derives the network", () => {
   const cidr = parseCidr("192.168.1.10/24");
-  assert.deepEqual(cidr, { address: 0xc0a8010a, prefixLength: 24, mask: 0xffffff00, network: 0xc0a80100 });
-  assert.equal(formatCidr(cidr), "192.168.1.10/24");
-  assert.equal(cidrBroadcast(cidr), parseIpv4("192.168.1.255"));
-  assert.ok(cidrContains(cidr, parseIpv4("192.168.1.0")));
-  assert.ok(cidrContains(cidr, parseIpv4("192.168.1.255")));
-  assert.ok(!cidrContains(cidr, parseIpv4("192.168.2.1")));
-  assert.ok(!cidrContains(cidr, parseIpv4("192.168.0.255")));
+  assertEquals(cidr, { address: 0xc0a8010a, prefixLength: 24, mask: 0xffffff00, network: 0xc0a80100 });
+  assertStrictEquals(formatCidr(cidr), "192.168.1.10/24");
+  assertStrictEquals(cidrBroadcast(cidr), parseIpv4("192.168.1.255"));
+  assert(cidrContains(cidr, parseIpv4("192.168.1.0")));
+  assert(cidrContains(cidr, parseIpv4("192.168.1.255")));
+  assert(!cidrContains(cidr, parseIpv4("192.168.2.1")));
+  assert(!cidrContains(cidr, parseIpv4("192.168.0.255")));
 });
 
 Deno.test("ipv4addr: CIDR /0 contains everything and /32 only itself", () => {
   const all = parseCidr("0.0.0.0/0");
-  assert.ok(cidrContains(all, 0) && cidrContains(all, 0xffffffff));
+  assert(cidrContains(all, 0) && cidrContains(all, 0xffffffff));
   const one = makeCidr(parseIpv4("10.0.0.7"), 32);
-  assert.ok(cidrContains(one, parseIpv4("10.0.0.7")));
-  assert.ok(!cidrContains(one, parseIpv4("10.0.0.6")));
-  assert.ok(cidrContains(parseCidr("128.0.0.0/1"), 0xffffffff), "high addresses stay unsigned");
+  assert(cidrContains(one, parseIpv4("10.0.0.7")));
+  assert(!cidrContains(one, parseIpv4("10.0.0.6")));
+  assert(cidrContains(parseCidr("128.0.0.0/1"), 0xffffffff), "high addresses stay unsigned");
 });
 
 Deno.test("ipv4addr: malformed CIDR text is an error", () => {
@@ -107,10 +107,10 @@ Deno.test("ipv4addr: malformed CIDR text is an error", () => {
     ["10.0.0/24", /expected 4 dot-separated octets/],
   ];
   for (const [text, reason] of cases) {
-    assert.throws(() => parseCidr(text), (error: unknown) => {
-      assert.ok(error instanceof AddressSyntaxError);
-      assert.match(error.message, /^invalid IPv4 CIDR "/);
-      assert.match(error.reason, reason);
+    assertThrows(() => parseCidr(text), (error: unknown) => {
+      assert(error instanceof AddressSyntaxError);
+      assertMatch(error.message, /^invalid IPv4 CIDR "/);
+      assertMatch(error.reason, reason);
       return true;
     }, text);
   }

@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertMatch, assertStrictEquals, assertThrows } from "../testing/assert.ts";
 import {
   BROADCAST_MAC,
   formatMac,
@@ -16,10 +16,10 @@ import { AddressSyntaxError } from "./errors.ts";
 import { ARPING_REQUEST } from "./testdata/captures.ts";
 
 Deno.test("mac: parse both separators and either case", () => {
-  assert.equal(parseMac("aa:bb:cc:dd:ee:ff"), 0xaabbccddeeff);
-  assert.equal(parseMac("AA-BB-CC-DD-EE-FF"), 0xaabbccddeeff);
-  assert.equal(parseMac("00:00:00:00:00:00"), 0);
-  assert.equal(parseMac("ff:ff:ff:ff:ff:ff"), BROADCAST_MAC);
+  assertStrictEquals(parseMac("aa:bb:cc:dd:ee:ff"), 0xaabbccddeeff);
+  assertStrictEquals(parseMac("AA-BB-CC-DD-EE-FF"), 0xaabbccddeeff);
+  assertStrictEquals(parseMac("00:00:00:00:00:00"), 0);
+  assertStrictEquals(parseMac("ff:ff:ff:ff:ff:ff"), BROADCAST_MAC);
 });
 
 Deno.test("mac: malformed text is an AddressSyntaxError naming the input", () => {
@@ -39,50 +39,50 @@ Deno.test("mac: malformed text is an AddressSyntaxError naming the input", () =>
       "+a:bb:cc:dd:ee:ff",
     ]
   ) {
-    assert.equal(isMac(bad), false, bad);
-    assert.throws(() => parseMac(bad), (error: unknown) => {
-      assert.ok(error instanceof AddressSyntaxError);
-      assert.equal(error.input, bad);
-      assert.match(error.message, /^invalid MAC address ".*": expected 6 groups of 2 hex digits/);
+    assertStrictEquals(isMac(bad), false, bad);
+    assertThrows(() => parseMac(bad), (error: unknown) => {
+      assert(error instanceof AddressSyntaxError);
+      assertStrictEquals(error.input, bad);
+      assertMatch(error.message, /^invalid MAC address ".*": expected 6 groups of 2 hex digits/);
       return true;
     });
   }
 });
 
 Deno.test("mac: format is lowercase and zero-padded, with a chosen separator", () => {
-  assert.equal(formatMac(0x02000000000a), "02:00:00:00:00:0a");
-  assert.equal(formatMac(0xaabbccddeeff, "-"), "aa-bb-cc-dd-ee-ff");
-  assert.equal(formatMac(0), "00:00:00:00:00:00");
-  assert.throws(() => formatMac(2 ** 48), RangeError);
-  assert.throws(() => formatMac(-1), RangeError);
-  assert.throws(() => formatMac(1.5), RangeError);
+  assertStrictEquals(formatMac(0x02000000000a), "02:00:00:00:00:0a");
+  assertStrictEquals(formatMac(0xaabbccddeeff, "-"), "aa-bb-cc-dd-ee-ff");
+  assertStrictEquals(formatMac(0), "00:00:00:00:00:00");
+  assertThrows(() => formatMac(2 ** 48), RangeError);
+  assertThrows(() => formatMac(-1), RangeError);
+  assertThrows(() => formatMac(1.5), RangeError);
 });
 
 Deno.test("mac: bytes round trip, read from a captured frame", () => {
-  assert.equal(readMac(ARPING_REQUEST, 6), 0x02000000000a);
-  assert.equal(readMac(ARPING_REQUEST, 0), BROADCAST_MAC);
+  assertStrictEquals(readMac(ARPING_REQUEST, 6), 0x02000000000a);
+  assertStrictEquals(readMac(ARPING_REQUEST, 0), BROADCAST_MAC);
   const bytes = macToBytes(0xfedcba987654);
-  assert.deepEqual([...bytes], [0xfe, 0xdc, 0xba, 0x98, 0x76, 0x54]);
-  assert.equal(macFromBytes(bytes), 0xfedcba987654);
-  assert.throws(() => macFromBytes(new Uint8Array(5)), RangeError);
+  assertEquals([...bytes], [0xfe, 0xdc, 0xba, 0x98, 0x76, 0x54]);
+  assertStrictEquals(macFromBytes(bytes), 0xfedcba987654);
+  assertThrows(() => macFromBytes(new Uint8Array(5)), RangeError);
 });
 
 Deno.test("mac: 6 bytes as text, lowercase and colon-separated (was core/sys formatMac)", () => {
-  assert.equal(
+  assertStrictEquals(
     formatMac(macFromBytes(Uint8Array.of(0x02, 0x00, 0x5e, 0xab, 0xcd, 0xef))),
     "02:00:5e:ab:cd:ef",
   );
-  assert.throws(() => formatMac(macFromBytes(Uint8Array.of(1, 2, 3, 4, 5))), RangeError);
+  assertThrows(() => formatMac(macFromBytes(Uint8Array.of(1, 2, 3, 4, 5))), RangeError);
 });
 
 Deno.test("mac: broadcast, multicast, unicast and locally administered bits", () => {
-  assert.ok(isBroadcastMac(BROADCAST_MAC));
-  assert.ok(isMulticastMac(BROADCAST_MAC));
-  assert.ok(isMulticastMac(parseMac("01:00:5e:00:00:01")), "IPv4 multicast");
-  assert.ok(isMulticastMac(parseMac("33:33:00:00:00:02")), "IPv6 multicast");
-  assert.ok(!isBroadcastMac(parseMac("01:00:5e:00:00:01")));
-  assert.ok(isUnicastMac(parseMac("00:1b:21:3a:4f:10")));
-  assert.ok(!isLocallyAdministeredMac(parseMac("00:1b:21:3a:4f:10")), "IEEE OUI");
-  assert.ok(isLocallyAdministeredMac(parseMac("02:00:00:00:00:0a")), "veth-style address");
-  assert.ok(isUnicastMac(parseMac("fe:ff:ff:ff:ff:ff")));
+  assert(isBroadcastMac(BROADCAST_MAC));
+  assert(isMulticastMac(BROADCAST_MAC));
+  assert(isMulticastMac(parseMac("01:00:5e:00:00:01")), "IPv4 multicast");
+  assert(isMulticastMac(parseMac("33:33:00:00:00:02")), "IPv6 multicast");
+  assert(!isBroadcastMac(parseMac("01:00:5e:00:00:01")));
+  assert(isUnicastMac(parseMac("00:1b:21:3a:4f:10")));
+  assert(!isLocallyAdministeredMac(parseMac("00:1b:21:3a:4f:10")), "IEEE OUI");
+  assert(isLocallyAdministeredMac(parseMac("02:00:00:00:00:0a")), "veth-style address");
+  assert(isUnicastMac(parseMac("fe:ff:ff:ff:ff:ff")));
 });

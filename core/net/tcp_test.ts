@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertMatch, assertStrictEquals, assertThrows } from "../testing/assert.ts";
 import { parseIpv4 } from "./ipv4addr.ts";
 import { unwrap } from "./errors.ts";
 import { decodeTcp, encodeTcp, TCP_ACK, TCP_RST, TCP_SYN } from "./tcp.ts";
@@ -19,23 +19,23 @@ const RST_ACK = hex("0051 9c41 0000 0000 80ae 87a2 5014 0000 f624 0000");
 
 Deno.test("tcp: the kernel's SYN, SYN-ACK and RST-ACK decode with valid checksums", () => {
   const syn = unwrap(decodeTcp(SYN, { source: A, destination: B }));
-  assert.deepEqual(
+  assertEquals(
     [syn.sourcePort, syn.destinationPort, syn.sequence, syn.flags, syn.window, syn.checksumValid],
     [40000, 80, 3067637906, TCP_SYN, 64240, true],
   );
-  assert.deepEqual([...syn.options.subarray(0, 4)], [2, 4, 0x05, 0xb4]); // MSS 1460
+  assertEquals([...syn.options.subarray(0, 4)], [2, 4, 0x05, 0xb4]); // MSS 1460
   const synAck = unwrap(decodeTcp(SYN_ACK, { source: B, destination: A }));
-  assert.deepEqual(
+  assertEquals(
     [synAck.flags, synAck.acknowledgment, synAck.checksumValid],
     [TCP_SYN | TCP_ACK, 3067637907, true],
   );
   const rst = unwrap(decodeTcp(RST_ACK, { source: B, destination: A }));
-  assert.deepEqual(
+  assertEquals(
     [rst.sourcePort, rst.flags, rst.acknowledgment, rst.window, rst.checksumValid, rst.payload.length],
     [81, TCP_RST | TCP_ACK, 2158921634, 0, true, 0],
   );
   // The pseudo-header counts: the same bytes sent to another address do not check out.
-  assert.equal(
+  assertStrictEquals(
     unwrap(decodeTcp(RST_ACK, { source: B, destination: parseIpv4("10.99.0.3") })).checksumValid,
     false,
   );
@@ -50,7 +50,7 @@ Deno.test("tcp: encoding the captured SYN's fields gives its exact bytes", () =>
     window: 64240,
     options: SYN.subarray(20),
   }, { source: A, destination: B });
-  assert.deepEqual(encoded, SYN);
+  assertEquals(encoded, SYN);
   const rst = encodeTcp(
     {
       sourcePort: 81,
@@ -62,7 +62,7 @@ Deno.test("tcp: encoding the captured SYN's fields gives its exact bytes", () =>
     },
     { source: B, destination: A },
   );
-  assert.deepEqual(rst, RST_ACK);
+  assertEquals(rst, RST_ACK);
   // Options are padded to whole words.
   const padded = encodeTcp({
     sourcePort: 1,
@@ -75,10 +75,10 @@ Deno.test("tcp: encoding the captured SYN's fields gives its exact bytes", () =>
     source: A,
     destination: B,
   });
-  assert.equal(padded.length, 28);
-  assert.equal(padded[12] >>> 4, 7);
-  assert.ok(unwrap(decodeTcp(padded, { source: A, destination: B })).checksumValid);
-  assert.throws(
+  assertStrictEquals(padded.length, 28);
+  assertStrictEquals(padded[12] >>> 4, 7);
+  assert(unwrap(decodeTcp(padded, { source: A, destination: B })).checksumValid);
+  assertThrows(
     () =>
       encodeTcp({ sourcePort: 70000, destinationPort: 1, sequence: 0, flags: 0, window: 0 }, {
         source: A,
@@ -86,7 +86,7 @@ Deno.test("tcp: encoding the captured SYN's fields gives its exact bytes", () =>
       }),
     /source port/,
   );
-  assert.throws(
+  assertThrows(
     () =>
       encodeTcp({
         sourcePort: 1,
@@ -103,16 +103,16 @@ Deno.test("tcp: encoding the captured SYN's fields gives its exact bytes", () =>
 Deno.test("tcp: short input, bad data offsets and mutations are reported, never thrown", () => {
   const failure = (bytes: Uint8Array) => {
     const result = decodeTcp(bytes, { source: A, destination: B });
-    assert.equal(result.ok, false);
+    assertStrictEquals(result.ok, false);
     return result.ok ? "" : result.error.message;
   };
-  assert.match(failure(SYN.subarray(0, 19)), /header needs 20/);
+  assertMatch(failure(SYN.subarray(0, 19)), /header needs 20/);
   const shortOffset = SYN.slice();
   shortOffset[12] = 0x40;
-  assert.match(failure(shortOffset), /shorter than the fixed header/);
+  assertMatch(failure(shortOffset), /shorter than the fixed header/);
   const longOffset = RST_ACK.slice();
   longOffset[12] = 0xf0;
-  assert.match(failure(longOffset), /exceeds the 20 captured/);
+  assertMatch(failure(longOffset), /exceeds the 20 captured/);
   const random = seededRandom(0x7c9);
   const sources = [SYN, SYN_ACK, RST_ACK];
   const addresses = (i: number) =>
@@ -122,7 +122,7 @@ Deno.test("tcp: short input, bad data offsets and mutations are reported, never 
     const mutant = sources[i % 3].slice();
     mutant[below(random, mutant.length)] ^= 1 << below(random, 8);
     const result = decodeTcp(mutant, addresses(i));
-    assert.ok(!result.ok || !result.value.checksumValid, `mutant ${i} passed as valid`);
+    assert(!result.ok || !result.value.checksumValid, `mutant ${i} passed as valid`);
   }
   for (let i = 0; i < 5000; i++) {
     // Truncated and many-bit mutants: any outcome but a throw.

@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { assertEquals, assertStrictEquals, assertThrows } from "../testing/assert.ts";
 import { decodeUdp, encodeUdp, writeUdp } from "./udp.ts";
 import { decodeIpv4, IP_PROTOCOL_UDP, type Ipv4Packet } from "./ipv4.ts";
 import { decodeEthernet } from "./ethernet.ts";
@@ -24,14 +24,14 @@ function ipOf(frame: Uint8Array): Ipv4Packet {
 
 function failureMessage(bytes: Uint8Array): string {
   const result = decodeUdp(bytes, { source: 0, destination: 0 });
-  assert.equal(result.ok, false);
+  assertStrictEquals(result.ok, false);
   return result.ok ? "" : result.error.message;
 }
 
 Deno.test("udp: socat datagram, every field", () => {
   const ip = ipOf(SOCAT_UDP);
   const { payload, ...fields } = unwrap(decodeUdp(ip.payload, ip));
-  assert.deepEqual(fields, {
+  assertEquals(fields, {
     sourcePort: 40000,
     destinationPort: 5000,
     length: 18,
@@ -39,8 +39,8 @@ Deno.test("udp: socat datagram, every field", () => {
     hasChecksum: true,
     checksumValid: true,
   });
-  assert.equal(text.decode(payload), "ctpf hello");
-  assert.equal(payload.buffer, SOCAT_UDP.buffer, "payload is a view");
+  assertStrictEquals(text.decode(payload), "ctpf hello");
+  assertStrictEquals(payload.buffer, SOCAT_UDP.buffer, "payload is a view");
 });
 
 Deno.test("udp: tagged datagrams from mausezahn and scapy carry valid checksums", () => {
@@ -53,7 +53,7 @@ Deno.test("udp: tagged datagrams from mausezahn and scapy carry valid checksums"
   for (const [frame, sourcePort, destinationPort, payload] of cases) {
     const ip = ipOf(frame);
     const datagram = unwrap(decodeUdp(ip.payload, ip));
-    assert.deepEqual(
+    assertEquals(
       [datagram.sourcePort, datagram.destinationPort, datagram.checksumValid, text.decode(datagram.payload)],
       [sourcePort, destinationPort, true, payload],
     );
@@ -63,20 +63,20 @@ Deno.test("udp: tagged datagrams from mausezahn and scapy carry valid checksums"
 Deno.test("udp: checksum 0 from SO_NO_CHECK means none, and counts as valid", () => {
   const ip = ipOf(SOCAT_UDP_NO_CHECKSUM);
   const datagram = unwrap(decodeUdp(ip.payload, ip));
-  assert.equal(datagram.checksum, 0);
-  assert.equal(datagram.hasChecksum, false);
-  assert.equal(datagram.checksumValid, true);
-  assert.equal(text.decode(datagram.payload), "nocsum");
-  assert.deepEqual(encodeUdp(datagram, ip, { omitChecksum: true }), ip.payload);
+  assertStrictEquals(datagram.checksum, 0);
+  assertStrictEquals(datagram.hasChecksum, false);
+  assertStrictEquals(datagram.checksumValid, true);
+  assertStrictEquals(text.decode(datagram.payload), "nocsum");
+  assertEquals(encodeUdp(datagram, ip, { omitChecksum: true }), ip.payload);
 });
 
 Deno.test("udp: the checksum depends on the pseudo-header addresses", () => {
   const ip = ipOf(SOCAT_UDP);
   const other = { source: ip.source, destination: parseIpv4("10.99.1.3") };
-  assert.equal(unwrap(decodeUdp(ip.payload, other)).checksumValid, false);
+  assertStrictEquals(unwrap(decodeUdp(ip.payload, other)).checksumValid, false);
   const flipped = ip.payload.slice();
   flipped[10] ^= 0x20;
-  assert.equal(unwrap(decodeUdp(flipped, ip)).checksumValid, false);
+  assertStrictEquals(unwrap(decodeUdp(flipped, ip)).checksumValid, false);
 });
 
 Deno.test("udp: captured datagrams re-encode to the same bytes", () => {
@@ -84,7 +84,7 @@ Deno.test("udp: captured datagrams re-encode to the same bytes", () => {
     const frame of [SOCAT_UDP, MAUSEZAHN_VLAN, MAUSEZAHN_QINQ_8100, SCAPY_QINQ_88A8, SOCAT_UDP_TO_CLOSED_PORT]
   ) {
     const ip = ipOf(frame);
-    assert.deepEqual(encodeUdp(unwrap(decodeUdp(ip.payload, ip)), ip), ip.payload);
+    assertEquals(encodeUdp(unwrap(decodeUdp(ip.payload, ip)), ip), ip.payload);
   }
 });
 
@@ -103,24 +103,24 @@ Deno.test("udp: a computed checksum of 0 goes on the wire as 0xffff", () => {
   payload[0] = word >>> 8;
   payload[1] = word & 0xff;
   const encoded = encodeUdp({ sourcePort: 0x1234, destinationPort: 53, payload }, ip);
-  assert.equal(readUint16(encoded, 6), 0xffff);
+  assertStrictEquals(readUint16(encoded, 6), 0xffff);
   const decoded = unwrap(decodeUdp(encoded, ip));
-  assert.equal(decoded.hasChecksum, true);
-  assert.equal(decoded.checksumValid, true);
+  assertStrictEquals(decoded.hasChecksum, true);
+  assertStrictEquals(decoded.checksumValid, true);
 });
 
 Deno.test("udp: writeUdp at an offset; bytes past the UDP length are ignored", () => {
   const ip = ipOf(SOCAT_UDP);
   const target = new Uint8Array(40);
-  assert.equal(
+  assertStrictEquals(
     writeUdp({ sourcePort: 40000, destinationPort: 5000, payload: bytesOf("ctpf hello") }, ip, target, 3),
     18,
   );
-  assert.deepEqual(target.subarray(3, 21), ip.payload);
+  assertEquals(target.subarray(3, 21), ip.payload);
   const datagram = unwrap(decodeUdp(target.subarray(3), ip));
-  assert.equal(datagram.payload.length, 10);
-  assert.equal(datagram.checksumValid, true);
-  assert.throws(() => writeUdp(datagram, ip, target, 30), RangeError);
+  assertStrictEquals(datagram.payload.length, 10);
+  assertStrictEquals(datagram.checksumValid, true);
+  assertThrows(() => writeUdp(datagram, ip, target, 30), RangeError);
 });
 
 Deno.test("udp: malformed datagrams are DecodeErrors with exact reasons", () => {
@@ -131,25 +131,25 @@ Deno.test("udp: malformed datagrams are DecodeErrors with exact reasons", () => 
     copy[5] = length & 0xff;
     return copy;
   };
-  assert.equal(failureMessage(udp.subarray(0, 7)), "udp: 7 bytes captured, a header needs 8");
-  assert.equal(failureMessage(udp.subarray(0, 17)), "udp: length 18 exceeds the 17 bytes captured");
-  assert.equal(failureMessage(withLength(7)), "udp: length 7 is shorter than the 8-byte header");
-  assert.equal(failureMessage(withLength(0)), "udp: length 0 is shorter than the 8-byte header");
-  assert.equal(failureMessage(withLength(0xffff)), "udp: length 65535 exceeds the 18 bytes captured");
-  assert.equal(unwrap(decodeUdp(withLength(8), ipOf(SOCAT_UDP))).payload.length, 0);
+  assertStrictEquals(failureMessage(udp.subarray(0, 7)), "udp: 7 bytes captured, a header needs 8");
+  assertStrictEquals(failureMessage(udp.subarray(0, 17)), "udp: length 18 exceeds the 17 bytes captured");
+  assertStrictEquals(failureMessage(withLength(7)), "udp: length 7 is shorter than the 8-byte header");
+  assertStrictEquals(failureMessage(withLength(0)), "udp: length 0 is shorter than the 8-byte header");
+  assertStrictEquals(failureMessage(withLength(0xffff)), "udp: length 65535 exceeds the 18 bytes captured");
+  assertStrictEquals(unwrap(decodeUdp(withLength(8), ipOf(SOCAT_UDP))).payload.length, 0);
 });
 
 Deno.test("udp: encoder rejects impossible values", () => {
   const ip = { source: 1, destination: 2 };
-  assert.throws(
+  assertThrows(
     () => encodeUdp({ sourcePort: 65536, destinationPort: 1, payload: new Uint8Array(0) }, ip),
     /port/,
   );
-  assert.throws(
+  assertThrows(
     () => encodeUdp({ sourcePort: 1, destinationPort: -1, payload: new Uint8Array(0) }, ip),
     /port/,
   );
-  assert.throws(
+  assertThrows(
     () => encodeUdp({ sourcePort: 1, destinationPort: 1, payload: new Uint8Array(65528) }, ip),
     /length/,
   );

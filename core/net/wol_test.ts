@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertStrictEquals, assertThrows } from "../testing/assert.ts";
 import { parseMac } from "./mac.ts";
 import { unwrap } from "./errors.ts";
 import { decodeMagicPacket, encodeMagicPacket, parseSecureOnPassword, WOL_PAYLOAD_LENGTH } from "./wol.ts";
@@ -11,41 +11,41 @@ const MAC = parseMac("02:00:c0:ff:ee:01");
 const VECTOR = hex("ffffffffffff" + "0200c0ffee01".repeat(16));
 
 Deno.test("wol: the magic packet is the sync stream and sixteen copies of the MAC", () => {
-  assert.deepEqual(encodeMagicPacket({ mac: MAC }), VECTOR);
-  assert.equal(VECTOR.length, WOL_PAYLOAD_LENGTH);
-  assert.deepEqual(unwrap(decodeMagicPacket(VECTOR)), { mac: MAC });
+  assertEquals(encodeMagicPacket({ mac: MAC }), VECTOR);
+  assertStrictEquals(VECTOR.length, WOL_PAYLOAD_LENGTH);
+  assertEquals(unwrap(decodeMagicPacket(VECTOR)), { mac: MAC });
 });
 
 Deno.test("wol: SecureOn passwords of 6 and 4 bytes follow the last repetition", () => {
   const six = parseSecureOnPassword("aa:bb:cc:dd:ee:ff");
-  assert.deepEqual(six, hex("aabbccddeeff"));
+  assertEquals(six, hex("aabbccddeeff"));
   const withSix = encodeMagicPacket({ mac: MAC, password: six });
-  assert.deepEqual(withSix, hex("ffffffffffff" + "0200c0ffee01".repeat(16) + "aabbccddeeff"));
-  assert.deepEqual(unwrap(decodeMagicPacket(withSix)), { mac: MAC, password: six });
+  assertEquals(withSix, hex("ffffffffffff" + "0200c0ffee01".repeat(16) + "aabbccddeeff"));
+  assertEquals(unwrap(decodeMagicPacket(withSix)), { mac: MAC, password: six });
   const four = parseSecureOnPassword("192.168.1.2");
-  assert.deepEqual(four, hex("c0a80102"));
-  assert.deepEqual(unwrap(decodeMagicPacket(encodeMagicPacket({ mac: MAC, password: four }))).password, four);
-  assert.throws(() => parseSecureOnPassword("secret"), /SecureOn/);
-  assert.throws(() => parseSecureOnPassword("300.1.1.1"), /SecureOn/);
-  assert.throws(() => encodeMagicPacket({ mac: MAC, password: new Uint8Array(5) }), /4 or 6 bytes/);
+  assertEquals(four, hex("c0a80102"));
+  assertEquals(unwrap(decodeMagicPacket(encodeMagicPacket({ mac: MAC, password: four }))).password, four);
+  assertThrows(() => parseSecureOnPassword("secret"), /SecureOn/);
+  assertThrows(() => parseSecureOnPassword("300.1.1.1"), /SecureOn/);
+  assertThrows(() => encodeMagicPacket({ mac: MAC, password: new Uint8Array(5) }), /4 or 6 bytes/);
 });
 
 Deno.test("wol: found anywhere in a frame, after a longer run of 0xFF, and for a MAC starting with 0xFF", () => {
   const framed = new Uint8Array(14 + 20 + 8 + VECTOR.length);
   framed.set(VECTOR, 42);
-  assert.deepEqual(unwrap(decodeMagicPacket(framed)), { mac: MAC });
+  assertEquals(unwrap(decodeMagicPacket(framed)), { mac: MAC });
   const longSync = new Uint8Array([0xff, 0xff, ...VECTOR]);
-  assert.equal(unwrap(decodeMagicPacket(longSync)).mac, MAC);
+  assertStrictEquals(unwrap(decodeMagicPacket(longSync)).mac, MAC);
   const ffMac = parseMac("ff:ff:01:02:03:04");
-  assert.equal(unwrap(decodeMagicPacket(encodeMagicPacket({ mac: ffMac }))).mac, ffMac);
+  assertStrictEquals(unwrap(decodeMagicPacket(encodeMagicPacket({ mac: ffMac }))).mac, ffMac);
 });
 
 Deno.test("wol: broken repetitions, short input and mutations are reported, never thrown", () => {
   const broken = VECTOR.slice();
   broken[6 + 6 * 15] ^= 1;
-  assert.equal(decodeMagicPacket(broken).ok, false);
-  assert.equal(decodeMagicPacket(VECTOR.subarray(0, WOL_PAYLOAD_LENGTH - 1)).ok, false);
-  assert.equal(decodeMagicPacket(new Uint8Array(0)).ok, false);
+  assertStrictEquals(decodeMagicPacket(broken).ok, false);
+  assertStrictEquals(decodeMagicPacket(VECTOR.subarray(0, WOL_PAYLOAD_LENGTH - 1)).ok, false);
+  assertStrictEquals(decodeMagicPacket(new Uint8Array(0)).ok, false);
   const random = seededRandom(0x0842);
   let decodedCount = 0;
   for (let i = 0; i < 5000; i++) {
@@ -59,8 +59,8 @@ Deno.test("wol: broken repetitions, short input and mutations are reported, neve
       // Whatever decodes must be a real magic packet for the MAC it reports.
       const again = encodeMagicPacket({ mac: result.value.mac });
       const text = Array.from(mutant).join(",");
-      assert.ok(text.includes(Array.from(again).join(",")));
+      assert(text.includes(Array.from(again).join(",")));
     }
   }
-  assert.ok(decodedCount > 0 && decodedCount < 5000, `${decodedCount} of 5000 mutants decoded`);
+  assert(decodedCount > 0 && decodedCount < 5000, `${decodedCount} of 5000 mutants decoded`);
 });

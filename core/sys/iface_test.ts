@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertMatch, assertStrictEquals, assertThrows } from "../testing/assert.ts";
 import { formatMac, macFromBytes } from "../net/mac.ts";
 import { Lab } from "../testing/harness/lab.ts";
 import { rootTest } from "../testing/harness/root.ts";
@@ -18,25 +18,25 @@ import {
 import { withNetns } from "./netns.ts";
 
 Deno.test("iface: loopback is index 1 by both lookups", () => {
-  assert.equal(interfaceIndex("lo"), 1);
-  assert.equal(interfaceIndexByIoctl("lo"), 1);
-  assert.ok(linkFlags("lo") & IFF_UP);
+  assertStrictEquals(interfaceIndex("lo"), 1);
+  assertStrictEquals(interfaceIndexByIoctl("lo"), 1);
+  assert(linkFlags("lo") & IFF_UP);
 });
 
 Deno.test("iface: a missing interface is a SysError naming the call, the interface and ENODEV", () => {
-  assert.throws(() => interfaceIndex("ctpfmissing0"), (error: unknown) => {
-    assert.ok(error instanceof SysError);
-    assert.equal(error.message, "if_nametoindex(ctpfmissing0): ENODEV (No such device)");
-    assert.equal(error.code, "ENODEV");
-    assert.equal(error.errno, 19);
+  assertThrows(() => interfaceIndex("ctpfmissing0"), (error: unknown) => {
+    assert(error instanceof SysError);
+    assertStrictEquals(error.message, "if_nametoindex(ctpfmissing0): ENODEV (No such device)");
+    assertStrictEquals(error.code, "ENODEV");
+    assertStrictEquals(error.errno, 19);
     return true;
   });
-  assert.throws(
+  assertThrows(
     () => macAddress("ctpfmissing0"),
     /^SysError: ioctl\(SIOCGIFHWADDR\)\(ctpfmissing0\): ENODEV/,
   );
-  assert.throws(() => ipv4Addresses("ctpfmissing0"), /ENODEV/);
-  assert.throws(() => interfaceIndex("a-name-longer-than-15"), RangeError);
+  assertThrows(() => ipv4Addresses("ctpfmissing0"), /ENODEV/);
+  assertThrows(() => interfaceIndex("a-name-longer-than-15"), RangeError);
 });
 
 rootTest("iface: index, MAC, addresses, up/down and MTU of a veth in a test namespace", async () => {
@@ -50,26 +50,26 @@ rootTest("iface: index, MAC, addresses, up/down and MTU of a veth in a test name
   }[];
 
   withNetns(ns.name, () => {
-    assert.equal(interfaceIndex("v0"), link.ifindex);
-    assert.equal(interfaceIndexByIoctl("v0"), link.ifindex);
-    assert.equal(formatMac(macFromBytes(macAddress("v0"))), link.address);
-    assert.equal(mtu("v0"), link.mtu);
-    assert.equal(isLinkUp("v0"), false);
+    assertStrictEquals(interfaceIndex("v0"), link.ifindex);
+    assertStrictEquals(interfaceIndexByIoctl("v0"), link.ifindex);
+    assertStrictEquals(formatMac(macFromBytes(macAddress("v0"))), link.address);
+    assertStrictEquals(mtu("v0"), link.mtu);
+    assertStrictEquals(isLinkUp("v0"), false);
     setLinkUp("v0", true);
     setMtu("v0", 1400);
-    assert.deepEqual(ipv4Addresses("v0"), []);
+    assertEquals(ipv4Addresses("v0"), []);
   });
-  assert.match((await ns.ip("link", "show", "dev", "v0")).stdout, /<[^>]*\bUP\b[^>]*> mtu 1400/);
+  assertMatch((await ns.ip("link", "show", "dev", "v0")).stdout, /<[^>]*\bUP\b[^>]*> mtu 1400/);
 
   await ns.addAddress("v0", "10.76.0.1/24");
   withNetns(ns.name, () => {
-    assert.deepEqual(ipv4Addresses("v0"), [{
+    assertEquals(ipv4Addresses("v0"), [{
       address: "10.76.0.1",
       netmask: "255.255.255.0",
       cidr: "10.76.0.1/24",
     }]);
     setLinkUp("v0", false);
-    assert.equal(isLinkUp("v0"), false);
-    assert.throws(() => setMtu("v0", 20), RangeError);
+    assertStrictEquals(isLinkUp("v0"), false);
+    assertThrows(() => setMtu("v0", 20), RangeError);
   });
 });

@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertStrictEquals, assertThrows } from "../testing/assert.ts";
 import { Lab } from "../testing/harness/lab.ts";
 import { rootTest } from "../testing/harness/root.ts";
 import { SysError } from "./errno.ts";
@@ -21,36 +21,36 @@ rootTest("netns: withNetns runs sync code in the namespace and switches back", a
     index: interfaceIndex("only-here"),
     names: Deno.networkInterfaces().map((entry) => entry.name),
   }));
-  assert.equal(inside.netns, `net:[${inode}]`);
-  assert.ok(inside.index > 1);
+  assertStrictEquals(inside.netns, `net:[${inode}]`);
+  assert(inside.index > 1);
   // Deno.networkInterfaces() reads the thread's namespace too: only the test namespace's loopback.
-  assert.deepEqual([...new Set(inside.names)], ["lo"]);
-  assert.equal(currentNetns(), home);
-  assert.equal(interfaceExists("only-here"), false);
+  assertEquals([...new Set(inside.names)], ["lo"]);
+  assertStrictEquals(currentNetns(), home);
+  assertStrictEquals(interfaceExists("only-here"), false);
   // The namespace path form works as well as the name.
-  assert.equal(withNetns(ns.path, () => interfaceIndex("only-here")), inside.index);
+  assertStrictEquals(withNetns(ns.path, () => interfaceIndex("only-here")), inside.index);
 });
 
 rootTest("netns: withNetns switches back when the callback throws", async () => {
   await using lab = new Lab();
   const ns = await lab.netns();
   const home = currentNetns();
-  assert.throws(() => withNetns(ns.name, () => interfaceIndex("missing0")), SysError);
-  assert.equal(currentNetns(), home);
+  assertThrows(() => withNetns(ns.name, () => interfaceIndex("missing0")), SysError);
+  assertStrictEquals(currentNetns(), home);
 });
 
 rootTest("netns: withNetns refuses async callbacks and missing namespaces", async () => {
   await using lab = new Lab();
   const ns = await lab.netns();
   const home = currentNetns();
-  assert.throws(() => withNetns(ns.name, async () => {}), /must be synchronous/);
-  assert.equal(currentNetns(), home);
-  assert.throws(
+  assertThrows(() => withNetns(ns.name, async () => {}), /must be synchronous/);
+  assertStrictEquals(currentNetns(), home);
+  assertThrows(
     () => withNetns("ctpf-no-such-netns", () => 1),
     (error: unknown) =>
       error instanceof SysError && error.code === "ENOENT" &&
       error.message.startsWith("open(/var/run/netns/ctpf-no-such-netns)"),
   );
-  assert.throws(() => withNetns("../etc", () => 1), RangeError);
-  assert.equal(currentNetns(), home);
+  assertThrows(() => withNetns("../etc", () => 1), RangeError);
+  assertStrictEquals(currentNetns(), home);
 });

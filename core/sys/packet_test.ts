@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { assertEquals, assertStrictEquals, assertThrows } from "../testing/assert.ts";
 import { formatMac, macFromBytes } from "../net/mac.ts";
 import { arpFrame, parseArp } from "../testing/harness/frames.ts";
 import { Lab } from "../testing/harness/lab.ts";
@@ -41,17 +41,17 @@ rootTest("packet: an ARP request sent on a veth is answered by the peer namespac
   await using lab = new Lab();
   const { a, scannerMac, peerMac } = await scannerLab(lab);
   using socket = withNetns(a.name, () => PacketSocket.open({ device: "pa0", ethertype: ETH_P_ARP }));
-  assert.equal(socket.device, "pa0");
+  assertStrictEquals(socket.device, "pa0");
 
   const request = whoHas(scannerMac, "10.78.0.2");
-  assert.equal(socket.send(request), request.length);
+  assertStrictEquals(socket.send(request), request.length);
 
   using timeout = deadline(3_000, "ARP reply");
   const frame = await socket.receive({ signal: timeout.signal });
   // The first frame is the reply, not the echo of our own request (outgoing frames are filtered).
-  assert.equal(frame.packetType, PACKET_HOST);
-  assert.equal(frame.ifindex, socket.ifindex);
-  assert.deepEqual(parseArp(frame.data), {
+  assertStrictEquals(frame.packetType, PACKET_HOST);
+  assertStrictEquals(frame.ifindex, socket.ifindex);
+  assertEquals(parseArp(frame.data), {
     op: 2,
     senderMac: peerMac,
     senderIp: "10.78.0.2",
@@ -78,7 +78,7 @@ rootTest("packet: a burst of ARP requests finds exactly the addresses the peer h
     const arp = parseArp(frame.data);
     if (arp?.op === 2) found.set(arp.senderIp, arp.senderMac);
   }
-  assert.deepEqual(Object.fromEntries(found), { "10.78.0.2": peerMac, "10.78.0.3": peerMac });
+  assertEquals(Object.fromEntries(found), { "10.78.0.2": peerMac, "10.78.0.3": peerMac });
 });
 
 rootTest("packet: an ETH_P_ALL socket with includeOutgoing also sees what the host sends", async () => {
@@ -105,22 +105,22 @@ rootTest("packet: an ETH_P_ALL socket with includeOutgoing also sees what the ho
     }
   };
   const outgoing = await nextArp(watcher);
-  assert.equal(outgoing.frame.packetType, PACKET_OUTGOING);
-  assert.deepEqual(outgoing.frame.data, request);
-  assert.equal((await nextArp(watcher)).arp.op, 2);
+  assertStrictEquals(outgoing.frame.packetType, PACKET_OUTGOING);
+  assertEquals(outgoing.frame.data, request);
+  assertStrictEquals((await nextArp(watcher)).arp.op, 2);
   const seen = await nextArp(replyOnly);
-  assert.equal(seen.frame.packetType, PACKET_HOST);
-  assert.equal(seen.arp.op, 2);
+  assertStrictEquals(seen.frame.packetType, PACKET_HOST);
+  assertStrictEquals(seen.arp.op, 2);
   // A socket's own sends never come back to it.
-  assert.equal((await nextArp(sender)).arp.op, 2);
+  assertStrictEquals((await nextArp(sender)).arp.op, 2);
 });
 
 rootTest("packet: opening on a missing interface names it and ENODEV", async () => {
   await using lab = new Lab();
   const ns = await lab.netns();
-  assert.throws(
+  assertThrows(
     () => withNetns(ns.name, () => PacketSocket.open({ device: "nope0", ethertype: ETH_P_ARP })),
     (error: unknown) => error instanceof SysError && error.code === "ENODEV" && /nope0/.test(error.message),
   );
-  assert.throws(() => PacketSocket.open({ device: "lo", ethertype: 0x10000 }), RangeError);
+  assertThrows(() => PacketSocket.open({ device: "lo", ethertype: 0x10000 }), RangeError);
 });

@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertRejects, assertStrictEquals, assertThrows } from "../testing/assert.ts";
 import { deadline, settlesWithin, withTimeout } from "../testing/harness/wait.ts";
 import { ClosedError, Poller } from "./poller.ts";
 import { UdpSocket } from "./udp.ts";
@@ -21,8 +21,8 @@ Deno.test("poller: a wait resolves when data arrives later", async () => {
   const received = receiver.receive();
   setTimeout(() => sender.sendTo(encoder.encode("late"), "127.0.0.1", port), 30);
   const datagram = await withTimeout(received, 5_000, "receive");
-  assert.equal(new TextDecoder().decode(datagram.data), "late");
-  assert.deepEqual({ address: datagram.address, port: datagram.port }, sender.localAddress());
+  assertStrictEquals(new TextDecoder().decode(datagram.data), "late");
+  assertEquals({ address: datagram.address, port: datagram.port }, sender.localAddress());
 });
 
 Deno.test("poller: close() rejects a pending wait with ClosedError and returns promptly", async () => {
@@ -32,12 +32,12 @@ Deno.test("poller: close() rejects a pending wait with ClosedError and returns p
     const pending = receiver.receive();
     await new Promise((resolve) => setTimeout(resolve, 20)); // let epoll_wait start on its thread
     const started = performance.now();
-    assert.ok(await settlesWithin(poller.close(), 1_000), "close() did not return");
-    await assert.rejects(pending, ClosedError);
+    assert(await settlesWithin(poller.close(), 1_000), "close() did not return");
+    await assertRejects(pending, ClosedError);
     const elapsed = performance.now() - started;
-    assert.ok(elapsed < 200, `close took ${elapsed.toFixed(1)} ms`);
-    assert.ok(poller.closed);
-    await assert.rejects(poller.readable(receiver.fd), ClosedError);
+    assert(elapsed < 200, `close took ${elapsed.toFixed(1)} ms`);
+    assert(poller.closed);
+    await assertRejects(poller.readable(receiver.fd), ClosedError);
   } finally {
     receiver.close();
     sender.close();
@@ -51,9 +51,9 @@ Deno.test("poller: an aborted wait rejects with the signal's reason and leaves n
   using _r = receiver;
   using _s = sender;
   using timeout = deadline(50, "receive on a silent socket");
-  await assert.rejects(receiver.receive({ signal: timeout.signal }), /timed out after 50 ms/);
+  await assertRejects(receiver.receive({ signal: timeout.signal }), /timed out after 50 ms/);
   // Already aborted: rejects without touching the kernel.
-  await assert.rejects(receiver.receive({ signal: timeout.signal }), /timed out/);
+  await assertRejects(receiver.receive({ signal: timeout.signal }), /timed out/);
 });
 
 Deno.test("poller: closing a socket rejects its pending receive with ClosedError", async () => {
@@ -62,11 +62,11 @@ Deno.test("poller: closing a socket rejects its pending receive with ClosedError
   using _s = sender;
   const pending = receiver.receive();
   receiver.close();
-  await assert.rejects(
+  await assertRejects(
     pending,
     (error: unknown) => error instanceof ClosedError && /udp 127\.0\.0\.1/.test(error.message),
   );
-  assert.throws(() => receiver.fd, ClosedError);
+  assertThrows(() => receiver.fd, ClosedError);
   receiver.close(); // twice is fine
 });
 
@@ -84,7 +84,7 @@ Deno.test("poller: many sockets wait at once and each wakes for its own datagram
       if (index % 2 === 0) sender.sendTo(Uint8Array.of(index), "127.0.0.1", receiver.localAddress().port);
     }
     const datagrams = await withTimeout(Promise.all(pending), 5_000, "40 receives");
-    assert.deepEqual(datagrams.map((datagram) => datagram.data[0]), receivers.map((_, index) => index));
+    assertEquals(datagrams.map((datagram) => datagram.data[0]), receivers.map((_, index) => index));
   } finally {
     for (const receiver of receivers) receiver.close();
     sender.close();
@@ -98,7 +98,7 @@ Deno.test("poller: read and write waiters on one fd are independent", async () =
   using _s = sender;
   const readable = receiver.readable();
   await receiver.writable(); // an idle UDP socket is writable at once
-  assert.equal(await settlesWithin(readable, 30), false);
+  assertStrictEquals(await settlesWithin(readable, 30), false);
   sender.sendTo(encoder.encode("x"), "127.0.0.1", port);
   await readable;
 });
@@ -118,6 +118,6 @@ Deno.test("poller: receive drains a burst with sync reads", async () => {
   })();
   for (let i = 0; i < count; i++) sender.sendTo(Uint8Array.of(i & 0xff), "127.0.0.1", port);
   const seen = await consumer;
-  assert.equal(seen.length, count);
-  assert.deepEqual(seen, Array.from({ length: count }, (_, i) => i));
+  assertStrictEquals(seen.length, count);
+  assertEquals(seen, Array.from({ length: count }, (_, i) => i));
 });

@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertMatch, assertStrictEquals } from "../testing/assert.ts";
 import {
   type Arp,
   arpFrame,
@@ -110,11 +110,11 @@ rootTest("tap: the kernel answers an ARP request and an ICMP echo written to the
   const ns = await lab.netns({ ipv6: false });
   const { tap, kernelMac } = await tapInNamespace(ns);
   using _tap = tap;
-  assert.equal(kernelMac, await ns.mac(tap.name));
+  assertStrictEquals(kernelMac, await ns.mac(tap.name));
 
   tap.write(arpRequestFromPeer());
   const reply = await readUntil(tap, isArpReplyFrom(KERNEL_IP));
-  assert.deepEqual(reply, {
+  assertEquals(reply, {
     op: 2,
     senderMac: kernelMac,
     senderIp: KERNEL_IP,
@@ -137,7 +137,7 @@ rootTest("tap: the kernel answers an ARP request and an ICMP echo written to the
     const echo = parseIcmpEcho(frame);
     return echo?.type === 0 ? echo : undefined;
   });
-  assert.deepEqual(echo, {
+  assertEquals(echo, {
     type: 0,
     srcMac: kernelMac,
     dstMac: PEER_MAC,
@@ -164,8 +164,8 @@ rootTest({
       const arp = parseArp(frame);
       return arp?.op === 1 && arp.targetIp === PEER_IP ? arp : undefined;
     });
-    assert.equal(request.senderMac, kernelMac);
-    assert.equal(request.senderIp, KERNEL_IP);
+    assertStrictEquals(request.senderMac, kernelMac);
+    assertStrictEquals(request.senderIp, KERNEL_IP);
     tap.write(
       arpFrame({ op: 2, senderMac: PEER_MAC, senderIp: PEER_IP, targetMac: kernelMac, targetIp: KERNEL_IP }),
     );
@@ -174,8 +174,8 @@ rootTest({
       const echo = parseIcmpEcho(frame);
       return echo?.type === 8 ? echo : undefined;
     });
-    assert.equal(echo.dstMac, PEER_MAC);
-    assert.equal(echo.dstIp, PEER_IP);
+    assertStrictEquals(echo.dstMac, PEER_MAC);
+    assertStrictEquals(echo.dstIp, PEER_IP);
     tap.write(icmpEchoFrame({
       ...echo,
       type: 0,
@@ -185,10 +185,10 @@ rootTest({
       dstIp: KERNEL_IP,
     }));
 
-    assert.ok(await settlesWithin(ping.status, 5_000), `ping did not finish:\n${ping.output()}`);
+    assert(await settlesWithin(ping.status, 5_000), `ping did not finish:\n${ping.output()}`);
     const status = await ping.status;
-    assert.ok(status.success, `ping failed:\n${ping.output()}`);
-    assert.match(ping.output(), /1 received/);
+    assert(status.success, `ping failed:\n${ping.output()}`);
+    assertMatch(ping.output(), /1 received/);
   },
 });
 
@@ -197,7 +197,7 @@ rootTest("tap: with IFF_VNET_HDR and offloads every frame carries a virtio_net_h
   const ns = await lab.netns({ ipv6: false });
   const { tap, kernelMac } = await tapInNamespace(ns, { vnetHeader: true });
   using _tap = tap;
-  assert.equal(tap.vnetHeaderSize, 10);
+  assertStrictEquals(tap.vnetHeaderSize, 10);
   tap.setOffload(TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6);
 
   tap.write(withZeroVnetHeader(arpRequestFromPeer()));
@@ -208,11 +208,11 @@ rootTest("tap: with IFF_VNET_HDR and offloads every frame carries a virtio_net_h
     const length = await tap.read(buffer, { signal: timeout.signal });
     const reply = isArpReplyFrom(KERNEL_IP)(buffer.subarray(VNET_HEADER_SIZE, length));
     if (reply === undefined) continue;
-    assert.equal(reply.senderMac, kernelMac);
+    assertStrictEquals(reply.senderMac, kernelMac);
     // flags and gso_type of an ARP frame: nothing to checksum, nothing to segment.
     const header = readVnetHeader(buffer);
-    assert.equal(header.flags, 0);
-    assert.equal(header.gsoType, VIRTIO_NET_HDR_GSO_NONE);
+    assertStrictEquals(header.flags, 0);
+    assertStrictEquals(header.gsoType, VIRTIO_NET_HDR_GSO_NONE);
     break;
   }
 });
@@ -239,7 +239,7 @@ rootTest({
       const arp = parseArp(frame);
       return arp?.op === 1 && arp.targetIp === PEER_IP ? arp : undefined;
     });
-    assert.equal(arp.senderMac, kernelMac);
+    assertStrictEquals(arp.senderMac, kernelMac);
     tap.write(withZeroVnetHeader(
       arpFrame({ op: 2, senderMac: PEER_MAC, senderIp: PEER_IP, targetMac: kernelMac, targetIp: KERNEL_IP }),
     ));
@@ -276,8 +276,8 @@ rootTest({
       if (tcp?.srcPort !== syn.srcPort || tcp.dstPort !== TCP_PORT || tcp.payload.length === 0) continue;
       if (frame.length <= linkMtu + 14) {
         // One segment that fits the link asks for no segmentation; ACK it so the window keeps opening.
-        assert.equal(header.gsoType, VIRTIO_NET_HDR_GSO_NONE);
-        assert.ok(++fitting < 256, `${fitting} data frames, each within the ${linkMtu}-byte MTU`);
+        assertStrictEquals(header.gsoType, VIRTIO_NET_HDR_GSO_NONE);
+        assert(++fitting < 256, `${fitting} data frames, each within the ${linkMtu}-byte MTU`);
         const end = (tcp.seq + tcp.payload.length) >>> 0;
         if (((end - acked) | 0) > 0) acked = end; // a retransmission does not move the ACK back
         tap.write(withZeroVnetHeader(tcpFrame({
@@ -291,22 +291,22 @@ rootTest({
         continue;
       }
       // A super-frame: several segments' worth of payload behind one header, for the reader to cut.
-      assert.equal(header.gsoType, VIRTIO_NET_HDR_GSO_TCPV4);
-      assert.equal(header.gsoSize, PEER_MSS);
-      assert.ok(tcp.payload.length > PEER_MSS, `${tcp.payload.length}-byte payload`);
-      assert.equal(tcp.ipTotalLength, frame.length - 14);
+      assertStrictEquals(header.gsoType, VIRTIO_NET_HDR_GSO_TCPV4);
+      assertStrictEquals(header.gsoSize, PEER_MSS);
+      assert(tcp.payload.length > PEER_MSS, `${tcp.payload.length}-byte payload`);
+      assertStrictEquals(tcp.ipTotalLength, frame.length - 14);
       // TUN_F_CSUM: the TCP checksum is left for the reader, starting at the TCP header (14 + 20).
-      assert.equal(header.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_F_NEEDS_CSUM);
-      assert.equal(header.checksumStart, 34);
-      assert.equal(header.checksumOffset, 16);
-      assert.ok(
+      assertStrictEquals(header.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_F_NEEDS_CSUM);
+      assertStrictEquals(header.checksumStart, 34);
+      assertStrictEquals(header.checksumOffset, 16);
+      assert(
         header.headerLength >= 54 && header.headerLength <= frame.length,
         `hdr_len ${header.headerLength}`,
       );
-      assert.ok(tcp.payload.every((byte) => byte === 0), "the payload is not socat's zeros");
+      assert(tcp.payload.every((byte) => byte === 0), "the payload is not socat's zeros");
       break;
     }
-    assert.equal(sender.exited, false, `socat exited:\n${sender.output()}`);
+    assertStrictEquals(sender.exited, false, `socat exited:\n${sender.output()}`);
   },
 });
 
@@ -315,16 +315,16 @@ rootTest("tap: the interface lives exactly as long as the fd", async () => {
   const ns = await lab.netns();
   const tap = withNetns(ns.name, () => Tap.open({ name: "ctpf%d" }));
   try {
-    assert.match(tap.name, /^ctpf\d+$/);
+    assertMatch(tap.name, /^ctpf\d+$/);
     withNetns(ns.name, () => {
-      assert.ok(interfaceExists(tap.name));
-      assert.equal(isLinkUp(tap.name), false);
+      assert(interfaceExists(tap.name));
+      assertStrictEquals(isLinkUp(tap.name), false);
     });
     const buffer = new Uint8Array(2048);
-    assert.equal(tap.tryRead(buffer), null); // O_NONBLOCK: nothing queued, no wait
+    assertStrictEquals(tap.tryRead(buffer), null); // O_NONBLOCK: nothing queued, no wait
   } finally {
     tap.close();
   }
-  assert.equal(withNetns(ns.name, () => interfaceExists(tap.name)), false);
-  assert.equal(interfaceExists(tap.name), false); // and it never existed in the root namespace
+  assertStrictEquals(withNetns(ns.name, () => interfaceExists(tap.name)), false);
+  assertStrictEquals(interfaceExists(tap.name), false); // and it never existed in the root namespace
 });

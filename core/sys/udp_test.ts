@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertStrictEquals, assertThrows } from "../testing/assert.ts";
 import { Lab } from "../testing/harness/lab.ts";
 import { rootTest } from "../testing/harness/root.ts";
 import { deadline } from "../testing/harness/wait.ts";
@@ -14,39 +14,39 @@ Deno.test("udp: loopback datagrams, kernel-chosen port and truncation reporting"
   using a = UdpSocket.open({ address: "127.0.0.1" });
   using b = UdpSocket.open({ address: "127.0.0.1" });
   const { port } = a.localAddress();
-  assert.ok(port > 0);
-  assert.equal(a.tryReceive(), null);
+  assert(port > 0);
+  assertStrictEquals(a.tryReceive(), null);
 
-  assert.equal(b.sendTo(encoder.encode("0123456789"), "127.0.0.1", port), 10);
+  assertStrictEquals(b.sendTo(encoder.encode("0123456789"), "127.0.0.1", port), 10);
   using timeout = deadline(3_000, "loopback datagram");
   const small = new Uint8Array(4);
   const received = await a.receiveInto(small, { signal: timeout.signal });
-  assert.deepEqual(received, {
+  assertEquals(received, {
     length: 4,
     truncated: true,
     address: "127.0.0.1",
     port: b.localAddress().port,
   });
-  assert.equal(decoder.decode(small), "0123");
+  assertStrictEquals(decoder.decode(small), "0123");
 });
 
 Deno.test("udp: a port taken without SO_REUSEADDR gives EADDRINUSE naming the address", () => {
   using first = UdpSocket.open({ address: "127.0.0.1", reuseAddress: false });
   const { port } = first.localAddress();
-  assert.throws(
+  assertThrows(
     () => UdpSocket.open({ address: "127.0.0.1", port, reuseAddress: false }),
     (error: unknown) =>
       isErrno(error, "EADDRINUSE") && error.message.startsWith(`bind(127.0.0.1:${port}): EADDRINUSE`),
   );
-  assert.throws(() => UdpSocket.open({ address: "127.0.0.256" }), TypeError);
-  assert.throws(() => UdpSocket.open({ port: 70000 }), RangeError);
+  assertThrows(() => UdpSocket.open({ address: "127.0.0.256" }), TypeError);
+  assertThrows(() => UdpSocket.open({ port: 70000 }), RangeError);
 });
 
 rootTest("udp: SO_BINDTODEVICE to a missing interface gives ENODEV naming the option and interface", () => {
-  assert.throws(() => UdpSocket.open({ device: "ctpfnodev9", port: 0 }), (error: unknown) => {
-    assert.ok(error instanceof SysError);
-    assert.equal(error.message, "setsockopt(SO_BINDTODEVICE ctpfnodev9): ENODEV (No such device)");
-    assert.equal(error.code, "ENODEV");
+  assertThrows(() => UdpSocket.open({ device: "ctpfnodev9", port: 0 }), (error: unknown) => {
+    assert(error instanceof SysError);
+    assertStrictEquals(error.message, "setsockopt(SO_BINDTODEVICE ctpfnodev9): ENODEV (No such device)");
+    assertStrictEquals(error.code, "ENODEV");
     return true;
   });
 });
@@ -69,11 +69,11 @@ rootTest({
     const { a, b } = await linkedPair(lab);
     await a.addAddress("ua0", "10.79.0.1/24");
     await b.addAddress("ub0", "10.79.0.2/24");
-    for (const ns of [a, b]) assert.ok(!(await ns.routes()).some((route) => route.startsWith("default")));
+    for (const ns of [a, b]) assert(!(await ns.routes()).some((route) => route.startsWith("default")));
     const echo = b.spawn(["socat", "UDP4-RECVFROM:7000,fork", "PIPE"]);
 
     using socket = withNetns(a.name, () => UdpSocket.open({ device: "ua0" }));
-    assert.equal(socket.device, "ua0");
+    assertStrictEquals(socket.device, "ua0");
     // socat needs a moment to bind: resend until it echoes, within a bounded number of tries.
     let reply: string | undefined;
     for (let attempt = 0; attempt < 25 && reply === undefined; attempt++) {
@@ -81,7 +81,7 @@ rootTest({
       using timeout = deadline(200, "echo");
       try {
         const datagram = await socket.receive({ signal: timeout.signal });
-        assert.deepEqual({ address: datagram.address, port: datagram.port }, {
+        assertEquals({ address: datagram.address, port: datagram.port }, {
           address: "10.79.0.2",
           port: 7000,
         });
@@ -90,15 +90,15 @@ rootTest({
         if (!timeout.signal.aborted) throw error;
       }
     }
-    assert.equal(reply, "hello from A", `no echo from socat:\n${echo.output()}`);
+    assertStrictEquals(reply, "hello from A", `no echo from socat:\n${echo.output()}`);
   },
 });
 
 rootTest("udp: broadcast on a bound device works with no address and no route at all", async () => {
   await using lab = new Lab();
   const { a, b } = await linkedPair(lab);
-  assert.deepEqual(await a.routes(), []);
-  assert.deepEqual(await b.routes(), []);
+  assertEquals(await a.routes(), []);
+  assertEquals(await b.routes(), []);
 
   // Server side in A, client side in B, like DHCP before anyone has an address.
   using server = withNetns(a.name, () => UdpSocket.open({ device: "ua0", port: 6767, broadcast: true }));
@@ -107,14 +107,14 @@ rootTest("udp: broadcast on a bound device works with no address and no route at
 
   client.sendTo(encoder.encode("discover"), "255.255.255.255", 6767);
   const request = await server.receive({ signal: timeout.signal });
-  assert.deepEqual(
+  assertEquals(
     { text: decoder.decode(request.data), address: request.address, port: request.port },
     { text: "discover", address: "0.0.0.0", port: 6868 },
   );
 
   server.sendTo(encoder.encode("offer"), "255.255.255.255", 6868);
   const reply = await client.receive({ signal: timeout.signal });
-  assert.deepEqual(
+  assertEquals(
     { text: decoder.decode(reply.data), address: reply.address, port: reply.port },
     { text: "offer", address: "0.0.0.0", port: 6767 },
   );
@@ -124,7 +124,7 @@ rootTest("udp: without SO_BINDTODEVICE the same broadcast fails with ENETUNREACH
   await using lab = new Lab();
   const { a } = await linkedPair(lab);
   using unbound = withNetns(a.name, () => UdpSocket.open({ port: 6767, broadcast: true }));
-  assert.throws(
+  assertThrows(
     () => unbound.sendTo(encoder.encode("discover"), "255.255.255.255", 6868),
     (error: unknown) =>
       isErrno(error, "ENETUNREACH") &&

@@ -4,7 +4,7 @@
 // checks on the captured DHCP exchange that ctpf's answer is taken as the spec means it: no BINL request
 // to port 4011 left unanswered, no fall back to UEFI HTTP boot (architecture 16 / "HTTPClient"), and a
 // boot no slower than dnsmasq's.
-import assert from "node:assert/strict";
+import { assert, assertStrictEquals } from "../support/assert.ts";
 import { type Netns, rootTest, withLab } from "../harness/mod.ts";
 import { startBinary } from "../support/ctpf_process.ts";
 import { type BootExchange, bootExchange, readCapture, startCapture } from "./capture.ts";
@@ -85,20 +85,20 @@ async function bootEdk2(
 function assertTftpBoot(ours: BootRun, dnsmasq: BootRun, port4011: number): void {
   for (const run of [ours, dnsmasq]) {
     const detail = `${run.label}:\n${[...run.exchange.requests, ...run.exchange.replies].join("\n")}`;
-    assert.equal(run.exchange.httpClientRequests, 0, `no UEFI HTTP-boot fallback; ${detail}`);
-    assert.ok(run.exchange.discoverToTftp !== undefined, `firmware fetched ipxe.efi over TFTP; ${detail}`);
+    assertStrictEquals(run.exchange.httpClientRequests, 0, `no UEFI HTTP-boot fallback; ${detail}`);
+    assert(run.exchange.discoverToTftp !== undefined, `firmware fetched ipxe.efi over TFTP; ${detail}`);
   }
-  assert.equal(
+  assertStrictEquals(
     ours.exchange.port4011Requests,
     port4011,
     `port 4011 requests:\n${ours.exchange.requests.join("\n")}`,
   );
-  assert.ok(
+  assert(
     ours.exchange.discoverToTftp! <= dnsmasq.exchange.discoverToTftp! + DHCP_JITTER_SECONDS,
     `DISCOVER → TFTP: ctpf ${ours.exchange.discoverToTftp} s, dnsmasq ${dnsmasq.exchange.discoverToTftp} s`,
   );
   const allowance = Math.max(BOOT_JITTER.seconds, dnsmasq.seconds * BOOT_JITTER.fraction);
-  assert.ok(
+  assert(
     ours.seconds <= dnsmasq.seconds + allowance,
     `boot: ctpf ${ours.seconds.toFixed(1)} s, dnsmasq ${dnsmasq.seconds.toFixed(1)} s`,
   );

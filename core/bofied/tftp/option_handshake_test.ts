@@ -1,6 +1,6 @@
 // The OACK handshake against a scripted client on loopback: agreed, refused, never answered, answered
 // with the wrong block, and skipped when no option was accepted.
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertStrictEquals } from "../../testing/assert.ts";
 import { decodeTftp, encodeTftp, type Negotiation, TFTP_OACK, type TftpPacket } from "../../net/tftp/mod.ts";
 import { UdpSocket } from "../../sys/mod.ts";
 import { acknowledgeOptions, type OptionHandshakeResult } from "./option_handshake.ts";
@@ -35,7 +35,7 @@ async function handshake(
         return;
       }
       const packet = decodeTftp(datagram.data);
-      assert.ok(packet.ok);
+      assert(packet.ok);
       received.push(packet.value);
       const reply = answer(packet.value, received.length);
       if (reply) client.sendTo(encodeTftp(reply), "127.0.0.1", serverPort);
@@ -62,11 +62,11 @@ async function handshake(
 
 Deno.test("tftp handshake: the OACK names the accepted options, and ACK 0 agrees to them", async () => {
   const { result, received } = await handshake(withOptions, () => ({ op: 4, block: 0 }));
-  assert.deepEqual(result, { ok: true, retransmits: 0 });
-  assert.equal(received.length, 1);
+  assertEquals(result, { ok: true, retransmits: 0 });
+  assertStrictEquals(received.length, 1);
   const oack = received[0];
-  assert.equal(oack.op, TFTP_OACK);
-  assert.deepEqual(oack.op === TFTP_OACK ? [...oack.options] : [], [["blksize", "1024"], [
+  assertStrictEquals(oack.op, TFTP_OACK);
+  assertEquals(oack.op === TFTP_OACK ? [...oack.options] : [], [["blksize", "1024"], [
     "windowsize",
     "4",
   ]]);
@@ -74,13 +74,13 @@ Deno.test("tftp handshake: the OACK names the accepted options, and ACK 0 agrees
 
 Deno.test("tftp handshake: no accepted option, no OACK (RFC 1350: DATA 1 answers the request)", async () => {
   const { result, received } = await handshake({ ...withOptions, oack: new Map() }, () => undefined);
-  assert.deepEqual(result, { ok: true, retransmits: 0 });
-  assert.deepEqual(received, []);
+  assertEquals(result, { ok: true, retransmits: 0 });
+  assertEquals(received, []);
 });
 
 Deno.test("tftp handshake: a client that refuses the options with ERROR ends the transfer", async () => {
   const { result } = await handshake(withOptions, () => ({ op: 5, code: 8, message: "no windows here" }));
-  assert.deepEqual(result, {
+  assertEquals(result, {
     ok: false,
     retransmits: 0,
     reason: "client: no windows here",
@@ -90,13 +90,13 @@ Deno.test("tftp handshake: a client that refuses the options with ERROR ends the
 
 Deno.test("tftp handshake: the OACK goes again at each timeout, then the transfer gives up", async () => {
   const { result, received } = await handshake(withOptions, () => undefined);
-  assert.deepEqual(result, {
+  assertEquals(result, {
     ok: false,
     retransmits: 2,
     reason: "no ACK of the OACK",
     failure: "timeout",
   });
-  assert.equal(received.length, 3);
+  assertStrictEquals(received.length, 3);
 });
 
 Deno.test("tftp handshake: an ACK of another block is answered with the OACK again, not counted", async () => {
@@ -104,6 +104,6 @@ Deno.test("tftp handshake: an ACK of another block is answered with the OACK aga
     withOptions,
     (_packet, count) => ({ op: 4, block: count === 1 ? 1 : 0 }),
   );
-  assert.deepEqual(result, { ok: true, retransmits: 0 });
-  assert.equal(received.length, 2);
+  assertEquals(result, { ok: true, retransmits: 0 });
+  assertStrictEquals(received.length, 2);
 });

@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { assertEquals, assertNotStrictEquals, assertStrictEquals } from "../../testing/assert.ts";
 import { type JobKind, type JobRecord, JobRunner, type JobWork } from "./job.ts";
 
 interface TestRecord extends JobRecord {
@@ -31,16 +31,16 @@ Deno.test("job: saved and published when started and when done, stamped finished
     job.publish();
     return Promise.resolve();
   });
-  assert.equal(record.state, "running");
-  assert.deepEqual(runner.running().map((r) => r.id), [record.id]);
+  assertStrictEquals(record.state, "running");
+  assertEquals(runner.running().map((r) => r.id), [record.id]);
   await ended;
-  assert.deepEqual(saved.map((r) => r.state), ["running", "done"]);
-  assert.deepEqual(published.map((r) => [r.state, r.count]), [["running", 0], ["running", 3], ["done", 3]]);
-  assert.equal(typeof published[2].finished, "number");
-  assert.equal(published[0].finished, undefined);
-  assert.deepEqual(runner.running(), []);
+  assertEquals(saved.map((r) => r.state), ["running", "done"]);
+  assertEquals(published.map((r) => [r.state, r.count]), [["running", 0], ["running", 3], ["done", 3]]);
+  assertStrictEquals(typeof published[2].finished, "number");
+  assertStrictEquals(published[0].finished, undefined);
+  assertEquals(runner.running(), []);
   // Every published record is a copy: later changes do not reach what watchers already have.
-  assert.notEqual(published[0], published[1]);
+  assertNotStrictEquals(published[0], published[1]);
 });
 
 Deno.test("job: cancelling aborts the work and it ends cancelled; unknown ids are not running", async () => {
@@ -50,11 +50,11 @@ Deno.test("job: cancelling aborts the work and it ends cancelled; unknown ids ar
     runner,
     (job) => new Promise((resolve) => job.signal.addEventListener("abort", () => resolve())),
   );
-  assert.equal(runner.cancel("no-such-job"), undefined);
-  assert.equal(runner.cancel(record.id)?.id, record.id);
+  assertStrictEquals(runner.cancel("no-such-job"), undefined);
+  assertStrictEquals(runner.cancel(record.id)?.id, record.id);
   await ended;
-  assert.equal(saved.at(-1)?.state, "cancelled");
-  assert.deepEqual(runner.running(), []);
+  assertStrictEquals(saved.at(-1)?.state, "cancelled");
+  assertEquals(runner.running(), []);
 });
 
 Deno.test("job: cancelAll stops every running job", async () => {
@@ -65,7 +65,7 @@ Deno.test("job: cancelAll stops every running job", async () => {
   const jobs = [start(runner, untilAborted), start(runner, untilAborted)];
   runner.cancelAll();
   await Promise.all(jobs.map((job) => job.ended));
-  assert.deepEqual(saved.filter((r) => r.finished).map((r) => r.state), ["cancelled", "cancelled"]);
+  assertEquals(saved.filter((r) => r.finished).map((r) => r.state), ["cancelled", "cancelled"]);
 });
 
 Deno.test("job: work that throws ends failed with the reason, and the kind hears of it", async () => {
@@ -73,8 +73,8 @@ Deno.test("job: work that throws ends failed with the reason, and the kind hears
   const runner = new JobRunner(kind);
   const { ended } = start(runner, () => Promise.reject(new Error("socket gone")));
   await ended;
-  assert.deepEqual([saved.at(-1)?.state, saved.at(-1)?.error], ["failed", "socket gone"]);
-  assert.deepEqual(failed.map((r) => r.error), ["socket gone"]);
+  assertEquals([saved.at(-1)?.state, saved.at(-1)?.error], ["failed", "socket gone"]);
+  assertEquals(failed.map((r) => r.error), ["socket gone"]);
 });
 
 Deno.test("job: a kind may keep the state its work reached", async () => {
@@ -85,7 +85,7 @@ Deno.test("job: a kind may keep the state its work reached", async () => {
     return Promise.resolve();
   });
   await ended;
-  assert.equal(saved.at(-1)?.state, "kept");
+  assertStrictEquals(saved.at(-1)?.state, "kept");
 });
 
 Deno.test("job: a progress publisher lets one update through per 250 ms; a fresh one publishes at once", async () => {
@@ -99,5 +99,5 @@ Deno.test("job: a progress publisher lets one update through per 250 ms; a fresh
   });
   await ended;
   // Start, one progress update from each publisher, end.
-  assert.equal(published.length, 4);
+  assertStrictEquals(published.length, 4);
 });

@@ -1,5 +1,5 @@
 import { toHexString } from "../../net/bytes.ts";
-import assert from "node:assert/strict";
+import { assert, assertMatch, assertStrictEquals } from "../../testing/assert.ts";
 import type { UdpProbe } from "./probe.ts";
 import { dnsProbe } from "./dns.ts";
 import { ntpProbe } from "./ntp.ts";
@@ -125,10 +125,10 @@ function check(target: Target, reply: Uint8Array): boolean {
     throw new Error(`${target.probe.name} threw on ${toHexString(reply)}: ${error}`, { cause: error });
   }
   if (result === undefined) return false;
-  assert.equal(result.service, target.service, toHexString(reply));
+  assertStrictEquals(result.service, target.service, toHexString(reply));
   if (result.detail !== undefined) {
-    assert.ok(result.detail.length <= DETAIL_MAX_CHARS, `${result.detail.length} characters`);
-    assert.match(result.detail, /^[\x20-\x7e]*$/, `unprintable detail from ${toHexString(reply)}`);
+    assert(result.detail.length <= DETAIL_MAX_CHARS, `${result.detail.length} characters`);
+    assertMatch(result.detail, /^[\x20-\x7e]*$/, `unprintable detail from ${toHexString(reply)}`);
   }
   return true;
 }
@@ -146,10 +146,10 @@ for (const [index, target] of TARGETS.entries()) {
         : mutant(random, seeds, allSeeds);
       if (check(target, reply)) accepted++;
     }
-    for (const seed of target.seeds) assert.ok(check(target, seed), "the seeds themselves are accepted");
+    for (const seed of target.seeds) assert(check(target, seed), "the seeds themselves are accepted");
     // Mutants must get past the first checks, or the fuzzing would only test those. Each recogniser
     // accepts 2 % or more of them with these seeds and this PRNG seed; 1 % leaves room.
-    assert.ok(accepted >= MUTANTS_PER_RECOGNISER / 100, `only ${accepted} mutants accepted`);
+    assert(accepted >= MUTANTS_PER_RECOGNISER / 100, `only ${accepted} mutants accepted`);
   });
 }
 
@@ -160,5 +160,5 @@ Deno.test("fuzz: the largest datagrams cost little", () => {
   const counts = new Uint8Array(65507).fill(0x01);
   counts.set(hex("1234 8400 3000 3000 0000 0000"));
   for (const target of TARGETS) for (const reply of [...huge, counts]) check(target, reply);
-  assert.ok(performance.now() - started < 2000, `${Math.round(performance.now() - started)} ms`);
+  assert(performance.now() - started < 2000, `${Math.round(performance.now() - started)} ms`);
 });

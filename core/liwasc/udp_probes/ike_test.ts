@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { assertEquals, assertStrictEquals, assertThrows } from "../../testing/assert.ts";
 import { ikeProbe } from "./ike.ts";
 import { hex } from "./testdata/bytes.ts";
 import {
@@ -16,7 +16,7 @@ const transform = (next: string, length: string, number: string, attributes: str
   `${next} 00 ${length} ${number} 01 0000 ${attributes} 000c0004 00007080`;
 
 Deno.test("ike: Main Mode SA offer of four pre-shared-key transforms (RFC 2408 §3, RFC 2409 §5)", () => {
-  assert.deepEqual(
+  assertEquals(
     probe.payload(),
     hex(`
       0102030405060708 0000000000000000 01 10 02 00 00000000 000000c8
@@ -27,26 +27,26 @@ Deno.test("ike: Main Mode SA offer of four pre-shared-key transforms (RFC 2408 �
           ${transform("03", "0024", "03", "80010005 80020002 80030001 80040002 800b0001")}
           ${transform("00", "0024", "04", "80010005 80020001 80030001 80040002 800b0001")}`),
   );
-  assert.throws(() => ikeProbe({ cookie: new Uint8Array(4) }), RangeError);
+  assertThrows(() => ikeProbe({ cookie: new Uint8Array(4) }), RangeError);
 });
 
 Deno.test("ike: a Main Mode answer, a NO-PROPOSAL-CHOSEN and an IKEv2 refusal are all IKE", () => {
-  assert.deepEqual(probe.recognise(IKE_MAIN_MODE_RESPONSE), {
+  assertEquals(probe.recognise(IKE_MAIN_MODE_RESPONSE), {
     service: "ike",
     detail: "IKEv1, proposal accepted, 1 vendor IDs",
   });
-  assert.deepEqual(probe.recognise(IKE_NO_PROPOSAL_CHOSEN), {
+  assertEquals(probe.recognise(IKE_NO_PROPOSAL_CHOSEN), {
     service: "ike",
     detail: "IKEv1, notify 14 (NO-PROPOSAL-CHOSEN)",
   });
-  assert.deepEqual(probe.recognise(IKEV2_INVALID_MAJOR_VERSION), {
+  assertEquals(probe.recognise(IKEV2_INVALID_MAJOR_VERSION), {
     service: "ike",
     detail: "IKEv2 answered an IKEv1 offer",
   });
   const encrypted = mutated(IKE_NO_PROPOSAL_CHOSEN, (bytes) => (bytes[19] = 0x01));
-  assert.deepEqual(probe.recognise(encrypted), { service: "ike", detail: "IKEv1, encrypted reply" });
+  assertEquals(probe.recognise(encrypted), { service: "ike", detail: "IKEv1, encrypted reply" });
   const unnamed = mutated(IKE_NO_PROPOSAL_CHOSEN, (bytes) => (bytes[39] = 0x63));
-  assert.equal(probe.recognise(unnamed)?.detail, "IKEv1, notify 99");
+  assertStrictEquals(probe.recognise(unnamed)?.detail, "IKEv1, notify 99");
 });
 
 Deno.test("ike: replies to another initiator, reflections and broken chains are refused", () => {
@@ -62,8 +62,8 @@ Deno.test("ike: replies to another initiator, reflections and broken chains are 
     ["a chain that does not end", 84, 0x00, 0x0d],
   ]);
   const reflected = mutated(IKE_MAIN_MODE_RESPONSE, (bytes) => bytes.fill(0, 8, 16));
-  assert.equal(probe.recognise(reflected), undefined, "Main Mode without a responder cookie");
-  assert.equal(probe.recognise(probe.payload()), undefined, "the offer reflected");
+  assertStrictEquals(probe.recognise(reflected), undefined, "Main Mode without a responder cookie");
+  assertStrictEquals(probe.recognise(probe.payload()), undefined, "the offer reflected");
   assertPrefixesRefused(probe, IKE_MAIN_MODE_RESPONSE);
   assertPrefixesRefused(probe, IKE_NO_PROPOSAL_CHOSEN);
 });
@@ -78,6 +78,6 @@ Deno.test("ike: a chain of more than 32 payloads is refused", () => {
     for (let i = 0; i < count; i++) reply.set([i === count - 1 ? 0 : 13, 0, 0, 4], 28 + i * 4);
     return reply;
   };
-  assert.equal(probe.recognise(vendorIds(32))?.detail, "IKEv1, 32 vendor IDs");
-  assert.equal(probe.recognise(vendorIds(33)), undefined);
+  assertStrictEquals(probe.recognise(vendorIds(32))?.detail, "IKEv1, 32 vendor IDs");
+  assertStrictEquals(probe.recognise(vendorIds(33)), undefined);
 });

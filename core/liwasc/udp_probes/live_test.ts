@@ -1,4 +1,10 @@
-import assert from "node:assert/strict";
+import {
+  assertEquals,
+  assertMatch,
+  assertNotStrictEquals,
+  assertStrictEquals,
+  fail,
+} from "../../testing/assert.ts";
 import { dnsProbe } from "./dns.ts";
 import { tftpProbe } from "./tftp.ts";
 import { ntpProbe } from "./ntp.ts";
@@ -48,17 +54,15 @@ Deno.test({
       "--log-facility=-",
     ]);
     const probe = dnsProbe();
-    const answer = await exchange(probe, host, port).catch((error) =>
-      assert.fail(`${error}\n${server.stderr()}`)
-    );
+    const answer = await exchange(probe, host, port).catch((error) => fail(`${error}\n${server.stderr()}`));
     const recognition = probe.recognise(answer.reply);
-    assert.equal(recognition?.service, "dns");
-    assert.match(recognition?.detail ?? "", /^version\.bind: dnsmasq-\d+\.\d+/);
+    assertStrictEquals(recognition?.service, "dns");
+    assertMatch(recognition?.detail ?? "", /^version\.bind: dnsmasq-\d+\.\d+/);
     // The probe from probeFor, with its own random ID, is recognised too.
     const scanProbe = probeFor(53);
-    assert.equal(scanProbe.recognise((await exchange(scanProbe, host, port)).reply)?.service, "dns");
+    assertStrictEquals(scanProbe.recognise((await exchange(scanProbe, host, port)).reply)?.service, "dns");
     // And a reply to one probe is not taken as a reply to another.
-    assert.equal(
+    assertStrictEquals(
       dnsProbe({ id: (answer.reply[0] << 8 | answer.reply[1]) ^ 1 }).recognise(answer.reply),
       undefined,
     );
@@ -86,16 +90,16 @@ Deno.test({
       ]);
       const missing = tftpProbe();
       const notFound = await exchange(missing, host, 69).catch((error) =>
-        assert.fail(`${error}\n${server.stderr()}`)
+        fail(`${error}\n${server.stderr()}`)
       );
-      assert.notEqual(notFound.fromPort, 69, "the server answers from its transfer ID");
+      assertNotStrictEquals(notFound.fromPort, 69, "the server answers from its transfer ID");
       const recognised = missing.recognise(notFound.reply);
-      assert.equal(recognised?.service, "tftp");
-      assert.match(recognised?.detail ?? "", /^error 1: /);
+      assertStrictEquals(recognised?.service, "tftp");
+      assertMatch(recognised?.detail ?? "", /^error 1: /);
 
       const present = tftpProbe({ filename: "present.txt" });
       const data = await exchange(present, host, 69);
-      assert.deepEqual(present.recognise(data.reply), {
+      assertEquals(present.recognise(data.reply), {
         service: "tftp",
         detail: "the file exists: DATA block 1 of 6 bytes",
       });
@@ -114,14 +118,18 @@ Deno.test({
       await using server = startServer(ntpd!, ["-n", "-c", `${dir}/ntp.conf`, "-l", `${dir}/ntpd.log`]);
       const probe = ntpProbe();
       const answer = await exchange(probe, "127.0.0.1", 123).catch(async (error) =>
-        assert.fail(
+        fail(
           `${error}\n${server.stderr()}\n${await Deno.readTextFile(`${dir}/ntpd.log`).catch(() => "")}`,
         )
       );
-      assert.equal(answer.fromPort, 123);
+      assertStrictEquals(answer.fromPort, 123);
       const recognised = probe.recognise(answer.reply);
-      assert.equal(recognised?.service, "ntp");
-      assert.match(recognised?.detail ?? "", /^NTPv4 stratum \d+/);
-      assert.equal(ntpProbe().recognise(answer.reply), undefined, "another probe's nonce does not match");
+      assertStrictEquals(recognised?.service, "ntp");
+      assertMatch(recognised?.detail ?? "", /^NTPv4 stratum \d+/);
+      assertStrictEquals(
+        ntpProbe().recognise(answer.reply),
+        undefined,
+        "another probe's nonce does not match",
+      );
     }),
 });

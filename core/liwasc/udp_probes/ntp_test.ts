@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { assertEquals, assertNotEquals, assertStrictEquals, assertThrows } from "../../testing/assert.ts";
 import { ntpProbe } from "./ntp.ts";
 import { hex } from "./testdata/bytes.ts";
 import { NTPSEC_UNSYNCHRONISED } from "./testdata/captures.ts";
@@ -19,13 +19,13 @@ Deno.test("ntp: the request is 48 bytes, 0x23 (LI 0, VN 4, mode 3), the nonce as
   const expected = new Uint8Array(48);
   expected[0] = 0x23;
   expected.set(nonce, 40);
-  assert.deepEqual(probe.payload(), expected);
-  assert.throws(() => ntpProbe({ nonce: new Uint8Array(7) }), RangeError);
-  assert.notDeepEqual(ntpProbe().payload(), ntpProbe().payload(), "random nonces");
+  assertEquals(probe.payload(), expected);
+  assertThrows(() => ntpProbe({ nonce: new Uint8Array(7) }), RangeError);
+  assertNotEquals(ntpProbe().payload(), ntpProbe().payload(), "random nonces");
 });
 
 Deno.test("ntp: NTPsec without time sources answers with kiss code INIT", () => {
-  assert.deepEqual(probe.recognise(NTPSEC_UNSYNCHRONISED), {
+  assertEquals(probe.recognise(NTPSEC_UNSYNCHRONISED), {
     service: "ntp",
     detail: "NTPv4 stratum 0, kiss code INIT",
   });
@@ -33,20 +33,23 @@ Deno.test("ntp: NTPsec without time sources answers with kiss code INIT", () => 
 
 Deno.test("ntp: stratum and reference ID as RFC 5905 §7.3 reads them", () => {
   const detail = (reply: Uint8Array) => probe.recognise(reply)?.detail;
-  assert.equal(detail(serverReply(1, "47505300")), "NTPv4 stratum 1, refid GPS");
-  assert.equal(detail(serverReply(2, "c0000201")), "NTPv4 stratum 2, refid 192.0.2.1");
-  assert.equal(detail(serverReply(3, "c0000201", 0xe4)), "NTPv4 stratum 3, refid 192.0.2.1 (unsynchronised)");
-  assert.equal(detail(serverReply(16, "00000000")), "NTPv4 stratum 16 (unsynchronised)");
-  assert.equal(detail(serverReply(0, "52415445")), "NTPv4 stratum 0, kiss code RATE");
-  assert.equal(detail(serverReply(0, "1b5b324a")), "NTPv4 stratum 0");
-  assert.equal(detail(serverReply(1, "1b5b324a")), "NTPv4 stratum 1, refid ?");
-  assert.equal(detail(serverReply(2, "c0000201", 0x1c)), "NTPv3 stratum 2, refid 192.0.2.1");
+  assertStrictEquals(detail(serverReply(1, "47505300")), "NTPv4 stratum 1, refid GPS");
+  assertStrictEquals(detail(serverReply(2, "c0000201")), "NTPv4 stratum 2, refid 192.0.2.1");
+  assertStrictEquals(
+    detail(serverReply(3, "c0000201", 0xe4)),
+    "NTPv4 stratum 3, refid 192.0.2.1 (unsynchronised)",
+  );
+  assertStrictEquals(detail(serverReply(16, "00000000")), "NTPv4 stratum 16 (unsynchronised)");
+  assertStrictEquals(detail(serverReply(0, "52415445")), "NTPv4 stratum 0, kiss code RATE");
+  assertStrictEquals(detail(serverReply(0, "1b5b324a")), "NTPv4 stratum 0");
+  assertStrictEquals(detail(serverReply(1, "1b5b324a")), "NTPv4 stratum 1, refid ?");
+  assertStrictEquals(detail(serverReply(2, "c0000201", 0x1c)), "NTPv3 stratum 2, refid 192.0.2.1");
 });
 
 Deno.test("ntp: extension fields after the header are ignored", () => {
   const reply = new Uint8Array(48 + 16);
   reply.set(serverReply(2, "c0000201"));
-  assert.equal(probe.recognise(reply)?.service, "ntp");
+  assertStrictEquals(probe.recognise(reply)?.service, "ntp");
 });
 
 Deno.test("ntp: replies not from a server to this request are refused", () => {
@@ -58,6 +61,6 @@ Deno.test("ntp: replies not from a server to this request are refused", () => {
     ["version 0", 0, 0xe4, 0xc4],
     ["version 5", 0, 0xe4, 0xec],
   ]);
-  assert.equal(probe.recognise(probe.payload()), undefined, "the request reflected");
+  assertStrictEquals(probe.recognise(probe.payload()), undefined, "the request reflected");
   assertPrefixesRefused(probe, NTPSEC_UNSYNCHRONISED);
 });

@@ -1,4 +1,10 @@
-import assert from "node:assert/strict";
+import {
+  assertEquals,
+  assertMatch,
+  assertNotStrictEquals,
+  assertStrictEquals,
+  assertThrows,
+} from "../../testing/assert.ts";
 import { sipProbe } from "./sip.ts";
 import { ascii } from "./testdata/bytes.ts";
 import { SIP_OPTIONS_OK, SIP_TOO_MANY_HOPS_COMPACT } from "./testdata/replies.ts";
@@ -8,7 +14,7 @@ const probe = sipProbe({ branch: "b1", tag: "t1", callId: "c1" });
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
 Deno.test("sip: OPTIONS with the mandatory headers of RFC 3261 §8.1.1, all names in .invalid", () => {
-  assert.equal(
+  assertStrictEquals(
     text(probe.payload()),
     "OPTIONS sip:liwasc.invalid SIP/2.0\r\n" +
       "Via: SIP/2.0/UDP liwasc.invalid;branch=z9hG4bKb1;rport\r\n" +
@@ -24,30 +30,30 @@ Deno.test("sip: OPTIONS with the mandatory headers of RFC 3261 §8.1.1, all name
 });
 
 Deno.test("sip: random tokens are fresh per probe; odd tokens are refused", () => {
-  assert.notEqual(text(sipProbe().payload()), text(sipProbe().payload()));
-  assert.match(
+  assertNotStrictEquals(text(sipProbe().payload()), text(sipProbe().payload()));
+  assertMatch(
     text(sipProbe().payload()),
     /branch=z9hG4bK[0-9a-f]{16};rport\r\n[^]*Call-ID: [0-9a-f]{24}\r\n/,
   );
-  assert.throws(() => sipProbe({ callId: "a\r\nX: y" }), RangeError);
+  assertThrows(() => sipProbe({ callId: "a\r\nX: y" }), RangeError);
 });
 
 Deno.test("sip: a 200 names the server; a compact 483 from a proxy counts too", () => {
-  assert.deepEqual(probe.recognise(SIP_OPTIONS_OK), {
+  assertEquals(probe.recognise(SIP_OPTIONS_OK), {
     service: "sip",
     detail: "200 OK, Asterisk PBX 18.10.0",
   });
-  assert.deepEqual(probe.recognise(SIP_TOO_MANY_HOPS_COMPACT), {
+  assertEquals(probe.recognise(SIP_TOO_MANY_HOPS_COMPACT), {
     service: "sip",
     detail: "483 Too Many Hops",
   });
   const userAgent = ascii("SIP/2.0 404 Not Found\r\nCall-ID: c1\r\nUser-Agent: Grandstream GXP2170\r\n\r\n");
-  assert.deepEqual(probe.recognise(userAgent), {
+  assertEquals(probe.recognise(userAgent), {
     service: "sip",
     detail: "404 Not Found, Grandstream GXP2170",
   });
   const noReason = ascii("SIP/2.0 200\r\ni: c1\r\n\r\n");
-  assert.deepEqual(probe.recognise(noReason), { service: "sip", detail: "200" });
+  assertEquals(probe.recognise(noReason), { service: "sip", detail: "200" });
 });
 
 Deno.test("sip: responses to other requests, requests and broken messages are refused", () => {
@@ -62,9 +68,9 @@ Deno.test("sip: responses to other requests, requests and broken messages are re
     "HTTP/1.1 200 OK\r\nCall-ID: c1\r\n\r\n",
   ];
   for (const message of refused) {
-    assert.equal(probe.recognise(ascii(message)), undefined, JSON.stringify(message));
+    assertStrictEquals(probe.recognise(ascii(message)), undefined, JSON.stringify(message));
   }
-  assert.equal(probe.recognise(probe.payload()), undefined, "the request reflected");
+  assertStrictEquals(probe.recognise(probe.payload()), undefined, "the request reflected");
   assertPrefixesRefused(probe, SIP_OPTIONS_OK);
   assertPrefixesRefused(probe, SIP_TOO_MANY_HOPS_COMPACT);
 });

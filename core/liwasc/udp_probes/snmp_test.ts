@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { assertEquals, assertStrictEquals } from "../../testing/assert.ts";
 import { snmpProbe } from "./snmp.ts";
 import { berInteger, berOid, berTlv } from "./ber.ts";
 import { ascii, hex } from "./testdata/bytes.ts";
@@ -25,7 +25,7 @@ function response(errorStatus: number, varbinds: Uint8Array, version = 1): Uint8
 const sysDescrVarbind = (value: Uint8Array) => berTlv(0x30, berOid([1, 3, 6, 1, 2, 1, 1, 1, 0]), value);
 
 Deno.test("snmp: v2c GetRequest for sysDescr.0, community public, BER by hand (RFC 3416, X.690)", () => {
-  assert.deepEqual(
+  assertEquals(
     probe.payload(),
     hex(`
       30 29
@@ -41,14 +41,14 @@ Deno.test("snmp: v2c GetRequest for sysDescr.0, community public, BER by hand (R
               05 00`),
   );
   // Small IDs take fewer bytes (X.690 §8.3.2), and the lengths around them follow.
-  assert.deepEqual(
+  assertEquals(
     snmpProbe({ requestId: 0x80, community: "private" }).payload().subarray(0, 20),
     hex("30 28 020101 0407 70726976617465 a0 1a 0202 0080"),
   );
 });
 
 Deno.test("snmp: a GetResponse with sysDescr gives the text", () => {
-  assert.deepEqual(probe.recognise(SNMP_SYSDESCR), {
+  assertEquals(probe.recognise(SNMP_SYSDESCR), {
     service: "snmp",
     detail: "sysDescr: Linux gw 6.1.0-18-amd64 #1 SMP x86_64",
   });
@@ -56,16 +56,16 @@ Deno.test("snmp: a GetResponse with sysDescr gives the text", () => {
 
 Deno.test("snmp: exceptions, errors and other values are described", () => {
   const detail = (reply: Uint8Array) => probe.recognise(reply)?.detail;
-  assert.equal(detail(SNMP_NO_SUCH_OBJECT), "sysDescr: noSuchObject");
-  assert.equal(detail(response(2, new Uint8Array())), "error-status noSuchName(2)");
-  assert.equal(detail(response(99, new Uint8Array())), "error-status unknown(99)");
-  assert.equal(detail(response(0, new Uint8Array())), "answered without varbinds");
-  assert.equal(detail(response(0, sysDescrVarbind(berInteger(5)))), "sysDescr of type 0x2");
-  assert.equal(
+  assertStrictEquals(detail(SNMP_NO_SUCH_OBJECT), "sysDescr: noSuchObject");
+  assertStrictEquals(detail(response(2, new Uint8Array())), "error-status noSuchName(2)");
+  assertStrictEquals(detail(response(99, new Uint8Array())), "error-status unknown(99)");
+  assertStrictEquals(detail(response(0, new Uint8Array())), "answered without varbinds");
+  assertStrictEquals(detail(response(0, sysDescrVarbind(berInteger(5)))), "sysDescr of type 0x2");
+  assertStrictEquals(
     detail(response(0, berTlv(0x30, berOid([1, 3, 6, 1, 2, 1, 1, 5, 0]), berTlv(0x04, ascii("gw"))))),
     "answered for another object",
   );
-  assert.equal(
+  assertStrictEquals(
     detail(response(0, sysDescrVarbind(berTlv(0x04, ascii("v1 agent"))), 0)),
     "sysDescr: v1 agent",
   );
@@ -74,8 +74,8 @@ Deno.test("snmp: exceptions, errors and other values are described", () => {
 Deno.test("snmp: a long sysDescr (long-form lengths) is cleaned and capped at 200 characters", () => {
   const text = "Cisco IOS\r\n" + "x".repeat(400) + "\x1b[0m";
   const detail = probe.recognise(response(0, sysDescrVarbind(berTlv(0x04, ascii(text)))))?.detail;
-  assert.equal(detail, `sysDescr: Cisco IOS ${"x".repeat(177)}...`);
-  assert.equal(detail?.length, 200);
+  assertStrictEquals(detail, `sysDescr: Cisco IOS ${"x".repeat(177)}...`);
+  assertStrictEquals(detail?.length, 200);
 });
 
 Deno.test("snmp: replies that are not the GetResponse to this request are refused", () => {
@@ -94,6 +94,6 @@ Deno.test("snmp: replies that are not the GetResponse to this request are refuse
     ["value length past the varbind", 42, 0x25, 0x26],
     ["indefinite message length", 1, 0x4e, 0x80],
   ]);
-  assert.equal(probe.recognise(probe.payload()), undefined, "the request reflected");
+  assertStrictEquals(probe.recognise(probe.payload()), undefined, "the request reflected");
   assertPrefixesRefused(probe, SNMP_SYSDESCR);
 });

@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertStrictEquals } from "../../testing/assert.ts";
 import { ssdpProbe } from "./ssdp.ts";
 import { ascii } from "./testdata/bytes.ts";
 import { SSDP_ROOT_DEVICE } from "./testdata/replies.ts";
@@ -7,14 +7,14 @@ import { assertPrefixesRefused } from "./testdata/checks.ts";
 const probe = ssdpProbe();
 
 Deno.test("ssdp: M-SEARCH for ssdp:all with the headers of UDA 1.1 §1.3.2", () => {
-  assert.equal(
+  assertStrictEquals(
     new TextDecoder().decode(probe.payload()),
     'M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: "ssdp:discover"\r\nMX: 1\r\nST: ssdp:all\r\n\r\n',
   );
 });
 
 Deno.test("ssdp: a search response gives SERVER and LOCATION", () => {
-  assert.deepEqual(probe.recognise(SSDP_ROOT_DEVICE), {
+  assertEquals(probe.recognise(SSDP_ROOT_DEVICE), {
     service: "ssdp",
     detail: "server Linux/5.4 UPnP/1.1 MiniUPnPd/2.3.3; location http://192.168.1.1:5000/rootDesc.xml",
   });
@@ -22,10 +22,10 @@ Deno.test("ssdp: a search response gives SERVER and LOCATION", () => {
 
 Deno.test("ssdp: header names in any case, HTTP/1.0, and a response with only USN", () => {
   const minimal = ascii("HTTP/1.0 200 OK\r\nusn: uuid:x::upnp:rootdevice\r\n\r\n");
-  assert.deepEqual(probe.recognise(minimal), { service: "ssdp", detail: "answered" });
+  assertEquals(probe.recognise(minimal), { service: "ssdp", detail: "answered" });
   const hostile = ascii(`HTTP/1.1 200 OK\r\nST: a\r\nServer: \x1b]0;pwned\x07${"A".repeat(500)}\r\n\r\n`);
   const detail = probe.recognise(hostile)?.detail ?? "";
-  assert.ok(detail.startsWith("server ?]0;pwned?AAAA") && detail.length === 200, detail);
+  assert(detail.startsWith("server ?]0;pwned?AAAA") && detail.length === 200, detail);
 });
 
 Deno.test("ssdp: what is not a search response is refused", () => {
@@ -37,7 +37,9 @@ Deno.test("ssdp: what is not a search response is refused", () => {
     "HTTP/1.1 2000 OK\r\nST: a\r\n\r\n",
     "SIP/2.0 200 OK\r\nST: a\r\n\r\n",
   ];
-  for (const text of refused) assert.equal(probe.recognise(ascii(text)), undefined, JSON.stringify(text));
-  assert.equal(probe.recognise(probe.payload()), undefined, "the search reflected");
+  for (const text of refused) {
+    assertStrictEquals(probe.recognise(ascii(text)), undefined, JSON.stringify(text));
+  }
+  assertStrictEquals(probe.recognise(probe.payload()), undefined, "the search reflected");
   assertPrefixesRefused(probe, SSDP_ROOT_DEVICE);
 });

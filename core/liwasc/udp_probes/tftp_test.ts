@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { assertEquals, assertMatch, assertStrictEquals } from "../../testing/assert.ts";
 import { tftpProbe } from "./tftp.ts";
 import { ascii, concat, hex } from "./testdata/bytes.ts";
 import { DNSMASQ_TFTP_DATA, DNSMASQ_TFTP_NOT_FOUND } from "./testdata/captures.ts";
@@ -6,30 +6,33 @@ import { DNSMASQ_TFTP_DATA, DNSMASQ_TFTP_NOT_FOUND } from "./testdata/captures.t
 const probe = tftpProbe({ filename: "liwasc-0123456789abcdef" });
 
 Deno.test("tftp: RRQ, octet mode, no options (RFC 1350 §5)", () => {
-  assert.deepEqual(probe.payload(), concat(hex("0001"), ascii("liwasc-0123456789abcdef\0octet\0")));
+  assertEquals(probe.payload(), concat(hex("0001"), ascii("liwasc-0123456789abcdef\0octet\0")));
   const random = tftpProbe().payload();
-  assert.deepEqual(random.subarray(0, 2), hex("0001"));
-  assert.match(new TextDecoder().decode(random.subarray(2, -7)), /^liwasc-[0-9a-f]{16}$/);
-  assert.deepEqual(random.subarray(-7), ascii("\0octet\0"));
+  assertEquals(random.subarray(0, 2), hex("0001"));
+  assertMatch(new TextDecoder().decode(random.subarray(2, -7)), /^liwasc-[0-9a-f]{16}$/);
+  assertEquals(random.subarray(-7), ascii("\0octet\0"));
 });
 
 Deno.test("tftp: dnsmasq's ERROR and DATA replies", () => {
-  assert.deepEqual(probe.recognise(DNSMASQ_TFTP_NOT_FOUND), {
+  assertEquals(probe.recognise(DNSMASQ_TFTP_NOT_FOUND), {
     service: "tftp",
     detail: "error 1: file /tmp/lw/tftproot/liwasc-0123456789abcdef not found for 127.0.0.1",
   });
-  assert.deepEqual(probe.recognise(DNSMASQ_TFTP_DATA), {
+  assertEquals(probe.recognise(DNSMASQ_TFTP_DATA), {
     service: "tftp",
     detail: "the file exists: DATA block 1 of 6 bytes",
   });
 });
 
 Deno.test("tftp: an ERROR without its NUL, or cut short, is still one; an empty DATA block too", () => {
-  assert.equal(probe.recognise(DNSMASQ_TFTP_NOT_FOUND.subarray(0, 20))?.detail, "error 1: file /tmp/lw/tft");
-  assert.equal(probe.recognise(hex("0005 0002"))?.detail, "error 2:");
-  assert.equal(probe.recognise(hex("0003 0001"))?.detail, "the file exists: DATA block 1 of 0 bytes");
+  assertStrictEquals(
+    probe.recognise(DNSMASQ_TFTP_NOT_FOUND.subarray(0, 20))?.detail,
+    "error 1: file /tmp/lw/tft",
+  );
+  assertStrictEquals(probe.recognise(hex("0005 0002"))?.detail, "error 2:");
+  assertStrictEquals(probe.recognise(hex("0003 0001"))?.detail, "the file exists: DATA block 1 of 0 bytes");
   const hostile = concat(hex("0005 0000"), ascii("\x1b[31m"), new Uint8Array(300).fill(0x42));
-  assert.equal(probe.recognise(hostile)?.detail, `error 0: ?[31m${"B".repeat(183)}...`);
+  assertStrictEquals(probe.recognise(hostile)?.detail, `error 0: ?[31m${"B".repeat(183)}...`);
 });
 
 Deno.test("tftp: other packets and broken ones are refused", () => {
@@ -43,6 +46,6 @@ Deno.test("tftp: other packets and broken ones are refused", () => {
     ["DATA cut before its block", "0003 00"],
     ["nothing", ""],
   ];
-  for (const [what, bytes] of refused) assert.equal(probe.recognise(hex(bytes)), undefined, what);
-  assert.equal(probe.recognise(probe.payload()), undefined, "the request reflected");
+  for (const [what, bytes] of refused) assertStrictEquals(probe.recognise(hex(bytes)), undefined, what);
+  assertStrictEquals(probe.recognise(probe.payload()), undefined, "the request reflected");
 });

@@ -1,5 +1,5 @@
 import { toHexString } from "../bytes.ts";
-import assert from "node:assert/strict";
+import { assertEquals } from "../../testing/assert.ts";
 import { parseIpv4 } from "../ipv4addr.ts";
 import { bootAnswerOptions } from "./boot_reply.ts";
 
@@ -13,7 +13,7 @@ Deno.test("boot reply: a PXE answer's options in wire order: 60, 43, 66, 67, 150
     tftpServerName: "boot.lab",
     tftpServers: [parseIpv4("10.0.0.1"), parseIpv4("10.0.0.2")],
   };
-  assert.deepEqual(entries(bootAnswerOptions(answer)), [
+  assertEquals(entries(bootAnswerOptions(answer)), [
     [60, text("PXEClient")],
     [43, "060108ff"],
     [66, text("boot.lab")],
@@ -24,12 +24,12 @@ Deno.test("boot reply: a PXE answer's options in wire order: 60, 43, 66, 67, 150
 
 Deno.test("boot reply: a proxy offer is BINL; a discovery request's boot item is answered back", () => {
   const answer = { vendorClass: "PXEClient", bootFile: "ipxe.efi" };
-  assert.deepEqual(entries(bootAnswerOptions(answer, { bootNow: false })), [
+  assertEquals(entries(bootAnswerOptions(answer, { bootNow: false })), [
     [60, text("PXEClient")],
     [67, text("ipxe.efi")],
   ]);
   const item = Uint8Array.of(71, 4, 0, 0, 0, 0, 255);
-  assert.deepEqual(entries(bootAnswerOptions(answer, { requestVendorOptions: item })), [
+  assertEquals(entries(bootAnswerOptions(answer, { requestVendorOptions: item })), [
     [60, text("PXEClient")],
     [43, "060108470400000000ff"],
     [67, text("ipxe.efi")],
@@ -37,6 +37,6 @@ Deno.test("boot reply: a proxy offer is BINL; a discovery request's boot item is
 });
 
 Deno.test("boot reply: no answer, no options; a class-less answer gets only its file", () => {
-  assert.deepEqual(entries(bootAnswerOptions(undefined)), []);
-  assert.deepEqual(entries(bootAnswerOptions({ bootFile: "pxelinux.0" })), [[67, text("pxelinux.0")]]);
+  assertEquals(entries(bootAnswerOptions(undefined)), []);
+  assertEquals(entries(bootAnswerOptions({ bootFile: "pxelinux.0" })), [[67, text("pxelinux.0")]]);
 });

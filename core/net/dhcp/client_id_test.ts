@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { assertEquals, assertStrictEquals, assertThrows } from "../../testing/assert.ts";
 import { unwrap } from "../errors.ts";
 import { decodeDhcp } from "./message.ts";
 import {
@@ -19,35 +19,35 @@ import {
 
 Deno.test("client id: dhcpcd's RFC 4361 identifier is IAID + DUID-LLT", () => {
   const id = unwrap(decodeClientIdentifier(unwrap(decodeDhcp(DHCPCD_DISCOVER)).options.get(61)!));
-  assert.equal(id.type, 255);
+  assertStrictEquals(id.type, 255);
   const parts = rfc4361Parts(id)!;
-  assert.equal(parts.iaid, 0x0000050c);
+  assertStrictEquals(parts.iaid, 0x0000050c);
   // DUID type 1 (LLT), hardware type 1, time 0x32998e62, MAC 02:00:00:00:05:0c.
-  assert.deepEqual(parts.duid, hex("0001000132998e6202000000050c"));
-  assert.equal(rfc4361Parts(macClientIdentifier(0x02000000050c)), undefined);
-  assert.equal(rfc4361Parts({ type: 255, data: hex("0000050c00") }), undefined, "too short for a DUID");
+  assertEquals(parts.duid, hex("0001000132998e6202000000050c"));
+  assertStrictEquals(rfc4361Parts(macClientIdentifier(0x02000000050c)), undefined);
+  assertStrictEquals(rfc4361Parts({ type: 255, data: hex("0000050c00") }), undefined, "too short for a DUID");
 });
 
 Deno.test("client id: the lease key is stable from DISCOVER to RELEASE", () => {
   for (const [first, last] of [[UDHCPC_DISCOVER, UDHCPC_RELEASE], [DHCPCD_DISCOVER, DHCPCD_RELEASE]]) {
-    assert.equal(clientKey(unwrap(decodeDhcp(first))), clientKey(unwrap(decodeDhcp(last))));
+    assertStrictEquals(clientKey(unwrap(decodeDhcp(first))), clientKey(unwrap(decodeDhcp(last))));
   }
-  assert.equal(clientKey(unwrap(decodeDhcp(UDHCPC_DISCOVER))), "id:01:02:00:00:00:05:0c");
+  assertStrictEquals(clientKey(unwrap(decodeDhcp(UDHCPC_DISCOVER))), "id:01:02:00:00:00:05:0c");
   // A one-byte option 61 is malformed (RFC 2132: minimum 2): the key falls back to the hardware address.
   const message = unwrap(decodeDhcp(UDHCPC_DISCOVER));
   message.options.set(61, Uint8Array.of(1));
-  assert.equal(clientKey(message), "hw:1:02:00:00:00:05:0c");
+  assertStrictEquals(clientKey(message), "hw:1:02:00:00:00:05:0c");
 });
 
 Deno.test("client id: encode, format and the type-1 helper", () => {
   const id = macClientIdentifier(0x02000000050c);
-  assert.deepEqual(encodeClientIdentifier(id), hex("0102000000050c"));
-  assert.equal(formatClientIdentifier(id), "01:02:00:00:00:05:0c");
-  assert.deepEqual(unwrap(decodeClientIdentifier(hex("0061"))), { type: 0, data: hex("61") });
-  assert.throws(() => encodeClientIdentifier({ type: 1, data: new Uint8Array(0) }), RangeError);
-  assert.throws(() => encodeClientIdentifier({ type: 256, data: hex("01") }), RangeError);
+  assertEquals(encodeClientIdentifier(id), hex("0102000000050c"));
+  assertStrictEquals(formatClientIdentifier(id), "01:02:00:00:00:05:0c");
+  assertEquals(unwrap(decodeClientIdentifier(hex("0061"))), { type: 0, data: hex("61") });
+  assertThrows(() => encodeClientIdentifier({ type: 1, data: new Uint8Array(0) }), RangeError);
+  assertThrows(() => encodeClientIdentifier({ type: 256, data: hex("01") }), RangeError);
   const result = decodeClientIdentifier(new Uint8Array(0));
-  assert.equal(
+  assertStrictEquals(
     result.ok ? "" : result.error.message,
     "dhcp client identifier: length 0, at least 2 expected (type and data)",
   );

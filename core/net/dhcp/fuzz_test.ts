@@ -1,5 +1,5 @@
 import { toHexString } from "../bytes.ts";
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertStrictEquals, fail } from "../../testing/assert.ts";
 import { type Decoded, DecodeError } from "../errors.ts";
 import { decodeDhcp, type DhcpMessage, encodeDhcp } from "./message.ts";
 import * as typed from "./typed.ts";
@@ -25,25 +25,25 @@ const getters = Object.entries(typed).filter(([name]) => !name.startsWith("set")
 
 function checkFailure(name: string, result: Decoded<unknown>): void {
   if (result.ok) return;
-  assert.ok(result.error instanceof DecodeError, `${name} failed without a DecodeError`);
-  assert.ok(result.error.layer.length > 0 && result.error.reason.trim().length > 0, `${name}: empty reason`);
-  assert.equal(result.error.message, `${result.error.layer}: ${result.error.reason}`);
+  assert(result.error instanceof DecodeError, `${name} failed without a DecodeError`);
+  assert(result.error.layer.length > 0 && result.error.reason.trim().length > 0, `${name}: empty reason`);
+  assertStrictEquals(result.error.message, `${result.error.layer}: ${result.error.reason}`);
 }
 
 function checkHeader(message: DhcpMessage, input: Uint8Array): void {
-  for (const field of ["op", "htype", "hlen", "hops"] as const) assert.ok(message[field] <= 0xff, field);
-  for (const field of ["secs", "flags"] as const) assert.ok(message[field] <= 0xffff, field);
+  for (const field of ["op", "htype", "hlen", "hops"] as const) assert(message[field] <= 0xff, field);
+  for (const field of ["secs", "flags"] as const) assert(message[field] <= 0xffff, field);
   for (const field of ["xid", "ciaddr", "yiaddr", "siaddr", "giaddr"] as const) {
-    assert.ok(
+    assert(
       Number.isSafeInteger(message[field]) && message[field] >= 0 && message[field] <= 0xffff_ffff,
       field,
     );
   }
-  assert.equal(message.chaddr.length, message.hlen);
-  assert.equal(message.chaddr.buffer, input.buffer, "chaddr is a view of the input");
+  assertStrictEquals(message.chaddr.length, message.hlen);
+  assertStrictEquals(message.chaddr.buffer, input.buffer, "chaddr is a view of the input");
   for (const [code, value] of message.options) {
-    assert.ok(Number.isInteger(code) && code >= 1 && code <= 254, `option code ${code}`);
-    assert.ok(value instanceof Uint8Array && value.length <= input.length, `option ${code}`);
+    assert(Number.isInteger(code) && code >= 1 && code <= 254, `option code ${code}`);
+    assert(value instanceof Uint8Array && value.length <= input.length, `option ${code}`);
   }
 }
 
@@ -104,24 +104,24 @@ function roundTrip(message: DhcpMessage, input: Uint8Array): void {
       });
     }
     if (bytes.length > maxSize - 28 && maxSize === 576) {
-      assert.fail(`${bytes.length} bytes for ${toHexString(input)}`);
+      fail(`${bytes.length} bytes for ${toHexString(input)}`);
     }
     const again = decodeDhcp(bytes);
-    if (!again.ok) assert.fail(`re-encoded message does not decode: ${toHexString(input)}`);
+    if (!again.ok) fail(`re-encoded message does not decode: ${toHexString(input)}`);
     const { options, ...header } = again.value;
     const { options: originalOptions, ...originalHeader } = message;
-    assert.deepEqual(header, originalHeader, "header round trip");
+    assertEquals(header, originalHeader, "header round trip");
     let expected = 0;
     for (const [code, value] of originalOptions) {
       if (code === 52) continue;
       expected++;
       const other = options.get(code);
       if (other === undefined || !sameBytes(other, value)) {
-        assert.fail(`option ${code} differs after the round trip (max ${maxSize}) of ${toHexString(input)}`);
+        fail(`option ${code} differs after the round trip (max ${maxSize}) of ${toHexString(input)}`);
       }
     }
     if (options.size - (options.has(52) ? 1 : 0) !== expected) {
-      assert.fail(`option count differs after the round trip (max ${maxSize}) of ${toHexString(input)}`);
+      fail(`option count differs after the round trip (max ${maxSize}) of ${toHexString(input)}`);
     }
     roundTrips[maxSize === 576 && options.has(52) ? "overloaded" : "plain"]++;
   }
@@ -199,7 +199,7 @@ Deno.test("fuzz: truncation of every captured message at every length", () => {
   for (const seed of seeds) {
     for (let length = 0; length <= seed.length; length++, count++) decodeEverything(seed.subarray(0, length));
   }
-  assert.ok(count > 10_000, `${count} truncations`);
+  assert(count > 10_000, `${count} truncations`);
 });
 
 Deno.test("fuzz: magic cookie, hlen and every option length at its edges", () => {
@@ -230,7 +230,7 @@ Deno.test("fuzz: magic cookie, hlen and every option length at its edges", () =>
       }
     }
   }
-  assert.ok(count > 2_000, `${count} mutants`);
+  assert(count > 2_000, `${count} mutants`);
 });
 
 Deno.test("fuzz: option 52 pointing at fields that hold option 52, damaged lengths and random lists", () => {
@@ -241,14 +241,14 @@ Deno.test("fuzz: option 52 pointing at fields that hold option 52, damaged lengt
     const options = [52, 1, 1 + below(random, 3), ...randomOptionList(random, below(random, 60)), 255];
     decodeEverything(withOptions(seed, options, randomOptionList(random, 128), randomOptionList(random, 64)));
   }
-  assert.ok(outcomes.ok - before.ok > 500, `${outcomes.ok - before.ok} decoded`);
-  assert.ok(outcomes.failed - before.failed > 500, `${outcomes.failed - before.failed} failed`);
+  assert(outcomes.ok - before.ok > 500, `${outcomes.ok - before.ok} decoded`);
+  assert(outcomes.failed - before.failed > 500, `${outcomes.failed - before.failed} failed`);
 });
 
 Deno.test("fuzz: random option maps round-trip through 576-byte messages, overloading file and sname", () => {
   const random = seededRandom(3396);
   const base = decodeDhcp(seeds[0]);
-  assert.ok(base.ok);
+  assert(base.ok);
   for (let i = 0; i < 2000; i++) {
     const options = new Map<number, Uint8Array>();
     if (random() < 0.8) options.set(53, Uint8Array.of(1 + below(random, 8)));
@@ -294,8 +294,8 @@ Deno.test("fuzz: option 119 with compression-pointer loops and option 121 with b
       withOptions(seed, [53, 1, 5, 119, search.length, ...search, 121, routes.length, ...routes, 255]),
     );
   }
-  assert.ok(failedSearch > 100 && failedSearch < 3000, `${failedSearch} option 119 failures`);
-  assert.ok(failedRoutes > 100 && failedRoutes < 3000, `${failedRoutes} option 121 failures`);
+  assert(failedSearch > 100 && failedSearch < 3000, `${failedSearch} option 119 failures`);
+  assert(failedRoutes > 100 && failedRoutes < 3000, `${failedRoutes} option 121 failures`);
 });
 
 Deno.test("fuzz: random bit flips, byte writes, insertions and deletions", () => {
@@ -326,10 +326,10 @@ Deno.test("fuzz: random bit flips, byte writes, insertions and deletions", () =>
 });
 
 Deno.test("fuzz: both outcomes were exercised", () => {
-  assert.ok(outcomes.ok > 5_000, `${outcomes.ok} messages decoded`);
-  assert.ok(outcomes.failed > 5_000, `${outcomes.failed} DecodeErrors`);
-  assert.ok(outcomes.getterFailed > 1_000, `${outcomes.getterFailed} malformed options reported`);
-  assert.ok(roundTrips.overloaded > 100, `${roundTrips.overloaded} round trips through file/sname overload`);
+  assert(outcomes.ok > 5_000, `${outcomes.ok} messages decoded`);
+  assert(outcomes.failed > 5_000, `${outcomes.failed} DecodeErrors`);
+  assert(outcomes.getterFailed > 1_000, `${outcomes.getterFailed} malformed options reported`);
+  assert(roundTrips.overloaded > 100, `${roundTrips.overloaded} round trips through file/sname overload`);
   const env = Deno.permissions.querySync({ name: "env", variable: "FUZZ_STATS" });
   if (env.state === "granted" && Deno.env.get("FUZZ_STATS")) console.log(outcomes, roundTrips);
 });

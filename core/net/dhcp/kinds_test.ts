@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertStrictEquals, assertThrows } from "../../testing/assert.ts";
 import {
   decodeOptionValue,
   encodeOptionValue,
@@ -35,19 +35,19 @@ Deno.test("kinds: each kind's text encodes to the expected bytes and formats bac
     ["u16-list", "0, 7, 9", "000000070009"],
   ];
   for (const [kind, text, bytes] of cases) {
-    assert.deepEqual(encodeOptionValue(kind, text), hex(bytes), `${kind} ${text}`);
-    assert.equal(formatOptionValue(kind, hex(bytes)), text, `${kind} ${bytes}`);
+    assertEquals(encodeOptionValue(kind, text), hex(bytes), `${kind} ${text}`);
+    assertStrictEquals(formatOptionValue(kind, hex(bytes)), text, `${kind} ${bytes}`);
   }
 });
 
 Deno.test("kinds: lenient spacing and hex spellings, one canonical output", () => {
-  assert.deepEqual(encodeOptionValue("ipv4-list", "10.0.0.1,10.0.0.2"), hex("0a0000010a000002"));
-  assert.deepEqual(encodeOptionValue("hex", "01 0a FF"), hex("010aff"));
-  assert.deepEqual(encodeOptionValue("hex", "010aff"), hex("010aff"));
-  assert.deepEqual(encodeOptionValue("hex", "01-0a-ff"), hex("010aff"));
-  assert.deepEqual(encodeOptionValue("u16-list", " 7 ,9 "), hex("00070009"));
-  assert.deepEqual(encodeOptionValue("domains", "ctpf.test."), hex("0463747066047465737400"));
-  assert.equal(formatOptionValue("domains", hex("0463747066047465737400")), "ctpf.test");
+  assertEquals(encodeOptionValue("ipv4-list", "10.0.0.1,10.0.0.2"), hex("0a0000010a000002"));
+  assertEquals(encodeOptionValue("hex", "01 0a FF"), hex("010aff"));
+  assertEquals(encodeOptionValue("hex", "010aff"), hex("010aff"));
+  assertEquals(encodeOptionValue("hex", "01-0a-ff"), hex("010aff"));
+  assertEquals(encodeOptionValue("u16-list", " 7 ,9 "), hex("00070009"));
+  assertEquals(encodeOptionValue("domains", "ctpf.test."), hex("0463747066047465737400"));
+  assertStrictEquals(formatOptionValue("domains", hex("0463747066047465737400")), "ctpf.test");
 });
 
 Deno.test("kinds: strict parsing with errors that name the option, kind and text", () => {
@@ -102,33 +102,33 @@ Deno.test("kinds: strict parsing with errors that name the option, kind and text
     } catch (error) {
       caught = error;
     }
-    assert.ok(caught instanceof OptionValueSyntaxError, `${kind} ${JSON.stringify(text)} did not throw`);
-    assert.ok(caught instanceof TypeError);
-    assert.equal(caught.message, message);
-    assert.equal(caught.kind, kind);
-    assert.equal(caught.input, text);
+    assert(caught instanceof OptionValueSyntaxError, `${kind} ${JSON.stringify(text)} did not throw`);
+    assert(caught instanceof TypeError);
+    assertStrictEquals(caught.message, message);
+    assertStrictEquals(caught.kind, kind);
+    assertStrictEquals(caught.input, text);
   }
-  assert.throws(
+  assertThrows(
     () => encodeOptionValue("u8", "x"),
     /^OptionValueSyntaxError: u8: "x" is not a decimal integer/,
   );
-  assert.throws(() => encodeOptionValue("domains", "a".repeat(64)), /longer than 63 bytes/);
+  assertThrows(() => encodeOptionValue("domains", "a".repeat(64)), /longer than 63 bytes/);
 });
 
 Deno.test("kinds: bytes that do not fit a kind format as hex, and decodeOptionValue says why", () => {
-  assert.equal(formatOptionValue("ipv4", hex("0a0000")), "0a:00:00");
-  assert.equal(formatOptionValue("bool", hex("02")), "02");
-  assert.equal(formatOptionValue("routes", hex("21")), "21");
+  assertStrictEquals(formatOptionValue("ipv4", hex("0a0000")), "0a:00:00");
+  assertStrictEquals(formatOptionValue("bool", hex("02")), "02");
+  assertStrictEquals(formatOptionValue("routes", hex("21")), "21");
   const result = decodeOptionValue("ipv4-list", hex("0a0000"));
-  assert.equal(
+  assertStrictEquals(
     result.ok ? "" : result.error.message,
     "dhcp option value (ipv4-list): length 3 is not a positive multiple of 4 (IPv4 addresses)",
   );
-  assert.deepEqual(encodeOptionValue("hex", formatOptionValue("ipv4", hex("0a0000"))), hex("0a0000"));
+  assertEquals(encodeOptionValue("hex", formatOptionValue("ipv4", hex("0a0000"))), hex("0a0000"));
 });
 
 Deno.test("kinds: the list of kinds", () => {
-  assert.equal(OPTION_KINDS.length, 12);
-  assert.ok(OPTION_KINDS.every(isOptionKind));
-  assert.equal(isOptionKind("ipv6"), false);
+  assertStrictEquals(OPTION_KINDS.length, 12);
+  assert(OPTION_KINDS.every(isOptionKind));
+  assertStrictEquals(isOptionKind("ipv6"), false);
 });

@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertStrictEquals, assertThrows } from "../../testing/assert.ts";
 import { unwrap } from "../errors.ts";
 import { parseIpv4 } from "../ipv4addr.ts";
 import { decodeDhcp, type DhcpMessage, encodeDhcp } from "./message.ts";
@@ -28,7 +28,7 @@ function header(message: DhcpMessage) {
 
 function failure(bytes: Uint8Array): string {
   const result = decodeDhcp(bytes);
-  assert.equal(result.ok, false, "expected a DecodeError");
+  assertStrictEquals(result.ok, false, "expected a DecodeError");
   return result.ok ? "" : result.error.message;
 }
 
@@ -36,7 +36,7 @@ const CLIENT_MAC = [0x02, 0, 0, 0, 0x05, 0x0c];
 
 Deno.test("dhcp: udhcpc DISCOVER, every header field and the option order", () => {
   const message = unwrap(decodeDhcp(UDHCPC_DISCOVER));
-  assert.deepEqual(header(message), {
+  assertEquals(header(message), {
     op: BOOTREQUEST,
     htype: HTYPE_ETHERNET,
     hlen: 6,
@@ -52,16 +52,16 @@ Deno.test("dhcp: udhcpc DISCOVER, every header field and the option order", () =
     sname: "",
     file: "",
   });
-  assert.deepEqual([...message.options.keys()], [53, 57, 55, 12, 60, 61]);
-  assert.deepEqual(Array.from(message.options.get(53)!), [1]);
-  assert.equal(text.decode(message.options.get(12)), "ctpf-udhcpc");
-  assert.equal(message.chaddr.buffer, UDHCPC_DISCOVER.buffer, "chaddr is a view");
-  assert.equal(message.options.get(61)!.buffer, UDHCPC_DISCOVER.buffer, "option values are views");
+  assertEquals([...message.options.keys()], [53, 57, 55, 12, 60, 61]);
+  assertEquals(Array.from(message.options.get(53)!), [1]);
+  assertStrictEquals(text.decode(message.options.get(12)), "ctpf-udhcpc");
+  assertStrictEquals(message.chaddr.buffer, UDHCPC_DISCOVER.buffer, "chaddr is a view");
+  assertStrictEquals(message.options.get(61)!.buffer, UDHCPC_DISCOVER.buffer, "option values are views");
 });
 
 Deno.test("dhcp: dnsmasq OFFER header and its 17 options in dnsmasq's order", () => {
   const message = unwrap(decodeDhcp(DNSMASQ_OFFER_TO_UDHCPC));
-  assert.deepEqual(header(message), {
+  assertEquals(header(message), {
     op: BOOTREPLY,
     htype: 1,
     hlen: 6,
@@ -77,7 +77,7 @@ Deno.test("dhcp: dnsmasq OFFER header and its 17 options in dnsmasq's order", ()
     sname: "",
     file: "",
   });
-  assert.deepEqual(
+  assertEquals(
     [...message.options.keys()],
     [53, 54, 51, 58, 59, 1, 28, 43, 150, 67, 66, 121, 119, 42, 15, 6, 3],
   );
@@ -85,39 +85,39 @@ Deno.test("dhcp: dnsmasq OFFER header and its 17 options in dnsmasq's order", ()
 
 Deno.test("dhcp: udhcpd fills the BOOTP sname and file fields", () => {
   const message = unwrap(decodeDhcp(UDHCPD_OFFER));
-  assert.equal(message.sname, "ctpf-boot");
-  assert.equal(message.file, "/boot/ctpf.efi");
-  assert.equal(message.yiaddr, ip("10.99.5.180"));
-  assert.equal(message.siaddr, ip("10.99.5.1"));
-  assert.deepEqual([...message.options.keys()], [53, 54, 51, 1, 3, 6, 15, 119, 121]);
+  assertStrictEquals(message.sname, "ctpf-boot");
+  assertStrictEquals(message.file, "/boot/ctpf.efi");
+  assertStrictEquals(message.yiaddr, ip("10.99.5.180"));
+  assertStrictEquals(message.siaddr, ip("10.99.5.1"));
+  assertEquals([...message.options.keys()], [53, 54, 51, 1, 3, 6, 15, 119, 121]);
 });
 
 Deno.test("dhcp: relayed DISCOVER has hops 1, giaddr and option 82 last; dnsmasq echoes 82", () => {
   const relayed = unwrap(decodeDhcp(RELAYED_DISCOVER));
-  assert.equal(relayed.hops, 1);
-  assert.equal(relayed.giaddr, ip("10.99.7.1"));
-  assert.deepEqual([...relayed.options.keys()], [53, 57, 55, 12, 60, 61, 82]);
+  assertStrictEquals(relayed.hops, 1);
+  assertStrictEquals(relayed.giaddr, ip("10.99.7.1"));
+  assertEquals([...relayed.options.keys()], [53, 57, 55, 12, 60, 61, 82]);
   const offer = unwrap(decodeDhcp(DNSMASQ_OFFER_TO_RELAY));
-  assert.equal(offer.giaddr, ip("10.99.7.1"));
-  assert.equal(offer.siaddr, ip("10.99.6.1"));
-  assert.deepEqual(offer.options.get(82), relayed.options.get(82));
-  assert.deepEqual(Array.from(offer.options.get(82)!), [1, 3, 0x76, 0x52, 0x63]); // circuit id "vRc"
+  assertStrictEquals(offer.giaddr, ip("10.99.7.1"));
+  assertStrictEquals(offer.siaddr, ip("10.99.6.1"));
+  assertEquals(offer.options.get(82), relayed.options.get(82));
+  assertEquals(Array.from(offer.options.get(82)!), [1, 3, 0x76, 0x52, 0x63]); // circuit id "vRc"
 });
 
 Deno.test("dhcp: EDK2 sets the broadcast flag; RELEASE carries ciaddr", () => {
-  assert.equal(unwrap(decodeDhcp(EDK2_DISCOVER)).flags, DHCP_FLAG_BROADCAST);
+  assertStrictEquals(unwrap(decodeDhcp(EDK2_DISCOVER)).flags, DHCP_FLAG_BROADCAST);
   const release = unwrap(decodeDhcp(DHCPCD_RELEASE));
-  assert.equal(release.ciaddr, ip("10.99.5.180"));
-  assert.deepEqual([...release.options.keys()], [53, 54, 61]);
+  assertStrictEquals(release.ciaddr, ip("10.99.5.180"));
+  assertEquals([...release.options.keys()], [53, 54, 61]);
 });
 
 Deno.test("dhcp: dnsmasq's overload (option 52 = 2): sname holds only END, file keeps the boot file", () => {
   for (const bytes of [DNSMASQ_OFFER_OVERLOAD, DNSMASQ_ACK_OVERLOAD]) {
     const message = unwrap(decodeDhcp(bytes));
-    assert.deepEqual(Array.from(message.options.get(52)!), [2]);
-    assert.equal(message.sname, "");
-    assert.equal(message.file, "/boot/ctpf/a-long-boot-file-name-that-moves-to-option-67.efi");
-    assert.equal(message.options.has(119), false, "dnsmasq dropped the search list that did not fit");
+    assertEquals(Array.from(message.options.get(52)!), [2]);
+    assertStrictEquals(message.sname, "");
+    assertStrictEquals(message.file, "/boot/ctpf/a-long-boot-file-name-that-moves-to-option-67.efi");
+    assertStrictEquals(message.options.has(119), false, "dnsmasq dropped the search list that did not fit");
   }
 });
 
@@ -129,9 +129,9 @@ Deno.test("dhcp: every capture re-encodes to the same bytes (dnsmasq's overload 
       // These options fit 576 bytes without overload, so the bytes differ; the values must agree.
       const again = unwrap(decodeDhcp(encoded));
       message.options.delete(52);
-      assert.deepEqual(again, message, name);
+      assertEquals(again, message, name);
     } else {
-      assert.deepEqual(encoded, bytes, name);
+      assertEquals(encoded, bytes, name);
     }
   }
 });
@@ -155,38 +155,38 @@ Deno.test("dhcp: encoder pads to 300 bytes and writes every header field", () =>
     options: new Map([[53, Uint8Array.of(2)]]),
   };
   const bytes = encodeDhcp(message);
-  assert.equal(bytes.length, 300);
-  assert.deepEqual(
+  assertStrictEquals(bytes.length, 300);
+  assertEquals(
     bytes.subarray(0, 34),
     hex("02010603deadbeef12348000c0000201c0000202c0000203c0000204010203040506"),
   );
-  assert.deepEqual(bytes.subarray(236, 244), hex("63825363350102ff"));
-  assert.ok(bytes.subarray(244).every((byte) => byte === 0));
-  assert.deepEqual(unwrap(decodeDhcp(bytes)), message);
+  assertEquals(bytes.subarray(236, 244), hex("63825363350102ff"));
+  assert(bytes.subarray(244).every((byte) => byte === 0));
+  assertEquals(unwrap(decodeDhcp(bytes)), message);
 });
 
 Deno.test("dhcp: structural damage is a DecodeError with an exact reason", () => {
-  assert.equal(
+  assertStrictEquals(
     failure(DHCLIENT_DISCOVER.subarray(0, 239)),
     "dhcp: 239 bytes captured, a message needs at least 240 (BOOTP header and magic cookie)",
   );
   const noCookie = DHCLIENT_DISCOVER.slice();
   noCookie[236] = 0;
-  assert.equal(
+  assertStrictEquals(
     failure(noCookie),
     "dhcp: magic cookie 0x00825363 is not 0x63825363 (plain BOOTP, not DHCP)",
   );
   const longHlen = DHCLIENT_DISCOVER.slice();
   longHlen[2] = 17;
-  assert.equal(failure(longHlen), "dhcp: hlen 17 exceeds the 16-byte chaddr field");
+  assertStrictEquals(failure(longHlen), "dhcp: hlen 17 exceeds the 16-byte chaddr field");
   // DHCLIENT_DISCOVER's options: 35 01 01, 0c 0d "ctpf-dhclient" at byte 243, ...
   const pastEnd = DHCLIENT_DISCOVER.slice();
   pastEnd[244] = 250;
-  assert.equal(
+  assertStrictEquals(
     failure(pastEnd),
     "dhcp: option 12 at byte 243 (options field) has length 250, only 55 bytes follow",
   );
-  assert.equal(
+  assertStrictEquals(
     failure(DHCLIENT_DISCOVER.subarray(0, 244)),
     "dhcp: option 12 at byte 243 (options field) has no length byte",
   );
@@ -194,11 +194,11 @@ Deno.test("dhcp: structural damage is a DecodeError with an exact reason", () =>
 
 Deno.test("dhcp: header and cookie alone decode with no options; bytes after END are ignored", () => {
   const bare = DHCLIENT_DISCOVER.slice(0, 240);
-  assert.equal(unwrap(decodeDhcp(bare)).options.size, 0);
+  assertStrictEquals(unwrap(decodeDhcp(bare)).options.size, 0);
   const trailing = new Uint8Array(DHCLIENT_DISCOVER.length + 20);
   trailing.set(DHCLIENT_DISCOVER);
   trailing.fill(0xee, DHCLIENT_DISCOVER.length);
-  assert.deepEqual(unwrap(decodeDhcp(trailing)).options, unwrap(decodeDhcp(DHCLIENT_DISCOVER)).options);
+  assertEquals(unwrap(decodeDhcp(trailing)).options, unwrap(decodeDhcp(DHCLIENT_DISCOVER)).options);
 });
 
 Deno.test("dhcp: encoder rejects impossible header values", () => {
@@ -216,7 +216,7 @@ Deno.test("dhcp: encoder rejects impossible header values", () => {
     [{ options: new Map([[255, new Uint8Array(1)]]) }, /option code/],
   ];
   for (const [change, pattern] of bad) {
-    assert.throws(() => encodeDhcp({ ...base, ...change }), pattern, JSON.stringify(Object.keys(change)));
+    assertThrows(() => encodeDhcp({ ...base, ...change }), pattern, JSON.stringify(Object.keys(change)));
   }
-  assert.throws(() => encodeDhcp(base, { maxSize: 70000 }), /maximum message size/);
+  assertThrows(() => encodeDhcp(base, { maxSize: 70000 }), /maximum message size/);
 });

@@ -1,4 +1,10 @@
-import assert from "node:assert/strict";
+import {
+  assert,
+  assertEquals,
+  assertNotStrictEquals,
+  assertStrictEquals,
+  assertThrows,
+} from "../../testing/assert.ts";
 import { unwrap } from "../errors.ts";
 import { decodeDhcp, type DhcpMessage, encodeDhcp } from "./message.ts";
 import {
@@ -55,7 +61,7 @@ function rawMessage(options: string, file = "", sname = ""): Uint8Array {
 
 function failure(bytes: Uint8Array): string {
   const result = decodeDhcp(bytes);
-  assert.equal(result.ok, false);
+  assertStrictEquals(result.ok, false);
   return result.ok ? "" : result.error.message;
 }
 
@@ -68,38 +74,38 @@ Deno.test("options: RFC 3397's example is three instances of option 119 that RFC
       "ff",
   );
   const options = unwrap(decodeOptionList(field));
-  assert.deepEqual([...options.keys()], [119]);
-  assert.equal(options.get(119)!.length, 27);
-  assert.deepEqual(unwrap(decodeDomainSearch(options.get(119)!)), ["eng.apple.com", "marketing.apple.com"]);
+  assertEquals([...options.keys()], [119]);
+  assertStrictEquals(options.get(119)!.length, 27);
+  assertEquals(unwrap(decodeDomainSearch(options.get(119)!)), ["eng.apple.com", "marketing.apple.com"]);
 });
 
 Deno.test("options: instances of one code are joined in order, around other options and PAD", () => {
   const options = unwrap(
     decodeOptionList(hex("0c026162" + "0000" + "030401020304" + "0c026364" + "ff" + "0c0178")),
   );
-  assert.deepEqual([...options.keys()], [12, 3]);
-  assert.equal(new TextDecoder().decode(options.get(12)), "abcd");
+  assertEquals([...options.keys()], [12, 3]);
+  assertStrictEquals(new TextDecoder().decode(options.get(12)), "abcd");
   // A missing END is tolerated: the field simply ends.
-  assert.deepEqual([...unwrap(decodeOptionList(hex("350101" + "0c0178"))).keys()], [53, 12]);
+  assertEquals([...unwrap(decodeOptionList(hex("350101" + "0c0178"))).keys()], [53, 12]);
 });
 
 Deno.test("options: values over 255 bytes go out as several instances and come back whole", () => {
   const long = filled(600, 3);
   const encoded = encodeOptionList(new Map([[53, Uint8Array.of(5)], [43, long], [80, new Uint8Array(0)]]));
   // 53 (3 bytes), 43 as 255 + 255 + 90 (606 bytes), 80 empty (2 bytes), END.
-  assert.equal(encoded.length, 3 + 606 + 2 + 1);
-  assert.deepEqual([encoded[3], encoded[4]], [43, 255]);
-  assert.deepEqual([encoded[3 + 257], encoded[3 + 258]], [43, 255]);
-  assert.deepEqual([encoded[3 + 514], encoded[3 + 515]], [43, 90]);
-  assert.deepEqual(encoded.subarray(609), hex("5000ff"));
+  assertStrictEquals(encoded.length, 3 + 606 + 2 + 1);
+  assertEquals([encoded[3], encoded[4]], [43, 255]);
+  assertEquals([encoded[3 + 257], encoded[3 + 258]], [43, 255]);
+  assertEquals([encoded[3 + 514], encoded[3 + 515]], [43, 90]);
+  assertEquals(encoded.subarray(609), hex("5000ff"));
   const decoded = unwrap(decodeOptionList(encoded));
-  assert.deepEqual(decoded.get(43), long);
-  assert.deepEqual(decoded.get(80), new Uint8Array(0));
+  assertEquals(decoded.get(43), long);
+  assertEquals(decoded.get(80), new Uint8Array(0));
 
   const message = request(new Map([[53, Uint8Array.of(5)], [43, long]]));
   const bytes = encodeDhcp(message, { maxSize: 1500 });
-  assert.equal(bytes.length, 240 + 3 + 606 + 1);
-  assert.deepEqual(unwrap(decodeDhcp(bytes)), message);
+  assertStrictEquals(bytes.length, 240 + 3 + 606 + 1);
+  assertEquals(unwrap(decodeDhcp(bytes)), message);
 });
 
 Deno.test("options: past maxSize they spill into file then sname under option 52 and decode the same", () => {
@@ -119,20 +125,20 @@ Deno.test("options: past maxSize they spill into file then sname under option 52
   ]);
   const message = request(options);
   const bytes = encodeDhcp(message);
-  assert.ok(bytes.length <= 576 - 28, `${bytes.length} bytes exceed the 548 a 576-byte datagram holds`);
-  assert.deepEqual(bytes.subarray(240, 246), hex("350105340103"), "53 first, then 52 = 3 (both fields)");
+  assert(bytes.length <= 576 - 28, `${bytes.length} bytes exceed the 548 a 576-byte datagram holds`);
+  assertEquals(bytes.subarray(240, 246), hex("350105340103"), "53 first, then 52 = 3 (both fields)");
   const decoded = unwrap(decodeDhcp(bytes));
-  assert.equal(decoded.sname, "");
-  assert.equal(decoded.file, "");
-  assert.deepEqual(decoded.options.get(52), Uint8Array.of(OVERLOAD_BOTH));
+  assertStrictEquals(decoded.sname, "");
+  assertStrictEquals(decoded.file, "");
+  assertEquals(decoded.options.get(52), Uint8Array.of(OVERLOAD_BOTH));
   decoded.options.delete(52);
-  assert.deepEqual(decoded, message);
+  assertEquals(decoded, message);
   // The file field starts with an option and ends its list with END.
-  assert.notEqual(bytes[108], 0);
+  assertNotStrictEquals(bytes[108], 0);
   // A receiver that allows more gets one plain options field.
   const roomy = encodeDhcp(message, { maxSize: 1500 });
-  assert.equal(unwrap(decodeDhcp(roomy)).options.has(52), false);
-  assert.deepEqual(unwrap(decodeDhcp(roomy)), message);
+  assertStrictEquals(unwrap(decodeDhcp(roomy)).options.has(52), false);
+  assertEquals(unwrap(decodeDhcp(roomy)), message);
 });
 
 Deno.test("options: a value too large for any one field is split across fields and rejoined", () => {
@@ -144,24 +150,24 @@ Deno.test("options: a value too large for any one field is split across fields a
   const message = request(options);
   const bytes = encodeDhcp(message);
   const decoded = unwrap(decodeDhcp(bytes));
-  assert.deepEqual(decoded.options.get(43), options.get(43));
+  assertEquals(decoded.options.get(43), options.get(43));
   decoded.options.delete(52);
-  assert.deepEqual(decoded, message);
+  assertEquals(decoded, message);
 });
 
 Deno.test("options: only empty BOOTP fields take overflow; with none free the encoder throws", () => {
   const options: DhcpOptions = new Map([[53, Uint8Array.of(2)], [43, filled(250, 1)], [17, filled(100, 2)]]);
   const withFile = request(options, { file: "pxelinux.0" });
   const decoded = unwrap(decodeDhcp(encodeDhcp(withFile)));
-  assert.equal(decoded.file, "pxelinux.0");
-  assert.deepEqual(decoded.options.get(52), Uint8Array.of(2), "sname only");
+  assertStrictEquals(decoded.file, "pxelinux.0");
+  assertEquals(decoded.options.get(52), Uint8Array.of(2), "sname only");
   decoded.options.delete(52);
-  assert.deepEqual(decoded, withFile);
-  assert.throws(
+  assertEquals(decoded, withFile);
+  assertThrows(
     () => encodeDhcp(request(options, { file: "pxelinux.0", sname: "boot" })),
     /take 358 bytes; they do not fit the 308 bytes of the options field and file and sname are in use/,
   );
-  assert.throws(
+  assertThrows(
     () => encodeDhcp(request(new Map([[43, filled(600, 1)]]))),
     /do not fit the 308 bytes of the options field even with file and sname overloaded/,
   );
@@ -169,9 +175,9 @@ Deno.test("options: only empty BOOTP fields take overflow; with none free the en
 
 Deno.test("options: maxSize below 576 means 576; option 52 in the map is the encoder's business", () => {
   const options: DhcpOptions = new Map([[53, Uint8Array.of(2)], [43, filled(300, 1)]]);
-  assert.deepEqual(encodeDhcp(request(options), { maxSize: 300 }), encodeDhcp(request(options)));
+  assertEquals(encodeDhcp(request(options), { maxSize: 300 }), encodeDhcp(request(options)));
   const stale = request(new Map([[53, Uint8Array.of(2)], [52, Uint8Array.of(3)]]));
-  assert.deepEqual(encodeDhcp(stale).subarray(240, 244), hex("350102ff"));
+  assertEquals(encodeDhcp(stale).subarray(240, 244), hex("350102ff"));
 });
 
 Deno.test("options: packOptions places instances first-fit without reordering one code's pieces", () => {
@@ -187,65 +193,65 @@ Deno.test("options: packOptions places instances first-fit without reordering on
     new Map([[12, filled(250, 1)], [43, filled(120, 2)], [44, filled(60, 3)], [3, hex("0a000001")]]),
     room,
   );
-  assert.equal(packed.overload, OVERLOAD_BOTH);
-  assert.deepEqual(Array.from(packed.options.subarray(0, 5)), [52, 1, 3, 12, 250]);
-  assert.deepEqual(fieldCodes(packed.options), [52, 12, 3]);
-  assert.deepEqual(fieldCodes(packed.file!), [43]);
-  assert.deepEqual(fieldCodes(packed.sname!), [44]);
+  assertStrictEquals(packed.overload, OVERLOAD_BOTH);
+  assertEquals(Array.from(packed.options.subarray(0, 5)), [52, 1, 3, 12, 250]);
+  assertEquals(fieldCodes(packed.options), [52, 12, 3]);
+  assertEquals(fieldCodes(packed.file!), [43]);
+  assertEquals(fieldCodes(packed.sname!), [44]);
   // 43 (152) fits no field whole: 94 bytes go in the options field, 56 in file; 6 follows it into file.
   const split = packOptions(
     new Map([[12, filled(200, 1)], [3, hex("0a000001")], [43, filled(150, 2)], [6, hex("0a000002")]]),
     room,
   );
-  assert.equal(split.overload, OVERLOAD_FILE);
-  assert.deepEqual(fieldCodes(split.options), [52, 12, 3, 43]);
-  assert.deepEqual(fieldCodes(split.file!), [43, 6]);
-  assert.equal(split.sname, undefined);
+  assertStrictEquals(split.overload, OVERLOAD_FILE);
+  assertEquals(fieldCodes(split.options), [52, 12, 3, 43]);
+  assertEquals(fieldCodes(split.file!), [43, 6]);
+  assertStrictEquals(split.sname, undefined);
   const rejoined = unwrap(
     decodeDhcp(encodeDhcp(request(new Map([[43, filled(150, 2)], [12, filled(200, 1)]])))),
   );
-  assert.deepEqual(rejoined.options.get(43), filled(150, 2));
+  assertEquals(rejoined.options.get(43), filled(150, 2));
 });
 
 Deno.test("options: the parameter request list keeps the client's order through encode and decode", () => {
   const message = request(new Map([[53, Uint8Array.of(1)]]));
   setParameterRequestList(message, [121, 3, 1, 6, 119, 15, 3]);
   const decoded = unwrap(decodeDhcp(encodeDhcp(message)));
-  assert.deepEqual(parameterRequestList(decoded), { ok: true, value: [121, 3, 1, 6, 119, 15, 3] });
+  assertEquals(parameterRequestList(decoded), { ok: true, value: [121, 3, 1, 6, 119, 15, 3] });
 });
 
 Deno.test("options: overload order is options, file, sname; 52 inside an overloaded field is ignored", () => {
   // 12 "a" in options, "b" in file, "c" in sname; the file also claims 52 = 1, which must not matter.
   const bytes = rawMessage("340103" + "0c0161" + "ff", "0c0162" + "340101" + "ff", "0c0163" + "ff");
   const message = unwrap(decodeDhcp(bytes));
-  assert.equal(new TextDecoder().decode(message.options.get(12)), "abc");
-  assert.deepEqual(message.options.get(52), Uint8Array.of(3));
-  assert.equal(message.sname, "");
-  assert.equal(message.file, "");
+  assertStrictEquals(new TextDecoder().decode(message.options.get(12)), "abc");
+  assertEquals(message.options.get(52), Uint8Array.of(3));
+  assertStrictEquals(message.sname, "");
+  assertStrictEquals(message.file, "");
   // Overload 1: sname is a plain string even if it looks like options; file has no END (tolerated).
   const fileOnly = unwrap(decodeDhcp(rawMessage("340101ff", "0c0162", "0c0163")));
-  assert.equal(new TextDecoder().decode(fileOnly.options.get(12)), "b");
-  assert.equal(fileOnly.sname, "\x0c\x01c");
+  assertStrictEquals(new TextDecoder().decode(fileOnly.options.get(12)), "b");
+  assertStrictEquals(fileOnly.sname, "\x0c\x01c");
 });
 
 Deno.test("options: an unusable option 52 or a bad length in an overloaded field is structural", () => {
-  assert.equal(
+  assertStrictEquals(
     failure(rawMessage("340104ff")),
     "dhcp: option 52 (overload) is value 4, expected one byte of 1 (file), 2 (sname) or 3 (both)",
   );
-  assert.equal(
+  assertStrictEquals(
     failure(rawMessage("340100ff")),
     "dhcp: option 52 (overload) is value 0, expected one byte of 1 (file), 2 (sname) or 3 (both)",
   );
-  assert.equal(
+  assertStrictEquals(
     failure(rawMessage("34020101ff")),
     "dhcp: option 52 (overload) is 2 bytes long, expected one byte of 1 (file), 2 (sname) or 3 (both)",
   );
-  assert.equal(
+  assertStrictEquals(
     failure(rawMessage("340101" + "340101ff")),
     "dhcp: option 52 (overload) is 2 bytes long, expected one byte of 1 (file), 2 (sname) or 3 (both)",
   );
-  assert.equal(
+  assertStrictEquals(
     failure(rawMessage("340102ff", "", "0000" + "0c7f")),
     "dhcp: option 12 at byte 46 (sname field) has length 127, only 60 bytes follow",
   );

@@ -1,5 +1,5 @@
 import { toHexString } from "../bytes.ts";
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertStrictEquals } from "../../testing/assert.ts";
 import { parseIpv4 } from "../ipv4addr.ts";
 import { DHCPACK, DHCPOFFER } from "./codes.ts";
 import { decodeDhcp, type DhcpMessage } from "./message.ts";
@@ -12,7 +12,7 @@ const entries = (message: DhcpMessage) =>
 
 function request(edit: (message: DhcpMessage) => void = () => {}): DhcpMessage {
   const decoded = decodeDhcp(EDK2_DISCOVER);
-  assert.ok(decoded.ok);
+  assert(decoded.ok);
   edit(decoded.value);
   return decoded.value;
 }
@@ -25,25 +25,25 @@ function reply(message: DhcpMessage, type: typeof DHCPOFFER | typeof DHCPACK, bo
     bootFile,
   });
   const decoded = decodeDhcp(bytes);
-  assert.ok(decoded.ok);
+  assert(decoded.ok);
   return decoded.value;
 }
 
 Deno.test("proxy reply: the port 67 offer is BINL, without an address, and echoes the machine id", () => {
   const discover = request();
   const offer = reply(discover, DHCPOFFER);
-  assert.deepEqual(entries(offer), [
+  assertEquals(entries(offer), [
     [53, "02"],
     [54, "0a4e0001"],
     [60, text("PXEClient")],
     [67, text("ipxe.efi")],
     [97, toHexString(discover.options.get(97)!)],
   ]);
-  assert.deepEqual(
+  assertEquals(
     [offer.op, offer.xid, offer.flags, offer.ciaddr, offer.yiaddr, offer.siaddr, offer.file],
     [2, discover.xid, discover.flags, 0, 0, parseIpv4("10.78.0.2"), "ipxe.efi"],
   );
-  assert.deepEqual(offer.chaddr, discover.chaddr);
+  assertEquals(offer.chaddr, discover.chaddr);
 });
 
 Deno.test("proxy reply: the port 4011 ACK says 'boot it', answers the boot item and keeps ciaddr", () => {
@@ -52,14 +52,14 @@ Deno.test("proxy reply: the port 4011 ACK says 'boot it', answers the boot item 
     m.options.set(43, Uint8Array.of(71, 4, 0, 0, 0, 0, 255));
   });
   const ack = reply(asking, DHCPACK);
-  assert.deepEqual(entries(ack).map(([code]) => code), [53, 54, 60, 43, 67, 97]);
-  assert.equal(toHexString(ack.options.get(43)!), "060108470400000000ff");
-  assert.equal(ack.ciaddr, parseIpv4("10.78.0.50"));
+  assertEquals(entries(ack).map(([code]) => code), [53, 54, 60, 43, 67, 97]);
+  assertStrictEquals(toHexString(ack.options.get(43)!), "060108470400000000ff");
+  assertStrictEquals(ack.ciaddr, parseIpv4("10.78.0.50"));
 });
 
 Deno.test("proxy reply: a boot file too long for the file field is in option 67 only", () => {
   const long = `http://10.78.0.1/${"x".repeat(120)}.efi`;
   const offer = reply(request(), DHCPOFFER, long);
-  assert.equal(offer.file, "");
-  assert.equal(new TextDecoder().decode(offer.options.get(67)), long);
+  assertStrictEquals(offer.file, "");
+  assertStrictEquals(new TextDecoder().decode(offer.options.get(67)), long);
 });

@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertMatch, assertStrictEquals } from "../../testing/assert.ts";
 import { parseMac } from "../mac.ts";
 import { parseIpv4 } from "../ipv4addr.ts";
 import { DHCPDISCOVER, DHCPREQUEST } from "./codes.ts";
@@ -8,7 +8,7 @@ import { EDK2_DISCOVER, EDK2_REQUEST, IPXE_DISCOVER, UDHCPC_DISCOVER } from "./t
 
 function failure(bytes: Uint8Array): string {
   const parsed = parseDhcpRequest(bytes);
-  assert.ok(!parsed.ok);
+  assert(!parsed.ok);
   return parsed.error.message;
 }
 
@@ -21,16 +21,16 @@ function edited(bytes: Uint8Array, edit: (message: ReturnType<typeof decoded>) =
 
 function decoded(bytes: Uint8Array) {
   const result = decodeDhcp(bytes);
-  assert.ok(result.ok);
+  assert(result.ok);
   return result.value;
 }
 
 Deno.test("dhcp request: udhcpc's DISCOVER is lifted field by field", () => {
   const parsed = parseDhcpRequest(UDHCPC_DISCOVER);
-  assert.ok(parsed.ok);
+  assert(parsed.ok);
   const { request, message } = parsed.value;
-  assert.equal(message.xid, 0x9b5cb329);
-  assert.deepEqual(request, {
+  assertStrictEquals(message.xid, 0x9b5cb329);
+  assertEquals(request, {
     type: DHCPDISCOVER,
     xid: 0x9b5cb329,
     flags: 0,
@@ -54,31 +54,34 @@ Deno.test("dhcp request: udhcpc's DISCOVER is lifted field by field", () => {
 
 Deno.test("dhcp request: PXE clients' class, architecture, machine id and maximum size", () => {
   const discover = parseDhcpRequest(EDK2_DISCOVER);
-  assert.ok(discover.ok);
-  assert.match(discover.value.request.vendorClass ?? "", /^PXEClient:Arch:00007:UNDI:003000/);
-  assert.deepEqual(discover.value.request.architectures, [7]);
-  assert.equal(discover.value.request.uuid, "00000000-0000-0000-0000-000000000000");
+  assert(discover.ok);
+  assertMatch(discover.value.request.vendorClass ?? "", /^PXEClient:Arch:00007:UNDI:003000/);
+  assertEquals(discover.value.request.architectures, [7]);
+  assertStrictEquals(discover.value.request.uuid, "00000000-0000-0000-0000-000000000000");
   const request = parseDhcpRequest(EDK2_REQUEST);
-  assert.ok(request.ok);
-  assert.equal(request.value.request.type, DHCPREQUEST);
-  assert.equal(request.value.request.maxMessageSize, 65280);
+  assert(request.ok);
+  assertStrictEquals(request.value.request.type, DHCPREQUEST);
+  assertStrictEquals(request.value.request.maxMessageSize, 65280);
   const ipxe = parseDhcpRequest(IPXE_DISCOVER);
-  assert.ok(ipxe.ok);
-  assert.equal(ipxe.value.request.userClass, "iPXE");
-  assert.deepEqual(ipxe.value.request.architectures, [0]);
+  assert(ipxe.ok);
+  assertStrictEquals(ipxe.value.request.userClass, "iPXE");
+  assertEquals(ipxe.value.request.architectures, [0]);
 });
 
 Deno.test("dhcp request: only Ethernet BOOTREQUESTs with a message type are served", () => {
-  assert.equal(failure(edited(UDHCPC_DISCOVER, (m) => m.op = 2)), "dhcp request: op 2 is not BOOTREQUEST");
-  assert.equal(
+  assertStrictEquals(
+    failure(edited(UDHCPC_DISCOVER, (m) => m.op = 2)),
+    "dhcp request: op 2 is not BOOTREQUEST",
+  );
+  assertStrictEquals(
     failure(edited(UDHCPC_DISCOVER, (m) => m.htype = 6)),
     "dhcp request: hardware type 6/6 is not Ethernet",
   );
-  assert.equal(
+  assertStrictEquals(
     failure(edited(UDHCPC_DISCOVER, (m) => m.options.delete(53))),
     "dhcp request: no DHCP message type (option 53): BOOTP is not served",
   );
-  assert.match(failure(edited(UDHCPC_DISCOVER, (m) => m.options.set(53, Uint8Array.of()))), /option 53/);
+  assertMatch(failure(edited(UDHCPC_DISCOVER, (m) => m.options.set(53, Uint8Array.of()))), /option 53/);
 });
 
 Deno.test("dhcp request: a malformed optional option counts as absent, a tiny maximum size as 576", () => {
@@ -88,9 +91,9 @@ Deno.test("dhcp request: a malformed optional option counts as absent, a tiny ma
     m.options.set(61, Uint8Array.of(1)); // a client identifier needs a type and at least one byte
     m.giaddr = parseIpv4("10.0.0.1");
   }));
-  assert.ok(parsed.ok);
-  assert.equal(parsed.value.request.requestedIp, undefined);
-  assert.equal(parsed.value.request.maxMessageSize, 576);
-  assert.equal(parsed.value.request.clientIdHex, undefined);
-  assert.equal(parsed.value.request.giaddr, parseIpv4("10.0.0.1"));
+  assert(parsed.ok);
+  assertStrictEquals(parsed.value.request.requestedIp, undefined);
+  assertStrictEquals(parsed.value.request.maxMessageSize, 576);
+  assertStrictEquals(parsed.value.request.clientIdHex, undefined);
+  assertStrictEquals(parsed.value.request.giaddr, parseIpv4("10.0.0.1"));
 });

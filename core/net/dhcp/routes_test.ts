@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { assertEquals, assertStrictEquals, assertThrows } from "../../testing/assert.ts";
 import { unwrap } from "../errors.ts";
 import { parseCidr, parseIpv4 } from "../ipv4addr.ts";
 import { decodeClasslessRoutes, encodeClasslessRoutes } from "./routes.ts";
@@ -20,15 +20,15 @@ Deno.test("routes: RFC 3442 §1's destination descriptor table, each way", () =>
   ];
   for (const [cidr, descriptor] of table) {
     const route = { destination: parseCidr(cidr), router: ROUTER };
-    assert.deepEqual(encodeClasslessRoutes([route]), hex(descriptor + ROUTER_BYTES), cidr);
-    assert.deepEqual(unwrap(decodeClasslessRoutes(hex(descriptor + ROUTER_BYTES))), [route], cidr);
+    assertEquals(encodeClasslessRoutes([route]), hex(descriptor + ROUTER_BYTES), cidr);
+    assertEquals(unwrap(decodeClasslessRoutes(hex(descriptor + ROUTER_BYTES))), [route], cidr);
   }
   const all = table.map(([cidr]) => ({ destination: parseCidr(cidr), router: ROUTER }));
-  assert.deepEqual(unwrap(decodeClasslessRoutes(encodeClasslessRoutes(all))), all);
+  assertEquals(unwrap(decodeClasslessRoutes(encodeClasslessRoutes(all))), all);
 });
 
 Deno.test("routes: dnsmasq's captured option 121", () => {
-  assert.deepEqual(unwrap(decodeClasslessRoutes(hex("080a0a63050114c0a8200a630502"))), [
+  assertEquals(unwrap(decodeClasslessRoutes(hex("080a0a63050114c0a8200a630502"))), [
     { destination: parseCidr("10.0.0.0/8"), router: parseIpv4("10.99.5.1") },
     { destination: parseCidr("192.168.32.0/20"), router: parseIpv4("10.99.5.2") },
   ]);
@@ -37,10 +37,10 @@ Deno.test("routes: dnsmasq's captured option 121", () => {
 Deno.test("routes: bits past the width are dropped on decode and never sent", () => {
   // 10.255.0.0/9: the second octet's low 7 bits are not significant.
   const [route] = unwrap(decodeClasslessRoutes(hex("090aff" + ROUTER_BYTES)));
-  assert.equal(route.destination.address, parseIpv4("10.128.0.0"));
-  assert.equal(route.destination.network, parseIpv4("10.128.0.0"));
+  assertStrictEquals(route.destination.address, parseIpv4("10.128.0.0"));
+  assertStrictEquals(route.destination.network, parseIpv4("10.128.0.0"));
   const sloppy = { destination: parseCidr("10.1.2.3/16"), router: ROUTER };
-  assert.deepEqual(encodeClasslessRoutes([sloppy]), hex("100a01" + ROUTER_BYTES));
+  assertEquals(encodeClasslessRoutes([sloppy]), hex("100a01" + ROUTER_BYTES));
 });
 
 Deno.test("routes: bad widths and truncation are DecodeErrors", () => {
@@ -62,10 +62,10 @@ Deno.test("routes: bad widths and truncation are DecodeErrors", () => {
   ];
   for (const [bytes, message] of cases) {
     const result = decodeClasslessRoutes(hex(bytes));
-    assert.equal(result.ok ? "ok" : result.error.message, message);
+    assertStrictEquals(result.ok ? "ok" : result.error.message, message);
   }
-  assert.throws(() => encodeClasslessRoutes([]), RangeError);
-  assert.throws(
+  assertThrows(() => encodeClasslessRoutes([]), RangeError);
+  assertThrows(
     () => encodeClasslessRoutes([{ destination: parseCidr("10.0.0.0/8"), router: -1 }]),
     RangeError,
   );

@@ -3,7 +3,7 @@
 // that files arrive intact through option negotiation, plain RFC 1350, uploads, netascii and the block
 // number wrap. Skipped when curl is not installed.
 import { toHexString } from "../bytes.ts";
-import assert from "node:assert/strict";
+import { assertEquals, assertStrictEquals } from "../../testing/assert.ts";
 import { unwrap } from "../errors.ts";
 import { decodeTftp, type TftpWrq } from "./packets.ts";
 import { TFTP_ACK, TFTP_DATA, TFTP_OACK } from "./codes.ts";
@@ -69,25 +69,25 @@ Deno.test({
       const file = pattern(1100);
       await using server = await startResponder(new Map([["boot/pxelinux.0", file]]), { maxBlockSize: 1468 });
       const result = await curl(`tftp://127.0.0.1:${server.port}/boot/pxelinux.0`, "-o", `${dir}/out`);
-      assert.equal(result.code, 0, result.stderr);
+      assertStrictEquals(result.code, 0, result.stderr);
       await server.transfersDone(1);
-      assert.deepEqual(await Deno.readFile(`${dir}/out`), file);
+      assertEquals(await Deno.readFile(`${dir}/out`), file);
       // The request decodes like the recording (byte for byte with curl 7.88.1), then ACK 0 for the OACK
       // and one ACK per DATA: 512 + 512 + 76 bytes.
-      assert.deepEqual(unwrap(decodeTftp(server.received[0])), unwrap(decodeTftp(CURL_RRQ)), version);
+      assertEquals(unwrap(decodeTftp(server.received[0])), unwrap(decodeTftp(CURL_RRQ)), version);
       if (version!.startsWith("curl 7.88.1 ")) {
-        assert.equal(toHexString(server.received[0]), toHexString(CURL_RRQ));
+        assertStrictEquals(toHexString(server.received[0]), toHexString(CURL_RRQ));
       }
-      assert.deepEqual(
+      assertEquals(
         server.received.slice(1).map((bytes) => toHexString(bytes)),
         [toHexString(CURL_ACK_0), "00040001", "00040002", toHexString(CURL_ACK_3)],
       );
       const oack = unwrap(decodeTftp(server.sent[0]));
-      assert.deepEqual(oack, {
+      assertEquals(oack, {
         op: TFTP_OACK,
         options: new Map([["tsize", "1100"], ["blksize", "512"], ["timeout", "6"]]),
       });
-      assert.deepEqual(
+      assertEquals(
         server.sent.slice(1).map((bytes) => bytes.length),
         [516, 516, 80],
       );
@@ -108,15 +108,15 @@ Deno.test({
         "-o",
         `${dir}/out`,
       );
-      assert.equal(result.code, 0, result.stderr);
+      assertStrictEquals(result.code, 0, result.stderr);
       await server.transfersDone(1);
-      assert.deepEqual(await Deno.readFile(`${dir}/out`), file);
-      assert.deepEqual(unwrap(decodeTftp(server.received[0])), unwrap(decodeTftp(CURL_RRQ_BLKSIZE_1468)));
-      assert.equal(
+      assertEquals(await Deno.readFile(`${dir}/out`), file);
+      assertEquals(unwrap(decodeTftp(server.received[0])), unwrap(decodeTftp(CURL_RRQ_BLKSIZE_1468)));
+      assertStrictEquals(
         toHexString(server.sent[0]),
         toHexString(new TextEncoder().encode("\0\x06tsize\x003000\0blksize\x001024\0timeout\x006\0")),
       );
-      assert.deepEqual(server.sent.slice(1).map((bytes) => bytes.length), [1028, 1028, 956]);
+      assertEquals(server.sent.slice(1).map((bytes) => bytes.length), [1028, 1028, 956]);
     }),
 });
 
@@ -133,17 +133,17 @@ Deno.test({
         "-o",
         `${dir}/out`,
       );
-      assert.equal(result.code, 0, result.stderr);
+      assertStrictEquals(result.code, 0, result.stderr);
       await server.transfersDone(1);
-      assert.deepEqual(await Deno.readFile(`${dir}/out`), file);
-      assert.equal(toHexString(server.received[0]), toHexString(CURL_RRQ_NO_OPTIONS));
-      assert.deepEqual(server.sent.map((bytes) => unwrap(decodeTftp(bytes)).op), [
+      assertEquals(await Deno.readFile(`${dir}/out`), file);
+      assertStrictEquals(toHexString(server.received[0]), toHexString(CURL_RRQ_NO_OPTIONS));
+      assertEquals(server.sent.map((bytes) => unwrap(decodeTftp(bytes)).op), [
         TFTP_DATA,
         TFTP_DATA,
         TFTP_DATA,
       ]);
-      assert.deepEqual(server.sent.map((bytes) => bytes.length), [516, 516, 4]);
-      assert.deepEqual(server.received.slice(1).map((bytes) => toHexString(bytes)), [
+      assertEquals(server.sent.map((bytes) => bytes.length), [516, 516, 4]);
+      assertEquals(server.received.slice(1).map((bytes) => toHexString(bytes)), [
         "00040001",
         "00040002",
         "00040003",
@@ -159,14 +159,14 @@ Deno.test({
       await Deno.writeFile(`${dir}/up.bin`, pattern(1030));
       await using server = await startResponder(new Map());
       const result = await curl("-T", `${dir}/up.bin`, `tftp://127.0.0.1:${server.port}/upload/up.bin`);
-      assert.equal(result.code, 0, result.stderr);
+      assertStrictEquals(result.code, 0, result.stderr);
       await server.transfersDone(1);
-      assert.deepEqual(server.uploads.get("upload/up.bin"), pattern(1030));
+      assertEquals(server.uploads.get("upload/up.bin"), pattern(1030));
       const request = unwrap(decodeTftp(server.received[0]));
       const recorded = unwrap(decodeTftp(CURL_WRQ_TSIZE_3000)) as TftpWrq;
-      assert.deepEqual(request, { ...recorded, options: new Map([...recorded.options, ["tsize", "1030"]]) });
-      assert.equal(toHexString(server.received.at(-1)!), toHexString(CURL_DATA_LAST));
-      assert.deepEqual(server.sent.map((bytes) => unwrap(decodeTftp(bytes)).op), [
+      assertEquals(request, { ...recorded, options: new Map([...recorded.options, ["tsize", "1030"]]) });
+      assertStrictEquals(toHexString(server.received.at(-1)!), toHexString(CURL_DATA_LAST));
+      assertEquals(server.sent.map((bytes) => unwrap(decodeTftp(bytes)).op), [
         TFTP_OACK,
         TFTP_ACK,
         TFTP_ACK,
@@ -187,14 +187,17 @@ Deno.test({
         "-o",
         `${dir}/out`,
       );
-      assert.equal(result.code, 0, result.stderr);
+      assertStrictEquals(result.code, 0, result.stderr);
       await server.transfersDone(1);
-      assert.deepEqual(unwrap(decodeTftp(server.received[0])), unwrap(decodeTftp(CURL_RRQ_NETASCII)));
+      assertEquals(unwrap(decodeTftp(server.received[0])), unwrap(decodeTftp(CURL_RRQ_NETASCII)));
       const stored = await Deno.readFile(`${dir}/out`);
-      assert.deepEqual(stored, encodeNetascii(text));
-      assert.deepEqual(decodeNetascii(stored), text);
+      assertEquals(stored, encodeNetascii(text));
+      assertEquals(decodeNetascii(stored), text);
       const oack = unwrap(decodeTftp(server.sent[0]));
-      assert.equal(oack.op === TFTP_OACK && oack.options.get("tsize"), String(encodeNetascii(text).length));
+      assertStrictEquals(
+        oack.op === TFTP_OACK && oack.options.get("tsize"),
+        String(encodeNetascii(text).length),
+      );
     }),
 });
 
@@ -204,9 +207,9 @@ Deno.test({
   fn: async () => {
     await using server = await startResponder(new Map());
     const result = await curl(`tftp://127.0.0.1:${server.port}/missing`, "-o", "/dev/null");
-    assert.equal(result.code, 68, result.stderr);
+    assertStrictEquals(result.code, 68, result.stderr);
     await server.transfersDone(1);
-    assert.equal(toHexString(server.sent[0]), "0005000146696c65206e6f7420666f756e6400");
+    assertStrictEquals(toHexString(server.sent[0]), "0005000146696c65206e6f7420666f756e6400");
   },
 });
 
@@ -224,12 +227,12 @@ Deno.test({
         "-o",
         `${dir}/out`,
       );
-      assert.equal(result.code, 0, result.stderr);
+      assertStrictEquals(result.code, 0, result.stderr);
       await server.transfersDone(1);
-      assert.deepEqual(await Deno.readFile(`${dir}/out`), file);
+      assertEquals(await Deno.readFile(`${dir}/out`), file);
       // RRQ, ACK 0 for the OACK, then ACK 1 ... 65535, 0, 1, 2.
-      assert.equal(server.received.length, 2 + 65538);
-      assert.deepEqual(server.received.slice(-4).map((bytes) => toHexString(bytes)), [
+      assertStrictEquals(server.received.length, 2 + 65538);
+      assertEquals(server.received.slice(-4).map((bytes) => toHexString(bytes)), [
         "0004ffff",
         "00040000",
         "00040001",

@@ -1,5 +1,5 @@
 import { toHexString } from "../bytes.ts";
-import assert from "node:assert/strict";
+import { assert, assertEquals, AssertionError, assertStrictEquals, fail } from "../../testing/assert.ts";
 import { type Decoded, DecodeError } from "../errors.ts";
 import { decodeTftp, encodeTftp, type TftpPacket } from "./packets.ts";
 import { TFTP_DATA, TFTP_ERROR, TFTP_OACK, TFTP_RRQ, TFTP_WRQ } from "./codes.ts";
@@ -19,13 +19,13 @@ const encoder = new TextEncoder();
 
 function checkFailure(what: string, result: Decoded<unknown>, input: Uint8Array): void {
   if (result.ok) return;
-  assert.ok(
+  assert(
     result.error instanceof DecodeError,
     `${what} failed without a DecodeError on ${toHexString(input)}`,
   );
-  assert.equal(result.error.layer, "tftp");
-  assert.ok(result.error.reason.trim().length > 0, `${what}: empty reason`);
-  assert.equal(result.error.message, `tftp: ${result.error.reason}`);
+  assertStrictEquals(result.error.layer, "tftp");
+  assert(result.error.reason.trim().length > 0, `${what}: empty reason`);
+  assertStrictEquals(result.error.message, `tftp: ${result.error.reason}`);
 }
 
 const LIMITS: NegotiationLimits[] = [
@@ -49,15 +49,17 @@ function decodeEverything(input: Uint8Array): void {
   }
   outcomes.ok++;
   const packet = result.value;
-  assert.ok(packet.op >= 1 && packet.op <= 6, `opcode ${packet.op}`);
+  assert(packet.op >= 1 && packet.op <= 6, `opcode ${packet.op}`);
   if ("block" in packet) {
-    assert.ok(Number.isInteger(packet.block) && packet.block >= 0 && packet.block <= 0xffff);
+    assert(Number.isInteger(packet.block) && packet.block >= 0 && packet.block <= 0xffff);
   }
-  if (packet.op === TFTP_DATA) assert.equal(packet.data.buffer, input.buffer, "DATA is a view of the input");
-  if (packet.op === TFTP_ERROR) assert.ok(packet.code >= 0 && packet.code <= 0xffff);
+  if (packet.op === TFTP_DATA) {
+    assertStrictEquals(packet.data.buffer, input.buffer, "DATA is a view of the input");
+  }
+  if (packet.op === TFTP_ERROR) assert(packet.code >= 0 && packet.code <= 0xffff);
   if ("options" in packet) {
     for (const [name] of packet.options) {
-      assert.ok(name.length > 0 && !/[A-Z]/.test(name), `option name ${name}`);
+      assert(name.length > 0 && !/[A-Z]/.test(name), `option name ${name}`);
     }
   }
   let bytes: Uint8Array;
@@ -67,8 +69,8 @@ function decodeEverything(input: Uint8Array): void {
     throw new Error(`encodeTftp threw on what ${toHexString(input)} decoded to: ${error}`, { cause: error });
   }
   const again = decodeTftp(bytes);
-  if (!again.ok) assert.fail(`re-encoded ${toHexString(input)} does not decode: ${again.error.message}`);
-  assert.deepEqual(again.value, packet, `round trip of ${toHexString(input)}`);
+  if (!again.ok) fail(`re-encoded ${toHexString(input)} does not decode: ${again.error.message}`);
+  assertEquals(again.value, packet, `round trip of ${toHexString(input)}`);
   if (packet.op === TFTP_RRQ || packet.op === TFTP_WRQ) checkNegotiation(packet, input);
   if (packet.op === TFTP_DATA) new NetasciiDecoder().decode(packet.data);
 }
@@ -78,17 +80,21 @@ function checkNegotiation(request: TftpPacket & { op: 1 | 2 }, input: Uint8Array
   const limits = LIMITS[outcomes.ok % LIMITS.length];
   const server = negotiate(request, limits);
   if (server.oack.has("blksize")) {
-    assert.ok(server.blockSize >= 8 && server.blockSize <= (limits.maxBlockSize ?? 65464));
-  } else assert.equal(server.blockSize, 512, "without blksize, RFC 1350's 512 applies whatever the limit");
-  assert.ok(server.windowSize >= 1 && server.windowSize <= (limits.maxWindowSize ?? 1));
+    assert(server.blockSize >= 8 && server.blockSize <= (limits.maxBlockSize ?? 65464));
+  } else {assertStrictEquals(
+      server.blockSize,
+      512,
+      "without blksize, RFC 1350's 512 applies whatever the limit",
+    );}
+  assert(server.windowSize >= 1 && server.windowSize <= (limits.maxWindowSize ?? 1));
   const client = acceptOack(request, server.oack);
-  if (!client.ok) assert.fail(`client refuses the OACK for ${toHexString(input)}: ${client.error.message}`);
-  assert.deepEqual(client.value, server);
+  if (!client.ok) fail(`client refuses the OACK for ${toHexString(input)}: ${client.error.message}`);
+  assertEquals(client.value, server);
   if (server.oack.size === 0) return;
   outcomes.negotiated++;
   const oack = decodeTftp(encodeTftp({ op: TFTP_OACK, options: server.oack }));
-  assert.ok(oack.ok && oack.value.op === TFTP_OACK);
-  assert.deepEqual(oack.value.options, server.oack);
+  assert(oack.ok && oack.value.op === TFTP_OACK);
+  assertEquals(oack.value.options, server.oack);
 }
 
 function randomBytes(random: Random, length: number): number[] {
@@ -163,7 +169,7 @@ Deno.test("tftp fuzz: truncation of every vector at every length", () => {
   for (const seed of seeds) {
     for (let length = 0; length <= seed.length; length++, count++) decodeEverything(seed.subarray(0, length));
   }
-  assert.ok(count > 500, `${count} truncations`);
+  assert(count > 500, `${count} truncations`);
 });
 
 Deno.test("tftp fuzz: byte flips, insertions and deletions in the vectors", () => {
@@ -186,9 +192,9 @@ Deno.test("tftp fuzz: requests assembled from awkward options, modes and endings
   const random = seededRandom(2347);
   const before = { ...outcomes };
   for (let i = 0; i < 8000; i++) decodeEverything(assembledRequest(random));
-  assert.ok(outcomes.ok - before.ok > 1000, `${outcomes.ok - before.ok} decoded`);
-  assert.ok(outcomes.failed - before.failed > 1000, `${outcomes.failed - before.failed} failed`);
-  assert.ok(
+  assert(outcomes.ok - before.ok > 1000, `${outcomes.ok - before.ok} decoded`);
+  assert(outcomes.failed - before.failed > 1000, `${outcomes.failed - before.failed} failed`);
+  assert(
     outcomes.negotiated - before.negotiated > 300,
     `${outcomes.negotiated - before.negotiated} OACKs`,
   );
@@ -204,7 +210,7 @@ Deno.test("tftp fuzz: random opcodes and tails, and option lists on their own", 
     try {
       checkFailure("decodeOptionList", decodeOptionList(bytes, below(random, bytes.length + 2)), bytes);
     } catch (error) {
-      if (error instanceof assert.AssertionError) throw error;
+      if (error instanceof AssertionError) throw error;
       throw new Error(`decodeOptionList threw on ${toHexString(bytes)}: ${error}`, { cause: error });
     }
   }

@@ -1,11 +1,11 @@
-import assert from "node:assert/strict";
+import { assertEquals, assertStrictEquals } from "../../testing/assert.ts";
 import { parseMode } from "./mode.ts";
 import { tftpErrorMessage, tftpErrorName } from "./errors.ts";
 import { opcodeName } from "./codes.ts";
 
 Deno.test("tftp mode: octet and netascii in any case, mail and others refused", () => {
-  assert.deepEqual(parseMode("octet"), { ok: true, value: "octet" });
-  assert.deepEqual(parseMode("NetASCII"), { ok: true, value: "netascii" });
+  assertEquals(parseMode("octet"), { ok: true, value: "octet" });
+  assertEquals(parseMode("NetASCII"), { ok: true, value: "netascii" });
   const refusals: [string, string][] = [
     ["mail", 'tftp: mode "mail" is obsolete and not supported'],
     ["Mail", 'tftp: mode "mail" is obsolete and not supported'],
@@ -15,12 +15,12 @@ Deno.test("tftp mode: octet and netascii in any case, mail and others refused", 
   ];
   for (const [text, message] of refusals) {
     const result = parseMode(text);
-    assert.equal(result.ok ? "accepted" : result.error.message, message);
+    assertStrictEquals(result.ok ? "accepted" : result.error.message, message);
   }
 });
 
 Deno.test("tftp errors: codes 0-8 have names and the RFCs' messages", () => {
-  assert.deepEqual(
+  assertEquals(
     Array.from({ length: 9 }, (_, code) => tftpErrorName(code)),
     [
       "not defined",
@@ -34,11 +34,11 @@ Deno.test("tftp errors: codes 0-8 have names and the RFCs' messages", () => {
       "option negotiation",
     ],
   );
-  assert.equal(tftpErrorMessage(1), "File not found");
-  assert.equal(tftpErrorMessage(3), "Disk full or allocation exceeded");
-  assert.equal(tftpErrorName(9), "error 9");
-  assert.equal(tftpErrorMessage(65535), "Error 65535");
-  assert.equal(tftpErrorName(-1), "error -1");
-  assert.equal(opcodeName(6), "OACK");
-  assert.equal(opcodeName(0), "opcode 0");
+  assertStrictEquals(tftpErrorMessage(1), "File not found");
+  assertStrictEquals(tftpErrorMessage(3), "Disk full or allocation exceeded");
+  assertStrictEquals(tftpErrorName(9), "error 9");
+  assertStrictEquals(tftpErrorMessage(65535), "Error 65535");
+  assertStrictEquals(tftpErrorName(-1), "error -1");
+  assertStrictEquals(opcodeName(6), "OACK");
+  assertStrictEquals(opcodeName(0), "opcode 0");
 });

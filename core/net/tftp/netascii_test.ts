@@ -1,5 +1,5 @@
 import { toHexString } from "../bytes.ts";
-import assert from "node:assert/strict";
+import { assertEquals, assertStrictEquals, assertThrows } from "../../testing/assert.ts";
 import {
   decodeNetascii,
   encodeNetascii,
@@ -20,29 +20,29 @@ function randomLocal(random: () => number, length: number): Uint8Array {
 Deno.test("netascii: LF becomes CR LF, CR becomes CR NUL, and back", () => {
   const local = bytesOf("line one\nline two\r\nbare cr\r end\n");
   const wire = "line one\r\nline two\r\0\r\nbare cr\r\0 end\r\n";
-  assert.equal(textOf(encodeNetascii(local)), wire);
-  assert.equal(netasciiLength(local), wire.length);
-  assert.deepEqual(decodeNetascii(bytesOf(wire)), local);
-  assert.deepEqual(encodeNetascii(new Uint8Array(0)), new Uint8Array(0));
-  assert.deepEqual(encodeNetascii(bytesOf("\r\r\n\n")), bytesOf("\r\0\r\0\r\n\r\n"));
+  assertStrictEquals(textOf(encodeNetascii(local)), wire);
+  assertStrictEquals(netasciiLength(local), wire.length);
+  assertEquals(decodeNetascii(bytesOf(wire)), local);
+  assertEquals(encodeNetascii(new Uint8Array(0)), new Uint8Array(0));
+  assertEquals(encodeNetascii(bytesOf("\r\r\n\n")), bytesOf("\r\0\r\0\r\n\r\n"));
 });
 
 Deno.test("netascii: lenient decoding of what netascii does not allow", () => {
   // A bare LF stays LF, a CR before another byte stays CR, a CR at the very end is released by finish.
-  assert.equal(textOf(decodeNetascii(bytesOf("a\nb\rc\r\r\n"))), "a\nb\rc\r\n");
-  assert.equal(textOf(decodeNetascii(bytesOf("end\r"))), "end\r");
+  assertStrictEquals(textOf(decodeNetascii(bytesOf("a\nb\rc\r\r\n"))), "a\nb\rc\r\n");
+  assertStrictEquals(textOf(decodeNetascii(bytesOf("end\r"))), "end\r");
 });
 
 Deno.test("netascii: a CR at the end of one block and its LF or NUL at the start of the next", () => {
   const decoder = new NetasciiDecoder();
-  assert.equal(textOf(decoder.decode(bytesOf("one\r"))), "one");
-  assert.equal(decoder.pending, true);
-  assert.equal(textOf(decoder.decode(bytesOf("\ntwo\r"))), "\ntwo");
-  assert.equal(textOf(decoder.decode(bytesOf("\0three\r"))), "\rthree");
-  assert.equal(textOf(decoder.decode(new Uint8Array(0))), "", "an empty block keeps the CR held");
-  assert.equal(textOf(decoder.decode(bytesOf("x"))), "\rx");
-  assert.equal(decoder.pending, false);
-  assert.deepEqual(decoder.finish(), new Uint8Array(0));
+  assertStrictEquals(textOf(decoder.decode(bytesOf("one\r"))), "one");
+  assertStrictEquals(decoder.pending, true);
+  assertStrictEquals(textOf(decoder.decode(bytesOf("\ntwo\r"))), "\ntwo");
+  assertStrictEquals(textOf(decoder.decode(bytesOf("\0three\r"))), "\rthree");
+  assertStrictEquals(textOf(decoder.decode(new Uint8Array(0))), "", "an empty block keeps the CR held");
+  assertStrictEquals(textOf(decoder.decode(bytesOf("x"))), "\rx");
+  assertStrictEquals(decoder.pending, false);
+  assertEquals(decoder.finish(), new Uint8Array(0));
 });
 
 Deno.test("netascii: decoding in any split gives the same bytes as decoding at once", () => {
@@ -50,7 +50,7 @@ Deno.test("netascii: decoding in any split gives the same bytes as decoding at o
   for (let round = 0; round < 300; round++) {
     const local = randomLocal(random, below(random, 60));
     const wire = encodeNetascii(local);
-    assert.deepEqual(decodeNetascii(wire), local);
+    assertEquals(decodeNetascii(wire), local);
     const decoder = new NetasciiDecoder();
     const out = new Uint8Array(wire.length + 1);
     let written = 0;
@@ -62,7 +62,11 @@ Deno.test("netascii: decoding in any split gives the same bytes as decoding at o
     }
     const tail = decoder.finish();
     out.set(tail, written);
-    assert.equal(toHexString(out.subarray(0, written + tail.length)), toHexString(local), `round ${round}`);
+    assertStrictEquals(
+      toHexString(out.subarray(0, written + tail.length)),
+      toHexString(local),
+      `round ${round}`,
+    );
   }
 });
 
@@ -81,32 +85,32 @@ Deno.test("netascii: the encoder fills blocks exactly, carrying half a pair to t
       blocks.push(block.subarray(0, step.written));
       if (step.written < blockSize) break; // the short block ends the transfer
     }
-    assert.equal(read, local.length);
-    assert.equal(encoder.pending, false);
+    assertStrictEquals(read, local.length);
+    assertStrictEquals(encoder.pending, false);
     const wire = new Uint8Array(blocks.reduce((sum, block) => sum + block.length, 0));
     blocks.reduce((offset, block) => (wire.set(block, offset), offset + block.length), 0);
-    assert.deepEqual(wire, encodeNetascii(local), `round ${round}`);
-    for (const block of blocks.slice(0, -1)) assert.equal(block.length, blockSize);
+    assertEquals(wire, encodeNetascii(local), `round ${round}`);
+    for (const block of blocks.slice(0, -1)) assertStrictEquals(block.length, blockSize);
   }
 });
 
 Deno.test("netascii: a pair split by a one-byte block", () => {
   const encoder = new NetasciiEncoder();
   const block = new Uint8Array(1);
-  assert.deepEqual(encoder.encodeInto(bytesOf("\n"), block), { read: 1, written: 1 });
-  assert.equal(toHexString(block), "0d");
-  assert.equal(encoder.pending, true);
-  assert.deepEqual(encoder.encodeInto(new Uint8Array(0), block), { read: 0, written: 1 });
-  assert.equal(toHexString(block), "0a");
-  assert.deepEqual(encoder.encodeInto(new Uint8Array(0), block), { read: 0, written: 0 });
+  assertEquals(encoder.encodeInto(bytesOf("\n"), block), { read: 1, written: 1 });
+  assertStrictEquals(toHexString(block), "0d");
+  assertStrictEquals(encoder.pending, true);
+  assertEquals(encoder.encodeInto(new Uint8Array(0), block), { read: 0, written: 1 });
+  assertStrictEquals(toHexString(block), "0a");
+  assertEquals(encoder.encodeInto(new Uint8Array(0), block), { read: 0, written: 0 });
 });
 
 Deno.test("netascii: decodeInto needs room for a held CR and the chunk", () => {
   const decoder = new NetasciiDecoder();
-  assert.equal(decoder.decodeInto(bytesOf("ab\r"), new Uint8Array(3)), 2);
-  assert.equal(decoder.maxOutputLength(2), 3);
-  assert.throws(() => decoder.decodeInto(bytesOf("xy"), new Uint8Array(2)), RangeError);
+  assertStrictEquals(decoder.decodeInto(bytesOf("ab\r"), new Uint8Array(3)), 2);
+  assertStrictEquals(decoder.maxOutputLength(2), 3);
+  assertThrows(() => decoder.decodeInto(bytesOf("xy"), new Uint8Array(2)), RangeError);
   const out = new Uint8Array(3);
-  assert.equal(decoder.decodeInto(bytesOf("xy"), out), 3);
-  assert.equal(textOf(out), "\rxy");
+  assertStrictEquals(decoder.decodeInto(bytesOf("xy"), out), 3);
+  assertStrictEquals(textOf(out), "\rxy");
 });

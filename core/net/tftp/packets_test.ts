@@ -1,5 +1,5 @@
 import { toHexString } from "../bytes.ts";
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertStrictEquals, assertThrows } from "../../testing/assert.ts";
 import { unwrap } from "../errors.ts";
 import {
   decodeTftp,
@@ -40,27 +40,27 @@ function packet(op: number, ...fields: string[]): Uint8Array {
 
 function failure(bytes: Uint8Array): string {
   const result = decodeTftp(bytes);
-  assert.equal(result.ok, false, `decoded ${toHexString(bytes)}`);
+  assertStrictEquals(result.ok, false, `decoded ${toHexString(bytes)}`);
   return result.ok ? "" : result.error.message;
 }
 
 Deno.test("tftp packets: RFC 2347 example read, OACK and ACK 0", () => {
-  assert.deepEqual(unwrap(decodeTftp(RFC2347_RRQ)), {
+  assertEquals(unwrap(decodeTftp(RFC2347_RRQ)), {
     op: TFTP_RRQ,
     filename: "foofile",
     mode: "octet",
     options: new Map([["blksize", "1432"]]),
   });
-  assert.deepEqual(unwrap(decodeTftp(RFC2347_OACK)), {
+  assertEquals(unwrap(decodeTftp(RFC2347_OACK)), {
     op: TFTP_OACK,
     options: new Map([["blksize", "1432"]]),
   });
-  assert.deepEqual(unwrap(decodeTftp(CURL_ACK_0)), { op: TFTP_ACK, block: 0 });
-  assert.deepEqual(
+  assertEquals(unwrap(decodeTftp(CURL_ACK_0)), { op: TFTP_ACK, block: 0 });
+  assertEquals(
     encodeTftp({ op: TFTP_OACK, options: new Map([["blksize", "1432"]]) }),
     RFC2347_OACK,
   );
-  assert.deepEqual(unwrap(decodeTftp(RFC2347_WRQ)), {
+  assertEquals(unwrap(decodeTftp(RFC2347_WRQ)), {
     op: TFTP_WRQ,
     filename: "barfile",
     mode: "octet",
@@ -69,55 +69,55 @@ Deno.test("tftp packets: RFC 2347 example read, OACK and ACK 0", () => {
 });
 
 Deno.test("tftp packets: RFC 2349 tsize write and RFC 7440 windowsize read", () => {
-  assert.deepEqual(unwrap(decodeTftp(RFC2349_WRQ_TSIZE)), {
+  assertEquals(unwrap(decodeTftp(RFC2349_WRQ_TSIZE)), {
     op: TFTP_WRQ,
     filename: "foobar",
     mode: "octet",
     options: new Map([["tsize", "673312"]]),
   });
   const windowed = unwrap(decodeTftp(RFC7440_RRQ));
-  assert.equal(windowed.op, TFTP_RRQ);
-  assert.deepEqual(windowed.op === TFTP_RRQ && [...windowed.options], [["windowsize", "16"]]);
+  assertStrictEquals(windowed.op, TFTP_RRQ);
+  assertEquals(windowed.op === TFTP_RRQ && [...windowed.options], [["windowsize", "16"]]);
 });
 
 Deno.test("tftp packets: RFC 1350 DATA, ACK, ERROR and a netascii read without options", () => {
-  assert.deepEqual(unwrap(decodeTftp(RFC1350_RRQ_NETASCII)), {
+  assertEquals(unwrap(decodeTftp(RFC1350_RRQ_NETASCII)), {
     op: TFTP_RRQ,
     filename: "foobar",
     mode: "netascii",
     options: new Map(),
   });
   const data = unwrap(decodeTftp(RFC1350_DATA));
-  assert.deepEqual(data, { op: TFTP_DATA, block: 1, data: bytesOf("hello") });
-  assert.ok(data.op === TFTP_DATA && data.data.buffer === RFC1350_DATA.buffer, "DATA is a view, not a copy");
-  assert.deepEqual(unwrap(decodeTftp(RFC1350_DATA_EMPTY)), {
+  assertEquals(data, { op: TFTP_DATA, block: 1, data: bytesOf("hello") });
+  assert(data.op === TFTP_DATA && data.data.buffer === RFC1350_DATA.buffer, "DATA is a view, not a copy");
+  assertEquals(unwrap(decodeTftp(RFC1350_DATA_EMPTY)), {
     op: TFTP_DATA,
     block: 2,
     data: new Uint8Array(0),
   });
-  assert.deepEqual(unwrap(decodeTftp(RFC1350_ACK)), { op: TFTP_ACK, block: 1 });
-  assert.deepEqual(unwrap(decodeTftp(RFC1350_ERROR)), { op: TFTP_ERROR, code: 1, message: "File not found" });
-  assert.deepEqual(encodeTftp(tftpError(1)), RFC1350_ERROR);
+  assertEquals(unwrap(decodeTftp(RFC1350_ACK)), { op: TFTP_ACK, block: 1 });
+  assertEquals(unwrap(decodeTftp(RFC1350_ERROR)), { op: TFTP_ERROR, code: 1, message: "File not found" });
+  assertEquals(encodeTftp(tftpError(1)), RFC1350_ERROR);
 });
 
 Deno.test("tftp packets: what curl 7.88.1 sent", () => {
-  assert.deepEqual(unwrap(decodeTftp(CURL_RRQ)), {
+  assertEquals(unwrap(decodeTftp(CURL_RRQ)), {
     op: TFTP_RRQ,
     filename: "boot/pxelinux.0",
     mode: "octet",
     options: new Map([["tsize", "0"], ["blksize", "512"], ["timeout", "6"]]),
   });
   const write = unwrap(decodeTftp(CURL_WRQ_TSIZE_3000));
-  assert.equal(write.op === TFTP_WRQ && write.options.get("tsize"), "3000");
+  assertStrictEquals(write.op === TFTP_WRQ && write.options.get("tsize"), "3000");
   const netascii = unwrap(decodeTftp(CURL_RRQ_NETASCII));
-  assert.equal(netascii.op === TFTP_RRQ && netascii.mode, "netascii");
-  assert.deepEqual(unwrap(decodeTftp(CURL_RRQ_NO_OPTIONS)), {
+  assertStrictEquals(netascii.op === TFTP_RRQ && netascii.mode, "netascii");
+  assertEquals(unwrap(decodeTftp(CURL_RRQ_NO_OPTIONS)), {
     op: TFTP_RRQ,
     filename: "boot/pxelinux.0",
     mode: "octet",
     options: new Map(),
   });
-  assert.deepEqual(unwrap(decodeTftp(CURL_DATA_LAST)), {
+  assertEquals(unwrap(decodeTftp(CURL_DATA_LAST)), {
     op: TFTP_DATA,
     block: 3,
     data: hex("00070e151c23"),
@@ -126,7 +126,7 @@ Deno.test("tftp packets: what curl 7.88.1 sent", () => {
 
 Deno.test("tftp packets: every vector re-encodes to its own bytes", () => {
   for (const [name, bytes] of Object.entries(ALL_VECTORS)) {
-    assert.equal(toHexString(encodeTftp(unwrap(decodeTftp(bytes)))), toHexString(bytes), name);
+    assertStrictEquals(toHexString(encodeTftp(unwrap(decodeTftp(bytes)))), toHexString(bytes), name);
   }
 });
 
@@ -134,13 +134,13 @@ Deno.test("tftp packets: names and modes are case-insensitive, values are kept a
   const request = unwrap(
     decodeTftp(packet(1, "Boot.EFI", "OcTeT", "BlkSize", "1468", "TSIZE", "0", "X-Vendor", "AbC")),
   );
-  assert.deepEqual(request, {
+  assertEquals(request, {
     op: TFTP_RRQ,
     filename: "Boot.EFI",
     mode: "octet",
     options: new Map([["blksize", "1468"], ["tsize", "0"], ["x-vendor", "AbC"]]),
   });
-  assert.deepEqual(
+  assertEquals(
     encodeTftp(request),
     packet(1, "Boot.EFI", "octet", "blksize", "1468", "tsize", "0", "x-vendor", "AbC"),
   );
@@ -148,26 +148,26 @@ Deno.test("tftp packets: names and modes are case-insensitive, values are kept a
 
 Deno.test("tftp packets: filenames are UTF-8, option bytes above 0x7f are kept one per character", () => {
   const request = unwrap(decodeTftp(packet(2, "bücher/ü.efi", "octet")));
-  assert.equal(request.op === TFTP_WRQ && request.filename, "bücher/ü.efi");
-  assert.deepEqual(encodeTftp(request), packet(2, "bücher/ü.efi", "octet"));
+  assertStrictEquals(request.op === TFTP_WRQ && request.filename, "bücher/ü.efi");
+  assertEquals(encodeTftp(request), packet(2, "bücher/ü.efi", "octet"));
   const odd = Uint8Array.of(0, 1, 0x61, 0, ...bytesOf("octet"), 0, 0x78, 0xff, 0, 0x80, 0x9f, 0);
   const decoded = unwrap(decodeTftp(odd));
-  assert.deepEqual(decoded.op === TFTP_RRQ && [...decoded.options], [["x\u00ff", "\u0080\u009f"]]);
-  assert.deepEqual(encodeTftp(decoded), odd);
-  assert.equal(
+  assertEquals(decoded.op === TFTP_RRQ && [...decoded.options], [["x\u00ff", "\u0080\u009f"]]);
+  assertEquals(encodeTftp(decoded), odd);
+  assertStrictEquals(
     failure(Uint8Array.of(0, 1, 0xc3, 0x28, 0, ...bytesOf("octet"), 0)),
     "tftp: RRQ filename is not UTF-8",
   );
   // A leading byte order mark is part of the name, not stripped.
   const bom = unwrap(decodeTftp(packet(1, "\ufeffa", "octet")));
-  assert.equal(bom.op === TFTP_RRQ && bom.filename, "\ufeffa");
+  assertStrictEquals(bom.op === TFTP_RRQ && bom.filename, "\ufeffa");
 });
 
 Deno.test("tftp packets: NUL padding after the options is ignored, anything else must pair up", () => {
   const padded = Uint8Array.of(...packet(1, "a", "octet", "blksize", "512"), 0, 0, 0);
   const request = unwrap(decodeTftp(padded));
-  assert.deepEqual(request.op === TFTP_RRQ && [...request.options], [["blksize", "512"]]);
-  assert.deepEqual(unwrap(decodeTftp(Uint8Array.of(...packet(1, "a", "octet"), 0))), {
+  assertEquals(request.op === TFTP_RRQ && [...request.options], [["blksize", "512"]]);
+  assertEquals(unwrap(decodeTftp(Uint8Array.of(...packet(1, "a", "octet"), 0))), {
     op: TFTP_RRQ,
     filename: "a",
     mode: "octet",
@@ -213,22 +213,22 @@ Deno.test("tftp packets: malformed packets fail with the reason", () => {
     [packet(6, "tsize", "1", "TSize", "2"), 'tftp: OACK: option "tsize" appears twice'],
     [packet(6, "blksize"), 'tftp: OACK: option "blksize" at byte 2 has no value'],
   ];
-  for (const [bytes, message] of cases) assert.equal(failure(bytes), message, toHexString(bytes));
+  for (const [bytes, message] of cases) assertStrictEquals(failure(bytes), message, toHexString(bytes));
 });
 
 Deno.test("tftp packets: tolerated sloppiness: ACK with trailing bytes, ERROR without its NUL", () => {
-  assert.deepEqual(unwrap(decodeTftp(Uint8Array.of(0, 4, 1, 2, 0, 0, 0))), { op: TFTP_ACK, block: 0x0102 });
-  assert.deepEqual(unwrap(decodeTftp(Uint8Array.of(0, 5, 0, 2, ...bytesOf("denied")))), {
+  assertEquals(unwrap(decodeTftp(Uint8Array.of(0, 4, 1, 2, 0, 0, 0))), { op: TFTP_ACK, block: 0x0102 });
+  assertEquals(unwrap(decodeTftp(Uint8Array.of(0, 5, 0, 2, ...bytesOf("denied")))), {
     op: TFTP_ERROR,
     code: 2,
     message: "denied",
   });
-  assert.deepEqual(unwrap(decodeTftp(Uint8Array.of(0, 5, 0, 99, 0, 0x41))), {
+  assertEquals(unwrap(decodeTftp(Uint8Array.of(0, 5, 0, 99, 0, 0x41))), {
     op: TFTP_ERROR,
     code: 99,
     message: "",
   });
-  assert.deepEqual(unwrap(decodeTftp(Uint8Array.of(0, 5, 0, 0, 0xff, 0))), {
+  assertEquals(unwrap(decodeTftp(Uint8Array.of(0, 5, 0, 0, 0xff, 0))), {
     op: TFTP_ERROR,
     code: 0,
     message: "\ufffd",
@@ -237,30 +237,30 @@ Deno.test("tftp packets: tolerated sloppiness: ACK with trailing bytes, ERROR wi
 
 Deno.test("tftp packets: writeData and writeAck fill a caller's buffer without allocating", () => {
   const target = new Uint8Array(16).fill(0xee);
-  assert.equal(writeData(0xfffe, bytesOf("abc"), target, 2), 7);
-  assert.equal(toHexString(target.subarray(0, 10)), "eeee0003fffe616263ee");
-  assert.equal(writeAck(0xffff, target, 12), 4);
-  assert.equal(toHexString(target.subarray(12)), "0004ffff");
+  assertStrictEquals(writeData(0xfffe, bytesOf("abc"), target, 2), 7);
+  assertStrictEquals(toHexString(target.subarray(0, 10)), "eeee0003fffe616263ee");
+  assertStrictEquals(writeAck(0xffff, target, 12), 4);
+  assertStrictEquals(toHexString(target.subarray(12)), "0004ffff");
   // A payload read straight into place after the header.
   const buffer = new Uint8Array(4 + 512);
   const payload = buffer.subarray(4, 4 + 100).fill(7);
-  assert.equal(writeData(9, payload, buffer), 104);
-  assert.deepEqual(unwrap(decodeTftp(buffer.subarray(0, 104))), {
+  assertStrictEquals(writeData(9, payload, buffer), 104);
+  assertEquals(unwrap(decodeTftp(buffer.subarray(0, 104))), {
     op: TFTP_DATA,
     block: 9,
     data: new Uint8Array(100).fill(7),
   });
-  assert.equal(writeDataHeader(10, buffer), 4);
-  assert.equal(toHexString(buffer.subarray(0, 5)), "0003000a07");
+  assertStrictEquals(writeDataHeader(10, buffer), 4);
+  assertStrictEquals(toHexString(buffer.subarray(0, 5)), "0003000a07");
   // The full RFC 2348 maximum fits; a byte more does not.
   const big = new Uint8Array(4 + 65464);
-  assert.equal(writeData(1, new Uint8Array(65464), big), 65468);
-  assert.throws(() => writeData(1, new Uint8Array(65465), new Uint8Array(70000)), RangeError);
-  assert.throws(() => writeData(1, new Uint8Array(13), target), RangeError);
-  assert.throws(() => writeData(65536, new Uint8Array(1), target), RangeError);
-  assert.throws(() => writeAck(-1, target), RangeError);
-  assert.throws(() => writeAck(1, target, 13), RangeError);
-  assert.throws(() => writeDataHeader(1.5, target), RangeError);
+  assertStrictEquals(writeData(1, new Uint8Array(65464), big), 65468);
+  assertThrows(() => writeData(1, new Uint8Array(65465), new Uint8Array(70000)), RangeError);
+  assertThrows(() => writeData(1, new Uint8Array(13), target), RangeError);
+  assertThrows(() => writeData(65536, new Uint8Array(1), target), RangeError);
+  assertThrows(() => writeAck(-1, target), RangeError);
+  assertThrows(() => writeAck(1, target, 13), RangeError);
+  assertThrows(() => writeDataHeader(1.5, target), RangeError);
 });
 
 Deno.test("tftp packets: encoders refuse what cannot go on the wire", () => {
@@ -270,32 +270,32 @@ Deno.test("tftp packets: encoders refuse what cannot go on the wire", () => {
     mode: "octet",
     options,
   });
-  assert.throws(() => encodeTftp(request("")), /filename must not be empty/);
-  assert.throws(() => encodeTftp(request("a\0b")), /filename must not contain NUL/);
-  assert.throws(() => encodeTftp(request("\ud800")), /lone surrogate/);
-  assert.throws(() => encodeTftp(request("a", new Map([["", "1"]]))), /option names must not be empty/);
-  assert.throws(() => encodeTftp(request("a", new Map([["blksize", "5\0"]]))), /must not contain NUL/);
-  assert.throws(
+  assertThrows(() => encodeTftp(request("")), /filename must not be empty/);
+  assertThrows(() => encodeTftp(request("a\0b")), /filename must not contain NUL/);
+  assertThrows(() => encodeTftp(request("\ud800")), /lone surrogate/);
+  assertThrows(() => encodeTftp(request("a", new Map([["", "1"]]))), /option names must not be empty/);
+  assertThrows(() => encodeTftp(request("a", new Map([["blksize", "5\0"]]))), /must not contain NUL/);
+  assertThrows(
     () => encodeTftp(request("a", new Map([["blksize", "€"]]))),
     /one byte per character, got U\+20ac/,
   );
-  assert.throws(
+  assertThrows(
     () => encodeTftp(request("a", new Map([["blksize", "8"], ["BLKSIZE", "9"]]))),
     /is given twice/,
   );
-  assert.throws(() => encodeTftp({ ...request("a"), mode: "mail" } as unknown as TftpPacket), /mode must be/);
-  assert.throws(() => encodeTftp({ op: TFTP_OACK, options: new Map() }), /at least one option/);
-  assert.throws(() => encodeTftp({ op: TFTP_ERROR, code: 0x10000, message: "" }), RangeError);
-  assert.throws(() => encodeTftp({ op: TFTP_ERROR, code: 1, message: "a\0" }), RangeError);
-  assert.throws(() => encodeTftp({ op: TFTP_ACK, block: 0x10000 }), RangeError);
-  assert.throws(() => encodeTftp({ op: 9 } as unknown as TftpPacket), /unknown TFTP opcode 9/);
+  assertThrows(() => encodeTftp({ ...request("a"), mode: "mail" } as unknown as TftpPacket), /mode must be/);
+  assertThrows(() => encodeTftp({ op: TFTP_OACK, options: new Map() }), /at least one option/);
+  assertThrows(() => encodeTftp({ op: TFTP_ERROR, code: 0x10000, message: "" }), RangeError);
+  assertThrows(() => encodeTftp({ op: TFTP_ERROR, code: 1, message: "a\0" }), RangeError);
+  assertThrows(() => encodeTftp({ op: TFTP_ACK, block: 0x10000 }), RangeError);
+  assertThrows(() => encodeTftp({ op: 9 } as unknown as TftpPacket), /unknown TFTP opcode 9/);
 });
 
 Deno.test("tftp packets: tftpError fills in the RFC message", () => {
-  assert.deepEqual(tftpError(8), {
+  assertEquals(tftpError(8), {
     op: TFTP_ERROR,
     code: 8,
     message: "Transfer terminated due to option negotiation",
   });
-  assert.deepEqual(encodeTftp(tftpError(4, "bad")), Uint8Array.of(0, 5, 0, 4, 0x62, 0x61, 0x64, 0));
+  assertEquals(encodeTftp(tftpError(4, "bad")), Uint8Array.of(0, 5, 0, 4, 0x62, 0x61, 0x64, 0));
 });

@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { assertEquals, assertStrictEquals, assertThrows } from "../assert.ts";
 import {
   arpFrame,
   icmpEchoFrame,
@@ -34,10 +34,10 @@ Deno.test("frames: internet checksum of a textbook IPv4 header", () => {
     0x00,
     0xc7,
   ]);
-  assert.equal(internetChecksum(header), 0xb861);
+  assertStrictEquals(internetChecksum(header), 0xb861);
   header[10] = 0xb8;
   header[11] = 0x61;
-  assert.equal(internetChecksum(header), 0);
+  assertStrictEquals(internetChecksum(header), 0);
 });
 
 Deno.test("frames: ARP request bytes and round trip", () => {
@@ -49,8 +49,8 @@ Deno.test("frames: ARP request bytes and round trip", () => {
     targetIp: "10.0.0.2",
   };
   const frame = arpFrame(arp);
-  assert.equal(frame.length, 42);
-  assert.deepEqual(Array.from(frame.subarray(0, 22)), [
+  assertStrictEquals(frame.length, 42);
+  assertEquals(Array.from(frame.subarray(0, 22)), [
     0xff,
     0xff,
     0xff,
@@ -74,8 +74,8 @@ Deno.test("frames: ARP request bytes and round trip", () => {
     0,
     1,
   ]);
-  assert.deepEqual(parseArp(frame), arp);
-  assert.equal(parseArp(frame.subarray(0, 41)), undefined);
+  assertEquals(parseArp(frame), arp);
+  assertStrictEquals(parseArp(frame.subarray(0, 41)), undefined);
 });
 
 Deno.test("frames: ICMP echo round trip and checksum validation", () => {
@@ -90,9 +90,9 @@ Deno.test("frames: ICMP echo round trip and checksum validation", () => {
     payload: Uint8Array.of(1, 2, 3),
   };
   const frame = icmpEchoFrame(echo);
-  assert.deepEqual(parseIcmpEcho(frame), echo);
+  assertEquals(parseIcmpEcho(frame), echo);
   frame[frame.length - 1] ^= 0xff;
-  assert.equal(parseIcmpEcho(frame), undefined);
+  assertStrictEquals(parseIcmpEcho(frame), undefined);
 });
 
 Deno.test("frames: TCP segment layout, checksums and round trip", () => {
@@ -111,19 +111,19 @@ Deno.test("frames: TCP segment layout, checksums and round trip", () => {
     payload: Uint8Array.of(1, 2, 3),
   };
   const frame = tcpFrame(segment);
-  assert.equal(frame.length, 14 + 20 + 24 + 3);
+  assertStrictEquals(frame.length, 14 + 20 + 24 + 3);
   const ip = frame.subarray(14, 34);
-  assert.equal(internetChecksum(ip), 0);
-  assert.deepEqual(Array.from(ip.subarray(0, 4)), [0x45, 0, 0, 47]);
+  assertStrictEquals(internetChecksum(ip), 0);
+  assertEquals(Array.from(ip.subarray(0, 4)), [0x45, 0, 0, 47]);
   const tcp = frame.subarray(34);
-  assert.equal(tcp[12], 6 << 4); // data offset: 24 bytes
+  assertStrictEquals(tcp[12], 6 << 4); // data offset: 24 bytes
   // The TCP checksum covers the pseudo header: addresses, protocol 6 and the TCP length.
   const pseudo = Uint8Array.of(10, 0, 0, 1, 10, 0, 0, 2, 0, 6, 0, tcp.length);
   const summed = new Uint8Array(pseudo.length + tcp.length);
   summed.set(pseudo);
   summed.set(tcp, pseudo.length);
-  assert.equal(internetChecksum(summed), 0);
-  assert.deepEqual(parseTcp(frame), { ...segment, ipTotalLength: 47 });
-  assert.equal(parseTcp(frame.subarray(0, 14 + 20 + 19)), undefined);
-  assert.throws(() => tcpFrame({ ...segment, options: Uint8Array.of(1, 1) }), RangeError);
+  assertStrictEquals(internetChecksum(summed), 0);
+  assertEquals(parseTcp(frame), { ...segment, ipTotalLength: 47 });
+  assertStrictEquals(parseTcp(frame.subarray(0, 14 + 20 + 19)), undefined);
+  assertThrows(() => tcpFrame({ ...segment, options: Uint8Array.of(1, 1) }), RangeError);
 });

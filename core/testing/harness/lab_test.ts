@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertMatch, assertRejects, assertStrictEquals } from "../assert.ts";
 import { Lab, withLab } from "./lab.ts";
 import { listNetns, sweepStaleNetns } from "./netns.ts";
 import { run } from "./process.ts";
@@ -17,17 +17,17 @@ function isAlive(pid: number): boolean {
 
 rootTest("lab: withLab deletes its namespaces even when the test body throws", async () => {
   let names: string[] = [];
-  await assert.rejects(
+  await assertRejects(
     withLab(async (lab) => {
       names = [(await lab.netns()).name, (await lab.netns()).name];
-      assert.ok((await listNetns()).includes(names[0]));
+      assert((await listNetns()).includes(names[0]));
       throw new Error("test body failed");
     }),
     /test body failed/,
   );
-  assert.equal(names.length, 2);
+  assertStrictEquals(names.length, 2);
   const remaining = await listNetns();
-  for (const name of names) assert.ok(!remaining.includes(name), `${name} left behind`);
+  for (const name of names) assert(!remaining.includes(name), `${name} left behind`);
 });
 
 rootTest({
@@ -40,17 +40,17 @@ rootTest({
       const a = await lab.netns();
       const b = await lab.netns();
       names = [a.name, b.name];
-      assert.match(a.name, new RegExp(`^ctpf-t-${Deno.pid}-[0-9a-f]{4}-\\d+$`));
+      assertMatch(a.name, new RegExp(`^ctpf-t-${Deno.pid}-[0-9a-f]{4}-\\d+$`));
       await lab.veth(a, "va", b, "vb");
       await a.addAddress("va", "10.80.0.1/24");
       await b.addAddress("vb", "10.80.0.2/24");
       await a.up("va");
       await b.up("vb");
       const { stdout } = await a.run(["ping", "-c", "1", "-W", "3", "10.80.0.2"]);
-      assert.match(stdout, /1 received/);
+      assertMatch(stdout, /1 received/);
     }
     const remaining = await listNetns();
-    for (const name of names) assert.ok(!remaining.includes(name), `${name} left behind`);
+    for (const name of names) assert(!remaining.includes(name), `${name} left behind`);
   },
 });
 
@@ -62,11 +62,11 @@ rootTest("lab: bridges and TAPs are made inside the namespace only", async () =>
   await ns.setMaster("tp0", "br0");
   await ns.up("br0");
   const { stdout } = await ns.ip("-j", "link", "show", "master", "br0");
-  assert.deepEqual((JSON.parse(stdout) as { ifname: string }[]).map((link) => link.ifname), ["tp0"]);
-  assert.match(await ns.mac("br0"), /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/);
+  assertEquals((JSON.parse(stdout) as { ifname: string }[]).map((link) => link.ifname), ["tp0"]);
+  assertMatch(await ns.mac("br0"), /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/);
   // Nothing leaked into the root namespace.
   const root = await run(["ip", "link", "show", "dev", "tp0"], { check: false });
-  assert.equal(root.success, false);
+  assertStrictEquals(root.success, false);
 });
 
 rootTest("lab: background processes and what they fork are stopped by PID on cleanup", async () => {
@@ -79,11 +79,11 @@ rootTest("lab: background processes and what they fork are stopped by PID on cle
     const process = ns.spawn(["sh", "-c", "trap '' TERM; sleep 60 & echo $!; wait"]);
     shellPid = process.pid;
     sleeperPid = await waitFor(() => Number(process.output().trim()) || undefined, { what: "forked pid" });
-    assert.ok(isAlive(shellPid) && isAlive(sleeperPid));
-    assert.equal(lab.processes.length, 1);
+    assert(isAlive(shellPid) && isAlive(sleeperPid));
+    assertStrictEquals(lab.processes.length, 1);
   }
-  assert.equal(isAlive(shellPid), false);
-  assert.equal(isAlive(sleeperPid), false);
+  assertStrictEquals(isAlive(shellPid), false);
+  assertStrictEquals(isAlive(sleeperPid), false);
 });
 
 rootTest("lab: sweepStaleNetns removes namespaces of dead test processes only", async () => {
@@ -95,11 +95,11 @@ rootTest("lab: sweepStaleNetns removes namespaces of dead test processes only", 
   await run(["ip", "netns", "add", stale]);
   try {
     const swept = await sweepStaleNetns();
-    assert.ok(swept.includes(stale));
-    assert.ok(!swept.includes(mine.name));
+    assert(swept.includes(stale));
+    assert(!swept.includes(mine.name));
     const remaining = await listNetns();
-    assert.ok(!remaining.includes(stale));
-    assert.ok(remaining.includes(mine.name));
+    assert(!remaining.includes(stale));
+    assert(remaining.includes(mine.name));
   } finally {
     await run(["ip", "netns", "delete", stale], { check: false });
   }
@@ -117,7 +117,7 @@ rootTest(
         "-c",
         "echo 'nameserver 192.0.2.53' > /etc/resolv.conf && echo '192.0.2.1 hooked' >> /etc/hosts && cat /etc/resolv.conf",
       ]);
-      assert.equal(inside.stdout, "nameserver 192.0.2.53\n");
+      assertStrictEquals(inside.stdout, "nameserver 192.0.2.53\n");
       // The program runs as the command itself (the shell exec'd it), so stopping it by PID stops it.
       const sleeper = ns.spawn(["sleep", "30"]);
       await waitFor(() => Deno.readTextFileSync(`/proc/${sleeper.pid}/comm`).trim() === "sleep", {
@@ -125,6 +125,6 @@ rootTest(
         timeoutMs: 5_000,
       });
     });
-    assert.deepEqual([await Deno.readFile("/etc/resolv.conf"), await Deno.readFile("/etc/hosts")], before);
+    assertEquals([await Deno.readFile("/etc/resolv.conf"), await Deno.readFile("/etc/hosts")], before);
   },
 );

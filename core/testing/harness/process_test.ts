@@ -1,50 +1,57 @@
-import assert from "node:assert/strict";
+import {
+  assert,
+  assertEquals,
+  assertMatch,
+  assertRejects,
+  assertStrictEquals,
+  assertThrows,
+} from "../assert.ts";
 import { CommandError, inNetns, run, spawnBackground } from "./process.ts";
 import { settlesWithin, waitFor } from "./wait.ts";
 
 Deno.test("process: run returns output and throws CommandError with stderr on failure", async () => {
   const ok = await run(["sh", "-c", "echo out; echo err >&2"]);
-  assert.equal(ok.stdout, "out\n");
-  assert.equal(ok.stderr, "err\n");
-  assert.equal(ok.code, 0);
+  assertStrictEquals(ok.stdout, "out\n");
+  assertStrictEquals(ok.stderr, "err\n");
+  assertStrictEquals(ok.code, 0);
 
-  await assert.rejects(run(["sh", "-c", "echo broken >&2; exit 3"]), (error: unknown) => {
-    assert.ok(error instanceof CommandError);
-    assert.equal(error.result.code, 3);
-    assert.match(error.message, /^exit 3: sh -c .*\nbroken$/);
+  await assertRejects(run(["sh", "-c", "echo broken >&2; exit 3"]), (error: unknown) => {
+    assert(error instanceof CommandError);
+    assertStrictEquals(error.result.code, 3);
+    assertMatch(error.message, /^exit 3: sh -c .*\nbroken$/);
     return true;
   });
   const unchecked = await run(["sh", "-c", "exit 4"], { check: false });
-  assert.equal(unchecked.code, 4);
-  assert.equal((await run(["cat"], { stdin: "piped in" })).stdout, "piped in");
+  assertStrictEquals(unchecked.code, 4);
+  assertStrictEquals((await run(["cat"], { stdin: "piped in" })).stdout, "piped in");
 });
 
 Deno.test("process: run kills a command that outlives its timeout", async () => {
   const started = performance.now();
-  await assert.rejects(run(["sleep", "30"], { timeoutMs: 100 }), /timed out after 100 ms: sleep 30/);
-  assert.ok(performance.now() - started < 5_000);
+  await assertRejects(run(["sleep", "30"], { timeoutMs: 100 }), /timed out after 100 ms: sleep 30/);
+  assert(performance.now() - started < 5_000);
 });
 
 Deno.test("process: inNetns wraps a command in ip netns exec, behind private /etc files", () => {
   const argv = inNetns(["ping", "x"], "ns1");
-  assert.deepEqual(argv.slice(0, 5), ["ip", "netns", "exec", "ns1", "sh"]);
-  assert.deepEqual(argv.slice(-2), ["ping", "x"]);
-  assert.deepEqual(inNetns(["ping"]), ["ping"]);
-  assert.throws(() => inNetns([]), TypeError);
+  assertEquals(argv.slice(0, 5), ["ip", "netns", "exec", "ns1", "sh"]);
+  assertEquals(argv.slice(-2), ["ping", "x"]);
+  assertEquals(inNetns(["ping"]), ["ping"]);
+  assertThrows(() => inNetns([]), TypeError);
 });
 
 Deno.test("process: stop() escalates to SIGKILL for a process that ignores SIGTERM", async () => {
   const process = spawnBackground(["sh", "-c", "trap '' TERM; echo ready; sleep 30"]);
   await waitFor(() => process.output().includes("ready"), { what: "ready" });
   const status = await process.stop(100);
-  assert.equal(status.signal, "SIGKILL");
-  assert.ok(process.exited);
+  assertStrictEquals(status.signal, "SIGKILL");
+  assert(process.exited);
 });
 
 Deno.test("process: a background process that exits on its own keeps its output", async () => {
   await using process = spawnBackground(["sh", "-c", "echo done"]);
   const status = await process.status;
-  assert.ok(status.success);
+  assert(status.success);
   await waitFor(() => process.output() === "done\n", { what: "output" });
 });
 
@@ -69,24 +76,24 @@ Deno.test("process: stop() kills what the leader forked even after the leader ha
     await waitFor(() => /^(\d+)\n/.exec(process.output())?.[1], { what: "grandchild PID" }),
   );
   try {
-    assert.ok(await settlesWithin(process.status, 5_000), "the leader did not exit");
-    assert.ok(process.exited);
+    assert(await settlesWithin(process.status, 5_000), "the leader did not exit");
+    assert(process.exited);
     await waitFor(
       () => Deno.readTextFileSync(`/proc/${grandchild}/cmdline`) === "sleep\x0030\x00",
       { what: `PID ${grandchild} to exec sleep` },
     );
-    assert.ok(runsInGroup(grandchild, process.pid), "the grandchild is not in the leader's group");
+    assert(runsInGroup(grandchild, process.pid), "the grandchild is not in the leader's group");
 
     const started = performance.now();
     const status = await process.stop(100);
     const elapsed = performance.now() - started;
-    assert.ok(status.success);
+    assert(status.success);
     await waitFor(() => !runsInGroup(grandchild, process.pid), {
       timeoutMs: 2_000,
       what: `grandchild ${grandchild} to die`,
     });
     // Without the group SIGKILL, stop() sat out its 2 s wait for the pipes the grandchild held.
-    assert.ok(elapsed < 1_500, `stop() took ${Math.round(elapsed)} ms`);
+    assert(elapsed < 1_500, `stop() took ${Math.round(elapsed)} ms`);
   } finally {
     if (runsInGroup(grandchild, process.pid)) Deno.kill(grandchild, "SIGKILL");
   }

@@ -1,5 +1,5 @@
 import { toHexString } from "../../../net/bytes.ts";
-import assert from "node:assert/strict";
+import { assert, assertStrictEquals } from "../../../testing/assert.ts";
 import type { UdpProbe } from "../probe.ts";
 
 // Assertions shared by the probe tests.
@@ -8,7 +8,7 @@ import type { UdpProbe } from "../probe.ts";
 export function assertPrefixesRefused(probe: UdpProbe, reply: Uint8Array): void {
   for (let length = 0; length < reply.length; length++) {
     const prefix = reply.subarray(0, length);
-    assert.equal(
+    assertStrictEquals(
       probe.recognise(prefix),
       undefined,
       `${probe.name} accepted ${length} bytes: ${toHexString(prefix)}`,
@@ -24,10 +24,14 @@ export type ByteEdit = readonly [what: string, offset: number, was: number, beco
 
 /** Each edit alone makes `reply` unrecognisable. */
 export function assertEditsRefused(probe: UdpProbe, reply: Uint8Array, edits: readonly ByteEdit[]): void {
-  assert.ok(probe.recognise(reply), `${probe.name} refuses the unedited reply`);
+  assert(probe.recognise(reply), `${probe.name} refuses the unedited reply`);
   for (const [what, offset, was, becomes] of edits) {
-    assert.equal(reply[offset], was, `${what}: byte ${offset} is 0x${reply[offset]?.toString(16)}`);
-    assert.equal(probe.recognise(mutated(reply, (bytes) => (bytes[offset] = becomes))), undefined, what);
+    assertStrictEquals(reply[offset], was, `${what}: byte ${offset} is 0x${reply[offset]?.toString(16)}`);
+    assertStrictEquals(
+      probe.recognise(mutated(reply, (bytes) => (bytes[offset] = becomes))),
+      undefined,
+      what,
+    );
   }
 }
 
