@@ -2,8 +2,9 @@
 // PXE → TFTP ipxe.efi (Debian's `ipxe` package) → iPXE fetches the script, kernel and initramfs over
 // HTTP. Each test boots the same machine twice in the same run, once from ctpf and once from dnsmasq, and
 // checks on the captured DHCP exchange that ctpf's answer is taken as the spec means it: no BINL request
-// to port 4011 left unanswered, no fall back to UEFI HTTP boot (architecture 16 / "HTTPClient"), and a
-// boot no slower than dnsmasq's.
+// to port 4011 left unanswered and no fall back to UEFI HTTP boot (architecture 16 / "HTTPClient"): the
+// two ways a wrong answer shows (74–131 s boots instead of ~35 s). How long the boots take is printed for a
+// look, not asserted: speed is compared in benchmarks, never in tests on a machine of unknown load.
 import { assert, assertStrictEquals } from "../support/assert.ts";
 import { type Netns, rootTest, withLab } from "../harness/mod.ts";
 import { startBinary } from "../support/ctpf_process.ts";
@@ -12,13 +13,6 @@ import { binaryIn, proxyLan, spawnDnsmasq, tapLan, writeTapLanDhcpConfig } from 
 import { prepareBootTree, requireFirmware, startMachine, waitForBoot } from "./machine.ts";
 
 const IPXE_EFI = "/usr/lib/ipxe/ipxe.efi";
-/**
- * Two TCG boots of the same machine differ by a few seconds whoever serves them (measured here: 33.8 to
- * 38.6 s with dnsmasq); the firmware's own DHCP phase is steadier (3.7–3.9 s, most of it EDK2 waiting for
- * more offers). Without option 43 the same boot took 74–131 s, through four 4011 tries and HTTP boot.
- */
-const BOOT_JITTER = { seconds: 3, fraction: 0.1 };
-const DHCP_JITTER_SECONDS = 1;
 
 interface BootRun {
   label: string;
@@ -81,7 +75,7 @@ async function bootEdk2(
   }
 }
 
-/** Both servers answered so that EDK2 went straight to TFTP; ctpf no slower than dnsmasq. */
+/** Both servers answered so that EDK2 went straight to TFTP (no 4011 retries, no HTTP-boot fallback). */
 function assertTftpBoot(ours: BootRun, dnsmasq: BootRun, port4011: number): void {
   for (const run of [ours, dnsmasq]) {
     const detail = `${run.label}:\n${[...run.exchange.requests, ...run.exchange.replies].join("\n")}`;
@@ -93,19 +87,14 @@ function assertTftpBoot(ours: BootRun, dnsmasq: BootRun, port4011: number): void
     port4011,
     `port 4011 requests:\n${ours.exchange.requests.join("\n")}`,
   );
-  assert(
-    ours.exchange.discoverToTftp! <= dnsmasq.exchange.discoverToTftp! + DHCP_JITTER_SECONDS,
-    `DISCOVER → TFTP: ctpf ${ours.exchange.discoverToTftp} s, dnsmasq ${dnsmasq.exchange.discoverToTftp} s`,
-  );
-  const allowance = Math.max(BOOT_JITTER.seconds, dnsmasq.seconds * BOOT_JITTER.fraction);
-  assert(
-    ours.seconds <= dnsmasq.seconds + allowance,
-    `boot: ctpf ${ours.seconds.toFixed(1)} s, dnsmasq ${dnsmasq.seconds.toFixed(1)} s`,
+  console.log(
+    `boot: ctpf ${ours.seconds.toFixed(1)} s (DISCOVER → TFTP ${ours.exchange.discoverToTftp} s), ` +
+      `dnsmasq ${dnsmasq.seconds.toFixed(1)} s (${dnsmasq.exchange.discoverToTftp} s)`,
   );
 }
 
 rootTest({
-  name: "netboot (EDK2 PXE): necon + bofied boot OVMF's own PXE client over TFTP, as fast as dnsmasq",
+  name: "netboot (EDK2 PXE): necon + bofied boot OVMF's own PXE client over TFTP, like dnsmasq",
   tools: ["qemu-system-x86_64", "gcc", "dpkg-deb", "dnsmasq", "tcpdump"],
   async fn() {
     requireFirmware("uefi-pxe");
@@ -174,8 +163,7 @@ rootTest({
 });
 
 rootTest({
-  name:
-    "netboot (EDK2 PXE): bofied's proxyDHCP beside dnsmasq boots OVMF's own PXE client, as fast as dnsmasq's",
+  name: "netboot (EDK2 PXE): bofied's proxyDHCP beside dnsmasq boots OVMF's own PXE client, like dnsmasq's",
   tools: ["qemu-system-x86_64", "gcc", "dpkg-deb", "dnsmasq", "tcpdump"],
   async fn() {
     requireFirmware("uefi-pxe");
