@@ -1,9 +1,10 @@
+import { type ViewTab, ViewTabs } from "../../components/view_tabs.tsx";
 import { useEffect, useState } from "preact/hooks";
 import type {
   GetBootInfoResponse,
   GetBootSettingsResponse,
 } from "../../../../core/api/gen/ctpf/v1/bofied_pb.ts";
-import { routeHref, useRoute } from "../../route.ts";
+import { useRoute } from "../../route.ts";
 import { servicePages } from "../registry.ts";
 import { bofiedApi, errorText } from "./api.ts";
 import { BootSettingsForm } from "./boot_settings.tsx";
@@ -12,11 +13,11 @@ import { FilesView } from "./files.tsx";
 import { NextSteps } from "./next_steps.tsx";
 import { RulesView } from "./rules.tsx";
 
-const views = [
-  { path: "", title: "Setup" },
-  { path: "files", title: "Files" },
-  { path: "rules", title: "Rules" },
-  { path: "events", title: "Events" },
+const views: ViewTab[] = [
+  { key: "", title: "Setup", path: ["bofied"] },
+  { key: "files", title: "Files", path: ["bofied", "files"] },
+  { key: "rules", title: "Rules", path: ["bofied", "rules"] },
+  { key: "events", title: "Events", path: ["bofied", "events"] },
 ];
 
 function Status({ info, state }: { info: GetBootInfoResponse; state: GetBootSettingsResponse }) {
@@ -65,17 +66,7 @@ function BofiedPage() {
     <section class="bofied">
       <h2>Network boot</h2>
       <Status info={info} state={state} />
-      <div class="tabs" role="navigation" aria-label="Network boot views">
-        {views.map((v) => (
-          <a
-            key={v.path}
-            href={routeHref(v.path ? ["bofied", v.path] : ["bofied"])}
-            aria-current={view === v.path ? "page" : undefined}
-          >
-            {v.title}
-          </a>
-        ))}
-      </div>
+      <ViewTabs label="Network boot views" tabs={views} current={view} />
       {view === "" && (
         <section data-view="setup">
           <NextSteps state={state} />

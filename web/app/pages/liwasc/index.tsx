@@ -1,4 +1,5 @@
-import { routeHref, useRoute } from "../../route.ts";
+import { type ViewTab, ViewTabs } from "../../components/view_tabs.tsx";
+import { useRoute } from "../../route.ts";
 import { servicePages } from "../registry.ts";
 import { useNodes, useWakes } from "./live.ts";
 import { NodeView } from "./node_view.tsx";
@@ -6,10 +7,10 @@ import { NodesView } from "./nodes.tsx";
 import { ScansView } from "./scans.tsx";
 import { SettingsView } from "./settings.tsx";
 
-const views = [
-  { path: [] as string[], title: "Nodes" },
-  { path: ["scans"], title: "Scans" },
-  { path: ["settings"], title: "Settings" },
+const views: ViewTab[] = [
+  { key: "", title: "Nodes", path: ["liwasc"] },
+  { key: "scans", title: "Scans", path: ["liwasc", "scans"] },
+  { key: "settings", title: "Settings", path: ["liwasc", "settings"] },
 ];
 
 /**
@@ -25,17 +26,7 @@ function LiwascPage() {
   return (
     <section>
       <h2>Scan &amp; wake</h2>
-      <nav class="subnav" aria-label="liwasc views">
-        {views.map((v) => (
-          <a
-            key={v.title}
-            href={routeHref(["liwasc", ...v.path])}
-            aria-current={(v.path[0] ?? "") === current ? "page" : undefined}
-          >
-            {v.title}
-          </a>
-        ))}
-      </nav>
+      <ViewTabs label="liwasc views" tabs={views} current={current} />
       {view === "" && <NodesView nodes={nodes.state} connected={nodes.connected} wakes={wakes.state} />}
       {view === "nodes" && mac && (
         <NodeView mac={mac} node={nodes.state.get(mac)} wake={wakes.state.get(mac)} />

@@ -1,4 +1,5 @@
-import { routeHref, useRoute } from "../../route.ts";
+import { ViewTabs } from "../../components/view_tabs.tsx";
+import { useRoute } from "../../route.ts";
 import { servicePages } from "../registry.ts";
 import { useNeconConfig } from "./config_state.ts";
 import { ServedInterfaces } from "./interfaces.tsx";
@@ -20,17 +21,14 @@ function NeconPage() {
   return (
     <section class="necon">
       <h2>DHCP</h2>
-      <div class="tabs" role="navigation" aria-label="DHCP views">
-        <a
-          href={routeHref(["necon"])}
-          aria-current={view !== "leases" ? "page" : undefined}
-        >
-          Subnets
-        </a>
-        <a href={routeHref(["necon", "leases"])} aria-current={view === "leases" ? "page" : undefined}>
-          Leases
-        </a>
-      </div>
+      <ViewTabs
+        label="DHCP views"
+        tabs={[
+          { key: "subnets", title: "Subnets", path: ["necon"] },
+          { key: "leases", title: "Leases", path: ["necon", "leases"] },
+        ]}
+        current={view === "leases" ? "leases" : "subnets"}
+      />
       {current?.startupFile && (
         <p class="muted" data-field="startup-file">
           Started with --dhcp-config{" "}
