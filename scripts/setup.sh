@@ -61,6 +61,13 @@ unpack_peer() {
 }
 
 mode=${1:-}
+# What the platform itself uses at run time: Debian's iPXE binaries fill bofied's starter boot tree on the
+# first start. Installed when we are root; otherwise the page says the starter lacks them.
+if [ "$(id -u)" -eq 0 ]; then
+  apt_install ipxe || echo "setup: ipxe could not be installed; bofied's starter tree will have only its menu" >&2
+elif ! dpkg-query -W -f='${Status}' ipxe 2>/dev/null | grep -q "install ok installed"; then
+  echo "setup: not root: install Debian's ipxe (apt-get install ipxe) for bofied's starter boot tree" >&2
+fi
 if [ "$mode" = "--test" ] || [ "$mode" = "--bench" ]; then
   # iproute2: namespaces, veth, TAP; tcpdump/socat/iputils: real peers; chromium: UI tests; busybox,
   # isc-dhcp-client/-relay, dnsmasq-base: real DHCP clients, relay and a peer server; curl: HTTP/TFTP
