@@ -7,7 +7,7 @@
 import type { Page } from "playwright-core";
 import { rootTest, sleep, waitFor, withLab } from "../harness/mod.ts";
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
-import { haveChromium, launchBrowser, signInWithToken } from "../support/browser.ts";
+import { browserLabTest, haveChromium, launchBrowser, signInWithToken } from "../support/browser.ts";
 import { addLink, blackholeReplies, callLiwasc, serveTcp, startLiwasc, startScanLab } from "./lab.ts";
 
 const interfaceBox = (page: Page, name: string) =>
@@ -197,65 +197,62 @@ rootTest({
   },
 });
 
-rootTest({
+browserLabTest({
   name: "web: liwasc keeps the scan interfaces chosen in the page across a restart; --scan-interfaces wins",
-  ignore: !haveChromium && !Deno.env.get("CI"),
-  async fn() {
-    await withLab(async (lab) => {
-      const scanLab = await startScanLab(lab, 1);
-      await addLink(scanLab, lab, 1, 0, "10.78.0");
-      const { scanner } = scanLab;
-      const dataDir = await Deno.makeTempDir({ prefix: "ctpf-liwasc-web-" });
-      try {
-        await using browser = await launchBrowser({ netns: scanner.name });
-        const { page } = browser;
-        const openSettings = async (liwasc: { url: string; adminToken: string }) => {
-          await signInWithToken(page, liwasc.url, liwasc.adminToken);
-          await page.goto(`${liwasc.url}/#/liwasc/settings`);
-          await interfaceBox(page, "scan1").waitFor();
-        };
-        {
-          await using liwasc = await startLiwasc(scanner, undefined, { dataDir });
-          await openSettings(liwasc);
-          assertEquals([
-            await interfaceBox(page, "scan0").isChecked(),
-            await interfaceBox(page, "scan1").isChecked(),
-          ], [
-            false,
-            false,
-          ]);
-          await interfaceBox(page, "scan0").check();
-          await page.getByRole("button", { name: "Save" }).click();
-          await page.locator("[data-field=saved]").waitFor();
-        }
-        {
-          await using liwasc = await startLiwasc(scanner, undefined, { dataDir });
-          await openSettings(liwasc);
-          assertEquals([
-            await interfaceBox(page, "scan0").isChecked(),
-            await interfaceBox(page, "scan1").isChecked(),
-          ], [
-            true,
-            false,
-          ]);
-          assertEquals(await page.locator("[data-field=flag]").count(), 0);
-          const metadata = await callLiwasc(scanner, liwasc, "GetScannerMetadata");
-          assertEquals(metadata.interfaces.map((i: { name: string }) => i.name), ["scan0"]);
-        }
-        {
-          await using liwasc = await startLiwasc(scanner, "scan1", { dataDir });
-          await openSettings(liwasc);
-          await waitFor(async () => await interfaceBox(page, "scan1").isChecked(), { what: "scan1 ticked" });
-          assertEquals(await interfaceBox(page, "scan0").isChecked(), false);
-          assertMatch(
-            (await page.locator("[data-field=flag]").textContent()) ?? "",
-            /--scan-interfaces scan1: at every start that list replaces the one chosen here/,
-          );
-          assertEquals((await callLiwasc(scanner, liwasc, "GetSettings")).settings.scanInterfaces, ["scan1"]);
-        }
-      } finally {
-        await Deno.remove(dataDir, { recursive: true });
+  async fn(lab) {
+    const scanLab = await startScanLab(lab, 1);
+    await addLink(scanLab, lab, 1, 0, "10.78.0");
+    const { scanner } = scanLab;
+    const dataDir = await Deno.makeTempDir({ prefix: "ctpf-liwasc-web-" });
+    try {
+      await using browser = await launchBrowser({ netns: scanner.name });
+      const { page } = browser;
+      const openSettings = async (liwasc: { url: string; adminToken: string }) => {
+        await signInWithToken(page, liwasc.url, liwasc.adminToken);
+        await page.goto(`${liwasc.url}/#/liwasc/settings`);
+        await interfaceBox(page, "scan1").waitFor();
+      };
+      {
+        await using liwasc = await startLiwasc(scanner, undefined, { dataDir });
+        await openSettings(liwasc);
+        assertEquals([
+          await interfaceBox(page, "scan0").isChecked(),
+          await interfaceBox(page, "scan1").isChecked(),
+        ], [
+          false,
+          false,
+        ]);
+        await interfaceBox(page, "scan0").check();
+        await page.getByRole("button", { name: "Save" }).click();
+        await page.locator("[data-field=saved]").waitFor();
       }
-    });
+      {
+        await using liwasc = await startLiwasc(scanner, undefined, { dataDir });
+        await openSettings(liwasc);
+        assertEquals([
+          await interfaceBox(page, "scan0").isChecked(),
+          await interfaceBox(page, "scan1").isChecked(),
+        ], [
+          true,
+          false,
+        ]);
+        assertEquals(await page.locator("[data-field=flag]").count(), 0);
+        const metadata = await callLiwasc(scanner, liwasc, "GetScannerMetadata");
+        assertEquals(metadata.interfaces.map((i: { name: string }) => i.name), ["scan0"]);
+      }
+      {
+        await using liwasc = await startLiwasc(scanner, "scan1", { dataDir });
+        await openSettings(liwasc);
+        await waitFor(async () => await interfaceBox(page, "scan1").isChecked(), { what: "scan1 ticked" });
+        assertEquals(await interfaceBox(page, "scan0").isChecked(), false);
+        assertMatch(
+          (await page.locator("[data-field=flag]").textContent()) ?? "",
+          /--scan-interfaces scan1: at every start that list replaces the one chosen here/,
+        );
+        assertEquals((await callLiwasc(scanner, liwasc, "GetSettings")).settings.scanInterfaces, ["scan1"]);
+      }
+    } finally {
+      await Deno.remove(dataDir, { recursive: true });
+    }
   },
 });

@@ -2,6 +2,7 @@
 // CTPF_CHROMIUM=/path picks another binary; `netns` runs the browser inside a test's network namespace
 // (playwright talks to it over a pipe, so only the pages' traffic is in the namespace).
 import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { type Lab, rootTest, withLab } from "../harness/mod.ts";
 import { withTimeout } from "../harness/wait.ts";
 
 export const chromiumPath = Deno.env.get("CTPF_CHROMIUM") ?? "/usr/bin/chromium";
@@ -71,4 +72,21 @@ export async function signInWithToken(page: Page, url: string, token: string): P
   await page.locator("input[name=token]").fill(token);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.locator("[data-field=principal]").waitFor();
+}
+
+/**
+ * A root test that drives Chromium against servers in namespaces it builds (`lab`, cleaned up whatever
+ * happens). Without Chromium it is ignored, except under CI (CI=true), where a missing browser must fail.
+ */
+export function browserLabTest(definition: {
+  name: string;
+  tools?: string[];
+  fn: (lab: Lab) => Promise<void>;
+}): void {
+  rootTest({
+    name: definition.name,
+    tools: definition.tools,
+    ignore: !haveChromium && !Deno.env.get("CI"),
+    fn: () => withLab(definition.fn),
+  });
 }
