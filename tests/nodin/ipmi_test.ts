@@ -1,5 +1,5 @@
 import { assert, assertMatch, assertRejects, assertStrictEquals } from "../support/assert.ts";
-import { type Lab, type Netns, rootTest, run, waitFor, withLab } from "../harness/mod.ts";
+import { type Lab, type Netns, rootTest, waitFor, withLab } from "../harness/mod.ts";
 import { ipmiDriverFactory, type IpmiPowerDriver } from "../../core/nodin/power/ipmi/mod.ts";
 import { type PowerDriver, PowerDriverError } from "../../core/nodin/power/driver.ts";
 
@@ -79,7 +79,7 @@ async function ipmipowerStat(
   console: Netns,
   password: string,
   port: number,
-  privilege?: string,
+  extra: string[] = [],
 ): Promise<string> {
   const result = await console.run([
     "ipmipower",
@@ -91,7 +91,7 @@ async function ipmipowerStat(
     "admin",
     "-p",
     password,
-    ...(privilege ? ["-l", privilege] : []),
+    ...extra,
     "--stat",
   ], { timeoutMs: 20_000 });
   return result.stdout.trim();
@@ -209,6 +209,138 @@ rootTest({
       assert(elapsed >= 1400 && elapsed < 4000, `gave up after ${Math.round(elapsed)} ms`);
       const error = await driverError(silent.act("on"));
       assertStrictEquals(error.kind, "unreachable");
+    });
+  },
+});
+
+// openipmi's ipmi_sim, the recipe that works (2.0.33, Debian 12):
+// - the emu command file must end with `mc_enable 0x20`: the LAN channel's UDP socket is opened when the
+//   MC is enabled, not when `startlan` is read (without it ipmi_sim runs but listens nowhere);
+// - `mc_add 0x20 0 no-device-sdrs …` for the BMC itself;
+// - power goes through the system-interface channel's hardware operations, so the MC needs
+//   `serial 15 127.0.0.1 <port> codec VM`: its "power on" runs `startcmd`, its "power off" sends SIGTERM
+//   to that process (at once while no VM is connected to the serial port), and Get Chassis Status reports
+//   "on" while the process lives. Without it every Chassis Control is 0xcc "invalid data field";
+// - boot flags (Set System Boot Options, parameter 5) need a `chassis_control` program; without one they
+//   are refused with 0xcc, and with one that program also takes over power (startcmd is then unused);
+// - `-n` (no console on stdin) works once the LAN channel is enabled;
+// - ipmi_sim answers Open Session with maximum privilege 0, which freeipmi's ipmipower refuses unless
+//   told `-W opensesspriv`; ipmitool and this driver accept it.
+function simConfig(dir: string, serialPort: number): { lanConf: string; emu: string } {
+  const qemu = [
+    "qemu-system-x86_64",
+    "-machine pc,accel=tcg",
+    "-m 64",
+    "-nodefaults",
+    "-no-user-config",
+    "-display none",
+    "-boot n",
+    `-pidfile ${dir}/qemu.pid`,
+  ].join(" ");
+  const lanConf = `name "ctpf-test"
+set_working_mc 0x20
+  startlan 1
+    addr 0.0.0.0 623
+    priv_limit admin
+    allowed_auths_admin none md2 md5 straight
+    guid a123456789abcdefa123456789abcdef
+  endlan
+  serial 15 127.0.0.1 ${serialPort} codec VM
+  startcmd "${qemu}"
+  startnow false
+  poweroff_wait 2
+  kill_wait 2
+  user 2 true "admin" "s3cret" admin 10 none md2 md5 straight
+`;
+  const emu = [
+    "mc_setbmc 0x20",
+    "mc_add 0x20 0 no-device-sdrs 0x23 9 8 0x9f 0x1291 0xf02 persist_sdr",
+    "mc_enable 0x20",
+    "",
+  ].join("\n");
+  return { lanConf, emu };
+}
+
+/** The qemu process the start command ran, when it is alive. */
+async function runningQemu(dir: string): Promise<number | undefined> {
+  let pid: number;
+  try {
+    pid = Number((await Deno.readTextFile(`${dir}/qemu.pid`)).trim());
+  } catch {
+    return undefined;
+  }
+  try {
+    const command = await Deno.readTextFile(`/proc/${pid}/cmdline`);
+    const stat = await Deno.readTextFile(`/proc/${pid}/stat`);
+    // A zombie (state Z) has exited: ipmi_sim reaps it on its next SIGCHLD turn.
+    return command.includes("qemu-system-x86_64") && !/^\d+ \(.*\) Z/.test(stat) ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+rootTest({
+  name: "nodin ipmi: ipmi_sim's start command runs a diskless qemu on power on and stops it on power off",
+  tools: ["ipmi_sim", "ipmitool", "ipmipower", "qemu-system-x86_64", "ss"],
+  fn: async () => {
+    await withLab(async (lab) => {
+      const { console, bmc } = await bmcLab(lab);
+      const dir = await Deno.makeTempDir({ prefix: "ctpf-ipmi-sim-" });
+      try {
+        const { lanConf, emu } = simConfig(dir, 9002);
+        await Deno.writeTextFile(`${dir}/lan.conf`, lanConf);
+        await Deno.writeTextFile(`${dir}/emu.cmd`, emu);
+        await Deno.mkdir(`${dir}/state`);
+        const sim = bmc.spawn(
+          ["ipmi_sim", "-n", "-c", `${dir}/lan.conf`, "-f", `${dir}/emu.cmd`, "-s", `${dir}/state`],
+        );
+        await listening(bmc, 623, () => sim.output());
+        const driver = driverFor(console, "s3cret");
+
+        await expectState(driver, "off");
+        assertStrictEquals(await runningQemu(dir), undefined);
+        await driver.act("on");
+        await expectState(driver, "on");
+        const pid = await waitFor(() => runningQemu(dir), {
+          timeoutMs: 15_000,
+          what: "qemu started by ipmi_sim",
+        });
+        assertStrictEquals(await ipmitool(console, "s3cret", 623, "power", "status"), "Chassis Power is on");
+        assertStrictEquals(
+          await ipmipowerStat(console, "s3cret", 623, ["-W", "opensesspriv"]),
+          `${BMC_ADDRESS}: on`,
+        );
+
+        // This configuration has no chassis control program, so ipmi_sim cannot keep boot flags.
+        const noBootFlags = await driverError(
+          driver.setBootDevice("pxe", { persistent: false, uefi: false }),
+        );
+        assertStrictEquals(noBootFlags.kind, "unsupported");
+        assertMatch(noBootFlags.message, /Set System Boot Options.*0xcc/);
+
+        await driver.act("off");
+        await waitFor(async () => (await runningQemu(dir)) === undefined, {
+          timeoutMs: 15_000,
+          what: `qemu ${pid} stopped by ipmi_sim`,
+        });
+        await expectState(driver, "off");
+        assertStrictEquals(await ipmitool(console, "s3cret", 623, "power", "status"), "Chassis Power is off");
+        assertStrictEquals(
+          await ipmipowerStat(console, "s3cret", 623, ["-W", "opensesspriv"]),
+          `${BMC_ADDRESS}: off`,
+        );
+
+        // ipmi_sim names an unknown user in RAKP 2 (status 0x0d) and proves a wrong password wrong.
+        const stranger = await driverError(driverFor(console, "s3cret", "nobody").act("on"));
+        assertStrictEquals(stranger.kind, "auth");
+        assertMatch(stranger.message, /unauthorized name \(0x0d\): it has no user "nobody"/);
+        const wrong = await driverError(driverFor(console, "wrong").act("on"));
+        assertStrictEquals(wrong.kind, "auth");
+        assertMatch(wrong.message, /RAKP 2 integrity check failed/);
+        assertStrictEquals(await runningQemu(dir), undefined);
+      } finally {
+        await Deno.remove(dir, { recursive: true });
+      }
     });
   },
 });
