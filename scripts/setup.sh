@@ -84,10 +84,13 @@ if [ "$mode" = "--test" ] || [ "$mode" = "--bench" ]; then
   # BMC): the real BMCs nodin's IPMI driver is tested against; ipmitool and freeipmi-tools (ipmipower):
   # the real IPMI clients that must observe the power state the driver set, and whose captured sessions
   # are the IPMI codec's byte vectors.
+  # awscli, python3-botocore: AWS's own client and SigV4 signer, which check nodin's EC2 fake and signer;
+  # python3-digitalocean: DigitalOcean's Python client, which checks nodin's DigitalOcean fake.
   packages=(iproute2 tcpdump socat iputils-ping iputils-arping chromium fonts-dejavu-core busybox
     isc-dhcp-client isc-dhcp-relay dnsmasq-base curl qemu-system-x86 ipxe-qemu seabios ovmf ipxe gcc libc6-dev
     tshark libwireshark-data iperf3 libsodium23 rustc cargo libstd-rust-dev-wasm32 lld-14
-    nmap arp-scan tftp-hpa atftp rclone ntpsec litmus cadaver openipmi python3-pyghmi ipmitool freeipmi-tools)
+    nmap arp-scan tftp-hpa atftp rclone ntpsec litmus cadaver openipmi python3-pyghmi ipmitool freeipmi-tools
+    awscli python3-botocore python3-digitalocean)
   apt_install "${packages[@]}" || { echo "setup: test packages could not be installed" >&2; exit 1; }
 fi
 if [ "$mode" = "--bench" ]; then
