@@ -7,7 +7,7 @@
 import type { PowerObservation } from "../power/driver.ts";
 
 export interface CloudMachine {
-  /** The provider's id (EC2 instance id, GCE instance name, DigitalOcean droplet id). */
+  /** The provider's id: EC2 instance id, GCE "<zone>/<instance name>", DigitalOcean droplet id. */
   providerRef: string;
   name: string;
   /** Provider state as given ("running", "stopped", "active", "off" …). */
