@@ -1,4 +1,12 @@
-import type { PowerAction, PowerCapabilities, PowerDriver, PowerObservation } from "../power/driver.ts";
+import type {
+  BmcReference,
+  Credential,
+  DriverFactory,
+  PowerAction,
+  PowerCapabilities,
+  PowerDriver,
+  PowerObservation,
+} from "../power/driver.ts";
 import { PowerDriverError } from "../power/driver.ts";
 
 /**
@@ -53,4 +61,25 @@ export class FakePowerDriver implements PowerDriver {
     }
     return Promise.resolve();
   }
+}
+
+/** A FAKE driver factory: one FakePowerDriver per BMC address, kept so a test can look at and steer it. */
+export function fakeDriverFactory(machines = new Map<string, FakePowerDriver>()): DriverFactory & {
+  machines: Map<string, FakePowerDriver>;
+  credentials: Map<string, Credential | undefined>;
+} {
+  const credentials = new Map<string, Credential | undefined>();
+  return {
+    driver: "fake",
+    summary: "FAKE in-memory machines, for tests of the power loop",
+    capabilities: new FakePowerDriver().capabilities(),
+    machines,
+    credentials,
+    create(bmc: BmcReference, credential: Credential | undefined) {
+      credentials.set(bmc.address, credential);
+      let machine = machines.get(bmc.address);
+      if (!machine) machines.set(bmc.address, machine = new FakePowerDriver());
+      return machine;
+    },
+  };
 }
