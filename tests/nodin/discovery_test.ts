@@ -22,9 +22,10 @@ const macs = ["02:00:00:00:61:00", "02:00:00:00:61:01", "02:99:00:00:61:02"];
 async function discoverAndEnrol(
   lan: NodinLan,
   binaries: { nodin: RunningBinary; liwasc: RunningBinary },
+  clientOptions?: (index: number) => string[],
 ): Promise<void> {
   const { nodin, liwasc } = binaries;
-  const addresses = await leaseAll(lan);
+  const addresses = await leaseAll(lan, clientOptions);
   const leased = await waitForNodes(
     lan,
     nodin,
@@ -42,7 +43,7 @@ async function discoverAndEnrol(
     lan,
     nodin,
     "nodes seen by necon and liwasc",
-    (node) => sourcesOf(node) === "liwasc,necon",
+    (node) => sourcesOf(node).includes("liwasc,necon"),
   );
   // Still one node per MAC: the scan merged into the lease's node.
   for (const mac of macs) assertEquals(seen.get(mac)!.id, leased.get(mac)!.id, mac);
@@ -70,7 +71,7 @@ async function discoverAndEnrol(
 
 rootTest({
   name:
-    "nodin in ctpf: leases and a scan make one node per MAC with two sources; a rule by MAC prefix enrols",
+    "nodin in ctpf: leases, a PXE answer and a scan make one node per MAC with its sources; a rule by MAC prefix enrols",
   tools: ["busybox"],
   async fn() {
     await withLab(async (lab) => {
@@ -81,7 +82,18 @@ rootTest({
         "--scan-interfaces",
         "br0",
       ]);
-      await discoverAndEnrol(lan, { nodin: ctpf, liwasc: ctpf });
+      // The first machine asks as a PXE client (x64 UEFI): bofied answers it, and says so to nodin.
+      const pxe = (i: number) => i === 0 ? ["-V", "PXEClient:Arch:00007:UNDI:003016", "-x", "0x5d:0007"] : [];
+      await discoverAndEnrol(lan, { nodin: ctpf, liwasc: ctpf }, pxe);
+      const booted = await waitForNodes(
+        lan,
+        ctpf,
+        "the PXE client seen by bofied",
+        (node) => node.macs[0] !== macs[0] || sourcesOf(node) === "bofied,liwasc,necon",
+      );
+      const node = booted.get(macs[0])!;
+      assertEquals([node.architecture, node.firmware, node.pxeArch], ["x64", "uefi", 7]);
+      assertEquals(sourcesOf(booted.get(macs[1])!), "liwasc,necon");
     });
   },
 });

@@ -68,12 +68,18 @@ export function startInServer(lan: NodinLan, entry: string, args: string[]): Pro
   });
 }
 
-/** Every client takes a lease (udhcpc, in the foreground for the test's life) and configures it. */
-export async function leaseAll(lan: NodinLan): Promise<string[]> {
+/**
+ * Every client takes a lease (udhcpc, in the foreground for the test's life) and configures it; `extra`
+ * gives a client more udhcpc options (a PXE client's vendor class and architecture).
+ */
+export async function leaseAll(
+  lan: NodinLan,
+  extra: (index: number) => string[] = () => [],
+): Promise<string[]> {
   const addresses: string[] = [];
   for (const [i, client] of lan.clients.entries()) {
     const hook = await clientScript(lan.workDir, `client${i}`);
-    udhcpc(client, hook.path);
+    udhcpc(client, hook.path, extra(i));
     const bound = await eventMatching(hook.events, /^bound ip=10\.61\.0\.1\d\d/, `client ${i} bound`);
     addresses.push(/ip=(\S+)/.exec(bound)![1]);
   }
@@ -103,6 +109,9 @@ export interface InventoryNode {
   macs: string[];
   addresses?: string[];
   lifecycle: string;
+  architecture?: string;
+  firmware?: string;
+  pxeArch?: number;
   labels?: Record<string, string>;
   bootIntent?: string;
   sources: { source: string }[];
