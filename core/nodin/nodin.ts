@@ -217,13 +217,15 @@ export class Nodin {
     actor: string,
   ): NodeRecord {
     const current = this.require(id);
-    checkStep(current.lifecycle, "enrolled");
-    const labelled = applyEdit(current, {
+    const from = current.lifecycle;
+    const node = applyEdit(current, {
       labels: { ...current.labels, ...input.labels },
       bootIntent: input.bootIntent || current.bootIntent,
     }, this.#inputContext());
-    this.#commit(labelled, [], actor);
-    return this.setLifecycle(id, "enrolled", actor, `enrolled by ${actor}`);
+    node.lifecycle = checkStep(from, "enrolled");
+    node.lifecycleAt = Date.now();
+    this.#commit(node, [{ kind: "lifecycle", message: `${from} → enrolled: enrolled by ${actor}` }], actor);
+    return node;
   }
 
   retire(id: string, input: { reason?: string; powerOff?: boolean }, actor: string): NodeRecord {
