@@ -44,6 +44,11 @@ export const binaries: Record<string, BinarySpec> = {
     permissions: servicePermissions,
     include: [],
   },
+  nodin: {
+    entry: "cmd/nodin.ts",
+    permissions: servicePermissions,
+    include: [],
+  },
   gloeth: {
     entry: "cmd/gloeth.ts",
     permissions: [...servicePermissions, "--allow-run=ip"],

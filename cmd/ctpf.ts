@@ -3,9 +3,11 @@
 import { bofiedFlags, bofiedModule } from "../core/bofied/module.ts";
 import { liwascFlags, liwascModule } from "../core/liwasc/module.ts";
 import { neconFlags, neconModule } from "../core/necon/module.ts";
+import { nodinFlags, nodinModule } from "../core/nodin/module.ts";
 import { mergeFlags } from "../core/config/flags.ts";
 import { runBinary } from "../core/runtime/binary.ts";
 import { mountWebShell } from "../web/serve.ts";
+import { inProcessFeeds } from "./nodin_feeds.ts";
 
 Deno.exit(
   await runBinary({
@@ -13,11 +15,18 @@ Deno.exit(
     summary: "CTPF node: API and web UI for the cluster platform services",
     defaultPort: 8470,
     // Two services declaring the same flag stop the binary here rather than share one value.
-    flags: mergeFlags(neconFlags, bofiedFlags, liwascFlags),
+    flags: mergeFlags(neconFlags, bofiedFlags, liwascFlags, nodinFlags),
     services: (context) => {
       // necon asks bofied's boot rules what PXE clients should boot.
       const bofied = bofiedModule(context);
-      return [neconModule(context, bofied.bootAnswers), bofied, liwascModule(context)];
+      const necon = neconModule(context, bofied.bootAnswers);
+      const liwasc = liwascModule(context);
+      // nodin sees what the others see, through their hubs.
+      const nodin = nodinModule(
+        context,
+        inProcessFeeds({ necon: necon.necon, liwasc: liwasc.liwasc, bofied: bofied.bofied }),
+      );
+      return [necon, bofied, liwasc, nodin];
     },
     mountWeb: mountWebShell,
   }),

@@ -72,7 +72,7 @@ async function setUp(name: string, dir: string): Promise<string[]> {
   return ["--node-dir", `${dir}/node`, "--tap", "", "--link-listen", ""];
 }
 
-for (const name of ["ctpf", "necon", "bofied", "liwasc", "gloeth"]) {
+for (const name of ["ctpf", "necon", "bofied", "liwasc", "nodin", "gloeth"]) {
   for (const format of ["json", "logfmt"] as const) {
     Deno.test(`log (${name}, ${format}): API calls and dropped streams leave only ${format} records`, async () => {
       const dir = await Deno.makeTempDir({ prefix: "ctpf-clean-log-" });

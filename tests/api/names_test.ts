@@ -6,7 +6,7 @@ import { MetricsText, scrapeMetrics } from "../../core/testing/metrics.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 import { type RunningBinary, startBinary } from "../support/ctpf_process.ts";
 
-const services = ["necon", "bofied", "liwasc", "gloeth"];
+const services = ["necon", "bofied", "liwasc", "nodin", "gloeth"];
 const platformPrefixes = ["rpc", "log", "uptime"];
 const familyName = new RegExp(`^ctpf_(${[...services, ...platformPrefixes].join("|")})_[a-z0-9_]+$`);
 

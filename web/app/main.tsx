@@ -12,6 +12,7 @@ import { useRoute } from "./route.ts";
 import "./pages/necon/index.tsx";
 import "./pages/bofied/page.tsx";
 import "./pages/liwasc/index.tsx";
+import "./pages/nodin/index.tsx";
 import "./pages/gloeth.tsx";
 
 function Shell() {
