@@ -72,11 +72,13 @@ if [ "$mode" = "--test" ] || [ "$mode" = "--bench" ]; then
   # lld-14 (rust-lld, which the Rust packages only recommend): rebuild the committed frame-path module and compare; nmap, arp-scan, tftp-hpa, atftp, rclone: the
   # peer clients whose verdicts and transfers the tests compare with ours; ntpsec: the NTP server liwasc's
   # UDP probe is tried against (its daemon is not started); litmus: the WebDAV server test suite bofied's
-  # WebDAV (class 2: locks, properties) must pass whole; cadaver: a neon WebDAV client that takes locks.
+  # WebDAV (class 2: locks, properties) must pass whole; cadaver: a neon WebDAV client that takes locks;
+  # redfishtool, python3-sushy: DMTF's and OpenStack's Redfish clients, which check the fake Redfish
+  # service nodin's Redfish driver is tested against.
   packages=(iproute2 tcpdump socat iputils-ping iputils-arping chromium fonts-dejavu-core busybox
     isc-dhcp-client isc-dhcp-relay dnsmasq-base curl qemu-system-x86 ipxe-qemu seabios ovmf ipxe gcc libc6-dev
     tshark libwireshark-data iperf3 libsodium23 rustc cargo libstd-rust-dev-wasm32 lld-14
-    nmap arp-scan tftp-hpa atftp rclone ntpsec litmus cadaver)
+    nmap arp-scan tftp-hpa atftp rclone ntpsec litmus cadaver redfishtool python3-sushy)
   apt_install "${packages[@]}" || { echo "setup: test packages could not be installed" >&2; exit 1; }
 fi
 if [ "$mode" = "--bench" ]; then
