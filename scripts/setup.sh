@@ -76,12 +76,13 @@ if [ "$mode" = "--test" ] || [ "$mode" = "--bench" ]; then
   # redfishtool, python3-sushy: DMTF's and OpenStack's Redfish clients, which check the fake Redfish
   # service nodin's Redfish driver is tested against; libvirt-daemon-system with its -sysv variant (the
   # -systemd one pulls systemd-sysv) and libvirt-clients (virsh): a real libvirtd, run in a test namespace
-  # with its state in a temp dir, for nodin's libvirt driver (virsh is also what that driver runs).
+  # with its state in a temp dir, for nodin's libvirt driver (virsh is also what that driver runs); openssl:
+  # an HMAC that is not ours checks the signatures of nodin's webhook driver.
   packages=(iproute2 tcpdump socat iputils-ping iputils-arping chromium fonts-dejavu-core busybox
     isc-dhcp-client isc-dhcp-relay dnsmasq-base curl qemu-system-x86 ipxe-qemu seabios ovmf ipxe gcc libc6-dev
     tshark libwireshark-data iperf3 libsodium23 rustc cargo libstd-rust-dev-wasm32 lld-14
     nmap arp-scan tftp-hpa atftp rclone ntpsec litmus cadaver redfishtool python3-sushy
-    libvirt-daemon-system libvirt-daemon-system-sysv libvirt-clients)
+    libvirt-daemon-system libvirt-daemon-system-sysv libvirt-clients openssl)
   apt_install "${packages[@]}" || { echo "setup: test packages could not be installed" >&2; exit 1; }
 fi
 if [ "$mode" = "--bench" ]; then

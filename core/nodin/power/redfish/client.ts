@@ -4,6 +4,7 @@
  * Every failure becomes a PowerDriverError whose kind says what went wrong.
  */
 import { PowerDriverError } from "../driver.ts";
+import { httpExchange } from "../http.ts";
 import { redfishErrorMessage } from "./codec.ts";
 
 export type RedfishAuth = "session" | "basic";
@@ -25,7 +26,6 @@ export interface RedfishResponse {
   headers: Headers;
 }
 
-const MAX_BODY_BYTES = 4 << 20;
 const SERVICE_ROOT = "/redfish/v1/";
 const DEFAULT_SESSIONS = "/redfish/v1/SessionService/Sessions";
 
@@ -146,43 +146,25 @@ export class RedfishClient {
         );
       }
     }
-    const timeout = AbortSignal.timeout(this.#options.timeoutMs);
-    const signal = init.signal === undefined ? timeout : AbortSignal.any([init.signal, timeout]);
-    let response: Response;
-    try {
-      response = await fetch(url, {
-        method,
-        headers,
-        body: init.body === undefined ? undefined : JSON.stringify(init.body),
-        signal,
-        // Credentials go to the service only, never to wherever a redirect points.
-        redirect: "error",
-        client: this.#httpClient,
-      });
-    } catch (error) {
-      const reason = timeout.aborted
-        ? `no answer within ${this.#options.timeoutMs} ms`
-        : error instanceof Error
-        ? error.message
-        : String(error);
-      throw new PowerDriverError("unreachable", `Redfish ${method} ${url.href}: ${reason}`);
-    }
-    let text: string;
-    try {
-      text = await readBounded(response, method, url);
-    } catch (error) {
-      if (error instanceof PowerDriverError) throw error;
-      throw new PowerDriverError("unreachable", `Redfish ${method} ${url.href}: answer cut off (${error})`);
-    }
+    const answer = await httpExchange(url, {
+      method,
+      headers,
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    }, {
+      timeoutMs: this.#options.timeoutMs,
+      signal: init.signal,
+      client: this.#httpClient,
+      label: "Redfish",
+    });
     let body: unknown = undefined;
-    if (text.trim() !== "") {
+    if (answer.text.trim() !== "") {
       try {
-        body = JSON.parse(text);
+        body = JSON.parse(answer.text);
       } catch {
         body = undefined;
       }
     }
-    return { status: response.status, body, headers: response.headers };
+    return { status: answer.status, body, headers: answer.headers };
   }
 
   #checked(method: string, path: string, response: RedfishResponse): RedfishResponse {
@@ -209,31 +191,4 @@ function sessionsPath(root: unknown): string {
 function basicAuthorization(username: string, password: string): string {
   const bytes = new TextEncoder().encode(`${username}:${password}`);
   return `Basic ${btoa(String.fromCharCode(...bytes))}`;
-}
-
-async function readBounded(response: Response, method: string, url: URL): Promise<string> {
-  if (response.body === null) return "";
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.length;
-    if (total > MAX_BODY_BYTES) {
-      await reader.cancel().catch(() => {});
-      throw new PowerDriverError(
-        "protocol",
-        `Redfish ${method} ${url.href}: answer larger than ${MAX_BODY_BYTES} bytes`,
-      );
-    }
-    chunks.push(value);
-  }
-  const all = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    all.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return new TextDecoder().decode(all);
 }
