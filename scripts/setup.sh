@@ -77,12 +77,15 @@ if [ "$mode" = "--test" ] || [ "$mode" = "--bench" ]; then
   # service nodin's Redfish driver is tested against; libvirt-daemon-system with its -sysv variant (the
   # -systemd one pulls systemd-sysv) and libvirt-clients (virsh): a real libvirtd, run in a test namespace
   # with its state in a temp dir, for nodin's libvirt driver (virsh is also what that driver runs); openssl:
-  # an HMAC that is not ours checks the signatures of nodin's webhook driver.
+  # an HMAC that is not ours checks the signatures of nodin's webhook driver; openssh-server (its daemon is
+  # not started: the test runs its own sshd from its own config) and openssh-client (which nodin's SSH
+  # driver runs): the SSH power driver's counterpart.
   packages=(iproute2 tcpdump socat iputils-ping iputils-arping chromium fonts-dejavu-core busybox
     isc-dhcp-client isc-dhcp-relay dnsmasq-base curl qemu-system-x86 ipxe-qemu seabios ovmf ipxe gcc libc6-dev
     tshark libwireshark-data iperf3 libsodium23 rustc cargo libstd-rust-dev-wasm32 lld-14
     nmap arp-scan tftp-hpa atftp rclone ntpsec litmus cadaver redfishtool python3-sushy
-    libvirt-daemon-system libvirt-daemon-system-sysv libvirt-clients openssl)
+    libvirt-daemon-system libvirt-daemon-system-sysv libvirt-clients openssl
+    openssh-server openssh-client)
   apt_install "${packages[@]}" || { echo "setup: test packages could not be installed" >&2; exit 1; }
 fi
 if [ "$mode" = "--bench" ]; then
