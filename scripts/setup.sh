@@ -76,7 +76,8 @@ if [ "$mode" = "--test" ] || [ "$mode" = "--bench" ]; then
   # redfishtool, python3-sushy: DMTF's and OpenStack's Redfish clients, which check the fake Redfish
   # service nodin's Redfish driver is tested against; libvirt-daemon-system with its -sysv variant (the
   # -systemd one pulls systemd-sysv) and libvirt-clients (virsh): a real libvirtd, run in a test namespace
-  # with its state in a temp dir, for nodin's libvirt driver (virsh is also what that driver runs); openssl:
+  # with its state in a temp dir, for nodin's libvirt driver (virsh is also what that driver runs);
+  # sasl2-bin: saslpasswd2 makes that libvirtd's SASL password database (saslauthd is not started); openssl:
   # an HMAC that is not ours checks the signatures of nodin's webhook driver; openssh-server (its daemon is
   # not started: the test runs its own sshd from its own config) and openssh-client (which nodin's SSH
   # driver runs): the SSH power driver's counterpart.
@@ -84,7 +85,7 @@ if [ "$mode" = "--test" ] || [ "$mode" = "--bench" ]; then
     isc-dhcp-client isc-dhcp-relay dnsmasq-base curl qemu-system-x86 ipxe-qemu seabios ovmf ipxe gcc libc6-dev
     tshark libwireshark-data iperf3 libsodium23 rustc cargo libstd-rust-dev-wasm32 lld-14
     nmap arp-scan tftp-hpa atftp rclone ntpsec litmus cadaver redfishtool python3-sushy
-    libvirt-daemon-system libvirt-daemon-system-sysv libvirt-clients openssl
+    libvirt-daemon-system libvirt-daemon-system-sysv libvirt-clients sasl2-bin openssl
     openssh-server openssh-client)
   apt_install "${packages[@]}" || { echo "setup: test packages could not be installed" >&2; exit 1; }
 fi

@@ -1,14 +1,14 @@
 /**
  * A real libvirtd (Debian's libvirt-daemon-system, no systemd) inside a test namespace, with all its
  * state in a temporary directory: in the daemons' own mount namespace (the one `ip netns exec` makes),
- * the temp dir's parts are bind-mounted over /run, /etc/libvirt, /var/lib/libvirt, /var/log/libvirt and
- * /var/cache/libvirt, so nothing the daemons write reaches the host's copies. Its socket is reachable from
+ * the temp dir's parts are bind-mounted over /run, /etc/libvirt, /var/lib/libvirt, /var/log/libvirt,
+ * /var/cache/libvirt and /etc/sasl2, so nothing the daemons write reaches the host's copies. Its socket is reachable from
  * the host at DIR/run/libvirt/libvirt-sock: the URI is qemu:///system?socket=…
  *
  * virtlogd and libvirtd run in the foreground in one process group (stopped by the group's PID); QEMU,
  * which libvirtd starts in a session of its own, is killed by the PID in libvirtd's pid files.
  */
-import { type BackgroundProcess, type Netns, waitFor } from "../harness/mod.ts";
+import { type BackgroundProcess, type Netns, run, waitFor } from "../harness/mod.ts";
 
 // QEMU as root in the temp dirs, no cgroups (libvirtd would otherwise make /sys/fs/cgroup/machine…
 // on the host), no confinement (no AppArmor profile for temp paths).
@@ -20,9 +20,10 @@ security_driver = "none"
 cgroup_controllers = [ ]
 `;
 
-const LIBVIRTD_CONF = `unix_sock_rw_perms = "0700"
-auth_unix_rw = "none"
-auth_unix_ro = "none"
+const libvirtdConf = (auth: "none" | "sasl") =>
+  `unix_sock_rw_perms = "0700"
+auth_unix_rw = "${auth}"
+auth_unix_ro = "${auth}"
 log_outputs = "3:stderr"
 `;
 
@@ -34,6 +35,8 @@ mount --bind "$d/etc" /etc/libvirt
 mount --bind "$d/lib" /var/lib/libvirt
 mount --bind "$d/log" /var/log/libvirt
 mount --bind "$d/cache" /var/cache/libvirt
+# libvirtd's SASL settings (mechanism, password database) are read from /etc/sasl2/libvirt.conf.
+mount --bind "$d/sasl2" /etc/sasl2
 virtlogd &
 exec libvirtd
 `;
@@ -47,11 +50,36 @@ export class LibvirtdLab implements AsyncDisposable {
     this.daemons = daemons;
   }
 
-  static async start(netns: Netns): Promise<LibvirtdLab> {
+  /**
+   * With `sasl`, clients must log in as that user (SCRAM-SHA-256 against a password database in the
+   * temp dir, made by Cyrus SASL's saslpasswd2); without, the socket needs no login.
+   */
+  static async start(
+    netns: Netns,
+    options: { sasl?: { username: string; password: string } } = {},
+  ): Promise<LibvirtdLab> {
     const dir = await Deno.makeTempDir({ prefix: "ctpf-libvirtd-" });
-    for (const part of ["run", "etc", "lib", "log", "cache"]) await Deno.mkdir(`${dir}/${part}`);
+    for (const part of ["run", "etc", "lib", "log", "cache", "sasl2"]) await Deno.mkdir(`${dir}/${part}`);
     await Deno.writeTextFile(`${dir}/etc/qemu.conf`, QEMU_CONF);
-    await Deno.writeTextFile(`${dir}/etc/libvirtd.conf`, LIBVIRTD_CONF);
+    await Deno.writeTextFile(`${dir}/etc/libvirtd.conf`, libvirtdConf(options.sasl ? "sasl" : "none"));
+    await Deno.writeTextFile(
+      `${dir}/sasl2/libvirt.conf`,
+      `mech_list: scram-sha-256\nsasldb_path: ${dir}/sasl2/passwd.db\n`,
+    );
+    if (options.sasl) {
+      await run([
+        "saslpasswd2",
+        "-p",
+        "-c",
+        "-a",
+        "libvirt",
+        "-f",
+        `${dir}/sasl2/passwd.db`,
+        options.sasl.username,
+      ], {
+        stdin: options.sasl.password,
+      });
+    }
     await Deno.writeTextFile(`${dir}/etc/virtlogd.conf`, 'log_outputs = "3:stderr"\n');
     const daemons = netns.spawn(["sh", "-c", START, "start-libvirtd", dir]);
     const lab = new LibvirtdLab(dir, daemons);
@@ -143,7 +171,9 @@ export async function libvirtHostState(): Promise<string[]> {
       if (entry.isDirectory && depth > 1) await walk(child, depth - 1, keep);
     }
   }
-  for (const dir of ["/etc/libvirt", "/var/lib/libvirt", "/var/log/libvirt", "/var/cache/libvirt"]) {
+  for (
+    const dir of ["/etc/libvirt", "/var/lib/libvirt", "/var/log/libvirt", "/var/cache/libvirt", "/etc/sasl2"]
+  ) {
     await walk(dir, 8, () => true);
   }
   entries.push(`/run/libvirt ${await exists("/run/libvirt") ? "present" : "absent"}`);

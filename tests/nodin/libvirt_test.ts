@@ -136,6 +136,44 @@ rootTest({
   },
 });
 
+rootTest({
+  name:
+    "libvirt driver: SASL credentials reach libvirtd through a private auth file; a wrong password is an auth error",
+  tools: ["virsh", "libvirtd", "virtlogd", "saslpasswd2"],
+  fn: async () => {
+    await withLab(async (lab) => {
+      const ns = await lab.netns();
+      const sasl = { username: "nodin", password: "libvirt-s3cret" };
+      await using libvirtd = await LibvirtdLab.start(ns, { sasl });
+      const name = `nodin-${crypto.randomUUID().slice(0, 8)}`;
+      const domains = new LibvirtDomains(libvirtd.uri, sasl);
+      await domains.define(domainXml(name, `nd${crypto.randomUUID().slice(0, 8)}`, "52:54:00:4e:0d:02"));
+      const bmc = { driver: "libvirt", address: libvirtd.uri, options: { domain: name, timeoutMs: "10000" } };
+
+      const allowed = libvirtFactory.create(bmc, sasl);
+      assertStrictEquals((await allowed.status()).state, "off");
+
+      const wrong = libvirtFactory.create(bmc, { ...sasl, password: "wrong" });
+      const error = await assertRejects(() => wrong.act("on"), PowerDriverError);
+      assertStrictEquals((error as PowerDriverError).kind, "auth", error.message);
+      assertMatch(error.message, /authentication failed/);
+      const observed = await wrong.status();
+      assertStrictEquals(observed.state, "unknown");
+      assertMatch(observed.evidence, /^auth: virsh .*authentication failed/);
+      // Without credentials virsh would prompt; with stdin closed it fails at once, never hangs.
+      const none = await libvirtFactory.create(bmc, undefined).status();
+      assertStrictEquals(none.state, "unknown");
+      assertStrictEquals((await allowed.status()).state, "off");
+      await domains.remove(name);
+      // The auth files were private and temporary.
+      const left = [...Deno.readDirSync(Deno.env.get("TMPDIR") ?? "/tmp")].filter((entry) =>
+        entry.name.startsWith("nodin-libvirt-")
+      );
+      assertEquals(left, []);
+    });
+  },
+});
+
 Deno.test("libvirt driver: an unreachable libvirtd is 'unknown' with evidence, and actions say unreachable", async () => {
   const dir = await Deno.makeTempDir({ prefix: "ctpf-libvirt-none-" });
   try {
