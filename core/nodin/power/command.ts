@@ -38,7 +38,8 @@ export async function runCommand(argv: string[], options: CommandOptions): Promi
     }
   };
   const timer = setTimeout(kill, options.timeoutMs);
-  options.signal?.addEventListener("abort", kill, { once: true });
+  if (options.signal?.aborted) kill();
+  else options.signal?.addEventListener("abort", kill, { once: true });
   try {
     if (options.stdin !== undefined) {
       const writer = child.stdin.getWriter();
