@@ -86,11 +86,21 @@ if [ "$mode" = "--test" ] || [ "$mode" = "--bench" ]; then
   # are the IPMI codec's byte vectors.
   # awscli, python3-botocore: AWS's own client and SigV4 signer, which check nodin's EC2 fake and signer;
   # python3-digitalocean: DigitalOcean's Python client, which checks nodin's DigitalOcean fake.
+  # redfishtool, python3-sushy: DMTF's and OpenStack's Redfish clients, which check the fake Redfish
+  # service nodin's Redfish driver is tested against; libvirt-daemon-system with its -sysv variant (the
+  # -systemd one pulls systemd-sysv) and libvirt-clients (virsh): a real libvirtd, run in a test namespace
+  # with its state in a temp dir, for nodin's libvirt driver (virsh is also what that driver runs);
+  # sasl2-bin: saslpasswd2 makes that libvirtd's SASL password database (saslauthd is not started); openssl:
+  # an HMAC that is not ours checks the signatures of nodin's webhook driver; openssh-server (its daemon is
+  # not started: the test runs its own sshd from its own config) and openssh-client (which nodin's SSH
+  # driver runs): the SSH power driver's counterpart.
   packages=(iproute2 tcpdump socat iputils-ping iputils-arping chromium fonts-dejavu-core busybox
     isc-dhcp-client isc-dhcp-relay dnsmasq-base curl qemu-system-x86 ipxe-qemu seabios ovmf ipxe gcc libc6-dev
     tshark libwireshark-data iperf3 libsodium23 rustc cargo libstd-rust-dev-wasm32 lld-14
     nmap arp-scan tftp-hpa atftp rclone ntpsec litmus cadaver openipmi python3-pyghmi ipmitool freeipmi-tools
-    awscli python3-botocore python3-digitalocean)
+    awscli python3-botocore python3-digitalocean redfishtool python3-sushy
+    libvirt-daemon-system libvirt-daemon-system-sysv libvirt-clients sasl2-bin openssl
+    openssh-server openssh-client)
   apt_install "${packages[@]}" || { echo "setup: test packages could not be installed" >&2; exit 1; }
 fi
 if [ "$mode" = "--bench" ]; then

@@ -1,5 +1,10 @@
 import type { DriverFactory } from "./driver.ts";
 import { ipmiDriverFactory } from "./ipmi/mod.ts";
+import { libvirtFactory } from "./libvirt/driver.ts";
+import { redfishFactory } from "./redfish/driver.ts";
+import { sshFactory } from "./ssh/driver.ts";
+import { webhookFactory } from "./webhook/driver.ts";
+import { wolFactory } from "./wol/driver.ts";
 import { DriverRegistry } from "./registry.ts";
 
 /**
@@ -8,6 +13,11 @@ import { DriverRegistry } from "./registry.ts";
  */
 export const driverFactories: DriverFactory[] = [
   ipmiDriverFactory,
+  redfishFactory,
+  libvirtFactory,
+  webhookFactory,
+  sshFactory,
+  wolFactory,
 ];
 
 export function shippedDrivers(): DriverRegistry {
