@@ -2,26 +2,11 @@
 // file reads it back through core/net's codecs, so a test can assert on the DHCP exchange itself (which
 // offers the firmware got, whether it retried port 4011, whether it fell back to UEFI HTTP boot) and time
 // it from the packets rather than from log lines.
-import type { BackgroundProcess, Netns } from "../harness/mod.ts";
-import { waitFor } from "../harness/wait.ts";
+export { startCapture } from "../support/tcpdump.ts";
 import { decodeEthernet, decodeIpv4, decodeUdp, dhcp, formatIpv4 } from "../../core/net/mod.ts";
 
 const ETHERTYPE_IPV4 = 0x0800, ETHERTYPE_IPV6 = 0x86dd;
 const PCAP_MAGIC_MICROSECONDS = 0xa1b2c3d4, LINKTYPE_ETHERNET = 1;
-
-/** Starts tcpdump on `iface` in `netns`, writing UDP frames (IPv4 and IPv6) to `file`; resolves once it listens. */
-export async function startCapture(netns: Netns, iface: string, file: string): Promise<BackgroundProcess> {
-  // -U writes each packet at once, so a stopped capture is complete; -s 0 keeps whole DHCP messages.
-  const tcpdump = netns.spawn(["tcpdump", "-i", iface, "-n", "-U", "-s", "0", "-w", file, "udp"]);
-  await waitFor(() => tcpdump.output().includes("listening on") || tcpdump.exited, {
-    what: `tcpdump listening on ${iface}`,
-    timeoutMs: 10_000,
-    intervalMs: 50,
-    describe: () => tcpdump.output(),
-  });
-  if (tcpdump.exited) throw new Error(`tcpdump on ${iface} exited:\n${tcpdump.output()}`);
-  return tcpdump;
-}
 
 export interface Packet {
   /** Seconds since the epoch, from the capture. */

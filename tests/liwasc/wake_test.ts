@@ -1,6 +1,7 @@
 // Wake-on-LAN in a namespace lab: tcpdump captures on the target's side, Wireshark's own WoL dissector
 // (tshark) decodes the capture, and the wake state turns "awake" once the sleeping host's link comes up
 // and it answers ARP.
+import { startCapture, wakeOnLanFilter } from "../support/tcpdump.ts";
 import { rootTest, sleep, withLab } from "../harness/mod.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 import { wake, type WakeProgress } from "../../core/liwasc/wake.ts";
@@ -20,20 +21,7 @@ rootTest({
       await scanLab.hostsNetns.ip("link", "set", sleeper.name, "down");
       const capture = await Deno.makeTempFile({ prefix: "ctpf-wol-", suffix: ".pcap" });
       try {
-        const tcpdump = scanLab.hostsNetns.spawn([
-          "tcpdump",
-          // Without it, packets wait in the capture ring for up to a second and a quick stop loses them.
-          "--immediate-mode",
-          "-i",
-          "hosts0",
-          "-U",
-          "-n",
-          "-w",
-          capture,
-          "ether proto 0x0842 or udp port 9",
-        ]);
-        for (let i = 0; i < 50 && !/listening on/.test(tcpdump.output()); i++) await sleep(100);
-        assert(/listening on/.test(tcpdump.output()), tcpdump.output());
+        const tcpdump = await startCapture(scanLab.hostsNetns, "hosts0", capture, wakeOnLanFilter);
         const progress: WakeProgress[] = [];
         // The "machine" boots 1.5 s after the first packet.
         const booting = sleep(1500).then(() => scanLab.hostsNetns.ip("link", "set", sleeper.name, "up"));

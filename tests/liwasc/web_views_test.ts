@@ -4,6 +4,7 @@
 // magic packets tshark decodes on the peer's side and shows the wake turn awake (or time out for a node
 // that stays down), the scan history lists it all, a bad setting is
 // refused beside its field, and the choice survives a restart unless --scan-interfaces overrides it.
+import { startCapture, wakeOnLanFilter } from "../support/tcpdump.ts";
 import type { Page } from "playwright-core";
 import { rootTest, sleep, waitFor, withLab } from "../harness/mod.ts";
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
@@ -98,18 +99,7 @@ rootTest({
       // (c) The wake button: tcpdump on the peer's side sees the magic packets, the page the wake's state.
       const capture = await Deno.makeTempFile({ prefix: "ctpf-web-wol-", suffix: ".pcap" });
       try {
-        const tcpdump = hostsNetns.spawn([
-          "tcpdump",
-          "--immediate-mode",
-          "-i",
-          "hosts0",
-          "-U",
-          "-n",
-          "-w",
-          capture,
-          "ether proto 0x0842 or udp port 9",
-        ]);
-        await waitFor(() => /listening on/.test(tcpdump.output()), { what: "tcpdump", timeoutMs: 5000 });
+        const tcpdump = await startCapture(hostsNetns, "hosts0", capture, wakeOnLanFilter);
         await view.getByRole("button", { name: "Wake" }).click();
         await view.locator("[data-field=wake]").filter({ hasText: "awake" }).waitFor({ timeout: 10_000 });
         await view.locator("table[aria-label=Wakes] tbody tr").first().waitFor();

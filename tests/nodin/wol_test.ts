@@ -3,6 +3,7 @@
 // answering is "off"; "on" is a wake whose magic packets tshark decodes on the host's side, "powering-on"
 // until the host's link comes up and it answers liwasc's ARP, then "on". liwasc's API lives on the
 // scanner namespace's loopback: two socat hops through a unix socket bring it to this process's loopback.
+import { startCapture, wakeOnLanFilter } from "../support/tcpdump.ts";
 import { assert, assertEquals, assertMatch, assertRejects, assertStrictEquals } from "../support/assert.ts";
 import { rootTest, sleep, spawnBackground, waitFor, withLab } from "../harness/mod.ts";
 import { PowerDriverError } from "../../core/nodin/power/driver.ts";
@@ -74,18 +75,7 @@ rootTest({
         assertMatch(off.evidence, /^liwasc: no ARP answer from .* in the latest scan \(last seen /);
 
         const capture = `${dir}/wol.pcap`;
-        const tcpdump = scanLab.hostsNetns.spawn([
-          "tcpdump",
-          "--immediate-mode",
-          "-i",
-          "hosts0",
-          "-U",
-          "-n",
-          "-w",
-          capture,
-          "ether proto 0x0842 or udp port 9",
-        ]);
-        await waitFor(() => /listening on/.test(tcpdump.output()), { what: "tcpdump", timeoutMs: 5_000 });
+        const tcpdump = await startCapture(scanLab.hostsNetns, "hosts0", capture, wakeOnLanFilter);
 
         await driver.act("on");
         const waking = await driver.status();
