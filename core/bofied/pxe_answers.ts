@@ -33,11 +33,12 @@ export function pxeAnswers(options: PxeAnswerOptions): BootAnswerProvider {
       httpPort: options.httpPort(),
     });
     if (!result.decision) {
-      options.onAnswer?.(mac, "no boot answer", { error: result.error ?? "" });
+      // The request still says what the machine is, whatever the rules made of it (nodin reads it).
+      options.onAnswer?.(mac, "no boot answer", { error: result.error ?? "", arch: String(arch) });
       return undefined;
     }
     if (result.decision.ignore) {
-      options.onAnswer?.(mac, "ignored by the rules", {});
+      options.onAnswer?.(mac, "ignored by the rules", { arch: String(arch) });
       return undefined;
     }
     const bootFile = result.decision.tftpFile ?? result.decision.httpUrl;
