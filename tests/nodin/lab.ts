@@ -88,7 +88,7 @@ export async function leaseAll(
 
 /** One call through buf curl in the server namespace: the answer, or `{ error }`. */
 export async function call(
-  lan: NodinLan,
+  lan: Pick<NodinLan, "server">,
   binary: RunningBinary,
   service: string,
   method: string,
@@ -119,7 +119,7 @@ export interface InventoryNode {
 
 /** Waits until nodin lists, for every MAC, one node that `accept`s; returns them by MAC. */
 export async function waitForNodes(
-  lan: NodinLan,
+  lan: Pick<NodinLan, "server" | "macs">,
   nodin: RunningBinary,
   what: string,
   accept: (node: InventoryNode) => boolean,
