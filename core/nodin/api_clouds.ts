@@ -7,6 +7,7 @@ import { checkBmc } from "./bmc_check.ts";
 import type { CloudAccount } from "./clouds/account.ts";
 import { bmcInputOf } from "./messages.ts";
 import type { Nodin } from "./nodin.ts";
+import { checkCredentialRef } from "./secrets.ts";
 import type { CheckBmcRequest } from "../api/gen/ctpf/v1/nodin_pb.ts";
 
 const callerOf = (context: HandlerContext) => context.values.get(principalKey)?.name ?? "anonymous";
@@ -70,6 +71,7 @@ export function cloudHandlers(nodin: Nodin) {
     async checkBmc(request: CheckBmcRequest) {
       if (!request.bmc) throw new InputError("bmc", "the BMC to check is required");
       const bmc = bmcInputOf(request.bmc);
+      if (request.storeCredentialRef) checkCredentialRef(request.storeCredentialRef, "store_credential_ref");
       const result = await checkBmc(nodin.drivers, {
         bmc,
         action: request.action || "status",

@@ -1,6 +1,7 @@
 /**
  * nodin's real API handlers in process (core/testing/in_process_api.ts) with the cloud power driver
- * and short loop timings, for the cloud tests against the fakes in tests/nodin/fakes (loopback only).
+ * (and any others given) and short loop timings, for the cloud tests against the fakes in tests/nodin/fakes
+ * (loopback only) and the BMC checks against pyghmi's BMC in namespaces.
  */
 import { NodinService } from "../../../core/api/gen/ctpf/v1/nodin_pb.ts";
 import { registerNodinApi } from "../../../core/nodin/api.ts";
@@ -18,14 +19,17 @@ export interface CloudNodin {
   credentialDir: string;
 }
 
-export async function withCloudNodin(test: (lab: CloudNodin) => Promise<void>): Promise<void> {
+export async function withCloudNodin(
+  test: (lab: CloudNodin) => Promise<void>,
+  drivers = new DriverRegistry(),
+): Promise<void> {
   await using api = await inProcessApi();
   const credentialDir = `${api.dataDir}/nodin-credentials`;
   const nodin = new Nodin({
     log: api.log,
     repository: new SqliteNodinRepository(api.store),
     credentials: new CredentialFiles(credentialDir),
-    drivers: new DriverRegistry(),
+    drivers,
     cloudPower: true,
     powerTiming: { pollMs: 300, busyPollMs: 150, callTimeoutMs: 5_000, actionTimeoutMs: 10_000 },
     // Listings in these tests are asked for (SyncCloudAccount); the loop's own stay out of the way.
