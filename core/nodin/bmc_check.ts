@@ -1,3 +1,4 @@
+import { FieldErrors } from "../errors/field_errors.ts";
 import { InputError } from "../errors/input_error.ts";
 import type { NodeRecord } from "./model.ts";
 import type { BmcInput } from "./node_input.ts";
@@ -31,14 +32,14 @@ const actions = ["on", "off", "soft-off", "cycle", "reset"];
  * only. What the driver refuses comes back as a precondition failure with its reason.
  */
 export async function checkBmc(drivers: DriverRegistry, check: BmcCheck, timeoutMs = 30_000) {
-  const factory = drivers.check(check.bmc.driver, "bmc.driver");
+  const factory = fieldCheck(() => drivers.check(check.bmc.driver, "bmc.driver"));
   if (!check.bmc.address.trim() || check.bmc.address.length > 512) {
-    throw new InputError("bmc.address", "where the BMC is: host:port, URL or URI (up to 512 characters)");
+    refuse("bmc.address", "where the BMC is: host:port, URL or URI (up to 512 characters)");
   }
   const { capabilities } = factory;
   if (check.action === "boot") {
     if (!(capabilities.bootDevices as string[]).includes(check.bootDevice ?? "")) {
-      throw new InputError(
+      refuse(
         "boot_device",
         `the ${factory.driver} driver boots from ${capabilities.bootDevices.join(", ") || "nothing"}`,
       );
@@ -74,5 +75,19 @@ export async function checkBmc(drivers: DriverRegistry, check: BmcCheck, timeout
     throw new InputError("bmc", `the BMC refused: ${reason}`, "precondition");
   } finally {
     await driver.close?.().catch(() => {});
+  }
+}
+
+/** A refused field, as a field violation so the page shows it beside its input. */
+function refuse(field: string, message: string): never {
+  throw new FieldErrors([{ field, message }]);
+}
+
+function fieldCheck<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof InputError) refuse(error.field, error.reason);
+    throw error;
   }
 }

@@ -337,8 +337,13 @@ export class Nodin {
         ? `created in ${cloudSource(account)} by ${actor}`
         : `discovered by ${cloudSource(account)}`,
     }];
-    if (!known && enrolled) node.lifecycle = "enrolled";
     const changes = applyMachine(node, account, machine, at, (mac) => this.#byMac.get(mac));
+    // Made through nodin: enrolled, even when a listing running meanwhile found the machine first.
+    if (enrolled && node.lifecycle === "discovered") {
+      if (known) changes.push({ kind: "lifecycle", message: `discovered → enrolled: created by ${actor}` });
+      node.lifecycle = "enrolled";
+      node.lifecycleAt = at;
+    }
     lines.push(...changes);
     if (!known) lines.push(...this.#autoEnrol(node));
     if (known && changes.length === 0) {
