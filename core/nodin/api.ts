@@ -3,6 +3,7 @@ import { NodinService } from "../api/gen/ctpf/v1/nodin_pb.ts";
 import { principalKey } from "../api/context.ts";
 import { InputError } from "../errors/input_error.ts";
 import { snapshotThenChanges } from "../stream/snapshot_then_changes.ts";
+import { cloudHandlers } from "./api_clouds.ts";
 import { nodePredicate } from "./filter.ts";
 import { bmcInputOf, driverMessage, filterOf, historyMessage, nodeMessage, ruleMessage } from "./messages.ts";
 import type { NodeRecord } from "./model.ts";
@@ -25,6 +26,7 @@ export function registerNodinApi(router: ConnectRouter, nodin: Nodin): void {
     replay,
   });
   router.service(NodinService, {
+    ...cloudHandlers(nodin),
     listInventory(request) {
       return { nodes: nodin.list(filterOf(request.filter)).map(message) };
     },
@@ -46,9 +48,21 @@ export function registerNodinApi(router: ConnectRouter, nodin: Nodin): void {
         toMessage: (change) => update(change.node, change.removed || !wanted(change.node), false),
       });
     },
-    createNode(request, context) {
+    async createNode(request, context) {
       const spec = request.node;
       if (!spec) throw new InputError("node", "the node to create is required");
+      if (request.cloud) {
+        return answer(
+          await nodin.clouds.createMachine(request.cloud.accountId, {
+            name: spec.name,
+            size: request.cloud.size,
+            image: request.cloud.image,
+            location: request.cloud.location,
+            labels: spec.labels,
+            userData: request.cloud.userData || undefined,
+          }, callerOf(context)),
+        );
+      }
       return answer(nodin.create({
         name: spec.name || undefined,
         labels: spec.labels,
@@ -76,8 +90,11 @@ export function registerNodinApi(router: ConnectRouter, nodin: Nodin): void {
         bootIntent: request.bootIntent,
       }, callerOf(context)));
     },
-    deleteNode(request, context) {
-      nodin.delete(request.id, callerOf(context));
+    async deleteNode(request, context) {
+      const node = nodin.require(request.id);
+      if (node.cloudAccount && node.lifecycle !== "retired") {
+        await nodin.clouds.deleteMachine(node, callerOf(context));
+      } else nodin.delete(request.id, callerOf(context));
       return {};
     },
     setPower(request, context) {

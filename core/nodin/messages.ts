@@ -17,6 +17,7 @@ export function nodeMessage(node: NodeRecord, hasCredential: (ref: string | unde
     labels: node.labels,
     provider: node.provider,
     providerRef: node.providerRef,
+    cloudAccount: node.cloudAccount ?? "",
     macs: node.macs,
     addresses: node.addresses,
     architecture: node.architecture,

@@ -1,3 +1,4 @@
+import type { CloudAccount } from "./clouds/account.ts";
 import type { BmcReference, PowerState } from "./power/driver.ts";
 
 // nodin's records, as the store keeps them and the API shows them. Times are epoch milliseconds; MACs are
@@ -37,6 +38,8 @@ export interface NodeRecord {
   /** "lab" for machines on the LAN, else the cloud provider ("aws-ec2", "gce", "digitalocean"). */
   provider: string;
   providerRef: string;
+  /** The cloud account (clouds/account.ts) the node's machine is listed by; absent for lab nodes. */
+  cloudAccount?: string;
   macs: string[];
   addresses: string[];
   /** "x64", "arm64" …, from the PXE request or the provider. */
@@ -101,4 +104,7 @@ export interface NodinRepository {
   loadRules(): EnrolmentRule[];
   saveRule(rule: EnrolmentRule): void;
   deleteRule(id: string): boolean;
+  loadAccounts(): CloudAccount[];
+  saveAccount(account: CloudAccount): void;
+  deleteAccount(id: string): boolean;
 }

@@ -32,6 +32,13 @@ export const nodinFlags = {
     min: 1,
     max: 3600,
   }),
+  nodinCloudSyncSeconds: integerFlag({
+    name: "nodin-cloud-sync-seconds",
+    description: "seconds between listings of each cloud account's machines (failing accounts back off)",
+    default: 60,
+    min: 5,
+    max: 86_400,
+  }),
 };
 
 /** `feeds` are where nodes are seen: the hosted services' hubs in the all-in-one, their APIs otherwise. */
@@ -45,6 +52,8 @@ export function nodinModule(
     credentials: new CredentialFiles(join(context.dataDir, "nodin", "credentials")),
     drivers: shippedDrivers(),
     historyDays: context.flags.nodinHistoryDays,
+    cloudPower: true,
+    cloudTiming: { syncMs: context.flags.nodinCloudSyncSeconds * 1000 },
     powerTiming: {
       pollMs: context.flags.nodinPollSeconds * 1000,
       softOffTimeoutMs: context.flags.nodinSoftOffSeconds * 1000,

@@ -1,6 +1,12 @@
 import { InputError } from "../errors/input_error.ts";
 import type { Logger } from "../log/logger.ts";
 import { Hub } from "../stream/hub.ts";
+import type { CloudAccount } from "./clouds/account.ts";
+import { applyMachine, newMachineNode, retireMachineNode } from "./clouds/machine_nodes.ts";
+import { cloudDriverFactory, cloudDriverName, cloudSource } from "./clouds/power_driver.ts";
+import { defaultSyncTiming, type SyncTiming } from "./clouds/sync_loop.ts";
+import { CloudAccounts } from "./cloud_accounts.ts";
+import type { CloudMachine } from "./clouds/provider.ts";
 import { applySighting, newNode } from "./discovery.ts";
 import { checkRule, enrollingRule } from "./enrolment.ts";
 import { type NodeFilter, nodePredicate } from "./filter.ts";
@@ -17,7 +23,8 @@ import { applyEdit, type NodeEdit } from "./node_input.ts";
 import { NodePower } from "./node_power.ts";
 import type { PowerTiming } from "./power/worker.ts";
 import type { DriverRegistry } from "./power/registry.ts";
-import type { CredentialFiles } from "./secrets.ts";
+import type { Credential } from "./power/driver.ts";
+import { checkCredentialRef, type CredentialFiles } from "./secrets.ts";
 import type { Sighting, SightingFeed } from "./sightings.ts";
 
 export interface NodinOptions {
@@ -29,6 +36,9 @@ export interface NodinOptions {
   /** History kept per node, and for how long (days). */
   historyPerNode?: number;
   historyDays?: number;
+  cloudTiming?: Partial<SyncTiming>;
+  /** Registers the "cloud" power driver (cloud nodes powered through their account) in `drivers`. */
+  cloudPower?: boolean;
 }
 
 /** A node changed (or was deleted: `removed`), for WatchNodes and the page. */
@@ -58,6 +68,7 @@ export class Nodin {
   readonly changes = new Hub<NodeChange>({ historySize: 0, subscriberQueue: 10_000 });
   readonly drivers: DriverRegistry;
   readonly power: NodePower;
+  readonly clouds: CloudAccounts;
   readonly #nodes = new Map<string, NodeRecord>();
   readonly #byMac = new Map<string, string>();
   readonly #repository: NodinRepository;
@@ -78,6 +89,16 @@ export class Nodin {
     this.#historyDays = options.historyDays ?? 90;
     for (const node of options.repository.loadNodes()) this.#index(node);
     this.#rules = options.repository.loadRules();
+    this.clouds = new CloudAccounts({
+      log: options.log,
+      repository: options.repository,
+      credentials: options.credentials,
+      inventory: this,
+      timing: { ...defaultSyncTiming, ...options.cloudTiming },
+    });
+    if (options.cloudPower && !this.drivers.get(cloudDriverName)) {
+      this.drivers.register(cloudDriverFactory((id) => this.clouds.get(id)));
+    }
     this.power = new NodePower({
       nodes: this,
       drivers: options.drivers,
@@ -89,6 +110,7 @@ export class Nodin {
   /** Starts the power loop over the stored nodes and follows the sighting feeds. */
   start(feeds: SightingFeed[] = []): void {
     this.power.start([...this.#nodes.keys()]);
+    this.clouds.start();
     this.#feeds = new AbortController();
     for (const feed of feeds) {
       feed.follow(this.#feeds.signal, (sighting) => this.sight(sighting)).catch((error) => {
@@ -104,6 +126,7 @@ export class Nodin {
   async stop(): Promise<void> {
     this.#feeds.abort();
     clearInterval(this.#retention);
+    await this.clouds.stop();
     await this.power.stop();
   }
 
@@ -299,6 +322,78 @@ export class Nodin {
       throw new InputError("id", `no enrolment rule "${id}"`, "not-found");
     }
     this.#rules = this.#repository.loadRules();
+  }
+
+  /** A machine a cloud account listed (or made): its node updated, or a new node discovered. */
+  upsertMachine(account: CloudAccount, machine: CloudMachine, actor: string, enrolled = false): NodeRecord {
+    const at = Date.now();
+    const known = [...this.#nodes.values()].find((node) =>
+      node.cloudAccount === account.id && node.providerRef === machine.providerRef
+    );
+    const node = known ? structuredClone(known) : newMachineNode(newId("n"), account, machine, at);
+    const lines: HistoryLine[] = known ? [] : [{
+      kind: "created",
+      message: enrolled
+        ? `created in ${cloudSource(account)} by ${actor}`
+        : `discovered by ${cloudSource(account)}`,
+    }];
+    const changes = applyMachine(node, account, machine, at, (mac) => this.#byMac.get(mac));
+    // Made through nodin: enrolled, even when a listing running meanwhile found the machine first.
+    if (enrolled && node.lifecycle === "discovered") {
+      if (known) changes.push({ kind: "lifecycle", message: `discovered → enrolled: created by ${actor}` });
+      node.lifecycle = "enrolled";
+      node.lifecycleAt = at;
+    }
+    lines.push(...changes);
+    if (!known) lines.push(...this.#autoEnrol(node));
+    if (known && changes.length === 0) {
+      // Nothing new: keep the record current without a history line or a change event per sync.
+      this.#nodes.set(node.id, node);
+      return node;
+    }
+    this.#commit(node, lines, actor);
+    return node;
+  }
+
+  /**
+   * Every node of the account not in `listed` (provider references) is retired: its machine is gone.
+   * Nodes made after the listing began (`listedAt`) are left alone: the listing could not know them.
+   */
+  retireUnlisted(account: CloudAccount, listed: Set<string>, listedAt: number): number {
+    let retired = 0;
+    for (const node of this.list()) {
+      if (node.cloudAccount !== account.id || listed.has(node.providerRef)) continue;
+      if (node.created >= listedAt) continue;
+      if (node.lifecycle === "retired" && !node.bmc) continue;
+      this.retireMachine(
+        node.id,
+        `${cloudSource(account)} no longer lists ${node.providerRef}`,
+        cloudSource(account),
+      );
+      retired++;
+    }
+    return retired;
+  }
+
+  retireMachine(id: string, why: string, actor: string): NodeRecord {
+    const node = structuredClone(this.require(id));
+    this.#commit(node, retireMachineNode(node, why, Date.now()), actor);
+    return node;
+  }
+
+  /** The account is gone: its nodes stay (history kept) but are no longer powered through it. */
+  detachAccount(account: CloudAccount, actor: string): void {
+    for (const node of this.list()) {
+      if (node.cloudAccount !== account.id || !node.bmc) continue;
+      const draft = structuredClone(node);
+      delete draft.bmc;
+      this.#commit(draft, [{ kind: "edit", message: `cloud account ${account.name} removed` }], actor);
+    }
+  }
+
+  /** Stores a credential under `ref` (for a BMC checked before its node exists). */
+  putCredential(ref: string, credential: Credential, field: string): void {
+    this.#credentials.put(checkCredentialRef(ref, field), credential);
   }
 
   hasCredential(ref: string | undefined): boolean {

@@ -1,4 +1,5 @@
 import type { SqliteStore } from "../store/sqlite.ts";
+import type { CloudAccount } from "./clouds/account.ts";
 import type { EnrolmentRule, HistoryEntry, HistoryKind, NodeRecord, NodinRepository } from "./model.ts";
 
 // Nodes and rules are kept as JSON documents (their shape grows with drivers and providers; nothing
@@ -20,6 +21,12 @@ const migrations = [{
   CREATE INDEX nodin_history_node ON nodin_history (node_id, seq);
   CREATE INDEX nodin_history_at ON nodin_history (at);
   CREATE TABLE nodin_rules (
+    id TEXT PRIMARY KEY,
+    doc TEXT NOT NULL
+  );`,
+}, {
+  version: 2,
+  sql: `CREATE TABLE nodin_cloud_accounts (
     id TEXT PRIMARY KEY,
     doc TEXT NOT NULL
   );`,
@@ -102,5 +109,22 @@ export class SqliteNodinRepository implements NodinRepository {
 
   deleteRule(id: string): boolean {
     return Number(this.store.statement("DELETE FROM nodin_rules WHERE id = ?").run(id).changes) > 0;
+  }
+
+  loadAccounts(): CloudAccount[] {
+    return this.store.statement("SELECT doc FROM nodin_cloud_accounts ORDER BY id").all().map((row) =>
+      JSON.parse(String(row.doc))
+    );
+  }
+
+  saveAccount(account: CloudAccount): void {
+    this.store.statement("INSERT OR REPLACE INTO nodin_cloud_accounts (id, doc) VALUES (?, ?)").run(
+      account.id,
+      JSON.stringify(account),
+    );
+  }
+
+  deleteAccount(id: string): boolean {
+    return Number(this.store.statement("DELETE FROM nodin_cloud_accounts WHERE id = ?").run(id).changes) > 0;
   }
 }

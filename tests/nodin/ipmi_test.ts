@@ -1,5 +1,6 @@
 import { assert, assertMatch, assertRejects, assertStrictEquals } from "../support/assert.ts";
-import { type Lab, type Netns, rootTest, waitFor, withLab } from "../harness/mod.ts";
+import { type Netns, rootTest, waitFor, withLab } from "../harness/mod.ts";
+import { BMC_ADDRESS, bmcLab, FAKEBMC, listening } from "./support/bmc_lab.ts";
 import { ipmiDriverFactory, type IpmiPowerDriver } from "../../core/nodin/power/ipmi/mod.ts";
 import { type PowerDriver, PowerDriverError } from "../../core/nodin/power/driver.ts";
 
@@ -7,27 +8,6 @@ import { type PowerDriver, PowerDriverError } from "../../core/nodin/power/drive
 // openipmi's ipmi_sim, whose start command runs a diskless qemu (TCG) machine. The driver opens its
 // socket in the console namespace (BmcReference.options.netns); ipmitool and freeipmi's ipmipower run
 // there too and must see the state the driver set.
-
-const CONSOLE_ADDRESS = "10.77.0.1";
-const BMC_ADDRESS = "10.77.0.2";
-const FAKEBMC = "/usr/lib/python3/dist-packages/pyghmi/cmd/fakebmc.py";
-
-interface BmcLab {
-  console: Netns;
-  bmc: Netns;
-}
-
-/** A console namespace and a BMC namespace joined by a veth. */
-async function bmcLab(lab: Lab): Promise<BmcLab> {
-  const console = await lab.netns({ ipv6: false });
-  const bmc = await lab.netns({ ipv6: false });
-  await lab.veth(console, "ipmic", bmc, "ipmib");
-  await console.addAddress("ipmic", `${CONSOLE_ADDRESS}/24`);
-  await bmc.addAddress("ipmib", `${BMC_ADDRESS}/24`);
-  await console.up("ipmic");
-  await bmc.up("ipmib");
-  return { console, bmc };
-}
 
 function driverFor(console: Netns, password: string, user = "admin", port = 623, timeoutMs = 1000) {
   return ipmiDriverFactory.create(
@@ -44,15 +24,6 @@ function driverFor(console: Netns, password: string, user = "admin", port = 623,
 async function driverError(action: Promise<unknown>): Promise<PowerDriverError> {
   const error = await assertRejects(() => action, PowerDriverError);
   return error as PowerDriverError;
-}
-
-/** Waits until something listens on UDP `port` in the BMC namespace. */
-async function listening(bmc: Netns, port: number, describe: () => string): Promise<void> {
-  await waitFor(async () => (await bmc.run(["ss", "-Huln", `sport = :${port}`])).stdout.trim() !== "", {
-    timeoutMs: 10_000,
-    what: `a BMC on UDP ${port}`,
-    describe,
-  });
 }
 
 async function ipmitool(console: Netns, password: string, port: number, ...args: string[]): Promise<string> {

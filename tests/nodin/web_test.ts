@@ -95,7 +95,16 @@ Deno.test({
     const { page } = browser;
     await page.setViewportSize({ width: 390, height: 844 });
     await signInWithToken(page, ctpf.url, ctpf.adminToken);
-    for (const route of ["nodin", "nodin/rules", "nodin/drivers", "nodin/nodes/n-0000000000"]) {
+    for (
+      const route of [
+        "nodin",
+        "nodin/rules",
+        "nodin/drivers",
+        "nodin/clouds",
+        "nodin/bmc",
+        "nodin/nodes/n-0000000000",
+      ]
+    ) {
       await page.goto(`${ctpf.url}/#/${route}`);
       await page.getByRole("heading", { level: 2, name: "Nodes" }).waitFor();
       const width = await page.evaluate(() => document.documentElement.scrollWidth);

@@ -1,5 +1,7 @@
 import { routeHref, useRoute } from "../../route.ts";
 import { servicePages } from "../registry.ts";
+import { BmcCheckView } from "./bmc_check.tsx";
+import { CloudsView } from "./clouds.tsx";
 import { DriversView } from "./drivers.tsx";
 import { useInventory } from "./live.ts";
 import { NodeView } from "./node_view.tsx";
@@ -10,11 +12,14 @@ const views = [
   { path: [] as string[], title: "Nodes" },
   { path: ["rules"], title: "Enrolment rules" },
   { path: ["drivers"], title: "Power drivers" },
+  { path: ["clouds"], title: "Cloud accounts" },
+  { path: ["bmc"], title: "Check a BMC" },
 ];
 
 /**
  * nodin's page: the node table (#/nodin), one node (#/nodin/nodes/<id>), the enrolment rules
- * (#/nodin/rules) and the power drivers (#/nodin/drivers). The inventory feed lives here, so moving
+ * (#/nodin/rules), the power drivers (#/nodin/drivers), the cloud accounts (#/nodin/clouds) and a BMC
+ * check before enrolment (#/nodin/bmc). The inventory feed lives here, so moving
  * between views keeps it.
  */
 function NodinPage() {
@@ -42,7 +47,11 @@ function NodinPage() {
       {view === "nodes" && id && <NodeView id={id} node={inventory.state.get(id)} />}
       {view === "rules" && <RulesView />}
       {view === "drivers" && <DriversView />}
-      {!["", "nodes", "rules", "drivers"].includes(view) && <p class="error">No nodin view "{view}".</p>}
+      {view === "clouds" && <CloudsView />}
+      {view === "bmc" && <BmcCheckView />}
+      {!["", "nodes", "rules", "drivers", "clouds", "bmc"].includes(view) && (
+        <p class="error">No nodin view "{view}".</p>
+      )}
     </section>
   );
 }

@@ -44,6 +44,12 @@ function columns(onError: (e: string | null) => void): Column<InventoryNode>[] {
       ),
     },
     { key: "power", title: "Power", sortValue: (n) => powerText(n), render: powerText },
+    {
+      key: "provider",
+      title: "Provider",
+      sortValue: (n) => n.provider,
+      render: (n) => n.providerRef ? <span title={n.providerRef}>{n.provider}</span> : n.provider,
+    },
     { key: "mac", title: "MAC", sortValue: (n) => n.macs[0] ?? "", render: (n) => n.macs.join(", ") },
     {
       key: "address",

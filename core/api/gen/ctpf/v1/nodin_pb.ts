@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file ctpf/v1/nodin.proto.
  */
 export const file_ctpf_v1_nodin: GenFile = /*@__PURE__*/
-  fileDesc("ChNjdHBmL3YxL25vZGluLnByb3RvEgdjdHBmLnYxImgKC1Bvd2VyU3RhdHVzEg0KBXN0YXRlGAEgASgJEiYKAmF0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIQCghldmlkZW5jZRgDIAEoCRIQCghvZmZfbW9kZRgEIAEoCSKLAQoKTm9kZVNvdXJjZRIOCgZzb3VyY2UYASABKAkSLgoKZmlyc3Rfc2VlbhgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLQoJbGFzdF9zZWVuGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIOCgZkZXRhaWwYBCABKAkixAEKDEJtY1JlZmVyZW5jZRIOCgZkcml2ZXIYASABKAkSDwoHYWRkcmVzcxgCIAEoCRIWCg5jcmVkZW50aWFsX3JlZhgDIAEoCRIzCgdvcHRpb25zGAQgAygLMiIuY3RwZi52MS5CbWNSZWZlcmVuY2UuT3B0aW9uc0VudHJ5EhYKDmhhc19jcmVkZW50aWFsGAUgASgIGi4KDE9wdGlvbnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIrEFCg1JbnZlbnRvcnlOb2RlEgoKAmlkGAEgASgJEgwKBG5hbWUYAiABKAkSMgoGbGFiZWxzGAMgAygLMiIuY3RwZi52MS5JbnZlbnRvcnlOb2RlLkxhYmVsc0VudHJ5EhAKCHByb3ZpZGVyGAQgASgJEhQKDHByb3ZpZGVyX3JlZhgFIAEoCRIMCgRtYWNzGAYgAygJEhEKCWFkZHJlc3NlcxgHIAMoCRIUCgxhcmNoaXRlY3R1cmUYCCABKAkSEAoIZmlybXdhcmUYCSABKAkSEAoIcHhlX2FyY2gYCiABKAUSIgoDYm1jGAsgASgLMhUuY3RwZi52MS5CbWNSZWZlcmVuY2USKwoNZGVzaXJlZF9wb3dlchgMIAEoCzIULmN0cGYudjEuUG93ZXJTdGF0dXMSLAoOb2JzZXJ2ZWRfcG93ZXIYDSABKAsyFC5jdHBmLnYxLlBvd2VyU3RhdHVzEhEKCWxpZmVjeWNsZRgOIAEoCRI1ChFsaWZlY3ljbGVfY2hhbmdlZBgPIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEwoLYm9vdF9pbnRlbnQYECABKAkSEwoLZW5yb2xsZWRfYnkYESABKAkSLQoJbGFzdF9zZWVuGBIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIkCgdzb3VyY2VzGBMgAygLMhMuY3RwZi52MS5Ob2RlU291cmNlEisKB2NyZWF0ZWQYFCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEisKB3VwZGF0ZWQYFSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wGi0KC0xhYmVsc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiZQoKTm9kZUZpbHRlchIWCg5sYWJlbF9zZWxlY3RvchgBIAEoCRISCgpsaWZlY3ljbGVzGAIgAygJEg0KBXBvd2VyGAMgAygJEg4KBnNvdXJjZRgEIAEoCRIMCgR0ZXh0GAUgASgJIjsKFExpc3RJbnZlbnRvcnlSZXF1ZXN0EiMKBmZpbHRlchgBIAEoCzITLmN0cGYudjEuTm9kZUZpbHRlciI+ChVMaXN0SW52ZW50b3J5UmVzcG9uc2USJQoFbm9kZXMYASADKAsyFi5jdHBmLnYxLkludmVudG9yeU5vZGUiJQoXR2V0SW52ZW50b3J5Tm9kZVJlcXVlc3QSCgoCaWQYASABKAkiQAoYR2V0SW52ZW50b3J5Tm9kZVJlc3BvbnNlEiQKBG5vZGUYASABKAsyFi5jdHBmLnYxLkludmVudG9yeU5vZGUiPAoVV2F0Y2hJbnZlbnRvcnlSZXF1ZXN0EiMKBmZpbHRlchgBIAEoCzITLmN0cGYudjEuTm9kZUZpbHRlciJfChZXYXRjaEludmVudG9yeVJlc3BvbnNlEiQKBG5vZGUYASABKAsyFi5jdHBmLnYxLkludmVudG9yeU5vZGUSDwoHcmVtb3ZlZBgCIAEoCBIOCgZyZXBsYXkYAyABKAgijQEKCkNyZWRlbnRpYWwSEAoIdXNlcm5hbWUYASABKAkSEAoIcGFzc3dvcmQYAiABKAkSLQoFZXh0cmEYAyADKAsyHi5jdHBmLnYxLkNyZWRlbnRpYWwuRXh0cmFFbnRyeRosCgpFeHRyYUVudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEizQEKCEJtY0lucHV0Eg4KBmRyaXZlchgBIAEoCRIPCgdhZGRyZXNzGAIgASgJEhYKDmNyZWRlbnRpYWxfcmVmGAMgASgJEi8KB29wdGlvbnMYBCADKAsyHi5jdHBmLnYxLkJtY0lucHV0Lk9wdGlvbnNFbnRyeRInCgpjcmVkZW50aWFsGAUgASgLMhMuY3RwZi52MS5DcmVkZW50aWFsGi4KDE9wdGlvbnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBImgKCExhYmVsTWFwEi0KBnZhbHVlcxgBIAMoCzIdLmN0cGYudjEuTGFiZWxNYXAuVmFsdWVzRW50cnkaLQoLVmFsdWVzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASIcCgpTdHJpbmdMaXN0Eg4KBnZhbHVlcxgBIAMoCSKvAgoITm9kZVNwZWMSDAoEbmFtZRgBIAEoCRItCgZsYWJlbHMYAiADKAsyHS5jdHBmLnYxLk5vZGVTcGVjLkxhYmVsc0VudHJ5EhAKCHByb3ZpZGVyGAMgASgJEhQKDHByb3ZpZGVyX3JlZhgEIAEoCRIMCgRtYWNzGAUgAygJEhEKCWFkZHJlc3NlcxgGIAMoCRIUCgxhcmNoaXRlY3R1cmUYByABKAkSEAoIZmlybXdhcmUYCCABKAkSHgoDYm1jGAkgASgLMhEuY3RwZi52MS5CbWNJbnB1dBITCgtib290X2ludGVudBgKIAEoCRIRCglsaWZlY3ljbGUYCyABKAkaLQoLTGFiZWxzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASI0ChFDcmVhdGVOb2RlUmVxdWVzdBIfCgRub2RlGAEgASgLMhEuY3RwZi52MS5Ob2RlU3BlYyI6ChJDcmVhdGVOb2RlUmVzcG9uc2USJAoEbm9kZRgBIAEoCzIWLmN0cGYudjEuSW52ZW50b3J5Tm9kZSLXAgoRVXBkYXRlTm9kZVJlcXVlc3QSCgoCaWQYASABKAkSEQoEbmFtZRgCIAEoCUgAiAEBEiEKBmxhYmVscxgDIAEoCzIRLmN0cGYudjEuTGFiZWxNYXASIQoEbWFjcxgEIAEoCzITLmN0cGYudjEuU3RyaW5nTGlzdBImCglhZGRyZXNzZXMYBSABKAsyEy5jdHBmLnYxLlN0cmluZ0xpc3QSGQoMYXJjaGl0ZWN0dXJlGAYgASgJSAGIAQESFQoIZmlybXdhcmUYByABKAlIAogBARIeCgNibWMYCCABKAsyES5jdHBmLnYxLkJtY0lucHV0EhIKCnJlbW92ZV9ibWMYCSABKAgSGAoLYm9vdF9pbnRlbnQYCiABKAlIA4gBAUIHCgVfbmFtZUIPCg1fYXJjaGl0ZWN0dXJlQgsKCV9maXJtd2FyZUIOCgxfYm9vdF9pbnRlbnQiOgoSVXBkYXRlTm9kZVJlc3BvbnNlEiQKBG5vZGUYASABKAsyFi5jdHBmLnYxLkludmVudG9yeU5vZGUiHwoRRGVsZXRlTm9kZVJlcXVlc3QSCgoCaWQYASABKAkiFAoSRGVsZXRlTm9kZVJlc3BvbnNlIi0KD1NldFBvd2VyUmVxdWVzdBIKCgJpZBgBIAEoCRIOCgZhY3Rpb24YAiABKAkiOAoQU2V0UG93ZXJSZXNwb25zZRIkCgRub2RlGAEgASgLMhYuY3RwZi52MS5JbnZlbnRvcnlOb2RlIlQKFFNldEJvb3REZXZpY2VSZXF1ZXN0EgoKAmlkGAEgASgJEg4KBmRldmljZRgCIAEoCRISCgpwZXJzaXN0ZW50GAMgASgIEgwKBHVlZmkYBCABKAgiFwoVU2V0Qm9vdERldmljZVJlc3BvbnNlIpkBChBFbnJvbE5vZGVSZXF1ZXN0EgoKAmlkGAEgASgJEjUKBmxhYmVscxgCIAMoCzIlLmN0cGYudjEuRW5yb2xOb2RlUmVxdWVzdC5MYWJlbHNFbnRyeRITCgtib290X2ludGVudBgDIAEoCRotCgtMYWJlbHNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIjkKEUVucm9sTm9kZVJlc3BvbnNlEiQKBG5vZGUYASABKAsyFi5jdHBmLnYxLkludmVudG9yeU5vZGUiQgoRUmV0aXJlTm9kZVJlcXVlc3QSCgoCaWQYASABKAkSDgoGcmVhc29uGAIgASgJEhEKCXBvd2VyX29mZhgDIAEoCCI6ChJSZXRpcmVOb2RlUmVzcG9uc2USJAoEbm9kZRgBIAEoCzIWLmN0cGYudjEuSW52ZW50b3J5Tm9kZSJEChNTZXRMaWZlY3ljbGVSZXF1ZXN0EgoKAmlkGAEgASgJEhEKCWxpZmVjeWNsZRgCIAEoCRIOCgZyZWFzb24YAyABKAkiPAoUU2V0TGlmZWN5Y2xlUmVzcG9uc2USJAoEbm9kZRgBIAEoCzIWLmN0cGYudjEuSW52ZW50b3J5Tm9kZSKCAQoMSGlzdG9yeUVudHJ5EgsKA3NlcRgBIAEoBBIPCgdub2RlX2lkGAIgASgJEiYKAmF0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIMCgRraW5kGAQgASgJEg8KB21lc3NhZ2UYBSABKAkSDQoFYWN0b3IYBiABKAkiRwoWTGlzdE5vZGVIaXN0b3J5UmVxdWVzdBIKCgJpZBgBIAEoCRINCgVsaW1pdBgCIAEoDRISCgpiZWZvcmVfc2VxGAMgASgEIkEKF0xpc3ROb2RlSGlzdG9yeVJlc3BvbnNlEiYKB2VudHJpZXMYASADKAsyFS5jdHBmLnYxLkhpc3RvcnlFbnRyeSJKChFQb3dlckNhcGFiaWxpdGllcxIOCgZzdGF0dXMYASABKAgSDwoHYWN0aW9ucxgCIAMoCRIUCgxib290X2RldmljZXMYAyADKAkiXwoKRHJpdmVySW5mbxIOCgZkcml2ZXIYASABKAkSDwoHc3VtbWFyeRgCIAEoCRIwCgxjYXBhYmlsaXRpZXMYAyABKAsyGi5jdHBmLnYxLlBvd2VyQ2FwYWJpbGl0aWVzIhQKEkxpc3REcml2ZXJzUmVxdWVzdCI7ChNMaXN0RHJpdmVyc1Jlc3BvbnNlEiQKB2RyaXZlcnMYASADKAsyEy5jdHBmLnYxLkRyaXZlckluZm8ilwIKDUVucm9sbWVudFJ1bGUSCgoCaWQYASABKAkSDAoEbmFtZRgCIAEoCRIQCghwcmlvcml0eRgDIAEoBRIPCgdlbmFibGVkGAQgASgIEhQKDG1hY19wcmVmaXhlcxgFIAMoCRIZChFweGVfYXJjaGl0ZWN0dXJlcxgGIAMoDRIWCg5sYWJlbF9zZWxlY3RvchgHIAEoCRI5CgpzZXRfbGFiZWxzGAggAygLMiUuY3RwZi52MS5FbnJvbG1lbnRSdWxlLlNldExhYmVsc0VudHJ5EhMKC2Jvb3RfaW50ZW50GAkgASgJGjAKDlNldExhYmVsc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiGwoZTGlzdEVucm9sbWVudFJ1bGVzUmVxdWVzdCJDChpMaXN0RW5yb2xtZW50UnVsZXNSZXNwb25zZRIlCgVydWxlcxgBIAMoCzIWLmN0cGYudjEuRW5yb2xtZW50UnVsZSI/ChdQdXRFbnJvbG1lbnRSdWxlUmVxdWVzdBIkCgRydWxlGAEgASgLMhYuY3RwZi52MS5FbnJvbG1lbnRSdWxlIkAKGFB1dEVucm9sbWVudFJ1bGVSZXNwb25zZRIkCgRydWxlGAEgASgLMhYuY3RwZi52MS5FbnJvbG1lbnRSdWxlIigKGkRlbGV0ZUVucm9sbWVudFJ1bGVSZXF1ZXN0EgoKAmlkGAEgASgJIh0KG0RlbGV0ZUVucm9sbWVudFJ1bGVSZXNwb25zZTKiCgoMTm9kaW5TZXJ2aWNlElMKDUxpc3RJbnZlbnRvcnkSHS5jdHBmLnYxLkxpc3RJbnZlbnRvcnlSZXF1ZXN0Gh4uY3RwZi52MS5MaXN0SW52ZW50b3J5UmVzcG9uc2UiA5ACARJcChBHZXRJbnZlbnRvcnlOb2RlEiAuY3RwZi52MS5HZXRJbnZlbnRvcnlOb2RlUmVxdWVzdBohLmN0cGYudjEuR2V0SW52ZW50b3J5Tm9kZVJlc3BvbnNlIgOQAgESWAoOV2F0Y2hJbnZlbnRvcnkSHi5jdHBmLnYxLldhdGNoSW52ZW50b3J5UmVxdWVzdBofLmN0cGYudjEuV2F0Y2hJbnZlbnRvcnlSZXNwb25zZSIDkAIBMAESRQoKQ3JlYXRlTm9kZRIaLmN0cGYudjEuQ3JlYXRlTm9kZVJlcXVlc3QaGy5jdHBmLnYxLkNyZWF0ZU5vZGVSZXNwb25zZRJFCgpVcGRhdGVOb2RlEhouY3RwZi52MS5VcGRhdGVOb2RlUmVxdWVzdBobLmN0cGYudjEuVXBkYXRlTm9kZVJlc3BvbnNlEkUKCkRlbGV0ZU5vZGUSGi5jdHBmLnYxLkRlbGV0ZU5vZGVSZXF1ZXN0GhsuY3RwZi52MS5EZWxldGVOb2RlUmVzcG9uc2USPwoIU2V0UG93ZXISGC5jdHBmLnYxLlNldFBvd2VyUmVxdWVzdBoZLmN0cGYudjEuU2V0UG93ZXJSZXNwb25zZRJOCg1TZXRCb290RGV2aWNlEh0uY3RwZi52MS5TZXRCb290RGV2aWNlUmVxdWVzdBoeLmN0cGYudjEuU2V0Qm9vdERldmljZVJlc3BvbnNlEkIKCUVucm9sTm9kZRIZLmN0cGYudjEuRW5yb2xOb2RlUmVxdWVzdBoaLmN0cGYudjEuRW5yb2xOb2RlUmVzcG9uc2USRQoKUmV0aXJlTm9kZRIaLmN0cGYudjEuUmV0aXJlTm9kZVJlcXVlc3QaGy5jdHBmLnYxLlJldGlyZU5vZGVSZXNwb25zZRJLCgxTZXRMaWZlY3ljbGUSHC5jdHBmLnYxLlNldExpZmVjeWNsZVJlcXVlc3QaHS5jdHBmLnYxLlNldExpZmVjeWNsZVJlc3BvbnNlElkKD0xpc3ROb2RlSGlzdG9yeRIfLmN0cGYudjEuTGlzdE5vZGVIaXN0b3J5UmVxdWVzdBogLmN0cGYudjEuTGlzdE5vZGVIaXN0b3J5UmVzcG9uc2UiA5ACARJNCgtMaXN0RHJpdmVycxIbLmN0cGYudjEuTGlzdERyaXZlcnNSZXF1ZXN0GhwuY3RwZi52MS5MaXN0RHJpdmVyc1Jlc3BvbnNlIgOQAgESYgoSTGlzdEVucm9sbWVudFJ1bGVzEiIuY3RwZi52MS5MaXN0RW5yb2xtZW50UnVsZXNSZXF1ZXN0GiMuY3RwZi52MS5MaXN0RW5yb2xtZW50UnVsZXNSZXNwb25zZSIDkAIBElcKEFB1dEVucm9sbWVudFJ1bGUSIC5jdHBmLnYxLlB1dEVucm9sbWVudFJ1bGVSZXF1ZXN0GiEuY3RwZi52MS5QdXRFbnJvbG1lbnRSdWxlUmVzcG9uc2USYAoTRGVsZXRlRW5yb2xtZW50UnVsZRIjLmN0cGYudjEuRGVsZXRlRW5yb2xtZW50UnVsZVJlcXVlc3QaJC5jdHBmLnYxLkRlbGV0ZUVucm9sbWVudFJ1bGVSZXNwb25zZWIGcHJvdG8z", [file_google_protobuf_timestamp]);
+  fileDesc("ChNjdHBmL3YxL25vZGluLnByb3RvEgdjdHBmLnYxImgKC1Bvd2VyU3RhdHVzEg0KBXN0YXRlGAEgASgJEiYKAmF0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIQCghldmlkZW5jZRgDIAEoCRIQCghvZmZfbW9kZRgEIAEoCSKLAQoKTm9kZVNvdXJjZRIOCgZzb3VyY2UYASABKAkSLgoKZmlyc3Rfc2VlbhgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLQoJbGFzdF9zZWVuGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIOCgZkZXRhaWwYBCABKAkixAEKDEJtY1JlZmVyZW5jZRIOCgZkcml2ZXIYASABKAkSDwoHYWRkcmVzcxgCIAEoCRIWCg5jcmVkZW50aWFsX3JlZhgDIAEoCRIzCgdvcHRpb25zGAQgAygLMiIuY3RwZi52MS5CbWNSZWZlcmVuY2UuT3B0aW9uc0VudHJ5EhYKDmhhc19jcmVkZW50aWFsGAUgASgIGi4KDE9wdGlvbnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIsgFCg1JbnZlbnRvcnlOb2RlEgoKAmlkGAEgASgJEgwKBG5hbWUYAiABKAkSMgoGbGFiZWxzGAMgAygLMiIuY3RwZi52MS5JbnZlbnRvcnlOb2RlLkxhYmVsc0VudHJ5EhAKCHByb3ZpZGVyGAQgASgJEhQKDHByb3ZpZGVyX3JlZhgFIAEoCRIMCgRtYWNzGAYgAygJEhEKCWFkZHJlc3NlcxgHIAMoCRIUCgxhcmNoaXRlY3R1cmUYCCABKAkSEAoIZmlybXdhcmUYCSABKAkSEAoIcHhlX2FyY2gYCiABKAUSIgoDYm1jGAsgASgLMhUuY3RwZi52MS5CbWNSZWZlcmVuY2USKwoNZGVzaXJlZF9wb3dlchgMIAEoCzIULmN0cGYudjEuUG93ZXJTdGF0dXMSLAoOb2JzZXJ2ZWRfcG93ZXIYDSABKAsyFC5jdHBmLnYxLlBvd2VyU3RhdHVzEhEKCWxpZmVjeWNsZRgOIAEoCRI1ChFsaWZlY3ljbGVfY2hhbmdlZBgPIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEwoLYm9vdF9pbnRlbnQYECABKAkSEwoLZW5yb2xsZWRfYnkYESABKAkSLQoJbGFzdF9zZWVuGBIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIkCgdzb3VyY2VzGBMgAygLMhMuY3RwZi52MS5Ob2RlU291cmNlEisKB2NyZWF0ZWQYFCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEisKB3VwZGF0ZWQYFSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhUKDWNsb3VkX2FjY291bnQYFiABKAkaLQoLTGFiZWxzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASJlCgpOb2RlRmlsdGVyEhYKDmxhYmVsX3NlbGVjdG9yGAEgASgJEhIKCmxpZmVjeWNsZXMYAiADKAkSDQoFcG93ZXIYAyADKAkSDgoGc291cmNlGAQgASgJEgwKBHRleHQYBSABKAkiOwoUTGlzdEludmVudG9yeVJlcXVlc3QSIwoGZmlsdGVyGAEgASgLMhMuY3RwZi52MS5Ob2RlRmlsdGVyIj4KFUxpc3RJbnZlbnRvcnlSZXNwb25zZRIlCgVub2RlcxgBIAMoCzIWLmN0cGYudjEuSW52ZW50b3J5Tm9kZSIlChdHZXRJbnZlbnRvcnlOb2RlUmVxdWVzdBIKCgJpZBgBIAEoCSJAChhHZXRJbnZlbnRvcnlOb2RlUmVzcG9uc2USJAoEbm9kZRgBIAEoCzIWLmN0cGYudjEuSW52ZW50b3J5Tm9kZSI8ChVXYXRjaEludmVudG9yeVJlcXVlc3QSIwoGZmlsdGVyGAEgASgLMhMuY3RwZi52MS5Ob2RlRmlsdGVyIl8KFldhdGNoSW52ZW50b3J5UmVzcG9uc2USJAoEbm9kZRgBIAEoCzIWLmN0cGYudjEuSW52ZW50b3J5Tm9kZRIPCgdyZW1vdmVkGAIgASgIEg4KBnJlcGxheRgDIAEoCCKNAQoKQ3JlZGVudGlhbBIQCgh1c2VybmFtZRgBIAEoCRIQCghwYXNzd29yZBgCIAEoCRItCgVleHRyYRgDIAMoCzIeLmN0cGYudjEuQ3JlZGVudGlhbC5FeHRyYUVudHJ5GiwKCkV4dHJhRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASLNAQoIQm1jSW5wdXQSDgoGZHJpdmVyGAEgASgJEg8KB2FkZHJlc3MYAiABKAkSFgoOY3JlZGVudGlhbF9yZWYYAyABKAkSLwoHb3B0aW9ucxgEIAMoCzIeLmN0cGYudjEuQm1jSW5wdXQuT3B0aW9uc0VudHJ5EicKCmNyZWRlbnRpYWwYBSABKAsyEy5jdHBmLnYxLkNyZWRlbnRpYWwaLgoMT3B0aW9uc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiaAoITGFiZWxNYXASLQoGdmFsdWVzGAEgAygLMh0uY3RwZi52MS5MYWJlbE1hcC5WYWx1ZXNFbnRyeRotCgtWYWx1ZXNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIhwKClN0cmluZ0xpc3QSDgoGdmFsdWVzGAEgAygJIq8CCghOb2RlU3BlYxIMCgRuYW1lGAEgASgJEi0KBmxhYmVscxgCIAMoCzIdLmN0cGYudjEuTm9kZVNwZWMuTGFiZWxzRW50cnkSEAoIcHJvdmlkZXIYAyABKAkSFAoMcHJvdmlkZXJfcmVmGAQgASgJEgwKBG1hY3MYBSADKAkSEQoJYWRkcmVzc2VzGAYgAygJEhQKDGFyY2hpdGVjdHVyZRgHIAEoCRIQCghmaXJtd2FyZRgIIAEoCRIeCgNibWMYCSABKAsyES5jdHBmLnYxLkJtY0lucHV0EhMKC2Jvb3RfaW50ZW50GAogASgJEhEKCWxpZmVjeWNsZRgLIAEoCRotCgtMYWJlbHNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIl4KEUNyZWF0ZU5vZGVSZXF1ZXN0Eh8KBG5vZGUYASABKAsyES5jdHBmLnYxLk5vZGVTcGVjEigKBWNsb3VkGAIgASgLMhkuY3RwZi52MS5DbG91ZE1hY2hpbmVTcGVjImgKEENsb3VkTWFjaGluZVNwZWMSEgoKYWNjb3VudF9pZBgBIAEoCRIMCgRzaXplGAIgASgJEg0KBWltYWdlGAMgASgJEhAKCGxvY2F0aW9uGAQgASgJEhEKCXVzZXJfZGF0YRgFIAEoCSI6ChJDcmVhdGVOb2RlUmVzcG9uc2USJAoEbm9kZRgBIAEoCzIWLmN0cGYudjEuSW52ZW50b3J5Tm9kZSLXAgoRVXBkYXRlTm9kZVJlcXVlc3QSCgoCaWQYASABKAkSEQoEbmFtZRgCIAEoCUgAiAEBEiEKBmxhYmVscxgDIAEoCzIRLmN0cGYudjEuTGFiZWxNYXASIQoEbWFjcxgEIAEoCzITLmN0cGYudjEuU3RyaW5nTGlzdBImCglhZGRyZXNzZXMYBSABKAsyEy5jdHBmLnYxLlN0cmluZ0xpc3QSGQoMYXJjaGl0ZWN0dXJlGAYgASgJSAGIAQESFQoIZmlybXdhcmUYByABKAlIAogBARIeCgNibWMYCCABKAsyES5jdHBmLnYxLkJtY0lucHV0EhIKCnJlbW92ZV9ibWMYCSABKAgSGAoLYm9vdF9pbnRlbnQYCiABKAlIA4gBAUIHCgVfbmFtZUIPCg1fYXJjaGl0ZWN0dXJlQgsKCV9maXJtd2FyZUIOCgxfYm9vdF9pbnRlbnQiOgoSVXBkYXRlTm9kZVJlc3BvbnNlEiQKBG5vZGUYASABKAsyFi5jdHBmLnYxLkludmVudG9yeU5vZGUiHwoRRGVsZXRlTm9kZVJlcXVlc3QSCgoCaWQYASABKAkiFAoSRGVsZXRlTm9kZVJlc3BvbnNlIi0KD1NldFBvd2VyUmVxdWVzdBIKCgJpZBgBIAEoCRIOCgZhY3Rpb24YAiABKAkiOAoQU2V0UG93ZXJSZXNwb25zZRIkCgRub2RlGAEgASgLMhYuY3RwZi52MS5JbnZlbnRvcnlOb2RlIlQKFFNldEJvb3REZXZpY2VSZXF1ZXN0EgoKAmlkGAEgASgJEg4KBmRldmljZRgCIAEoCRISCgpwZXJzaXN0ZW50GAMgASgIEgwKBHVlZmkYBCABKAgiFwoVU2V0Qm9vdERldmljZVJlc3BvbnNlIpkBChBFbnJvbE5vZGVSZXF1ZXN0EgoKAmlkGAEgASgJEjUKBmxhYmVscxgCIAMoCzIlLmN0cGYudjEuRW5yb2xOb2RlUmVxdWVzdC5MYWJlbHNFbnRyeRITCgtib290X2ludGVudBgDIAEoCRotCgtMYWJlbHNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIjkKEUVucm9sTm9kZVJlc3BvbnNlEiQKBG5vZGUYASABKAsyFi5jdHBmLnYxLkludmVudG9yeU5vZGUiQgoRUmV0aXJlTm9kZVJlcXVlc3QSCgoCaWQYASABKAkSDgoGcmVhc29uGAIgASgJEhEKCXBvd2VyX29mZhgDIAEoCCI6ChJSZXRpcmVOb2RlUmVzcG9uc2USJAoEbm9kZRgBIAEoCzIWLmN0cGYudjEuSW52ZW50b3J5Tm9kZSJEChNTZXRMaWZlY3ljbGVSZXF1ZXN0EgoKAmlkGAEgASgJEhEKCWxpZmVjeWNsZRgCIAEoCRIOCgZyZWFzb24YAyABKAkiPAoUU2V0TGlmZWN5Y2xlUmVzcG9uc2USJAoEbm9kZRgBIAEoCzIWLmN0cGYudjEuSW52ZW50b3J5Tm9kZSKCAQoMSGlzdG9yeUVudHJ5EgsKA3NlcRgBIAEoBBIPCgdub2RlX2lkGAIgASgJEiYKAmF0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIMCgRraW5kGAQgASgJEg8KB21lc3NhZ2UYBSABKAkSDQoFYWN0b3IYBiABKAkiRwoWTGlzdE5vZGVIaXN0b3J5UmVxdWVzdBIKCgJpZBgBIAEoCRINCgVsaW1pdBgCIAEoDRISCgpiZWZvcmVfc2VxGAMgASgEIkEKF0xpc3ROb2RlSGlzdG9yeVJlc3BvbnNlEiYKB2VudHJpZXMYASADKAsyFS5jdHBmLnYxLkhpc3RvcnlFbnRyeSJKChFQb3dlckNhcGFiaWxpdGllcxIOCgZzdGF0dXMYASABKAgSDwoHYWN0aW9ucxgCIAMoCRIUCgxib290X2RldmljZXMYAyADKAkiXwoKRHJpdmVySW5mbxIOCgZkcml2ZXIYASABKAkSDwoHc3VtbWFyeRgCIAEoCRIwCgxjYXBhYmlsaXRpZXMYAyABKAsyGi5jdHBmLnYxLlBvd2VyQ2FwYWJpbGl0aWVzIhQKEkxpc3REcml2ZXJzUmVxdWVzdCI7ChNMaXN0RHJpdmVyc1Jlc3BvbnNlEiQKB2RyaXZlcnMYASADKAsyEy5jdHBmLnYxLkRyaXZlckluZm8ilwIKDUVucm9sbWVudFJ1bGUSCgoCaWQYASABKAkSDAoEbmFtZRgCIAEoCRIQCghwcmlvcml0eRgDIAEoBRIPCgdlbmFibGVkGAQgASgIEhQKDG1hY19wcmVmaXhlcxgFIAMoCRIZChFweGVfYXJjaGl0ZWN0dXJlcxgGIAMoDRIWCg5sYWJlbF9zZWxlY3RvchgHIAEoCRI5CgpzZXRfbGFiZWxzGAggAygLMiUuY3RwZi52MS5FbnJvbG1lbnRSdWxlLlNldExhYmVsc0VudHJ5EhMKC2Jvb3RfaW50ZW50GAkgASgJGjAKDlNldExhYmVsc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiGwoZTGlzdEVucm9sbWVudFJ1bGVzUmVxdWVzdCJDChpMaXN0RW5yb2xtZW50UnVsZXNSZXNwb25zZRIlCgVydWxlcxgBIAMoCzIWLmN0cGYudjEuRW5yb2xtZW50UnVsZSI/ChdQdXRFbnJvbG1lbnRSdWxlUmVxdWVzdBIkCgRydWxlGAEgASgLMhYuY3RwZi52MS5FbnJvbG1lbnRSdWxlIkAKGFB1dEVucm9sbWVudFJ1bGVSZXNwb25zZRIkCgRydWxlGAEgASgLMhYuY3RwZi52MS5FbnJvbG1lbnRSdWxlIigKGkRlbGV0ZUVucm9sbWVudFJ1bGVSZXF1ZXN0EgoKAmlkGAEgASgJIh0KG0RlbGV0ZUVucm9sbWVudFJ1bGVSZXNwb25zZSLnAQoMQ2xvdWRBY2NvdW50EgoKAmlkGAEgASgJEgwKBG5hbWUYAiABKAkSEAoIcHJvdmlkZXIYAyABKAkSNQoIc2V0dGluZ3MYBCADKAsyIy5jdHBmLnYxLkNsb3VkQWNjb3VudC5TZXR0aW5nc0VudHJ5EhYKDmhhc19jcmVkZW50aWFsGAUgASgIEisKCWxhc3Rfc3luYxgGIAEoCzIYLmN0cGYudjEuQ2xvdWRTeW5jU3RhdHVzGi8KDVNldHRpbmdzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASKQAQoPQ2xvdWRTeW5jU3RhdHVzEiYKAmF0GAEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIKCgJvaxgCIAEoCBINCgVlcnJvchgDIAEoCRIQCghtYWNoaW5lcxgEIAEoDRIoCgRuZXh0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCIaChhMaXN0Q2xvdWRBY2NvdW50c1JlcXVlc3QiRAoZTGlzdENsb3VkQWNjb3VudHNSZXNwb25zZRInCghhY2NvdW50cxgBIAMoCzIVLmN0cGYudjEuQ2xvdWRBY2NvdW50ItUBChFDbG91ZEFjY291bnRJbnB1dBIKCgJpZBgBIAEoCRIMCgRuYW1lGAIgASgJEhAKCHByb3ZpZGVyGAMgASgJEjoKCHNldHRpbmdzGAQgAygLMiguY3RwZi52MS5DbG91ZEFjY291bnRJbnB1dC5TZXR0aW5nc0VudHJ5EicKCmNyZWRlbnRpYWwYBSABKAsyEy5jdHBmLnYxLkNyZWRlbnRpYWwaLwoNU2V0dGluZ3NFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIkUKFlB1dENsb3VkQWNjb3VudFJlcXVlc3QSKwoHYWNjb3VudBgBIAEoCzIaLmN0cGYudjEuQ2xvdWRBY2NvdW50SW5wdXQiQQoXUHV0Q2xvdWRBY2NvdW50UmVzcG9uc2USJgoHYWNjb3VudBgBIAEoCzIVLmN0cGYudjEuQ2xvdWRBY2NvdW50IicKGURlbGV0ZUNsb3VkQWNjb3VudFJlcXVlc3QSCgoCaWQYASABKAkiHAoaRGVsZXRlQ2xvdWRBY2NvdW50UmVzcG9uc2UiJQoXU3luY0Nsb3VkQWNjb3VudFJlcXVlc3QSCgoCaWQYASABKAkiQgoYU3luY0Nsb3VkQWNjb3VudFJlc3BvbnNlEiYKB2FjY291bnQYASABKAsyFS5jdHBmLnYxLkNsb3VkQWNjb3VudCKWAQoPQ2hlY2tCbWNSZXF1ZXN0Eh4KA2JtYxgBIAEoCzIRLmN0cGYudjEuQm1jSW5wdXQSDgoGYWN0aW9uGAIgASgJEhMKC2Jvb3RfZGV2aWNlGAMgASgJEhIKCnBlcnNpc3RlbnQYBCABKAgSDAoEdWVmaRgFIAEoCBIcChRzdG9yZV9jcmVkZW50aWFsX3JlZhgGIAEoCSJIChBDaGVja0JtY1Jlc3BvbnNlEiYKCG9ic2VydmVkGAEgASgLMhQuY3RwZi52MS5Qb3dlclN0YXR1cxIMCgRkb25lGAIgASgJMtINCgxOb2RpblNlcnZpY2USUwoNTGlzdEludmVudG9yeRIdLmN0cGYudjEuTGlzdEludmVudG9yeVJlcXVlc3QaHi5jdHBmLnYxLkxpc3RJbnZlbnRvcnlSZXNwb25zZSIDkAIBElwKEEdldEludmVudG9yeU5vZGUSIC5jdHBmLnYxLkdldEludmVudG9yeU5vZGVSZXF1ZXN0GiEuY3RwZi52MS5HZXRJbnZlbnRvcnlOb2RlUmVzcG9uc2UiA5ACARJYCg5XYXRjaEludmVudG9yeRIeLmN0cGYudjEuV2F0Y2hJbnZlbnRvcnlSZXF1ZXN0Gh8uY3RwZi52MS5XYXRjaEludmVudG9yeVJlc3BvbnNlIgOQAgEwARJFCgpDcmVhdGVOb2RlEhouY3RwZi52MS5DcmVhdGVOb2RlUmVxdWVzdBobLmN0cGYudjEuQ3JlYXRlTm9kZVJlc3BvbnNlEkUKClVwZGF0ZU5vZGUSGi5jdHBmLnYxLlVwZGF0ZU5vZGVSZXF1ZXN0GhsuY3RwZi52MS5VcGRhdGVOb2RlUmVzcG9uc2USRQoKRGVsZXRlTm9kZRIaLmN0cGYudjEuRGVsZXRlTm9kZVJlcXVlc3QaGy5jdHBmLnYxLkRlbGV0ZU5vZGVSZXNwb25zZRI/CghTZXRQb3dlchIYLmN0cGYudjEuU2V0UG93ZXJSZXF1ZXN0GhkuY3RwZi52MS5TZXRQb3dlclJlc3BvbnNlEk4KDVNldEJvb3REZXZpY2USHS5jdHBmLnYxLlNldEJvb3REZXZpY2VSZXF1ZXN0Gh4uY3RwZi52MS5TZXRCb290RGV2aWNlUmVzcG9uc2USQgoJRW5yb2xOb2RlEhkuY3RwZi52MS5FbnJvbE5vZGVSZXF1ZXN0GhouY3RwZi52MS5FbnJvbE5vZGVSZXNwb25zZRJFCgpSZXRpcmVOb2RlEhouY3RwZi52MS5SZXRpcmVOb2RlUmVxdWVzdBobLmN0cGYudjEuUmV0aXJlTm9kZVJlc3BvbnNlEksKDFNldExpZmVjeWNsZRIcLmN0cGYudjEuU2V0TGlmZWN5Y2xlUmVxdWVzdBodLmN0cGYudjEuU2V0TGlmZWN5Y2xlUmVzcG9uc2USWQoPTGlzdE5vZGVIaXN0b3J5Eh8uY3RwZi52MS5MaXN0Tm9kZUhpc3RvcnlSZXF1ZXN0GiAuY3RwZi52MS5MaXN0Tm9kZUhpc3RvcnlSZXNwb25zZSIDkAIBEk0KC0xpc3REcml2ZXJzEhsuY3RwZi52MS5MaXN0RHJpdmVyc1JlcXVlc3QaHC5jdHBmLnYxLkxpc3REcml2ZXJzUmVzcG9uc2UiA5ACARJiChJMaXN0RW5yb2xtZW50UnVsZXMSIi5jdHBmLnYxLkxpc3RFbnJvbG1lbnRSdWxlc1JlcXVlc3QaIy5jdHBmLnYxLkxpc3RFbnJvbG1lbnRSdWxlc1Jlc3BvbnNlIgOQAgESVwoQUHV0RW5yb2xtZW50UnVsZRIgLmN0cGYudjEuUHV0RW5yb2xtZW50UnVsZVJlcXVlc3QaIS5jdHBmLnYxLlB1dEVucm9sbWVudFJ1bGVSZXNwb25zZRJgChNEZWxldGVFbnJvbG1lbnRSdWxlEiMuY3RwZi52MS5EZWxldGVFbnJvbG1lbnRSdWxlUmVxdWVzdBokLmN0cGYudjEuRGVsZXRlRW5yb2xtZW50UnVsZVJlc3BvbnNlEl8KEUxpc3RDbG91ZEFjY291bnRzEiEuY3RwZi52MS5MaXN0Q2xvdWRBY2NvdW50c1JlcXVlc3QaIi5jdHBmLnYxLkxpc3RDbG91ZEFjY291bnRzUmVzcG9uc2UiA5ACARJUCg9QdXRDbG91ZEFjY291bnQSHy5jdHBmLnYxLlB1dENsb3VkQWNjb3VudFJlcXVlc3QaIC5jdHBmLnYxLlB1dENsb3VkQWNjb3VudFJlc3BvbnNlEl0KEkRlbGV0ZUNsb3VkQWNjb3VudBIiLmN0cGYudjEuRGVsZXRlQ2xvdWRBY2NvdW50UmVxdWVzdBojLmN0cGYudjEuRGVsZXRlQ2xvdWRBY2NvdW50UmVzcG9uc2USVwoQU3luY0Nsb3VkQWNjb3VudBIgLmN0cGYudjEuU3luY0Nsb3VkQWNjb3VudFJlcXVlc3QaIS5jdHBmLnYxLlN5bmNDbG91ZEFjY291bnRSZXNwb25zZRI/CghDaGVja0JtYxIYLmN0cGYudjEuQ2hlY2tCbWNSZXF1ZXN0GhkuY3RwZi52MS5DaGVja0JtY1Jlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_timestamp]);
 
 /**
  * A power state with the time it began and what it rests on.
@@ -242,6 +242,13 @@ export type InventoryNode = Message<"ctpf.v1.InventoryNode"> & {
    * @generated from field: google.protobuf.Timestamp updated = 21;
    */
   updated?: Timestamp | undefined;
+
+  /**
+   * The cloud account the node's machine belongs to, for cloud nodes.
+   *
+   * @generated from field: string cloud_account = 22;
+   */
+  cloudAccount: string;
 };
 
 /**
@@ -585,6 +592,13 @@ export type CreateNodeRequest = Message<"ctpf.v1.CreateNodeRequest"> & {
    * @generated from field: ctpf.v1.NodeSpec node = 1;
    */
   node?: NodeSpec | undefined;
+
+  /**
+   * Set: the machine is made in this cloud account (name and labels from node), then listed as a node.
+   *
+   * @generated from field: ctpf.v1.CloudMachineSpec cloud = 2;
+   */
+  cloud?: CloudMachineSpec | undefined;
 };
 
 /**
@@ -593,6 +607,47 @@ export type CreateNodeRequest = Message<"ctpf.v1.CreateNodeRequest"> & {
  */
 export const CreateNodeRequestSchema: GenMessage<CreateNodeRequest> = /*@__PURE__*/
   messageDesc(file_ctpf_v1_nodin, 16);
+
+/**
+ * @generated from message ctpf.v1.CloudMachineSpec
+ */
+export type CloudMachineSpec = Message<"ctpf.v1.CloudMachineSpec"> & {
+  /**
+   * @generated from field: string account_id = 1;
+   */
+  accountId: string;
+
+  /**
+   * EC2 instance type, GCE machine type, DigitalOcean size slug.
+   *
+   * @generated from field: string size = 2;
+   */
+  size: string;
+
+  /**
+   * @generated from field: string image = 3;
+   */
+  image: string;
+
+  /**
+   * EC2 zone[/subnet], GCE zone, DigitalOcean region.
+   *
+   * @generated from field: string location = 4;
+   */
+  location: string;
+
+  /**
+   * @generated from field: string user_data = 5;
+   */
+  userData: string;
+};
+
+/**
+ * Describes the message ctpf.v1.CloudMachineSpec.
+ * Use `create(CloudMachineSpecSchema)` to create a new message.
+ */
+export const CloudMachineSpecSchema: GenMessage<CloudMachineSpec> = /*@__PURE__*/
+  messageDesc(file_ctpf_v1_nodin, 17);
 
 /**
  * @generated from message ctpf.v1.CreateNodeResponse
@@ -609,7 +664,7 @@ export type CreateNodeResponse = Message<"ctpf.v1.CreateNodeResponse"> & {
  * Use `create(CreateNodeResponseSchema)` to create a new message.
  */
 export const CreateNodeResponseSchema: GenMessage<CreateNodeResponse> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_nodin, 17);
+  messageDesc(file_ctpf_v1_nodin, 18);
 
 /**
  * @generated from message ctpf.v1.UpdateNodeRequest
@@ -677,7 +732,7 @@ export type UpdateNodeRequest = Message<"ctpf.v1.UpdateNodeRequest"> & {
  * Use `create(UpdateNodeRequestSchema)` to create a new message.
  */
 export const UpdateNodeRequestSchema: GenMessage<UpdateNodeRequest> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_nodin, 18);
+  messageDesc(file_ctpf_v1_nodin, 19);
 
 /**
  * @generated from message ctpf.v1.UpdateNodeResponse
@@ -694,9 +749,12 @@ export type UpdateNodeResponse = Message<"ctpf.v1.UpdateNodeResponse"> & {
  * Use `create(UpdateNodeResponseSchema)` to create a new message.
  */
 export const UpdateNodeResponseSchema: GenMessage<UpdateNodeResponse> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_nodin, 19);
+  messageDesc(file_ctpf_v1_nodin, 20);
 
 /**
+ * A cloud node that is not retired yet has its machine deleted at the provider and is retired (history
+ * kept); any other node (or a retired cloud node) is removed from the inventory.
+ *
  * @generated from message ctpf.v1.DeleteNodeRequest
  */
 export type DeleteNodeRequest = Message<"ctpf.v1.DeleteNodeRequest"> & {
@@ -711,7 +769,7 @@ export type DeleteNodeRequest = Message<"ctpf.v1.DeleteNodeRequest"> & {
  * Use `create(DeleteNodeRequestSchema)` to create a new message.
  */
 export const DeleteNodeRequestSchema: GenMessage<DeleteNodeRequest> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_nodin, 20);
+  messageDesc(file_ctpf_v1_nodin, 21);
 
 /**
  * @generated from message ctpf.v1.DeleteNodeResponse
@@ -724,7 +782,7 @@ export type DeleteNodeResponse = Message<"ctpf.v1.DeleteNodeResponse"> & {
  * Use `create(DeleteNodeResponseSchema)` to create a new message.
  */
 export const DeleteNodeResponseSchema: GenMessage<DeleteNodeResponse> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_nodin, 21);
+  messageDesc(file_ctpf_v1_nodin, 22);
 
 /**
  * @generated from message ctpf.v1.SetPowerRequest
@@ -748,7 +806,7 @@ export type SetPowerRequest = Message<"ctpf.v1.SetPowerRequest"> & {
  * Use `create(SetPowerRequestSchema)` to create a new message.
  */
 export const SetPowerRequestSchema: GenMessage<SetPowerRequest> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_nodin, 22);
+  messageDesc(file_ctpf_v1_nodin, 23);
 
 /**
  * @generated from message ctpf.v1.SetPowerResponse
@@ -765,7 +823,7 @@ export type SetPowerResponse = Message<"ctpf.v1.SetPowerResponse"> & {
  * Use `create(SetPowerResponseSchema)` to create a new message.
  */
 export const SetPowerResponseSchema: GenMessage<SetPowerResponse> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_nodin, 23);
+  messageDesc(file_ctpf_v1_nodin, 24);
 
 /**
  * @generated from message ctpf.v1.SetBootDeviceRequest
@@ -799,7 +857,7 @@ export type SetBootDeviceRequest = Message<"ctpf.v1.SetBootDeviceRequest"> & {
  * Use `create(SetBootDeviceRequestSchema)` to create a new message.
  */
 export const SetBootDeviceRequestSchema: GenMessage<SetBootDeviceRequest> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_nodin, 24);
+  messageDesc(file_ctpf_v1_nodin, 25);
 
 /**
  * @generated from message ctpf.v1.SetBootDeviceResponse
@@ -812,7 +870,7 @@ export type SetBootDeviceResponse = Message<"ctpf.v1.SetBootDeviceResponse"> & {
  * Use `create(SetBootDeviceResponseSchema)` to create a new message.
  */
 export const SetBootDeviceResponseSchema: GenMessage<SetBootDeviceResponse> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_nodin, 25);
+  messageDesc(file_ctpf_v1_nodin, 26);
 
 /**
  * @generated from message ctpf.v1.EnrolNodeRequest
@@ -841,7 +899,7 @@ export type EnrolNodeRequest = Message<"ctpf.v1.EnrolNodeRequest"> & {
  * Use `create(EnrolNodeRequestSchema)` to create a new message.
  */
 export const EnrolNodeRequestSchema: GenMessage<EnrolNodeRequest> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_nodin, 26);
+  messageDesc(file_ctpf_v1_nodin, 27);
 
 /**
  * @generated from message ctpf.v1.EnrolNodeResponse
@@ -858,7 +916,7 @@ export type EnrolNodeResponse = Message<"ctpf.v1.EnrolNodeResponse"> & {
  * Use `create(EnrolNodeResponseSchema)` to create a new message.
  */
 export const EnrolNodeResponseSchema: GenMessage<EnrolNodeResponse> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_nodin, 27);
+  messageDesc(file_ctpf_v1_nodin, 28);
 
 /**
  * @generated from message ctpf.v1.RetireNodeRequest
@@ -887,7 +945,7 @@ export type RetireNodeRequest = Message<"ctpf.v1.RetireNodeRequest"> & {
  * Use `create(RetireNodeRequestSchema)` to create a new message.
  */
 export const RetireNodeRequestSchema: GenMessage<RetireNodeRequest> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_nodin, 28);
+  messageDesc(file_ctpf_v1_nodin, 29);
 
 /**
  * @generated from message ctpf.v1.RetireNodeResponse
@@ -904,7 +962,7 @@ export type RetireNodeResponse = Message<"ctpf.v1.RetireNodeResponse"> & {
  * Use `create(RetireNodeResponseSchema)` to create a new message.
  */
 export const RetireNodeResponseSchema: GenMessage<RetireNodeResponse> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_nodin, 29);
+  messageDesc(file_ctpf_v1_nodin, 30);
 
 /**
  * @generated from message ctpf.v1.SetLifecycleRequest
@@ -931,7 +989,7 @@ export type SetLifecycleRequest = Message<"ctpf.v1.SetLifecycleRequest"> & {
  * Use `create(SetLifecycleRequestSchema)` to create a new message.
  */
 export const SetLifecycleRequestSchema: GenMessage<SetLifecycleRequest> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_nodin, 30);
+  messageDesc(file_ctpf_v1_nodin, 31);
 
 /**
  * @generated from message ctpf.v1.SetLifecycleResponse
@@ -948,7 +1006,7 @@ export type SetLifecycleResponse = Message<"ctpf.v1.SetLifecycleResponse"> & {
  * Use `create(SetLifecycleResponseSchema)` to create a new message.
  */
 export const SetLifecycleResponseSchema: GenMessage<SetLifecycleResponse> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_nodin, 31);
+  messageDesc(file_ctpf_v1_nodin, 32);
 
 /**
  * @generated from message ctpf.v1.HistoryEntry
@@ -992,7 +1050,7 @@ export type HistoryEntry = Message<"ctpf.v1.HistoryEntry"> & {
  * Use `create(HistoryEntrySchema)` to create a new message.
  */
 export const HistoryEntrySchema: GenMessage<HistoryEntry> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_nodin, 32);
+  messageDesc(file_ctpf_v1_nodin, 33);
 
 /**
  * @generated from message ctpf.v1.ListNodeHistoryRequest
@@ -1019,7 +1077,7 @@ export type ListNodeHistoryRequest = Message<"ctpf.v1.ListNodeHistoryRequest"> &
  * Use `create(ListNodeHistoryRequestSchema)` to create a new message.
  */
 export const ListNodeHistoryRequestSchema: GenMessage<ListNodeHistoryRequest> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_nodin, 33);
+  messageDesc(file_ctpf_v1_nodin, 34);
 
 /**
  * @generated from message ctpf.v1.ListNodeHistoryResponse
@@ -1036,7 +1094,7 @@ export type ListNodeHistoryResponse = Message<"ctpf.v1.ListNodeHistoryResponse">
  * Use `create(ListNodeHistoryResponseSchema)` to create a new message.
  */
 export const ListNodeHistoryResponseSchema: GenMessage<ListNodeHistoryResponse> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_nodin, 34);
+  messageDesc(file_ctpf_v1_nodin, 35);
 
 /**
  * @generated from message ctpf.v1.PowerCapabilities
@@ -1067,7 +1125,7 @@ export type PowerCapabilities = Message<"ctpf.v1.PowerCapabilities"> & {
  * Use `create(PowerCapabilitiesSchema)` to create a new message.
  */
 export const PowerCapabilitiesSchema: GenMessage<PowerCapabilities> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_nodin, 35);
+  messageDesc(file_ctpf_v1_nodin, 36);
 
 /**
  * @generated from message ctpf.v1.DriverInfo
@@ -1094,7 +1152,7 @@ export type DriverInfo = Message<"ctpf.v1.DriverInfo"> & {
  * Use `create(DriverInfoSchema)` to create a new message.
  */
 export const DriverInfoSchema: GenMessage<DriverInfo> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_nodin, 36);
+  messageDesc(file_ctpf_v1_nodin, 37);
 
 /**
  * @generated from message ctpf.v1.ListDriversRequest
@@ -1107,7 +1165,7 @@ export type ListDriversRequest = Message<"ctpf.v1.ListDriversRequest"> & {
  * Use `create(ListDriversRequestSchema)` to create a new message.
  */
 export const ListDriversRequestSchema: GenMessage<ListDriversRequest> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_nodin, 37);
+  messageDesc(file_ctpf_v1_nodin, 38);
 
 /**
  * @generated from message ctpf.v1.ListDriversResponse
@@ -1124,7 +1182,7 @@ export type ListDriversResponse = Message<"ctpf.v1.ListDriversResponse"> & {
  * Use `create(ListDriversResponseSchema)` to create a new message.
  */
 export const ListDriversResponseSchema: GenMessage<ListDriversResponse> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_nodin, 38);
+  messageDesc(file_ctpf_v1_nodin, 39);
 
 /**
  * @generated from message ctpf.v1.EnrolmentRule
@@ -1187,7 +1245,7 @@ export type EnrolmentRule = Message<"ctpf.v1.EnrolmentRule"> & {
  * Use `create(EnrolmentRuleSchema)` to create a new message.
  */
 export const EnrolmentRuleSchema: GenMessage<EnrolmentRule> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_nodin, 39);
+  messageDesc(file_ctpf_v1_nodin, 40);
 
 /**
  * @generated from message ctpf.v1.ListEnrolmentRulesRequest
@@ -1200,7 +1258,7 @@ export type ListEnrolmentRulesRequest = Message<"ctpf.v1.ListEnrolmentRulesReque
  * Use `create(ListEnrolmentRulesRequestSchema)` to create a new message.
  */
 export const ListEnrolmentRulesRequestSchema: GenMessage<ListEnrolmentRulesRequest> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_nodin, 40);
+  messageDesc(file_ctpf_v1_nodin, 41);
 
 /**
  * @generated from message ctpf.v1.ListEnrolmentRulesResponse
@@ -1217,7 +1275,7 @@ export type ListEnrolmentRulesResponse = Message<"ctpf.v1.ListEnrolmentRulesResp
  * Use `create(ListEnrolmentRulesResponseSchema)` to create a new message.
  */
 export const ListEnrolmentRulesResponseSchema: GenMessage<ListEnrolmentRulesResponse> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_nodin, 41);
+  messageDesc(file_ctpf_v1_nodin, 42);
 
 /**
  * @generated from message ctpf.v1.PutEnrolmentRuleRequest
@@ -1234,7 +1292,7 @@ export type PutEnrolmentRuleRequest = Message<"ctpf.v1.PutEnrolmentRuleRequest">
  * Use `create(PutEnrolmentRuleRequestSchema)` to create a new message.
  */
 export const PutEnrolmentRuleRequestSchema: GenMessage<PutEnrolmentRuleRequest> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_nodin, 42);
+  messageDesc(file_ctpf_v1_nodin, 43);
 
 /**
  * @generated from message ctpf.v1.PutEnrolmentRuleResponse
@@ -1251,7 +1309,7 @@ export type PutEnrolmentRuleResponse = Message<"ctpf.v1.PutEnrolmentRuleResponse
  * Use `create(PutEnrolmentRuleResponseSchema)` to create a new message.
  */
 export const PutEnrolmentRuleResponseSchema: GenMessage<PutEnrolmentRuleResponse> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_nodin, 43);
+  messageDesc(file_ctpf_v1_nodin, 44);
 
 /**
  * @generated from message ctpf.v1.DeleteEnrolmentRuleRequest
@@ -1268,7 +1326,7 @@ export type DeleteEnrolmentRuleRequest = Message<"ctpf.v1.DeleteEnrolmentRuleReq
  * Use `create(DeleteEnrolmentRuleRequestSchema)` to create a new message.
  */
 export const DeleteEnrolmentRuleRequestSchema: GenMessage<DeleteEnrolmentRuleRequest> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_nodin, 44);
+  messageDesc(file_ctpf_v1_nodin, 45);
 
 /**
  * @generated from message ctpf.v1.DeleteEnrolmentRuleResponse
@@ -1281,7 +1339,336 @@ export type DeleteEnrolmentRuleResponse = Message<"ctpf.v1.DeleteEnrolmentRuleRe
  * Use `create(DeleteEnrolmentRuleResponseSchema)` to create a new message.
  */
 export const DeleteEnrolmentRuleResponseSchema: GenMessage<DeleteEnrolmentRuleResponse> = /*@__PURE__*/
-  messageDesc(file_ctpf_v1_nodin, 45);
+  messageDesc(file_ctpf_v1_nodin, 46);
+
+/**
+ * @generated from message ctpf.v1.CloudAccount
+ */
+export type CloudAccount = Message<"ctpf.v1.CloudAccount"> & {
+  /**
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * @generated from field: string name = 2;
+   */
+  name: string;
+
+  /**
+   * aws-ec2, gce, digitalocean
+   *
+   * @generated from field: string provider = 3;
+   */
+  provider: string;
+
+  /**
+   * EC2: region; GCE: zones (comma-separated), project; any: endpoint (another API base), token_url (GCE).
+   *
+   * @generated from field: map<string, string> settings = 4;
+   */
+  settings: { [key: string]: string };
+
+  /**
+   * @generated from field: bool has_credential = 5;
+   */
+  hasCredential: boolean;
+
+  /**
+   * @generated from field: ctpf.v1.CloudSyncStatus last_sync = 6;
+   */
+  lastSync?: CloudSyncStatus | undefined;
+};
+
+/**
+ * Describes the message ctpf.v1.CloudAccount.
+ * Use `create(CloudAccountSchema)` to create a new message.
+ */
+export const CloudAccountSchema: GenMessage<CloudAccount> = /*@__PURE__*/
+  messageDesc(file_ctpf_v1_nodin, 47);
+
+/**
+ * @generated from message ctpf.v1.CloudSyncStatus
+ */
+export type CloudSyncStatus = Message<"ctpf.v1.CloudSyncStatus"> & {
+  /**
+   * @generated from field: google.protobuf.Timestamp at = 1;
+   */
+  at?: Timestamp | undefined;
+
+  /**
+   * @generated from field: bool ok = 2;
+   */
+  ok: boolean;
+
+  /**
+   * Why the last sync failed ("auth: …" for a refused credential); empty when it worked.
+   *
+   * @generated from field: string error = 3;
+   */
+  error: string;
+
+  /**
+   * @generated from field: uint32 machines = 4;
+   */
+  machines: number;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp next = 5;
+   */
+  next?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message ctpf.v1.CloudSyncStatus.
+ * Use `create(CloudSyncStatusSchema)` to create a new message.
+ */
+export const CloudSyncStatusSchema: GenMessage<CloudSyncStatus> = /*@__PURE__*/
+  messageDesc(file_ctpf_v1_nodin, 48);
+
+/**
+ * @generated from message ctpf.v1.ListCloudAccountsRequest
+ */
+export type ListCloudAccountsRequest = Message<"ctpf.v1.ListCloudAccountsRequest"> & {
+};
+
+/**
+ * Describes the message ctpf.v1.ListCloudAccountsRequest.
+ * Use `create(ListCloudAccountsRequestSchema)` to create a new message.
+ */
+export const ListCloudAccountsRequestSchema: GenMessage<ListCloudAccountsRequest> = /*@__PURE__*/
+  messageDesc(file_ctpf_v1_nodin, 49);
+
+/**
+ * @generated from message ctpf.v1.ListCloudAccountsResponse
+ */
+export type ListCloudAccountsResponse = Message<"ctpf.v1.ListCloudAccountsResponse"> & {
+  /**
+   * @generated from field: repeated ctpf.v1.CloudAccount accounts = 1;
+   */
+  accounts: CloudAccount[];
+};
+
+/**
+ * Describes the message ctpf.v1.ListCloudAccountsResponse.
+ * Use `create(ListCloudAccountsResponseSchema)` to create a new message.
+ */
+export const ListCloudAccountsResponseSchema: GenMessage<ListCloudAccountsResponse> = /*@__PURE__*/
+  messageDesc(file_ctpf_v1_nodin, 50);
+
+/**
+ * @generated from message ctpf.v1.CloudAccountInput
+ */
+export type CloudAccountInput = Message<"ctpf.v1.CloudAccountInput"> & {
+  /**
+   * Empty: a new account.
+   *
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * @generated from field: string name = 2;
+   */
+  name: string;
+
+  /**
+   * @generated from field: string provider = 3;
+   */
+  provider: string;
+
+  /**
+   * @generated from field: map<string, string> settings = 4;
+   */
+  settings: { [key: string]: string };
+
+  /**
+   * EC2: username = access key id, password = secret (extra.sessionToken); GCE: extra.serviceAccountKey
+   * (the key file's JSON); DigitalOcean: password = API token.
+   *
+   * @generated from field: ctpf.v1.Credential credential = 5;
+   */
+  credential?: Credential | undefined;
+};
+
+/**
+ * Describes the message ctpf.v1.CloudAccountInput.
+ * Use `create(CloudAccountInputSchema)` to create a new message.
+ */
+export const CloudAccountInputSchema: GenMessage<CloudAccountInput> = /*@__PURE__*/
+  messageDesc(file_ctpf_v1_nodin, 51);
+
+/**
+ * @generated from message ctpf.v1.PutCloudAccountRequest
+ */
+export type PutCloudAccountRequest = Message<"ctpf.v1.PutCloudAccountRequest"> & {
+  /**
+   * @generated from field: ctpf.v1.CloudAccountInput account = 1;
+   */
+  account?: CloudAccountInput | undefined;
+};
+
+/**
+ * Describes the message ctpf.v1.PutCloudAccountRequest.
+ * Use `create(PutCloudAccountRequestSchema)` to create a new message.
+ */
+export const PutCloudAccountRequestSchema: GenMessage<PutCloudAccountRequest> = /*@__PURE__*/
+  messageDesc(file_ctpf_v1_nodin, 52);
+
+/**
+ * @generated from message ctpf.v1.PutCloudAccountResponse
+ */
+export type PutCloudAccountResponse = Message<"ctpf.v1.PutCloudAccountResponse"> & {
+  /**
+   * @generated from field: ctpf.v1.CloudAccount account = 1;
+   */
+  account?: CloudAccount | undefined;
+};
+
+/**
+ * Describes the message ctpf.v1.PutCloudAccountResponse.
+ * Use `create(PutCloudAccountResponseSchema)` to create a new message.
+ */
+export const PutCloudAccountResponseSchema: GenMessage<PutCloudAccountResponse> = /*@__PURE__*/
+  messageDesc(file_ctpf_v1_nodin, 53);
+
+/**
+ * @generated from message ctpf.v1.DeleteCloudAccountRequest
+ */
+export type DeleteCloudAccountRequest = Message<"ctpf.v1.DeleteCloudAccountRequest"> & {
+  /**
+   * @generated from field: string id = 1;
+   */
+  id: string;
+};
+
+/**
+ * Describes the message ctpf.v1.DeleteCloudAccountRequest.
+ * Use `create(DeleteCloudAccountRequestSchema)` to create a new message.
+ */
+export const DeleteCloudAccountRequestSchema: GenMessage<DeleteCloudAccountRequest> = /*@__PURE__*/
+  messageDesc(file_ctpf_v1_nodin, 54);
+
+/**
+ * @generated from message ctpf.v1.DeleteCloudAccountResponse
+ */
+export type DeleteCloudAccountResponse = Message<"ctpf.v1.DeleteCloudAccountResponse"> & {
+};
+
+/**
+ * Describes the message ctpf.v1.DeleteCloudAccountResponse.
+ * Use `create(DeleteCloudAccountResponseSchema)` to create a new message.
+ */
+export const DeleteCloudAccountResponseSchema: GenMessage<DeleteCloudAccountResponse> = /*@__PURE__*/
+  messageDesc(file_ctpf_v1_nodin, 55);
+
+/**
+ * @generated from message ctpf.v1.SyncCloudAccountRequest
+ */
+export type SyncCloudAccountRequest = Message<"ctpf.v1.SyncCloudAccountRequest"> & {
+  /**
+   * @generated from field: string id = 1;
+   */
+  id: string;
+};
+
+/**
+ * Describes the message ctpf.v1.SyncCloudAccountRequest.
+ * Use `create(SyncCloudAccountRequestSchema)` to create a new message.
+ */
+export const SyncCloudAccountRequestSchema: GenMessage<SyncCloudAccountRequest> = /*@__PURE__*/
+  messageDesc(file_ctpf_v1_nodin, 56);
+
+/**
+ * @generated from message ctpf.v1.SyncCloudAccountResponse
+ */
+export type SyncCloudAccountResponse = Message<"ctpf.v1.SyncCloudAccountResponse"> & {
+  /**
+   * @generated from field: ctpf.v1.CloudAccount account = 1;
+   */
+  account?: CloudAccount | undefined;
+};
+
+/**
+ * Describes the message ctpf.v1.SyncCloudAccountResponse.
+ * Use `create(SyncCloudAccountResponseSchema)` to create a new message.
+ */
+export const SyncCloudAccountResponseSchema: GenMessage<SyncCloudAccountResponse> = /*@__PURE__*/
+  messageDesc(file_ctpf_v1_nodin, 57);
+
+/**
+ * @generated from message ctpf.v1.CheckBmcRequest
+ */
+export type CheckBmcRequest = Message<"ctpf.v1.CheckBmcRequest"> & {
+  /**
+   * driver, address, options and the credential inline (credential_ref is ignored).
+   *
+   * @generated from field: ctpf.v1.BmcInput bmc = 1;
+   */
+  bmc?: BmcInput | undefined;
+
+  /**
+   * status, on, off, soft-off, cycle, boot (boot_device required)
+   *
+   * @generated from field: string action = 2;
+   */
+  action: string;
+
+  /**
+   * @generated from field: string boot_device = 3;
+   */
+  bootDevice: string;
+
+  /**
+   * @generated from field: bool persistent = 4;
+   */
+  persistent: boolean;
+
+  /**
+   * @generated from field: bool uefi = 5;
+   */
+  uefi: boolean;
+
+  /**
+   * Set: the credential is also stored under this reference, for a node enrolled later.
+   *
+   * @generated from field: string store_credential_ref = 6;
+   */
+  storeCredentialRef: string;
+};
+
+/**
+ * Describes the message ctpf.v1.CheckBmcRequest.
+ * Use `create(CheckBmcRequestSchema)` to create a new message.
+ */
+export const CheckBmcRequestSchema: GenMessage<CheckBmcRequest> = /*@__PURE__*/
+  messageDesc(file_ctpf_v1_nodin, 58);
+
+/**
+ * @generated from message ctpf.v1.CheckBmcResponse
+ */
+export type CheckBmcResponse = Message<"ctpf.v1.CheckBmcResponse"> & {
+  /**
+   * The power seen after the action (or now, for status).
+   *
+   * @generated from field: ctpf.v1.PowerStatus observed = 1;
+   */
+  observed?: PowerStatus | undefined;
+
+  /**
+   * What was done ("on asked", "boot device pxe set"), or empty for status.
+   *
+   * @generated from field: string done = 2;
+   */
+  done: string;
+};
+
+/**
+ * Describes the message ctpf.v1.CheckBmcResponse.
+ * Use `create(CheckBmcResponseSchema)` to create a new message.
+ */
+export const CheckBmcResponseSchema: GenMessage<CheckBmcResponse> = /*@__PURE__*/
+  messageDesc(file_ctpf_v1_nodin, 59);
 
 /**
  * NodinService: the node inventory. One node per machine (one MAC, one node), whatever saw it: necon's
@@ -1435,6 +1822,58 @@ export const NodinService: GenService<{
     methodKind: "unary";
     input: typeof DeleteEnrolmentRuleRequestSchema;
     output: typeof DeleteEnrolmentRuleResponseSchema;
+  },
+  /**
+   * Cloud accounts (EC2, GCE, DigitalOcean) whose machines nodin lists as nodes. The credential is
+   * write-only: stored under the data directory (mode 0600), never returned.
+   *
+   * @generated from rpc ctpf.v1.NodinService.ListCloudAccounts
+   */
+  listCloudAccounts: {
+    methodKind: "unary";
+    input: typeof ListCloudAccountsRequestSchema;
+    output: typeof ListCloudAccountsResponseSchema;
+  },
+  /**
+   * Adds an account (no id) or replaces one (a credential left out keeps the stored one); a sync follows.
+   *
+   * @generated from rpc ctpf.v1.NodinService.PutCloudAccount
+   */
+  putCloudAccount: {
+    methodKind: "unary";
+    input: typeof PutCloudAccountRequestSchema;
+    output: typeof PutCloudAccountResponseSchema;
+  },
+  /**
+   * Forgets the account; its nodes stay (history kept), no longer powered through it.
+   *
+   * @generated from rpc ctpf.v1.NodinService.DeleteCloudAccount
+   */
+  deleteCloudAccount: {
+    methodKind: "unary";
+    input: typeof DeleteCloudAccountRequestSchema;
+    output: typeof DeleteCloudAccountResponseSchema;
+  },
+  /**
+   * Lists the account's machines now and answers with the outcome (an error names what was refused).
+   *
+   * @generated from rpc ctpf.v1.NodinService.SyncCloudAccount
+   */
+  syncCloudAccount: {
+    methodKind: "unary";
+    input: typeof SyncCloudAccountRequestSchema;
+    output: typeof SyncCloudAccountResponseSchema;
+  },
+  /**
+   * A BMC checked or acted on directly, before any node record exists. The credential is used for this
+   * call only (stored only when store_credential_ref is set) and never returned.
+   *
+   * @generated from rpc ctpf.v1.NodinService.CheckBmc
+   */
+  checkBmc: {
+    methodKind: "unary";
+    input: typeof CheckBmcRequestSchema;
+    output: typeof CheckBmcResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_ctpf_v1_nodin, 0);
