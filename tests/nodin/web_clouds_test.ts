@@ -76,7 +76,15 @@ Deno.test({
       await check.locator("select[name='bmc.driver'] option", { hasText: "ipmi" }).waitFor({
         state: "attached",
       });
-      assertEquals(await check.locator("select[name='bmc.driver'] option").allTextContents(), ["ipmi"]);
+      // Every registered BMC driver is offered; the cloud driver (a provider's own power) is not a BMC.
+      assertEquals(await check.locator("select[name='bmc.driver'] option").allTextContents(), [
+        "ipmi",
+        "libvirt",
+        "redfish",
+        "ssh",
+        "webhook",
+        "wol",
+      ]);
       await check.getByRole("button", { name: "Status" }).click();
       await check.locator("[data-field-name='bmc.address'] .field-error").waitFor();
       assert(errors.length === 0, errors.join("\n"));
