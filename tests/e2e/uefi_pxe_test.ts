@@ -6,74 +6,18 @@
 // two ways a wrong answer shows (74–131 s boots instead of ~35 s). How long the boots take is printed for a
 // look, not asserted: speed is compared in benchmarks, never in tests on a machine of unknown load.
 import { assert, assertStrictEquals } from "../support/assert.ts";
-import { type Netns, rootTest, withLab } from "../harness/mod.ts";
+import { rootTest, withLab } from "../harness/mod.ts";
 import { startBinary } from "../support/ctpf_process.ts";
-import { type BootExchange, bootExchange, readCapture, startCapture } from "./capture.ts";
-import { binaryIn, proxyLan, spawnDnsmasq, tapLan, writeTapLanDhcpConfig } from "./lan.ts";
-import { prepareBootTree, requireFirmware, startMachine, waitForBoot } from "./machine.ts";
-
-const IPXE_EFI = "/usr/lib/ipxe/ipxe.efi";
-
-interface BootRun {
-  label: string;
-  seconds: number;
-  exchange: BootExchange;
-}
-
-function requireIpxeEfi(): void {
-  try {
-    Deno.statSync(IPXE_EFI);
-  } catch {
-    throw new Error(`the EDK2 PXE test needs ${IPXE_EFI} (apt-get install ipxe)`);
-  }
-}
-
-/** The boot tree plus iPXE for the firmware to fetch over TFTP. */
-async function prepareTree(data: string, httpBase: string): Promise<void> {
-  await prepareBootTree(data, httpBase);
-  await Deno.copyFile(IPXE_EFI, `${data}/bofied/boot/ipxe.efi`);
-}
-
-/**
- * Boots the EDK2 machine on `tap` while `servers` run (started by `start`, stopped after), capturing on
- * `captureOn` in `captureNs`; returns the seconds from power-on to the initramfs marker and the exchange.
- */
-async function bootEdk2(
-  options: {
-    label: string;
-    machineNs: Netns;
-    tap: string;
-    captureNs: Netns;
-    captureOn: string;
-    work: string;
-    start: () => Promise<{ output(): string } & AsyncDisposable>;
-  },
-): Promise<BootRun> {
-  const pcap = `${options.work}/${options.label}.pcap`;
-  const tcpdump = await startCapture(options.captureNs, options.captureOn, pcap);
-  try {
-    await using servers = await options.start();
-    const serial = `${options.work}/${options.label}-serial.log`;
-    const started = performance.now();
-    const qemu = startMachine(options.machineNs, options.tap, serial, "uefi-pxe");
-    try {
-      await waitForBoot(serial, () => `${options.label}:\n${servers.output()}`);
-    } finally {
-      await qemu.stop(5000);
-    }
-    const seconds = (performance.now() - started) / 1000;
-    await tcpdump.stop(5000);
-    const exchange = bootExchange(readCapture(await Deno.readFile(pcap)), "ipxe.efi");
-    console.log(
-      `${options.label}: booted in ${seconds.toFixed(1)} s, DISCOVER → TFTP ipxe.efi ${
-        exchange.discoverToTftp?.toFixed(1)
-      } s\n  ${[...exchange.requests, ...exchange.replies].join("\n  ")}`,
-    );
-    return { label: options.label, seconds, exchange };
-  } finally {
-    await tcpdump.stop(5000);
-  }
-}
+import {
+  bootEdk2,
+  type BootRun,
+  prepareTree,
+  requireIpxeEfi,
+  startCtpfOnTapLan,
+  startDnsmasqOnTapLan,
+} from "./edk2_boot.ts";
+import { binaryIn, proxyLan, spawnDnsmasq, tapLan } from "./lan.ts";
+import { requireFirmware } from "./machine.ts";
 
 /** Both servers answered so that EDK2 went straight to TFTP (no 4011 retries, no HTTP-boot fallback). */
 function assertTftpBoot(ours: BootRun, dnsmasq: BootRun, port4011: number): void {
@@ -88,8 +32,10 @@ function assertTftpBoot(ours: BootRun, dnsmasq: BootRun, port4011: number): void
     `port 4011 requests:\n${ours.exchange.requests.join("\n")}`,
   );
   console.log(
-    `boot: ctpf ${ours.seconds.toFixed(1)} s (DISCOVER → TFTP ${ours.exchange.discoverToTftp} s), ` +
-      `dnsmasq ${dnsmasq.seconds.toFixed(1)} s (${dnsmasq.exchange.discoverToTftp} s)`,
+    `boot: ctpf ${ours.seconds.toFixed(1)} s (DISCOVER → TFTP ${
+      ours.exchange.discoverToTftp?.toFixed(1)
+    } s), ` +
+      `dnsmasq ${dnsmasq.seconds.toFixed(1)} s (${dnsmasq.exchange.discoverToTftp?.toFixed(1)} s)`,
   );
 }
 
@@ -105,54 +51,16 @@ rootTest({
       try {
         const http = "http://10.66.0.1:8470";
         const common = { machineNs: ns, tap: "tap0", captureNs: ns, captureOn: "tap0", work };
-        await writeTapLanDhcpConfig(`${work}/necon.json`);
         const ours = await bootEdk2({
           ...common,
           label: "necon",
-          start: async () => {
-            await prepareTree(`${work}/necon-data`, http);
-            return await startBinary({
-              command: binaryIn(ns, "ctpf.ts"),
-              args: [
-                "--listen",
-                "10.66.0.1:8470",
-                "--tftp-listen",
-                "10.66.0.1:69",
-                "--dhcp-config",
-                `${work}/necon.json`,
-                "--log-level",
-                "debug",
-              ],
-              dataDir: `${work}/necon-data`,
-            });
-          },
+          start: () => startCtpfOnTapLan(ns, work, http),
         });
         // dnsmasq as the DHCP server with plain dhcp-boot, bofied serving the same files.
         const dnsmasq = await bootEdk2({
           ...common,
           label: "dnsmasq",
-          start: async () => {
-            await prepareTree(`${work}/dnsmasq-data`, http);
-            const bofied = await startBinary({
-              command: binaryIn(ns, "bofied.ts"),
-              args: ["--listen", "10.66.0.1:8470", "--tftp-listen", "10.66.0.1:69"],
-              dataDir: `${work}/dnsmasq-data`,
-            });
-            const dhcp = spawnDnsmasq(ns, work, "dnsmasq", [
-              "--interface=tap0",
-              "--dhcp-range=10.66.0.100,10.66.0.150,1h",
-              "--dhcp-userclass=set:ipxe,iPXE",
-              "--dhcp-boot=tag:!ipxe,ipxe.efi,,10.66.0.1",
-              `--dhcp-boot=tag:ipxe,${http}/boot/boot.ipxe`,
-            ]);
-            return {
-              output: () => `bofied:\n${bofied.output()}\ndnsmasq:\n${dhcp.output()}`,
-              async [Symbol.asyncDispose]() {
-                await dhcp.stop();
-                await bofied[Symbol.asyncDispose]();
-              },
-            };
-          },
+          start: () => startDnsmasqOnTapLan(ns, work, http),
         });
         assertTftpBoot(ours, dnsmasq, 0);
       } finally {
