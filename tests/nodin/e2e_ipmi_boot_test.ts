@@ -25,6 +25,7 @@
 // - The emu file ends with `mc_enable 0x20` (the LAN channel opens then).
 // - Soft off: the diskless machine sits in iPXE, which has no ACPI handler, so "shutdown" is recorded and
 //   ignored, as such a machine would; nodin's loop cuts power after --nodin-soft-off-seconds.
+import { ipmiSimEmu, runningQemu } from "./support/ipmi_sim.ts";
 import { type Netns, rootTest, waitFor, withLab } from "../harness/mod.ts";
 import { assert, assertEquals, assertMatch, assertStrictEquals } from "../support/assert.ts";
 import { startBinary } from "../support/ctpf_process.ts";
@@ -125,25 +126,7 @@ set_working_mc 0x20
   chassis_control "${script} 0x20"
   user 2 true "${BMC_USER}" "${BMC_PASSWORD}" admin 10 none md2 md5 straight
 `;
-  const emu = [
-    "mc_setbmc 0x20",
-    "mc_add 0x20 0 no-device-sdrs 0x23 9 8 0x9f 0x1291 0xf02 persist_sdr",
-    "mc_enable 0x20",
-    "",
-  ].join("\n");
-  return { lanConf, emu };
-}
-
-/** The qemu the chassis program started, while it is alive (by the PID it recorded). */
-async function runningQemu(dir: string): Promise<number | undefined> {
-  try {
-    const pid = Number((await Deno.readTextFile(`${dir}/qemu.pid`)).trim());
-    const command = await Deno.readTextFile(`/proc/${pid}/cmdline`);
-    const stat = await Deno.readTextFile(`/proc/${pid}/stat`);
-    return command.includes("qemu-system-x86_64") && !/^\d+ \(.*\) Z/.test(stat) ? pid : undefined;
-  } catch {
-    return undefined;
-  }
+  return { lanConf, emu: ipmiSimEmu };
 }
 
 async function ipmitool(console: Netns, ...args: string[]): Promise<string> {

@@ -1,4 +1,5 @@
 import { assert, assertMatch, assertRejects, assertStrictEquals } from "../support/assert.ts";
+import { ipmiSimEmu, runningQemu } from "./support/ipmi_sim.ts";
 import { type Netns, rootTest, waitFor, withLab } from "../harness/mod.ts";
 import { BMC_ADDRESS, bmcLab, FAKEBMC, listening } from "./support/bmc_lab.ts";
 import { ipmiDriverFactory, type IpmiPowerDriver } from "../../core/nodin/power/ipmi/mod.ts";
@@ -223,31 +224,7 @@ set_working_mc 0x20
   kill_wait 2
   user 2 true "admin" "s3cret" admin 10 none md2 md5 straight
 `;
-  const emu = [
-    "mc_setbmc 0x20",
-    "mc_add 0x20 0 no-device-sdrs 0x23 9 8 0x9f 0x1291 0xf02 persist_sdr",
-    "mc_enable 0x20",
-    "",
-  ].join("\n");
-  return { lanConf, emu };
-}
-
-/** The qemu process the start command ran, when it is alive. */
-async function runningQemu(dir: string): Promise<number | undefined> {
-  let pid: number;
-  try {
-    pid = Number((await Deno.readTextFile(`${dir}/qemu.pid`)).trim());
-  } catch {
-    return undefined;
-  }
-  try {
-    const command = await Deno.readTextFile(`/proc/${pid}/cmdline`);
-    const stat = await Deno.readTextFile(`/proc/${pid}/stat`);
-    // A zombie (state Z) has exited: ipmi_sim reaps it on its next SIGCHLD turn.
-    return command.includes("qemu-system-x86_64") && !/^\d+ \(.*\) Z/.test(stat) ? pid : undefined;
-  } catch {
-    return undefined;
-  }
+  return { lanConf, emu: ipmiSimEmu };
 }
 
 rootTest({
