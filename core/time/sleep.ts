@@ -29,3 +29,21 @@ export async function waitUntil(
     await sleep(Math.min(stepMs, left), signal);
   }
 }
+
+/** A loop's pause that something else can end early (new work arrived, a wish changed), as well as its stop. */
+export class WakeableSleep {
+  #wake: (() => void) | undefined;
+
+  /** Resolves after `ms`, on `wake()`, or when `signal` aborts; never rejects. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    const woken = new AbortController();
+    this.#wake = () => woken.abort();
+    const until = signal ? AbortSignal.any([signal, woken.signal]) : woken.signal;
+    return sleep(ms, until).finally(() => this.#wake = undefined);
+  }
+
+  /** Ends the current sleep, if one is running (a wake with no sleep running is not kept). */
+  wake(): void {
+    this.#wake?.();
+  }
+}

@@ -1,3 +1,4 @@
+import { WakeableSleep } from "../../time/sleep.ts";
 export interface SyncTiming {
   /** Between listings of an account that answers. */
   syncMs: number;
@@ -19,7 +20,7 @@ export const defaultSyncTiming: SyncTiming = {
  */
 export class SyncLoop {
   readonly #stop = new AbortController();
-  #wake: (() => void) | undefined;
+  readonly #nap = new WakeableSleep();
   #failures = 0;
   nextAt = 0;
   readonly done: Promise<void>;
@@ -33,12 +34,12 @@ export class SyncLoop {
 
   wake(): void {
     this.#failures = 0;
-    this.#wake?.();
+    this.#nap.wake();
   }
 
   async stop(): Promise<void> {
     this.#stop.abort();
-    this.#wake?.();
+    this.#nap.wake();
     await this.done;
   }
 
@@ -51,20 +52,7 @@ export class SyncLoop {
         ? this.timing.syncMs
         : Math.min(this.timing.syncMs * 2 ** Math.min(this.#failures, 20), this.timing.maxBackoffMs);
       this.nextAt = Date.now() + delay;
-      await this.#sleep(delay);
+      await this.#nap.sleep(delay, this.#stop.signal);
     }
-  }
-
-  #sleep(ms: number): Promise<void> {
-    if (this.#stop.signal.aborted) return Promise.resolve();
-    return new Promise((resolve) => {
-      const finish = () => {
-        clearTimeout(timer);
-        this.#wake = undefined;
-        resolve();
-      };
-      const timer = setTimeout(finish, ms);
-      this.#wake = finish;
-    });
   }
 }

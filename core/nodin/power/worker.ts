@@ -1,3 +1,4 @@
+import { WakeableSleep } from "../../time/sleep.ts";
 import type { DesiredPowerRecord } from "../model.ts";
 import type { BmcReference, PowerAction, PowerDriver, PowerObservation } from "./driver.ts";
 import { PowerDriverError } from "./driver.ts";
@@ -53,7 +54,7 @@ interface InFlight {
  */
 export class PowerWorker {
   readonly #stop = new AbortController();
-  #wake: (() => void) | undefined;
+  readonly #nap = new WakeableSleep();
   #inFlight: InFlight | undefined;
   #cycleAsked = false;
   #failures = 0;
@@ -74,7 +75,7 @@ export class PowerWorker {
   /** Polls now instead of at the next tick (the desired state or the BMC changed). */
   wake(): void {
     this.#failures = 0;
-    this.#wake?.();
+    this.#nap.wake();
   }
 
   /** Power off (if on) then on, at the next tick. */
@@ -85,7 +86,7 @@ export class PowerWorker {
 
   async stop(): Promise<void> {
     this.#stop.abort();
-    this.#wake?.();
+    this.#nap.wake();
     await this.done;
   }
 
@@ -95,7 +96,7 @@ export class PowerWorker {
         const target = this.host.target(this.id);
         if (!target) break;
         const delay = await this.#tick(target.bmc, target.desired);
-        await this.#sleep(delay);
+        await this.#nap.sleep(delay, this.#stop.signal);
       }
     } finally {
       await this.#driver?.driver.close?.().catch(() => {});
@@ -252,19 +253,6 @@ export class PowerWorker {
   #backoff(): number {
     this.#failures++;
     return Math.min(this.timing.pollMs * 2 ** Math.min(this.#failures - 1, 20), this.timing.maxBackoffMs);
-  }
-
-  #sleep(ms: number): Promise<void> {
-    if (this.#stop.signal.aborted) return Promise.resolve();
-    return new Promise((resolve) => {
-      const finish = () => {
-        clearTimeout(timer);
-        this.#wake = undefined;
-        resolve();
-      };
-      const timer = setTimeout(finish, ms);
-      this.#wake = finish;
-    });
   }
 }
 
