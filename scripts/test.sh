@@ -9,6 +9,20 @@ export NO_COLOR=1 PATH="$PWD/node_modules/.bin:$PATH"
 passed=0 failed=0
 log_dir=$(mktemp -d)
 trap 'rm -rf "$log_dir"' EXIT
+# Test namespaces that a killed earlier run left behind (their owner PID is gone) are ours to remove
+# before the host is recorded; the tests' own sweep would otherwise count as a change to the host.
+sweep_stale_test_namespaces() {
+  local name pid
+  for name in $(ip netns list 2>/dev/null | awk '{ print $1 }'); do
+    [[ $name =~ ^ctpf-t-([0-9]+)- ]] || continue
+    pid=${BASH_REMATCH[1]}
+    if ! kill -0 "$pid" 2>/dev/null; then
+      echo "removing test namespace $name left by a finished run (PID $pid)"
+      ip netns delete "$name" 2>/dev/null
+    fi
+  done
+}
+sweep_stale_test_namespaces
 # The host as the tests find it; the last check says, in one line, what they changed or left behind.
 bash scripts/host_state.sh >"$log_dir/host.before"
 host_untouched() {
