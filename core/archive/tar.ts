@@ -29,7 +29,7 @@ export class TarFormatError extends Error {
 }
 
 /** The whole archive in memory (build contexts are small: a Dockerfile and a few generated files). */
-export function writeTar(entries: TarEntry[]): Uint8Array {
+export function writeTar(entries: TarEntry[]): Uint8Array<ArrayBuffer> {
   const parts: Uint8Array[] = [];
   for (const entry of entries) {
     const content = entry.type === "file" ? entry.content ?? new Uint8Array() : new Uint8Array();

@@ -21,6 +21,8 @@ export interface BuildOptions {
   /** The image's name; the build's image is removed by name when it is done with. */
   tag: string;
   labels?: Record<string, string>;
+  /** BuildKit's name for the build, for cancelBuild. */
+  buildId?: string;
   /** Aborting it ends the request, which makes the daemon cancel the build. */
   signal?: AbortSignal;
 }
@@ -71,7 +73,7 @@ export class DockerEngine {
    * steps: builds use what the context and base images hold, so they are repeatable. Throws EngineError
    * with the daemon's message when the build fails.
    */
-  async *build(context: Uint8Array, options: BuildOptions): AsyncGenerator<BuildEvent> {
+  async *build(context: Uint8Array<ArrayBuffer>, options: BuildOptions): AsyncGenerator<BuildEvent> {
     const query = new URLSearchParams({
       version: "2",
       t: options.tag,
@@ -80,6 +82,7 @@ export class DockerEngine {
       forcerm: "1",
       labels: JSON.stringify(options.labels ?? {}),
     });
+    if (options.buildId) query.set("buildid", options.buildId);
     const response = await this.#request("POST", `/build?${query}`, {
       body: context,
       contentType: "application/x-tar",
@@ -89,6 +92,14 @@ export class DockerEngine {
       const event = buildEvent(message);
       if (event) yield event;
     }
+  }
+
+  /** Cancels a running BuildKit build by the buildId it was started with. */
+  async cancelBuild(buildId: string): Promise<void> {
+    const response = await this.#request("POST", `/build/cancel?id=${encodeURIComponent(buildId)}`, {
+      allow: [404, 500],
+    });
+    await response.body?.cancel();
   }
 
   /** Imports a root filesystem tarball as an image (`docker import`), read from a file. */
