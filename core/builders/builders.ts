@@ -52,13 +52,24 @@ export class Builders {
     return this.#builds;
   }
 
-  /** Builds left running by a stopped process are failed: their daemon request is gone. */
-  start(): void {
+  /**
+   * Builds left running by a stopped process are failed (their daemon request is gone), and what they
+   * left on the daemon is removed once it answers.
+   */
+  start(): Promise<void> {
+    const interrupted: string[] = [];
     for (const build of this.options.repository.list(LIST_LIMIT)) {
       if (!finishedStates.includes(build.state)) {
         this.#update(build, { state: "failed", error: "interrupted by a restart", finishedAt: Date.now() });
+        interrupted.push(build.id);
       }
     }
+    return this.#sweep(interrupted);
+  }
+
+  async #sweep(ids: string[]): Promise<void> {
+    if (ids.length === 0 || !await this.options.engine.ping()) return;
+    for (const id of ids) await this.#clean(id, `ctpf-build:${id}`);
   }
 
   async stop(): Promise<void> {

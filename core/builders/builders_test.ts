@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { writeTar } from "../archive/tar.ts";
 import { FieldErrors } from "../errors/field_errors.ts";
 import { assert, assertEquals, assertRejects, assertThrows } from "../testing/assert.ts";
 import { rootTest } from "../testing/harness/root.ts";
@@ -163,5 +164,44 @@ rootTest({
     assertEquals(builders.list(), [], "nothing recorded");
     assertEquals(await fixture.dockerd.engine.listImages(), [], "nothing reached the daemon");
     await assertRejects(() => builders.delete("missing"));
+  },
+});
+
+rootTest({
+  name: "builders: at start, builds a stopped process left running are failed and their leftovers removed",
+  tools,
+  sanitizeResources: false,
+  fn: async () => {
+    await using fixture = await startBuilders();
+    const { builders, dockerd, repository } = fixture;
+    const id = crypto.randomUUID();
+    repository.save({
+      id,
+      kind: "ipxe",
+      parameters: {},
+      state: "running",
+      createdAt: Date.now(),
+      steps: [],
+      artifacts: [],
+      createdBy: "test",
+    });
+    // What a build killed between its image and its copy-out leaves: a labelled image and container.
+    const labels = { [BUILD_LABEL]: id };
+    const context = writeTar([{
+      name: "Dockerfile",
+      type: "file",
+      content: new TextEncoder().encode("FROM scratch\nLABEL x=y\n"),
+    }]);
+    for await (const _ of dockerd.engine.build(context, { tag: `ctpf-build:${id}`, labels })) {
+      /* progress */
+    }
+    await dockerd.engine.createContainer(`ctpf-build:${id}`, labels);
+    assertEquals((await dockerd.engine.listContainers(`${BUILD_LABEL}=${id}`)).length, 1);
+
+    await builders.start();
+    const build = builders.get(id);
+    assertEquals([build.state, build.error], ["failed", "interrupted by a restart"]);
+    assertEquals(await dockerd.engine.listContainers(), []);
+    assertEquals(await dockerd.engine.listImages(), []);
   },
 });

@@ -79,7 +79,7 @@ export function buildersModule(
       );
     },
     async start() {
-      builders.start();
+      await builders.start();
       daemonUp = await engine.ping();
       if (!daemonUp) {
         context.logger("builders").warn("docker daemon not answering: builds fail until it does", {

@@ -33,6 +33,7 @@ export interface BuildersFixture extends AsyncDisposable {
   builders: Builders;
   artifacts: ArtifactStore;
   publisher: FolderPublisher;
+  repository: SqliteBuildRepository;
 }
 
 export async function startBuilders(extraKinds: BuilderKind[] = []): Promise<BuildersFixture> {
@@ -41,13 +42,14 @@ export async function startBuilders(extraKinds: BuilderKind[] = []): Promise<Bui
   const store = SqliteStore.open(join(dir, "ctpf.db"));
   const artifacts = new ArtifactStore(join(dir, "artifacts"));
   const publisher = new FolderPublisher(join(dir, "boot"));
+  const repository = new SqliteBuildRepository(store);
   const builders = new Builders({
     log: new LogSink({ level: "error", format: "logfmt" }).logger("builders"),
     engine: dockerd.engine,
     kinds: [ipxeKind, ...extraKinds],
     baseImages,
     baseImageOptions: { cacheDir: testBaseImageCache, mirror: "http://deb.debian.org/debian" },
-    repository: new SqliteBuildRepository(store),
+    repository,
     artifacts,
     publisher,
   });
@@ -57,6 +59,7 @@ export async function startBuilders(extraKinds: BuilderKind[] = []): Promise<Bui
     builders,
     artifacts,
     publisher,
+    repository,
     async [Symbol.asyncDispose]() {
       await builders.stop();
       store.close();
