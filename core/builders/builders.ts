@@ -129,6 +129,8 @@ export class Builders {
       throw new InputError("id", `build ${id} has already ${build.state}`, "precondition");
     }
     this.#running.get(id)?.abort();
+    // A queued build never starts: it is cancelled now, not when its turn comes.
+    if (build.state === "queued") return this.#update(build, { state: "cancelled", finishedAt: Date.now() });
     return build;
   }
 
@@ -142,13 +144,18 @@ export class Builders {
     const stillUsed = new Set(this.list().flatMap((other) => other.artifacts.map((a) => a.sha256)));
     for (const artifact of build.artifacts) {
       if (!stillUsed.has(artifact.sha256)) await this.options.artifacts.remove(artifact.sha256);
-      const published = this.list().some((other) =>
-        other.artifacts.some((a) => a.publishedPath === artifact.publishedPath)
-      );
-      if (artifact.publishedPath && !published) {
-        await this.options.publisher?.unpublish(artifact.publishedPath);
-      }
+      if (artifact.publishedPath) await this.#republish(artifact.publishedPath);
     }
+  }
+
+  /** A published path after its build went: the newest remaining build's file there, or none. */
+  async #republish(path: string): Promise<void> {
+    const publisher = this.options.publisher;
+    if (!publisher) return;
+    const newest = this.list().flatMap((other) => other.artifacts).find((a) => a.publishedPath === path);
+    const content = newest && await this.options.artifacts.read(newest.sha256);
+    if (content) await publisher.publish(path, content);
+    else await publisher.unpublish(path);
   }
 
   /** Artifacts of finished builds with the build they came from, newest first. */
@@ -160,8 +167,12 @@ export class Builders {
     const tag = `ctpf-build:${build.id}`;
     const started = Date.now();
     let outcome: Partial<BuildRecord>;
+    if (signal.aborted) {
+      // Cancelled while queued: already recorded as such, nothing ran.
+      this.#running.delete(build.id);
+      return;
+    }
     try {
-      if (signal.aborted) throw signal.reason;
       build = this.#update(build, { state: "running", startedAt: started });
       for (const tagName of kind.baseImages) {
         const image = this.options.baseImages.find((base) => base.tag === tagName);

@@ -68,6 +68,13 @@ rootTest({
     assertEquals((await viewer.listBuilds({})).builds, [], "nothing was queued");
 
     const created = (await admin.createBuild({ kind: "ipxe", parameters })).build!;
+    // A second build waits behind the first (which imports the base image first on this fresh daemon):
+    // cancelled while queued, it never runs.
+    const queued = (await admin.createBuild({ kind: "ipxe", parameters: { ...parameters, name: "other" } }))
+      .build!;
+    const viewerCancel = ConnectError.from(await assertRejects(() => viewer.cancelBuild({ id: queued.id })));
+    assertEquals(viewerCancel.code, Code.PermissionDenied);
+    await admin.cancelBuild({ id: queued.id });
     const seen: BuildState[] = [];
     let last;
     for await (const update of viewer.subscribeToBuild({ id: created.id }, { timeoutMs: 300_000 })) {
@@ -77,6 +84,10 @@ rootTest({
     assertEquals(last!.state, BuildState.SUCCEEDED, last!.error);
     assertEquals(seen.at(-2), BuildState.RUNNING, `states seen: ${seen}`);
     assert(last!.steps.some((s) => s.name.includes("RUN cp") && s.log.includes("ipxe.efi")), "RUN step log");
+    const cancelled = (await viewer.getBuild({ id: queued.id })).build!;
+    assertEquals([cancelled.state, cancelled.steps, cancelled.artifacts], [BuildState.CANCELLED, [], []]);
+    const late = ConnectError.from(await assertRejects(() => admin.cancelBuild({ id: created.id })));
+    assertEquals(late.code, Code.FailedPrecondition);
 
     // bofied serves the generated script and the loader at once, to anyone (firmware has no credentials).
     const script = await fetch(`${ctpf.url}/boot/builds/lab/boot.ipxe`);
@@ -119,6 +130,24 @@ rootTest({
     assertEquals(last!.state, BuildState.SUCCEEDED);
     assertEquals(last!.rebuildOf, created.id);
     assert(last!.cachedSteps >= 3, `cached steps: ${last!.cachedSteps}`);
+
+    // Changed parameters: a new script, the loaders still from the cache.
+    const changedUrl = `${ctpf.url}/boot/other.ipxe`;
+    const changed =
+      (await admin.rebuild({ id: created.id, parameters: { ...parameters, chainUrl: changedUrl } }))
+        .build!;
+    for await (const update of viewer.subscribeToBuild({ id: changed.id }, { timeoutMs: 120_000 })) {
+      last = update.build!;
+    }
+    assertEquals(last!.state, BuildState.SUCCEEDED);
+    assertEquals(
+      await (await fetch(`${ctpf.url}/boot/builds/lab/boot.ipxe`)).text(),
+      chainScript(changedUrl),
+    );
+    await admin.deleteBuild({ id: changed.id });
+    // The deleted build's script gives way to the newest remaining build's.
+    assertEquals(await (await fetch(`${ctpf.url}/boot/builds/lab/boot.ipxe`)).text(), chainScript(chainUrl));
+    await admin.deleteBuild({ id: queued.id });
 
     await admin.deleteBuild({ id: created.id });
     assertEquals(
