@@ -97,5 +97,5 @@ export async function ensureBaseImage(engine: DockerEngine, image: BaseImage, op
   const tarball = await baseTarball(image, options);
   const [repository, tag] = image.tag.split(":");
   options.progress?.(`docker import ${image.tag}`);
-  await engine.importImage(tarball, repository, tag);
+  await engine.importImage(tarball, repository, tag, options.signal);
 }

@@ -103,12 +103,13 @@ export class DockerEngine {
   }
 
   /** Imports a root filesystem tarball as an image (`docker import`), read from a file. */
-  async importImage(tarball: string, repository: string, tag: string): Promise<void> {
+  async importImage(tarball: string, repository: string, tag: string, signal?: AbortSignal): Promise<void> {
     const file = await Deno.open(tarball);
     const query = new URLSearchParams({ fromSrc: "-", repo: repository, tag });
     const response = await this.#request("POST", `/images/create?${query}`, {
       body: file.readable,
       contentType: "application/x-tar",
+      signal,
     });
     for await (const message of jsonMessages(response.body!)) failOn(message);
   }
