@@ -75,15 +75,17 @@ async function makeTarball(image: BaseImage, file: string, options: BaseImageOpt
       const tail = new TextDecoder().decode(output.stderr).trim().split("\n").slice(-5).join("\n");
       throw new BaseImageError(`debootstrap ${image.suite} failed: ${tail}`);
     }
-    const partial = `${file}.partial`;
+    const partial = `${file}.${crypto.randomUUID()}.partial`;
     const tar = await new Deno.Command("tar", {
       args: ["--numeric-owner", "-C", root, "-cf", partial, "."],
       stderr: "piped",
       signal: options.signal,
     }).output();
     if (!tar.success) {
+      await Deno.remove(partial).catch(() => {});
       throw new BaseImageError(`tar of ${image.tag}: ${new TextDecoder().decode(tar.stderr)}`);
     }
+    // Another process making the same tarball at once (a unique partial each) ends with the same files.
     await Deno.rename(partial, file);
     return file;
   } finally {
