@@ -10,8 +10,8 @@ import { readTar, writeTar } from "../archive/tar.ts";
 import type { ArtifactStore } from "./artifact_store.ts";
 import { type BaseImage, type BaseImageOptions, ensureBaseImage } from "./base_images.ts";
 import type { DockerEngine } from "./docker/engine.ts";
-import type { TraceUpdate } from "./docker/trace.ts";
 import { type BuilderKind, checkParameters } from "./kind.ts";
+import { mergeSteps } from "./steps.ts";
 import {
   type ArtifactPublisher,
   type ArtifactRecord,
@@ -21,7 +21,6 @@ import {
 } from "./model.ts";
 
 export const BUILD_LABEL = "ctpf.build";
-const MAX_STEP_LOG = 64 * 1024;
 const MAX_OUTPUT = 2 * 1024 * 1024 * 1024;
 const LIST_LIMIT = 1000;
 
@@ -277,33 +276,4 @@ export class Builders {
     this.changes.publish(next);
     return next;
   }
-}
-
-/** Folds a trace update into the build's steps: vertexes by digest (last report wins), logs appended. */
-export function mergeSteps(build: BuildRecord, update: TraceUpdate): BuildRecord["steps"] {
-  const steps = build.steps.map((step) => ({ ...step }));
-  const byDigest = new Map(steps.map((step) => [step.digest, step]));
-  for (const vertex of update.vertexes) {
-    const step = byDigest.get(vertex.digest);
-    if (step) {
-      Object.assign(step, {
-        name: vertex.name || step.name,
-        cached: vertex.cached,
-        started: vertex.started ?? step.started,
-        completed: vertex.completed ?? step.completed,
-        error: vertex.error || step.error,
-      });
-    } else {
-      const added = { ...vertex, log: "" };
-      steps.push(added);
-      byDigest.set(vertex.digest, added);
-    }
-  }
-  const decoder = new TextDecoder();
-  for (const log of update.logs) {
-    const step = byDigest.get(log.vertex);
-    if (!step) continue;
-    step.log = (step.log + decoder.decode(log.data)).slice(-MAX_STEP_LOG);
-  }
-  return steps;
 }

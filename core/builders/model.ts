@@ -12,7 +12,7 @@ export interface BuildStep {
   started?: number;
   completed?: number;
   error?: string;
-  /** The step's output, the last MAX_STEP_LOG bytes of it. */
+  /** The step's output, the last MAX_STEP_LOG characters of it. */
   log: string;
 }
 
