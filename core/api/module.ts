@@ -63,4 +63,5 @@ export const knownServices: { name: string; title: string }[] = [
   { name: "bofied", title: "Network boot" },
   { name: "nodin", title: "Nodes" },
   { name: "gloeth", title: "Mesh VPN" },
+  { name: "builders", title: "Builders" },
 ];

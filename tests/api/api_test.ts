@@ -40,6 +40,7 @@ for (const [protocol, transport] of protocols) {
     assertEquals(metadata.build?.deno, Deno.version.deno);
     assertEquals(metadata.services.map((s) => s.name).sort(), [
       "bofied",
+      "builders",
       "gloeth",
       "liwasc",
       "necon",

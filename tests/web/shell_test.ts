@@ -90,7 +90,7 @@ const text = async (page: Page, selector: string) =>
   ((await page.locator(selector).textContent()) ?? "").trim();
 
 Deno.test({
-  name: "web: the admin token signs in; the overview shows this binary and the five services",
+  name: "web: the admin token signs in; the overview shows this binary and the six services",
   ignore,
   async fn() {
     await using session = await openSession();
@@ -112,9 +112,16 @@ Deno.test({
     const links = page.getByRole("navigation", { name: "Services" }).getByRole("link");
     const hrefs = await links.evaluateAll((as) => as.map((a) => a.getAttribute("href")));
     assertEquals(hrefs[0], "#/");
-    assertEquals(hrefs.slice(1).sort(), ["#/bofied", "#/gloeth", "#/liwasc", "#/necon", "#/nodin"]);
+    assertEquals(hrefs.slice(1).sort(), [
+      "#/bofied",
+      "#/builders",
+      "#/gloeth",
+      "#/liwasc",
+      "#/necon",
+      "#/nodin",
+    ]);
     const names = (await links.allTextContents()).slice(1).map((t) => t.trim().split(/\s+/)[0]).sort();
-    assertEquals(names, ["bofied", "gloeth", "liwasc", "necon", "nodin"]);
+    assertEquals(names, ["bofied", "builders", "gloeth", "liwasc", "necon", "nodin"]);
     assertEquals(session.pageErrors, []);
   },
 });
