@@ -96,14 +96,15 @@ if [ "$mode" = "--test" ] || [ "$mode" = "--bench" ]; then
   # driver runs): the SSH power driver's counterpart.
   # docker.io: Debian's Docker daemon (20.10, BuildKit inside) the builders service runs its builds on; the
   # tests start their own dockerd (own socket and data root, no iptables, no bridge) and its service is never
-  # started. debootstrap: makes the builders' base images, as no image registry is reachable.
+  # started. debootstrap: makes the builders' base images, as no image registry is reachable. xorriso: makes
+  # the synthetic installer ISO the builders' ISO tests remaster (a real installer ISO cannot be fetched).
   packages=(iproute2 tcpdump socat iputils-ping iputils-arping chromium fonts-dejavu-core busybox
     isc-dhcp-client isc-dhcp-relay dnsmasq-base curl qemu-system-x86 ipxe-qemu seabios ovmf ipxe gcc libc6-dev
     tshark libwireshark-data iperf3 libsodium23 rustc cargo libstd-rust-dev-wasm32 lld-14
     nmap arp-scan tftp-hpa atftp rclone ntpsec litmus cadaver openipmi python3-pyghmi ipmitool freeipmi-tools
     awscli python3-botocore python3-digitalocean redfishtool python3-sushy
     libvirt-daemon-system libvirt-daemon-system-sysv libvirt-clients sasl2-bin openssl
-    openssh-server openssh-client docker.io debootstrap)
+    openssh-server openssh-client docker.io debootstrap xorriso)
   apt_install "${packages[@]}" || { echo "setup: test packages could not be installed" >&2; exit 1; }
 fi
 if [ "$mode" = "--bench" ]; then

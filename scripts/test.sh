@@ -84,8 +84,8 @@ step types deno task check
 step generated-code-current generated_is_current
 step bundle-smoke bash -c "deno task bundle && deno run --allow-all scripts/bundle_smoke.ts"
 
-# A hung test must not eat CI's budget: the whole suite gets 20 minutes.
-timeout --kill-after=30 1200 deno test --allow-all "$@" 2>&1 | tee "$log_dir/test.log"
+# A hung test must not eat CI's budget: the whole suite gets 26 minutes.
+timeout --kill-after=30 1560 deno test --allow-all "$@" 2>&1 | tee "$log_dir/test.log"
 summary=$(grep -a -E '^(ok|FAILED) \| [0-9]+ passed' "$log_dir/test.log" | tail -n 1)
 step host-untouched host_untouched
 if [ -z "$summary" ]; then

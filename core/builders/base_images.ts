@@ -5,20 +5,59 @@ import { join } from "node:path";
 import type { DockerEngine } from "./docker/engine.ts";
 
 export interface BaseImage {
-  /** repository:tag */
+  /** repository:tag; the tag ends in a key of the suite, components and packages, so a changed list is a new image. */
   tag: string;
   suite: string;
-  /** Packages beyond minbase, e.g. what the shipped kinds copy from (Debian's ipxe binaries). */
+  /** Archive components beyond main (e.g. non-free-firmware). */
+  components: string[];
+  /** Packages beyond minbase. */
   include: string[];
 }
 
-export const DEBIAN_BOOKWORM: BaseImage = {
-  tag: "ctpf/debian:bookworm",
-  suite: "bookworm",
-  include: ["ipxe"],
-};
+/** A debootstrap base image named `ctpf/<name>:<suite>-<key>`. */
+export function debianBaseImage(
+  name: string,
+  suite: string,
+  include: string[],
+  components: string[] = [],
+): BaseImage {
+  const key = fnv1a([suite, ...components, "|", ...[...include].sort()].join(" "));
+  return { tag: `ctpf/${name}:${suite}-${key}`, suite, components, include };
+}
 
-export const baseImages: BaseImage[] = [DEBIAN_BOOKWORM];
+/** 32-bit FNV-1a in hex: a short, stable name for a package list (not a security boundary). */
+function fnv1a(text: string): string {
+  let hash = 0x811c9dc5;
+  for (const byte of new TextEncoder().encode(text)) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
+  return hash.toString(16).padStart(8, "0");
+}
+
+/**
+ * The boot tooling every shipped kind builds with: Debian's prebuilt loaders (iPXE, GRUB, SYSLINUX),
+ * image and file-system tools that work without loop devices or mounts, and U-Boot's mkimage.
+ */
+export const BOOT_TOOLS = debianBaseImage("boot-tools", "bookworm", [
+  "ipxe",
+  "grub-common",
+  "grub-efi-amd64-bin",
+  "grub-pc-bin",
+  "syslinux",
+  "syslinux-common",
+  "syslinux-efi",
+  "pxelinux",
+  "isolinux",
+  "xorriso",
+  "mtools",
+  "dosfstools",
+  "e2fsprogs",
+  "fdisk",
+  "u-boot-tools",
+  "cpio",
+  "gzip",
+  "xz-utils",
+  "zstd",
+  "squashfs-tools",
+]);
 
 export class BaseImageError extends Error {
   constructor(message: string) {
@@ -41,7 +80,7 @@ const making = new Map<string, Promise<string>>();
 export function baseTarball(image: BaseImage, options: BaseImageOptions): Promise<string> {
   const file = join(
     options.cacheDir,
-    `${image.tag.replace(/[^a-z0-9.-]/g, "_")}-${image.include.join("+")}.tar`,
+    `${image.tag.replace(/[^a-z0-9.-]/g, "_")}.tar`,
   );
   let pending = making.get(file);
   if (!pending) {
@@ -63,6 +102,7 @@ async function makeTarball(image: BaseImage, file: string, options: BaseImageOpt
     // A private mount namespace: debootstrap's /proc and /sys mounts inside the root end with it.
     const args = ["--mount", "--propagation", "private", "debootstrap", "--variant=minbase"];
     if (image.include.length) args.push(`--include=${image.include.join(",")}`);
+    if (image.components.length) args.push(`--components=${["main", ...image.components].join(",")}`);
     args.push(image.suite, root, options.mirror);
     const output = await new Deno.Command("unshare", {
       args,

@@ -28,7 +28,6 @@ export interface BuildersOptions {
   log: Logger;
   engine: DockerEngine;
   kinds: BuilderKind[];
-  baseImages: BaseImage[];
   baseImageOptions: Omit<BaseImageOptions, "progress" | "signal">;
   repository: BuildRepository;
   artifacts: ArtifactStore;
@@ -173,11 +172,7 @@ export class Builders {
     }
     try {
       build = this.#update(build, { state: "running", startedAt: started });
-      for (const tagName of kind.baseImages) {
-        const image = this.options.baseImages.find((base) => base.tag === tagName);
-        if (!image) throw new Error(`${kind.name} needs base image ${tagName}, which is not defined`);
-        build = await this.#baseImageStep(build, image, signal);
-      }
+      for (const image of kind.baseImages) build = await this.#baseImageStep(build, image, signal);
       const template = kind.template(build.parameters);
       const context = writeTar([
         { name: "Dockerfile", type: "file", content: new TextEncoder().encode(template.dockerfile) },

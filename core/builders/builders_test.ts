@@ -4,7 +4,7 @@ import { FieldErrors } from "../errors/field_errors.ts";
 import { assert, assertEquals, assertRejects, assertThrows } from "../testing/assert.ts";
 import { rootTest } from "../testing/harness/root.ts";
 import { BUILD_LABEL } from "./builders.ts";
-import { DEBIAN_BOOKWORM } from "./base_images.ts";
+import { BOOT_TOOLS } from "./base_images.ts";
 import type { BuilderKind } from "./kind.ts";
 import { chainScript } from "./kinds/ipxe.ts";
 import { finished, startBuilders, until } from "./testing/fixture.ts";
@@ -66,7 +66,7 @@ rootTest({
 
     // Nothing of either build is left on the daemon: only the base image.
     assertEquals(await dockerd.engine.listContainers(), []);
-    assertEquals((await dockerd.engine.listImages()).flatMap((i) => i.tags), [DEBIAN_BOOKWORM.tag]);
+    assertEquals((await dockerd.engine.listImages()).flatMap((i) => i.tags), [BOOT_TOOLS.tag]);
   },
 });
 
@@ -75,11 +75,10 @@ const slowKind: BuilderKind = {
   name: "slow",
   title: "Slow",
   description: "sleeps in a RUN step",
-  baseImages: [DEBIAN_BOOKWORM.tag],
+  baseImages: [BOOT_TOOLS],
   fields: [{ name: "seconds", title: "Seconds", description: "", type: "string", pattern: /^\d{1,3}$/ }],
   template: (parameters) => ({
-    dockerfile:
-      `FROM ${DEBIAN_BOOKWORM.tag}\nRUN echo started && sleep ${parameters.seconds} && mkdir /out\n`,
+    dockerfile: `FROM ${BOOT_TOOLS.tag}\nRUN echo started && sleep ${parameters.seconds} && mkdir /out\n`,
     files: [],
   }),
   publishFolder: () => "builds/slow",
@@ -103,7 +102,7 @@ rootTest({
     assertEquals(await fixture.artifacts.list(), []);
     assertEquals(await dockerd.engine.listContainers(), []);
     assertEquals(await dockerd.engine.listImages(`${BUILD_LABEL}=${build.id}`), []);
-    assertEquals((await dockerd.engine.listImages()).flatMap((i) => i.tags), [DEBIAN_BOOKWORM.tag]);
+    assertEquals((await dockerd.engine.listImages()).flatMap((i) => i.tags), [BOOT_TOOLS.tag]);
     // The sleeping step's process is killed (BuildKit's executor notices the cancel on its own time).
     const sleeping = async () =>
       new TextDecoder().decode(

@@ -1,6 +1,7 @@
 // A builder kind: what a build of that kind takes (its parameter schema) and how its parameters become
 // a BuildKit job (a Dockerfile and context files). The engine knows nothing of any one kind.
 import { type FieldError, FieldErrors } from "../errors/field_errors.ts";
+import type { BaseImage } from "./base_images.ts";
 
 export type ParameterValue = string | string[];
 export type Parameters = Record<string, ParameterValue>;
@@ -38,8 +39,8 @@ export interface BuilderKind {
   title: string;
   description: string;
   fields: ParameterField[];
-  /** Base images (by tag) the Dockerfile starts FROM; made from debootstrap before the build runs. */
-  baseImages: string[];
+  /** Base images the Dockerfile starts FROM (by their tag); made from debootstrap before the build runs. */
+  baseImages: BaseImage[];
   /** Checks across fields, after each field passed its own checks. */
   check?(parameters: Parameters): FieldError[];
   template(parameters: Parameters): BuildTemplate;

@@ -5,10 +5,9 @@ import { stringFlag } from "../config/flags.ts";
 import type { FlagValues } from "../config/load.ts";
 import { artifactDownloadPath, registerBuildersApi } from "./api.ts";
 import { ArtifactStore } from "./artifact_store.ts";
-import { baseImages } from "./base_images.ts";
 import { Builders } from "./builders.ts";
 import { DockerEngine } from "./docker/engine.ts";
-import { ipxeKind } from "./kinds/ipxe.ts";
+import { shippedKinds } from "./kinds/mod.ts";
 import type { ArtifactPublisher } from "./model.ts";
 import { SqliteBuildRepository } from "./store_sqlite.ts";
 
@@ -43,8 +42,7 @@ export function buildersModule(
   const builders = new Builders({
     log: context.logger("builders"),
     engine,
-    kinds: [ipxeKind],
-    baseImages,
+    kinds: shippedKinds,
     baseImageOptions: {
       cacheDir: context.flags.buildersBaseImageCache || join(dataDir, "base-images"),
       mirror: context.flags.buildersDebianMirror,

@@ -3,7 +3,7 @@
 // them; "source" (compiling iPXE from a source tarball with the script embedded) is not built here yet.
 import type { FieldError } from "../../errors/field_errors.ts";
 import type { BuilderKind, Parameters } from "../kind.ts";
-import { DEBIAN_BOOKWORM } from "../base_images.ts";
+import { BOOT_TOOLS } from "../base_images.ts";
 
 /** Debian's ipxe package: target name → file in /usr/lib/ipxe. */
 const prebuiltTargets: Record<string, string> = {
@@ -19,7 +19,7 @@ export const ipxeKind: BuilderKind = {
   name: "ipxe",
   title: "iPXE",
   description: "iPXE loaders with a script that chainloads a script from bofied (BIOS and UEFI)",
-  baseImages: [DEBIAN_BOOKWORM.tag],
+  baseImages: [BOOT_TOOLS],
   fields: [
     {
       name: "name",
@@ -84,7 +84,7 @@ export const ipxeKind: BuilderKind = {
     const copies = targets.map((target) => `/usr/lib/ipxe/${prebuiltTargets[target]}`).join(" ");
     return {
       dockerfile: [
-        `FROM ${DEBIAN_BOOKWORM.tag} AS build`,
+        `FROM ${BOOT_TOOLS.tag} AS build`,
         "COPY boot.ipxe /out/boot.ipxe",
         `RUN cp ${copies} /out/ && sha256sum /out/*`,
         "FROM scratch",

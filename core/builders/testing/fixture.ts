@@ -5,7 +5,6 @@ import { LogSink } from "../../log/logger.ts";
 import { SqliteStore } from "../../store/sqlite.ts";
 import { TestDockerd } from "../../testing/dockerd.ts";
 import { ArtifactStore } from "../artifact_store.ts";
-import { baseImages } from "../base_images.ts";
 import { Builders } from "../builders.ts";
 import type { BuilderKind } from "../kind.ts";
 import { ipxeKind } from "../kinds/ipxe.ts";
@@ -47,7 +46,6 @@ export async function startBuilders(extraKinds: BuilderKind[] = []): Promise<Bui
     log: new LogSink({ level: "error", format: "logfmt" }).logger("builders"),
     engine: dockerd.engine,
     kinds: [ipxeKind, ...extraKinds],
-    baseImages,
     baseImageOptions: { cacheDir: testBaseImageCache, mirror: "http://deb.debian.org/debian" },
     repository,
     artifacts,
