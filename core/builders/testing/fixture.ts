@@ -35,12 +35,16 @@ export interface BuildersFixture extends AsyncDisposable {
   repository: SqliteBuildRepository;
 }
 
-export async function startBuilders(extraKinds: BuilderKind[] = []): Promise<BuildersFixture> {
+/** `publishDir`: where artifacts are published (a served boot tree); `<dir>/boot` when not given. */
+export async function startBuilders(
+  extraKinds: BuilderKind[] = [],
+  publishDir?: string,
+): Promise<BuildersFixture> {
   const dir = await Deno.makeTempDir({ prefix: "ctpf-builders-" });
   const dockerd = await TestDockerd.start();
   const store = SqliteStore.open(join(dir, "ctpf.db"));
   const artifacts = new ArtifactStore(join(dir, "artifacts"));
-  const publisher = new FolderPublisher(join(dir, "boot"));
+  const publisher = new FolderPublisher(publishDir ?? join(dir, "boot"));
   const repository = new SqliteBuildRepository(store);
   const builders = new Builders({
     log: new LogSink({ level: "error", format: "logfmt" }).logger("builders"),
