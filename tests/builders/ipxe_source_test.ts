@@ -10,20 +10,7 @@ import { rootTest } from "../../core/testing/harness/root.ts";
 import { chainScript } from "../../core/builders/kinds/ipxe.ts";
 import { finished, startBuilders } from "../../core/builders/testing/fixture.ts";
 import { serveInputs } from "./support/inputs.ts";
-
-const standInMakefile = `# CTPF test stand-in for iPXE's build interface. NOT iPXE.
-CC := $(CROSS)gcc
-OBJCOPY := $(CROSS)objcopy
-LINK = mkdir -p $(dir $@) && $(CC) -ffreestanding -nostdlib -static -Wl,-e,start -o $@ loader.c && \\
-  $(OBJCOPY) --add-section .embedded=$(EMBED) $@
-bin/%.kpxe: loader.c
-\t$(LINK)
-bin-x86_64-efi/%.efi: loader.c
-\t$(LINK)
-bin-arm64-efi/%.efi: loader.c
-\t$(LINK)
-`;
-const standInLoader = "void start(void) { for (;;) { } }\n";
+import { ipxeStandInTarball } from "./support/ipxe_standin.ts";
 
 /** ELF e_machine: 62 x86-64, 183 AArch64. */
 function elfMachine(bytes: Uint8Array): number {
@@ -47,14 +34,7 @@ rootTest({
   fn: async () => {
     const inputsDir = await Deno.makeTempDir({ prefix: "ctpf-ipxe-source-" });
     try {
-      const tree = join(inputsDir, "ipxe-standin", "src");
-      await Deno.mkdir(tree, { recursive: true });
-      await Deno.writeTextFile(join(tree, "Makefile"), standInMakefile);
-      await Deno.writeTextFile(join(tree, "loader.c"), standInLoader);
-      const tar = await new Deno.Command("tar", {
-        args: ["-C", inputsDir, "-cJf", join(inputsDir, "ipxe-standin.tar.xz"), "ipxe-standin"],
-      }).output();
-      assert(tar.success, "tar of the stand-in");
+      const tarball = await ipxeStandInTarball(inputsDir);
       await using inputs = serveInputs(inputsDir);
       await using fixture = await startBuilders();
       const chainUrl = "http://10.0.0.1:8470/boot/${mac}.ipxe";
@@ -63,7 +43,7 @@ rootTest({
         mode: "source",
         targets: ["ipxe.efi", "undionly.kpxe", "arm64/ipxe.efi"],
         chainUrl,
-        sourceUrl: inputs.url("ipxe-standin.tar.xz"),
+        sourceUrl: inputs.url(tarball),
       };
       const started = performance.now();
       const build = await finished(fixture.builders, fixture.builders.create("ipxe", parameters, "test").id);

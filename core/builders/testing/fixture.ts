@@ -7,7 +7,7 @@ import { TestDockerd } from "../../testing/dockerd.ts";
 import { ArtifactStore } from "../artifact_store.ts";
 import { Builders } from "../builders.ts";
 import type { BuilderKind } from "../kind.ts";
-import { ipxeKind } from "../kinds/ipxe.ts";
+import { shippedKinds } from "../kinds/mod.ts";
 import { type ArtifactPublisher, type BuildRecord, finishedStates } from "../model.ts";
 import { SqliteBuildRepository } from "../store_sqlite.ts";
 
@@ -49,7 +49,7 @@ export async function startBuilders(
   const builders = new Builders({
     log: new LogSink({ level: "error", format: "logfmt" }).logger("builders"),
     engine: dockerd.engine,
-    kinds: [ipxeKind, ...extraKinds],
+    kinds: [...shippedKinds, ...extraKinds],
     baseImageOptions: { cacheDir: testBaseImageCache, mirror: "http://deb.debian.org/debian" },
     repository,
     artifacts,
