@@ -1,6 +1,7 @@
 import type { ComponentChildren } from "preact";
 import { useState } from "preact/hooks";
 import { savedToken } from "../client.ts";
+import { errorText } from "../format.ts";
 
 /**
  * A link to a file behind the API's credential. A plain link cannot carry the bearer token (it lives in
@@ -25,7 +26,7 @@ export function DownloadLink(props: { path: string; fileName: string; children: 
       setTimeout(() => URL.revokeObjectURL(url), 60_000);
       setError(null);
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(errorText(e));
     }
   }
   return (
