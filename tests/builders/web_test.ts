@@ -1,6 +1,6 @@
 // The builders' page in Chromium against ctpf on a test dockerd: an ipxe build from the form the kind's
 // schema makes (wrong values are refused beside their fields and nothing is built), its progress live,
-// its artifacts with links that serve the bytes (download, bofied's HTTP and TFTP), a rebuild with a
+// a queued build cancelled from its page, its artifacts with links that serve the bytes (download, bofied's HTTP and TFTP), a rebuild with a
 // changed parameter from the prefilled form, delete; a viewer is offered no button; a phone fits.
 import { createClient, type Interceptor } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-web";
@@ -44,7 +44,7 @@ async function assertFitsPhone(page: Page, route: string, ready: () => Promise<u
 
 rootTest({
   name:
-    "builders web: an ipxe build from the form (refused beside its fields first) runs live, its links serve the bytes, a rebuild changes the script; viewers get no buttons; 390 px fits",
+    "builders web: an ipxe build from the form (refused beside its fields first) runs live, a queued one is cancelled, its links serve the bytes, a rebuild changes the script; viewers get no buttons; 390 px fits",
   tools: ["dockerd", "debootstrap", "unshare", "curl"],
   ignore: !haveChromium && !Deno.env.get("CI"),
   sanitizeResources: false,
@@ -127,6 +127,20 @@ rootTest({
     await view.locator("[data-field=state]", { hasText: "running" }).waitFor();
     await view.getByRole("button", { name: "Cancel" }).waitFor();
     await view.locator("li[data-step^='[base]']").waitFor();
+
+    // Meanwhile, in a second tab: a build queued behind it is cancelled from its page and never runs.
+    const queued = (await api.createBuild({ kind: "ipxe", parameters: { name: "queued", chainUrl } })).build!;
+    const tab = await browser.context.newPage();
+    await tab.addInitScript((token) => sessionStorage.setItem("ctpf.token", token), ctpf.adminToken);
+    await tab.goto(`${ctpf.url}/#/builders/builds/${queued.id}`);
+    await tab.getByRole("button", { name: "Cancel" }).click();
+    await tab.locator("[data-field=state]", { hasText: "cancelled" }).waitFor();
+    assertEquals(await tab.getByRole("button", { name: "Cancel" }).count(), 0);
+    assertEquals(await tab.locator("tr[data-artifact]").count(), 0);
+    await tab.close();
+    assertEquals((await api.getBuild({ id: queued.id })).build!.artifacts, []);
+    await api.deleteBuild({ id: queued.id });
+
     await view.locator("[data-field=state]", { hasText: "succeeded" }).waitFor({ timeout: 120_000 });
     console.log(`first build, base image imported: ${((performance.now() - began) / 1000).toFixed(1)} s in`);
     assertEquals(await view.getByRole("button", { name: "Cancel" }).count(), 0);

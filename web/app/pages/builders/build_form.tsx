@@ -8,21 +8,21 @@ import { buildHref } from "./api.ts";
 /** The form's values by parameter name: text or one choice as a string, several choices as a list. */
 export type Draft = Record<string, string | string[]>;
 
-/** A kind's defaults, or (for a rebuild) the values a build had. */
-export function draftOf(kind: BuilderKind, values?: JsonObject): Draft {
+/**
+ * A kind's defaults, or (for a rebuild) what a build had: the server stored every parameter it used, so
+ * one the build lacks was left empty.
+ */
+export function draftOf(kind: BuilderKind, built?: JsonObject): Draft {
   const draft: Draft = {};
   for (const parameter of kind.parameters) {
-    const given = values ? values[parameter.name] : undefined;
+    const value = built ? built[parameter.name] : undefined;
     if (parameter.type === "choices") {
-      draft[parameter.name] = Array.isArray(given)
-        ? given.map(String)
-        : values
-        ? []
-        : [...parameter.defaultValues];
+      const defaults = built ? [] : parameter.defaultValues;
+      draft[parameter.name] = Array.isArray(value) ? value.map(String) : [...defaults];
     } else {
-      draft[parameter.name] = typeof given === "string"
-        ? given
-        : values
+      draft[parameter.name] = typeof value === "string"
+        ? value
+        : built
         ? ""
         : parameter.defaultValues[0] ?? "";
     }
