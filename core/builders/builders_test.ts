@@ -156,10 +156,13 @@ rootTest({
       "parameters.name",
     ]);
     assertEquals(refused("ipxe", { name: "a", chainUrl, targets: ["arm64/ipxe.efi"] }), [
-      { field: "parameters.targets[0]", message: "Debian ships no prebuilt arm64/ipxe.efi" },
+      {
+        field: "parameters.targets[0]",
+        message: "Debian ships no prebuilt arm64/ipxe.efi: build it from source",
+      },
     ]);
-    assertEquals(refused("ipxe", { name: "a", chainUrl, mode: "source" }).map((e) => e.field), [
-      "parameters.mode",
+    assertEquals(refused("ipxe", { name: "a", chainUrl, mode: "source" }), [
+      { field: "parameters.sourceUrl", message: "required for source builds" },
     ]);
     assertEquals(builders.list(), [], "nothing recorded");
     assertEquals(await fixture.dockerd.engine.listImages(), [], "nothing reached the daemon");
