@@ -62,6 +62,9 @@ export function imageBuildScript(options: ImageScriptOptions): string {
     `truncate -s ${layout.root.sizeMiB}M root.ext4`,
     `mkfs.ext4 -q -F -L root -U ${layout.rootFsUuid} -E root_owner=0:0,hash_seed=${layout.rootFsUuid} ` +
       "-d root root.ext4",
+    // mkfs.ext4 -d copies each file's ctime, which touch cannot set: debugfs dates them like the rest.
+    `find root -mindepth 1 | sed 's|^root||; s|.*|sif & ctime @${IMAGE_EPOCH}|' > ctimes.debugfs`,
+    "debugfs -w -f ctimes.debugfs root.ext4 > /dev/null",
     `dd if=root.ext4 of=disk.img bs=1M seek=${layout.root.startMiB} conv=notrunc,sparse status=none`,
   );
   for (const format of options.formats) {
