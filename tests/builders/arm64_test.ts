@@ -38,6 +38,18 @@ async function saveArtifact(fixture: BuildersFixture, build: BuildRecord, name: 
   return join(dir, name);
 }
 
+/** Two files' SHA-256, compared: large files differ in a line, not in a diff of megabytes. */
+async function assertSameFile(actual: string, expected: string) {
+  const digest = async (path: string) =>
+    Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", await Deno.readFile(path))))
+      .map((b) => b.toString(16).padStart(2, "0")).join("");
+  assertEquals(
+    `${actual}: ${await digest(actual)}`,
+    `${actual}: ${await digest(expected)}`,
+    `as ${expected}`,
+  );
+}
+
 /** The image's partition table as sfdisk reads it, against the layout the kind meant. */
 async function checkTable(image: string, layout: DiskLayout) {
   const table = JSON.parse((await run(["sfdisk", "--json", image])).stdout).partitiontable;
@@ -112,10 +124,7 @@ rootTest({
       ]);
       const layout = diskLayout("arm64-lab", "gpt", 32, 8);
       const image = await saveArtifact(fixture, first, "disk.img", work);
-      assertEquals(
-        await Deno.readFile(join(fixture.publisher.dir, "builds/arm64-lab/disk.img")),
-        await Deno.readFile(image),
-      );
+      await assertSameFile(join(fixture.publisher.dir, "builds/arm64-lab/disk.img"), image);
       await checkTable(image, layout);
 
       // The boot partition: the inputs byte for byte, the script as the kind wrote it, compiled by mkimage.
@@ -130,7 +139,7 @@ rootTest({
           env,
           timeoutMs: 30_000,
         });
-        assertEquals(await Deno.readFile(join(work, `copied-${name}`)), await Deno.readFile(original), name);
+        await assertSameFile(join(work, `copied-${name}`), original);
       }
       const bootCmd = (await run(["mtype", "-i", fat, "::/boot.cmd"], { env })).stdout;
       const template = imgKind.template(checkParameters(imgKind, parameters));
@@ -168,7 +177,7 @@ rootTest({
       // The compressed copy is the same image.
       const zst = await saveArtifact(fixture, first, "disk.img.zst", work);
       await run(["zstd", "-q", "-d", "-f", "-o", join(work, "unpacked.img"), zst], { timeoutMs: 30_000 });
-      assertEquals(await Deno.readFile(join(work, "unpacked.img")), await Deno.readFile(image));
+      await assertSameFile(join(work, "unpacked.img"), image);
       await Deno.remove(join(work, "unpacked.img"));
 
       // It boots: U-Boot's distro boot finds boot.scr on the FAT partition, loads the kernel and the
