@@ -69,6 +69,15 @@ elif ! dpkg-query -W -f='${Status}' ipxe 2>/dev/null | grep -q "install ok insta
   echo "setup: not root: install Debian's ipxe (apt-get install ipxe) for bofied's starter boot tree" >&2
 fi
 if [ "$mode" = "--test" ] || [ "$mode" = "--bench" ]; then
+  # The arm64 test machine's kernel and init are Debian's arm64 packages (linux-image-cloud-arm64,
+  # busybox-static), fetched with `apt-get download` (tests/e2e/arm64_payload.ts), never installed: apt
+  # must know the arm64 architecture for that. Added once (dpkg keeps it; the next apt-get update, in
+  # apt_install, fetches arm64's package lists too); nothing of arm64 gets installed on the host.
+  if [ "$(id -u)" -eq 0 ] && ! dpkg --print-foreign-architectures | grep -qx arm64; then
+    echo "setup: dpkg --add-architecture arm64 (for apt-get download of the arm64 test payload)" >&2
+    dpkg --add-architecture arm64
+    apt-get update -qq >&2 || { echo "setup: apt-get update failed after adding arm64" >&2; exit 1; }
+  fi
   # iproute2: namespaces, veth, TAP; tcpdump/socat/iputils: real peers; chromium: UI tests; busybox,
   # isc-dhcp-client/-relay, dnsmasq-base: real DHCP clients, relay and a peer server; curl: HTTP/TFTP
   # client; qemu-system-x86, ipxe-qemu, seabios, ovmf, ipxe, gcc, libc6-dev: the network-boot tests'
@@ -105,6 +114,11 @@ if [ "$mode" = "--test" ] || [ "$mode" = "--bench" ]; then
     awscli python3-botocore python3-digitalocean redfishtool python3-sushy
     libvirt-daemon-system libvirt-daemon-system-sysv libvirt-clients sasl2-bin openssl
     openssh-server openssh-client docker.io debootstrap xorriso)
+  # The arm64 builders' tests (tests/builders/arm64_test.ts): qemu-system-arm (qemu-system-aarch64) and
+  # u-boot-qemu (Debian's U-Boot for qemu's arm64 virt board) boot the built disk image; fdisk (sfdisk),
+  # mtools, e2fsprogs (debugfs) and u-boot-tools (mkimage, dumpimage) check it file by file without
+  # mounting it; zstd and xz-utils unpack its compressed copies.
+  packages+=(qemu-system-arm u-boot-qemu fdisk mtools e2fsprogs u-boot-tools zstd xz-utils)
   apt_install "${packages[@]}" || { echo "setup: test packages could not be installed" >&2; exit 1; }
 fi
 if [ "$mode" = "--bench" ]; then

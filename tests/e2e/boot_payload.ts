@@ -29,7 +29,7 @@ async function run(command: string[], cwd?: string): Promise<string> {
 }
 
 /** A newc cpio archive (the initramfs format) of the given files, all mode 0755 regular files. */
-function cpioNewc(files: Record<string, Uint8Array>): Uint8Array {
+export function cpioNewc(files: Record<string, Uint8Array>): Uint8Array {
   const encoder = new TextEncoder();
   const parts: Uint8Array[] = [];
   let inode = 1;
