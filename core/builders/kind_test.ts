@@ -6,7 +6,7 @@ import { chainScript, ipxeKind } from "./kinds/ipxe.ts";
 const fieldsOf = (raw: unknown) =>
   (assertThrows(() => checkParameters(ipxeKind, raw), FieldErrors) as FieldErrors).errors.map((e) => e.field);
 
-Deno.test("kind: defaults are filled and the ipxe template copies only Debian's named loaders", () => {
+Deno.test("kind: defaults are filled and the ipxe template copies only Debian's named loaders", async () => {
   const parameters = checkParameters(ipxeKind, { name: "lab", chainUrl: "http://10.0.0.1/boot/${mac}.ipxe" });
   assertEquals(parameters, {
     name: "lab",
@@ -14,7 +14,7 @@ Deno.test("kind: defaults are filled and the ipxe template copies only Debian's 
     targets: ["ipxe.efi", "undionly.kpxe"],
     chainUrl: "http://10.0.0.1/boot/${mac}.ipxe",
   });
-  const template = ipxeKind.template(parameters);
+  const template = await ipxeKind.template(parameters);
   assert(template.dockerfile.includes("RUN cp /usr/lib/ipxe/ipxe.efi /usr/lib/ipxe/undionly.kpxe /out/"));
   assert(template.dockerfile.includes("FROM scratch\nCOPY --from=build /out /out"));
   assertEquals(template.files.map((f) => f.name), ["boot.ipxe"]);
