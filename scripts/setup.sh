@@ -105,6 +105,9 @@ if [ "$mode" = "--test" ] || [ "$mode" = "--bench" ]; then
     awscli python3-botocore python3-digitalocean redfishtool python3-sushy
     libvirt-daemon-system libvirt-daemon-system-sysv libvirt-clients sasl2-bin openssl
     openssh-server openssh-client docker.io debootstrap xorriso)
+  # The rpi builder's tests make and check Raspberry Pi images without mounts (sfdisk, mtools, mkfs.fat and
+  # fsck.fat) and unpack its compressed outputs (xz, zstd).
+  packages+=(fdisk mtools dosfstools xz-utils zstd)
   apt_install "${packages[@]}" || { echo "setup: test packages could not be installed" >&2; exit 1; }
 fi
 if [ "$mode" = "--bench" ]; then

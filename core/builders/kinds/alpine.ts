@@ -8,14 +8,21 @@ import { BOOT_TOOLS } from "../base_images.ts";
 import type { BuilderKind, ContextFile, Parameters } from "../kind.ts";
 import { apkFileName, ApkIndexError, readApkIndexArchive, resolveClosure } from "./alpine/apkindex.ts";
 import { alpineIpxeScript, overlay } from "./alpine/overlay.ts";
+import {
+  FOLDER_NAME_HINT,
+  FOLDER_NAME_PATTERN,
+  HOSTNAME_HINT,
+  HOSTNAME_PATTERN,
+  KERNEL_ARGS_HINT,
+  KERNEL_ARGS_PATTERN,
+  SSH_KEYS_HINT,
+  SSH_KEYS_PATTERN,
+  sshKeyList,
+  URL_HINT,
+  URL_PATTERN,
+} from "./shared/fields.ts";
 
 const encoder = new TextEncoder();
-/** http(s) URLs that can go into a Dockerfile ADD line, a shell assignment and an iPXE line as they are. */
-const URL_PATTERN = /^https?:\/\/[A-Za-z0-9.\-\[\]:]+(\/[A-Za-z0-9._~\/%\-+=&:,@]*)?$/;
-const URL_HINT = "an http:// or https:// URL without spaces, quotes or ?";
-const NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,39}$/;
-const SSH_KEY = String
-  .raw`(ssh-(ed25519|rsa|dss)|ecdsa-sha2-nistp(256|384|521)|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) [A-Za-z0-9+/]+={0,3}( [A-Za-z0-9@._+-]{1,100})?`;
 const INDEX_TIMEOUT_MS = 120_000;
 const MAX_INDEX_BYTES = 64 * 1024 * 1024;
 
@@ -32,8 +39,8 @@ export const alpineKind: BuilderKind = {
       description: "the folder under builds/ in bofied's boot tree the set is published to",
       type: "string",
       required: true,
-      pattern: NAME_PATTERN,
-      patternHint: "lower-case letters, digits and dashes, at most 40, starting with a letter or digit",
+      pattern: FOLDER_NAME_PATTERN,
+      patternHint: FOLDER_NAME_HINT,
     },
     {
       name: "releaseUrl",
@@ -87,8 +94,8 @@ export const alpineKind: BuilderKind = {
       description: "the node's hostname; also names the apkovl (<hostname>.apkovl.tar.gz)",
       type: "string",
       required: true,
-      pattern: /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/,
-      patternHint: "a host name: lower-case letters, digits and inner dashes, at most 63",
+      pattern: HOSTNAME_PATTERN,
+      patternHint: HOSTNAME_HINT,
     },
     {
       name: "packages",
@@ -131,8 +138,8 @@ export const alpineKind: BuilderKind = {
       description: "public keys for root's authorized_keys, separated by ';' (enables sshd)",
       type: "string",
       maxLength: 20_000,
-      pattern: new RegExp(`^${SSH_KEY}(;\\s?${SSH_KEY})*$`),
-      patternHint: "OpenSSH public keys (type, key, optional comment) separated by ';'",
+      pattern: SSH_KEYS_PATTERN,
+      patternHint: SSH_KEYS_HINT,
     },
     {
       name: "joinUrl",
@@ -149,8 +156,8 @@ export const alpineKind: BuilderKind = {
       description: "appended to the kernel command line (e.g. console=ttyS0)",
       type: "string",
       maxLength: 500,
-      pattern: /^[A-Za-z0-9_.,:=\/@+-]+( [A-Za-z0-9_.,:=\/@+-]+)*$/,
-      patternHint: "words of letters, digits and _.,:=/@+- separated by single spaces",
+      pattern: KERNEL_ARGS_PATTERN,
+      patternHint: KERNEL_ARGS_HINT,
     },
   ],
   check(parameters: Parameters): FieldError[] {
@@ -190,12 +197,6 @@ export function alpineWorld(parameters: Parameters): string[] {
   return [...new Set([...base, ...extra])];
 }
 
-export function sshKeysOf(parameters: Parameters): string[] {
-  return ((parameters.sshKeys as string | undefined) ?? "").split(";").map((key) => key.trim()).filter(
-    Boolean,
-  );
-}
-
 async function alpineTemplate(parameters: Parameters, signal?: AbortSignal) {
   const arch = parameters.arch as string;
   const flavor = parameters.flavor as string;
@@ -213,7 +214,7 @@ async function alpineTemplate(parameters: Parameters, signal?: AbortSignal) {
     networkInterface: parameters.networkInterface as string,
     address: parameters.address as string | undefined,
     gateway: parameters.gateway as string | undefined,
-    sshKeys: sshKeysOf(parameters),
+    sshKeys: sshKeyList(parameters.sshKeys as string | undefined),
     joinUrl: parameters.joinUrl as string | undefined,
   });
   const manifest = closure.map((pkg) => `${apkFileName(pkg)} ${pkg.size} ${pkg.name} ${pkg.version}\n`).join(

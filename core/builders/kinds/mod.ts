@@ -2,8 +2,10 @@
 import type { BuilderKind } from "../kind.ts";
 import { alpineKind } from "./alpine.ts";
 import { ipxeKind } from "./ipxe.ts";
+import { rpiKind } from "./rpi.ts";
 
 export const shippedKinds: BuilderKind[] = [
   ipxeKind,
   alpineKind,
+  rpiKind,
 ];
