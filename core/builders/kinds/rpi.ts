@@ -199,7 +199,7 @@ export const rpiKind: BuilderKind = {
     if (parameters.dtbDebUrl && parameters.blobs === "none") {
       errors.push({ field: "parameters.dtbDebUrl", message: "DTBs are blobs: choose missing or all" });
     }
-    if ((parameters.outputs as string[]).length === 0) {
+    if (!(parameters.outputs as string[] | undefined)?.length) {
       errors.push({ field: "parameters.outputs", message: "choose at least one" });
     }
     return errors;
