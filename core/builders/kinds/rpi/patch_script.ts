@@ -115,7 +115,9 @@ if [ -s $ctx/authorized_keys ]; then
   [ -n "$entry" ] || entry="$user:x:1000:1000::/home/$user:/bin/bash"
   uid=$(echo "$entry" | cut -d: -f3) gid=$(echo "$entry" | cut -d: -f4) home=$(echo "$entry" | cut -d: -f6)
   echo "ssh keys for $(echo "$entry" | cut -d: -f1) (uid $uid, gid $gid) in $home"
-  case "$home" in /home/?*) ;; *) fail "the user's home $home is not under /home" ;; esac
+  # The image's passwd is input too: its values go into debugfs commands, so they must be plain.
+  echo "$home" | grep -Eqx '/home/[A-Za-z0-9._-]+' || fail "the user's home $home is not a plain folder of /home"
+  echo "$uid:$gid" | grep -Eqx '[0-9]+:[0-9]+' || fail "the user's uid and gid ($uid:$gid) are not numbers"
   exists "$home" || mkdirs "$home" "$uid" "$gid" 040755
   mkdirs "$home/.ssh" "$uid" "$gid" 040700
   { read_root "$home/.ssh/authorized_keys" || true; cat $ctx/authorized_keys; } | awk 'NF && !seen[$0]++' >/work/keys
