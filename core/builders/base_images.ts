@@ -57,6 +57,13 @@ export const BOOT_TOOLS = debianBaseImage("boot-tools", "bookworm", [
   "xz-utils",
   "zstd",
   "squashfs-tools",
+  // Compiling iPXE from source (its own build needs make, gcc, perl and liblzma; arm64 EFI via the cross gcc).
+  "make",
+  "gcc",
+  "libc6-dev",
+  "perl",
+  "liblzma-dev",
+  "gcc-aarch64-linux-gnu",
 ]);
 
 export class BaseImageError extends Error {

@@ -47,3 +47,28 @@ Deno.test("kind: wrong types and shapes are named by path", () => {
   ]);
   assertEquals(fieldsOf({ name: "a", chainUrl: "http://x/y", targets: [1] }), ["parameters.targets[0]"]);
 });
+
+Deno.test("kind: ipxe source mode needs a source URL, makes per cross prefix and allows arm64", () => {
+  const base = { name: "lab", chainUrl: "http://x/y", mode: "source" };
+  assertEquals(fieldsOf(base), ["parameters.sourceUrl"]);
+  assertEquals(fieldsOf({ ...base, sourceUrl: "http://x/ipxe.tar.gz; rm -rf /" }), ["parameters.sourceUrl"]);
+  assertEquals(fieldsOf({ ...base, sourceUrl: "http://x/a b.tgz" }), ["parameters.sourceUrl"]);
+  // arm64 is only a source target: prebuilt names the target and says where it comes from.
+  assertEquals(fieldsOf({ name: "lab", chainUrl: "http://x/y", targets: ["ipxe.efi", "arm64/ipxe.efi"] }), [
+    "parameters.targets[1]",
+  ]);
+  const parameters = checkParameters(ipxeKind, {
+    ...base,
+    sourceUrl: "http://127.0.0.1:8080/ipxe-1.21.1.tar.gz",
+    targets: ["undionly.kpxe", "arm64/ipxe.efi", "ipxe.efi"],
+  });
+  const lines = ipxeKind.template(parameters).dockerfile.split("\n");
+  assert(lines.includes("ADD http://127.0.0.1:8080/ipxe-1.21.1.tar.gz /in/ipxe-source"));
+  assertEquals(lines.filter((line) => line.includes("make -j")), [
+    'RUN cd /ipxe/src && make -j"$(nproc)" NO_WERROR=1 EMBED=/out/boot.ipxe bin/undionly.kpxe ' +
+    "bin-x86_64-efi/ipxe.efi",
+    'RUN cd /ipxe/src && make -j"$(nproc)" NO_WERROR=1 EMBED=/out/boot.ipxe CROSS=aarch64-linux-gnu- ' +
+    "bin-arm64-efi/ipxe.efi",
+  ]);
+  assert(lines.some((line) => line.includes("cp /ipxe/src/bin-arm64-efi/ipxe.efi /out/arm64/ipxe.efi")));
+});

@@ -71,10 +71,14 @@ export async function bootEdk2(
   }
 }
 
-/** tapLan's boot node as ctpf serves it: necon (DHCP) and bofied (TFTP, HTTP) in one process. */
-export async function startCtpfOnTapLan(ns: Netns, work: string, http: string) {
+/**
+ * tapLan's boot node as ctpf serves it: necon (DHCP) and bofied (TFTP, HTTP) in one process, its data in
+ * `<work>/necon-data`; `rules` replaces the boot rules the tree comes with.
+ */
+export async function startCtpfOnTapLan(ns: Netns, work: string, http: string, rules?: string) {
   await writeTapLanDhcpConfig(`${work}/necon.json`);
   await prepareTree(`${work}/necon-data`, http);
+  if (rules) await Deno.writeTextFile(`${work}/necon-data/bofied/rules.ts`, rules);
   return await startBinary({
     command: binaryIn(ns, "ctpf.ts"),
     args: [

@@ -14,6 +14,7 @@ export function useLiveStream<M, S>(
   fold: (state: S, message: M) => S,
   initial: S,
   dependencies: unknown[] = [],
+  options: { until?: (message: M) => boolean } = {},
 ): { state: S; connected: boolean; error: string | null } {
   const [state, setState] = useState<S>(initial);
   const [connected, setConnected] = useState(false);
@@ -27,10 +28,13 @@ export function useLiveStream<M, S>(
           setState(initial);
           setConnected(true);
           setError(null);
+          let done = false;
           for await (const message of open(controller.signal)) {
             backoffMs = 500;
+            done = options.until?.(message) ?? false;
             setState((previous) => fold(previous, message));
           }
+          if (done) return;
         } catch (e) {
           if (controller.signal.aborted) return;
           if (e instanceof ConnectError && e.code === Code.Unauthenticated) {

@@ -1,23 +1,26 @@
 import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { AuthService } from "../../core/api/gen/ctpf/v1/auth_pb.ts";
+import { AuthService, Role } from "../../core/api/gen/ctpf/v1/auth_pb.ts";
 import { type GetMetadataResponse, MetadataService } from "../../core/api/gen/ctpf/v1/metadata_pb.ts";
 import { client, saveToken } from "./client.ts";
 import { unauthenticatedEvent } from "./live.ts";
 import { Login } from "./login.tsx";
 import { Overview } from "./pages/overview.tsx";
 import { servicePages } from "./pages/registry.ts";
+import { RoleContext } from "./role.ts";
 import { useRoute } from "./route.ts";
 import "./pages/necon/index.tsx";
 import "./pages/bofied/page.tsx";
 import "./pages/liwasc/index.tsx";
 import "./pages/nodin/index.tsx";
 import "./pages/gloeth.tsx";
+import "./pages/builders/index.tsx";
 
 function Shell() {
   const [metadata, setMetadata] = useState<GetMetadataResponse | null>(null);
   const [principal, setPrincipal] = useState<string>("");
+  const [role, setRole] = useState<Role>(Role.UNSPECIFIED);
   const [needsLogin, setNeedsLogin] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const route = useRoute().path[0] ?? "";
@@ -32,6 +35,7 @@ function Shell() {
       ]);
       setMetadata(meta);
       setPrincipal(who.principal);
+      setRole(who.role);
       setNeedsLogin(false);
     } catch (e) {
       if (e instanceof ConnectError && e.code === Code.Unauthenticated) setNeedsLogin(true);
@@ -95,14 +99,16 @@ function Shell() {
         ))}
       </nav>
       <main>
-        {route === "" && <Overview metadata={metadata} />}
-        {route !== "" && Page && service?.hosted && <Page metadata={metadata} />}
-        {route !== "" && !(Page && service?.hosted) && (
-          <section>
-            <h2>{service?.title ?? route}</h2>
-            <p>{route} is not hosted by this process ({metadata.binary} on {metadata.hostname}).</p>
-          </section>
-        )}
+        <RoleContext.Provider value={role}>
+          {route === "" && <Overview metadata={metadata} />}
+          {route !== "" && Page && service?.hosted && <Page metadata={metadata} />}
+          {route !== "" && !(Page && service?.hosted) && (
+            <section>
+              <h2>{service?.title ?? route}</h2>
+              <p>{route} is not hosted by this process ({metadata.binary} on {metadata.hostname}).</p>
+            </section>
+          )}
+        </RoleContext.Provider>
       </main>
     </div>
   );

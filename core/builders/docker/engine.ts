@@ -102,6 +102,12 @@ export class DockerEngine {
     await response.body?.cancel();
   }
 
+  /** Empties BuildKit's cache (the next build of anything is cold); returns the bytes freed. */
+  async pruneBuildCache(): Promise<number> {
+    const body = await (await this.#request("POST", "/build/prune?all=1")).json();
+    return Number(body.SpaceReclaimed ?? 0);
+  }
+
   /** Imports a root filesystem tarball as an image (`docker import`), read from a file. */
   async importImage(tarball: string, repository: string, tag: string, signal?: AbortSignal): Promise<void> {
     const file = await Deno.open(tarball);

@@ -7,7 +7,7 @@ import { TestDockerd } from "../../testing/dockerd.ts";
 import { ArtifactStore } from "../artifact_store.ts";
 import { Builders } from "../builders.ts";
 import type { BuilderKind } from "../kind.ts";
-import { ipxeKind } from "../kinds/ipxe.ts";
+import { shippedKinds } from "../kinds/mod.ts";
 import { type ArtifactPublisher, type BuildRecord, finishedStates } from "../model.ts";
 import { SqliteBuildRepository } from "../store_sqlite.ts";
 
@@ -35,17 +35,21 @@ export interface BuildersFixture extends AsyncDisposable {
   repository: SqliteBuildRepository;
 }
 
-export async function startBuilders(extraKinds: BuilderKind[] = []): Promise<BuildersFixture> {
+/** `publishDir`: where artifacts are published (a served boot tree); `<dir>/boot` when not given. */
+export async function startBuilders(
+  extraKinds: BuilderKind[] = [],
+  publishDir?: string,
+): Promise<BuildersFixture> {
   const dir = await Deno.makeTempDir({ prefix: "ctpf-builders-" });
   const dockerd = await TestDockerd.start();
   const store = SqliteStore.open(join(dir, "ctpf.db"));
   const artifacts = new ArtifactStore(join(dir, "artifacts"));
-  const publisher = new FolderPublisher(join(dir, "boot"));
+  const publisher = new FolderPublisher(publishDir ?? join(dir, "boot"));
   const repository = new SqliteBuildRepository(store);
   const builders = new Builders({
     log: new LogSink({ level: "error", format: "logfmt" }).logger("builders"),
     engine: dockerd.engine,
-    kinds: [ipxeKind, ...extraKinds],
+    kinds: [...shippedKinds, ...extraKinds],
     baseImageOptions: { cacheDir: testBaseImageCache, mirror: "http://deb.debian.org/debian" },
     repository,
     artifacts,

@@ -3,9 +3,7 @@ import { client } from "../../client.ts";
 
 export const bofiedApi = () => client(BofiedService);
 
-export function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
+export { errorText } from "../../format.ts";
 
 /** "/a/b" + "c" → "/a/b/c" */
 export function joinPath(directory: string, name: string): string {

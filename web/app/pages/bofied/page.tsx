@@ -1,3 +1,4 @@
+import { tftpHostOf } from "../../components/boot_links.ts";
 import { type ViewTab, ViewTabs } from "../../components/view_tabs.tsx";
 import { useEffect, useState } from "preact/hooks";
 import type {
@@ -60,8 +61,7 @@ function BofiedPage() {
   useEffect(() => void load(), []);
   if (error) return <p class="error" role="alert">{error}</p>;
   if (!info || !state) return <p>Loading…</p>;
-  const tftpHost = state.effectiveBootAddress ||
-    (info.tftpAddress && info.tftpAddress !== "0.0.0.0" ? info.tftpAddress : location.hostname);
+  const tftpHost = tftpHostOf(info, state);
   return (
     <section class="bofied">
       <h2>Network boot</h2>

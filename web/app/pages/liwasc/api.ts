@@ -1,4 +1,3 @@
-import { type Timestamp, timestampMs } from "@bufbuild/protobuf/wkt";
 import { LiwascService, ScanKind, ScanState, WakeState } from "../../../../core/api/gen/ctpf/v1/liwasc_pb.ts";
 import { client } from "../../client.ts";
 import { routeHref } from "../../route.ts";
@@ -27,22 +26,7 @@ export const wakeStateNames: Record<number, string> = {
 
 export const nodeHref = (mac: string) => routeHref(["liwasc", "nodes", mac]);
 
-export function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
-
-export const msOf = (t: Timestamp | undefined) => t ? timestampMs(t) : 0;
-
-export function formatTime(t: Timestamp | undefined): string {
-  return t ? new Date(timestampMs(t)).toLocaleString() : "";
-}
-
-/** "4.2 s", "3 min 5 s": how long a scan or wake ran, or has run so far. */
-export function formatDuration(ms: number): string {
-  if (ms < 10_000) return `${(ms / 1000).toFixed(1)} s`;
-  const seconds = Math.round(ms / 1000);
-  return seconds < 60 ? `${seconds} s` : `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
-}
+export { errorText, formatDuration, formatTime, msOf } from "../../format.ts";
 
 /** Dotted addresses in numeric order (10.0.0.9 before 10.0.0.10); none last. */
 export function addressOrder(ip: string | undefined): number {

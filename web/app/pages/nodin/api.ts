@@ -1,4 +1,3 @@
-import { type Timestamp, timestampMs } from "@bufbuild/protobuf/wkt";
 import { type InventoryNode, NodinService } from "../../../../core/api/gen/ctpf/v1/nodin_pb.ts";
 import { client } from "../../client.ts";
 import { routeHref } from "../../route.ts";
@@ -9,15 +8,7 @@ export const nodinApi = () => client(NodinService);
 
 export const nodeHref = (id: string) => routeHref(["nodin", "nodes", id]);
 
-export const msOf = (t: Timestamp | undefined) => t ? timestampMs(t) : 0;
-
-export function formatTime(t: Timestamp | undefined): string {
-  return t && msOf(t) > 0 ? new Date(msOf(t)).toLocaleString() : "";
-}
-
-export function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
+export { errorText, formatTime, msOf } from "../../format.ts";
 
 /** "rack=a, role=worker" (a bare key has an empty value). */
 export function labelsText(labels: Record<string, string>): string {
