@@ -6,7 +6,6 @@
 import { gunzipSync } from "node:zlib";
 import { join } from "node:path";
 import { readTar } from "../../core/archive/tar.ts";
-import { alpineKind } from "../../core/builders/kinds/alpine.ts";
 import { joinScript } from "../../core/builders/kinds/alpine/overlay.ts";
 import { finished, startBuilders } from "../../core/builders/testing/fixture.ts";
 import { rootTest, withLab } from "../harness/mod.ts";
@@ -46,7 +45,7 @@ rootTest({
     try {
       const release = await syntheticAlpineRelease(work);
       await using inputs = serveInputs(work);
-      await using fixture = await startBuilders([alpineKind]);
+      await using fixture = await startBuilders();
       const { builders } = fixture;
       const parameters = {
         name: "alpine-lab",

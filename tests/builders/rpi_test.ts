@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { JOIN_UNIT, joinScript } from "../../core/builders/kinds/rpi/files.ts";
-import { RASPI_FIRMWARE_DEB, RASPI_FIRMWARE_SHA256, rpiKind } from "../../core/builders/kinds/rpi.ts";
+import { RASPI_FIRMWARE_DEB, RASPI_FIRMWARE_SHA256 } from "../../core/builders/kinds/rpi.ts";
 import { finished, startBuilders, testBaseImageCache } from "../../core/builders/testing/fixture.ts";
 import { rootTest } from "../harness/mod.ts";
 import { assert, assertEquals } from "../support/assert.ts";
@@ -69,7 +69,7 @@ rootTest({
       const sourceTable = await run(["sfdisk", "-d", source]);
       await run(["xz", "-T0", "-1", "-k", source]);
       await using inputs = serveInputs(work);
-      await using fixture = await startBuilders([rpiKind]);
+      await using fixture = await startBuilders();
       const { builders } = fixture;
       const parameters = {
         name: "pi-lab",
