@@ -119,6 +119,9 @@ if [ "$mode" = "--test" ] || [ "$mode" = "--bench" ]; then
   # mtools, e2fsprogs (debugfs) and u-boot-tools (mkimage, dumpimage) check it file by file without
   # mounting it; zstd and xz-utils unpack its compressed copies.
   packages+=(qemu-system-arm u-boot-qemu fdisk mtools e2fsprogs u-boot-tools zstd xz-utils)
+  # The rpi builder's tests make and check Raspberry Pi images without mounts (sfdisk, mtools, mkfs.fat and
+  # fsck.fat) and unpack its compressed outputs (xz, zstd).
+  packages+=(fdisk mtools dosfstools xz-utils zstd)
   apt_install "${packages[@]}" || { echo "setup: test packages could not be installed" >&2; exit 1; }
 fi
 if [ "$mode" = "--bench" ]; then

@@ -31,7 +31,7 @@ async function ours(kind: string, parameters: Parameters): Promise<number> {
 
 async function dockerCli(kind: string, parameters: Parameters): Promise<number> {
   const builderKind = builders.kinds.get(kind)!;
-  const template = builderKind.template(checkParameters(builderKind, parameters));
+  const template = await builderKind.template(checkParameters(builderKind, parameters));
   const context = await Deno.makeTempDir({ dir: fixture.dir, prefix: "context-" });
   const out = await Deno.makeTempDir({ dir: fixture.dir, prefix: "out-" });
   try {

@@ -173,7 +173,7 @@ export class Builders {
     try {
       build = this.#update(build, { state: "running", startedAt: started });
       for (const image of kind.baseImages) build = await this.#baseImageStep(build, image, signal);
-      const template = kind.template(build.parameters);
+      const template = await kind.template(build.parameters, signal);
       const context = writeTar([
         { name: "Dockerfile", type: "file", content: new TextEncoder().encode(template.dockerfile) },
         ...template.files.map((file) => ({ ...file, type: "file" as const })),

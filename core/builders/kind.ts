@@ -43,7 +43,11 @@ export interface BuilderKind {
   baseImages: BaseImage[];
   /** Checks across fields, after each field passed its own checks. */
   check?(parameters: Parameters): FieldError[];
-  template(parameters: Parameters): BuildTemplate;
+  /**
+   * The build's Dockerfile and context. May read inputs first (an index that decides which files the
+   * Dockerfile fetches, since RUN steps have no network); `signal` ends such reads when the build is cancelled.
+   */
+  template(parameters: Parameters, signal?: AbortSignal): BuildTemplate | Promise<BuildTemplate>;
   /** The folder of bofied's boot tree the artifacts are published into. */
   publishFolder(parameters: Parameters, buildId: string): string;
 }

@@ -6,7 +6,7 @@ import { chainScript, ipxeKind } from "./kinds/ipxe.ts";
 const fieldsOf = (raw: unknown) =>
   (assertThrows(() => checkParameters(ipxeKind, raw), FieldErrors) as FieldErrors).errors.map((e) => e.field);
 
-Deno.test("kind: defaults are filled and the ipxe template copies only Debian's named loaders", () => {
+Deno.test("kind: defaults are filled and the ipxe template copies only Debian's named loaders", async () => {
   const parameters = checkParameters(ipxeKind, { name: "lab", chainUrl: "http://10.0.0.1/boot/${mac}.ipxe" });
   assertEquals(parameters, {
     name: "lab",
@@ -14,7 +14,7 @@ Deno.test("kind: defaults are filled and the ipxe template copies only Debian's 
     targets: ["ipxe.efi", "undionly.kpxe"],
     chainUrl: "http://10.0.0.1/boot/${mac}.ipxe",
   });
-  const template = ipxeKind.template(parameters);
+  const template = await ipxeKind.template(parameters);
   assert(template.dockerfile.includes("RUN cp /usr/lib/ipxe/ipxe.efi /usr/lib/ipxe/undionly.kpxe /out/"));
   assert(template.dockerfile.includes("FROM scratch\nCOPY --from=build /out /out"));
   assertEquals(template.files.map((f) => f.name), ["boot.ipxe"]);
@@ -48,7 +48,7 @@ Deno.test("kind: wrong types and shapes are named by path", () => {
   assertEquals(fieldsOf({ name: "a", chainUrl: "http://x/y", targets: [1] }), ["parameters.targets[0]"]);
 });
 
-Deno.test("kind: ipxe source mode needs a source URL, makes per cross prefix and allows arm64", () => {
+Deno.test("kind: ipxe source mode needs a source URL, makes per cross prefix and allows arm64", async () => {
   const base = { name: "lab", chainUrl: "http://x/y", mode: "source" };
   assertEquals(fieldsOf(base), ["parameters.sourceUrl"]);
   assertEquals(fieldsOf({ ...base, sourceUrl: "http://x/ipxe.tar.gz; rm -rf /" }), ["parameters.sourceUrl"]);
@@ -62,7 +62,7 @@ Deno.test("kind: ipxe source mode needs a source URL, makes per cross prefix and
     sourceUrl: "http://127.0.0.1:8080/ipxe-1.21.1.tar.gz",
     targets: ["undionly.kpxe", "arm64/ipxe.efi", "ipxe.efi"],
   });
-  const lines = ipxeKind.template(parameters).dockerfile.split("\n");
+  const lines = (await ipxeKind.template(parameters)).dockerfile.split("\n");
   assert(lines.includes("ADD http://127.0.0.1:8080/ipxe-1.21.1.tar.gz /in/ipxe-source"));
   assertEquals(lines.filter((line) => line.includes("make -j")), [
     'RUN cd /ipxe/src && make -j"$(nproc)" NO_WERROR=1 EMBED=/out/boot.ipxe bin/undionly.kpxe ' +

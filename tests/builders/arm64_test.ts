@@ -142,7 +142,7 @@ rootTest({
         await assertSameFile(join(work, `copied-${name}`), original);
       }
       const bootCmd = (await run(["mtype", "-i", fat, "::/boot.cmd"], { env })).stdout;
-      const template = imgKind.template(checkParameters(imgKind, parameters));
+      const template = await imgKind.template(checkParameters(imgKind, parameters));
       assertEquals(
         bootCmd,
         new TextDecoder().decode(template.files.find((f) => f.name === "boot.cmd")!.content),

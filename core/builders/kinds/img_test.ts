@@ -37,7 +37,7 @@ Deno.test("img layout: boot at 1 MiB, root after it, identifiers stable per name
   assert(/^[0-9a-f]{8}$/.test(mbr.fatVolumeId) && mbr.fatVolumeId !== "00000000");
 });
 
-Deno.test("img: the template fetches the inputs, boots them with the uboot kind's script, fills /etc", () => {
+Deno.test("img: the template fetches the inputs, boots them with the uboot kind's script, fills /etc", async () => {
   const parameters = checkParameters(imgKind, {
     name: "lab",
     kernelUrl,
@@ -51,7 +51,7 @@ Deno.test("img: the template fetches the inputs, boots them with the uboot kind'
     "img",
     "img.zst",
   ]]);
-  const template = imgKind.template(parameters);
+  const template = await imgKind.template(parameters);
   const dockerfile = template.dockerfile.split("\n");
   assertEquals(dockerfile.slice(1, 3), [
     `ADD ${kernelUrl} /in/vmlinuz`,
@@ -88,7 +88,9 @@ Deno.test("img: the template fetches the inputs, boots them with the uboot kind'
   assert(!script.includes("/out/disk.img.xz"));
   assert(/mkfs\.fat --invariant --offset 2048 -i [0-9a-f]{8} -n BOOT disk\.img 65536/.test(script), script);
 
-  const bare = imgKind.template(checkParameters(imgKind, { name: "lab", kernelUrl, formats: ["img.xz"] }));
+  const bare = await imgKind.template(
+    checkParameters(imgKind, { name: "lab", kernelUrl, formats: ["img.xz"] }),
+  );
   assertEquals(bare.files.map((f) => f.name), [
     "layout.sfdisk",
     "boot.cmd",

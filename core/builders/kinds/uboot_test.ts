@@ -8,7 +8,7 @@ const refused = (raw: unknown) =>
 const fieldsOf = (raw: unknown) => refused(raw).map((e) => e.field);
 const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
-Deno.test("uboot: a disk script loads from distro boot's partition and boots with the board's FDT", () => {
+Deno.test("uboot: a disk script loads from distro boot's partition and boots with the board's FDT", async () => {
   const parameters = checkParameters(ubootKind, {
     name: "board",
     kernel: "/vmlinuz",
@@ -45,7 +45,7 @@ Deno.test("uboot: a disk script loads from distro boot's partition and boots wit
     ),
     script,
   );
-  const template = ubootKind.template(parameters);
+  const template = await ubootKind.template(parameters);
   assertEquals(template.files.map((f) => [f.name, decode(f.content)]), [["boot.cmd", script]]);
   assert(template.dockerfile.includes("mkimage -A arm64 -T script -C none"), template.dockerfile);
   assert(template.dockerfile.includes("/out/boot.cmd /out/boot.scr"), template.dockerfile);
@@ -53,7 +53,7 @@ Deno.test("uboot: a disk script loads from distro boot's partition and boots wit
   assertEquals(ubootKind.publishFolder(parameters, "id"), "builds/board");
 });
 
-Deno.test("uboot: a network script asks DHCP, then TFTP, for kernel and device tree; arm boots a zImage", () => {
+Deno.test("uboot: a network script asks DHCP, then TFTP, for kernel and device tree; arm boots a zImage", async () => {
   const parameters = checkParameters(ubootKind, {
     name: "netboard",
     arch: "arm",
@@ -77,7 +77,7 @@ Deno.test("uboot: a network script asks DHCP, then TFTP, for kernel and device t
       'if test "${ctpf_loaded}" = yes; then bootz ${kernel_addr_r} - ${fdt_addr_r}; fi',
     ]
   ) assert(lines.includes(line), `missing: ${line}\n${lines.join("\n")}`);
-  assert(ubootKind.template(parameters).dockerfile.includes("mkimage -A arm -T script"));
+  assert((await ubootKind.template(parameters)).dockerfile.includes("mkimage -A arm -T script"));
   const mmc = checkParameters(ubootKind, { name: "sd", device: "mmc 1:2", kernel: "Image" });
   assert(ubootScriptOf(mmc).includes("load mmc 1:2 ${kernel_addr_r} Image"));
 });
