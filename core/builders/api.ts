@@ -4,6 +4,7 @@ import { BuildService, BuildState } from "../api/gen/ctpf/v1/builders_pb.ts";
 import { principalKey } from "../api/context.ts";
 import { snapshotThenChanges } from "../stream/snapshot_then_changes.ts";
 import type { Builders } from "./builders.ts";
+import { type BuilderKind, withSecretsHidden } from "./kind.ts";
 import { type BuildRecord, finishedStates } from "./model.ts";
 
 const states = {
@@ -19,11 +20,11 @@ export const artifactDownloadPath = (sha256: string) => `/builders/artifacts/${s
 
 const optionalTime = (ms: number | undefined) => ms === undefined ? undefined : timestampFromMs(ms);
 
-function buildMessage(build: BuildRecord, withLogs: boolean) {
+function buildMessage(build: BuildRecord, withLogs: boolean, kind: BuilderKind | undefined) {
   return {
     id: build.id,
     kind: build.kind,
-    parameters: build.parameters,
+    parameters: withSecretsHidden(kind, build.parameters),
     state: states[build.state],
     created: timestampFromMs(build.createdAt),
     started: optionalTime(build.startedAt),
@@ -53,6 +54,8 @@ function buildMessage(build: BuildRecord, withLogs: boolean) {
 const callerOf = (context: HandlerContext) => context.values.get(principalKey)?.name ?? "anonymous";
 
 export function registerBuildersApi(router: ConnectRouter, builders: Builders): void {
+  const shown = (build: BuildRecord, withLogs: boolean) =>
+    buildMessage(build, withLogs, builders.kinds.get(build.kind));
   router.service(BuildService, {
     listKinds() {
       return {
@@ -69,13 +72,14 @@ export function registerBuildersApi(router: ConnectRouter, builders: Builders): 
             choices: field.choices ?? [],
             defaultValues: field.default === undefined ? [] : [field.default].flat(),
             patternHint: field.patternHint ?? "",
+            secret: field.secret ?? false,
           })),
         })),
       };
     },
     createBuild(request, context) {
       return {
-        build: buildMessage(builders.create(request.kind, request.parameters ?? {}, callerOf(context)), true),
+        build: shown(builders.create(request.kind, request.parameters ?? {}, callerOf(context)), true),
       };
     },
     async *subscribeToBuild(request, context) {
@@ -89,7 +93,7 @@ export function registerBuildersApi(router: ConnectRouter, builders: Builders): 
           toMessage: (change: BuildRecord) => change,
         })
       ) {
-        yield { build: buildMessage(message, true) };
+        yield { build: shown(message, true) };
         // A finished build does not change again: the stream is done.
         if (finishedStates.includes(message.state)) return;
       }
@@ -99,10 +103,10 @@ export function registerBuildersApi(router: ConnectRouter, builders: Builders): 
       return {};
     },
     listBuilds() {
-      return { builds: builders.list().map((build) => buildMessage(build, false)) };
+      return { builds: builders.list().map((build) => shown(build, false)) };
     },
     getBuild(request) {
-      return { build: buildMessage(builders.get(request.id), true) };
+      return { build: shown(builders.get(request.id), true) };
     },
     async deleteBuild(request) {
       await builders.delete(request.id);
@@ -110,16 +114,16 @@ export function registerBuildersApi(router: ConnectRouter, builders: Builders): 
     },
     rebuild(request, context) {
       return {
-        build: buildMessage(builders.rebuild(request.id, request.parameters, callerOf(context)), true),
+        build: shown(builders.rebuild(request.id, request.parameters, callerOf(context)), true),
       };
     },
     listArtifacts() {
       return {
         artifacts: builders.artifacts().map(({ build, artifact }) => ({
-          artifact: buildMessage({ ...build, artifacts: [artifact] }, false).artifacts[0],
+          artifact: shown({ ...build, artifacts: [artifact] }, false).artifacts[0],
           buildId: build.id,
           kind: build.kind,
-          parameters: build.parameters,
+          parameters: withSecretsHidden(builders.kinds.get(build.kind), build.parameters),
           built: optionalTime(build.finishedAt),
         })),
       };

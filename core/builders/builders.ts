@@ -10,7 +10,7 @@ import { readTar, writeTar } from "../archive/tar.ts";
 import type { ArtifactStore } from "./artifact_store.ts";
 import { type BaseImage, type BaseImageOptions, ensureBaseImage } from "./base_images.ts";
 import type { DockerEngine } from "./docker/engine.ts";
-import { type BuilderKind, checkParameters } from "./kind.ts";
+import { type BuilderKind, checkParameters, withSecretsKept } from "./kind.ts";
 import { mergeSteps } from "./steps.ts";
 import {
   type ArtifactPublisher,
@@ -107,7 +107,11 @@ export class Builders {
   /** The same kind again, with the parameters given or, when none are, the old build's. */
   rebuild(id: string, parameters: unknown | undefined, createdBy: string): BuildRecord {
     const old = this.get(id);
-    return this.create(old.kind, parameters ?? old.parameters, createdBy, old.id);
+    const kind = this.kinds.get(old.kind);
+    const given = parameters === undefined || !kind
+      ? parameters
+      : withSecretsKept(kind, parameters, old.parameters);
+    return this.create(old.kind, given ?? old.parameters, createdBy, old.id);
   }
 
   get(id: string): BuildRecord {

@@ -20,6 +20,38 @@ export interface ParameterField {
   /** What the pattern asks for, in words, for the error beside the field. */
   patternHint?: string;
   maxLength?: number;
+  /** Never echoed by the API (builds show HIDDEN); a rebuild keeps the old value unless given a new one. */
+  secret?: boolean;
+}
+
+/** What the API shows for a secret parameter's value. */
+export const HIDDEN = "(hidden)";
+
+/** The parameters as anyone may see them: secret values replaced by HIDDEN. */
+export function withSecretsHidden(kind: BuilderKind | undefined, parameters: Parameters): Parameters {
+  const shown = { ...parameters };
+  for (const field of kind?.fields ?? []) {
+    if (field.secret && shown[field.name] !== undefined) shown[field.name] = HIDDEN;
+  }
+  return shown;
+}
+
+/**
+ * A rebuild's parameters: what is given, with each secret the caller left out or sent back as HIDDEN
+ * taken from the old build (the caller was never shown it).
+ */
+export function withSecretsKept(kind: BuilderKind, given: unknown, old: Parameters): unknown {
+  if (typeof given !== "object" || given === null || Array.isArray(given)) return given;
+  const merged = { ...given as Record<string, unknown> };
+  for (const field of kind.fields) {
+    if (!field.secret) continue;
+    if (
+      (merged[field.name] === undefined || merged[field.name] === HIDDEN) && old[field.name] !== undefined
+    ) {
+      merged[field.name] = old[field.name];
+    }
+  }
+  return merged;
 }
 
 export interface ContextFile {

@@ -143,6 +143,7 @@ export const alpineKind: BuilderKind = {
     },
     {
       name: "joinUrl",
+      secret: true,
       title: "Join script URL",
       description: "a script the node fetches and runs at boot (local.d), to join the cluster",
       type: "string",

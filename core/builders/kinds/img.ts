@@ -82,6 +82,7 @@ export const imgKind: BuilderKind = {
     },
     {
       name: "joinConfig",
+      secret: true,
       title: "Join configuration",
       description: "the text of /etc/ctpf/join.conf (mode 0600) on the root partition",
       type: "string",

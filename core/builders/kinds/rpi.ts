@@ -79,6 +79,7 @@ export const rpiKind: BuilderKind = {
     },
     {
       name: "passwordHash",
+      secret: true,
       title: "Password hash",
       description:
         "the user's crypt(3) hash for userconf.txt (openssl passwd -6); without it, password login stays off",
@@ -134,6 +135,7 @@ export const rpiKind: BuilderKind = {
     },
     {
       name: "joinUrl",
+      secret: true,
       title: "Join script URL",
       description: "a script a first-boot systemd service fetches and runs once the network is up",
       type: "string",

@@ -58,6 +58,7 @@ export const answerUrlField: ParameterField = {
 
 export const joinUrlField: ParameterField = {
   name: "joinUrl",
+  secret: true,
   title: "Join URL",
   description: "where the installed node fetches its cluster join configuration, passed as ctpf.join=<URL>",
   type: "string",

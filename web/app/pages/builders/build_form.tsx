@@ -148,16 +148,20 @@ function ParameterInput(props: {
       </Field>
     );
   }
+  const textInput = {
+    name,
+    autoComplete: "off",
+    spellcheck: false,
+    "aria-required": parameter.required,
+    value: String(props.value),
+    onInput: (e: Event) => props.onChange((e.currentTarget as HTMLInputElement).value),
+  };
   return (
     <Field label={label} name={name} error={props.error} hint={hint}>
-      <input
-        name={name}
-        autoComplete="off"
-        spellcheck={false}
-        aria-required={parameter.required}
-        value={String(props.value)}
-        onInput={(e) => props.onChange(e.currentTarget.value)}
-      />
+      {
+        // A secret is never shown: a rebuild's form holds "(hidden)", which keeps the old value.
+        parameter.secret ? <input type="password" {...textInput} /> : <input {...textInput} />
+      }
     </Field>
   );
 }
