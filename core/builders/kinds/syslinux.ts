@@ -44,7 +44,7 @@ export const syslinuxKind: BuilderKind = {
       name: "entries",
       title: "Menu entries (pxe)",
       description: "one a line: label|kernel|initrd|append; paths relative to the menu's folder, " +
-        "or from the TFTP root when they start with /",
+        "or from the TFTP root when they start with ::",
       type: "text",
       maxLength: 20_000,
       // Checked line by line in check(); here only that nothing but printable ASCII and line breaks hides.

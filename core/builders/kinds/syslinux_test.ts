@@ -17,7 +17,7 @@ const fileOf = (parameters: Record<string, unknown>, name: string) =>
   );
 
 const entries =
-  "# the lab's menu\nrescue|/boot/rescue/vmlinuz|/boot/rescue/initrd.img|console=ttyS0 rescue\n" +
+  "# the lab's menu\nrescue|::boot/rescue/vmlinuz|::boot/rescue/initrd.img|console=ttyS0 rescue\n" +
   "\nlocal|vmlinuz\n";
 const iso = {
   name: "debian",
@@ -49,8 +49,8 @@ Deno.test("syslinux: a pxe menu from entry lines, the first entry the default un
       "",
       "LABEL rescue",
       "  MENU LABEL rescue",
-      "  KERNEL /boot/rescue/vmlinuz",
-      "  INITRD /boot/rescue/initrd.img",
+      "  KERNEL ::boot/rescue/vmlinuz",
+      "  INITRD ::boot/rescue/initrd.img",
       "  APPEND console=ttyS0 rescue",
       "",
       "LABEL local",
@@ -121,6 +121,7 @@ Deno.test("syslinux: entry lines that could break the menu or leave the boot tre
     "nokernel",
     "up|../../etc/shadow",
     "up2|::../secret",
+    "rooted|/boot/vmlinuz",
     "sub|a/../../b",
     "spaced|vm linuz",
     'quoted|vmlinuz||console="ttyS0"',

@@ -49,8 +49,11 @@ export function menuConfig(menu: Menu, generator: string): string {
 }
 
 const labelPattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
-/** A file on the TFTP server: relative to the menu's folder, or from the root after "/" or "::". */
-const tftpPathPattern = /^(::|\/)?[A-Za-z0-9._+-]+(\/[A-Za-z0-9._+-]+)*$/;
+/**
+ * A file on the TFTP server: relative to the menu's folder, or from the TFTP root after "::" (pxelinux's
+ * way; it puts its folder before a leading "/" too, so that form is refused rather than misleading).
+ */
+const tftpPathPattern = /^(::)?[A-Za-z0-9._+-]+(\/[A-Za-z0-9._+-]+)*$/;
 const MAX_ENTRIES = 30;
 
 /**
@@ -90,7 +93,7 @@ function entryProblem(label: string, kernel: string, initrd: string, append: str
   if (!kernel) return "a kernel is needed: label|kernel|initrd|append";
   for (const [what, path] of [["kernel", kernel], ["initrd", initrd]]) {
     if (path && (!tftpPathPattern.test(path) || path.replace(/^::/, "").split("/").includes(".."))) {
-      return `the ${what} must be a TFTP path of letters, digits and . _ + - (no "..")`;
+      return `the ${what} must be a TFTP path of letters, digits and . _ + - (no ".."), from the TFTP root after ::`;
     }
   }
   if (append && !kernelArgsPattern.test(append)) {
