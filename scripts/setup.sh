@@ -105,6 +105,9 @@ if [ "$mode" = "--test" ] || [ "$mode" = "--bench" ]; then
     awscli python3-botocore python3-digitalocean redfishtool python3-sushy
     libvirt-daemon-system libvirt-daemon-system-sysv libvirt-clients sasl2-bin openssl
     openssh-server openssh-client docker.io debootstrap xorriso)
+  # cpio: GNU cpio reads back the join configuration the iso builder appends to an initrd as a newc archive;
+  # mtools: mdir lists the UEFI loader in the ISO's El Torito FAT image without mounting it.
+  packages+=(cpio mtools)
   apt_install "${packages[@]}" || { echo "setup: test packages could not be installed" >&2; exit 1; }
 fi
 if [ "$mode" = "--bench" ]; then

@@ -91,6 +91,8 @@ rootTest({
         "pxelinux.0",
         "pxelinux.cfg/default",
       ]);
+      const base = first.steps.find((s) => s.name.startsWith("[base]"))!;
+      assert(base.log.includes("docker import"), "a fresh daemon: the cold build imports the base image");
       const published = join(fixture.publisher.dir, "builds/lab");
       const iso = join(published, "lab.iso");
 
