@@ -14,7 +14,7 @@ import { bootPayload } from "../e2e/boot_payload.ts";
 import { startCtpfOnTapLan } from "../e2e/edk2_boot.ts";
 import { tapLan } from "../e2e/lan.ts";
 import { startMachine, waitForBoot } from "../e2e/machine.ts";
-import { bootFromMedia, kernelCommandLine } from "../e2e/media_machine.ts";
+import { allBooted, bootFromMedia, kernelCommandLine } from "../e2e/media_machine.ts";
 import { serveInputs, syntheticInstallerIso } from "./support/inputs.ts";
 
 /** The PXE client SeaBIOS runs (iPXE's ROM, user class "iPXE") gets pxelinux.0 like any BIOS client. */
@@ -97,55 +97,51 @@ rootTest({
       const iso = join(published, "lab.iso");
 
       // PXE: the published tree in bofied's boot tree, beside the payload its menu names.
-      const pxeStart = performance.now();
-      let tftpLog = "";
-      await withLab(async (lab) => {
-        const ns = await tapLan(lab);
-        await using ctpf = await startCtpfOnTapLan(ns, work, "http://10.66.0.1:8470", async (data) => {
-          const boot = `${data}/bofied/boot`;
-          await Deno.mkdir(`${boot}/payload`, { recursive: true });
-          await copyTree(fixture.publisher.dir, boot);
-          const payload = await bootPayload();
-          await Deno.copyFile(payload.kernel, `${boot}/payload/vmlinuz`);
-          await Deno.copyFile(payload.initrd, `${boot}/payload/initrd.img`);
-          await Deno.writeTextFile(`${data}/bofied/rules.ts`, pxelinuxRules);
+      const pxeBoot = async () => {
+        const started = performance.now();
+        return await withLab(async (lab) => {
+          const ns = await tapLan(lab);
+          await using ctpf = await startCtpfOnTapLan(ns, work, "http://10.66.0.1:8470", async (data) => {
+            const boot = `${data}/bofied/boot`;
+            await Deno.mkdir(`${boot}/payload`, { recursive: true });
+            await copyTree(fixture.publisher.dir, boot);
+            const payload = await bootPayload();
+            await Deno.copyFile(payload.kernel, `${boot}/payload/vmlinuz`);
+            await Deno.copyFile(payload.initrd, `${boot}/payload/initrd.img`);
+            await Deno.writeTextFile(`${data}/bofied/rules.ts`, pxelinuxRules);
+          });
+          const serial = `${work}/pxe-serial.log`;
+          const qemu = startMachine(ns, "tap0", serial, "bios");
+          try {
+            await waitForBoot(serial, () => `ctpf:\n${ctpf.output()}`);
+          } finally {
+            await qemu.stop(5000);
+          }
+          const seconds = (performance.now() - started) / 1000;
+          return { seconds, serial: await Deno.readTextFile(serial), log: ctpf.output() };
         });
-        const serial = `${work}/pxe-serial.log`;
-        const qemu = startMachine(ns, "tap0", serial, "bios");
-        try {
-          await waitForBoot(serial, () => `ctpf:\n${ctpf.output()}`);
-        } finally {
-          await qemu.stop(5000);
-        }
-        tftpLog = ctpf.output();
-        // pxelinux (which names the kernel BOOT_IMAGE) started the default entry, not the first one.
-        assertMatch(
-          kernelCommandLine(await Deno.readTextFile(serial)) ?? "",
-          /^BOOT_IMAGE=::payload\/vmlinuz console=ttyS0 panic=-1 initrd=::payload\/initrd\.img$/,
-        );
-      });
-      const pxeSeconds = (performance.now() - pxeStart) / 1000;
+      };
+      // The remastered ISO: from a CD-ROM drive, and as a disk (the isohybrid MBR); beside the PXE boot.
+      const isoBoot = (as: "cdrom" | "disk") =>
+        bootFromMedia({ image: iso, as, firmware: "bios", work, label: `syslinux-iso-${as}` });
+      const [pxe, cdrom, disk] = await allBooted([pxeBoot(), isoBoot("cdrom"), isoBoot("disk")]);
+
+      // pxelinux (which names the kernel BOOT_IMAGE) started the default entry, not the first one.
+      assertMatch(
+        kernelCommandLine(pxe.serial) ?? "",
+        /^BOOT_IMAGE=::payload\/vmlinuz console=ttyS0 panic=-1 initrd=::payload\/initrd\.img$/,
+      );
       for (const file of ["pxelinux.0", "ldlinux.c32", "pxelinux.cfg/default", "menu.c32", "libutil.c32"]) {
         assertMatch(
-          tftpLog,
+          pxe.log,
           new RegExp(`msg="tftp sent" .*file=\\/builds\\/lab\\/${file.replace(".", "\\.")} `),
           file,
         );
       }
-      assertMatch(tftpLog, /msg="tftp sent" .*file=\/payload\/initrd\.img /);
-
-      // The remastered ISO: from a CD-ROM drive, and as a disk (the isohybrid MBR).
-      for (const as of ["cdrom", "disk"] as const) {
-        const boot = await bootFromMedia({
-          image: iso,
-          as,
-          firmware: "bios",
-          work,
-          label: `syslinux-iso-${as}`,
-        });
-        const commandLine = kernelCommandLine(boot.serial) ?? "";
+      assertMatch(pxe.log, /msg="tftp sent" .*file=\/payload\/initrd\.img /);
+      for (const [as, boot] of [["cdrom", cdrom], ["disk", disk]] as const) {
         assertEquals(
-          commandLine,
+          kernelCommandLine(boot.serial),
           "BOOT_IMAGE=/install.amd/vmlinuz auto=true priority=critical " +
             `preseed/url=${answerFileUrl} console=ttyS0 panic=-1 initrd=/install.amd/initrd.gz`,
           as,
@@ -168,7 +164,10 @@ rootTest({
       );
       console.log(
         `syslinux (pxe + iso): cold build ${coldMs.toFixed(0)} ms (base image import included), ` +
-          `cached ${warmMs.toFixed(0)} ms; PXE boot through necon + bofied ${pxeSeconds.toFixed(1)} s`,
+          `cached ${warmMs.toFixed(0)} ms; boots side by side: PXE through necon + bofied ${
+            pxe.seconds.toFixed(1)
+          } s, ` +
+          `CD ${cdrom.seconds.toFixed(1)} s, disk ${disk.seconds.toFixed(1)} s`,
       );
     } finally {
       await Deno.remove(work, { recursive: true });

@@ -56,3 +56,14 @@ export async function bootFromMedia(options: {
 export function kernelCommandLine(serial: string): string | undefined {
   return /Command line: (.*)/.exec(serial)?.[1]?.trim();
 }
+
+/**
+ * Waits for every boot (machines booted side by side share the wait), then throws the first failure:
+ * none is left running behind a test that has already moved on.
+ */
+export async function allBooted<T extends unknown[]>(boots: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const settled = await Promise.allSettled(boots);
+  const failed = settled.find((result) => result.status === "rejected");
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+  return settled.map((result) => (result as PromiseFulfilledResult<unknown>).value) as T;
+}
