@@ -122,6 +122,9 @@ if [ "$mode" = "--test" ] || [ "$mode" = "--bench" ]; then
   # The rpi builder's tests make and check Raspberry Pi images without mounts (sfdisk, mtools, mkfs.fat and
   # fsck.fat) and unpack its compressed outputs (xz, zstd).
   packages+=(fdisk mtools dosfstools xz-utils zstd)
+  # cpio: GNU cpio reads back the join configuration the iso builder appends to an initrd as a newc archive;
+  # mtools: mdir lists the UEFI loader in the ISO's El Torito FAT image without mounting it.
+  packages+=(cpio mtools)
   apt_install "${packages[@]}" || { echo "setup: test packages could not be installed" >&2; exit 1; }
 fi
 if [ "$mode" = "--bench" ]; then

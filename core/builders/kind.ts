@@ -10,8 +10,11 @@ export interface ParameterField {
   name: string;
   title: string;
   description: string;
-  /** "choice": one of `choices`; "choices": a list of distinct `choices`; "string": free text. */
-  type: "string" | "choice" | "choices";
+  /**
+   * "choice": one of `choices`; "choices": a list of distinct `choices`; "string": free text on one line;
+   * "text": free text of several lines (a form shows a text area), checked like "string".
+   */
+  type: "string" | "text" | "choice" | "choices";
   required?: boolean;
   default?: ParameterValue;
   choices?: string[];

@@ -7,7 +7,7 @@
 import { assert, assertEquals } from "../../core/testing/assert.ts";
 import { finished, startBuilders } from "../../core/builders/testing/fixture.ts";
 import { rootTest, withLab } from "../harness/mod.ts";
-import { requireIpxeEfi, startCtpfOnTapLan } from "../e2e/edk2_boot.ts";
+import { prepareTree, requireIpxeEfi, startCtpfOnTapLan } from "../e2e/edk2_boot.ts";
 import { tapLan } from "../e2e/lan.ts";
 import { type Firmware, requireFirmware, startMachine, waitForBoot } from "../e2e/machine.ts";
 
@@ -44,7 +44,10 @@ rootTest({
           }, "test").id,
         );
         assertEquals(build.state, "succeeded", build.error);
-        await using ctpf = await startCtpfOnTapLan(ns, work, http, builtIpxeRules);
+        await using ctpf = await startCtpfOnTapLan(ns, work, http, async (dataDir, httpBase) => {
+          await prepareTree(dataDir, httpBase);
+          await Deno.writeTextFile(`${dataDir}/bofied/rules.ts`, builtIpxeRules);
+        });
         for (const firmware of ["uefi-pxe", "bios"] as Firmware[]) {
           const serial = `${work}/${firmware}-serial.log`;
           const started = performance.now();

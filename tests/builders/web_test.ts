@@ -74,6 +74,17 @@ rootTest({
     page.on("dialog", (dialog) => void dialog.accept());
     await signInWithToken(page, ctpf.url, ctpf.adminToken);
 
+    // Several-line text is a text area; a secret is typed as a password (the iso kind has both).
+    await page.goto(`${ctpf.url}/#/builders/new?kind=iso`);
+    const isoForm = page.locator("form[aria-label='Bootable ISO build']");
+    await isoForm.waitFor();
+    assertEquals(await isoForm.locator("textarea[name='parameters.joinConfig']").count(), 1);
+    assertEquals(await isoForm.locator("input[type=password]").count(), 0, "a text area cannot hide");
+    await page.goto(`${ctpf.url}/#/builders/new?kind=uboot`);
+    const ubootForm = page.locator("form[aria-label$=' build']");
+    await ubootForm.locator("[name='parameters.joinUrl']").waitFor();
+    assertEquals(await ubootForm.locator("input[type=password][name='parameters.joinUrl']").count(), 1);
+
     // The form is the kind's schema: its fields, defaults filled.
     await page.goto(`${ctpf.url}/#/builders/new?kind=ipxe`);
     const form = page.locator("form[aria-label='iPXE build']");

@@ -72,13 +72,17 @@ export async function bootEdk2(
 }
 
 /**
- * tapLan's boot node as ctpf serves it: necon (DHCP) and bofied (TFTP, HTTP) in one process, its data in
- * `<work>/necon-data`; `rules` replaces the boot rules the tree comes with.
+ * tapLan's boot node as ctpf serves it: necon (DHCP) and bofied (TFTP, HTTP) in one process, its data
+ * directory filled by `prepare` (by default the iPXE tree the EDK2 tests boot).
  */
-export async function startCtpfOnTapLan(ns: Netns, work: string, http: string, rules?: string) {
+export async function startCtpfOnTapLan(
+  ns: Netns,
+  work: string,
+  http: string,
+  prepare: (dataDir: string, httpBase: string) => Promise<void> = prepareTree,
+) {
   await writeTapLanDhcpConfig(`${work}/necon.json`);
-  await prepareTree(`${work}/necon-data`, http);
-  if (rules) await Deno.writeTextFile(`${work}/necon-data/bofied/rules.ts`, rules);
+  await prepare(`${work}/necon-data`, http);
   return await startBinary({
     command: binaryIn(ns, "ctpf.ts"),
     args: [

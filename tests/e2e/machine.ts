@@ -42,7 +42,8 @@ export async function prepareBootTree(dataDir: string, httpBase: string): Promis
  */
 export type Firmware = "bios" | "uefi" | "uefi-pxe";
 
-const OVMF = "/usr/share/OVMF/OVMF_CODE.fd";
+/** OVMF's code, read-only on a pflash drive; with no variable store OVMF keeps its settings in memory. */
+export const OVMF = "/usr/share/OVMF/OVMF_CODE.fd";
 
 function firmwareArgs(firmware: Firmware): { files: Record<string, string>; args: string[] } {
   if (firmware === "uefi-pxe") {

@@ -85,7 +85,7 @@ export const imgKind: BuilderKind = {
       secret: true,
       title: "Join configuration",
       description: "the text of /etc/ctpf/join.conf (mode 0600) on the root partition",
-      type: "string",
+      type: "text",
       maxLength: 16384,
       // Text, lines and tabs; no other control characters.
       pattern: /^[\t\n\r\x20-\x7e\u00a0-\uffff]*$/,

@@ -3,11 +3,15 @@ import type { BuilderKind } from "../kind.ts";
 import { alpineKind } from "./alpine.ts";
 import { imgKind } from "./img.ts";
 import { ipxeKind } from "./ipxe.ts";
+import { isoKind } from "./iso.ts";
 import { rpiKind } from "./rpi.ts";
+import { syslinuxKind } from "./syslinux.ts";
 import { ubootKind } from "./uboot.ts";
 
 export const shippedKinds: BuilderKind[] = [
   ipxeKind,
+  syslinuxKind,
+  isoKind,
   ubootKind,
   imgKind,
   rpiKind,

@@ -156,6 +156,17 @@ function ParameterInput(props: {
     value: String(props.value),
     onInput: (e: Event) => props.onChange((e.currentTarget as HTMLInputElement).value),
   };
+  if (parameter.type === "text") {
+    return (
+      <Field label={label} name={name} error={props.error} hint={hint}>
+        <textarea
+          rows={6}
+          {...textInput}
+          onInput={(e) => props.onChange(e.currentTarget.value)}
+        />
+      </Field>
+    );
+  }
   return (
     <Field label={label} name={name} error={props.error} hint={hint}>
       {

@@ -34,7 +34,7 @@ export type BuilderParameter = Message<"ctpf.v1.BuilderParameter"> & {
   description: string;
 
   /**
-   * "string", "choice" (one of choices) or "choices" (a list of distinct choices).
+   * "string", "text" (several lines), "choice" (one of choices) or "choices" (a list of distinct choices).
    *
    * @generated from field: string type = 4;
    */
