@@ -3,27 +3,47 @@ import type { BackgroundProcess, Netns } from "../harness/mod.ts";
 import { waitFor } from "../harness/wait.ts";
 import { bootMarker, bootPayload } from "./boot_payload.ts";
 
+/** What firmware PXE clients are given over TFTP, by their architecture (option 93). */
+export interface PxeBootFiles {
+  /** Architecture 0 (BIOS). */
+  bios: string;
+  /** Architectures 6, 7 and 9 (UEFI IA32 and x64). */
+  uefi: string;
+}
+
+export const ipxeBootFiles: PxeBootFiles = { bios: "undionly.kpxe", uefi: "ipxe.efi" };
+
 /**
  * The boot rules these tests bring (an operator's own rules file, which bofied never replaces): firmware
- * PXE gets iPXE over TFTP, iPXE gets the test's script over HTTP. bofied's default rules send iPXE to the
- * starter menu over TFTP instead (tests/e2e/starter_menu_test.ts).
+ * PXE gets `files` (iPXE unless a test boots another loader) over TFTP, iPXE gets the test's script over
+ * HTTP. bofied's default rules send iPXE to the starter menu over TFTP instead
+ * (tests/e2e/starter_menu_test.ts).
  */
-export const scriptOverHttpRules = `export default function bootRules(facts) {
+export function pxeRules(files: PxeBootFiles = ipxeBootFiles): string {
+  return `export default function bootRules(facts) {
   const base = \`http://\${facts.server}:\${facts.httpPort}/boot\`;
   if (facts.userClass === "iPXE") return { httpUrl: \`\${base}/boot.ipxe\` };
-  if (facts.arch.id === 0) return { tftpFile: "undionly.kpxe" };
-  if ([6, 7, 9].includes(facts.arch.id)) return { tftpFile: "ipxe.efi" };
+  if (facts.arch.id === 0) return { tftpFile: ${JSON.stringify(files.bios)} };
+  if ([6, 7, 9].includes(facts.arch.id)) return { tftpFile: ${JSON.stringify(files.uefi)} };
   if (facts.arch.id === 16) return { httpUrl: \`\${base}/ipxe.efi\` };
   return { ignore: true };
 }
 `;
+}
 
-/** Fills bofied's boot tree (kernel, initramfs, the iPXE script) and its rules, which point iPXE there. */
-export async function prepareBootTree(dataDir: string, httpBase: string): Promise<void> {
+/**
+ * Fills bofied's boot tree (kernel, initramfs, the iPXE script) and its rules, which point iPXE there and
+ * firmware to `files`.
+ */
+export async function prepareBootTree(
+  dataDir: string,
+  httpBase: string,
+  files: PxeBootFiles = ipxeBootFiles,
+): Promise<void> {
   const payload = await bootPayload();
   const boot = `${dataDir}/bofied/boot`;
   await Deno.mkdir(boot, { recursive: true });
-  await Deno.writeTextFile(`${dataDir}/bofied/rules.ts`, scriptOverHttpRules);
+  await Deno.writeTextFile(`${dataDir}/bofied/rules.ts`, pxeRules(files));
   await Deno.copyFile(payload.kernel, `${boot}/vmlinuz`);
   await Deno.copyFile(payload.initrd, `${boot}/initrd.img`);
   await Deno.writeTextFile(
