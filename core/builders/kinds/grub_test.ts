@@ -128,6 +128,7 @@ Deno.test("grub: missing parameters of each mode are named", () => {
   assertEquals(fieldsOf({ ...netboot, defaultEntry: "Windows" }), ["parameters.defaultEntry"]);
   assertEquals(fieldsOf({ ...netboot, targets: ["core.0", "core.0"] }), ["parameters.targets[1]"]);
   assertEquals(fieldsOf({ ...netboot, targets: ["pxelinux.0"] }), ["parameters.targets[0]"]);
+  assertEquals(fieldsOf({ ...netboot, targets: [] }), ["parameters.targets"]);
   assertEquals(fieldsOf({ ...netboot, mode: "usb" }), ["parameters.mode"]);
   assertEquals(fieldsOf({ ...netboot, colour: "red" }), ["parameters.colour"]);
 });

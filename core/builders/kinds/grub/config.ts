@@ -2,6 +2,14 @@
 // quotes (GRUB expands nothing there) or is a path of plain characters, and the parameter patterns keep
 // quotes, backslashes and line breaks out, so no parameter can add a command to the configuration.
 
+/** The kernel arguments that hand an installer its answer file, by installer family. */
+export const answerFileArgs: Record<string, (url: string) => string[]> = {
+  preseed: (url) => ["auto=true", "priority=critical", `preseed/url=${url}`],
+  autoinstall: (url) => ["autoinstall", `ds=nocloud-net;s=${url}`],
+  kickstart: (url) => [`inst.ks=${url}`],
+  none: () => [],
+};
+
 /** One menu entry of a netboot image: paths as the boot server has them (TFTP root or HTTP path). */
 export interface MenuEntry {
   label: string;
