@@ -13,7 +13,7 @@ import { bootEdk2, startCtpfOnTapLan } from "../e2e/edk2_boot.ts";
 import { tapLan } from "../e2e/lan.ts";
 import { requireFirmware, startCdromMachine, startMachine, waitForBoot } from "../e2e/machine.ts";
 import { rootTest, withLab } from "../harness/mod.ts";
-import { assert, assertEquals } from "../support/assert.ts";
+import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import { serveInputs, syntheticInstallerIso } from "./support/inputs.ts";
 
 const HTTP = "http://10.66.0.1:8470";
@@ -145,11 +145,45 @@ async function bootNetboot(fixture: BuildersFixture, build: BuildRecord, work: s
   });
 }
 
+/**
+ * The ISO's boot records, read with xorriso: one El Torito image, for UEFI, and the same ESP as GPT
+ * partition 2 (EFI System type) for USB sticks; the installer's files and the config kept inside.
+ */
+async function checkIsoLayout(iso: string) {
+  const output = await new Deno.Command("xorriso", {
+    args: [
+      "-indev",
+      iso,
+      "-report_el_torito",
+      "plain",
+      "-report_system_area",
+      "plain",
+      "-find",
+      "/",
+      "-type",
+      "f",
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const report = new TextDecoder().decode(output.stdout);
+  assert(output.success, new TextDecoder().decode(output.stderr));
+  const images = report.split("\n").filter((line) => line.startsWith("El Torito boot img :"));
+  assertEquals(images.length, 1, report);
+  assertMatch(images[0], /:\s+1\s+UEFI\s+y\s+none\s/);
+  // EFI System Partition's type GUID, as xorriso prints it (mixed-endian bytes).
+  assertMatch(report, /GPT type GUID\s+:\s+2\s+28732ac11ff8d211ba4b00a0c93ec93b/);
+  for (const file of ["/install.amd/vmlinuz", "/install.amd/initrd.gz", "/README.txt", "/ctpf/grub.cfg"]) {
+    assert(report.includes(`'${file}'`), `${file} in the ISO:\n${report}`);
+  }
+}
+
 /** The remastered ISO from an IDE CD-ROM drive under OVMF, no network. */
 async function bootIso(fixture: BuildersFixture, build: BuildRecord, work: string) {
   const artifact = build.artifacts.find((a) => a.name.endsWith(".iso"))!;
   const iso = join(work, artifact.name);
   await Deno.writeFile(iso, (await fixture.artifacts.read(artifact.sha256))!);
+  await checkIsoLayout(iso);
   const serial = join(work, "grub-iso-serial.log");
   const started = performance.now();
   const qemu = startCdromMachine(iso, serial, "uefi");
