@@ -112,6 +112,8 @@ async function bootNetboot(fixture: BuildersFixture, build: BuildRecord, work: s
   const files = { bios: "builds/grub-lab/core.0", uefi: "builds/grub-lab/grubx64.efi", ipxeScript: false };
   const expectBooted = async (serial: string) => {
     const log = await Deno.readTextFile(serial);
+    // GRUB took the server from the DHCP answer the firmware got (necon's next server).
+    assert(log.includes("CTPF: kernels from (tftp,10.66.0.1)"), `GRUB's boot server:\n${log.slice(0, 6000)}`);
     assert(log.includes("CTPF: loading CTPF test"), `GRUB booted its default entry:\n${log.slice(0, 6000)}`);
     const line = await commandLine(serial);
     assert(line.includes("ctpf.test=grub-netboot") && line.includes("console=ttyS0,115200n8"), line);

@@ -43,6 +43,7 @@ Deno.test("grub: netboot defaults, a menu fetching from the DHCP next server ove
   assertStringIncludes(config, "serial --unit=0 --speed=115200\nterminal_input serial console");
   assertStringIncludes(config, "set timeout=3\nset default='entry-1'");
   assertStringIncludes(config, 'set ctpf_server="$net_default_server"\nexport ctpf_server');
+  assertStringIncludes(config, 'fi\necho "CTPF: kernels from (tftp,$ctpf_server)"\nmenuentry');
   assertStringIncludes(
     config,
     "menuentry 'Debian installer' --id 'entry-1' {\n  echo 'CTPF: loading Debian installer'\n" +

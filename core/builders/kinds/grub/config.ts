@@ -129,6 +129,9 @@ export function netbootConfig(options: {
     'if [ -z "$ctpf_server" ]; then',
     "  echo 'CTPF: no boot server known (the DHCP answer named no next server): set the server parameter'",
     "fi",
+    // Behind a proxyDHCP the DHCP answer's next server is the DHCP server's, not the boot server: say
+    // which one is used, so a timeout on the console points at the server parameter.
+    `echo "CTPF: kernels from ${device}"`,
     ...options.entries.flatMap((entry, i) =>
       entryLines(
         `entry-${i + 1}`,
