@@ -83,7 +83,10 @@ rootTest({
     }
     assertEquals(last!.state, BuildState.SUCCEEDED, last!.error);
     assertEquals(seen.at(-2), BuildState.RUNNING, `states seen: ${seen}`);
-    assert(last!.steps.some((s) => s.name.includes("sha256sum") && s.log.includes("./ipxe.efi")), "the checksum step's log");
+    assert(
+      last!.steps.some((s) => s.name.includes("sha256sum") && s.log.includes("./ipxe.efi")),
+      "the checksum step's log",
+    );
     const cancelled = (await viewer.getBuild({ id: queued.id })).build!;
     assertEquals([cancelled.state, cancelled.steps, cancelled.artifacts], [BuildState.CANCELLED, [], []]);
     const late = ConnectError.from(await assertRejects(() => admin.cancelBuild({ id: created.id })));

@@ -6,7 +6,7 @@ import type { Netns } from "../harness/mod.ts";
 import { startBinary } from "../support/ctpf_process.ts";
 import { type BootExchange, bootExchange, readCapture, startCapture } from "./capture.ts";
 import { binaryIn, spawnDnsmasq, writeTapLanDhcpConfig } from "./lan.ts";
-import { prepareBootTree, startMachine, waitForBoot } from "./machine.ts";
+import { ipxeBootFiles, prepareBootTree, type PxeBootFiles, startMachine, waitForBoot } from "./machine.ts";
 
 export const IPXE_EFI = "/usr/lib/ipxe/ipxe.efi";
 
@@ -24,15 +24,20 @@ export function requireIpxeEfi(): void {
   }
 }
 
-/** The boot tree plus iPXE for the firmware to fetch over TFTP. */
-export async function prepareTree(data: string, httpBase: string): Promise<void> {
-  await prepareBootTree(data, httpBase);
+/** The boot tree plus iPXE for the firmware to fetch over TFTP (unless the rules give it `files`). */
+export async function prepareTree(
+  data: string,
+  httpBase: string,
+  files: PxeBootFiles = ipxeBootFiles,
+): Promise<void> {
+  await prepareBootTree(data, httpBase, files);
   await Deno.copyFile(IPXE_EFI, `${data}/bofied/boot/ipxe.efi`);
 }
 
 /**
  * Boots the EDK2 machine on `tap` while `servers` run (started by `start`, stopped after), capturing on
- * `captureOn` in `captureNs`; returns the seconds from power-on to the initramfs marker and the exchange.
+ * `captureOn` in `captureNs`; returns the seconds from power-on to the initramfs marker and the exchange
+ * (timed to the firmware's TFTP request for `bootFile`, ipxe.efi unless told).
  */
 export async function bootEdk2(
   options: {
@@ -42,6 +47,7 @@ export async function bootEdk2(
     captureNs: Netns;
     captureOn: string;
     work: string;
+    bootFile?: string;
     start: () => Promise<{ output(): string } & AsyncDisposable>;
   },
 ): Promise<BootRun> {
@@ -59,9 +65,10 @@ export async function bootEdk2(
     }
     const seconds = (performance.now() - started) / 1000;
     await tcpdump.stop(5000);
-    const exchange = bootExchange(readCapture(await Deno.readFile(pcap)), "ipxe.efi");
+    const bootFile = options.bootFile ?? ipxeBootFiles.uefi;
+    const exchange = bootExchange(readCapture(await Deno.readFile(pcap)), bootFile);
     console.log(
-      `${options.label}: booted in ${seconds.toFixed(1)} s, DISCOVER → TFTP ipxe.efi ${
+      `${options.label}: booted in ${seconds.toFixed(1)} s, DISCOVER → TFTP ${bootFile} ${
         exchange.discoverToTftp?.toFixed(1)
       } s\n  ${[...exchange.requests, ...exchange.replies].join("\n  ")}`,
     );

@@ -1,29 +1,57 @@
-// Pieces both network-boot tests use: the boot tree bofied serves, and the diskless qemu machine.
-import type { BackgroundProcess, Netns } from "../harness/mod.ts";
+// Pieces the boot tests share: the boot tree and rules bofied serves, the diskless qemu machine, and one
+// that boots an ISO from a CD-ROM drive.
+import { type BackgroundProcess, type Netns, spawnBackground } from "../harness/mod.ts";
 import { waitFor } from "../harness/wait.ts";
 import { bootMarker, bootPayload } from "./boot_payload.ts";
 
+/** What firmware PXE clients are given over TFTP, by their architecture (option 93). */
+export interface PxeBootFiles {
+  /** Architecture 0 (BIOS). */
+  bios: string;
+  /** Architectures 6, 7 and 9 (UEFI IA32 and x64). */
+  uefi: string;
+  /**
+   * Whether iPXE (user class "iPXE", the NIC ROMs' PXE client too) gets the test's script over HTTP
+   * (the default) rather than these files like any firmware.
+   */
+  ipxeScript?: boolean;
+}
+
+export const ipxeBootFiles: PxeBootFiles = { bios: "undionly.kpxe", uefi: "ipxe.efi" };
+
 /**
  * The boot rules these tests bring (an operator's own rules file, which bofied never replaces): firmware
- * PXE gets iPXE over TFTP, iPXE gets the test's script over HTTP. bofied's default rules send iPXE to the
- * starter menu over TFTP instead (tests/e2e/starter_menu_test.ts).
+ * PXE gets `files` (iPXE unless a test boots another loader) over TFTP, iPXE gets the test's script over
+ * HTTP unless told otherwise. bofied's default rules send iPXE to the starter menu over TFTP instead
+ * (tests/e2e/starter_menu_test.ts).
  */
-export const scriptOverHttpRules = `export default function bootRules(facts) {
-  const base = \`http://\${facts.server}:\${facts.httpPort}/boot\`;
-  if (facts.userClass === "iPXE") return { httpUrl: \`\${base}/boot.ipxe\` };
-  if (facts.arch.id === 0) return { tftpFile: "undionly.kpxe" };
-  if ([6, 7, 9].includes(facts.arch.id)) return { tftpFile: "ipxe.efi" };
+export function pxeRules(files: PxeBootFiles = ipxeBootFiles): string {
+  const script = files.ipxeScript === false
+    ? ""
+    : `\n  if (facts.userClass === "iPXE") return { httpUrl: \`\${base}/boot.ipxe\` };`;
+  return `export default function bootRules(facts) {
+  const base = \`http://\${facts.server}:\${facts.httpPort}/boot\`;${script}
+  if (facts.arch.id === 0) return { tftpFile: ${JSON.stringify(files.bios)} };
+  if ([6, 7, 9].includes(facts.arch.id)) return { tftpFile: ${JSON.stringify(files.uefi)} };
   if (facts.arch.id === 16) return { httpUrl: \`\${base}/ipxe.efi\` };
   return { ignore: true };
 }
 `;
+}
 
-/** Fills bofied's boot tree (kernel, initramfs, the iPXE script) and its rules, which point iPXE there. */
-export async function prepareBootTree(dataDir: string, httpBase: string): Promise<void> {
+/**
+ * Fills bofied's boot tree (kernel, initramfs, the iPXE script) and its rules, which point iPXE there and
+ * firmware to `files`.
+ */
+export async function prepareBootTree(
+  dataDir: string,
+  httpBase: string,
+  files: PxeBootFiles = ipxeBootFiles,
+): Promise<void> {
   const payload = await bootPayload();
   const boot = `${dataDir}/bofied/boot`;
   await Deno.mkdir(boot, { recursive: true });
-  await Deno.writeTextFile(`${dataDir}/bofied/rules.ts`, scriptOverHttpRules);
+  await Deno.writeTextFile(`${dataDir}/bofied/rules.ts`, pxeRules(files));
   await Deno.copyFile(payload.kernel, `${boot}/vmlinuz`);
   await Deno.copyFile(payload.initrd, `${boot}/initrd.img`);
   await Deno.writeTextFile(
@@ -79,10 +107,9 @@ export function requireFirmware(firmware: Firmware): void {
   }
 }
 
-/** A diskless machine on `tap` in `netns`, serial to a file. */
-export function startMachine(netns: Netns, tap: string, serial: string, firmware: Firmware = "bios") {
-  requireFirmware(firmware);
-  return netns.spawn([
+/** What every test machine shares: 512 MiB, no display, no reboot, serial console to a file. */
+function machineArgs(serial: string): string[] {
+  return [
     "qemu-system-x86_64",
     "-m",
     "512",
@@ -92,12 +119,46 @@ export function startMachine(netns: Netns, tap: string, serial: string, firmware
     "none",
     "-serial",
     `file:${serial}`,
+  ];
+}
+
+/** A diskless machine on `tap` in `netns`, serial to a file. */
+export function startMachine(netns: Netns, tap: string, serial: string, firmware: Firmware = "bios") {
+  requireFirmware(firmware);
+  return netns.spawn([
+    ...machineArgs(serial),
     "-netdev",
     `tap,id=n0,ifname=${tap},script=no,downscript=no`,
     ...firmwareArgs(firmware).args,
     "-boot",
     "n",
   ]) satisfies BackgroundProcess;
+}
+
+/**
+ * A machine with no network at all (so it runs outside any namespace) that boots `iso` from an IDE
+ * CD-ROM drive, under SeaBIOS ("bios") or OVMF ("uefi").
+ */
+export function startCdromMachine(iso: string, serial: string, firmware: "bios" | "uefi"): BackgroundProcess {
+  if (firmware === "uefi") {
+    try {
+      Deno.statSync(OVMF);
+    } catch {
+      throw new Error(`a UEFI machine needs ${OVMF} (apt-get install ovmf)`);
+    }
+  }
+  return spawnBackground([
+    ...machineArgs(serial),
+    "-nic",
+    "none",
+    ...(firmware === "uefi" ? ["-drive", `if=pflash,format=raw,readonly=on,file=${OVMF}`] : []),
+    "-drive",
+    `file=${iso},media=cdrom,if=none,id=cd0,format=raw,readonly=on`,
+    "-device",
+    "ide-cd,drive=cd0",
+    "-boot",
+    "d",
+  ]);
 }
 
 /** Waits (TCG is slow: up to 150 s) for the initramfs marker on the machine's serial console. */
