@@ -11,7 +11,8 @@ import type { BuildRecord } from "../../core/builders/model.ts";
 import { type BuildersFixture, finished, startBuilders } from "../../core/builders/testing/fixture.ts";
 import { bootEdk2, prepareTree, startCtpfOnTapLan } from "../e2e/edk2_boot.ts";
 import { tapLan } from "../e2e/lan.ts";
-import { requireFirmware, startCdromMachine, startMachine, waitForBoot } from "../e2e/machine.ts";
+import { requireFirmware, startMachine, waitForBoot } from "../e2e/machine.ts";
+import { bootFromMedia, kernelCommandLine } from "../e2e/media_machine.ts";
 import { rootTest, withLab } from "../harness/mod.ts";
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import { serveInputs, syntheticInstallerIso } from "./support/inputs.ts";
@@ -49,13 +50,6 @@ async function buildTwice(fixture: BuildersFixture, label: string, parameters: R
 
 const logs = (build: BuildRecord) =>
   build.steps.map((s) => `${s.name}${s.cached ? " (cached)" : ""}\n${s.log.slice(-2000)}`).join("\n");
-
-/** The kernel's own "Command line:" line on the serial console. */
-async function commandLine(serial: string): Promise<string> {
-  const line = (await Deno.readTextFile(serial)).split("\n").find((l) => l.includes("Command line:"));
-  assert(line, `no "Command line:" in ${serial}`);
-  return line;
-}
 
 rootTest({
   name: "builders (grub): netboot loaders boot UEFI (EDK2 PXE) and BIOS PXE machines through necon + " +
@@ -115,7 +109,8 @@ async function bootNetboot(fixture: BuildersFixture, build: BuildRecord, work: s
     // GRUB took the server from the DHCP answer the firmware got (necon's next server).
     assert(log.includes("CTPF: kernels from (tftp,10.66.0.1)"), `GRUB's boot server:\n${log.slice(0, 6000)}`);
     assert(log.includes("CTPF: loading CTPF test"), `GRUB booted its default entry:\n${log.slice(0, 6000)}`);
-    const line = await commandLine(serial);
+    const line = kernelCommandLine(log);
+    assert(line, `no "Command line:" in ${serial}`);
     assert(line.includes("ctpf.test=grub-netboot") && line.includes("console=ttyS0,115200n8"), line);
   };
   const serveGrub = (dataDir: string, httpBase: string) => prepareTree(dataDir, httpBase, files);
@@ -187,16 +182,8 @@ async function bootIso(fixture: BuildersFixture, build: BuildRecord, work: strin
   const iso = join(work, artifact.name);
   await Deno.writeFile(iso, (await fixture.artifacts.read(artifact.sha256))!);
   await checkIsoLayout(iso);
-  const serial = join(work, "grub-iso-serial.log");
-  const started = performance.now();
-  const qemu = startCdromMachine(iso, serial, "uefi");
-  try {
-    await waitForBoot(serial, () => `qemu:\n${qemu.output()}`);
-  } finally {
-    await qemu.stop(5000);
-  }
-  console.log(`grub-iso: booted from CD-ROM in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  const line = await commandLine(serial);
+  const boot = await bootFromMedia({ image: iso, as: "cdrom", firmware: "uefi", work, label: "grub-iso" });
+  const line = kernelCommandLine(boot.serial) ?? "";
   assert(line.includes(`auto=true priority=critical preseed/url=${ANSWER_FILE}`), line);
   assert(line.includes("BOOT_IMAGE=/install.amd/vmlinuz"), line);
 }

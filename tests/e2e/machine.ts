@@ -1,6 +1,6 @@
 // Pieces the boot tests share: the boot tree and rules bofied serves, the diskless qemu machine, and one
 // that boots an ISO from a CD-ROM drive.
-import { type BackgroundProcess, type Netns, spawnBackground } from "../harness/mod.ts";
+import type { BackgroundProcess, Netns } from "../harness/mod.ts";
 import { waitFor } from "../harness/wait.ts";
 import { bootMarker, bootPayload } from "./boot_payload.ts";
 
@@ -108,7 +108,8 @@ export function requireFirmware(firmware: Firmware): void {
 }
 
 /** What every test machine shares: 512 MiB, no display, no reboot, serial console to a file. */
-function machineArgs(serial: string): string[] {
+/** qemu (TCG) with 512 MiB, no display or monitor, the serial console into a file. */
+export function machineArgs(serial: string): string[] {
   return [
     "qemu-system-x86_64",
     "-m",
@@ -133,32 +134,6 @@ export function startMachine(netns: Netns, tap: string, serial: string, firmware
     "-boot",
     "n",
   ]) satisfies BackgroundProcess;
-}
-
-/**
- * A machine with no network at all (so it runs outside any namespace) that boots `iso` from an IDE
- * CD-ROM drive, under SeaBIOS ("bios") or OVMF ("uefi").
- */
-export function startCdromMachine(iso: string, serial: string, firmware: "bios" | "uefi"): BackgroundProcess {
-  if (firmware === "uefi") {
-    try {
-      Deno.statSync(OVMF);
-    } catch {
-      throw new Error(`a UEFI machine needs ${OVMF} (apt-get install ovmf)`);
-    }
-  }
-  return spawnBackground([
-    ...machineArgs(serial),
-    "-nic",
-    "none",
-    ...(firmware === "uefi" ? ["-drive", `if=pflash,format=raw,readonly=on,file=${OVMF}`] : []),
-    "-drive",
-    `file=${iso},media=cdrom,if=none,id=cd0,format=raw,readonly=on`,
-    "-device",
-    "ide-cd,drive=cd0",
-    "-boot",
-    "d",
-  ]);
 }
 
 /** Waits (TCG is slow: up to 150 s) for the initramfs marker on the machine's serial console. */

@@ -2,7 +2,7 @@
 // as a disk (a hybrid ISO written to a USB stick), under SeaBIOS or OVMF, with no NIC at all (so no
 // firmware waits on PXE); timed from power-on to the initramfs marker.
 import { spawnBackground } from "../harness/mod.ts";
-import { OVMF, waitForBoot } from "./machine.ts";
+import { machineArgs, OVMF, waitForBoot } from "./machine.ts";
 
 export interface MediaBoot {
   seconds: number;
@@ -28,15 +28,7 @@ export async function bootFromMedia(options: {
     : [];
   const started = performance.now();
   const qemu = spawnBackground([
-    "qemu-system-x86_64",
-    "-m",
-    "512",
-    "-nographic",
-    "-no-reboot",
-    "-monitor",
-    "none",
-    "-serial",
-    `file:${serial}`,
+    ...machineArgs(serial),
     "-nic",
     "none",
     ...firmware,
