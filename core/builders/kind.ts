@@ -63,6 +63,16 @@ export interface ContextFile {
   mode?: number;
 }
 
+/**
+ * A Dockerfile from a kind's build stages, ending in the stage the engine copies artifacts from: an empty
+ * image holding only the named stages' /out (so nothing of the toolchain is exported with them).
+ */
+export function withArtifactStage(lines: string[], stages: string[] = ["build"]): string {
+  return [...lines, "FROM scratch", ...stages.map((stage) => `COPY --from=${stage} /out /out`), ""].join(
+    "\n",
+  );
+}
+
 /** What a build runs: the Dockerfile's last stage holds the artifacts under `/out`. */
 export interface BuildTemplate {
   dockerfile: string;

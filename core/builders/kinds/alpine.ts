@@ -5,7 +5,7 @@
 // and the Dockerfile's ADD lines must name every package the mirror subset fetches.
 import type { FieldError } from "../../errors/field_errors.ts";
 import { BOOT_TOOLS } from "../base_images.ts";
-import type { BuilderKind, ContextFile, Parameters } from "../kind.ts";
+import { type BuilderKind, type ContextFile, type Parameters, withArtifactStage } from "../kind.ts";
 import { apkFileName, ApkIndexError, readApkIndexArchive, resolveClosure } from "./alpine/apkindex.ts";
 import { alpineIpxeScript, overlay } from "./alpine/overlay.ts";
 import {
@@ -258,7 +258,7 @@ async function alpineTemplate(parameters: Parameters, signal?: AbortSignal) {
   ];
   const apkUrls = closure.map((pkg) => `${repository}/${arch}/${apkFileName(pkg)}`);
   return {
-    dockerfile: [
+    dockerfile: withArtifactStage([
       `FROM ${BOOT_TOOLS.tag} AS build`,
       // The release and the packages first: a changed configuration reuses both from the cache.
       `ADD ${parameters.releaseUrl} /in/netboot.tar.gz`,
@@ -266,10 +266,7 @@ async function alpineTemplate(parameters: Parameters, signal?: AbortSignal) {
       "COPY ovl /ovl",
       "COPY ctx /ctx",
       `RUN /ctx/build.sh ${flavor} ${arch} ${hostname}`,
-      "FROM scratch",
-      "COPY --from=build /out /out",
-      "",
-    ].join("\n"),
+    ]),
     files,
   };
 }

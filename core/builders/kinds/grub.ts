@@ -3,7 +3,7 @@
 // from the boot server; "iso" remasters an installer ISO into one that boots on UEFI straight into the
 // installer with the answer-file URL on its command line, for fully automatic installs.
 import type { FieldError } from "../../errors/field_errors.ts";
-import type { BuilderKind, Parameters } from "../kind.ts";
+import { type BuilderKind, type Parameters, withArtifactStage } from "../kind.ts";
 import { BOOT_TOOLS } from "../base_images.ts";
 import { isoScript, netbootScript, type NetbootTarget } from "./grub/build_script.ts";
 import {
@@ -41,16 +41,13 @@ export const grubKind = {
       })
       : netbootScript(parameters.targets as NetbootTarget[]);
     return {
-      dockerfile: [
+      dockerfile: withArtifactStage([
         `FROM ${BOOT_TOOLS.tag} AS build`,
         // The ISO first: a changed configuration does not fetch or copy it again.
         ...(iso ? [`ADD ${parameters.isoUrl} /in/installer.iso`] : []),
         "COPY grub.cfg build.sh /work/",
         "RUN sh /work/build.sh",
-        "FROM scratch",
-        "COPY --from=build /out /out",
-        "",
-      ].join("\n"),
+      ]),
       files: [
         { name: "grub.cfg", content: encoder.encode(config) },
         { name: "build.sh", content: encoder.encode(script) },

@@ -4,7 +4,13 @@
 // (hostname, hosts, the cluster join configuration). Built without loop devices or mounts; written raw
 // and/or compressed (zstd, xz).
 import type { FieldError } from "../../errors/field_errors.ts";
-import type { BuilderKind, ContextFile, ParameterField, Parameters } from "../kind.ts";
+import {
+  type BuilderKind,
+  type ContextFile,
+  type ParameterField,
+  type Parameters,
+  withArtifactStage,
+} from "../kind.ts";
 import { BOOT_TOOLS } from "../base_images.ts";
 import { imageBuildScript, type ImageFormat } from "./img/build_script.ts";
 import { diskLayout, type PartitionTable } from "./img/layout.ts";
@@ -176,15 +182,12 @@ export const imgKind: BuilderKind = {
     });
     files.push({ name: "build-img.sh", content: encoder.encode(buildScript) });
     return {
-      dockerfile: [
+      dockerfile: withArtifactStage([
         `FROM ${BOOT_TOOLS.tag} AS build`,
         ...adds.map(([field, name]) => `ADD ${text(field)} /in/${name}`),
         `COPY ${files.map((file) => file.name).join(" ")} /ctx/`,
         "RUN sh /ctx/build-img.sh",
-        "FROM scratch",
-        "COPY --from=build /out /out",
-        "",
-      ].join("\n"),
+      ]),
       files,
     };
   },

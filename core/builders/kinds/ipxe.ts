@@ -4,7 +4,7 @@
 // - "source" compiles iPXE from a source tarball URL with the chain script embedded (`EMBED=`), for every
 //   target, arm64 EFI included (cross gcc in the base image).
 import type { FieldError } from "../../errors/field_errors.ts";
-import type { BuilderKind, Parameters } from "../kind.ts";
+import { type BuilderKind, type Parameters, withArtifactStage } from "../kind.ts";
 import { BOOT_TOOLS } from "../base_images.ts";
 
 /** Debian's ipxe package: target name → file in /usr/lib/ipxe. */
@@ -106,15 +106,12 @@ export const ipxeKind: BuilderKind = {
       `RUN cp ${targets.map((target) => `/usr/lib/ipxe/${prebuiltTargets[target]}`).join(" ")} /out/`,
     ];
     return {
-      dockerfile: [
+      dockerfile: withArtifactStage([
         `FROM ${BOOT_TOOLS.tag} AS build`,
         "COPY boot.ipxe /out/boot.ipxe",
         ...build,
         "RUN cd /out && find . -type f | sort | xargs sha256sum",
-        "FROM scratch",
-        "COPY --from=build /out /out",
-        "",
-      ].join("\n"),
+      ]),
       files,
     };
   },

@@ -1,7 +1,7 @@
 // iso: a bootable hybrid ISO (CD, disk or USB stick; BIOS through ISOLINUX, UEFI through a standalone
 // GRUB) that starts a kernel and initrd from URLs with a command line, and carries a join configuration
 // for machines without a network to the cluster: /ctpf/join.conf in the ISO and in the initramfs.
-import type { BuilderKind, Parameters } from "../kind.ts";
+import { type BuilderKind, type Parameters, withArtifactStage } from "../kind.ts";
 import { BOOT_TOOLS } from "../base_images.ts";
 import { buildNameField, kernelArgsField, menuTitleField, timeoutField, urlField } from "./boot_fields.ts";
 import { buildIsoScript } from "./iso/build_script.ts";
@@ -68,16 +68,13 @@ export const isoKind = {
     const join = parameters.joinConfig as string | undefined;
     if (join) files.push({ name: "join.conf", content: encoder.encode(join) });
     return {
-      dockerfile: [
+      dockerfile: withArtifactStage([
         `FROM ${BOOT_TOOLS.tag} AS build`,
         `ADD ${parameters.kernelUrl} /in/vmlinuz`,
         `ADD ${parameters.initrdUrl} /in/initrd`,
         `COPY ${files.map((file) => file.name).join(" ")} /work/`,
         `RUN sh /work/build-iso.sh ${parameters.name}.iso ${parameters.volumeId}`,
-        "FROM scratch",
-        "COPY --from=build /out /out",
-        "",
-      ].join("\n"),
+      ]),
       files,
     };
   },

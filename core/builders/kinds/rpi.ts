@@ -5,7 +5,7 @@
 // lacks. The work itself is rpi/patch_script.ts, run in the build.
 import type { FieldError } from "../../errors/field_errors.ts";
 import { BOOT_TOOLS } from "../base_images.ts";
-import type { BuilderKind, ContextFile, Parameters } from "../kind.ts";
+import { type BuilderKind, type ContextFile, type Parameters, withArtifactStage } from "../kind.ts";
 import { configAddition, JOIN_UNIT, joinScript } from "./rpi/files.ts";
 import { PATCH_SCRIPT } from "./rpi/patch_script.ts";
 import {
@@ -254,15 +254,12 @@ function rpiTemplate(parameters: Parameters) {
     parameters.name,
   ];
   return {
-    dockerfile: [
+    dockerfile: withArtifactStage([
       `FROM ${BOOT_TOOLS.tag} AS build`,
       ...adds,
       "COPY ctx /ctx",
       `RUN /ctx/patch.sh ${args.join(" ")}`,
-      "FROM scratch",
-      "COPY --from=build /out /out",
-      "",
-    ].join("\n"),
+    ]),
     files,
   };
 }

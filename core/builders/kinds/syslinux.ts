@@ -2,7 +2,7 @@
 // pxelinux.cfg/default with the given menu) that bofied serves over TFTP; "iso" remasters an installer ISO
 // into a hybrid ISOLINUX ISO (CD or disk) whose default entry starts the installer with an answer-file URL.
 import type { FieldError } from "../../errors/field_errors.ts";
-import type { BuilderKind, Parameters } from "../kind.ts";
+import { type BuilderKind, type Parameters, withArtifactStage } from "../kind.ts";
 import { BOOT_TOOLS } from "../base_images.ts";
 import { buildNameField, kernelArgsField, menuTitleField, timeoutField, urlField } from "./boot_fields.ts";
 import { BIOS_MODULES_DIR, type Menu, MENU_MODULES, menuConfig, parseEntries } from "./syslinux/menu.ts";
@@ -154,12 +154,7 @@ export const syslinuxKind = {
         }`,
       );
     }
-    const dockerfile = [
-      ...stages,
-      "FROM scratch",
-      ...targets.map((target) => `COPY --from=${target} /out /out`),
-      "",
-    ].join("\n");
+    const dockerfile = withArtifactStage(stages, targets);
     return { dockerfile, files };
   },
   publishFolder: (parameters) => `builds/${parameters.name}`,

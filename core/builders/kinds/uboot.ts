@@ -3,7 +3,7 @@
 // command line carrying the console and the installer's answer-file and join URLs. For arm64 (and 32-bit
 // arm) boards that install from an IMG or netboot; bofied serves the script at builds/<name>/boot.scr.
 import type { FieldError } from "../../errors/field_errors.ts";
-import type { BuilderKind, ParameterField, Parameters } from "../kind.ts";
+import { type BuilderKind, type ParameterField, type Parameters, withArtifactStage } from "../kind.ts";
 import { BOOT_TOOLS } from "../base_images.ts";
 import {
   answerUrlField,
@@ -90,14 +90,11 @@ export const ubootKind: BuilderKind = {
     const arch = parameters.arch as UbootArch;
     const script = ubootScriptOf(parameters);
     return {
-      dockerfile: [
+      dockerfile: withArtifactStage([
         `FROM ${BOOT_TOOLS.tag} AS build`,
         "COPY boot.cmd /out/boot.cmd",
         `RUN ${mkimageScript(arch, "/out/boot.cmd", "/out/boot.scr")} && sha256sum /out/*`,
-        "FROM scratch",
-        "COPY --from=build /out /out",
-        "",
-      ].join("\n"),
+      ]),
       files: [{ name: "boot.cmd", content: encoder.encode(script) }],
     };
   },
