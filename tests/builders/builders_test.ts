@@ -1,44 +1,26 @@
 // The builders service in the all-in-one binary, on a test dockerd: the API refuses bad parameters and
 // viewers' builds, an ipxe build's progress streams live, its loader downloads byte for byte, its
 // generated script is served by bofied at once, a rebuild hits the cache, deleting builds removes all.
-import { Code, ConnectError, createClient, type Interceptor } from "@connectrpc/connect";
-import { createConnectTransport } from "@connectrpc/connect-web";
+import { Code, ConnectError } from "@connectrpc/connect";
 import { AuthService, Role } from "../../core/api/gen/ctpf/v1/auth_pb.ts";
 import { BuildService, BuildState } from "../../core/api/gen/ctpf/v1/builders_pb.ts";
 import { FieldViolationsSchema } from "../../core/api/gen/ctpf/v1/errors_pb.ts";
 import { chainScript } from "../../core/builders/kinds/ipxe.ts";
-import { testBaseImageCache } from "../../core/builders/testing/fixture.ts";
-import { TestDockerd } from "../../core/testing/dockerd.ts";
 import { rootTest } from "../harness/mod.ts";
 import { assert, assertEquals, assertRejects } from "../support/assert.ts";
-import { startBinary } from "../support/ctpf_process.ts";
-
-const bearer = (token: string): Interceptor[] => [
-  (next) => (request) => (request.header.set("authorization", `Bearer ${token}`), next(request)),
-];
+import { startCtpfWithBuilders } from "./support/ctpf_with_builders.ts";
 
 rootTest({
   name: "builders (ctpf): an ipxe build through the API, served by bofied, downloadable, cached, deleted",
   tools: ["dockerd", "debootstrap", "unshare"],
   sanitizeResources: false,
   fn: async () => {
-    await using dockerd = await TestDockerd.start();
-    await using ctpf = await startBinary({
-      args: [
-        "--builders-docker-socket",
-        dockerd.socketPath,
-        "--builders-base-image-cache",
-        testBaseImageCache,
-        "--tftp-listen",
-        "127.0.0.1:0",
-      ],
-    });
-    const transport = (token: string) =>
-      createConnectTransport({ baseUrl: ctpf.url, interceptors: bearer(token) });
-    const admin = createClient(BuildService, transport(ctpf.adminToken));
-    const viewerToken = (await createClient(AuthService, transport(ctpf.adminToken))
+    await using lab = await startCtpfWithBuilders();
+    const { ctpf, dockerd } = lab;
+    const admin = lab.client(BuildService, ctpf.adminToken);
+    const viewerToken = (await lab.client(AuthService, ctpf.adminToken)
       .createToken({ name: "viewer", role: Role.VIEWER })).secret;
-    const viewer = createClient(BuildService, transport(viewerToken));
+    const viewer = lab.client(BuildService, viewerToken);
 
     const ipxe = (await viewer.listKinds({})).kinds.find((kind) => kind.name === "ipxe")!;
     assertEquals(ipxe.parameters.map((p) => p.name), ["name", "mode", "targets", "chainUrl", "sourceUrl"]);

@@ -2,23 +2,15 @@
 // schema makes (wrong values are refused beside their fields and nothing is built), its progress live,
 // a queued build cancelled from its page, its artifacts with links that serve the bytes (download, bofied's HTTP and TFTP), a rebuild with a
 // changed parameter from the prefilled form, delete; a viewer is offered no button; a phone fits.
-import { createClient, type Interceptor } from "@connectrpc/connect";
-import { createConnectTransport } from "@connectrpc/connect-web";
 import type { Page } from "playwright-core";
 import { AuthService, Role } from "../../core/api/gen/ctpf/v1/auth_pb.ts";
 import { BofiedService } from "../../core/api/gen/ctpf/v1/bofied_pb.ts";
 import { BuildService } from "../../core/api/gen/ctpf/v1/builders_pb.ts";
 import { chainScript } from "../../core/builders/kinds/ipxe.ts";
-import { testBaseImageCache } from "../../core/builders/testing/fixture.ts";
-import { TestDockerd } from "../../core/testing/dockerd.ts";
 import { rootTest } from "../harness/mod.ts";
 import { assert, assertEquals, assertMatch, assertNotEquals } from "../support/assert.ts";
 import { haveChromium, launchBrowser, signInWithToken } from "../support/browser.ts";
-import { startBinary } from "../support/ctpf_process.ts";
-
-const bearer = (token: string): Interceptor[] => [
-  (next) => (request) => (request.header.set("authorization", `Bearer ${token}`), next(request)),
-];
+import { startCtpfWithBuilders } from "./support/ctpf_with_builders.ts";
 
 /** The build the page moved to: #/builders/builds/<id>. */
 async function shownBuildId(page: Page, other?: string): Promise<string> {
@@ -50,21 +42,10 @@ rootTest({
   sanitizeResources: false,
   fn: async () => {
     const began = performance.now();
-    await using dockerd = await TestDockerd.start();
-    await using ctpf = await startBinary({
-      args: [
-        "--builders-docker-socket",
-        dockerd.socketPath,
-        "--builders-base-image-cache",
-        testBaseImageCache,
-        "--tftp-listen",
-        "127.0.0.1:0",
-      ],
-    });
-    const transport = (token: string) =>
-      createConnectTransport({ baseUrl: ctpf.url, interceptors: bearer(token) });
-    const api = createClient(BuildService, transport(ctpf.adminToken));
-    const { tftpPort } = await createClient(BofiedService, transport(ctpf.adminToken)).getBootInfo({});
+    await using lab = await startCtpfWithBuilders();
+    const { ctpf } = lab;
+    const api = lab.client(BuildService, ctpf.adminToken);
+    const { tftpPort } = await lab.client(BofiedService, ctpf.adminToken).getBootInfo({});
     assert(tftpPort > 0, "TFTP is on");
 
     await using browser = await launchBrowser();
@@ -260,7 +241,7 @@ rootTest({
     assertEquals(await (await fetch(scriptUrl!)).text(), chainScript(chainUrl));
 
     // A viewer sees builds, steps and artifacts (and may download), but is offered nothing to change.
-    const viewerToken = (await createClient(AuthService, transport(ctpf.adminToken))
+    const viewerToken = (await lab.client(AuthService, ctpf.adminToken)
       .createToken({ name: "viewer", role: Role.VIEWER })).secret;
     await page.getByRole("button", { name: "Sign out" }).click();
     await signInWithToken(page, ctpf.url, viewerToken);
