@@ -21,11 +21,16 @@ const inputsDir = join(fixture.dir, "inputs");
 await Deno.mkdir(inputsDir);
 await using inputs = serveInputs(inputsDir);
 
-async function ours(kind: string, parameters: Parameters): Promise<number> {
+/** Every artifact's name and digest of each build, per sample: cold builds must give the same bytes. */
+const outputs = new Map<string, Set<string>>();
+
+async function ours(kind: string, parameters: Parameters, label: string): Promise<number> {
   const started = performance.now();
   const build = await finished(builders, builders.create(kind, parameters, "bench").id, 1_800_000);
   const ms = performance.now() - started;
   if (build.state !== "succeeded") throw new Error(`${kind}: build ${build.state}: ${build.error}`);
+  const digests = build.artifacts.map((a) => `${a.name}=${a.sha256}`).sort().join(" ");
+  outputs.set(label, (outputs.get(label) ?? new Set()).add(digests));
   return ms;
 }
 
@@ -67,26 +72,28 @@ const show = (values: number[]) =>
 console.log(`builders: build time per builder, ${runs} runs, median [min–max] seconds`);
 console.log(
   `${"sample".padEnd(34)} ${"builders cold".padEnd(18)} ${"builders cached".padEnd(18)} ` +
-    `${"docker CLI cold".padEnd(18)} docker CLI cached`,
+    `${"docker CLI cold".padEnd(18)} ${"docker CLI cached".padEnd(18)} output`,
 );
 for (const sample of builderSamples) {
   if (only && !sample.label.includes(only)) continue;
   const parameters = await sample.parameters(inputsDir, inputs.url);
-  await ours(sample.kind, parameters); // makes and imports the base image, fetches the inputs: not timed
+  await ours(sample.kind, parameters, sample.label); // makes and imports the base image: not timed
   const times = {
     ours: { cold: [] as number[], cached: [] as number[] },
     cli: { cold: [] as number[], cached: [] as number[] },
   };
   for (let run = 0; run < runs; run++) {
     await dockerd.engine.pruneBuildCache();
-    times.ours.cold.push(await ours(sample.kind, parameters));
-    times.ours.cached.push(await ours(sample.kind, parameters));
+    times.ours.cold.push(await ours(sample.kind, parameters, sample.label));
+    times.ours.cached.push(await ours(sample.kind, parameters, sample.label));
     await dockerd.engine.pruneBuildCache();
     times.cli.cold.push(await dockerCli(sample.kind, parameters));
     times.cli.cached.push(await dockerCli(sample.kind, parameters));
   }
+  // The same bytes from every build, cold (cache pruned) or cached: reproducible output.
+  const reproducible = outputs.get(sample.label)!.size === 1 ? "same bytes" : "DIFFERENT bytes";
   console.log(
     `${sample.label.padEnd(34)} ${show(times.ours.cold).padEnd(18)} ${show(times.ours.cached).padEnd(18)} ` +
-      `${show(times.cli.cold).padEnd(18)} ${show(times.cli.cached)}`,
+      `${show(times.cli.cold).padEnd(18)} ${show(times.cli.cached).padEnd(18)} ${reproducible}`,
   );
 }
