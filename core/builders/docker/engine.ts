@@ -2,6 +2,7 @@
 // BuildKit /build, images, containers, archives) and nothing else. API 1.41 is Debian's docker.io 20.10.
 import { type JsonMessage, jsonMessages } from "./json_stream.ts";
 import { decodeTraceAux, type TraceUpdate } from "./trace.ts";
+import { unixGet } from "./unix_get.ts";
 
 const API = "/v1.41";
 
@@ -163,11 +164,19 @@ export class DockerEngine {
 
   /** A path of a container as a tar archive (GET /containers/{id}/archive). */
   async archive(container: string, path: string, maxBytes: number): Promise<Uint8Array> {
-    const response = await this.#request(
-      "GET",
-      `/containers/${encodeURIComponent(container)}/archive?path=${encodeURIComponent(path)}`,
+    const where = `/containers/${encodeURIComponent(container)}/archive`;
+    let result;
+    try {
+      result = await unixGet(this.socketPath, `${API}${where}?path=${encodeURIComponent(path)}`, maxBytes);
+    } catch (error) {
+      if (error instanceof RangeError) throw new EngineError(413, `docker GET ${where}: ${error.message}`);
+      throw error;
+    }
+    if (result.status === 200) return result.body;
+    throw new EngineError(
+      result.status,
+      `docker GET ${where}: ${errorMessage(new TextDecoder().decode(result.body))}`,
     );
-    return await readCapped(response.body!, maxBytes);
   }
 
   async removeContainer(container: string): Promise<void> {
@@ -200,12 +209,10 @@ export class DockerEngine {
       signal: options.signal,
     });
     if (response.ok || options.allow?.includes(response.status)) return response;
-    const text = await response.text();
-    let message = text;
-    try {
-      message = JSON.parse(text).message ?? text;
-    } catch { /* a plain-text error */ }
-    throw new EngineError(response.status, `docker ${method} ${path.split("?")[0]}: ${message.trim()}`);
+    throw new EngineError(
+      response.status,
+      `docker ${method} ${path.split("?")[0]}: ${errorMessage(await response.text())}`,
+    );
   }
 }
 
@@ -228,19 +235,11 @@ function failOn(message: JsonMessage): void {
   }
 }
 
-async function readCapped(body: ReadableStream<Uint8Array>, maxBytes: number): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for await (const chunk of body) {
-    total += chunk.length;
-    if (total > maxBytes) throw new EngineError(413, `archive larger than ${maxBytes} bytes`);
-    chunks.push(chunk);
+/** The daemon's error text: the message of its JSON error body, or the plain text it sent. */
+function errorMessage(text: string): string {
+  try {
+    return (JSON.parse(text).message ?? text).trim();
+  } catch {
+    return text.trim();
   }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return out;
 }
