@@ -244,6 +244,8 @@ rootTest({
     const viewerToken = (await lab.client(AuthService, ctpf.adminToken)
       .createToken({ name: "viewer", role: Role.VIEWER })).secret;
     await page.getByRole("button", { name: "Sign out" }).click();
+    // Signing out ends the session on the server first: sign in again only once the login form shows.
+    await page.getByRole("tab", { name: "Token" }).waitFor({ timeout: 30_000 });
     await signInWithToken(page, ctpf.url, viewerToken);
     await page.goto(`${ctpf.url}/#/builders`);
     await page.locator(`tr[data-build='${firstId}']`).waitFor();
