@@ -6,7 +6,12 @@ import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { JOIN_UNIT, joinScript } from "../../core/builders/kinds/rpi/files.ts";
 import { RASPI_FIRMWARE_DEB, RASPI_FIRMWARE_SHA256 } from "../../core/builders/kinds/rpi.ts";
-import { finished, startBuilders, testBaseImageCache } from "../../core/builders/testing/fixture.ts";
+import {
+  expectCachedRebuild,
+  finished,
+  startBuilders,
+  testBaseImageCache,
+} from "../../core/builders/testing/fixture.ts";
 import { rootTest } from "../harness/mod.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 import { serveInputs } from "./support/inputs.ts";
@@ -227,18 +232,7 @@ rootTest({
       ]);
       await run(["fsck.fat", "-n", bootCopy]);
 
-      const warmStart = performance.now();
-      const second = await finished(builders, builders.create("rpi", parameters, "test").id);
-      const warmMs = performance.now() - warmStart;
-      assertEquals(second.state, "succeeded", second.error);
-      const steps = second.steps.filter((s) =>
-        /^\[(build|stage-1) /.test(s.name) && !s.name.includes("FROM")
-      );
-      assert(
-        steps.length >= 4 && steps.every((s) => s.cached),
-        JSON.stringify(second.steps.map((s) => [s.name, s.cached])),
-      );
-      assertEquals(second.artifacts.map((a) => a.sha256).sort(), first.artifacts.map((a) => a.sha256).sort());
+      const { ms: warmMs } = await expectCachedRebuild(builders, "rpi", parameters, first, 4);
 
       // Something that is not a partitioned image fails in the patch step, saying so.
       await Deno.writeFile(join(work, "blank.img"), new Uint8Array(1024 * 1024));

@@ -2,6 +2,7 @@
 // its firmware, the image as a virtio disk, no network. U-Boot's distro boot scans the disk for a boot
 // script; the machine's serial console goes to a file.
 import { spawnBackground } from "../harness/mod.ts";
+import { machineArgs } from "./machine.ts";
 
 export const UBOOT_QEMU_ARM64 = "/usr/lib/u-boot/qemu_arm64/u-boot.bin";
 
@@ -12,19 +13,11 @@ export function startArm64Machine(disk: string, serial: string) {
     throw new Error(`the arm64 machine needs ${UBOOT_QEMU_ARM64} (apt-get install u-boot-qemu)`);
   }
   return spawnBackground([
-    "qemu-system-aarch64",
+    ...machineArgs(serial, "qemu-system-aarch64"),
     "-M",
     "virt",
     "-cpu",
     "cortex-a57",
-    "-m",
-    "512",
-    "-nographic",
-    "-no-reboot",
-    "-monitor",
-    "none",
-    "-serial",
-    `file:${serial}`,
     "-bios",
     UBOOT_QEMU_ARM64,
     // snapshot: the machine's writes stay in a temp file, the image under test is not changed.

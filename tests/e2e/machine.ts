@@ -109,9 +109,9 @@ export function requireFirmware(firmware: Firmware): void {
 
 /** What every test machine shares: 512 MiB, no display, no reboot, serial console to a file. */
 /** qemu (TCG) with 512 MiB, no display or monitor, the serial console into a file. */
-export function machineArgs(serial: string): string[] {
+export function machineArgs(serial: string, qemu = "qemu-system-x86_64"): string[] {
   return [
-    "qemu-system-x86_64",
+    qemu,
     "-m",
     "512",
     "-nographic",

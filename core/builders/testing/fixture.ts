@@ -2,6 +2,7 @@
 // temp dir, base images cached across tests (debootstrap takes a minute; the tarball is reused).
 import { join } from "node:path";
 import { LogSink } from "../../log/logger.ts";
+import { assert, assertEquals } from "../../testing/assert.ts";
 import { SqliteStore } from "../../store/sqlite.ts";
 import { TestDockerd } from "../../testing/dockerd.ts";
 import { ArtifactStore } from "../artifact_store.ts";
@@ -95,4 +96,28 @@ export async function until(
     clearTimeout(timer);
     controller.abort();
   }
+}
+
+/**
+ * Builds `parameters` of `kind` again after `first`: it must succeed with at least `minSteps` Dockerfile
+ * steps, every one from BuildKit's cache, and give the same artifacts. Returns the build and its time.
+ */
+export async function expectCachedRebuild(
+  builders: Builders,
+  kind: string,
+  parameters: Record<string, unknown>,
+  first: BuildRecord,
+  minSteps: number,
+): Promise<{ build: BuildRecord; ms: number }> {
+  const started = performance.now();
+  const build = await finished(builders, builders.create(kind, parameters, "test").id);
+  const ms = performance.now() - started;
+  assertEquals(build.state, "succeeded", build.error);
+  const steps = build.steps.filter((s) => /^\[(build|stage-1) /.test(s.name) && !s.name.includes("FROM"));
+  assert(
+    steps.length >= minSteps && steps.every((s) => s.cached),
+    JSON.stringify(build.steps.map((s) => [s.name, s.cached])),
+  );
+  assertEquals(build.artifacts.map((a) => a.sha256).sort(), first.artifacts.map((a) => a.sha256).sort());
+  return { build, ms };
 }
