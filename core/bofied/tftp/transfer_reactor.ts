@@ -16,7 +16,7 @@ export interface TransferReactorOptions {
   /**
    * How long to keep polling (sync, on the JS thread) for the next ACK before parking on epoll: loopback
    * and LAN clients answer within tens of microseconds, and a wakeup from epoll costs a thread hop. 0:
-   * never poll.
+   * never wait for one that is not there yet.
    */
   spinMs: number;
   /** Poll only while this many transfers run or fewer: polling holds the JS thread. */
@@ -105,17 +105,20 @@ export class TransferReactor {
     }
   }
 
-  /** Polls for ACKs while few transfers run, until none came for spinMs or maxSyncMs has gone by. */
+  /**
+   * Takes what is ready without a thread hop: while ACKs keep coming (many transfers at once), and while
+   * few transfers run, until none came for spinMs. At most maxSyncMs at a time, then the event loop gets
+   * a turn.
+   */
   #spin(): void {
     const { spinMs, spinningTransfers } = this.#options;
-    if (spinMs <= 0) return;
     const started = performance.now();
     let lastEvent = started;
-    for (let now = started; this.#running.size > 0 && this.#running.size <= spinningTransfers;) {
+    for (let now = started; this.#running.size > 0;) {
       const events = this.#epoll.poll(this.#onEvent);
       now = performance.now();
       if (events > 0) lastEvent = now;
-      else if (now - lastEvent > spinMs) return;
+      else if (this.#running.size > spinningTransfers || now - lastEvent > spinMs) return;
       if (now - started > maxSyncMs) return;
       this.#sweep(now);
     }
