@@ -21,7 +21,7 @@
 // CTPF_BENCH_TFTP_PHASES (any of idle,single,concurrent), CTPF_BENCH_TFTP_IDLE_SECONDS (10),
 // CTPF_BENCH_TFTP_SERVERS (only these, comma-separated), CTPF_BENCH_TFTP_DENO_FLAGS (more `deno run` flags
 // for bofied, space-separated: to profile it, `--cpu-prof --cpu-prof-dir=<dir>`).
-import { childrenDone } from "./tftp/cpu.ts";
+import { childrenDone, clientsSeconds, machineBusySeconds } from "./tftp/cpu.ts";
 import { curlFrom, type Fetch, fetchedCorrectly, fetches, runFetch, sha256 } from "./tftp/fetches.ts";
 import {
   installed,
@@ -136,6 +136,10 @@ async function single(servers: TftpServerProcess[]) {
 interface ConcurrentPass {
   rate: number;
   cpuPerGib: number;
+  /** The curl clients' CPU s/GiB. */
+  clientsPerGib: number;
+  /** Cores the whole machine kept busy (server, clients, and anything else running). */
+  busyCores: number;
   slowest: number;
   fastest: number;
   failed: string[];
@@ -143,6 +147,8 @@ interface ConcurrentPass {
 
 /** `clientsAtOnce` curl clients, each from its own 127.0.1.x address, all started together. */
 async function concurrentPass(server: TftpServerProcess): Promise<ConcurrentPass> {
+  const clientsBefore = await clientsSeconds();
+  const busyBefore = await machineBusySeconds();
   const started = performance.now();
   const [ends, cpuUsed] = await withCpu(
     server,
@@ -154,6 +160,8 @@ async function concurrentPass(server: TftpServerProcess): Promise<ConcurrentPass
         return { i, out, outcome, seconds: (performance.now() - started) / 1000 };
       })),
   );
+  const busy = await machineBusySeconds() - busyBefore;
+  const clients = await clientsSeconds() - clientsBefore;
   const failed: string[] = [];
   for (const end of ends) {
     if (!end.outcome.ok) failed.push(`client ${end.i}: ${end.outcome.why}`);
@@ -167,6 +175,8 @@ async function concurrentPass(server: TftpServerProcess): Promise<ConcurrentPass
   return {
     rate: bytes / (1 << 20) / wall,
     cpuPerGib: cpuUsed / (bytes / gib),
+    clientsPerGib: clients / (bytes / gib),
+    busyCores: busy / ((performance.now() - started) / 1000),
     slowest: wall,
     fastest: Math.min(...seconds),
     failed,
@@ -189,20 +199,24 @@ async function concurrent(servers: TftpServerProcess[]) {
       `each, ${concurrentPasses} passes: median [min–max]`,
   );
   lines.push(
-    `${"server".padEnd(10)} ${"aggregate MiB/s".padEnd(24)} ${"CPU s/GiB".padEnd(22)} ${
-      "first client done, s".padEnd(22)
-    } last client done, s`,
+    `${"server".padEnd(10)} ${"aggregate MiB/s".padEnd(22)} ${"CPU s/GiB".padEnd(20)} ${
+      "clients' CPU s/GiB".padEnd(20)
+    } ${`machine busy, cores of ${navigator.hardwareConcurrency}`.padEnd(24)} first / last client done, s`,
   );
   for (const server of servers) {
     const runs = results.get(server.name) ?? [];
     const good = runs.filter((run) => run.failed.length === 0);
     const failed = runs.flatMap((run) => run.failed);
+    const column = (pick: (run: ConcurrentPass) => number, digits: number, width: number) =>
+      medianRange(good.map(pick), digits).padEnd(width);
     lines.push(
-      `${server.name.padEnd(10)} ${medianRange(good.map((run) => run.rate)).padEnd(24)} ${
-        medianRange(good.map((run) => run.cpuPerGib), 2).padEnd(22)
-      } ${medianRange(good.map((run) => run.fastest), 2).padEnd(22)} ${
-        medianRange(good.map((run) => run.slowest), 2)
-      }${failed.length > 0 ? `  (${runs.length - good.length} passes failed: ${failed[0]})` : ""}`,
+      `${server.name.padEnd(10)} ${column((run) => run.rate, 1, 22)} ${
+        column((run) => run.cpuPerGib, 2, 20)
+      } ${column((run) => run.clientsPerGib, 2, 20)} ${column((run) => run.busyCores, 2, 24)} ${
+        column((run) => run.fastest, 1, 0)
+      } / ${column((run) => run.slowest, 1, 0)}${
+        failed.length > 0 ? `  (${runs.length - good.length} passes failed: ${failed[0]})` : ""
+      }`,
     );
   }
 }

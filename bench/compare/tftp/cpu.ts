@@ -96,3 +96,23 @@ export async function childrenDone(pid: number, timeoutMs = 10_000): Promise<voi
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+/** CPU seconds of this process's reaped children (the clients the benchmark ran): its cutime + cstime. */
+export async function clientsSeconds(): Promise<number> {
+  return await statSeconds(Deno.pid) - await ownSeconds(Deno.pid);
+}
+
+async function ownSeconds(pid: number): Promise<number> {
+  const stat = await Deno.readTextFile(`/proc/${pid}/stat`);
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+}
+
+/** Busy CPU seconds of the whole machine, all cores (/proc/stat: everything but idle and iowait). */
+export async function machineBusySeconds(): Promise<number> {
+  const cpu = (await Deno.readTextFile("/proc/stat")).split("\n")[0].trim().split(/\s+/).slice(1, 9).map(
+    Number,
+  );
+  const [user, nice, system, , , irq, softirq, steal] = cpu;
+  return (user + nice + system + irq + softirq + steal) / ticksPerSecond;
+}
