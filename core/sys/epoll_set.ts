@@ -72,6 +72,23 @@ export class EpollSet {
       this.#release();
       return;
     }
+    this.#dispatch(count, onEvent);
+  }
+
+  /**
+   * Hands the events ready right now to `onEvent`, without waiting and without leaving the JS thread (a
+   * sync epoll_wait with a zero timeout): for owners that poll briefly before parking on wait(). Returns
+   * how many there were. Not while a wait() is pending.
+   */
+  poll(onEvent: (fd: number, events: number) => void): number {
+    if (this.#closed || this.#waiting) return 0;
+    const count = libc().epoll_wait(this.#epollFd, this.#events, MAX_EVENTS, 0);
+    if (count <= 0) return 0;
+    this.#dispatch(count, onEvent);
+    return count;
+  }
+
+  #dispatch(count: number, onEvent: (fd: number, events: number) => void): void {
     for (let i = 0; i < count; i++) {
       const events = this.#view.getUint32(i * EVENT_SIZE, true);
       const fd = this.#view.getInt32(i * EVENT_SIZE + EVENT_DATA_OFFSET, true);

@@ -7,6 +7,7 @@ import {
   tftpError,
 } from "../../net/tftp/mod.ts";
 import type { UdpSocket } from "../../sys/mod.ts";
+import type { TransferReactor } from "./transfer_reactor.ts";
 
 /** One transfer's side of the conversation: its own socket (its transfer ID) and the client's. */
 export interface TransferLink {
@@ -19,6 +20,8 @@ export interface TransferLink {
    * server allows it only while few transfers run.
    */
   spinMs: number;
+  /** Where the data phase runs (the server's, shared by its transfers); absent: one of its own. */
+  reactor?: TransferReactor;
 }
 
 /** What came back while a transfer waited: an ACK, the client's ERROR, nothing in time, or a server stop. */

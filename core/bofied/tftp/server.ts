@@ -21,6 +21,7 @@ import { BofiedMetrics, type RefusalReason } from "../metrics.ts";
 import { FileBlocks } from "./block_source.ts";
 import { sendFile } from "./read_transfer.ts";
 import type { TransferResult } from "./transfer_result.ts";
+import { TransferReactor } from "./transfer_reactor.ts";
 import { blocksPerSend } from "./window_sender.ts";
 
 // Files above this are read block by block instead of held in memory (and refused in netascii).
@@ -37,8 +38,9 @@ function withoutLongTimeout(options: ReadonlyMap<string, string>): ReadonlyMap<s
   return new Map([...options].filter(([name]) => name.toLowerCase() !== "timeout"));
 }
 
-// Up to this many concurrent transfers, each polls briefly for ACKs (3× the lock-step rate on loopback).
+// Up to this many concurrent transfers, ACKs are polled for briefly (3× the lock-step rate on loopback).
 const spinningTransfers = 4;
+const spinMs = 0.2;
 
 export interface TftpServerOptions {
   jail: Jail;
@@ -85,6 +87,8 @@ export class TftpServer {
   readonly #perClient = new Map<string, number>();
   #socket: UdpSocket | undefined;
   #loop: Promise<void> | undefined;
+  // Every transfer's data phase runs here, on one epoll set (made by start()).
+  #reactor: TransferReactor | undefined;
 
   constructor(options: TftpServerOptions) {
     this.#cache = options.cache ?? new FileCache(256 << 20, 128 << 20);
@@ -106,6 +110,7 @@ export class TftpServer {
   start(): void {
     const { address, port, device } = this.#options;
     this.#socket = UdpSocket.open({ address, port, device, reuseAddress: true });
+    this.#reactor = new TransferReactor({ spinMs, spinningTransfers });
     this.#loop = this.#listen(this.#socket);
     this.#options.log.info("tftp listening", { address, port: this.port, interface: device });
   }
@@ -115,6 +120,7 @@ export class TftpServer {
     this.#socket?.close();
     await this.#loop;
     await Promise.all(this.#transfers);
+    await this.#reactor?.close();
   }
 
   async #listen(socket: UdpSocket): Promise<void> {
@@ -223,7 +229,8 @@ export class TftpServer {
           timeoutSeconds: this.#options.timeoutSeconds,
           retries: this.#options.retries,
           signal: this.#stop.signal,
-          spinMs: this.#transfers.size <= spinningTransfers ? 0.2 : 0,
+          spinMs: this.#transfers.size <= spinningTransfers ? spinMs : 0,
+          reactor: this.#reactor,
         })
       );
       const event: TftpTransferEvent = {
