@@ -25,7 +25,8 @@ export class DhcpSockets {
 
   constructor(
     private readonly log: Logger,
-    private readonly onBurst: (burst: Burst) => void | Promise<void>,
+    /** Decides a burst; the loop reads on once it resolves (replies may still be waiting for the disk). */
+    private readonly onBurst: (burst: Burst) => Promise<unknown>,
   ) {}
 
   /** Opens sockets for new names and closes those no longer listed; errors are logged per interface. */
