@@ -13,6 +13,7 @@ export class LeaseTable {
   // The last grouped flush: a burst with nothing new to write may still answer from state it waits on.
   #pendingDurable: Promise<void> = Promise.resolve();
   readonly #listeners = new Set<(lease: Lease) => void>();
+  #sorted: Uint32Array | undefined;
 
   constructor(private readonly repository: LeaseRepository) {
     for (const lease of repository.loadAll()) this.#index(lease);
@@ -101,7 +102,14 @@ export class LeaseTable {
     return () => this.#listeners.delete(listener);
   }
 
+  /** Every address with a lease, ascending (for paged listings); rebuilt only after an address is added. */
+  sortedAddresses(): Uint32Array {
+    this.#sorted ??= Uint32Array.from(this.#byIp.keys()).sort();
+    return this.#sorted;
+  }
+
   #index(lease: Lease): void {
+    if (!this.#byIp.has(lease.ip)) this.#sorted = undefined;
     this.#byIp.set(lease.ip, lease);
     let ips = this.#byClient.get(lease.clientKey);
     if (!ips) this.#byClient.set(lease.clientKey, ips = new Set());
