@@ -23,10 +23,18 @@ export interface LeasePageView {
   error: string | null;
 }
 
+const ipNumber = (ip: string) => ip.split(".").reduce((value, octet) => value * 256 + Number(octet), 0);
+
+/** The server's match filter, for leases that arrive live: address, MAC, host name or client id. */
+const matches = (lease: Lease, needle: string) =>
+  !needle ||
+  [lease.ip, lease.mac, lease.hostname, lease.clientId].some((text) => text.toLowerCase().includes(needle));
+
 /**
  * One page of leases from ListLeases (address order, server-side filter), so a table of 60k leases costs
- * the browser one page. Changes to the rows shown arrive on SubscribeToLeases (changes only) and are
- * applied in place; leases added elsewhere show up on refresh or when paging.
+ * the browser one page. Changes arrive on SubscribeToLeases (changes only): a lease on the page is
+ * updated in place, a new one joins the page when its address falls in the page's range (between its
+ * first and last address; open-ended at the first and last page) and it passes the filter.
  */
 export function useLeasePage(match: string): LeasePageView {
   // tokens[i] reads page i; the first page needs none.
@@ -37,6 +45,8 @@ export function useLeasePage(match: string): LeasePageView {
   const [error, setError] = useState<string | null>(null);
   const [reads, setReads] = useState(0);
   const shown = useRef(new Set<string>());
+  // The address range a new lease must fall in to join the page (NaN: open-ended).
+  const range = useRef({ low: NaN, high: NaN });
   const token = tokens[tokens.length - 1];
 
   useEffect(() => setTokens([""]), [match]);
@@ -47,6 +57,11 @@ export function useLeasePage(match: string): LeasePageView {
       .then((answer) => {
         if (!current) return;
         shown.current = new Set(answer.leases.map((lease) => lease.ip));
+        const ips = answer.leases.map((lease) => ipNumber(lease.ip));
+        range.current = {
+          low: offset === 0 || ips.length === 0 ? NaN : ips[0],
+          high: answer.nextPageToken ? ips[ips.length - 1] : NaN,
+        };
         setPage({ leases: answer.leases, total: answer.totalSize, nextToken: answer.nextPageToken, offset });
         setError(null);
       })
@@ -59,15 +74,28 @@ export function useLeasePage(match: string): LeasePageView {
   const changes = useLiveStream<{ lease?: Lease }, { latest: Map<string, Lease>; count: number }>(
     (signal) => neconApi().subscribeToLeases({ changesOnly: true }, { signal }),
     (state, message) => {
-      if (!message.lease || !shown.current.has(message.lease.ip)) return state;
-      state.latest.set(message.lease.ip, message.lease);
+      const lease = message.lease;
+      if (!lease) return state;
+      if (!shown.current.has(lease.ip)) {
+        const ip = ipNumber(lease.ip), { low, high } = range.current;
+        const inRange = !(ip < low) && !(ip > high);
+        if (!inRange || !matches(lease, match.toLowerCase())) return state;
+        shown.current.add(lease.ip);
+      }
+      state.latest.set(lease.ip, lease);
       return { latest: state.latest, count: state.count + 1 };
     },
     { latest: new Map(), count: 0 },
+    [match],
   );
   useEffect(() => changes.state.latest.clear(), [page]);
 
-  const rows = (page?.leases ?? []).map((lease) => changes.state.latest.get(lease.ip) ?? lease);
+  const listed = page?.leases ?? [];
+  const listedIps = new Set(listed.map((lease) => lease.ip));
+  const rows = [
+    ...listed.map((lease) => changes.state.latest.get(lease.ip) ?? lease),
+    ...[...changes.state.latest.values()].filter((lease) => !listedIps.has(lease.ip)),
+  ];
   return {
     rows,
     total: page?.total ?? 0,
