@@ -33,7 +33,9 @@ const reclaimEveryMs = 10_000;
 // stalls; the kernel's socket buffer then drops, and clients retry).
 const maxAwaitingDisk = 8192;
 // A burst of at most this many requests after this long without one is a lone client's.
-const loneBurst = 2, quietMs = 2;
+// A burst with at most this many ACKs, this long after the last burst that had any, is a lone client's.
+// (Measured from ACK to ACK: a client's REQUEST follows its own OFFER within a millisecond.)
+const loneAcks = 2, quietMs = 2;
 
 interface Reply {
   data: Uint8Array;
@@ -63,7 +65,7 @@ export class Necon {
   readonly #probe: AddressProbe;
   #awaitingDisk = 0;
   #durable: Promise<void> = Promise.resolve();
-  #lastBurstAt = -Infinity;
+  #lastAckBurstAt = -Infinity;
 
   constructor(private readonly options: NeconOptions) {
     this.#log = options.log;
@@ -168,7 +170,6 @@ export class Necon {
   async #decideBurst(burst: Burst): Promise<{ sent: Promise<void> }> {
     if (this.#awaitingDisk > maxAwaitingDisk) await this.#durable.catch(() => {});
     const now = this.#now();
-    const startedAt = performance.now();
     const replies: Reply[] = [];
     const acks: Reply[] = [];
     for (const datagram of burst.datagrams) {
@@ -222,11 +223,12 @@ export class Necon {
         type: messageTypeNames[decision.reply.type],
       });
     }
-    // A lone client (a small burst after a quiet spell) flushes on the spot: a hand-off to the flushing
-    // thread and back would cost it two event-loop wakeups. Busy streams flush off the event loop.
-    const quiet = startedAt - this.#lastBurstAt > quietMs && burst.datagrams.length <= loneBurst;
-    this.#lastBurstAt = performance.now();
-    const durable = this.leases.flushGrouped(quiet);
+    // A lone client flushes on the spot: a hand-off to the flushing thread and back would cost it two
+    // thread wakeups. Busy streams flush off the event loop, many bursts to one fdatasync.
+    const at = performance.now();
+    const lone = acks.length > 0 && acks.length <= loneAcks && at - this.#lastAckBurstAt > quietMs;
+    if (acks.length > 0) this.#lastAckBurstAt = at;
+    const durable = this.leases.flushGrouped(lone);
     this.#durable = durable;
     this.#sendAll(burst, replies);
     if (acks.length === 0) return { sent: Promise.resolve() };

@@ -2,6 +2,7 @@ import { parseIpv4 } from "../net/ipv4addr.ts";
 import type { Logger } from "../log/logger.ts";
 import { ipv4Addresses, receiveUntil, UdpSocket } from "../sys/mod.ts";
 import type { Arrival } from "./request.ts";
+import { EventLoopTurns } from "../runtime/event_loop_turn.ts";
 
 export const SERVER_PORT = 67, CLIENT_PORT = 68;
 
@@ -83,6 +84,7 @@ export class DhcpSockets {
     };
     const onError = (error: Error) =>
       this.log.error("receive failed", { interface: arrival.interfaceName, error: error.message });
+    using turns = new EventLoopTurns();
     for await (const first of receiveUntil(socket, signal, onError)) {
       const datagrams = [first];
       for (let next; datagrams.length < maxBurst && (next = socket.tryReceive());) datagrams.push(next);
@@ -91,6 +93,10 @@ export class DhcpSockets {
       } catch (error) {
         this.log.error("burst handling failed", { interface: arrival.interfaceName, error: String(error) });
       }
+      // Under load the socket always has the next burst ready and this loop would never yield: the
+      // event loop gets a turn between bursts, so finished lease flushes (their ACKs), timers and API
+      // requests are not starved.
+      await turns.next();
     }
   }
 }
