@@ -20,7 +20,9 @@ import type { RunningBinary } from "../../tests/support/ctpf_process.ts";
 
 const passes = Number(Deno.env.get("CTPF_BENCH_PASSES") ?? 3);
 const seconds = Number(Deno.env.get("CTPF_BENCH_SECONDS") ?? 6);
-const saturationRate = Number(Deno.env.get("CTPF_BENCH_SATURATION_RATE") ?? 24000);
+// Offered rates for saturation; the best achieved counts (perfdhcp asked for far more than a server
+// takes drowns it in retries and reports less).
+const saturationRates = (Deno.env.get("CTPF_BENCH_SATURATION_RATES") ?? "12000,18000").split(",").map(Number);
 const lightRate = 20;
 const seeded = 60_000;
 // perfdhcp's distinct clients per run (-R): new leases come from 10.70.1.0 on, the seeded ones sit at
@@ -83,8 +85,12 @@ async function perfdhcp(client: Netns, rate: number, runSeconds: number): Promis
 
 async function measure(client: Netns): Promise<{ light: Exchange; saturation: Exchange }> {
   const light = await perfdhcp(client, lightRate, seconds);
-  const saturation = await perfdhcp(client, saturationRate, seconds);
-  return { light, saturation };
+  let saturation: Exchange | undefined;
+  for (const rate of saturationRates) {
+    const step = await perfdhcp(client, rate, seconds);
+    if (!saturation || step.achieved > saturation.achieved) saturation = step;
+  }
+  return { light, saturation: saturation! };
 }
 
 async function network(lab: Lab): Promise<{ server: Netns; client: Netns }> {
@@ -271,7 +277,7 @@ const summary = (values: number[], digits: number) =>
   }]`;
 console.log(
   `\nperfdhcp, ${seconds} s per step, ${clients} client MACs; light ${lightRate}/s, saturation offered ` +
-    `${saturationRate}/s; ${passes} passes, median [min–max]; ${Deno.build.target}`,
+    `${saturationRates.join(", ")}/s (best counts); ${passes} passes, median [min–max]; ${Deno.build.target}`,
 );
 console.log("necon fdatasyncs each lease before its ACK; Kea's memfile writes its CSV without fsync.");
 console.log("server     leases  saturation leases/s   light REQUEST→ACK ms  light DISCOVER→OFFER ms");
