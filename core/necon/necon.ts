@@ -15,7 +15,7 @@ import { SqliteLeaseRepository } from "./lease_store_sqlite.ts";
 import { LeaseTable } from "./lease_table.ts";
 import { buildReply, replyDestination } from "./reply.ts";
 import { messageTypeNames } from "./request.ts";
-import { type Burst, type BurstDecided, DhcpSockets } from "./sockets.ts";
+import { type Burst, DhcpSockets } from "./sockets.ts";
 import { DhcpServerLogic } from "./server.ts";
 import { NeconStats } from "./stats.ts";
 import { AddressProbe } from "./probe.ts";
@@ -167,7 +167,7 @@ export class Necon {
    * burst is decided while this one's leases are flushed, and leases written meanwhile share the next
    * flush (group commit).
    */
-  async #decideBurst(burst: Burst): Promise<BurstDecided & { sent: Promise<void> }> {
+  async #decideBurst(burst: Burst): Promise<{ sent: Promise<void> }> {
     if (this.#awaitingDisk > maxAwaitingDisk) await this.#durable.catch(() => {});
     const now = this.#now();
     const replies: Reply[] = [];
@@ -231,9 +231,7 @@ export class Necon {
     const durable = this.leases.flushGrouped(lone);
     this.#durable = durable;
     this.#sendAll(burst, replies);
-    // A lone client just offered an address sends its REQUEST within a round trip.
-    const answerExpected = burst.datagrams.length <= loneAcks && replies.some((r) => r.type === "OFFER");
-    if (acks.length === 0) return { sent: Promise.resolve(), answerExpected };
+    if (acks.length === 0) return { sent: Promise.resolve() };
     // The durability point: no ACK leaves before its lease is on disk.
     this.#awaitingDisk += acks.length;
     const sent = durable.then(
@@ -243,7 +241,7 @@ export class Necon {
         this.#log.error("leases not written; their ACKs are not sent", { error: String(error) });
       },
     ).finally(() => this.#awaitingDisk -= acks.length);
-    return { sent, answerExpected };
+    return { sent };
   }
 
   #sendAll(burst: Burst, replies: Reply[]): void {

@@ -1,20 +1,10 @@
 import { parseIpv4 } from "../net/ipv4addr.ts";
 import type { Logger } from "../log/logger.ts";
-import { type Datagram, ipv4Addresses, receiveUntil, UdpSocket } from "../sys/mod.ts";
+import { ipv4Addresses, receiveUntil, UdpSocket } from "../sys/mod.ts";
 import type { Arrival } from "./request.ts";
 import { EventLoopTurns } from "../runtime/event_loop_turn.ts";
 
 export const SERVER_PORT = 67, CLIENT_PORT = 68;
-
-/** What a burst's handler tells the receive loop once the burst is decided. */
-export interface BurstDecided {
-  /**
-   * A reply just sent asks for an answer within a round trip (an OFFER to a lone client: its REQUEST
-   * follows). The loop then polls the socket briefly before it sleeps: waking from the poller costs two
-   * thread wakeups, several times the round trip on a LAN.
-   */
-  answerExpected?: boolean;
-}
 
 /** A burst of datagrams from one interface, handed over together so their leases share one commit. */
 export interface Burst {
@@ -27,8 +17,6 @@ export interface Burst {
 const maxBurst = 256;
 // Under load, how often the receive loop lets the event loop run (see #serve).
 const turnEveryMs = 0.5;
-// How long the loop polls for an expected answer before it sleeps in the poller.
-const expectedAnswerPollMs = 0.4;
 
 /**
  * One UDP socket per named interface, bound to it with SO_BINDTODEVICE on port 67: replies leave that
@@ -41,7 +29,7 @@ export class DhcpSockets {
   constructor(
     private readonly log: Logger,
     /** Decides a burst; the loop reads on once it resolves (replies may still be waiting for the disk). */
-    private readonly onBurst: (burst: Burst) => Promise<BurstDecided | void>,
+    private readonly onBurst: (burst: Burst) => Promise<unknown>,
   ) {}
 
   /** Opens sockets for new names and closes those no longer listed; errors are logged per interface. */
@@ -100,21 +88,11 @@ export class DhcpSockets {
       this.log.error("receive failed", { interface: arrival.interfaceName, error: error.message });
     using turns = new EventLoopTurns();
     let lastTurn = performance.now();
-    const incoming = receiveUntil(socket, signal, onError);
-    let early: Datagram | null = null;
-    while (!signal.aborted) {
-      let first = early;
-      early = null;
-      if (!first) {
-        const next = await incoming.next();
-        if (next.done) break;
-        first = next.value;
-      }
+    for await (const first of receiveUntil(socket, signal, onError)) {
       const datagrams = [first];
       for (let next; datagrams.length < maxBurst && (next = socket.tryReceive());) datagrams.push(next);
       try {
-        const decided = await this.onBurst({ arrival, datagrams, send });
-        if (decided?.answerExpected) early = pollBriefly(socket, expectedAnswerPollMs);
+        await this.onBurst({ arrival, datagrams, send });
       } catch (error) {
         this.log.error("burst handling failed", { interface: arrival.interfaceName, error: String(error) });
       }
@@ -127,14 +105,4 @@ export class DhcpSockets {
       }
     }
   }
-}
-
-/** The next datagram if one arrives within `ms` (checked without sleeping), else null. */
-function pollBriefly(socket: UdpSocket, ms: number): Datagram | null {
-  const until = performance.now() + ms;
-  do {
-    const datagram = socket.tryReceive();
-    if (datagram) return datagram;
-  } while (performance.now() < until);
-  return null;
 }
