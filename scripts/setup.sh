@@ -125,6 +125,9 @@ if [ "$mode" = "--test" ] || [ "$mode" = "--bench" ]; then
   # cpio: GNU cpio reads back the join configuration the iso builder appends to an initrd as a newc archive;
   # mtools: mdir lists the UEFI loader in the ISO's El Torito FAT image without mounting it.
   packages+=(cpio mtools)
+  # strace: core/store/wal_sync_test.ts checks at the system-call level that a grouped commit is
+  # acknowledged only after an fdatasync that began after its WAL write.
+  packages+=(strace)
   apt_install "${packages[@]}" || { echo "setup: test packages could not be installed" >&2; exit 1; }
 fi
 if [ "$mode" = "--bench" ]; then

@@ -18,6 +18,7 @@ import type { NeconConfigInput, ReservationInput, SubnetInput } from "./config.t
 import type { Lease } from "./lease.ts";
 import type { Necon } from "./necon.ts";
 import { renamingViolations } from "./field_paths.ts";
+import { BadPageRequest, leasePage } from "./lease_pages.ts";
 
 // The proto messages are shaped like the JSON configuration, so proto JSON *is* NeconConfigInput.
 function configToMessage(input: NeconConfigInput): NeconConfigMessage {
@@ -120,12 +121,25 @@ export function registerNeconApi(router: ConnectRouter, necon: Necon, options: N
       return {};
     },
     listLeases(request) {
-      const now = Date.now();
-      const leases = [...necon.leases.all()].filter((lease) =>
-        (!request.subnetId || lease.subnetId === request.subnetId) &&
-        (request.includeInactive || (lease.state === "bound" && lease.expiresAt > now))
-      ).sort((a, b) => a.ip - b.ip);
-      return { leases: leases.map(leaseToMessage) };
+      const filter = {
+        subnetId: request.subnetId,
+        includeInactive: request.includeInactive,
+        match: request.match,
+      };
+      try {
+        const page = leasePage(
+          necon.leases.sortedAddresses(),
+          (ip) => necon.leases.get(ip),
+          filter,
+          request.pageSize,
+          request.pageToken,
+          Date.now(),
+        );
+        return { ...page, leases: page.leases.map(leaseToMessage) };
+      } catch (error) {
+        if (error instanceof BadPageRequest) throw new ConnectError(error.message, Code.InvalidArgument);
+        throw error;
+      }
     },
     getLease(request) {
       const lease = necon.leases.get(addressArgument(request.ip));
@@ -158,12 +172,14 @@ export function registerNeconApi(router: ConnectRouter, necon: Necon, options: N
         reservation: fromJson(ReservationSchema, reservation as unknown as JsonValue) as ReservationMessage,
       };
     },
-    subscribeToLeases: (_request, context) =>
+    subscribeToLeases: (request, context) =>
       snapshotThenChanges({
         changes: necon.leaseEvents,
         signal: context.signal,
         snapshot: () =>
-          [...necon.leases.all()].sort((a, b) => a.ip - b.ip).map((lease) => leaseUpdate(lease, true)),
+          request.changesOnly
+            ? []
+            : [...necon.leases.all()].sort((a, b) => a.ip - b.ip).map((lease) => leaseUpdate(lease, true)),
         toMessage: (lease) => leaseUpdate(lease, false),
       }),
     getStats() {

@@ -26,6 +26,12 @@ export interface LeaseRepository {
   loadAll(): Lease[];
   /** Stores all of them in one durable transaction (a batch of ACKs shares one fsync). */
   save(leases: Lease[]): void;
+  /**
+   * Stores all of them in one transaction now; the promise resolves once they are on disk, with one
+   * flush shared by every batch saved meanwhile (group commit). `inline`: flush before returning when no
+   * flush is running (a lone client).
+   */
+  saveGrouped(leases: Lease[], inline: boolean): Promise<void>;
 }
 
 export function clientKeyOf(clientIdHex: string | undefined, mac: MacAddress): string {

@@ -36,23 +36,21 @@ export class SqliteLeaseRepository implements LeaseRepository {
 
   save(leases: Lease[]): void {
     if (leases.length === 0) return;
+    this.store.transaction(() => this.#upsert(leases));
+  }
+
+  saveGrouped(leases: Lease[], inline: boolean): Promise<void> {
+    if (leases.length === 0) return Promise.resolve();
+    return this.store.transactionDurableLater(() => this.#upsert(leases), inline).durable;
+  }
+
+  #upsert(leases: Lease[]): void {
     const upsert = this.store.statement(
       `INSERT OR REPLACE INTO necon_leases (ip, subnet_id, client_key, mac, hostname, state, expires_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    this.store.transaction(() => {
-      for (const l of leases) {
-        upsert.run(
-          l.ip,
-          l.subnetId,
-          l.clientKey,
-          l.mac,
-          l.hostname ?? null,
-          l.state,
-          l.expiresAt,
-          l.updatedAt,
-        );
-      }
-    });
+    for (const l of leases) {
+      upsert.run(l.ip, l.subnetId, l.clientKey, l.mac, l.hostname ?? null, l.state, l.expiresAt, l.updatedAt);
+    }
   }
 }

@@ -10,7 +10,10 @@ export class LeaseTable {
   readonly #byIp = new Map<Ipv4Address, Lease>();
   readonly #byClient = new Map<string, Set<Ipv4Address>>();
   #dirty = new Map<Ipv4Address, Lease>();
+  // The last grouped flush: a burst with nothing new to write may still answer from state it waits on.
+  #pendingDurable: Promise<void> = Promise.resolve();
   readonly #listeners = new Set<(lease: Lease) => void>();
+  #sorted: Uint32Array | undefined;
 
   constructor(private readonly repository: LeaseRepository) {
     for (const lease of repository.loadAll()) this.#index(lease);
@@ -71,6 +74,25 @@ export class LeaseTable {
     const changed = [...this.#dirty.values()];
     this.repository.save(changed);
     this.#dirty = new Map();
+    this.#tell(changed);
+  }
+
+  /**
+   * Writes every change since the last flush in one transaction now; resolves once it is on disk (group
+   * commit: batches written while a flush runs share the next one), and only then tells listeners.
+   * `inline`: flush at once when no flush is running, for a lone client.
+   */
+  flushGrouped(inline: boolean): Promise<void> {
+    if (this.#dirty.size === 0) return this.#pendingDurable;
+    const changed = [...this.#dirty.values()];
+    const saved = this.repository.saveGrouped(changed, inline);
+    this.#dirty = new Map();
+    const durable = saved.then(() => this.#tell(changed));
+    this.#pendingDurable = durable;
+    return durable;
+  }
+
+  #tell(changed: Lease[]): void {
     for (const listener of this.#listeners) for (const lease of changed) listener(lease);
   }
 
@@ -80,7 +102,14 @@ export class LeaseTable {
     return () => this.#listeners.delete(listener);
   }
 
+  /** Every address with a lease, ascending (for paged listings); rebuilt only after an address is added. */
+  sortedAddresses(): Uint32Array {
+    this.#sorted ??= Uint32Array.from(this.#byIp.keys()).sort();
+    return this.#sorted;
+  }
+
   #index(lease: Lease): void {
+    if (!this.#byIp.has(lease.ip)) this.#sorted = undefined;
     this.#byIp.set(lease.ip, lease);
     let ips = this.#byClient.get(lease.clientKey);
     if (!ips) this.#byClient.set(lease.clientKey, ips = new Set());

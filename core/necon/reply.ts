@@ -1,8 +1,10 @@
+import type { Subnet } from "./config.ts";
 import {
   type BootAnswer,
   bootAnswerOptions,
   bootFileField,
   DHCP_OPTION_CLIENT_ID,
+  DHCP_OPTION_HOST_NAME,
   DHCP_OPTION_LEASE_TIME,
   DHCP_OPTION_MESSAGE,
   DHCP_OPTION_MESSAGE_TYPE,
@@ -52,13 +54,13 @@ export function buildReply(
       options.set(DHCP_OPTION_RENEWAL_TIME, U32.encode(subnet.renewSeconds));
       options.set(DHCP_OPTION_REBINDING_TIME, U32.encode(subnet.rebindSeconds));
     }
-    // Built lazily per reply, since a client asks for few of them.
+    // Built lazily, since a client asks for few of them, and kept per subnet: all but the host name
+    // depend on the subnet alone (a new configuration compiles new subnet objects).
     for (const code of [...alwaysSentCodes, ...request.parameterList]) {
       if (options.has(code)) continue;
-      const typed = subnetOptionsByCode.get(code);
-      const value = typed
-        ? typed.encode({ subnet, hostname: plan.hostname })
-        : encodeCustomOption(subnet, code);
+      const value = code === DHCP_OPTION_HOST_NAME
+        ? subnetOptionsByCode.get(code)!.encode({ subnet, hostname: plan.hostname })
+        : subnetOptionValue(subnet, code);
       if (value) options.set(code, value);
     }
     // Option 60 and, for a PXE client given its boot file, option 43 saying "boot it" (pxe_answer.ts):
@@ -90,6 +92,18 @@ export function buildReply(
     file: plan.type === DHCPNAK ? "" : bootFileField(boot?.bootFile),
     options,
   }, { maxSize: request.maxMessageSize });
+}
+
+const encodedBySubnet = new WeakMap<Subnet, Map<number, Uint8Array | undefined>>();
+
+function subnetOptionValue(subnet: Subnet, code: number): Uint8Array | undefined {
+  let encoded = encodedBySubnet.get(subnet);
+  if (!encoded) encodedBySubnet.set(subnet, encoded = new Map());
+  if (encoded.has(code)) return encoded.get(code);
+  const typed = subnetOptionsByCode.get(code);
+  const value = (typed ? typed.encode({ subnet }) : encodeCustomOption(subnet, code)) ?? undefined;
+  encoded.set(code, value);
+  return value;
 }
 
 /**

@@ -48,6 +48,10 @@ const SYMBOLS = {
     nonblocking: true,
   },
   eventfd: { parameters: ["u32", "i32"], result: "i32" },
+  fdatasync: { parameters: ["i32"], result: "i32" },
+  // The same call on a Deno blocking thread: a disk flush takes 0.1–1 ms or more, too long for the event loop
+  // when many writers share it (group commit).
+  fdatasync_blocking: { name: "fdatasync", parameters: ["i32"], result: "i32", nonblocking: true },
   setns: { parameters: ["i32", "i32"], result: "i32" },
 } as const satisfies Deno.ForeignLibraryInterface;
 

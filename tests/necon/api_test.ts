@@ -74,6 +74,17 @@ rootTest({
         lease: Record<string, string>;
       };
       assertEquals([lease.mac, lease.state, lease.subnetId], ["02:00:00:00:61:00", "bound", "lab"]);
+      // ListLeases pages through buf curl as through any client: one lease, no next page.
+      const page = await dhcp.api("ListLeases", { pageSize: 1, match: "WORKER" }) as {
+        leases: { hostname: string }[];
+        nextPageToken?: string;
+        totalSize: number;
+      };
+      assertEquals([page.leases.map((l) => l.hostname), page.nextPageToken, page.totalSize], [
+        ["worker-1"],
+        undefined,
+        1,
+      ]);
 
       const { reservation } = await dhcp.api("ConvertLeaseToReservation", { ip: "10.61.0.100" }) as {
         reservation: Record<string, string>;

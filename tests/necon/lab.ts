@@ -14,7 +14,8 @@ export interface DhcpLab {
   necon: RunningBinary;
   configPath: string;
   workDir: string;
-  restart(): Promise<void>;
+  /** Stops necon, runs `whileStopped` (e.g. seeding its store), starts it again on the same data. */
+  restart(whileStopped?: () => void | Promise<void>): Promise<void>;
   /** `buf curl` inside the server namespace (the API listens on its loopback). */
   api(method: string, body?: unknown): Promise<unknown>;
 }
@@ -56,8 +57,9 @@ export async function startDhcpLab(lab: Lab, options: DhcpLabOptions): Promise<D
     necon: await start(),
     configPath,
     workDir,
-    async restart() {
+    async restart(whileStopped?: () => void | Promise<void>) {
       await result.necon[Symbol.asyncDispose]();
+      await whileStopped?.();
       result.necon = await start();
     },
     async api(method: string, body: unknown = {}) {

@@ -3,28 +3,21 @@ import { timestampDate } from "@bufbuild/protobuf/wkt";
 import type { Lease, NeconConfig } from "../../../../core/api/gen/ctpf/v1/necon_pb.ts";
 import { submitErrorsOf } from "../../components/field_errors.ts";
 import { SortableTable } from "../../components/sortable_table.tsx";
-import { useLiveStream } from "../../live.ts";
 import { setQuery, useRoute } from "../../route.ts";
 import { neconApi } from "./config_state.ts";
-
-const matches = (lease: Lease, filter: string) =>
-  [lease.mac, lease.ip, lease.hostname, lease.clientId].some((text) => text.toLowerCase().includes(filter));
+import { useLeasePage } from "./lease_pages.ts";
 
 /**
- * The lease table, live from SubscribeToLeases; the filter (MAC, address or host name) and the order live
- * in the URL. A bound lease can be made a reservation or released.
+ * The lease table a page at a time (ListLeases, in address order), its rows kept live; the filter (MAC,
+ * address, host name or client id, applied by the server) and the order within the page live in the URL.
+ * A bound lease can be made a reservation or released.
  */
 export function Leases({ config, reload }: { config: NeconConfig | null; reload: () => Promise<void> }) {
   const filter = useRoute().query.get("q") ?? "";
   const [problem, setProblem] = useState<string | null>(null);
-  const leases = useLiveStream<{ lease?: Lease }, Map<string, Lease>>(
-    (signal) => neconApi().subscribeToLeases({}, { signal }),
-    (table, message) => message.lease ? new Map(table).set(message.lease.ip, message.lease) : table,
-    new Map(),
-  );
+  const needle = filter.trim();
+  const leases = useLeasePage(needle);
   const reserved = new Set(config?.subnets.flatMap((s) => s.reservations.map((r) => r.ip)));
-  const needle = filter.trim().toLowerCase();
-  const rows = [...leases.state.values()].filter((lease) => matches(lease, needle));
 
   async function act(work: () => Promise<unknown>) {
     try {
@@ -34,19 +27,28 @@ export function Leases({ config, reload }: { config: NeconConfig | null; reload:
       setProblem(submitErrorsOf(e).general ?? [...submitErrorsOf(e).fields.values()].join("; "));
     }
     await reload();
+    leases.refresh();
   }
 
   return (
     <section aria-label="Leases">
       <div class="toolbar">
         <h3>
-          Leases{" "}
-          <span
-            class={leases.connected ? "dot on" : "dot"}
-            title={leases.connected ? "live" : "reconnecting"}
-          />
+          Leases <span class={leases.live ? "dot on" : "dot"} title={leases.live ? "live" : "reconnecting"} />
         </h3>
         <span class="spacer" />
+        <span class="pager" aria-label="Pages">
+          <span data-field="range">
+            {leases.total === 0
+              ? "none"
+              : `${leases.offset + 1}–${leases.offset + leases.rows.length} of ${leases.total}`}
+          </span>{" "}
+          <button type="button" disabled={!leases.hasPrevious} onClick={() => leases.previous()}>
+            Previous
+          </button>{" "}
+          <button type="button" disabled={!leases.hasNext} onClick={() => leases.next()}>Next</button>{" "}
+          <button type="button" title="Read this page again" onClick={() => leases.refresh()}>Refresh</button>
+        </span>
         <input
           type="search"
           name="q"
@@ -57,10 +59,10 @@ export function Leases({ config, reload }: { config: NeconConfig | null; reload:
           onInput={(event) => setQuery({ q: (event.target as HTMLInputElement).value }, { replace: true })}
         />
       </div>
-      {problem && <p class="error" role="alert">{problem}</p>}
+      {(problem ?? leases.error) && <p class="error" role="alert">{problem ?? leases.error}</p>}
       <SortableTable<Lease>
         label="Leases"
-        rows={rows}
+        rows={leases.rows}
         rowKey={(lease) => lease.ip}
         rowProps={(lease) => ({ "data-ip": lease.ip, class: lease.state })}
         defaultSort="ip"
