@@ -28,6 +28,8 @@ export interface LinkManagerOptions {
   onUp: (link: Link) => void;
   onDown: (link: Link, reason: string) => void;
   onMessage: (link: Link, message: LinkMessage) => void;
+  /** See LinkOptions.holdBack. */
+  holdBack?: (link: Link) => Promise<void> | undefined;
 }
 
 const minBackoffMs = 500;
@@ -234,6 +236,7 @@ export class LinkManager {
     }
     const link = established.link = new Link(peer, role, remote, connection, reader, writer, {
       onMessage: this.options.onMessage,
+      holdBack: this.options.holdBack,
       onClose: (closed, reason) => {
         if (this.links.get(closed.peer.nodeId) === closed) this.links.delete(closed.peer.nodeId);
         this.options.onDown(closed, reason);

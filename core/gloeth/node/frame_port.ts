@@ -28,6 +28,7 @@ const maxBatch = 256;
  */
 export class TapPort implements FramePort {
   readonly headerSize = VNET_HEADER_SIZE;
+  #drained = false;
 
   constructor(readonly tap: Tap) {}
 
@@ -39,12 +40,23 @@ export class TapPort implements FramePort {
 
   async readInto(buffer: Uint8Array, each: (length: number) => void): Promise<void> {
     if (buffer.length < VNET_HEADER_SIZE + 65_550) throw new RangeError("a TSO super-frame would not fit");
+    // The last batch ended on an empty queue: wait before reading (a read now would only say EAGAIN).
+    if (this.#drained) await this.tap.readable();
+    this.#drained = false;
     each(await this.tap.read(buffer));
     for (let read = 1; read < maxBatch; read++) {
       const length = this.tap.tryRead(buffer);
-      if (length === null) return;
+      if (length === null) {
+        this.#drained = true;
+        return;
+      }
       each(length);
     }
+    // Still frames queued: without this wait the next read would succeed at once and resolve as a
+    // microtask, and under a flood the event loop would never get a turn to complete the links'
+    // writes (their queues filled up and sealed frames were dropped). The poller's answer is a real
+    // event-loop turn, and an immediate one while frames are queued.
+    await this.tap.readable();
   }
 
   write(frame: Uint8Array): void {
