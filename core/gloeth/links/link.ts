@@ -14,6 +14,8 @@ export interface LinkOptions {
    * link brings would only pile up in another link's queue), so TCP's flow control slows the sender.
    */
   holdBack?: (link: Link) => Promise<void> | undefined;
+  /** Called after a record when the next one is not buffered yet (reading will wait for the peer). */
+  onReadsDrained?: (link: Link) => void;
 }
 
 function keptCopy(message: LinkMessage): LinkMessage {
@@ -116,6 +118,7 @@ export class Link {
         // do; everything else may be kept or checked asynchronously and gets its own copy.
         else if (type === "frame") this.options.onMessage(this, message.value);
         else this.options.onMessage(this, keptCopy(message.value));
+        if (!this.reader.hasRecord) this.options.onReadsDrained?.(this);
       }
     } catch (error) {
       this.close(error instanceof Error ? error.message : String(error));

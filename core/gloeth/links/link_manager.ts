@@ -30,6 +30,8 @@ export interface LinkManagerOptions {
   onMessage: (link: Link, message: LinkMessage) => void;
   /** See LinkOptions.holdBack. */
   holdBack?: (link: Link) => Promise<void> | undefined;
+  /** See LinkOptions.onReadsDrained. */
+  onReadsDrained?: (link: Link) => void;
 }
 
 const minBackoffMs = 500;
@@ -237,6 +239,7 @@ export class LinkManager {
     const link = established.link = new Link(peer, role, remote, connection, reader, writer, {
       onMessage: this.options.onMessage,
       holdBack: this.options.holdBack,
+      onReadsDrained: this.options.onReadsDrained,
       onClose: (closed, reason) => {
         if (this.links.get(closed.peer.nodeId) === closed) this.links.delete(closed.peer.nodeId);
         this.options.onDown(closed, reason);

@@ -143,6 +143,16 @@ export class RecordReader {
    */
   constructor(private readonly stream: ByteStream, public maxRecord = MAX_RECORD) {}
 
+  /** Whether a whole record is already buffered, so next() will not need the stream. */
+  get hasRecord(): boolean {
+    const available = this.#end - this.#start;
+    if (available < 4) return false;
+    const buffer = this.#buffer, start = this.#start;
+    const length = ((buffer[start] << 24) | (buffer[start + 1] << 16) | (buffer[start + 2] << 8) |
+      buffer[start + 3]) >>> 0;
+    return available >= 4 + length;
+  }
+
   /**
    * The next record: a view into the reader's buffer, valid until the next call (copy what is kept).
    * Records already buffered are returned without touching the stream.

@@ -123,3 +123,25 @@ Deno.test("link records: below() waits for the queue to drain to its mark, and f
   await failing.below(0); // a writer that failed wakes its waiters instead of holding them forever
   await assertRejects(() => failing.drained());
 });
+
+Deno.test("link records: hasRecord says whether next() can answer without the stream", async () => {
+  // Two records in one chunk, then a third cut after its length: only the first two are whole.
+  const chunks = [new Uint8Array([0, 0, 0, 1, 7, 0, 0, 0, 2, 8, 9, 0, 0, 0, 3, 1]), new Uint8Array([2, 3])];
+  const reader = new RecordReader({
+    read(buffer) {
+      const chunk = chunks.shift();
+      if (chunk === undefined) return Promise.resolve(null);
+      buffer.set(chunk);
+      return Promise.resolve(chunk.length);
+    },
+    write: () => Promise.reject(new Error("read-only")),
+  });
+  assertEquals(reader.hasRecord, false, "nothing read yet");
+  assertEquals([...(await reader.next())!], [7]);
+  assertEquals(reader.hasRecord, true);
+  assertEquals([...(await reader.next())!], [8, 9]);
+  assertEquals(reader.hasRecord, false, "the third record is cut");
+  assertEquals([...(await reader.next())!], [1, 2, 3]);
+  assertEquals(reader.hasRecord, false);
+  assertEquals(await reader.next(), null);
+});
