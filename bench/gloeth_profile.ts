@@ -2,7 +2,7 @@
 // one kind of traffic A→C for a few seconds, and around it either `perf record -g` on each node's
 // process (JIT frames named through V8's --perf-basic-prof) or `strace -c -f` (syscalls per frame), plus
 // the CPU each node spent per frame delivered. Root. Usage:
-//   deno run --allow-all bench/gloeth_profile.ts udp|ping|tcp perf|strace|cpu [seconds] [outDir]
+//   deno run --allow-all bench/gloeth_profile.ts udp|udp300|ping|tcp|idle perf|strace|cpu [seconds] [outDir]
 // perf: writes <outDir>/<node>.perf.txt (perf report --no-children, top entries) for each node.
 import { withLab } from "../tests/harness/mod.ts";
 import { waitForOverlay } from "./compare/peers/chain.ts";
@@ -24,6 +24,8 @@ function trafficCommand(cIp: string): string[] {
       return ["iperf3", "-c", cIp, "-t", String(seconds), "-J"];
     case "ping":
       return ["ping", "-q", "-c", String(seconds * 50), "-i0.02", cIp];
+    case "idle": // what the nodes spend with no traffic (keepalives, timers)
+      return ["sleep", String(seconds)];
     default:
       throw new Error(`unknown traffic ${traffic}`);
   }
