@@ -2,8 +2,8 @@
 // - an ARP scan of the /24 (liwasc's scanner in-process, arp-scan, nmap -sn);
 // - port scans as users run them: liwasc is the running service, asked by one API call (curl,
 //   StartPortScan with wait: it answers when the scan has ended, with the open ports), nmap is its
-//   binary; both started with `ip netns exec`, so process start counts for both. Two cases: ports
-//   1-1024 of one host, and nmap's top 1000 ports of all 50 hosts. nmap's list comes from the installed
+//   binary; both started with `ip netns exec`, so process start counts for both. Three cases: ports
+//   1-1024 of one host without and with filtered ports, and nmap's top 1000 ports of all 50 hosts. nmap's list comes from the installed
 //   nmap at run time (its -oX scaninfo; liwasc does not ship nmap's data) and is given to liwasc as an
 //   explicit port set, so both scan the same ports.
 // Every host listens on a few ports (some in 1-1024, some only in the top 1000), the rest are closed,
@@ -196,6 +196,13 @@ await withLab(async (lab) => {
   );
 
   const cases = [
+    {
+      title: "TCP ports 1-1024 of one host without a filter (host 2: 3 open, the rest closed)",
+      scanned: [hosts[2]],
+      inRange: (port: number) => port <= 1024,
+      liwascPorts: "1-1024",
+      nmapPorts: ["-p1-1024"],
+    },
     {
       title: "TCP ports 1-1024 of one host (host 0: 3 open, 2 filtered)",
       scanned: [hosts[0]],
