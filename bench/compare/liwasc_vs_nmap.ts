@@ -3,9 +3,9 @@
 // - port scans as users run them: liwasc is the running service, asked by one API call (curl,
 //   StartPortScan with wait: it answers when the scan has ended, with the open ports), nmap is its
 //   binary; both started with `ip netns exec`, so process start counts for both. Three cases: ports
-//   1-1024 of one host without and with filtered ports, and nmap's top 1000 ports of all 50 hosts. nmap's list comes from the installed
-//   nmap at run time (its -oX scaninfo; liwasc does not ship nmap's data) and is given to liwasc as an
-//   explicit port set, so both scan the same ports.
+//   1-1024 of one host without and with filtered ports, and nmap's top 1000 ports of all 50 hosts.
+//   nmap's list comes from the installed nmap at run time (its -oX scaninfo; liwasc does not ship
+//   nmap's data) and is given to liwasc as an explicit port set, so both scan the same ports.
 // Every host listens on a few ports (some in 1-1024, some only in the top 1000), the rest are closed,
 // and iptables drops SYNs to a few ports of some hosts (filtered: both scanners must wait those out).
 // Passes alternate the tools (order rotated each pass) after one warm-up each; times are median and
