@@ -32,6 +32,8 @@ export interface PortScanJobOptions {
 // Results are saved in batches this large: each batch is one durable commit (an fsync), and a commit per
 // few hundred results made a 50-host scan spend a third of its time in fsync.
 const saveEvery = 10_000;
+/** (host, port) pairs in one scan at most: a scan's state and results are held in memory until it ends. */
+export const maxProbesPerScan = 1 << 20;
 
 function portsOf(spec: string, protocol: "tcp" | "udp", field: string): number[] {
   try {
@@ -73,6 +75,14 @@ export function planPortScan(options: PortScanJobOptions): PlannedPortScan {
   const udpSpec = options.udpPorts?.trim() ?? "";
   const tcp = portsOf(tcpSpec, "tcp", "tcp_ports");
   const udp = udpSpec ? portsOf(udpSpec, "udp", "udp_ports") : [];
+  if (hosts.length * (tcp.length + udp.length) > maxProbesPerScan) {
+    throw new LiwascInputError(
+      "ips",
+      `${hosts.length} hosts × ${
+        tcp.length + udp.length
+      } ports is more than ${maxProbesPerScan} probes in one scan`,
+    );
+  }
   const timeoutMs = options.timeoutMs || 1000;
   if (timeoutMs < 10 || timeoutMs > 60_000) throw new LiwascInputError("timeout_ms", "from 10 to 60000");
   const target = [options.ip, ...options.ips ?? []].map((entry) => entry.trim()).filter(Boolean).join(", ");

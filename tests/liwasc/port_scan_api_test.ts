@@ -43,6 +43,10 @@ rootTest({
           [{ ips: ["10.77.0.0/16"] }, /invalid_argument.*65534 hosts; a port scan takes at most 1024/],
           [{ ips: ["10.99.0.0/30"] }, /invalid_argument.*10\.99\.0\.1 \(of 10\.99\.0\.0\/30\) is in none/],
           [{ ip: "", ips: [] }, /invalid_argument.*no address/],
+          [
+            { ips: ["10.77.0.0/24"], tcpPorts: "all" },
+            /invalid_argument.*254 hosts × 65535 ports is more than/,
+          ],
         ] as const
       ) {
         const refused = await callLiwasc(scanner, liwasc, "StartPortScan", { ...body, wait: true });
