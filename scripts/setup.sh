@@ -107,13 +107,15 @@ if [ "$mode" = "--test" ] || [ "$mode" = "--bench" ]; then
   # tests start their own dockerd (own socket and data root, no iptables, no bridge) and its service is never
   # started. debootstrap: makes the builders' base images, as no image registry is reachable. xorriso: makes
   # the synthetic installer ISO the builders' ISO tests remaster (a real installer ISO cannot be fetched).
+  # iptables: a firewall that drops SYNs inside a test namespace, the filtered ports liwasc's SYN scan and
+  # the nmap comparison must wait out.
   packages=(iproute2 tcpdump socat iputils-ping iputils-arping chromium fonts-dejavu-core busybox
     isc-dhcp-client isc-dhcp-relay dnsmasq-base curl qemu-system-x86 ipxe-qemu seabios ovmf ipxe gcc libc6-dev
     tshark libwireshark-data iperf3 libsodium23 rustc cargo libstd-rust-dev-wasm32 lld-14
     nmap arp-scan tftp-hpa atftp rclone ntpsec litmus cadaver openipmi python3-pyghmi ipmitool freeipmi-tools
     awscli python3-botocore python3-digitalocean redfishtool python3-sushy
     libvirt-daemon-system libvirt-daemon-system-sysv libvirt-clients sasl2-bin openssl
-    openssh-server openssh-client docker.io debootstrap xorriso)
+    openssh-server openssh-client docker.io debootstrap xorriso iptables)
   # The arm64 builders' tests (tests/builders/arm64_test.ts): qemu-system-arm (qemu-system-aarch64) and
   # u-boot-qemu (Debian's U-Boot for qemu's arm64 virt board) boot the built disk image; fdisk (sfdisk),
   # mtools, e2fsprogs (debugfs) and u-boot-tools (mkimage, dumpimage) check it file by file without

@@ -1,22 +1,32 @@
-// liwasc's scans against arp-scan and nmap in the same run, in a namespace lab (root): an ARP scan of a
-// /24 holding 50 hosts, and TCP ports 1-1024 of one host running four servers (connect and SYN). Reports
-// time, hosts found and open ports; peers that are not installed are named and skipped.
-// Debian packages: arp-scan, nmap, socat.
+// liwasc's scans against arp-scan and nmap in the same run, in a namespace lab (root) of 50 hosts:
+// - an ARP scan of the /24 (liwasc's scanner in-process, arp-scan, nmap -sn);
+// - port scans as users run them: liwasc is the running service, asked by one API call (curl,
+//   StartPortScan with wait: it answers when the scan has ended, with the open ports), nmap is its
+//   binary; both started with `ip netns exec`, so process start counts for both. Three cases: ports
+//   1-1024 of one host without and with filtered ports, and nmap's top 1000 ports of all 50 hosts.
+//   nmap's list comes from the installed nmap at run time (its -oX scaninfo; liwasc does not ship
+//   nmap's data) and is given to liwasc as an explicit port set, so both scan the same ports.
+// Every host listens on a few ports (some in 1-1024, some only in the top 1000), the rest are closed,
+// and iptables drops SYNs to a few ports of some hosts (filtered: both scanners must wait those out).
+// Passes alternate the tools (order rotated each pass) after one warm-up each; times are median and
+// range. The open ports each tool found must be the same set, or the run fails.
+// Debian packages: arp-scan, nmap, curl, iptables.
 import { withLab } from "../../tests/harness/mod.ts";
-import { serveTcp, startScanLab } from "../../tests/liwasc/lab.ts";
+import { filterTcp, type ScanHost, serveTcpMany, startLiwasc, startScanLab } from "../../tests/liwasc/lab.ts";
 import { arpScan } from "../../core/liwasc/arp_scan.ts";
 import { subnetsOf, targetsOf } from "../../core/liwasc/targets.ts";
-import { tcpConnectScan } from "../../core/liwasc/port_scan/tcp_connect_scan.ts";
-import { synScan } from "../../core/liwasc/port_scan/syn_scan.ts";
 
-const openPorts = [22, 80, 631, 8080];
-const rows: string[] = [];
-const skipped: string[] = [];
+const passes = Math.max(1, Number(Deno.env.get("CTPF_SCAN_PASSES") ?? 5));
+const lines: string[] = [];
+const failures: string[] = [];
+const say = (line: string) => {
+  lines.push(line);
+  console.error(line);
+};
 
 async function installed(tool: string): Promise<boolean> {
   return (await new Deno.Command("sh", { args: ["-c", `command -v "$1"`, "sh", tool], stdout: "null" })
-    .output())
-    .success;
+    .output()).success;
 }
 
 async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
@@ -25,65 +35,228 @@ async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
   return [value, (performance.now() - started) / 1000];
 }
 
-function row(tool: string, task: string, seconds: number, result: string) {
-  rows.push(`${tool.padEnd(22)} ${task.padEnd(26)} ${seconds.toFixed(2).padStart(7)} s   ${result}`);
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+function summary(tool: string, seconds: number[], result: string): string {
+  const range = `${Math.min(...seconds).toFixed(3)}–${Math.max(...seconds).toFixed(3)}`;
+  return `${tool.padEnd(16)} ${
+    median(seconds).toFixed(3).padStart(7)
+  } s   (${range} s, ${seconds.length} passes)   ${result}`;
 }
+
+const loadavg = async () => (await Deno.readTextFile("/proc/loadavg")).split(" ").slice(0, 3).join(" ");
 
 if (Deno.uid() !== 0) {
   console.error("liwasc_vs_nmap: needs root (namespaces, raw sockets)");
   Deno.exit(1);
 }
+for (const tool of ["nmap", "curl", "iptables"]) {
+  if (!(await installed(tool))) {
+    console.error(`liwasc_vs_nmap: ${tool} is not installed`);
+    Deno.exit(1);
+  }
+}
+
+// Open on each host: two everywhere, one that varies (in 1-1024), and on some hosts one above 1024
+// that nmap's top 1000 holds. Filtered: a few ports of a few hosts, open and closed ones alike.
+const everywhere = [22, 80];
+const varied = [21, 25, 53, 110, 139, 443, 445, 631, 993, 111];
+const above1024 = [3306, 5432, 8080, 3389, 5900];
+const filtered: [number, number[]][] = [[0, [443, 8080]], [1, [22, 3389]], [7, [25]], [20, [80, 139, 1025]]];
 
 await withLab(async (lab) => {
   const scanLab = await startScanLab(lab, 50);
-  const { scanner } = scanLab;
-  const served = scanLab.hosts[0];
-  await serveTcp(scanLab, served, openPorts);
-  const inNetns = (command: string[]) =>
-    timed(async () =>
-      new TextDecoder().decode(
-        (await new Deno.Command("ip", { args: ["netns", "exec", scanner.name, ...command], stdout: "piped" })
-          .output())
-          .stdout,
-      )
-    );
-
-  const targets = targetsOf(subnetsOf("scan0", scanner.name));
-  const [arp, arpSeconds] = await timed(() => arpScan({ interface: "scan0", netns: scanner.name, targets }));
-  row("liwasc", "ARP /24 (50 hosts)", arpSeconds, `${arp.hosts.size} hosts`);
-  if (await installed("arp-scan")) {
-    const [text, seconds] = await inNetns(["arp-scan", "--interface=scan0", "--localnet", "--quiet"]);
-    row(
-      "arp-scan",
-      "ARP /24 (50 hosts)",
-      seconds,
-      `${text.match(/^\d+\.\d+\.\d+\.\d+\t/gm)?.length ?? 0} hosts`,
-    );
-  } else skipped.push("arp-scan");
-  if (await installed("nmap")) {
-    const [text, seconds] = await inNetns(["nmap", "-sn", "-PR", "-n", "-e", "scan0", "10.77.0.0/24"]);
-    row("nmap -sn", "ARP /24 (50 hosts)", seconds, `${/(\d+) hosts? up/.exec(text)?.[1] ?? "?"} hosts`);
-  } else skipped.push("nmap");
-
-  const ports = Array.from({ length: 1024 }, (_, i) => i + 1);
-  const openOf = (results: { port: number; state: string }[]) =>
-    results.filter((r) => r.state === "open").map((r) => r.port).join(",");
-  const [connect, connectSeconds] = await timed(() =>
-    tcpConnectScan({ hosts: [served.ip], ports, netns: scanner.name })
+  const { scanner, hosts } = scanLab;
+  const openPlan = new Map<ScanHost, number[]>(
+    hosts.map((
+      host,
+      i,
+    ) => [host, [...everywhere, varied[i % varied.length], ...(i % 3 === 0 ? [above1024[i % 5]] : [])]]),
   );
-  row("liwasc connect", "TCP 1-1024", connectSeconds, `open ${openOf(connect)}`);
-  const [syn, synSeconds] = await timed(() => synScan({ hosts: [served.ip], ports, netns: scanner.name }));
-  row("liwasc SYN", "TCP 1-1024", synSeconds, `open ${openOf(syn)}`);
-  if (await installed("nmap")) {
-    for (const method of ["-sT", "-sS"]) {
-      const [text, seconds] = await inNetns(["nmap", method, "-n", "-Pn", "-p1-1024", served.ip]);
-      const open = [...text.matchAll(/^(\d+)\/tcp\s+open/gm)].map((m) => m[1]).join(",");
-      row(`nmap ${method}`, "TCP 1-1024", seconds, `open ${open}`);
+  await serveTcpMany(scanLab, openPlan);
+  for (const [index, ports] of filtered) await filterTcp(scanLab, hosts[index], ports);
+
+  const inNetns = async (command: string[]) => {
+    const output = await new Deno.Command("ip", {
+      args: ["netns", "exec", scanner.name, ...command],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    if (!output.success) {
+      throw new Error(`${command.join(" ")}: ${new TextDecoder().decode(output.stderr).slice(0, 500)}`);
     }
+    return new TextDecoder().decode(output.stdout);
+  };
+
+  // ARP: liwasc's scanner in-process against the two binaries.
+  say(`load before: ${await loadavg()}`);
+  say("ARP scan of the /24 (50 hosts):");
+  const arpTimes: Record<string, number[]> = { liwasc: [], "arp-scan": [], "nmap -sn": [] };
+  const arpFound: Record<string, number> = {};
+  const targets = targetsOf(subnetsOf("scan0", scanner.name));
+  const arpTools: Record<string, () => Promise<number>> = {
+    liwasc: async () => (await arpScan({ interface: "scan0", netns: scanner.name, targets })).hosts.size,
+    "arp-scan": async () =>
+      (await inNetns(["arp-scan", "--interface=scan0", "--localnet", "--quiet"])).match(
+        /^\d+\.\d+\.\d+\.\d+\t/gm,
+      )
+        ?.length ?? 0,
+    "nmap -sn": async () =>
+      Number(
+        /(\d+) hosts? up/.exec(await inNetns(["nmap", "-sn", "-PR", "-n", "-e", "scan0", "10.77.0.0/24"]))
+          ?.[1],
+      ),
+  };
+  if (!(await installed("arp-scan"))) delete arpTools["arp-scan"];
+  const arpNames = Object.keys(arpTools);
+  for (let pass = 0; pass < Math.min(passes, 3); pass++) {
+    for (let i = 0; i < arpNames.length; i++) {
+      const name = arpNames[(pass + i) % arpNames.length];
+      const [found, seconds] = await timed(arpTools[name]);
+      arpTimes[name].push(seconds);
+      arpFound[name] = found;
+    }
+  }
+  for (const name of arpNames) say(summary(name, arpTimes[name], `${arpFound[name]} hosts`));
+
+  // nmap's top 1000 TCP ports, as the installed nmap scans them.
+  const scaninfo = await inNetns([
+    "nmap",
+    "-sS",
+    "--top-ports",
+    "1000",
+    "-oX",
+    "-",
+    "-n",
+    "-Pn",
+    "--max-retries",
+    "0",
+    "127.0.0.1",
+  ]);
+  const topList = /<scaninfo[^>]*services="([^"]+)"/.exec(scaninfo)?.[1];
+  if (!topList) throw new Error("no scaninfo in nmap's XML");
+
+  await using liwasc = await startLiwasc(scanner, "scan0");
+  const curlScan = async (targetIps: string[], tcpPorts: string) => {
+    const body = JSON.stringify({ ips: targetIps, tcpPorts, tcpMethod: "TCP_SCAN_METHOD_SYN", wait: true });
+    const text = await inNetns([
+      "curl",
+      "-sS",
+      "--fail-with-body",
+      "--max-time",
+      "120",
+      "-H",
+      "Content-Type: application/json",
+      "-H",
+      `Authorization: Bearer ${liwasc.adminToken}`,
+      "--data-binary",
+      body,
+      `${liwasc.url}/ctpf.v1.LiwascService/StartPortScan`,
+    ]);
+    const answer = JSON.parse(text);
+    if (answer.scan?.state !== "SCAN_STATE_DONE") {
+      throw new Error(`liwasc scan did not finish: ${text.slice(0, 300)}`);
+    }
+    return new Set<string>(
+      (answer.openPorts ?? []).map((p: { ip: string; port: number }) => `${p.ip}:${p.port}`),
+    );
+  };
+  const nmapScan = async (method: string, targetIps: string[], portArgs: string[]) => {
+    const text = await inNetns(["nmap", method, "-n", "-Pn", "-oG", "-", ...portArgs, ...targetIps]);
+    const open = new Set<string>();
+    for (const line of text.split("\n")) {
+      const host = /^Host: (\S+).*Ports: (.*)$/.exec(line);
+      if (!host) continue;
+      for (const entry of host[2].split(", ")) {
+        const [port, state] = entry.trim().split("/");
+        if (state === "open") open.add(`${host[1]}:${port}`);
+      }
+    }
+    return open;
+  };
+  const expectedOpen = (scanned: ScanHost[], inRange: (port: number) => boolean) => {
+    const open = new Set<string>();
+    for (const host of scanned) {
+      const dropped = filtered.find(([index]) => hosts[index] === host)?.[1] ?? [];
+      for (const port of openPlan.get(host)!) {
+        if (inRange(port) && !dropped.includes(port)) open.add(`${host.ip}:${port}`);
+      }
+    }
+    return open;
+  };
+  const topPorts = new Set(
+    topList.split(",").flatMap((part) => {
+      const [from, to] = part.split("-").map(Number);
+      return Array.from({ length: (to ?? from) - from + 1 }, (_, i) => from + i);
+    }),
+  );
+
+  const cases = [
+    {
+      title: "TCP ports 1-1024 of one host without a filter (host 2: 3 open, the rest closed)",
+      scanned: [hosts[2]],
+      inRange: (port: number) => port <= 1024,
+      liwascPorts: "1-1024",
+      nmapPorts: ["-p1-1024"],
+    },
+    {
+      title: "TCP ports 1-1024 of one host (host 0: 3 open, 2 filtered)",
+      scanned: [hosts[0]],
+      inRange: (port: number) => port <= 1024,
+      liwascPorts: "1-1024",
+      nmapPorts: ["-p1-1024"],
+    },
+    {
+      title:
+        `nmap's top 1000 TCP ports of all ${hosts.length} hosts (${filtered.length} hosts with filtered ports)`,
+      scanned: hosts,
+      inRange: (port: number) => topPorts.has(port),
+      liwascPorts: topList,
+      nmapPorts: ["--top-ports", "1000"],
+    },
+  ];
+  for (const scanCase of cases) {
+    const ips = scanCase.scanned.map((host) => host.ip);
+    const tools: Record<string, () => Promise<Set<string>>> = {
+      "liwasc SYN (API)": () => curlScan(ips, scanCase.liwascPorts),
+      "nmap -sS": () => nmapScan("-sS", ips, scanCase.nmapPorts),
+      "nmap -sT": () => nmapScan("-sT", ips, scanCase.nmapPorts),
+    };
+    const names = Object.keys(tools);
+    const times: Record<string, number[]> = Object.fromEntries(names.map((name) => [name, []]));
+    const found: Record<string, Set<string>> = {};
+    for (const name of names) await tools[name](); // warm-up: neighbour cache, page cache, JIT
+    say(`${scanCase.title}:`);
+    const loadBefore = await loadavg();
+    for (let pass = 0; pass < passes; pass++) {
+      for (let i = 0; i < names.length; i++) {
+        const name = names[(pass + i) % names.length];
+        const [open, seconds] = await timed(tools[name]);
+        times[name].push(seconds);
+        const previous = found[name];
+        if (previous && [...open].sort().join() !== [...previous].sort().join()) {
+          failures.push(`${name} found other open ports in pass ${pass + 1} (${scanCase.title})`);
+        }
+        found[name] = open;
+      }
+    }
+    const expected = [...expectedOpen(scanCase.scanned, scanCase.inRange)].sort().join();
+    for (const name of names) {
+      const same = [...found[name]].sort().join() === expected;
+      if (!same) failures.push(`${name}: open ports differ from what the lab serves (${scanCase.title})`);
+      say(summary(name, times[name], `${found[name].size} open${same ? ", the same set" : ", DIFFERENT"}`));
+    }
+    say(`  load: ${loadBefore} before, ${await loadavg()} after`);
   }
 });
 
-console.log(`liwasc vs arp-scan/nmap in a namespace lab, ${Deno.build.target}`);
-console.log("tool                   task                        time      result");
-for (const line of rows) console.log(line);
-if (skipped.length > 0) console.log(`not installed, skipped: ${skipped.join(", ")}`);
+console.log(`liwasc vs arp-scan/nmap in a namespace lab, ${Deno.build.target}, ${passes} passes`);
+for (const line of lines) console.log(line);
+if (failures.length > 0) {
+  for (const failure of failures) console.log(`FAIL: ${failure}`);
+  Deno.exit(1);
+}

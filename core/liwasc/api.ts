@@ -154,19 +154,19 @@ export function registerLiwascApi(router: ConnectRouter, liwasc: Liwasc): void {
         ),
       };
     },
-    startPortScan(request, context) {
-      return {
-        scan: scanMessage(
-          liwasc.startPortScan({
-            ip: request.ip,
-            tcpPorts: request.tcpPorts,
-            udpPorts: request.udpPorts,
-            timeoutMs: request.timeoutMs,
-            tcpMethod: request.tcpMethod === TcpScanMethod.SYN ? "syn" : "connect",
-            startedBy: callerOf(context),
-          }),
-        ),
+    async startPortScan(request, context) {
+      const input = {
+        ip: request.ip,
+        ips: request.ips,
+        tcpPorts: request.tcpPorts,
+        udpPorts: request.udpPorts,
+        timeoutMs: request.timeoutMs,
+        tcpMethod: request.tcpMethod === TcpScanMethod.SYN ? "syn" as const : "connect" as const,
+        startedBy: callerOf(context),
       };
+      if (!request.wait) return { scan: scanMessage(liwasc.startPortScan(input)) };
+      const { scan, openPorts } = await liwasc.runPortScan(input);
+      return { scan: scanMessage(scan), openPorts: openPorts.map(portMessage) };
     },
     cancelScan(request) {
       const record = liwasc.cancel(request.id);

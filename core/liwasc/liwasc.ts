@@ -43,7 +43,9 @@ export interface StartNodeScanInput {
 }
 
 export interface StartPortScanInput {
+  /** Addresses or CIDR blocks: `ip` and `ips` together (see port_targets.ts). */
   ip: string;
+  ips?: string[];
   tcpPorts?: string;
   udpPorts?: string;
   timeoutMs?: number;
@@ -77,6 +79,8 @@ export class Liwasc {
   readonly #log: Logger;
   readonly #repository: LiwascRepository;
   readonly #flagInterfaces: string[];
+  /** The hosts of each running port scan, by scan id (a scan's target names them only as asked). */
+  readonly #portScanHosts = new Map<string, string[]>();
   #settings: LiwascSettings;
   #schedule: ReturnType<typeof setInterval> | undefined;
   #retention: ReturnType<typeof setInterval> | undefined;
@@ -156,7 +160,9 @@ export class Liwasc {
     for (const scan of this.#scanJobs.running()) {
       const stray = scan.kind === "node"
         ? offChosen(scan.target)
-        : !chosen.some((name) => interfaceReaches(name, parseIpv4(scan.target)));
+        : (this.#portScanHosts.get(scan.id) ?? []).some((host) =>
+          !chosen.some((name) => interfaceReaches(name, parseIpv4(host)))
+        );
       if (stray) this.#scanJobs.cancel(scan.id);
     }
     for (const wake of this.#wakeJobs.running()) {
@@ -236,20 +242,38 @@ export class Liwasc {
   }
 
   startPortScan(input: StartPortScanInput): ScanRecord {
+    return this.#beginPortScan(input, false).record;
+  }
+
+  /** Runs a port scan to its end: the scan as it ended, and the open ports it found. */
+  runPortScan(input: StartPortScanInput): Promise<{ scan: ScanRecord; openPorts: PortRecord[] }> {
+    return this.#beginPortScan(input, true).finished;
+  }
+
+  #beginPortScan(input: StartPortScanInput, collectOpen: boolean) {
+    const openPorts: PortRecord[] = [];
     const planned = planPortScan({
       ...input,
       interfaces: this.interfaces,
-      onPort: (port) => this.ports.publish(port),
+      onPort: (port) => {
+        if (collectOpen && port.state === "open") openPorts.push(port);
+        this.ports.publish(port);
+      },
       save: (ports) => this.#repository.savePorts(ports),
       probes: this.#metrics,
     });
+    const live = planned.record;
+    this.#portScanHosts.set(live.id, planned.hosts);
     const { record, ended } = this.#scanJobs.start(planned);
-    ended.finally(() => {
-      // The node's open ports changed: its row in every node view too.
-      const node = this.#book.byIp(input.ip);
-      if (node) this.nodes.publish({ ...node });
-    });
-    return record;
+    const finished = ended.finally(() => {
+      this.#portScanHosts.delete(live.id);
+      // The nodes' open ports changed: their rows in every node view too.
+      for (const host of planned.hosts) {
+        const node = this.#book.byIp(host);
+        if (node) this.nodes.publish({ ...node });
+      }
+    }).then(() => ({ scan: { ...live }, openPorts }));
+    return { record, finished };
   }
 
   startWake(input: StartWakeInput): WakeRecord {

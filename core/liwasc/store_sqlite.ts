@@ -10,6 +10,9 @@ import {
   type WakeRecord,
 } from "./model.ts";
 
+// 64 rows × 9 values: well under SQLite's 32766 parameters per statement.
+const portRowsPerInsert = 64;
+
 const migrations = [{
   version: 1,
   sql: `CREATE TABLE liwasc_scans (
@@ -181,25 +184,39 @@ export class SqliteLiwascRepository implements LiwascRepository {
 
   savePorts(ports: PortRecord[]): void {
     if (ports.length === 0) return;
-    const upsert = this.store.statement(
-      `INSERT OR REPLACE INTO liwasc_ports
-       (ip, protocol, port, state, reason, service, detail, scan_id, seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
+    const values = (p: PortRecord) => [
+      p.ip,
+      p.protocol,
+      p.port,
+      p.state,
+      p.reason,
+      p.service ?? null,
+      p.detail ?? null,
+      p.scanId,
+      p.seen,
+    ];
+    // Rows go in groups of portRowsPerInsert: one statement per group costs a fraction of one per row.
     this.store.transaction(() => {
-      for (const p of ports) {
-        upsert.run(
-          p.ip,
-          p.protocol,
-          p.port,
-          p.state,
-          p.reason,
-          p.service ?? null,
-          p.detail ?? null,
-          p.scanId,
-          p.seen,
+      let next = 0;
+      for (; next + portRowsPerInsert <= ports.length; next += portRowsPerInsert) {
+        this.#portUpsert(portRowsPerInsert).run(
+          ...ports.slice(next, next + portRowsPerInsert).flatMap(values),
         );
       }
+      for (; next < ports.length; next++) this.#portUpsert(1).run(...values(ports[next]));
     });
+  }
+
+  #portUpsert(rows: number) {
+    return this.store.statement(
+      // An update in place where the port is known: REPLACE would delete and re-insert the row and its key.
+      `INSERT INTO liwasc_ports
+       (ip, protocol, port, state, reason, service, detail, scan_id, seen) VALUES ${
+        Array(rows).fill("(?, ?, ?, ?, ?, ?, ?, ?, ?)").join(", ")
+      }
+       ON CONFLICT (ip, protocol, port) DO UPDATE SET state = excluded.state, reason = excluded.reason,
+       service = excluded.service, detail = excluded.detail, scan_id = excluded.scan_id, seen = excluded.seen`,
+    );
   }
 
   loadPorts(ip?: string): PortRecord[] {

@@ -17,6 +17,7 @@ export const SO_ERROR = 4;
 export const SO_BROADCAST = 6;
 export const SO_SNDBUF = 7;
 export const SO_RCVBUF = 8;
+export const SO_RCVBUFFORCE = 33;
 export const SO_LINGER = 13;
 export const SO_REUSEPORT = 15;
 export const SO_BINDTODEVICE = 25;

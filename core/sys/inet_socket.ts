@@ -3,6 +3,7 @@ import {
   SO_BINDTODEVICE,
   SO_BROADCAST,
   SO_RCVBUF,
+  SO_RCVBUFFORCE,
   SO_REUSEADDR,
   SO_REUSEPORT,
   SO_SNDBUF,
@@ -14,6 +15,7 @@ import { interfaceNameBytes } from "./ifreq.ts";
 import { check, closeQuietly, libc } from "./libc.ts";
 import { decodeSockaddrIn, encodeSockaddrIn, type InetAddress, SOCKADDR_IN_SIZE } from "./sockaddr.ts";
 import { setIntOption } from "./sockopt.ts";
+import { isErrno } from "./errno.ts";
 
 /** How an IPv4 socket is set up and bound (UDP, raw IP, TCP listeners). */
 export interface InetSocketOptions {
@@ -34,6 +36,8 @@ export interface InetSocketOptions {
   /** SO_BROADCAST, default false: needed to send to broadcast addresses. */
   broadcast?: boolean;
   receiveBufferBytes?: number;
+  /** SO_RCVBUFFORCE (needs CAP_NET_ADMIN): the receive buffer may exceed net.core.rmem_max. */
+  forceReceiveBuffer?: boolean;
   sendBufferBytes?: number;
 }
 
@@ -64,7 +68,7 @@ export function openInetSocket(
     if (options.reusePort) setIntOption(fd, SOL_SOCKET, SO_REUSEPORT, 1, "SO_REUSEPORT");
     if (options.broadcast) setIntOption(fd, SOL_SOCKET, SO_BROADCAST, 1, "SO_BROADCAST");
     if (options.receiveBufferBytes !== undefined) {
-      setIntOption(fd, SOL_SOCKET, SO_RCVBUF, options.receiveBufferBytes, "SO_RCVBUF");
+      setReceiveBuffer(fd, options.receiveBufferBytes, options.forceReceiveBuffer ?? false);
     }
     if (options.sendBufferBytes !== undefined) {
       setIntOption(fd, SOL_SOCKET, SO_SNDBUF, options.sendBufferBytes, "SO_SNDBUF");
@@ -79,6 +83,18 @@ export function openInetSocket(
     throw error;
   }
   return { fd, label: `${kind} ${where}` };
+}
+
+// Without CAP_NET_ADMIN the forced size is refused (EPERM): the size rmem_max allows is the next best.
+function setReceiveBuffer(fd: number, bytes: number, force: boolean): void {
+  if (force) {
+    try {
+      return setIntOption(fd, SOL_SOCKET, SO_RCVBUFFORCE, bytes, "SO_RCVBUFFORCE");
+    } catch (error) {
+      if (!isErrno(error, "EPERM")) throw error;
+    }
+  }
+  setIntOption(fd, SOL_SOCKET, SO_RCVBUF, bytes, "SO_RCVBUF");
 }
 
 /** The address and port `fd` is bound to (the port the kernel chose when 0 was asked for). */

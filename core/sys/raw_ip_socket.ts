@@ -17,6 +17,8 @@ export interface RawIpSocketOptions {
   protocol: number;
   device?: string;
   poller?: Poller;
+  /** Room for answers that arrive faster than they are read (forced past rmem_max: needs CAP_NET_ADMIN). */
+  receiveBufferBytes?: number;
 }
 
 /**
@@ -37,6 +39,8 @@ export class RawIpSocket extends DatagramFd<ReceivedInto, RawIpDatagram> {
     const { fd, label } = openInetSocket(SOCK_RAW, options.protocol, `raw ip/${options.protocol}`, {
       device: options.device,
       reuseAddress: false,
+      receiveBufferBytes: options.receiveBufferBytes,
+      forceReceiveBuffer: options.receiveBufferBytes !== undefined,
     });
     return new RawIpSocket(fd, label, options.poller);
   }

@@ -177,3 +177,38 @@ export async function blackholeReplies(scanLab: ScanLab, host: ScanHost): Promis
   await scanLab.hostsNetns.ip("route", "add", "blackhole", `${scanLab.scannerIp}/32`, "table", "77");
   await scanLab.hostsNetns.ip("rule", "add", "from", host.ip, "table", "77");
 }
+
+/** TCP listeners on many hosts' ports from one process; resolves once all listen. */
+export async function serveTcpMany(scanLab: ScanLab, ports: Map<ScanHost, number[]>): Promise<void> {
+  const specs = [...ports].flatMap(([host, list]) => list.map((port) => `${host.ip}:${port}`));
+  const listener = scanLab.hostsNetns.spawn([
+    Deno.execPath(),
+    "run",
+    "--allow-net",
+    `${root}tests/liwasc/listen_ports.ts`,
+    ...specs,
+  ]);
+  await waitFor(() => listener.output().includes("ready"), {
+    what: `${specs.length} TCP listeners`,
+    describe: () => listener.output(),
+  });
+}
+
+/** The hosts namespace drops SYNs to these ports of `host` (iptables): what a firewall's filter does. */
+export async function filterTcp(scanLab: ScanLab, host: ScanHost, ports: number[]): Promise<void> {
+  for (const port of ports) {
+    await scanLab.hostsNetns.run([
+      "iptables",
+      "-A",
+      "INPUT",
+      "-d",
+      host.ip,
+      "-p",
+      "tcp",
+      "--dport",
+      String(port),
+      "-j",
+      "DROP",
+    ]);
+  }
+}

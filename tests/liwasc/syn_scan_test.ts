@@ -5,7 +5,7 @@ import { rootTest, withLab } from "../harness/mod.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 import { synScan } from "../../core/liwasc/port_scan/syn_scan.ts";
 import { tcpConnectScan } from "../../core/liwasc/port_scan/tcp_connect_scan.ts";
-import { blackholeReplies, serveTcp, startScanLab } from "./lab.ts";
+import { blackholeReplies, filterTcp, serveTcp, serveTcpMany, startScanLab } from "./lab.ts";
 
 const openPorts = [22, 80, 631, 8080];
 
@@ -56,6 +56,46 @@ rootTest({
         [80, "filtered", "no-response"],
         [443, "filtered", "no-response"],
       ]);
+    });
+  },
+});
+
+rootTest({
+  name:
+    "liwasc: a SYN scan of many hosts finds each host's own open ports, and ports a firewall drops are filtered after one retry",
+  tools: ["iptables", "ss"],
+  async fn() {
+    await withLab(async (lab) => {
+      const scanLab = await startScanLab(lab, 12);
+      const { hosts } = scanLab;
+      const plan = new Map(hosts.map((host, i) => [host, [22, 100 + i, ...(i % 4 === 0 ? [8080] : [])]]));
+      await serveTcpMany(scanLab, plan);
+      // Dropped: an open port of host 0 and a closed one of host 3.
+      await filterTcp(scanLab, hosts[0], [22]);
+      await filterTcp(scanLab, hosts[3], [443]);
+      const ports = [...Array.from({ length: 300 }, (_, i) => i + 1), 443, 8080];
+      let sent = 0;
+      const results = await synScan({
+        hosts: hosts.map((host) => host.ip),
+        ports,
+        netns: scanLab.scanner.name,
+        retries: 1,
+        probes: { sent: (_kind, count = 1) => sent += count, answered: () => {} },
+      });
+      assertEquals(results.length, hosts.length * ports.length);
+      const verdict = (state: string) =>
+        results.filter((r) => r.state === state).map((r) => `${r.host}:${r.port}`).sort();
+      const expectedOpen = [...plan].flatMap(([host, open]) =>
+        open.filter((port) => !(host === hosts[0] && port === 22)).map((port) => `${host.ip}:${port}`)
+      ).sort();
+      assertEquals(verdict("open"), expectedOpen);
+      assertEquals(verdict("filtered"), [`${hosts[0].ip}:22`, `${hosts[3].ip}:443`]);
+      assert(results.every((r) => r.state !== "filtered" || r.reason === "no-response"));
+      assertEquals(
+        sent,
+        hosts.length * ports.length + 2,
+        "each filtered port is asked once more, the rest once",
+      );
     });
   },
 });

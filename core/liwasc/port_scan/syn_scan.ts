@@ -2,20 +2,25 @@ import { decodeIpv4, IP_PROTOCOL_TCP } from "../../net/ipv4.ts";
 import { formatIpv4, parseIpv4 } from "../../net/ipv4addr.ts";
 import { decodeTcp, encodeTcp, TCP_ACK, TCP_RST, TCP_SYN } from "../../net/tcp.ts";
 import { IPPROTO_TCP, RawIpSocket, sourceAddressFor, withNetns } from "../../sys/mod.ts";
-import { isQueueFull, sendPaced } from "../pacing.ts";
+import { isQueueFull } from "../pacing.ts";
 import type { ProbeCounter } from "../metrics.ts";
 import type { PortResult } from "./tcp_connect_scan.ts";
-import { waitUntil } from "../../time/sleep.ts";
+import { RttTimeout } from "./rtt_timeout.ts";
+import { SendWindow } from "./send_window.ts";
 
 export interface SynScanOptions {
   hosts: string[];
   ports: number[];
-  /** SYNs per second, all rounds together. */
+  /** Ceiling on SYNs per second, first tries and retries together. */
   ratePerSecond?: number;
-  /** Rounds after the first, each probing again only the ports that stayed silent. */
+  /** Tries after the first for a port that stayed silent (lost SYNs and rate limits look like a filter). */
   retries?: number;
-  /** Wait for late answers after each round. */
+  /** The wait for an answer until round trips have been measured, and the most it ever becomes. */
   roundTimeoutMs?: number;
+  /** The least wait for an answer, however fast the answers so far came (nmap's --min-rtt-timeout). */
+  minTimeoutMs?: number;
+  /** Ceiling on SYNs unanswered at once (the congestion window's largest size). */
+  maxInFlight?: number;
   netns?: string;
   device?: string;
   signal?: AbortSignal;
@@ -24,123 +29,228 @@ export interface SynScanOptions {
   probes?: ProbeCounter;
 }
 
-interface Probe {
-  host: string;
-  port: number;
-  sentAt: number;
-}
-
-const defaultRate = 5000;
+export const synScanDefaults = {
+  ratePerSecond: 100_000,
+  retries: 1,
+  roundTimeoutMs: 1000,
+  minTimeoutMs: 100,
+  maxInFlight: 2048,
+} as const;
 
 // MSS 1460: a SYN without options stands out to filters and some stacks answer it differently.
 const synOptions = new Uint8Array([2, 4, 0x05, 0xb4]);
+// Answers queued in the kernel while JS is busy sending: enough for a full window of them.
+const receiveBufferBytes = 4 << 20;
+
+const queued = 0, inFlight = 1, finished = 2;
 
 /**
  * TCP SYN ("half-open") scan over a raw socket, like nmap -sS: a SYN per port; SYN-ACK is open (the
  * kernel, which owns no socket on our source port, answers it with RST, so no connection is ever made),
  * RST is closed, silence after the retries is filtered. Each probe's sequence number is derived from the
  * port and host, so an answer is matched by its acknowledgment and stray segments are ignored.
+ *
+ * Pacing is clocked by the answers, as TCP's is: at most a congestion window of SYNs is unanswered at a
+ * time (it grows with each answer and halves when a host that answers loses one), under a ceiling on the
+ * rate. A silent probe is given up after a wait learnt from the measured round trips (per host, else
+ * from all hosts), so a scan of answering hosts ends with its last answer and a filtered port costs a
+ * few round-trip timeouts rather than a fixed second.
  */
 export async function synScan(options: SynScanOptions): Promise<PortResult[]> {
+  const settings = { ...synScanDefaults, ...definedOnly(options) };
+  const { hosts, ports } = options;
   const setup = () => ({
-    socket: RawIpSocket.open({ protocol: IPPROTO_TCP, device: options.device }),
-    sources: new Map(options.hosts.map((host) => [host, sourceAddressFor(host, options.device)])),
+    socket: RawIpSocket.open({ protocol: IPPROTO_TCP, device: options.device, receiveBufferBytes }),
+    sources: hosts.map((host) => parseIpv4(sourceAddressFor(host, options.device))),
   });
   const { socket, sources } = options.netns ? withNetns(options.netns, setup) : setup();
+  const destinations = hosts.map(parseIpv4);
   const sourcePort = 40_000 + Math.floor(Math.random() * 20_000);
   const base = crypto.getRandomValues(new Uint32Array(1))[0];
-  const hostIndex = new Map(options.hosts.map((host, index) => [host, index]));
-  const sequenceOf = (host: string, port: number) =>
-    (base + Math.imul(port, 0x9e3779b1) + Math.imul(hostIndex.get(host)!, 0x85ebca6b)) >>> 0;
-  const pending = new Map<string, Probe>();
+  const sequenceOf = (hostIndex: number, port: number) =>
+    (base + Math.imul(port, 0x9e3779b1) + Math.imul(hostIndex, 0x85ebca6b)) >>> 0;
+  const hostIndex = new Map(hosts.map((host, index) => [host, index]));
+  const portIndex = new Int32Array(65_536).fill(-1);
+  ports.forEach((port, index) => portIndex[port] = index);
+
+  // One probe per (host, port): id = host × ports + port index. Ports go out host by host in turn, so
+  // each host sees a share of the rate rather than all of it.
+  const count = hosts.length * ports.length;
+  const state = new Uint8Array(count);
+  const tries = new Uint8Array(count);
+  const sentAt = new Float64Array(count);
+  const hostTimeouts = hosts.map(() => new RttTimeout(settings.minTimeoutMs, settings.roundTimeoutMs));
+  const anyTimeout = new RttTimeout(settings.minTimeoutMs, settings.roundTimeoutMs);
+  const answeredBy = new Uint32Array(hosts.length);
+  const timeoutOf = (host: number) =>
+    (hostTimeouts[host].samples > 0 ? hostTimeouts[host] : anyTimeout).timeoutMs();
+  const window = new SendWindow({
+    maxInFlight: settings.maxInFlight,
+    ratePerSecond: settings.ratePerSecond,
+  });
+  const fresh: number[] = [];
+  for (let port = 0; port < ports.length; port++) {
+    for (let host = 0; host < hosts.length; host++) fresh.push(host * ports.length + port);
+  }
+  let nextFresh = 0;
+  const again: number[] = [];
+  // Probes in the order sent; entries whose probe was answered or sent again since are skipped.
+  const flight: { id: number; at: number }[] = [];
+  let flightHead = 0;
+  let unanswered = 0;
+  let left = count;
   const results: PortResult[] = [];
-  const finish = (key: string, state: PortResult["state"], reason: string) => {
-    const probe = pending.get(key);
-    if (!probe) return;
-    pending.delete(key);
+
+  const finish = (id: number, verdict: PortResult["state"], reason: string) => {
+    if (state[id] === finished) return;
+    if (state[id] === inFlight) unanswered--;
+    state[id] = finished;
+    left--;
+    const host = Math.floor(id / ports.length);
     const result: PortResult = {
-      host: probe.host,
-      port: probe.port,
+      host: hosts[host],
+      port: ports[id % ports.length],
       protocol: "tcp",
-      state,
+      state: verdict,
       reason,
-      elapsedMs: Math.round((performance.now() - probe.sentAt) * 10) / 10,
+      elapsedMs: Math.round((performance.now() - sentAt[id]) * 10) / 10,
     };
     results.push(result);
     options.onResult?.(result);
   };
-  for (const host of options.hosts) {
-    for (const port of options.ports) pending.set(`${host}:${port}`, { host, port, sentAt: 0 });
-  }
 
   const stopReceiving = new AbortController();
+  const receiveBuffer = new Uint8Array(2048);
+  const take = (length: number) => {
+    const ip = decodeIpv4(receiveBuffer.subarray(0, length));
+    if (!ip.ok || ip.value.protocol !== IP_PROTOCOL_TCP) return;
+    const host = hostIndex.get(formatIpv4(ip.value.source));
+    if (host === undefined) return;
+    const tcp = decodeTcp(ip.value.payload, ip.value);
+    // The checksum is not checked: segments between local namespaces (veth) and from offloading NICs
+    // arrive with it unfinished. The acknowledgment must match our 32-bit sequence instead.
+    if (!tcp.ok || tcp.value.destinationPort !== sourcePort) return;
+    const { sourcePort: port, flags, acknowledgment } = tcp.value;
+    if (acknowledgment !== ((sequenceOf(host, port) + 1) >>> 0)) return;
+    const index = portIndex[port];
+    if (index < 0) return;
+    const id = host * ports.length + index;
+    if (state[id] === finished) return;
+    if (flags & (TCP_SYN | TCP_RST)) options.probes?.answered("syn");
+    let verdict: PortResult["state"], reason: string;
+    if ((flags & (TCP_SYN | TCP_ACK)) === (TCP_SYN | TCP_ACK)) [verdict, reason] = ["open", "syn-ack"];
+    else if (flags & TCP_RST) [verdict, reason] = ["closed", "reset"];
+    else return;
+    if (tries[id] === 1 && state[id] === inFlight) {
+      const rtt = performance.now() - sentAt[id];
+      hostTimeouts[host].sample(rtt);
+      anyTimeout.sample(rtt);
+    }
+    answeredBy[host]++;
+    finish(id, verdict, reason);
+    window.answered();
+  };
   const receiving = (async () => {
     for (;;) {
-      let datagram;
       try {
-        datagram = await socket.receive({ signal: stopReceiving.signal });
+        take((await socket.receiveInto(receiveBuffer, { signal: stopReceiving.signal })).length);
       } catch {
         if (stopReceiving.signal.aborted) return;
-        continue;
       }
-      const ip = decodeIpv4(datagram.data);
-      if (!ip.ok || ip.value.protocol !== IP_PROTOCOL_TCP) continue;
-      const host = formatIpv4(ip.value.source);
-      if (!hostIndex.has(host)) continue;
-      const tcp = decodeTcp(ip.value.payload, ip.value);
-      // The checksum is not checked: segments between local namespaces (veth) and from offloading NICs
-      // arrive with it unfinished. The acknowledgment must match our 32-bit sequence instead.
-      if (!tcp.ok || tcp.value.destinationPort !== sourcePort) continue;
-      const { sourcePort: port, flags, acknowledgment } = tcp.value;
-      if (acknowledgment !== ((sequenceOf(host, port) + 1) >>> 0)) continue;
-      const key = `${host}:${port}`;
-      if (flags & (TCP_SYN | TCP_RST)) options.probes?.answered("syn");
-      if ((flags & (TCP_SYN | TCP_ACK)) === (TCP_SYN | TCP_ACK)) finish(key, "open", "syn-ack");
-      else if (flags & TCP_RST) finish(key, "closed", "reset");
     }
   })();
 
-  const sendSyn = ([key, probe]: [string, Probe]): boolean => {
-    // Answered since the round began (to an earlier round's SYN): nothing to ask.
-    if (!pending.has(key)) return false;
-    const source = sources.get(probe.host)!;
+  // Sends probe `id`; false when the transmit queue is full (the same probe goes again soon).
+  const send = (id: number): boolean => {
+    const host = Math.floor(id / ports.length);
+    const port = ports[id % ports.length];
     const segment = encodeTcp({
       sourcePort,
-      destinationPort: probe.port,
-      sequence: sequenceOf(probe.host, probe.port),
+      destinationPort: port,
+      sequence: sequenceOf(host, port),
       flags: TCP_SYN,
       window: 1024,
       options: synOptions,
-    }, { source: parseIpv4(source), destination: parseIpv4(probe.host) });
+    }, { source: sources[host], destination: destinations[host] });
     try {
-      socket.sendTo(segment, probe.host);
+      socket.sendTo(segment, hosts[host]);
     } catch (error) {
-      // A full queue is the pacer's to wait out. An unreachable host: nothing to ask.
-      if (!isQueueFull(error) && error instanceof Error && "code" in error) {
-        finish(key, "filtered", String((error as { code: string }).code));
-        return false;
+      if (isQueueFull(error)) return false;
+      // An unreachable host (no route, no ARP answer): nothing to ask.
+      if (error instanceof Error && "code" in error) {
+        finish(id, "filtered", String((error as { code: string }).code));
+        return true;
       }
       throw error;
     }
-    probe.sentAt = performance.now();
+    const now = performance.now();
+    state[id] = inFlight;
+    tries[id]++;
+    sentAt[id] = now;
+    unanswered++;
+    flight.push({ id, at: now });
+    window.sent();
     options.probes?.sent("syn");
     return true;
   };
 
-  try {
-    const rounds = 1 + Math.max(0, options.retries ?? 1);
-    for (let round = 0; round < rounds && pending.size > 0; round++) {
-      if (options.signal?.aborted) break;
-      await sendPaced({
-        items: [...pending],
-        ratePerSecond: options.ratePerSecond ?? defaultRate,
-        signal: options.signal,
-        send: sendSyn,
-      });
-      await waitUntil(() => pending.size === 0, options.roundTimeoutMs ?? 1000, options.signal);
+  // Silent probes whose wait is over: sent again, or filtered after the last try.
+  const expire = (now: number) => {
+    while (flightHead < flight.length) {
+      const { id, at } = flight[flightHead];
+      if (state[id] !== inFlight || sentAt[id] !== at) {
+        flightHead++;
+        continue;
+      }
+      const host = Math.floor(id / ports.length);
+      if (now < at + timeoutOf(host)) break;
+      flightHead++;
+      unanswered--;
+      // A host that answers others and not this one lost it: back off, as TCP does on loss.
+      window.expired(answeredBy[host] > 0);
+      if (tries[id] <= settings.retries) {
+        state[id] = queued;
+        again.push(id);
+      } else {
+        state[id] = queued;
+        finish(id, "filtered", "no-response");
+      }
     }
-    if (!options.signal?.aborted) {
-      for (const key of [...pending.keys()]) finish(key, "filtered", "no-response");
+    if (flightHead > 4096 && flightHead * 2 > flight.length) {
+      flight.splice(0, flightHead);
+      flightHead = 0;
+    }
+  };
+
+  try {
+    while (left > 0 && !options.signal?.aborted) {
+      const now = performance.now();
+      expire(now);
+      let budget = window.budget(now, unanswered);
+      while (budget > 0 && (again.length > 0 || nextFresh < fresh.length)) {
+        const id = again.length > 0 ? again[again.length - 1] : fresh[nextFresh];
+        if (state[id] === finished) {
+          if (again.length > 0) again.pop();
+          else nextFresh++;
+          continue;
+        }
+        if (!send(id)) break;
+        if (again.length > 0 && again[again.length - 1] === id) again.pop();
+        else nextFresh++;
+        budget--;
+      }
+      if (left === 0) break;
+      // Sleep until an answer frees the window, the oldest probe's wait is over, or the rate allows more.
+      let waitMs = Infinity;
+      for (let i = flightHead; i < flight.length; i++) {
+        const { id, at } = flight[i];
+        if (state[id] !== inFlight || sentAt[id] !== at) continue;
+        waitMs = at + timeoutOf(Math.floor(id / ports.length)) - now;
+        break;
+      }
+      const more = again.length > 0 || nextFresh < fresh.length;
+      if (more && unanswered < window.window) waitMs = Math.min(waitMs, window.nextSendInMs(now));
+      await window.wait(Math.max(0, Math.min(waitMs, settings.roundTimeoutMs)), options.signal);
     }
   } finally {
     stopReceiving.abort();
@@ -148,4 +258,8 @@ export async function synScan(options: SynScanOptions): Promise<PortResult[]> {
     socket.close();
   }
   return results.sort((a, b) => a.host.localeCompare(b.host) || a.port - b.port);
+}
+
+function definedOnly<T extends object>(options: T): Partial<T> {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
