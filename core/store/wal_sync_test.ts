@@ -2,7 +2,6 @@
 // fdatasync of the WAL that began after commit N's last write to the WAL and ended before the ack; and far
 // fewer flushes than commits ran.
 import { assert, assertEquals } from "../testing/assert.ts";
-import { SqliteStore } from "./sqlite.ts";
 
 // strace comes with scripts/setup.sh --test.
 Deno.test({
