@@ -312,7 +312,11 @@ Deno.test("gloeth node: session keys rotate under steady traffic without losing 
     });
     // C's MAC becomes known at A, so A's frames to it are unicast through B.
     ports[2].push(ethernet("ff:ff:ff:ff:ff:ff", "02:00:00:00:00:0c", "hello"));
-    await waitFor(() => ports[0].written.length >= 1, { what: "C's hello at A", timeoutMs: 5000 });
+    await waitFor(() => ports[0].written.length >= 1, {
+      what: "C's hello at A",
+      timeoutMs: 5000,
+      describe: () => JSON.stringify([nodeA, nodeB, nodeC].map((node) => node.counters)),
+    });
 
     const toC = nodeB.links.get(c.identity.nodeId)!;
     const honestSend = toC.sendRecord.bind(toC);
