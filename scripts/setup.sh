@@ -137,6 +137,9 @@ if [ "$mode" = "--bench" ]; then
   # benchmark runs its own on loopback or in its namespaces). atftpd conflicts with tftpd-hpa: unpacked.
   bench_packages=(kea-dhcp4-server kea-admin tftpd-hpa nginx-light wrk tinc wireguard-go wireguard-tools
     openvpn hyperfine)
+  # ethtool: gloeth_vs_peers turns TSO/GSO off on the iperf3 sender's overlay device for its "bridged
+  # LAN" TCP case (MTU-sized frames instead of 64 KiB super-frames).
+  bench_packages+=(ethtool)
   apt_install "${bench_packages[@]}" || { echo "setup: bench packages could not be installed" >&2; exit 1; }
   # atftpd's own libraries (libwrap0, libpcre2-8-0) come with tftpd-hpa and the base system.
   unpack_peer atftpd || { echo "setup: atftpd could not be unpacked" >&2; exit 1; }

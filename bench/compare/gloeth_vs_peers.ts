@@ -1,11 +1,12 @@
 // gloeth against tinc (switch mode), wireguard-go + vxlan and OpenVPN (TAP) in one run, each on its own
 // fresh three-node chain A–B–C in namespaces (root), where A and C reach each other only through B
 // (bench/compare/peers/chain.ts). For each: ping RTT A→C (20 pings), iperf3 TCP A→C, iperf3 UDP
-// 1400-byte datagrams at full rate (-b 0) A→C, and the CPU time the VPN's processes on A, B and C spend
-// per MB delivered (bench/compare/peers/measure.ts). Each VPN's set-up is one file under peers/. A VPN
+// 1400-byte datagrams at full rate (-b 0) A→C, the CPU time the VPN's processes on A, B and C spend
+// per MB delivered, and iperf3 TCP again with TSO/GSO off on A's overlay device (a bridged LAN's
+// MTU-sized frames; bench/compare/peers/measure.ts). Each VPN's set-up is one file under peers/. A VPN
 // that does not come up is a failed row with its reason. Everything is stopped and deleted on every
 // path, and the host is checked to be as it was. Debian packages: iperf3, tinc, wireguard-go,
-// wireguard-tools, openvpn, openssl.
+// wireguard-tools, openvpn, openssl, ethtool.
 import { withLab } from "../../tests/harness/mod.ts";
 import { type Overlay, overlayMtu, type Peer, waitForOverlay } from "./peers/chain.ts";
 import { measure, type Measurement } from "./peers/measure.ts";
@@ -71,9 +72,9 @@ if (Deno.uid() !== 0) {
   console.error("gloeth_vs_peers: needs root (namespaces, TAP devices)");
   Deno.exit(1);
 }
-for (const tool of ["iperf3", "ping", "ss"]) {
+for (const tool of ["iperf3", "ping", "ss", "ethtool"]) {
   if (!await installed(tool)) {
-    console.error(`gloeth_vs_peers: needs ${tool} (apt-get install iperf3 iputils-ping iproute2)`);
+    console.error(`gloeth_vs_peers: needs ${tool} (apt-get install iperf3 iputils-ping iproute2 ethtool)`);
     Deno.exit(1);
   }
 }
@@ -95,6 +96,8 @@ const columns = [
   "UDP loss %",
   "CPU-ms/MB TCP (A+B+C)",
   "CPU-ms/MB UDP",
+  "TCP no TSO Mbit/s",
+  "CPU-ms/MB no TSO",
 ];
 const table = rows.map((row) => {
   const r = row.result;
@@ -108,6 +111,8 @@ const table = rows.map((row) => {
     r.udpLossPercent.toFixed(1),
     `${r.tcpCpuMsPerMB.toFixed(1)} (${r.tcpCpuPerNode.map((ms) => ms.toFixed(1)).join(" + ")})`,
     r.udpCpuMsPerMB.toFixed(1),
+    r.tcpNoTsoMbps.toFixed(0),
+    r.tcpNoTsoCpuMsPerMB.toFixed(1),
   ];
 });
 const widths = columns.map((column, i) =>
@@ -121,7 +126,7 @@ const line = (cells: string[]) =>
 console.log(
   `A–B–C chain (A and C only through B), ${Deno.build.target}, ${navigator.hardwareConcurrency} cores, ` +
     `load ${Deno.loadavg().map((value) => value.toFixed(2)).join(" ")}; iperf3 ${seconds} s A→C, ` +
-    `UDP: -u -b 0 -l 1400`,
+    `UDP: -u -b 0 -l 1400; no TSO: ethtool -K <A's overlay device> tso off gso off`,
 );
 console.log(line(columns));
 for (const cells of table) console.log(line(cells));

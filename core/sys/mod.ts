@@ -61,3 +61,4 @@ export {
 } from "./constants.ts";
 export { type ConnectOptions, type ConnectOutcome, tcpConnect } from "./tcp_connect.ts";
 export { sourceAddressFor } from "./source_address.ts";
+export { findTcpSocket, setNoDelayByAddresses } from "./conn_nodelay.ts";

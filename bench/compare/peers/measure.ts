@@ -1,6 +1,8 @@
 // The measurements gloeth_vs_peers takes on every VPN, the same way for each: ping RTT A→C, iperf3
 // TCP A→C, iperf3 UDP (1400-byte datagrams at full rate) A→C, and the CPU time the VPN's processes on
-// A, B and C spend per MB delivered (utime + stime from /proc/<pid>/stat, all threads).
+// A, B and C spend per MB delivered (utime + stime from /proc/<pid>/stat, all threads); then iperf3 TCP
+// again with TSO and GSO off on A's overlay device (the iperf3 sender's), as on a bridged LAN where the
+// VPN gets MTU-sized frames, not 64 KiB super-frames.
 import { waitFor } from "../../../tests/harness/mod.ts";
 import type { Overlay } from "./chain.ts";
 
@@ -13,6 +15,9 @@ export interface Measurement {
   /** CPU-ms per MB received, summed over A, B and C, and per node. */
   tcpCpuMsPerMB: number;
   tcpCpuPerNode: number[];
+  /** TCP with TSO and GSO off on the sender's overlay device, and its CPU-ms per MB (A+B+C). */
+  tcpNoTsoMbps: number;
+  tcpNoTsoCpuMsPerMB: number;
   udpSentMbps: number;
   /** As iperf3's receiver reports it (bytes that arrived over the server's test time). */
   udpReceivedMbps: number;
@@ -81,13 +86,28 @@ async function iperf(overlay: Overlay, seconds: number, clientArgs: string[]): P
 
 const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
 
+/** The device carrying `ip` in `netns` (the overlay's TAP, bridge or VXLAN device). */
+async function deviceWith(overlay: Overlay, ip: string): Promise<string> {
+  const { stdout } = await overlay.a.run(["ip", "-o", "addr", "show", "to", ip]);
+  const device = stdout.trim().split(/\s+/)[1];
+  if (device === undefined) throw new Error(`no device carries ${ip}`);
+  return device;
+}
+
+function tcpResult(run: IperfRun): { mbps: number; cpuMsPerMB: number; cpuPerNode: number[] } {
+  const end = (run.json.end as { sum_received: { bits_per_second: number; bytes: number } }).sum_received;
+  const mb = end.bytes / 1e6;
+  return {
+    mbps: end.bits_per_second / 1e6,
+    cpuMsPerMB: sum(run.cpuPerNode) / mb,
+    cpuPerNode: run.cpuPerNode.map((ms) => ms / mb),
+  };
+}
+
 export async function measure(overlay: Overlay, seconds: number): Promise<Measurement> {
   const pingMs = await pingAverageMs(overlay);
 
-  const tcp = await iperf(overlay, seconds, []);
-  const tcpEnd = (tcp.json.end as { sum_received: { bits_per_second: number; bytes: number } })
-    .sum_received;
-  const tcpMB = tcpEnd.bytes / 1e6;
+  const tcp = tcpResult(await iperf(overlay, seconds, []));
 
   const udp = await iperf(overlay, seconds, ["-u", "-b", "0", "-l", "1400"]);
   // iperf3 3.12's end.sum mixes the client's datagram count with the server's losses (counted only up
@@ -105,6 +125,11 @@ export async function measure(overlay: Overlay, seconds: number): Promise<Measur
   const arrived = received.packets - received.lost_packets;
   const udpMB = received.bytes / 1e6;
 
+  // Last: it changes A's device (the namespace, and the device with it, go after this VPN's run).
+  const sender = await deviceWith(overlay, overlay.aIp);
+  await overlay.a.run(["ethtool", "-K", sender, "tso", "off", "gso", "off"]);
+  const tcpNoTso = tcpResult(await iperf(overlay, seconds, []));
+
   const processes = await Promise.all(
     (await overlay.pids()).map(async (pid) => {
       try {
@@ -116,9 +141,11 @@ export async function measure(overlay: Overlay, seconds: number): Promise<Measur
   );
   return {
     pingMs,
-    tcpMbps: tcpEnd.bits_per_second / 1e6,
-    tcpCpuMsPerMB: sum(tcp.cpuPerNode) / tcpMB,
-    tcpCpuPerNode: tcp.cpuPerNode.map((ms) => ms / tcpMB),
+    tcpMbps: tcp.mbps,
+    tcpCpuMsPerMB: tcp.cpuMsPerMB,
+    tcpCpuPerNode: tcp.cpuPerNode,
+    tcpNoTsoMbps: tcpNoTso.mbps,
+    tcpNoTsoCpuMsPerMB: tcpNoTso.cpuMsPerMB,
     udpSentMbps: sent.bits_per_second / 1e6,
     udpReceivedMbps: received.bits_per_second / 1e6,
     udpLossPercent: sent.packets > 0 ? 100 * (1 - arrived / sent.packets) : NaN,

@@ -65,7 +65,7 @@ async function expect(reader: RecordReader, type: "hello" | "auth"): Promise<Uin
   const message = decodeMessage(record);
   if (!message.ok) throw new HandshakeError(message.error.message);
   if (message.value.type !== type) throw new HandshakeError(`expected ${type}, got ${message.value.type}`);
-  return message.value.body;
+  return message.value.body.slice(); // the reader's view is only valid until its next record
 }
 
 async function transcript(

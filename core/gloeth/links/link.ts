@@ -6,8 +6,21 @@ export interface LinkOptions {
   /** Keepalive interval; the link is declared dead after `deadAfterMs` without any record. */
   pingEveryMs?: number;
   deadAfterMs?: number;
+  /** A frame's record is a view valid only during the call; other messages are the callee's to keep. */
   onMessage: (link: Link, message: LinkMessage) => void;
   onClose: (link: Link, reason: string) => void;
+  /**
+   * Asked before each record is read: a promise holds reading back until it settles (the records this
+   * link brings would only pile up in another link's queue), so TCP's flow control slows the sender.
+   */
+  holdBack?: (link: Link) => Promise<void> | undefined;
+  /** Called after a record when the next one is not buffered yet (reading will wait for the peer). */
+  onReadsDrained?: (link: Link) => void;
+}
+
+function keptCopy(message: LinkMessage): LinkMessage {
+  const record = message.record.slice();
+  return { type: message.type, body: record.subarray(1), record };
 }
 
 /**
@@ -55,12 +68,25 @@ export class Link {
     return this.sendRecord(encodeMessage(type, body));
   }
 
-  /** Sends a record already laid out as encodeMessage would (the frame path builds them without copies). */
+  /**
+   * Sends a record already laid out as encodeMessage would (the frame path builds them without copies);
+   * the record is copied into the send queue, so it is only lent for the call.
+   */
   sendRecord(record: Uint8Array): boolean {
     if (this.#closed) return false;
     const queued = this.writer.send(record);
     if (queued) this.bytesOut += record.length + 4;
     return queued;
+  }
+
+  /** Bytes queued for the peer and not yet written. */
+  get backlog(): number {
+    return this.writer.queuedBytes;
+  }
+
+  /** Resolves once at most `bytes` are queued for the peer (or the link failed). */
+  backlogBelow(bytes: number): Promise<void> {
+    return this.writer.below(bytes);
   }
 
   close(reason: string): void {
@@ -76,15 +102,23 @@ export class Link {
   async #readLoop(): Promise<void> {
     try {
       for (;;) {
+        const hold = this.options.holdBack?.(this);
+        if (hold) await hold;
+        if (this.#closed) return;
         const record = await this.reader.next();
         if (record === null) return this.close("closed by the peer");
         this.#lastHeard = performance.now();
         this.bytesIn += record.length + 4;
         const message = decodeMessage(record);
         if (!message.ok) return this.close(message.error.message);
-        if (message.value.type === "ping") this.send("pong", message.value.body);
-        else if (message.value.type === "pong") this.#pong(message.value.body);
-        else this.options.onMessage(this, message.value);
+        const { type } = message.value;
+        if (type === "ping") this.send("pong", message.value.body);
+        else if (type === "pong") this.#pong(message.value.body);
+        // A frame is routed or opened before the next record is read, so the reader's view of it will
+        // do; everything else may be kept or checked asynchronously and gets its own copy.
+        else if (type === "frame") this.options.onMessage(this, message.value);
+        else this.options.onMessage(this, keptCopy(message.value));
+        if (!this.reader.hasRecord) this.options.onReadsDrained?.(this);
       }
     } catch (error) {
       this.close(error instanceof Error ? error.message : String(error));

@@ -1,4 +1,5 @@
 import type { HostPort } from "../../config/flags.ts";
+import { setNoDelayByAddresses } from "../../sys/mod.ts";
 import type { Logger } from "../../log/logger.ts";
 import type { NetworkTrust } from "../identity/authority.ts";
 import { LINK_SERVER_NAME, nodeServerName } from "../identity/x509.ts";
@@ -28,6 +29,10 @@ export interface LinkManagerOptions {
   onUp: (link: Link) => void;
   onDown: (link: Link, reason: string) => void;
   onMessage: (link: Link, message: LinkMessage) => void;
+  /** See LinkOptions.holdBack. */
+  holdBack?: (link: Link) => Promise<void> | undefined;
+  /** See LinkOptions.onReadsDrained. */
+  onReadsDrained?: (link: Link) => void;
 }
 
 const minBackoffMs = 500;
@@ -95,6 +100,14 @@ export class LinkManager {
       if (this.#pendingHandshakes >= maxPendingHandshakes) {
         closeQuietly(connection);
         continue;
+      }
+      // What the dialler sets on its end (see #connectTls): a TlsConn has no setNoDelay, so the socket
+      // is found by its addresses. Without it, the relay's small records waited for ACKs.
+      const local = connection.localAddr as Deno.NetAddr;
+      try {
+        setNoDelayByAddresses(`${local.hostname}:${local.port}`, `${remote.hostname}:${remote.port}`);
+      } catch (error) {
+        this.options.log.debug("TCP_NODELAY not set", { error: (error as Error).message });
       }
       this.#establish(connection, "acceptor", `${remote.hostname}:${remote.port}`).catch((error) => {
         const remoteText = `${remote.hostname}:${remote.port}`;
@@ -234,6 +247,8 @@ export class LinkManager {
     }
     const link = established.link = new Link(peer, role, remote, connection, reader, writer, {
       onMessage: this.options.onMessage,
+      holdBack: this.options.holdBack,
+      onReadsDrained: this.options.onReadsDrained,
       onClose: (closed, reason) => {
         if (this.links.get(closed.peer.nodeId) === closed) this.links.delete(closed.peer.nodeId);
         this.options.onDown(closed, reason);

@@ -15,16 +15,29 @@ export interface ByteStream {
   write(bytes: Uint8Array): Promise<number>;
 }
 
+/** The fill buffer's first size; it grows (up to the queue limit) while a slow write lets records pile up. */
+const FILL_START = 256 * 1024;
+/** A fill buffer up to this size is kept for the next batch; a bigger one (a burst) is let go. */
+const FILL_KEEP = 1024 * 1024;
+
 /**
- * Writes records, coalescing those queued while a write is in flight into one write (fewer syscalls). A
- * failed write (the peer reset, the link was closed under it) is reported once through `onError` and
- * ends the writer: it never surfaces as an unhandled rejection, which would end the whole process.
+ * Writes records, coalescing those queued while a write is in flight into one write (fewer syscalls).
+ * send() copies each record, length first, straight into the batch the next write takes: the caller's
+ * bytes are only lent for the call (a view into the frame path's buffer, say), and a record costs no
+ * allocation. Two buffers take turns: one being written, one filling. A failed write (the peer reset,
+ * the link was closed under it) is reported once through `onError` and ends the writer: it never
+ * surfaces as an unhandled rejection, which would end the whole process.
  */
 export class RecordWriter {
-  #queue: Uint8Array[] = [];
-  #queuedBytes = 0;
+  #filling = new Uint8Array(FILL_START);
+  #filled = 0;
+  /** The buffer of the last write, reused for filling once that write is done. */
+  #spare: Uint8Array<ArrayBuffer> | undefined;
+  #inFlight = 0;
   #flushing: Promise<void> | undefined;
   #failed: Error | undefined;
+  /** Waiters of below(): woken when the queue shrinks to their mark or the writer fails. */
+  #waiters: { bytes: number; resolve: () => void }[] = [];
 
   constructor(
     private readonly stream: ByteStream,
@@ -37,18 +50,56 @@ export class RecordWriter {
     if (record.length > MAX_RECORD) {
       throw new RecordError(`record of ${record.length} bytes over ${MAX_RECORD}`);
     }
-    if (this.#failed || this.#queuedBytes + record.length + 4 > this.maxQueuedBytes) return false;
-    const header = new Uint8Array(4);
-    new DataView(header.buffer).setUint32(0, record.length);
-    this.#queue.push(header, record);
-    this.#queuedBytes += record.length + 4;
+    const size = record.length + 4;
+    if (this.#failed || this.queuedBytes + size > this.maxQueuedBytes) return false;
+    if (this.#filled + size > this.#filling.length) this.#grow(this.#filled + size);
+    const at = this.#filled, buffer = this.#filling, length = record.length;
+    buffer[at] = length >>> 24;
+    buffer[at + 1] = (length >>> 16) & 0xff;
+    buffer[at + 2] = (length >>> 8) & 0xff;
+    buffer[at + 3] = length & 0xff;
+    buffer.set(record, at + 4);
+    this.#filled += size;
     this.#flushing ??= this.#flush().catch((error) => {
       this.#failed = error instanceof Error ? error : new Error(String(error));
-      this.#queue = [];
-      this.#queuedBytes = 0;
+      this.#filled = 0;
+      this.#inFlight = 0;
+      this.#wakeWaiters();
       this.onError(this.#failed);
     });
     return true;
+  }
+
+  #grow(needed: number): void {
+    const grown = new Uint8Array(Math.max(needed, 2 * this.#filling.length));
+    grown.set(this.#filling.subarray(0, this.#filled));
+    this.#filling = grown;
+  }
+
+  /** Bytes accepted and not yet written (what a sender reading faster than the link piles up). */
+  get queuedBytes(): number {
+    return this.#filled + this.#inFlight;
+  }
+
+  /**
+   * Resolves once at most `bytes` are queued (at once if so already) or the writer has failed: a
+   * producer waits here instead of filling the queue until records are dropped.
+   */
+  below(bytes: number): Promise<void> {
+    if (this.queuedBytes <= bytes || this.#failed) return Promise.resolve();
+    const { promise, resolve } = Promise.withResolvers<void>();
+    this.#waiters.push({ bytes, resolve });
+    return promise;
+  }
+
+  #wakeWaiters(): void {
+    if (this.#waiters.length === 0) return;
+    const failed = this.#failed !== undefined;
+    this.#waiters = this.#waiters.filter((waiter) => {
+      if (!failed && this.queuedBytes > waiter.bytes) return true;
+      waiter.resolve();
+      return false;
+    });
   }
 
   /** Resolves once everything queued so far is written; rejects if a write failed. */
@@ -59,21 +110,20 @@ export class RecordWriter {
 
   async #flush(): Promise<void> {
     try {
-      while (this.#queue.length > 0) {
-        const parts = this.#queue;
-        this.#queue = [];
-        const total = parts.reduce((n, part) => n + part.length, 0);
-        const batch = new Uint8Array(total);
-        let offset = 0;
-        for (const part of parts) {
-          batch.set(part, offset);
-          offset += part.length;
-        }
+      while (this.#filled > 0) {
+        const buffer = this.#filling;
+        const batch = buffer.subarray(0, this.#filled);
+        this.#inFlight = this.#filled;
+        this.#filling = this.#spare ?? new Uint8Array(FILL_START);
+        this.#spare = undefined;
+        this.#filled = 0;
         for (let written = 0; written < batch.length;) {
           written += await this.stream.write(batch.subarray(written));
         }
         // Counted until written: bytes in flight are held in memory too.
-        this.#queuedBytes -= total;
+        this.#inFlight = 0;
+        if (buffer.length <= FILL_KEEP) this.#spare = buffer;
+        this.#wakeWaiters();
       }
     } finally {
       this.#flushing = undefined;
@@ -93,12 +143,28 @@ export class RecordReader {
    */
   constructor(private readonly stream: ByteStream, public maxRecord = MAX_RECORD) {}
 
+  /** Whether a whole record is already buffered, so next() will not need the stream. */
+  get hasRecord(): boolean {
+    const available = this.#end - this.#start;
+    if (available < 4) return false;
+    const buffer = this.#buffer, start = this.#start;
+    const length = ((buffer[start] << 24) | (buffer[start + 1] << 16) | (buffer[start + 2] << 8) |
+      buffer[start + 3]) >>> 0;
+    return available >= 4 + length;
+  }
+
+  /**
+   * The next record: a view into the reader's buffer, valid until the next call (copy what is kept).
+   * Records already buffered are returned without touching the stream.
+   */
   async next(): Promise<Uint8Array | null> {
     if (!await this.#fill(4)) return null;
-    const length = new DataView(this.#buffer.buffer, this.#start, 4).getUint32(0);
+    const buffer = this.#buffer, start = this.#start;
+    const length = ((buffer[start] << 24) | (buffer[start + 1] << 16) | (buffer[start + 2] << 8) |
+      buffer[start + 3]) >>> 0;
     if (length > this.maxRecord) throw new RecordError(`record length ${length} over ${this.maxRecord}`);
     if (!await this.#fill(4 + length)) throw new RecordError("stream ended inside a record");
-    const record = this.#buffer.slice(this.#start + 4, this.#start + 4 + length);
+    const record = this.#buffer.subarray(this.#start + 4, this.#start + 4 + length);
     this.#start += 4 + length;
     return record;
   }
@@ -106,6 +172,7 @@ export class RecordReader {
   /** Makes `count` bytes available from #start; false if the stream ends before any byte of them. */
   async #fill(count: number): Promise<boolean> {
     while (this.#end - this.#start < count) {
+      if (this.#start === this.#end) this.#start = this.#end = 0; // all consumed: nothing to move
       if (this.#start + count > this.#buffer.length) {
         // Move what is buffered to the front, into a bigger buffer if one record needs it.
         const pending = this.#buffer.subarray(this.#start, this.#end);

@@ -90,3 +90,58 @@ Deno.test("link messages: types round-trip; unknown and empty records are report
   assert(!decodeMessage(new Uint8Array([99])).ok);
   for (let type = 0; type < 256; type++) decodeMessage(new Uint8Array([type, 1, 2]));
 });
+
+Deno.test("link records: below() waits for the queue to drain to its mark, and for a failed writer", async () => {
+  // A stream whose writes finish only when the test lets them: the queue's size is the test's to see.
+  const pending: (() => void)[] = [];
+  const gated: ByteStream = {
+    read: () => Promise.resolve(null),
+    write: (bytes) => new Promise((resolve) => pending.push(() => resolve(bytes.length))),
+  };
+  const writer = new RecordWriter(gated, 1024 * 1024);
+  await writer.below(0); // empty: at once
+  assert(writer.send(new Uint8Array(1000)));
+  assertEquals(writer.queuedBytes, 1004);
+  assert(writer.send(new Uint8Array(2000)));
+  assert(writer.send(new Uint8Array(3000)));
+  let settled = false;
+  const waiting = writer.below(3004).then(() => settled = true);
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  assertEquals(pending.length, 1, "one write in flight");
+  pending.shift()!(); // the first record is written; the other two are coalesced into the next write
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  assertEquals([settled, writer.queuedBytes], [false, 5008], "woken with more queued than its mark");
+  pending.shift()!();
+  await waiting;
+  assertEquals(writer.queuedBytes, 0);
+
+  const failing = new RecordWriter({
+    read: () => Promise.resolve(null),
+    write: () => new Promise((_, reject) => setTimeout(() => reject(new Error("reset")), 5)),
+  });
+  assert(failing.send(new Uint8Array(100)));
+  await failing.below(0); // a writer that failed wakes its waiters instead of holding them forever
+  await assertRejects(() => failing.drained());
+});
+
+Deno.test("link records: hasRecord says whether next() can answer without the stream", async () => {
+  // Two records in one chunk, then a third cut after its length: only the first two are whole.
+  const chunks = [new Uint8Array([0, 0, 0, 1, 7, 0, 0, 0, 2, 8, 9, 0, 0, 0, 3, 1]), new Uint8Array([2, 3])];
+  const reader = new RecordReader({
+    read(buffer) {
+      const chunk = chunks.shift();
+      if (chunk === undefined) return Promise.resolve(null);
+      buffer.set(chunk);
+      return Promise.resolve(chunk.length);
+    },
+    write: () => Promise.reject(new Error("read-only")),
+  });
+  assertEquals(reader.hasRecord, false, "nothing read yet");
+  assertEquals([...(await reader.next())!], [7]);
+  assertEquals(reader.hasRecord, true);
+  assertEquals([...(await reader.next())!], [8, 9]);
+  assertEquals(reader.hasRecord, false, "the third record is cut");
+  assertEquals([...(await reader.next())!], [1, 2, 3]);
+  assertEquals(reader.hasRecord, false);
+  assertEquals(await reader.next(), null);
+});

@@ -13,6 +13,11 @@ export interface FramePort {
    * The frame path hands its own input buffer, so a frame is never copied on its way to being sealed.
    */
   readInto(buffer: Uint8Array, each: (length: number) => void): Promise<void>;
+  /**
+   * Reads, without waiting, the frames already queued (like readInto after its wait). Optional: a port
+   * that cannot will have its frames read by readInto after its wakeup.
+   */
+  readQueued?(buffer: Uint8Array, each: (length: number) => void): void;
   /** Writes one frame now; `frame` is only lent for the call (it may be a view into the frame path). */
   write(frame: Uint8Array): void;
   close(): void;
@@ -28,6 +33,7 @@ const maxBatch = 256;
  */
 export class TapPort implements FramePort {
   readonly headerSize = VNET_HEADER_SIZE;
+  #drained = false;
 
   constructor(readonly tap: Tap) {}
 
@@ -39,8 +45,36 @@ export class TapPort implements FramePort {
 
   async readInto(buffer: Uint8Array, each: (length: number) => void): Promise<void> {
     if (buffer.length < VNET_HEADER_SIZE + 65_550) throw new RangeError("a TSO super-frame would not fit");
-    each(await this.tap.read(buffer));
+    // The last batch ended on an empty queue: wait before reading (a read now would only say EAGAIN).
+    if (this.#drained) await this.tap.readable();
+    this.#drained = false;
+    // Each read and the call that takes its frame run in one synchronous stretch: across an await,
+    // readQueued() (called between link records) could read another frame into the same buffer.
+    for (;;) {
+      const length = this.tap.tryRead(buffer);
+      if (length !== null) {
+        each(length);
+        break;
+      }
+      await this.tap.readable();
+    }
     for (let read = 1; read < maxBatch; read++) {
+      const length = this.tap.tryRead(buffer);
+      if (length === null) {
+        this.#drained = true;
+        return;
+      }
+      each(length);
+    }
+    // Still frames queued: without this wait the next read would succeed at once and resolve as a
+    // microtask, and under a flood the event loop would never get a turn to complete the links'
+    // writes (their queues filled up and sealed frames were dropped). The poller's answer is a real
+    // event-loop turn, and an immediate one while frames are queued.
+    await this.tap.readable();
+  }
+
+  readQueued(buffer: Uint8Array, each: (length: number) => void): void {
+    for (let read = 0; read < maxBatch; read++) {
       const length = this.tap.tryRead(buffer);
       if (length === null) return;
       each(length);

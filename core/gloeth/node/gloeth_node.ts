@@ -49,6 +49,14 @@ export interface GloethNodeOptions {
 
 /** A frame crosses at most this many links: a loop while routes settle cannot keep it forever. */
 const HOP_LIMIT = 16;
+/**
+ * A link with more than this queued holds back the port (and relayed links) until it is down to the
+ * resume mark; ~2 ms at a gigabit, so queueing adds little latency. A stalled link holds them back for
+ * at most the wait (its own frames are then dropped when its queue is full).
+ */
+const BACKLOG_PAUSE_BYTES = 256 * 1024;
+const BACKLOG_RESUME_BYTES = 64 * 1024;
+const BACKLOG_MAX_WAIT_MS = 20;
 
 export interface NodeCounters {
   framesFromPort: number;
@@ -77,6 +85,8 @@ export class GloethNode {
   #framesToPort = 0;
   #framesForwarded = 0;
   #queueFull = 0;
+  /** A frame went to the port since the port was last read (see #afterDelivering). */
+  #deliveredSinceRead = false;
   /** Next hops whose link went away before the routes caught up. */
   #linkGone = 0;
   routes = new Map<string, Route>();
@@ -178,6 +188,8 @@ export class GloethNode {
       onUp: (link) => this.#linkUp(link),
       onDown: (link, reason) => this.#linkDown(link, reason),
       onMessage: (link, message) => this.#onMessage(link, message),
+      holdBack: this.#holdBack,
+      onReadsDrained: this.#afterDelivering,
     });
     this.#links.start();
     await this.#originate();
@@ -349,11 +361,29 @@ export class GloethNode {
         // A view into the frame path's buffer: the port writes it synchronously, before the next frame.
         this.options.port.write(this.frames.deliveredFrame);
         this.#framesToPort++;
+        this.#deliveredSinceRead = true;
         return;
       default:
         return; // counted by the frame path
     }
   }
+
+  /**
+   * After a run of records that delivered frames: the kernel answers some frames while they are being
+   * written to the TAP (a ping's echo reply, a TCP ACK), so the answer is often queued already. Reading
+   * it now saves the wakeup the port would otherwise wait for (a thread hand-off, tens of µs or more
+   * on a busy host). Safe beside the port loop: it only holds the input buffer inside sync calls.
+   */
+  readonly #afterDelivering = (): void => {
+    if (!this.#deliveredSinceRead || this.#stopped) return;
+    this.#deliveredSinceRead = false;
+    for (const link of this.#links.links.values()) if (link.backlog > BACKLOG_PAUSE_BYTES) return;
+    try {
+      this.options.port.readQueued?.(this.frames.portInput, this.#sendFromPort);
+    } catch {
+      // The port loop reports read errors; here the frames simply wait for it.
+    }
+  };
 
   #linkTo(nodeId: NodeId | undefined): Link | undefined {
     const link = nodeId === undefined ? undefined : this.#links.links.get(nodeId);
@@ -372,10 +402,39 @@ export class GloethNode {
     if (link && !link.sendRecord(record)) this.#queueFull++;
   };
 
+  /**
+   * Waits (a bounded time) while a link has more than a few milliseconds' worth of records queued, so
+   * a sender faster than the links is held back at its TAP, where the kernel drops what does not fit
+   * before any sealing is spent on it, and queues stay short (latency for everyone else's frames).
+   */
+  async #linksCaughtUp(except?: Link): Promise<void> {
+    for (const link of this.#links.links.values()) {
+      if (link === except || link.backlog <= BACKLOG_PAUSE_BYTES) continue;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        link.backlogBelow(BACKLOG_RESUME_BYTES),
+        new Promise<void>((resolve) => timer = setTimeout(resolve, BACKLOG_MAX_WAIT_MS)),
+      ]);
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * A link's reading waits while another link is backed up (not its own: two nodes each waiting for
+   * the other to read would stall until the bounded wait ran out).
+   */
+  readonly #holdBack = (from: Link): Promise<void> | undefined => {
+    for (const link of this.#links.links.values()) {
+      if (link !== from && link.backlog > BACKLOG_PAUSE_BYTES) return this.#linksCaughtUp(from);
+    }
+    return undefined;
+  };
+
   async #portLoop(): Promise<void> {
     const input = this.frames.portInput;
     while (!this.#stopped) {
       try {
+        await this.#linksCaughtUp();
         await this.options.port.readInto(input, this.#sendFromPort);
       } catch (error) {
         if (this.#stopped) return;

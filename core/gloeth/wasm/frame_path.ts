@@ -160,10 +160,13 @@ export class WasmFramePath {
   send(frame: Uint8Array, nowMs: number, emit: (nextHop: NodeId, record: Uint8Array) => void): number {
     if (frame.length > this.frameCapacity) return 0;
     this.portInput.set(frame);
-    return this.sendStaged(frame.length, nowMs, emit);
+    return this.sendStaged(frame.length, nowMs, (nextHop, record) => emit(nextHop, record.slice()));
   }
 
-  /** send() for a frame of `length` bytes already in portInput. */
+  /**
+   * send() for a frame of `length` bytes already in portInput. The record `emit` gets is a view into
+   * the instance, valid only during the call (a link's send queue copies it; nothing is allocated).
+   */
   sendStaged(length: number, nowMs: number, emit: (nextHop: NodeId, record: Uint8Array) => void): number {
     const copies = this.#wasm.outbound_plan(length, nowMs);
     let sent = 0;
@@ -172,7 +175,7 @@ export class WasmFramePath {
       if (length === 0) continue;
       const nextHop = this.#idBySlot[this.#result[0]];
       if (nextHop === undefined) continue;
-      emit(nextHop, this.#outbound.slice(0, length));
+      emit(nextHop, this.#outbound.subarray(0, length));
       sent++;
     }
     return sent;
