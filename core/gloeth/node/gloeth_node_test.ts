@@ -306,7 +306,9 @@ Deno.test("gloeth node: session keys rotate under steady traffic without losing 
   try {
     await waitFor(() =>
       nodeA.frames.counters() && nodeC.directory.get(a.identity.nodeId) !== undefined &&
-      nodeA.directory.get(c.identity.nodeId) !== undefined && nodeA.routes.has(c.identity.nodeId), {
+      nodeA.directory.get(c.identity.nodeId) !== undefined && nodeA.routes.has(c.identity.nodeId) &&
+      // C's broadcast goes only to nodes it has a route to: without this, a slow announcement lost it.
+      nodeC.routes.has(a.identity.nodeId), {
       what: "A and C knowing each other's keys and routes",
       timeoutMs: 10_000,
     });
