@@ -1,12 +1,12 @@
 import { join } from "node:path";
 import type { ServiceContext, ServiceModule } from "../api/module.ts";
-import { requireAccess } from "../api/http_auth.ts";
 import { stringFlag } from "../config/flags.ts";
 import type { FlagValues } from "../config/load.ts";
-import { artifactDownloadPath, registerBuildersApi } from "./api.ts";
+import { registerBuildersApi } from "./api.ts";
 import { ArtifactStore } from "./artifact_store.ts";
 import { Builders } from "./builders.ts";
 import { DockerEngine } from "./docker/engine.ts";
+import { mountArtifactDownloads } from "./http.ts";
 import { shippedKinds } from "./kinds/mod.ts";
 import type { ArtifactPublisher } from "./model.ts";
 import { SqliteBuildRepository } from "./store_sqlite.ts";
@@ -57,25 +57,12 @@ export function buildersModule(
     title: "Builders",
     builders,
     registerRpc: (router) => registerBuildersApi(router, builders),
-    mountHttp(app) {
-      app.get(
-        artifactDownloadPath(":sha256"),
-        requireAccess(context.auth, "read", context.flags.anonymousRead),
-        async (c) => {
-          const path = artifacts.path(c.req.param("sha256") ?? "");
-          const file = path ? await Deno.open(path).catch(() => undefined) : undefined;
-          if (!file) return c.text("no such artifact\n", 404);
-          const { size } = await file.stat();
-          return new Response(file.readable, {
-            headers: {
-              "content-type": "application/octet-stream",
-              "content-length": String(size),
-              "cache-control": "public, max-age=31536000, immutable",
-            },
-          });
-        },
-      );
-    },
+    mountHttp: (app) =>
+      mountArtifactDownloads(app, {
+        artifacts,
+        auth: context.auth,
+        anonymousRead: context.flags.anonymousRead,
+      }),
     async start() {
       await builders.start();
       daemonUp = await engine.ping();

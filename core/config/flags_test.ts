@@ -1,8 +1,11 @@
 import { assertEquals, assertThrows } from "../testing/assert.ts";
 import { bofiedFlags } from "../bofied/module.ts";
+import { buildersFlags } from "../builders/module.ts";
 import { gloethFlags } from "../gloeth/module.ts";
 import { liwascFlags } from "../liwasc/module.ts";
 import { neconFlags } from "../necon/module.ts";
+import { nodinFlags } from "../nodin/module.ts";
+import { nodinRemoteFlags } from "../nodin/remote_flags.ts";
 import { commonFlags } from "../runtime/common_flags.ts";
 import {
   ConfigError,
@@ -91,7 +94,16 @@ Deno.test("flags: mergeFlags joins tables and refuses a flag declared twice", ()
 
 Deno.test("flags: the services' tables and the common flags do not collide", () => {
   const common = commonFlags({ listen: { hostname: "127.0.0.1", port: 8470 }, dataDir: "/d" });
-  const all = mergeFlags(neconFlags, bofiedFlags, liwascFlags, gloethFlags, common);
+  const all = mergeFlags(
+    neconFlags,
+    bofiedFlags,
+    liwascFlags,
+    gloethFlags,
+    nodinFlags,
+    nodinRemoteFlags,
+    buildersFlags,
+    common,
+  );
   const help = helpText("ctpf", "all", all);
   // Empty "off" defaults keep their words in --help.
   if (!help.includes("--tftp-listen <value>") || !help.includes("[default: off]")) {

@@ -1,4 +1,4 @@
-import { assertEquals, assertThrows } from "../../tests/support/assert.ts";
+import { assertEquals, assertThrows } from "../testing/assert.ts";
 import { cidrContains, parseCidr } from "../net/ipv4addr.ts";
 import { LiwascInputError } from "./input_error.ts";
 import { maxPortScanHosts, portScanHosts } from "./port_targets.ts";

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { LogSink } from "../../log/logger.ts";
 import { assert, assertEquals } from "../../testing/assert.ts";
 import { SqliteStore } from "../../store/sqlite.ts";
-import { TestDockerd } from "../../testing/dockerd.ts";
+import { TestDockerd } from "./dockerd.ts";
 import { ArtifactStore } from "../artifact_store.ts";
 import { Builders } from "../builders.ts";
 import type { BuilderKind } from "../kind.ts";

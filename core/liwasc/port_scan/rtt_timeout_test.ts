@@ -1,4 +1,4 @@
-import { assertEquals } from "../../../tests/support/assert.ts";
+import { assertEquals } from "../../testing/assert.ts";
 import { RttTimeout } from "./rtt_timeout.ts";
 
 Deno.test("rtt_timeout: the ceiling until a sample, then smoothed RTT + 4 × variation within the bounds", () => {

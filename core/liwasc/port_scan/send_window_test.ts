@@ -1,4 +1,4 @@
-import { assert, assertEquals } from "../../../tests/support/assert.ts";
+import { assert, assertEquals } from "../../testing/assert.ts";
 import { SendWindow } from "./send_window.ts";
 
 Deno.test("send_window: the window bounds what is unanswered, grows per answer, halves on a loss", () => {

@@ -4,7 +4,7 @@ import type { DescService } from "@bufbuild/protobuf";
 import { type Client, createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-web";
 import { testBaseImageCache } from "../../../core/builders/testing/fixture.ts";
-import { TestDockerd } from "../../../core/testing/dockerd.ts";
+import { TestDockerd } from "../../../core/builders/testing/dockerd.ts";
 import { type RunningBinary, startBinary } from "../../support/ctpf_process.ts";
 
 export interface CtpfWithBuilders extends AsyncDisposable {

@@ -2,7 +2,7 @@
 // temp dir, no iptables rules and no docker0 bridge, inside a private mount namespace whose tmpfs /run
 // and bound /etc/docker keep its key.json, plugin folders and mounts off the host. Killed by its PID.
 import { basename, join } from "node:path";
-import { DockerEngine } from "../builders/docker/engine.ts";
+import { DockerEngine } from "../docker/engine.ts";
 
 export class TestDockerd implements AsyncDisposable {
   private constructor(
