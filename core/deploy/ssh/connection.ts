@@ -1,0 +1,249 @@
+// One authenticated SSH connection to a host: commands with their output and exit status, uploads
+// checked by SHA-256 on the far side, and tunnels for a host behind this one. Every operation has a
+// timeout and is written to the host's log.
+import { Buffer } from "node:buffer";
+import { createHash } from "node:crypto";
+import type { Duplex } from "node:stream";
+import type { Client, ClientChannel, SFTPWrapper } from "ssh2";
+import { SshError } from "./errors.ts";
+import { shellCommand, shellQuote } from "./shell.ts";
+
+export interface ExecOptions {
+  /** Sent to the command's stdin, then closed. */
+  stdin?: string | Uint8Array;
+  /** Default 60 s. */
+  timeoutMs?: number;
+  /** Throw a "command" SshError on a non-zero exit (default true). */
+  check?: boolean;
+  /** Leave it out of the host's log (the command carries a secret). */
+  quiet?: boolean;
+}
+
+export interface ExecResult {
+  command: string;
+  code: number;
+  /** Set when the command died of a signal. */
+  signal?: string;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+}
+
+export interface UploadOptions {
+  /** File mode, default 0644. */
+  mode?: number;
+  timeoutMs?: number;
+}
+
+const DEFAULT_EXEC_TIMEOUT_MS = 60_000;
+const OUTPUT_LIMIT_BYTES = 4 << 20;
+
+export function sha256Hex(content: Uint8Array): string {
+  return createHash("sha256").update(content).digest("hex");
+}
+
+function tail(text: string, lines = 5): string {
+  return text.trim().split("\n").slice(-lines).join("\n");
+}
+
+export class SshConnection {
+  readonly host: string;
+  readonly #client: Client;
+  readonly #log: (line: string) => void;
+  /** The jump host this connection is tunnelled through; closed with it. */
+  readonly #via?: SshConnection;
+  #closed = false;
+
+  constructor(host: string, client: Client, log: (line: string) => void, via?: SshConnection) {
+    this.host = host;
+    this.#client = client;
+    this.#log = log;
+    this.#via = via;
+    client.on("close", () => (this.#closed = true));
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  log(line: string): void {
+    this.#log(line);
+  }
+
+  /** Runs `command` with the login shell; argv arrays are quoted word by word. */
+  exec(command: string | string[], options: ExecOptions = {}): Promise<ExecResult> {
+    const text = typeof command === "string" ? command : shellCommand(command);
+    const timeoutMs = options.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS;
+    const started = performance.now();
+    if (!options.quiet) this.#log(`$ ${text}`);
+    return new Promise<ExecResult>((resolve, reject) => {
+      let channel: ClientChannel | undefined;
+      const timer = setTimeout(() => {
+        channel?.signal("KILL");
+        channel?.close();
+        reject(new SshError("timeout", this.host, `command did not finish within ${timeoutMs} ms: ${text}`));
+      }, timeoutMs);
+      const fail = (error: Error) => {
+        clearTimeout(timer);
+        reject(new SshError("protocol", this.host, `cannot run ${text}: ${error.message}`, { cause: error }));
+      };
+      try {
+        this.#client.exec(text, (error, opened) => {
+          if (error) return fail(error);
+          channel = opened;
+          const stdout: Uint8Array[] = [];
+          const stderr: Uint8Array[] = [];
+          let bytes = 0;
+          const collect = (into: Uint8Array[]) => (chunk: Buffer) => {
+            if (bytes + chunk.length > OUTPUT_LIMIT_BYTES) return;
+            bytes += chunk.length;
+            into.push(new Uint8Array(chunk));
+          };
+          opened.on("data", collect(stdout));
+          opened.stderr.on("data", collect(stderr));
+          let code: number | null = null;
+          let signal: string | undefined;
+          opened.on("exit", (exitCode: number | null, exitSignal?: string) => {
+            code = exitCode;
+            signal = exitSignal ?? undefined;
+          });
+          opened.on("close", () => {
+            clearTimeout(timer);
+            const result: ExecResult = {
+              command: text,
+              code: code ?? (signal ? 128 : 255),
+              signal,
+              stdout: Buffer.concat(stdout).toString("utf8"),
+              stderr: Buffer.concat(stderr).toString("utf8"),
+              durationMs: Math.round(performance.now() - started),
+            };
+            if (!options.quiet) {
+              this.#log(`  exit ${result.code}${signal ? ` (${signal})` : ""} in ${result.durationMs} ms`);
+              if (result.code !== 0 && result.stderr.trim()) this.#log(`  stderr: ${tail(result.stderr)}`);
+            }
+            if ((options.check ?? true) && result.code !== 0) {
+              const why = tail(result.stderr || result.stdout) || "no output";
+              const shown = options.quiet ? "a command" : text;
+              reject(new SshError("command", this.host, `${shown} exited ${result.code}: ${why}`));
+              return;
+            }
+            resolve(result);
+          });
+          if (options.stdin !== undefined) opened.end(options.stdin);
+          else opened.end();
+        });
+      } catch (error) {
+        fail(error as Error);
+      }
+    });
+  }
+
+  /** The SHA-256 (hex) of a remote file, or undefined when there is none. */
+  async sha256(path: string): Promise<string | undefined> {
+    const result = await this.exec(`if [ -f ${shellQuote(path)} ]; then sha256sum < ${shellQuote(path)}; fi`);
+    const digest = result.stdout.trim().split(/\s+/)[0];
+    return digest === "" || digest === undefined ? undefined : digest;
+  }
+
+  /**
+   * Puts `content` at `path` over SFTP: written beside it under a temporary name, its SHA-256 checked by
+   * the host, given its mode, then renamed over the old file (a reader never sees half a file).
+   */
+  async upload(path: string, content: Uint8Array, options: UploadOptions = {}): Promise<void> {
+    const mode = options.mode ?? 0o644;
+    const timeoutMs = options.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS;
+    const temporary = `${path}.ctpf-upload-${crypto.randomUUID().slice(0, 8)}`;
+    const expected = sha256Hex(content);
+    this.#log(
+      `upload ${path} (${content.length} bytes, sha256 ${expected.slice(0, 16)}…, mode ${mode.toString(8)})`,
+    );
+    const sftp = await this.#sftp(timeoutMs);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(
+          () =>
+            reject(new SshError("timeout", this.host, `upload of ${path} took longer than ${timeoutMs} ms`)),
+          timeoutMs,
+        );
+        sftp.writeFile(temporary, Buffer.from(content), { mode }, (error) => {
+          clearTimeout(timer);
+          if (error) {
+            reject(new SshError("transfer", this.host, `upload of ${path} failed: ${error.message}`));
+          } else resolve();
+        });
+      });
+    } finally {
+      sftp.end();
+    }
+    try {
+      const arrived = await this.sha256(temporary);
+      if (arrived !== expected) {
+        throw new SshError(
+          "transfer",
+          this.host,
+          `upload of ${path} arrived with sha256 ${arrived ?? "(no file)"}, sent ${expected}`,
+        );
+      }
+      await this.exec(
+        `chmod ${mode.toString(8)} ${shellQuote(temporary)} && mv -f ${shellQuote(temporary)} ${
+          shellQuote(path)
+        }`,
+      );
+    } catch (error) {
+      await this.exec(["rm", "-f", temporary], { check: false, quiet: true }).catch(() => {});
+      throw error;
+    }
+  }
+
+  /** Makes the directory `path` goes in (mode 0755 for new ones). */
+  async mkdirFor(path: string): Promise<void> {
+    const directory = path.slice(0, path.lastIndexOf("/")) || "/";
+    await this.exec(["mkdir", "-p", directory]);
+  }
+
+  /** A TCP stream from this host to address:port (ssh's direct-tcpip), for reaching a host behind it. */
+  forward(address: string, port: number, timeoutMs: number): Promise<Duplex> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () =>
+          reject(
+            new SshError("timeout", this.host, `no tunnel to ${address}:${port} within ${timeoutMs} ms`),
+          ),
+        timeoutMs,
+      );
+      this.#client.forwardOut("127.0.0.1", 0, address, port, (error, stream) => {
+        clearTimeout(timer);
+        if (error) {
+          reject(
+            new SshError(
+              "unreachable",
+              this.host,
+              `jump host cannot reach ${address}:${port}: ${error.message}`,
+            ),
+          );
+        } else {
+          resolve(stream);
+        }
+      });
+    });
+  }
+
+  close(): void {
+    this.#client.end();
+    this.#via?.close();
+  }
+
+  #sftp(timeoutMs: number): Promise<SFTPWrapper> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new SshError("timeout", this.host, `no SFTP session within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      this.#client.sftp((error, sftp) => {
+        clearTimeout(timer);
+        if (error) reject(new SshError("transfer", this.host, `no SFTP session: ${error.message}`));
+        else resolve(sftp);
+      });
+    });
+  }
+}
