@@ -25,6 +25,7 @@ const UNREACHABLE_CODES = new Set([
   "ENOTFOUND",
   "EAI_AGAIN",
   "ECONNRESET",
+  "EPROXYCOMMAND",
 ]);
 
 export async function connect(spec: HostSpec, options: ConnectOptions): Promise<SshConnection> {
@@ -152,7 +153,9 @@ function classify(
       cause: error,
     });
   }
-  if ((error.code && UNREACHABLE_CODES.has(error.code)) || error.level === "client-socket") {
+  // ssh2's words for a stream that ended before the server's banner: nothing SSH answered there.
+  const noAnswer = /^Connection lost before handshake/.test(error.message);
+  if ((error.code && UNREACHABLE_CODES.has(error.code)) || error.level === "client-socket" || noAnswer) {
     const detail = proxyStderr?.trim() ? `${error.message} (${proxyStderr.trim()})` : error.message;
     return new SshError("unreachable", spec.name, `cannot reach ${where}: ${detail}`, { cause: error });
   }

@@ -9,6 +9,10 @@ export interface ProxySocket {
   stderr(): string;
 }
 
+export class ProxyCommandError extends Error {
+  readonly code = "EPROXYCOMMAND";
+}
+
 export function expandProxyCommand(template: string, host: string, port: number, user: string): string {
   return template.replace(/%(.)/g, (whole, letter: string) => {
     if (letter === "h") return host;

@@ -150,7 +150,14 @@ export class HostLab implements AsyncDisposable {
     });
     await waitFor(async () => {
       if (process.exited) throw new Error(`sshd for ${name} exited:\n${process.output()}`);
-      const probe = await this.side.run(["socat", "-u", `TCP:${host.address}:22,connect-timeout=1`, "-"], {
+      const probe = await this.side.run([
+        "socat",
+        "-T",
+        "0.5",
+        "-u",
+        `TCP:${host.address}:22,connect-timeout=1`,
+        "-",
+      ], {
         check: false,
         timeoutMs: 2_000,
       });
