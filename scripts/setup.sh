@@ -127,6 +127,9 @@ if [ "$mode" = "--test" ] || [ "$mode" = "--bench" ]; then
   # cpio: GNU cpio reads back the join configuration the iso builder appends to an initrd as a newc archive;
   # mtools: mdir lists the UEFI loader in the ISO's El Torito FAT image without mounting it.
   packages+=(cpio mtools)
+  # systemd-container: systemd-nspawn boots the deployers' test hosts (core/deploy/testing: a debootstrap
+  # Debian with systemd and sshd, in a namespace of the test's); debootstrap and openssh-* are listed above.
+  packages+=(systemd-container)
   # strace: core/store/wal_sync_test.ts checks at the system-call level that a grouped commit is
   # acknowledged only after an fdatasync that began after its WAL write.
   packages+=(strace)

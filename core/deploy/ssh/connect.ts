@@ -41,7 +41,13 @@ export async function connect(spec: HostSpec, options: ConnectOptions): Promise<
   let proxyStderr: (() => string) | undefined;
   if (spec.jump) {
     log(`connect ${where} through ${spec.jump.name}`);
-    via = await connect(spec.jump, { ...options, log: (line) => log(`[via ${spec.jump!.name}] ${line}`) });
+    try {
+      via = await connect(spec.jump, { ...options, log: (line) => log(`[via ${spec.jump!.name}] ${line}`) });
+    } catch (error) {
+      // The outcome belongs to this host; the message still names the jump host and what it said.
+      const kind = error instanceof SshError ? error.kind : "protocol";
+      throw new SshError(kind, spec.name, `through jump host ${messageOf(error)}`, { cause: error });
+    }
     try {
       sock = await via.forward(spec.address, port, timeoutMs);
     } catch (error) {
@@ -100,23 +106,22 @@ export async function connect(spec: HostSpec, options: ConnectOptions): Promise<
         readyTimeout: timeoutMs,
         keepaliveInterval: 15_000,
         keepaliveCountMax: 4,
+        debug: Deno.env.get("CTPF_SSH_DEBUG") ? (line: string) => log(`ssh2: ${line}`) : undefined,
         authHandler: credentials.methods,
-        hostVerifier: (key: Buffer, verify: (valid: boolean) => void) => {
-          options.knownHosts.verify(spec.name, label, new Uint8Array(key)).then(
-            (outcome) => {
-              log(
-                outcome === "recorded"
-                  ? `host key of ${label} recorded (first contact)`
-                  : `host key of ${label} known`,
-              );
-              verify(true);
-            },
-            (error) => {
-              hostKeyError = error;
-              log(messageOf(error));
-              verify(false);
-            },
-          );
+        hostVerifier: (key: Buffer) => {
+          try {
+            const outcome = options.knownHosts.verify(spec.name, label, new Uint8Array(key));
+            log(
+              outcome === "recorded"
+                ? `host key of ${label} recorded (first contact)`
+                : `host key of ${label} known`,
+            );
+            return true;
+          } catch (error) {
+            hostKeyError = error;
+            log(messageOf(error));
+            return false;
+          }
         },
       });
     });

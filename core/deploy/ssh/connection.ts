@@ -175,23 +175,22 @@ export class SshConnection {
     } finally {
       sftp.end();
     }
-    try {
-      const arrived = await this.sha256(temporary);
-      if (arrived !== expected) {
-        throw new SshError(
-          "transfer",
-          this.host,
-          `upload of ${path} arrived with sha256 ${arrived ?? "(no file)"}, sent ${expected}`,
-        );
-      }
-      await this.exec(
-        `chmod ${mode.toString(8)} ${shellQuote(temporary)} && mv -f ${shellQuote(temporary)} ${
-          shellQuote(path)
-        }`,
+    // One round trip: the far side checks the digest and only then puts the file in place.
+    const verifyAndPlace = `arrived=$(sha256sum < ${shellQuote(temporary)} | cut -d' ' -f1); ` +
+      `if [ "$arrived" = ${expected} ]; then chmod ${mode.toString(8)} ${shellQuote(temporary)} && ` +
+      `mv -f ${shellQuote(temporary)} ${shellQuote(path)}; else rm -f ${shellQuote(temporary)}; ` +
+      `echo "$arrived"; exit 90; fi`;
+    const placed = await this.exec(verifyAndPlace, { check: false });
+    if (placed.code === 90) {
+      throw new SshError(
+        "transfer",
+        this.host,
+        `upload of ${path} arrived with sha256 ${placed.stdout.trim() || "(none)"}, sent ${expected}`,
       );
-    } catch (error) {
+    }
+    if (placed.code !== 0) {
       await this.exec(["rm", "-f", temporary], { check: false, quiet: true }).catch(() => {});
-      throw error;
+      throw new SshError("command", this.host, `placing ${path} failed: ${placed.stderr.trim()}`);
     }
   }
 

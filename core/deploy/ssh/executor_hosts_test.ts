@@ -211,9 +211,9 @@ rootTest({
       assert(outcome.ok, outcome.error?.message);
       assertMatch(outcome.value!, /^hidden\n.*inet 10\.89\.0\.2\/24/);
       // Both hosts' keys were checked and recorded.
-      assertEquals((await store.fingerprints("10.88.0.10")).length, 1);
-      assertEquals((await store.fingerprints("10.89.0.2")).length, 1);
-      assert(log.some((line) => line.includes("[via alpha] host key of 10.88.0.10")), log.join("\n"));
+      assertEquals(store.fingerprints(alpha.address).length, 1);
+      assertEquals(store.fingerprints("10.89.0.2").length, 1);
+      assert(log.some((line) => line.includes(`[via alpha] host key of ${alpha.address}`)), log.join("\n"));
     });
 
     await t.step("ssh-agent: a key only the agent holds logs in", async () => {
@@ -231,6 +231,50 @@ rootTest({
         connection.close();
       } finally {
         await agent.stop();
+        await Deno.remove(dir, { recursive: true });
+      }
+    });
+
+    await t.step("a passphrase-protected key: used with its passphrase, named without one", async () => {
+      const dir = await Deno.makeTempDir({ prefix: "ctpf-passphrase-" });
+      try {
+        const key = join(dir, "id_ed25519");
+        await Deno.copyFile(lab.identityFile, key);
+        await Deno.chmod(key, 0o600);
+        await run(["ssh-keygen", "-q", "-p", "-N", "correct horse", "-f", key]);
+        const store = knownHosts();
+        const connection = await connect(
+          lab.spec(alpha, { identityFiles: [key], passphrase: "correct horse" }),
+          {
+            knownHosts: store,
+          },
+        );
+        assertEquals((await connection.exec("echo unlocked")).stdout, "unlocked\n");
+        connection.close();
+        const locked = await assertRejects(
+          () => connect(lab.spec(alpha, { identityFiles: [key] }), { knownHosts: store }),
+          SshError,
+        );
+        assertStrictEquals((locked as SshError).kind, "auth");
+        assertStrictEquals(locked.message, `alpha: key file ${key} is encrypted and no passphrase was given`);
+      } finally {
+        await Deno.remove(dir, { recursive: true });
+      }
+    });
+
+    await t.step("a jump host that refuses us: the target's error, naming the jump host", async () => {
+      const dir = await Deno.makeTempDir({ prefix: "ctpf-stranger-" });
+      try {
+        await run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", join(dir, "stranger")]);
+        const spec = lab.spec(hidden);
+        spec.jump = { ...spec.jump!, identityFiles: [join(dir, "stranger")] };
+        const [outcome] = await runOnHosts([spec], () => Promise.resolve(), { knownHosts: knownHosts() });
+        assertEquals([outcome.host, outcome.ok, outcome.error?.kind], ["hidden", false, "auth"]);
+        assertMatch(
+          outcome.error!.message,
+          /^hidden: through jump host alpha: root@10\.88\.0\.\d+:22 refused every credential/,
+        );
+      } finally {
         await Deno.remove(dir, { recursive: true });
       }
     });
@@ -262,7 +306,7 @@ rootTest({
         );
         assertEquals((await connection.exec("hostname")).stdout, "alpha\n");
         connection.close();
-        assertEquals((await store.fingerprints(`[127.0.0.1]:${port}`)).length, 1);
+        assertEquals(store.fingerprints(`[127.0.0.1]:${port}`).length, 1);
       },
     );
 
@@ -343,6 +387,36 @@ rootTest({
       },
     );
 
+    await t.step("concurrency is bounded; a host over its time limit fails alone", async () => {
+      const store = knownHosts();
+      let inFlight = 0;
+      let most = 0;
+      const hosts = [
+        lab.spec(alpha),
+        lab.spec(beta),
+        lab.spec({ name: "alpha-again", address: alpha.address }),
+        lab.spec({ name: "beta-again", address: beta.address }),
+      ];
+      const outcomes = await runOnHosts(hosts, async (target) => {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        await target.connection.exec("sleep 0.3");
+        inFlight--;
+      }, { knownHosts: store, concurrency: 2 });
+      assertEquals(outcomes.map((outcome) => outcome.ok), [true, true, true, true]);
+      assertStrictEquals(most, 2);
+
+      const limited = await runOnHosts([lab.spec(alpha), lab.spec(beta)], async (target) => {
+        await target.connection.exec(target.name === "alpha" ? "sleep 30" : "true", { timeoutMs: 60_000 });
+      }, { knownHosts: store, hostTimeoutMs: 2_500 });
+      assertEquals(limited.map((outcome) => [outcome.host, outcome.ok, outcome.error?.kind]), [
+        ["alpha", false, "timeout"],
+        ["beta", true, undefined],
+      ]);
+      assertMatch(limited[0].error!.message, /^alpha: host did not finish within 2500 ms$/);
+      assert(limited[0].durationMs < 5_000, `${limited[0].durationMs} ms`);
+    });
+
     await t.step(
       "host keys: first contact recorded (0600), then enforced; a regenerated key is refused, naming both fingerprints",
       async () => {
@@ -351,7 +425,7 @@ rootTest({
         first.close();
         assertStrictEquals((await Deno.stat(store.path)).mode! & 0o777, 0o600);
         const oldFingerprint = await fingerprintOfFile(`${beta.machine.hostKeyPath}.pub`);
-        assertEquals(await store.fingerprints(beta.address), [`ssh-ed25519 ${oldFingerprint}`]);
+        assertEquals(store.fingerprints(beta.address), [`ssh-ed25519 ${oldFingerprint}`]);
         const again = await connect(lab.spec(beta), { knownHosts: store });
         again.close();
         const recorded = await Deno.readTextFile(store.path);

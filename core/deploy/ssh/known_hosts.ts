@@ -58,10 +58,15 @@ function sameBlob(a: Uint8Array, b: Uint8Array): boolean {
 
 export type HostKeyOutcome = "known" | "recorded";
 
+/**
+ * Synchronous on purpose: ssh2's asynchronous host verifier (the callback form) breaks some handshakes
+ * when the server's NEWKEYS and EXT_INFO arrive while the verdict is pending (here about half the
+ * connections stalled until the handshake timeout; mscdex/ssh2 issue 1312 reports the same with "Bad
+ * packet length"). A read-check-append that never yields also cannot interleave with another host's,
+ * so hosts connecting in parallel need no lock. The file is small.
+ */
 export class KnownHosts {
   readonly path: string;
-  // Hosts connect in parallel: the read-check-append of one must not interleave with another's.
-  #queue: Promise<unknown> = Promise.resolve();
 
   constructor(path: string) {
     this.path = path;
@@ -71,30 +76,9 @@ export class KnownHosts {
    * Checks the key `host` offered (as the connection's label, see knownHostsLabel). Records it when the
    * host has no entry; throws a "host-key" SshError when it has entries and none is this key.
    */
-  verify(hostName: string, label: string, blob: Uint8Array): Promise<HostKeyOutcome> {
-    const next = this.#queue.then(() => this.#verify(hostName, label, blob));
-    this.#queue = next.catch(() => {});
-    return next;
-  }
-
-  /** The fingerprints recorded for a label (for messages and tests). */
-  async fingerprints(label: string): Promise<string[]> {
-    return (await this.#entries()).filter((entry) => matchesLabel(entry.patterns, label))
-      .map((entry) => `${entry.type} ${fingerprintOf(entry.blob)}`);
-  }
-
-  async #entries(): Promise<Entry[]> {
-    try {
-      return parse(await Deno.readTextFile(this.path));
-    } catch (error) {
-      if (error instanceof Deno.errors.NotFound) return [];
-      throw error;
-    }
-  }
-
-  async #verify(hostName: string, label: string, blob: Uint8Array): Promise<HostKeyOutcome> {
+  verify(hostName: string, label: string, blob: Uint8Array): HostKeyOutcome {
     const offered = `${keyTypeOf(blob)} ${fingerprintOf(blob)}`;
-    const entries = (await this.#entries()).filter((entry) => matchesLabel(entry.patterns, label));
+    const entries = this.#entries().filter((entry) => matchesLabel(entry.patterns, label));
     if (entries.some((entry) => entry.revoked && sameBlob(entry.blob, blob))) {
       throw new SshError(
         "host-key",
@@ -114,18 +98,33 @@ export class KnownHosts {
           `line from ${this.path} after checking the new fingerprint out of band.`,
       );
     }
-    await this.#append(`${label} ${keyTypeOf(blob)} ${blobToBase64(blob)}\n`);
+    this.#append(`${label} ${keyTypeOf(blob)} ${blobToBase64(blob)}\n`);
     return "recorded";
   }
 
-  async #append(line: string): Promise<void> {
-    await Deno.mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
-    const file = await Deno.open(this.path, { append: true, create: true, mode: 0o600 });
+  /** The fingerprints recorded for a label (for messages and tests). */
+  fingerprints(label: string): string[] {
+    return this.#entries().filter((entry) => matchesLabel(entry.patterns, label))
+      .map((entry) => `${entry.type} ${fingerprintOf(entry.blob)}`);
+  }
+
+  #entries(): Entry[] {
+    try {
+      return parse(Deno.readTextFileSync(this.path));
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return [];
+      throw error;
+    }
+  }
+
+  #append(line: string): void {
+    Deno.mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
+    const file = Deno.openSync(this.path, { append: true, create: true, mode: 0o600 });
     try {
       // The mode above applies only to a new file; an existing one is tightened too (it names the
       // hosts the deployers reach).
-      await Deno.chmod(this.path, 0o600);
-      await file.write(new TextEncoder().encode(line));
+      Deno.chmodSync(this.path, 0o600);
+      file.writeSync(new TextEncoder().encode(line));
     } finally {
       file.close();
     }

@@ -44,7 +44,7 @@ export async function ensureFile(
     ? "content differs"
     : `mode ${now.mode.toString(8)} → ${mode.toString(8)}`;
   if (!target.plan) {
-    await target.connection.mkdirFor(path);
+    if (now === undefined) await target.connection.mkdirFor(path);
     if (contentDiffers) await target.connection.upload(path, bytes, { mode, timeoutMs: options.timeoutMs });
     else await target.connection.exec(["chmod", mode.toString(8), path]);
   }
@@ -85,13 +85,14 @@ export interface UnitOptions {
   start?: boolean;
 }
 
-async function systemctlState(
-  target: Target,
-  verb: "is-enabled" | "is-active",
-  unit: string,
-): Promise<string> {
-  const { stdout } = await target.connection.exec(["systemctl", verb, unit], { check: false });
-  return stdout.trim();
+/** `systemctl is-enabled` and `is-active` in one round trip. */
+async function unitState(target: Target, unit: string): Promise<{ enabled: string; active: string }> {
+  const quoted = shellQuote(unit);
+  const { stdout } = await target.connection.exec(
+    `systemctl is-enabled ${quoted} 2>/dev/null || true; systemctl is-active ${quoted} 2>/dev/null || true`,
+  );
+  const [enabled = "", active = ""] = stdout.trim().split("\n").map((line) => line.trim());
+  return { enabled, active };
 }
 
 /** A systemd unit at /etc/systemd/system/NAME with this content, enabled and running (by default). */
@@ -107,21 +108,26 @@ export async function ensureUnit(
   const enable = options.enable ?? true;
   const start = options.start ?? true;
   const file = await ensureFile(target, `/etc/systemd/system/${name}`, content, { mode: 0o644 });
+  const state = await unitState(target, name);
   const actions: string[] = [];
-  if (file.changed) actions.push(file.detail === "absent" ? "installed" : "updated");
-  if (file.changed && !target.plan) await target.connection.exec(["systemctl", "daemon-reload"]);
-  const enabled = await systemctlState(target, "is-enabled", name);
-  if (enable && enabled !== "enabled") {
-    actions.push("enabled");
-    if (!target.plan) await target.connection.exec(["systemctl", "enable", name]);
+  const commands: string[] = [];
+  if (file.changed) {
+    actions.push(file.detail === "absent" ? "installed" : "updated");
+    commands.push("systemctl daemon-reload");
   }
-  const active = await systemctlState(target, "is-active", name);
-  if (start && active !== "active") {
+  if (enable && state.enabled !== "enabled") {
+    actions.push("enabled");
+    commands.push(`systemctl enable ${shellQuote(name)}`);
+  }
+  if (start && state.active !== "active") {
     actions.push("started");
-    if (!target.plan) await target.connection.exec(["systemctl", "start", name], { timeoutMs: 120_000 });
+    commands.push(`systemctl start ${shellQuote(name)}`);
   } else if (start && file.changed) {
     actions.push("restarted");
-    if (!target.plan) await target.connection.exec(["systemctl", "restart", name], { timeoutMs: 120_000 });
+    commands.push(`systemctl restart ${shellQuote(name)}`);
+  }
+  if (!target.plan && commands.length > 0) {
+    await target.connection.exec(commands.join(" && "), { timeoutMs: 120_000 });
   }
   // One result for the unit as a whole (its file included), not two.
   target.results.splice(target.results.indexOf(file), 1);

@@ -64,6 +64,9 @@ export class NspawnHost {
     const hostKeyPath = join(keys, "ssh_host_ed25519_key");
     await keygen(hostKeyPath);
     await Deno.writeTextFile(join(options.dir, "hostname"), `${options.name}\n`);
+    // The journal stays in memory: nothing of a test host outlives it, and flushing to /var/log (the
+    // systemd-journal-flush unit) once failed a boot under load and left the host "degraded".
+    await Deno.writeTextFile(join(options.dir, "journald-test.conf"), "[Journal]\nStorage=volatile\n");
     await Deno.writeTextFile(
       join(options.dir, "sshd-test.conf"),
       "HostKey /etc/ssh/ctpf-host-keys/ssh_host_ed25519_key\nPasswordAuthentication no\n",
@@ -85,6 +88,7 @@ export class NspawnHost {
       `--bind-ro=${options.authorizedKeys}:/root/.ssh/authorized_keys`,
       `--bind-ro=${keys}:/etc/ssh/ctpf-host-keys`,
       `--bind-ro=${join(options.dir, "sshd-test.conf")}:/etc/ssh/sshd_config.d/ctpf-test.conf`,
+      `--bind-ro=${join(options.dir, "journald-test.conf")}:/etc/systemd/journald.conf.d/ctpf-test.conf`,
     ]);
     const host = new NspawnHost(options, process, hostKeyPath);
     await waitFor(async () => {
@@ -93,8 +97,13 @@ export class NspawnHost {
       if (!host.#leader) return false;
       const state = await host.exec(["systemctl", "is-system-running"], { check: false });
       if (state.stdout.trim() === "degraded") {
-        const failed = await host.exec(["systemctl", "--failed", "--no-legend"], { check: false });
-        throw new Error(`${options.name} booted degraded: ${failed.stdout}`);
+        const failed = await host.exec(["systemctl", "--failed", "--no-legend", "--plain"], { check: false });
+        const units = failed.stdout.trim().split("\n").map((line) => line.split(" ")[0]).filter(Boolean);
+        const journal = await host.exec(
+          ["journalctl", "--no-pager", "-b", "-n", "30", ...units.flatMap((unit) => ["-u", unit])],
+          { check: false },
+        );
+        throw new Error(`${options.name} booted degraded: ${failed.stdout}\n${journal.stdout}`);
       }
       return state.stdout.trim() === "running";
     }, {
