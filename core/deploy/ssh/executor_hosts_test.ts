@@ -191,6 +191,14 @@ rootTest({
         systemd: true,
         init: "systemd",
       });
+      // Each machine's systemd has a cgroup of its own (a shared one let one host's units fail another's boot).
+      const cgroupOf = async (pid: number) => (await Deno.readTextFile(`/proc/${pid}/cgroup`)).trim();
+      const [alphaCgroup, betaCgroup] = await Promise.all([
+        cgroupOf(alpha.machine.process.pid),
+        cgroupOf(beta.machine.process.pid),
+      ]);
+      assertMatch(alphaCgroup, /ctpf-test-\d+-alpha-/);
+      assertMatch(betaCgroup, /ctpf-test-\d+-beta-/);
     });
 
     await t.step("a host reachable only through a bastion (ProxyJump over direct-tcpip)", async () => {

@@ -14,6 +14,7 @@ import {
   waitFor,
 } from "../../testing/harness/mod.ts";
 import { hostTree } from "./host_tree.ts";
+import type { MachineCgroup } from "./cgroup.ts";
 import { NspawnHost } from "./nspawn_host.ts";
 import { startPlainSshd } from "./plain_sshd.ts";
 
@@ -39,6 +40,7 @@ export class HostLab implements AsyncDisposable {
   readonly #hosts = new Map<string, LabHost>();
   /** Machines, stopped before the namespaces they use are deleted. */
   readonly #machines: BackgroundProcess[] = [];
+  readonly #cgroups: MachineCgroup[] = [];
 
   private constructor(dir: string, lab: Lab, side: Netns) {
     this.dir = dir;
@@ -131,6 +133,7 @@ export class HostLab implements AsyncDisposable {
         this.#machines.push(process);
         return process;
       },
+      onCgroup: (cgroup) => this.#cgroups.push(cgroup),
     });
     return Object.assign(host, { machine });
   }
@@ -193,7 +196,10 @@ export class HostLab implements AsyncDisposable {
 
   async [Symbol.asyncDispose](): Promise<void> {
     try {
-      const stopped = await Promise.allSettled(this.#machines.map((machine) => machine.stop(10_000)));
+      const stopped: PromiseSettledResult<unknown>[] = await Promise.allSettled(
+        this.#machines.map((machine) => machine.stop(10_000)),
+      );
+      stopped.push(...await Promise.allSettled(this.#cgroups.map((cgroup) => cgroup.remove())));
       await this.lab.cleanup();
       const failed = stopped.find((result) => result.status === "rejected");
       if (failed) throw (failed as PromiseRejectedResult).reason;

@@ -10,6 +10,7 @@ import {
   type RunResult,
   waitFor,
 } from "../../testing/harness/mod.ts";
+import { MachineCgroup } from "./cgroup.ts";
 
 export interface NspawnHostOptions {
   name: string;
@@ -21,6 +22,8 @@ export interface NspawnHostOptions {
   /** Addresses the test reaches it at, for specs and messages. */
   address: string;
   spawn: (netns: Netns, command: string[]) => BackgroundProcess;
+  /** Called with the machine's cgroup, to be removed after the machine has stopped. */
+  onCgroup: (cgroup: MachineCgroup) => void;
 }
 
 async function keygen(path: string): Promise<void> {
@@ -71,25 +74,30 @@ export class NspawnHost {
       join(options.dir, "sshd-test.conf"),
       "HostKey /etc/ssh/ctpf-host-keys/ssh_host_ed25519_key\nPasswordAuthentication no\n",
     );
-    const process = options.spawn(options.netns, [
-      "systemd-nspawn",
-      "--quiet",
-      "--boot",
-      "--register=no",
-      // No scope unit of its own: there is no systemd on the test machine to ask for one.
-      "--keep-unit",
-      "--console=read-only",
-      `--directory=${options.tree}`,
-      // The cached tree stays as it is; what the host writes goes to a tmpfs that ends with it.
-      "--volatile=overlay",
-      `--network-namespace-path=${options.netns.path}`,
-      `--machine=${options.name}`,
-      `--bind-ro=${join(options.dir, "hostname")}:/etc/hostname`,
-      `--bind-ro=${options.authorizedKeys}:/root/.ssh/authorized_keys`,
-      `--bind-ro=${keys}:/etc/ssh/ctpf-host-keys`,
-      `--bind-ro=${join(options.dir, "sshd-test.conf")}:/etc/ssh/sshd_config.d/ctpf-test.conf`,
-      `--bind-ro=${join(options.dir, "journald-test.conf")}:/etc/systemd/journald.conf.d/ctpf-test.conf`,
-    ]);
+    const cgroup = await MachineCgroup.create(options.name);
+    options.onCgroup(cgroup);
+    const process = options.spawn(
+      options.netns,
+      cgroup.wrap([
+        "systemd-nspawn",
+        "--quiet",
+        "--boot",
+        "--register=no",
+        // No scope unit of its own: there is no systemd on the test machine to ask for one.
+        "--keep-unit",
+        "--console=read-only",
+        `--directory=${options.tree}`,
+        // The cached tree stays as it is; what the host writes goes to a tmpfs that ends with it.
+        "--volatile=overlay",
+        `--network-namespace-path=${options.netns.path}`,
+        `--machine=${options.name}`,
+        `--bind-ro=${join(options.dir, "hostname")}:/etc/hostname`,
+        `--bind-ro=${options.authorizedKeys}:/root/.ssh/authorized_keys`,
+        `--bind-ro=${keys}:/etc/ssh/ctpf-host-keys`,
+        `--bind-ro=${join(options.dir, "sshd-test.conf")}:/etc/ssh/sshd_config.d/ctpf-test.conf`,
+        `--bind-ro=${join(options.dir, "journald-test.conf")}:/etc/systemd/journald.conf.d/ctpf-test.conf`,
+      ]),
+    );
     const host = new NspawnHost(options, process, hostKeyPath);
     await waitFor(async () => {
       if (process.exited) throw new Error(`systemd-nspawn for ${options.name} exited:\n${process.output()}`);
@@ -103,7 +111,11 @@ export class NspawnHost {
           ["journalctl", "--no-pager", "-b", "-n", "30", ...units.flatMap((unit) => ["-u", unit])],
           { check: false },
         );
-        throw new Error(`${options.name} booted degraded: ${failed.stdout}\n${journal.stdout}`);
+        throw new Error(
+          `${options.name} booted degraded: ${failed.stdout}\n${journal.stdout}\nconsole:\n${
+            process.output().split("\n").filter((line) => /fail|error|denied/i.test(line)).join("\n")
+          }`,
+        );
       }
       return state.stdout.trim() === "running";
     }, {
