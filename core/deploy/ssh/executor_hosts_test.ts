@@ -54,6 +54,8 @@ rootTest({
         assertEquals([result.stdout, result.stderr, result.code], ["out\n", "err\n", 3]);
         assertEquals((await connection.exec(["printf", "%s", "it's; $HOME"])).stdout, "it's; $HOME");
         assertEquals((await connection.exec("cat", { stdin: "piped in" })).stdout, "piped in");
+        // The fixture's hosts may configure their own network as a machine's root can (a mesh's TAP device).
+        await connection.exec("ip tuntap add mode tap name ctpf0 && ip link del ctpf0");
         const failed = await assertRejects(() => connection.exec("echo nope >&2; exit 4"), SshError);
         assertStrictEquals((failed as SshError).kind, "command");
         assertMatch(failed.message, /^alpha: echo nope >&2; exit 4 exited 4: nope$/);

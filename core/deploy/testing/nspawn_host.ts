@@ -96,6 +96,9 @@ export class NspawnHost {
         `--bind-ro=${keys}:/etc/ssh/ctpf-host-keys`,
         `--bind-ro=${join(options.dir, "sshd-test.conf")}:/etc/ssh/sshd_config.d/ctpf-test.conf`,
         `--bind-ro=${join(options.dir, "journald-test.conf")}:/etc/systemd/journald.conf.d/ctpf-test.conf`,
+        // The network namespace is the test's own: the host may configure it (addresses, routes, TAP
+        // devices for a mesh) as a real machine's root can. nspawn leaves CAP_NET_ADMIN out by default.
+        "--capability=CAP_NET_ADMIN",
       ]),
     );
     const host = new NspawnHost(options, process, hostKeyPath);
