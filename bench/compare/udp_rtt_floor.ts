@@ -26,7 +26,7 @@ const servers: { name: string; command: string[] }[] = [
   },
 ];
 
-async function waitForReady(lines: ReadableStream<Uint8Array>): Promise<void> {
+async function waitForReady(lines: ReadableStream<Uint8Array<ArrayBuffer>>): Promise<void> {
   const reader = lines.pipeThrough(new TextDecoderStream()).getReader();
   let text = "";
   const deadline = setTimeout(() => reader.cancel("no ready line in 20 s"), 20_000);

@@ -21,7 +21,7 @@ self.onmessage = (event: MessageEvent<number>) => {
   self.postMessage("ready");
   for (;;) {
     fromLength[0] = 16;
-    const length = Number(libc.symbols.recvfrom(fd, buffer, buffer.length, 0, from, fromLengthBytes));
-    if (length >= 0) libc.symbols.sendto(fd, buffer, length, 0, from, fromLength[0]);
+    const length = Number(libc.symbols.recvfrom(fd, buffer, BigInt(buffer.length), 0, from, fromLengthBytes));
+    if (length >= 0) libc.symbols.sendto(fd, buffer, BigInt(length), 0, from, fromLength[0]);
   }
 };

@@ -15,7 +15,7 @@ async function denoSocket(): Promise<void> {
 
 /** CTPF's FFI socket, as necon and bofied use it: sync reads until EAGAIN, then the shared epoll poller. */
 async function ctpfPoller(): Promise<void> {
-  const socket = UdpSocket.open({ hostname: "127.0.0.1", port });
+  const socket = UdpSocket.open({ address: "127.0.0.1", port });
   console.log("ready");
   for (;;) {
     const datagram = await socket.receive();
