@@ -1,0 +1,175 @@
+#!/bin/bash
+# k3s STAND-IN for CTPF's tests: this is not k3s, which cannot be obtained here. Installed where k3s goes
+# (the air-gap "binary" of a test inventory), it records how it was started instead of running
+# Kubernetes: as `k3s server|agent ...` it writes its argv, its K3S_* environment, the config file it
+# would read and the token file it was pointed at (the token only as a SHA-256) to
+# /var/lib/k3s-standin/<role>.json (and a line in runs.jsonl), writes a plausible admin kubeconfig for a
+# server, tells systemd it is ready, and runs until SIGTERM, as k3s does under systemd. Like k3s, it
+# refuses to join without a server URL and a token. `k3s --version` prints a version line.
+# K3S_STANDIN_ROOT puts every path it reads or writes under another root, so tests need no real /etc.
+# Under a Type=notify unit it needs NotifyAccess=all (systemd-notify is a child process, not k3s itself).
+set -u
+K3S_STANDIN_VERSION="v1.31.4+k3s1"
+root="${K3S_STANDIN_ROOT:-}"
+records="$root/var/lib/k3s-standin"
+
+json_string() {
+  local s=$1 out="" i c
+  s=${s//\\/\\\\}
+  s=${s//\"/\\\"}
+  s=${s//$'\n'/\\n}
+  s=${s//$'\t'/\\t}
+  s=${s//$'\r'/\\r}
+  if [[ $s == *[$'\x01'-$'\x1f']* ]]; then
+    for ((i = 0; i < ${#s}; i++)); do
+      c=${s:i:1}
+      if [[ $c == [$'\x01'-$'\x1f'] ]]; then printf -v c '\\u%04x' "'$c"; fi
+      out+=$c
+    done
+    s=$out
+  fi
+  printf '"%s"' "$s"
+}
+
+sha256_of_text() { printf '%s' "$1" | sha256sum | cut -d ' ' -f 1; }
+
+# The value of a top-level key in k3s's config file, without the quotes k3sdeployer puts around strings.
+config_value() {
+  [ -f "$root$config_file" ] || return 0
+  sed -n "s/^$1: *//p" "$root$config_file" | head -n 1 | sed 's/^"\(.*\)"$/\1/'
+}
+
+case "${1:-}" in
+--version | -v | version)
+  echo "k3s version $K3S_STANDIN_VERSION (k3s-standin)"
+  echo "go version go1.22.9 (k3s-standin)"
+  exit 0
+  ;;
+server | agent) role=$1 ;;
+*)
+  echo "k3s-standin: usage: k3s server|agent [flags] | k3s --version" >&2
+  exit 2
+  ;;
+esac
+
+config_file=${K3S_CONFIG_FILE:-/etc/rancher/k3s/config.yaml}
+token_file=${K3S_TOKEN_FILE:-}
+token=${K3S_TOKEN:-}
+token_source=""
+[ -n "$token_file" ] && token_source=env
+[ -n "$token" ] && token_source=env
+server_url=${K3S_URL:-}
+argv_json=""
+args=("$@")
+for ((i = 0; i < ${#args[@]}; i++)); do
+  arg=${args[i]}
+  next=${args[i + 1]:-}
+  shown=$arg
+  case "$arg" in
+  --config | -c) config_file=$next ;;
+  --config=*) config_file=${arg#*=} ;;
+  --token-file) token_file=$next token_source=argv ;;
+  --token-file=*) token_file=${arg#*=} token_source=argv ;;
+  --server | -s) server_url=$next ;;
+  --server=*) server_url=${arg#*=} ;;
+  --token=*) token=${arg#*=} token_source=argv shown="--token=sha256:$(sha256_of_text "${arg#*=}")" ;;
+  esac
+  # A token given on the command line is recorded as its hash: the record is read by tests and people.
+  prev=${args[i - 1]:-}
+  if ((i > 0)) && [[ $prev == --token || $prev == -t ]]; then
+    token=$arg token_source=argv shown="sha256:$(sha256_of_text "$arg")"
+  fi
+  argv_json+="${argv_json:+,}$(json_string "$shown")"
+done
+if [ -z "$token_file" ] && [ -z "$token" ]; then
+  token_file=$(config_value token-file)
+  [ -n "$token_file" ] && token_source=config
+  token=$(config_value token)
+  [ -n "$token" ] && token_source=config
+fi
+[ -z "$server_url" ] && server_url=$(config_value server)
+
+error=""
+token_sha256=""
+token_mode=""
+if [ -n "$token_file" ]; then
+  if [ -r "$root$token_file" ]; then
+    token_sha256=$(tr -d '\n' <"$root$token_file" | sha256sum | cut -d ' ' -f 1)
+    token_mode=$(stat -c %a "$root$token_file")
+  else
+    error="token file $token_file cannot be read"
+  fi
+elif [ -n "$token" ]; then
+  token_sha256=$(sha256_of_text "$token")
+fi
+if [ -z "$error" ] && [ "$role" = agent ] && [ -z "$server_url" ]; then
+  error="--server is required"
+fi
+if [ -z "$error" ] && [ -n "$server_url" ] && [ -z "$token_sha256" ]; then
+  error="--token is required to join $server_url"
+fi
+
+env_json=""
+while IFS='=' read -r name value; do
+  case "$name" in K3S_STANDIN_*) continue ;; esac
+  [ "$name" = K3S_TOKEN ] && value="sha256:$(sha256_of_text "$value")"
+  env_json+="${env_json:+,}$(json_string "$name"):$(json_string "$value")"
+done < <(env | grep '^K3S_' | sort)
+
+config_json=null
+[ -f "$root$config_file" ] && config_json=$(json_string "$(cat "$root$config_file")")
+optional() { if [ -n "$1" ]; then json_string "$1"; else printf null; fi; }
+
+mkdir -p "$records"
+record="{\"standin\":\"k3s-standin\",\"version\":\"$K3S_STANDIN_VERSION\",\"role\":\"$role\",\"pid\":$$"
+record+=",\"argv\":[$argv_json],\"env\":{$env_json},\"configFile\":$(json_string "$config_file")"
+record+=",\"config\":$config_json,\"tokenFile\":$(optional "$token_file"),\"tokenFileMode\":$(optional "$token_mode")"
+record+=",\"tokenSha256\":$(optional "$token_sha256"),\"tokenSource\":$(optional "$token_source")"
+record+=",\"server\":$(optional "$server_url"),\"error\":$(optional "$error")}"
+printf '%s\n' "$record" >"$records/$role.json.tmp" && mv "$records/$role.json.tmp" "$records/$role.json"
+printf '%s\n' "$record" >>"$records/runs.jsonl"
+
+if [ -n "$error" ]; then
+  echo "k3s-standin: $error" >&2
+  exit 1
+fi
+
+if [ "$role" = server ]; then
+  fake=$(printf '%s' "k3s-standin: not a certificate" | base64 -w 0)
+  mkdir -p "$root/etc/rancher/k3s"
+  (
+    umask 077
+    cat >"$root/etc/rancher/k3s/k3s.yaml.tmp" <<KUBECONFIG
+apiVersion: v1
+clusters:
+- cluster:
+    certificate-authority-data: $fake
+    server: https://127.0.0.1:6443
+  name: default
+contexts:
+- context:
+    cluster: default
+    user: default
+  name: default
+current-context: default
+kind: Config
+preferences: {}
+users:
+- name: default
+  user:
+    client-certificate-data: $fake
+    client-key-data: $fake
+KUBECONFIG
+  )
+  mv "$root/etc/rancher/k3s/k3s.yaml.tmp" "$root/etc/rancher/k3s/k3s.yaml"
+fi
+
+if [ -n "${NOTIFY_SOCKET:-}" ] && command -v systemd-notify >/dev/null; then systemd-notify --ready; fi
+
+sleeper=""
+trap 'if [ -n "$sleeper" ]; then kill "$sleeper" 2>/dev/null; fi; exit 0' TERM INT
+while :; do
+  sleep 3600 &
+  sleeper=$!
+  wait "$sleeper"
+done
