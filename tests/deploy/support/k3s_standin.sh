@@ -52,6 +52,9 @@ server | agent) role=$1 ;;
   ;;
 esac
 
+# From here on SIGTERM ends it cleanly, as systemd's stop ends k3s, even before it is up.
+# $! is only ever the sleep below (nothing else runs in the background), so the trap ends it too.
+trap 'if [ -n "${!:-}" ]; then kill "$!" 2>/dev/null; fi; exit 0' TERM INT
 config_file=${K3S_CONFIG_FILE:-/etc/rancher/k3s/config.yaml}
 token_file=${K3S_TOKEN_FILE:-}
 token=${K3S_TOKEN:-}
@@ -114,7 +117,41 @@ while IFS='=' read -r name value; do
   case "$name" in K3S_STANDIN_*) continue ;; esac
   [ "$name" = K3S_TOKEN ] && value="sha256:$(sha256_of_text "$value")"
   env_json+="${env_json:+,}$(json_string "$name"):$(json_string "$value")"
-done < <(env | grep '^K3S_' | sort)
+done <<<"$(env | grep '^K3S_' | sort)"
+
+# What k3s would run with: the config file's options as flags (a list repeats its flag), then the command
+# line's own flags, as k3s merges them.
+effective_json=$(json_string "$role")
+if [ -f "$root$config_file" ]; then
+  list_key=""
+  while IFS= read -r line; do
+    case "$line" in
+    '#'* | '') continue ;;
+    '  - '*)
+      item=${line#  - }
+      item=${item#\"}
+      item=${item%\"}
+      effective_json+=",$(json_string "--$list_key"),$(json_string "$item")"
+      ;;
+    *:)
+      list_key=${line%:}
+      ;;
+    *': '*)
+      key=${line%%: *}
+      value=${line#*: }
+      if [ "$value" = true ]; then
+        effective_json+=",$(json_string "--$key")"
+      else
+        value=${value#\"}
+        value=${value%\"}
+        [ "$key" = token ] && value="sha256:$(sha256_of_text "$value")"
+        effective_json+=",$(json_string "--$key"),$(json_string "$value")"
+      fi
+      ;;
+    esac
+  done <"$root$config_file"
+fi
+effective_json+="${argv_json#$(json_string "$role")}"
 
 config_json=null
 [ -f "$root$config_file" ] && config_json=$(json_string "$(cat "$root$config_file")")
@@ -122,12 +159,13 @@ optional() { if [ -n "$1" ]; then json_string "$1"; else printf null; fi; }
 
 mkdir -p "$records"
 record="{\"standin\":\"k3s-standin\",\"version\":\"$K3S_STANDIN_VERSION\",\"role\":\"$role\",\"pid\":$$"
-record+=",\"argv\":[$argv_json],\"env\":{$env_json},\"configFile\":$(json_string "$config_file")"
+record+=",\"argv\":[$argv_json],\"effectiveArgs\":[$effective_json],\"env\":{$env_json},\"configFile\":$(json_string "$config_file")"
 record+=",\"config\":$config_json,\"tokenFile\":$(optional "$token_file"),\"tokenFileMode\":$(optional "$token_mode")"
 record+=",\"tokenSha256\":$(optional "$token_sha256"),\"tokenSource\":$(optional "$token_source")"
 record+=",\"server\":$(optional "$server_url"),\"error\":$(optional "$error")}"
-printf '%s\n' "$record" >"$records/$role.json.tmp" && mv "$records/$role.json.tmp" "$records/$role.json"
+# The history first: <role>.json appearing is what tells a watcher the start is recorded.
 printf '%s\n' "$record" >>"$records/runs.jsonl"
+printf '%s\n' "$record" >"$records/$role.json.tmp" && mv "$records/$role.json.tmp" "$records/$role.json"
 
 if [ -n "$error" ]; then
   echo "k3s-standin: $error" >&2
@@ -166,10 +204,7 @@ fi
 
 if [ -n "${NOTIFY_SOCKET:-}" ] && command -v systemd-notify >/dev/null; then systemd-notify --ready; fi
 
-sleeper=""
-trap 'if [ -n "$sleeper" ]; then kill "$sleeper" 2>/dev/null; fi; exit 0' TERM INT
 while :; do
   sleep 3600 &
-  sleeper=$!
-  wait "$sleeper"
+  wait "$!"
 done
