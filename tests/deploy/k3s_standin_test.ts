@@ -20,6 +20,7 @@ interface StandinRecord {
   standin: string;
   version: string;
   role: string;
+  pid: number;
   argv: string[];
   effectiveArgs: string[];
   env: Record<string, string>;
@@ -89,14 +90,12 @@ async function startNode(
 ): Promise<RunningNode> {
   await Deno.remove(`${root}/var/lib/k3s-standin/${plan.role}.json`).catch(() => {});
   const child = spawnStandin(root, execStartUnder(root, plan.unit.text), env);
-  const record = await waitFor(async () => {
-    const found = await readRecord(root, plan.role);
-    // A server has started once its kubeconfig is written.
-    if (found && plan.role === "server") {
-      return await Deno.stat(`${root}/etc/rancher/k3s/k3s.yaml`).then(() => found, () => undefined);
-    }
-    return found;
-  }, { timeoutMs: 10_000, what: `${plan.host}'s stand-in to start` });
+  // The record appears once the stand-in is up (a server's kubeconfig written, SIGTERM handled).
+  const record = await waitFor(() => readRecord(root, plan.role), {
+    timeoutMs: 10_000,
+    what: `${plan.host}'s stand-in to start`,
+  });
+  assertEquals(record.pid, child.pid, `${plan.host}: the process the unit started is the one that recorded`);
   return {
     record,
     async stop() {
@@ -243,6 +242,43 @@ Deno.test("k3s stand-in: an agent whose token file cannot be read fails as k3s d
       "token file /etc/rancher/k3s/cluster-token cannot be read",
     );
   });
+});
+
+const haveSocat = new Deno.Command("sh", { args: ["-c", "command -v socat"] }).outputSync().success;
+
+Deno.test({
+  name:
+    "k3s stand-in: once recorded it tells systemd it is ready (NOTIFY_SOCKET) as the process systemd started",
+  ignore: !haveSocat && !Deno.env.get("CI"),
+  async fn() {
+    const root = await Deno.makeTempDir({ prefix: "k3s-standin-" });
+    // socat receives the datagrams on the socket systemd would hold for a Type=notify unit.
+    const socket = `${root}/notify`;
+    const systemd = new Deno.Command("socat", {
+      args: ["-u", `UNIX-RECV:${socket}`, "STDOUT"],
+      stdout: "piped",
+    })
+      .spawn();
+    const reader = systemd.stdout.getReader();
+    try {
+      await waitFor(() => Deno.stat(socket).then(() => true, () => false), { what: "socat's socket" });
+      const child = spawnStandin(root, [STANDIN, "server", "--cluster-init"], { NOTIFY_SOCKET: socket });
+      try {
+        const { value } = await withTimeout(reader.read(), 10_000, "the stand-in's readiness message");
+        assertMatch(new TextDecoder().decode(value), /^READY=1\n/);
+        const record = await readRecord(root, "server");
+        assertEquals(record?.pid, child.pid, "recorded and notified by the PID systemd started");
+      } finally {
+        child.kill("SIGTERM");
+        assertEquals((await withTimeout(child.output(), 5_000, "the stand-in to stop")).code, 0);
+      }
+    } finally {
+      await reader.cancel();
+      systemd.kill("SIGTERM");
+      await systemd.status;
+      await Deno.remove(root, { recursive: true });
+    }
+  },
 });
 
 Deno.test("k3s stand-in: a token on the command line or in K3S_TOKEN is recorded only as its hash", async () => {

@@ -7,7 +7,7 @@
 # server, tells systemd it is ready, and runs until SIGTERM, as k3s does under systemd. Like k3s, it
 # refuses to join without a server URL and a token. `k3s --version` prints a version line.
 # K3S_STANDIN_ROOT puts every path it reads or writes under another root, so tests need no real /etc.
-# Under a Type=notify unit it needs NotifyAccess=all (systemd-notify is a child process, not k3s itself).
+# Needs bash and coreutils; perl-base lets it notify systemd from its own PID under a Type=notify unit.
 set -u
 K3S_STANDIN_VERSION="v1.31.4+k3s1"
 root="${K3S_STANDIN_ROOT:-}"
@@ -163,11 +163,14 @@ record+=",\"argv\":[$argv_json],\"effectiveArgs\":[$effective_json],\"env\":{$en
 record+=",\"config\":$config_json,\"tokenFile\":$(optional "$token_file"),\"tokenFileMode\":$(optional "$token_mode")"
 record+=",\"tokenSha256\":$(optional "$token_sha256"),\"tokenSource\":$(optional "$token_source")"
 record+=",\"server\":$(optional "$server_url"),\"error\":$(optional "$error")}"
-# The history first: <role>.json appearing is what tells a watcher the start is recorded.
+# The history first; <role>.json appears last, once the stand-in is up (or has failed), so a watcher
+# that sees it can stop the stand-in and find it ends cleanly.
 printf '%s\n' "$record" >>"$records/runs.jsonl"
-printf '%s\n' "$record" >"$records/$role.json.tmp" && mv "$records/$role.json.tmp" "$records/$role.json"
+printf '%s\n' "$record" >"$records/$role.json.tmp"
+export K3S_STANDIN_RECORD_TMP="$records/$role.json.tmp" K3S_STANDIN_RECORD="$records/$role.json"
 
 if [ -n "$error" ]; then
+  mv "$K3S_STANDIN_RECORD_TMP" "$K3S_STANDIN_RECORD"
   echo "k3s-standin: $error" >&2
   exit 1
 fi
@@ -202,8 +205,24 @@ KUBECONFIG
   mv "$root/etc/rancher/k3s/k3s.yaml.tmp" "$root/etc/rancher/k3s/k3s.yaml"
 fi
 
-if [ -n "${NOTIFY_SOCKET:-}" ] && command -v systemd-notify >/dev/null; then systemd-notify --ready; fi
+# Up: SIGTERM handled, the record published, and systemd told it is ready, from this very PID, as a
+# Type=notify unit (NotifyAccess=main) requires. Hence perl (perl-base is on every Debian system) in
+# place of this shell: systemd-notify would send it from another PID.
+stay_running='
+  $SIG{TERM} = $SIG{INT} = sub { exit 0 };
+  rename $ENV{K3S_STANDIN_RECORD_TMP}, $ENV{K3S_STANDIN_RECORD} or die "k3s-standin: record: $!\n";
+  if (defined(my $path = $ENV{NOTIFY_SOCKET})) {
+    $path =~ s/^@/\0/;
+    my $socket = IO::Socket::UNIX->new(Type => SOCK_DGRAM(), Peer => $path) or die "k3s-standin: notify: $!\n";
+    $socket->send("READY=1\nSTATUS=k3s stand-in: start recorded, running until SIGTERM\n");
+  }
+  sleep 3600 while 1;
+'
+if command -v perl >/dev/null; then exec -a "$0" perl -MIO::Socket::UNIX -MSocket -e "$stay_running"; fi
 
+# Without perl: ready for a Type=exec unit (or one with NotifyAccess=all).
+mv "$K3S_STANDIN_RECORD_TMP" "$K3S_STANDIN_RECORD"
+if [ -n "${NOTIFY_SOCKET:-}" ] && command -v systemd-notify >/dev/null; then systemd-notify --ready; fi
 while :; do
   sleep 3600 &
   wait "$!"
