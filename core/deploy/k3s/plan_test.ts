@@ -366,3 +366,25 @@ Deno.test("k3s plan: without an overlay unit the unit waits for the network only
   const plan = buildK3sPlan(parseK3sInventory(oneServer({ overlayUnit: "" })));
   assert(host(plan, "s1").unit.text.includes("\nWants=network-online.target\nAfter=network-online.target\n"));
 });
+
+Deno.test("k3s plan: uninstall removes every file the plan writes, air-gap images included", () => {
+  const airgap = {
+    x86_64: { binary: "/srv/k3s/k3s", images: "/srv/k3s/images.tar.zst" },
+    aarch64: { binary: "/srv/k3s/k3s-arm64", images: "/srv/k3s/images-arm64.tar" },
+  };
+  for (
+    const plan of [highlyAvailable(), highlyAvailable({ airgap })].map((input) =>
+      buildK3sPlan(parseK3sInventory(input))
+    )
+  ) {
+    for (const node of plan.hosts) {
+      const removed = node.uninstall.flatMap((step) => step.kind === "remove" ? [step.path] : []);
+      for (const path of [...node.files.map((file) => file.path), node.unit.path]) {
+        assert(
+          removed.some((gone) => path === gone || path.startsWith(`${gone}/`)),
+          `${node.host}: ${path} is left behind`,
+        );
+      }
+    }
+  }
+});
