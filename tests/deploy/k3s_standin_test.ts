@@ -13,26 +13,14 @@ import { ensureClusterToken } from "../../core/deploy/k3s/token.ts";
 import { waitFor, withTimeout } from "../harness/wait.ts";
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import { applyUnderRoot, execStartUnder } from "./support/apply_under_root.ts";
+import {
+  K3S_STANDIN,
+  type StandinRecord,
+  standinRecordPath,
+  standinWithVersion,
+} from "./support/k3s_standin.ts";
 
-const STANDIN = new URL("./support/k3s_standin.sh", import.meta.url).pathname;
-
-interface StandinRecord {
-  standin: string;
-  version: string;
-  role: string;
-  pid: number;
-  argv: string[];
-  effectiveArgs: string[];
-  env: Record<string, string>;
-  configFile: string;
-  config: string | null;
-  tokenFile: string | null;
-  tokenFileMode: string | null;
-  tokenSha256: string | null;
-  tokenSource: string | null;
-  server: string | null;
-  error: string | null;
-}
+const STANDIN = K3S_STANDIN;
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
@@ -74,9 +62,9 @@ function spawnStandin(root: string, argv: string[], env: Record<string, string> 
   }).spawn();
 }
 
-async function readRecord(root: string, role: string): Promise<StandinRecord | undefined> {
+async function readRecord(root: string, role: "server" | "agent"): Promise<StandinRecord | undefined> {
   try {
-    return JSON.parse(await Deno.readTextFile(`${root}/var/lib/k3s-standin/${role}.json`));
+    return JSON.parse(await Deno.readTextFile(`${root}${standinRecordPath(role)}`));
   } catch {
     return undefined;
   }
@@ -194,8 +182,7 @@ Deno.test("k3s stand-in: a second apply changes nothing; an upgrade replaces the
 
     // The new release, as the user would supply it for an air-gapped upgrade.
     const upgraded = `${dir}/controller/k3s-v1.32.1`;
-    const text = await Deno.readTextFile(STANDIN);
-    await Deno.writeTextFile(upgraded, text.replace('="v1.31.4+k3s1"', '="v1.32.1+k3s1"'), { mode: 0o755 });
+    await Deno.writeTextFile(upgraded, await standinWithVersion("v1.32.1+k3s1"), { mode: 0o755 });
     const after = buildK3sPlan(parseK3sInventory(inventory({
       version: "v1.32.1+k3s1",
       airgap: {
