@@ -105,7 +105,11 @@ Deno.test("k3s stand-in: --version prints k3s's version line", async () => {
 
 Deno.test("k3s stand-in: three servers and two agents run with the planned invocation, config and token", async () => {
   await withLab(async (dir, inventory) => {
-    const plan = buildK3sPlan(parseK3sInventory(inventory({ serverArgs: ["--disable=traefik"] })));
+    const plan = buildK3sPlan(
+      parseK3sInventory(
+        inventory({ serverArgs: ["--disable=traefik", String.raw`--node-label=note=say "hi" \ bye`] }),
+      ),
+    );
     const token = (await Deno.readTextFile(`${dir}/controller/lab.token`)).trim();
     const nodes: RunningNode[] = [];
     try {

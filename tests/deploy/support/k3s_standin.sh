@@ -31,12 +31,33 @@ json_string() {
   printf '"%s"' "$s"
 }
 
+# A scalar of the config file: a double-quoted one with its escapes undone (as YAML, which k3s uses,
+# reads it), any other as written.
+yaml_scalar() {
+  local s=$1 out="" i c
+  if [[ ${#s} -lt 2 || $s != \"*\" ]]; then
+    printf '%s' "$s"
+    return
+  fi
+  s=${s:1:${#s}-2}
+  for ((i = 0; i < ${#s}; i++)); do
+    c=${s:i:1}
+    if [ "$c" = '\' ]; then
+      i=$((i + 1))
+      c=${s:i:1}
+      case "$c" in n) c=$'\n' ;; t) c=$'\t' ;; esac
+    fi
+    out+=$c
+  done
+  printf '%s' "$out"
+}
+
 sha256_of_text() { printf '%s' "$1" | sha256sum | cut -d ' ' -f 1; }
 
-# The value of a top-level key in k3s's config file, without the quotes k3sdeployer puts around strings.
+# The value of a top-level key in k3s's config file.
 config_value() {
   [ -f "$root$config_file" ] || return 0
-  sed -n "s/^$1: *//p" "$root$config_file" | head -n 1 | sed 's/^"\(.*\)"$/\1/'
+  yaml_scalar "$(sed -n "s/^$1: *//p" "$root$config_file" | head -n 1)"
 }
 
 case "${1:-}" in
@@ -128,9 +149,7 @@ if [ -f "$root$config_file" ]; then
     case "$line" in
     '#'* | '') continue ;;
     '  - '*)
-      item=${line#  - }
-      item=${item#\"}
-      item=${item%\"}
+      item=$(yaml_scalar "${line#  - }")
       effective_json+=",$(json_string "--$list_key"),$(json_string "$item")"
       ;;
     *:)
@@ -142,8 +161,7 @@ if [ -f "$root$config_file" ]; then
       if [ "$value" = true ]; then
         effective_json+=",$(json_string "--$key")"
       else
-        value=${value#\"}
-        value=${value%\"}
+        value=$(yaml_scalar "$value")
         [ "$key" = token ] && value="sha256:$(sha256_of_text "$value")"
         effective_json+=",$(json_string "--$key"),$(json_string "$value")"
       fi
