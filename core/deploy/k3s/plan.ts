@@ -19,10 +19,18 @@ import { uninstallSteps } from "./uninstall.ts";
 function activation(unit: string): PlannedCommand[] {
   return [
     { argv: ["systemctl", "daemon-reload"], when: "unit-changed" },
-    { argv: ["systemctl", "enable", unit], when: "always" },
-    // k3s reads its config and token only at start, so any change needs a restart.
+    {
+      argv: ["systemctl", "enable", unit],
+      when: "always",
+      unless: ["systemctl", "is-enabled", "--quiet", unit],
+    },
+    // k3s reads its binary, config and token only at start, so any change needs a restart.
     { argv: ["systemctl", "restart", unit], when: "any-changed" },
-    { argv: ["systemctl", "start", unit], when: "none-changed" },
+    {
+      argv: ["systemctl", "start", unit],
+      when: "none-changed",
+      unless: ["systemctl", "is-active", "--quiet", unit],
+    },
   ];
 }
 

@@ -121,9 +121,17 @@ Deno.test("k3s plan: one server initialises the cluster over its overlay address
   );
   assertEquals(s1.activate, [
     { argv: ["systemctl", "daemon-reload"], when: "unit-changed" },
-    { argv: ["systemctl", "enable", "k3s.service"], when: "always" },
+    {
+      argv: ["systemctl", "enable", "k3s.service"],
+      when: "always",
+      unless: ["systemctl", "is-enabled", "--quiet", "k3s.service"],
+    },
     { argv: ["systemctl", "restart", "k3s.service"], when: "any-changed" },
-    { argv: ["systemctl", "start", "k3s.service"], when: "none-changed" },
+    {
+      argv: ["systemctl", "start", "k3s.service"],
+      when: "none-changed",
+      unless: ["systemctl", "is-active", "--quiet", "k3s.service"],
+    },
   ]);
   assertEquals(s1.versionCheck, {
     argv: ["/usr/local/bin/k3s", "--version"],

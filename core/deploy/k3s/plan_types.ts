@@ -32,6 +32,8 @@ export type CommandCondition = "always" | "unit-changed" | "any-changed" | "none
 export interface PlannedCommand {
   argv: string[];
   when: CommandCondition;
+  /** A check run first: its success means there is nothing to do (the step is unchanged). */
+  unless?: string[];
 }
 
 export type UninstallStep =
