@@ -133,6 +133,12 @@ if [ "$mode" = "--test" ] || [ "$mode" = "--bench" ]; then
   # strace: core/store/wal_sync_test.ts checks at the system-call level that a grouped commit is
   # acknowledged only after an fdatasync that began after its WAL write.
   packages+=(strace)
+  # kubernetes-client: kubectl, the real client that reads the kubeconfig the k3sdeployer rewrites (k3s
+  # itself is not packaged).
+  packages+=(kubernetes-client)
+  # systemd: systemd-analyze verify checks the k3sdeployer's units offline (the package alone does not make
+  # systemd the init; systemd-sysv would).
+  packages+=(systemd)
   apt_install "${packages[@]}" || { echo "setup: test packages could not be installed" >&2; exit 1; }
 fi
 if [ "$mode" = "--bench" ]; then

@@ -5,12 +5,14 @@
 import { FieldErrors } from "../errors/field_errors.ts";
 import { InputError } from "../errors/input_error.ts";
 import type { Logger } from "../log/logger.ts";
+import { Registry } from "../metrics/registry.ts";
 import { Hub } from "../stream/hub.ts";
 import { readTar, writeTar } from "../archive/tar.ts";
 import type { ArtifactStore } from "./artifact_store.ts";
 import { type BaseImage, type BaseImageOptions, ensureBaseImage } from "./base_images.ts";
 import type { DockerEngine } from "./docker/engine.ts";
 import { type BuilderKind, checkParameters, withSecretsKept } from "./kind.ts";
+import { BuildersMetrics, type StoredArtifacts } from "./metrics.ts";
 import { mergeSteps } from "./steps.ts";
 import {
   type ArtifactPublisher,
@@ -32,6 +34,8 @@ export interface BuildersOptions {
   repository: BuildRepository;
   artifacts: ArtifactStore;
   publisher?: ArtifactPublisher;
+  /** The binary's registry, which the builders' metrics join (a registry of their own when not given). */
+  metrics?: Registry;
 }
 
 export class Builders {
@@ -39,11 +43,19 @@ export class Builders {
   readonly changes = new Hub<BuildRecord>({ historySize: 0, subscriberQueue: 10_000, maxSubscribers: 200 });
   readonly kinds: Map<string, BuilderKind>;
   #running = new Map<string, AbortController>();
+  /** Builds created and not yet started nor cancelled. */
+  #queued = new Set<string>();
+  readonly #metrics: BuildersMetrics;
   #queue: Promise<void> = Promise.resolve();
   #builds = 0;
 
   constructor(private readonly options: BuildersOptions) {
     this.kinds = new Map(options.kinds.map((kind) => [kind.name, kind]));
+    this.#metrics = new BuildersMetrics(
+      options.metrics ?? new Registry(),
+      () => this.storedArtifacts(),
+      () => this.#queued.size,
+    );
   }
 
   get buildsRun(): number {
@@ -59,6 +71,7 @@ export class Builders {
     for (const build of this.options.repository.list(LIST_LIMIT)) {
       if (!finishedStates.includes(build.state)) {
         this.#update(build, { state: "failed", error: "interrupted by a restart", finishedAt: Date.now() });
+        this.#metrics.endedUnrun(build.kind, "failed");
         interrupted.push(build.id);
       }
     }
@@ -100,6 +113,7 @@ export class Builders {
     this.changes.publish(build);
     const controller = new AbortController();
     this.#running.set(build.id, controller);
+    this.#queued.add(build.id);
     this.#queue = this.#queue.then(() => this.#run(build, kind, controller.signal));
     return build;
   }
@@ -132,7 +146,11 @@ export class Builders {
     }
     this.#running.get(id)?.abort();
     // A queued build never starts: it is cancelled now, not when its turn comes.
-    if (build.state === "queued") return this.#update(build, { state: "cancelled", finishedAt: Date.now() });
+    if (build.state === "queued") {
+      this.#queued.delete(id);
+      this.#metrics.endedUnrun(build.kind, "cancelled");
+      return this.#update(build, { state: "cancelled", finishedAt: Date.now() });
+    }
     return build;
   }
 
@@ -160,6 +178,15 @@ export class Builders {
     else await publisher.unpublish(path);
   }
 
+  /** What the artifact store holds: the distinct artifacts of the builds kept (a delete removes the rest). */
+  storedArtifacts(): StoredArtifacts {
+    const sizes = new Map<string, number>();
+    for (const build of this.list()) for (const a of build.artifacts) sizes.set(a.sha256, a.size);
+    let bytes = 0;
+    for (const size of sizes.values()) bytes += size;
+    return { files: sizes.size, bytes };
+  }
+
   /** Artifacts of finished builds with the build they came from, newest first. */
   artifacts(): { build: BuildRecord; artifact: ArtifactRecord }[] {
     return this.list().flatMap((build) => build.artifacts.map((artifact) => ({ build, artifact })));
@@ -169,11 +196,13 @@ export class Builders {
     const tag = `ctpf-build:${build.id}`;
     const started = Date.now();
     let outcome: Partial<BuildRecord>;
+    this.#queued.delete(build.id);
     if (signal.aborted) {
       // Cancelled while queued: already recorded as such, nothing ran.
       this.#running.delete(build.id);
       return;
     }
+    this.#metrics.started();
     try {
       build = this.#update(build, { state: "running", startedAt: started });
       for (const image of kind.baseImages) build = await this.#baseImageStep(build, image, signal);
@@ -213,6 +242,7 @@ export class Builders {
     this.#running.delete(build.id);
     this.#builds++;
     build = this.#update(build, { ...outcome, finishedAt: Date.now() });
+    this.#metrics.ranTo(build.kind, build.state, build.finishedAt! - started);
     this.options.log.info(`build ${build.state}`, {
       id: build.id,
       kind: build.kind,

@@ -50,6 +50,7 @@ export function buildersModule(
     repository: new SqliteBuildRepository(context.store),
     artifacts,
     publisher,
+    metrics: context.metrics,
   });
   let daemonUp = false;
   return {

@@ -35,6 +35,19 @@ export class Registry {
     this.#register(new FuncMetric(name, help, "gauge", read));
   }
 
+  /**
+   * Gauges with labels whose values are counted at scrape time (nodes by state): `read` gives one value
+   * per label set, so a series no longer counted disappears instead of keeping its last value.
+   */
+  labelledGaugeFunc(
+    name: string,
+    help: string,
+    labelNames: string[],
+    read: () => Iterable<{ labels: Labels; value: number }>,
+  ): void {
+    this.#register(new LabelledFuncGauge(name, help, labelNames, read));
+  }
+
   /** Counters kept elsewhere (e.g. by a hub), read at scrape time. */
   counterFunc(name: string, help: string, read: () => number): void {
     this.#register(new FuncMetric(name, help, "counter", read));
@@ -62,15 +75,17 @@ abstract class Labelled<V> {
   protected series = new Map<string, { labels: string; value: V }>();
 
   constructor(readonly name: string, readonly help: string, protected readonly labelNames: string[]) {
-    for (const label of labelNames) {
-      if (!labelName.test(label)) throw new RangeError(`metrics: invalid label name ${label}`);
-    }
+    checkLabelNames(labelNames);
   }
 
   protected abstract initial(): V;
 
   protected cell(labels: Labels): { labels: string; value: V } {
-    const key = this.labelNames.map((name) => labels[name] ?? "").join("\x00");
+    // Counted on every packet by some services: the key without an intermediate array.
+    let key = "";
+    for (let i = 0; i < this.labelNames.length; i++) {
+      key += (i === 0 ? "" : "\x00") + (labels[this.labelNames[i]] ?? "");
+    }
     let cell = this.series.get(key);
     if (!cell) {
       cell = { labels: formatLabels(this.labelNames, labels), value: this.initial() };
@@ -163,6 +178,29 @@ class FuncMetric implements Metric {
   ) {}
   render(lines: string[]): void {
     lines.push(`${this.name} ${this.read()}`);
+  }
+}
+
+class LabelledFuncGauge implements Metric {
+  readonly type = "gauge";
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    private readonly labelNames: string[],
+    private readonly read: () => Iterable<{ labels: Labels; value: number }>,
+  ) {
+    checkLabelNames(labelNames);
+  }
+  render(lines: string[]): void {
+    for (const { labels, value } of this.read()) {
+      lines.push(`${this.name}${formatLabels(this.labelNames, labels)} ${value}`);
+    }
+  }
+}
+
+function checkLabelNames(names: string[]): void {
+  for (const name of names) {
+    if (!labelName.test(name)) throw new RangeError(`metrics: invalid label name ${name}`);
   }
 }
 

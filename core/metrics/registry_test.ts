@@ -46,3 +46,21 @@ Deno.test("metrics: refuses bad names, duplicates and decreasing counters", () =
   assertThrows(() => registry.gauge("twice", "x"), RangeError);
   assertThrows(() => counter.inc({}, -1), RangeError);
 });
+
+Deno.test("metrics: a labelled gauge read at scrape time shows the series counted now, and only those", () => {
+  const registry = new Registry();
+  let states: Record<string, number> = { on: 2, off: 1 };
+  registry.labelledGaugeFunc(
+    "ctpf_nodes",
+    "Nodes.",
+    ["state"],
+    () => Object.entries(states).map(([state, value]) => ({ labels: { state }, value })),
+  );
+  assertEquals(registry.render().split("\n").slice(2, -1), [
+    'ctpf_nodes{state="on"} 2',
+    'ctpf_nodes{state="off"} 1',
+  ]);
+  states = { off: 3 };
+  assertEquals(registry.render().split("\n").slice(2, -1), ['ctpf_nodes{state="off"} 3']);
+  assertThrows(() => registry.labelledGaugeFunc("ctpf_x", "x", ["bad-label"], () => []), RangeError);
+});

@@ -38,5 +38,10 @@ export function requireRoom(what: string, target: Uint8Array, offset: number, le
 
 /** Each byte as two lowercase hex digits, joined by `separator`: "01aabb", or "01:aa:bb" with ":". */
 export function toHexString(bytes: Uint8Array, separator = ""): string {
-  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join(separator);
+  // On every DHCP request's MAC: a table and one string, not an array of 256 possible strings per call.
+  let text = "";
+  for (let i = 0; i < bytes.length; i++) text += (i === 0 ? "" : separator) + HEX_BYTES[bytes[i]];
+  return text;
 }
+
+const HEX_BYTES = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, "0"));

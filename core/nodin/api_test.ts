@@ -5,6 +5,7 @@ import { FieldViolationsSchema } from "../api/gen/ctpf/v1/errors_pb.ts";
 import { NodinService } from "../api/gen/ctpf/v1/nodin_pb.ts";
 import { assert, assertEquals, assertMatch, assertRejects } from "../testing/assert.ts";
 import { type InProcessApi, inProcessApi } from "../testing/in_process_api.ts";
+import { MetricsText } from "../testing/metrics.ts";
 import { registerNodinApi } from "./api.ts";
 import { Nodin } from "./nodin.ts";
 import { DriverRegistry } from "./power/registry.ts";
@@ -22,6 +23,7 @@ async function withNodin(
     repository: new SqliteNodinRepository(api.store),
     credentials: new CredentialFiles(`${api.dataDir}/nodin-credentials`),
     drivers: options.drivers ?? new DriverRegistry(),
+    metrics: api.metrics,
   });
   api.serve((router) => registerNodinApi(router, nodin));
   try {
@@ -85,6 +87,23 @@ Deno.test("nodin api (in process): necon, liwasc and bofied sightings of one MAC
       "seen by bofied: PXE x64 UEFI: boot ipxe.efi",
       "boots as x64 uefi (PXE architecture 7, bofied)",
     ]);
+
+    // The sightings by source, and the nodes by life-cycle and observed power (every state, 0 or not).
+    const counted = new MetricsText(api.metrics.render());
+    assertEquals(
+      ["necon", "liwasc", "bofied"].map((source) => counted.value("ctpf_nodin_sightings_total", { source })),
+      [2, 1, 1],
+    );
+    assertEquals([
+      counted.value("ctpf_nodin_nodes", { lifecycle: "discovered" }),
+      counted.value("ctpf_nodin_nodes"),
+    ], [
+      2,
+      2,
+    ]);
+    assertEquals(counted.value("ctpf_nodin_nodes_observed_power", { state: "unknown" }), 2);
+    assert(api.metrics.render().includes('ctpf_nodin_nodes{lifecycle="deployed"} 0\n'));
+    assert(api.metrics.render().includes('ctpf_nodin_nodes_observed_power{state="powering_on"} 0\n'));
   });
 });
 

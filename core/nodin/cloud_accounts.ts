@@ -4,6 +4,7 @@ import { checkAccount, type CloudAccount, type CloudProviderKind, providerOf } f
 import { cloudSource, describeCloudError } from "./clouds/power_driver.ts";
 import type { CloudMachine, CloudProvider, CreateMachineSpec } from "./clouds/provider.ts";
 import { SyncLoop, type SyncTiming } from "./clouds/sync_loop.ts";
+import type { NodinMetrics } from "./metrics.ts";
 import type { NodeRecord, NodinRepository } from "./model.ts";
 import type { Credential } from "./power/driver.ts";
 import type { CredentialFiles } from "./secrets.ts";
@@ -43,6 +44,7 @@ export class CloudAccounts {
   constructor(
     private readonly options: {
       log: Logger;
+      metrics: NodinMetrics;
       repository: NodinRepository;
       credentials: CredentialFiles;
       inventory: MachineInventory;
@@ -177,11 +179,13 @@ export class CloudAccounts {
       );
       if (retired) this.options.log.info("cloud machines gone", { account: account.name, retired });
       this.#record(account.id, { at, ok: true, error: "", machines: machines.length });
+      this.options.metrics.cloudListed(account.provider, true);
       return true;
     } catch (error) {
       const reason = error instanceof InputError ? error.reason : describeCloudError(error);
       this.options.log.warn("cloud listing failed", { account: account.name, error: reason });
       this.#record(account.id, { at, ok: false, error: reason, machines: 0 });
+      this.options.metrics.cloudListed(account.provider, false);
       return false;
     }
   }

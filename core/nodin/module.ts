@@ -48,6 +48,7 @@ export function nodinModule(
 ): ServiceModule & { nodin: Nodin } {
   const nodin = new Nodin({
     log: context.logger("nodin"),
+    metrics: context.metrics,
     repository: new SqliteNodinRepository(context.store),
     credentials: new CredentialFiles(join(context.dataDir, "nodin", "credentials")),
     drivers: shippedDrivers(),

@@ -1,4 +1,5 @@
 import { InputError } from "../errors/input_error.ts";
+import type { NodinMetrics } from "./metrics.ts";
 import type { NodeRecord } from "./model.ts";
 import type { BootDevice, PowerAction } from "./power/driver.ts";
 import { PowerDriverError } from "./power/driver.ts";
@@ -33,6 +34,8 @@ export class NodePower {
     drivers: DriverRegistry;
     credentials: CredentialFiles;
     timing?: Partial<PowerTiming>;
+    /** Counts the loop's polls and actions. */
+    metrics: NodinMetrics;
   }) {
     this.#nodes = options.nodes;
     this.#drivers = options.drivers;
@@ -44,7 +47,9 @@ export class NodePower {
         return node?.bmc ? { bmc: node.bmc, desired: node.desiredPower } : undefined;
       },
       driver: (bmc) =>
-        this.#drivers.create(bmc, bmc.credentialRef ? this.#credentials.get(bmc.credentialRef) : undefined),
+        options.metrics.counted(
+          this.#drivers.create(bmc, bmc.credentialRef ? this.#credentials.get(bmc.credentialRef) : undefined),
+        ),
       observed(id, observation) {
         nodes.observePower(id, {
           state: observation.state,

@@ -1,5 +1,6 @@
 import { InputError } from "../errors/input_error.ts";
 import type { Logger } from "../log/logger.ts";
+import { Registry } from "../metrics/registry.ts";
 import { Hub } from "../stream/hub.ts";
 import type { CloudAccount } from "./clouds/account.ts";
 import { applyMachine, newMachineNode, retireMachineNode } from "./clouds/machine_nodes.ts";
@@ -11,6 +12,7 @@ import { applySighting, newNode } from "./discovery.ts";
 import { checkRule, enrollingRule } from "./enrolment.ts";
 import { type NodeFilter, nodePredicate } from "./filter.ts";
 import { checkStep } from "./lifecycle.ts";
+import { NodinMetrics } from "./metrics.ts";
 import type {
   DesiredPowerRecord,
   EnrolmentRule,
@@ -39,6 +41,8 @@ export interface NodinOptions {
   cloudTiming?: Partial<SyncTiming>;
   /** Registers the "cloud" power driver (cloud nodes powered through their account) in `drivers`. */
   cloudPower?: boolean;
+  /** The binary's registry, which nodin's own metrics join (a registry of their own when not given). */
+  metrics?: Registry;
 }
 
 /** A node changed (or was deleted: `removed`), for WatchNodes and the page. */
@@ -69,6 +73,7 @@ export class Nodin {
   readonly drivers: DriverRegistry;
   readonly power: NodePower;
   readonly clouds: CloudAccounts;
+  readonly metrics: NodinMetrics;
   readonly #nodes = new Map<string, NodeRecord>();
   readonly #byMac = new Map<string, string>();
   readonly #repository: NodinRepository;
@@ -89,8 +94,10 @@ export class Nodin {
     this.#historyDays = options.historyDays ?? 90;
     for (const node of options.repository.loadNodes()) this.#index(node);
     this.#rules = options.repository.loadRules();
+    this.metrics = new NodinMetrics(options.metrics ?? new Registry(), () => this.#nodes.values());
     this.clouds = new CloudAccounts({
       log: options.log,
+      metrics: this.metrics,
       repository: options.repository,
       credentials: options.credentials,
       inventory: this,
@@ -104,6 +111,7 @@ export class Nodin {
       drivers: options.drivers,
       credentials: options.credentials,
       timing: options.powerTiming,
+      metrics: this.metrics,
     });
   }
 
@@ -167,6 +175,7 @@ export class Nodin {
 
   /** One MAC seen by a source: the node it belongs to learns of it, or a new node is discovered. */
   sight(sighting: Sighting): void {
+    this.metrics.sighted(sighting.source);
     const known = this.byMac(sighting.mac);
     const node = known ? structuredClone(known) : newNode(newId("n"), sighting.mac, sighting.at);
     const lines: HistoryLine[] = known

@@ -41,6 +41,21 @@ export class UdpSocket extends DatagramFd<ReceivedInto, Datagram> {
     return new UdpSocket(fd, label, options.device, options.poller);
   }
 
+  /**
+   * Opens a socket connected to one peer (see connect): only its datagrams arrive, and what the kernel
+   * learns about sends to it (port unreachable) comes back on receive. Closed again when the connect fails.
+   */
+  static openConnected(address: string, port: number, options: UdpSocketOptions = {}): UdpSocket {
+    const socket = UdpSocket.open(options);
+    try {
+      socket.connect(address, port);
+      return socket;
+    } catch (error) {
+      socket.close();
+      throw error;
+    }
+  }
+
   /** The bound address and port (the port the kernel chose when 0 was asked for). */
   localAddress(): InetAddress {
     return localInetAddress(this.fd, this.label);

@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertStrictEquals, assertThrows } from "../testing/assert.ts";
+import { assert, assertEquals, assertRejects, assertStrictEquals, assertThrows } from "../testing/assert.ts";
 import { Lab } from "../testing/harness/lab.ts";
 import { rootTest } from "../testing/harness/root.ts";
 import { deadline } from "../testing/harness/wait.ts";
@@ -40,6 +40,38 @@ Deno.test("udp: a port taken without SO_REUSEADDR gives EADDRINUSE naming the ad
   );
   assertThrows(() => UdpSocket.open({ address: "127.0.0.256" }), TypeError);
   assertThrows(() => UdpSocket.open({ port: 70000 }), RangeError);
+});
+
+Deno.test("udp: a connected socket hears only its peer, learns of a closed port, and is closed when the connect fails", async () => {
+  using peer = UdpSocket.open({ address: "127.0.0.1" });
+  using stranger = UdpSocket.open({ address: "127.0.0.1" });
+  using connected = UdpSocket.openConnected("127.0.0.1", peer.localAddress().port, { address: "127.0.0.1" });
+  const { port } = connected.localAddress();
+  stranger.sendTo(encoder.encode("not for you"), "127.0.0.1", port);
+  peer.sendTo(encoder.encode("hello"), "127.0.0.1", port);
+  using timeout = deadline(3_000, "the peer's datagram");
+  const first = await connected.receive({ signal: timeout.signal });
+  assertEquals([decoder.decode(first.data), first.port], ["hello", peer.localAddress().port]);
+  assertStrictEquals(connected.tryReceive(), null);
+
+  // Nothing listens on a port just freed: the kernel's port unreachable arrives as ECONNREFUSED.
+  const closedPort = (() => {
+    using gone = UdpSocket.open({ address: "127.0.0.1" });
+    return gone.localAddress().port;
+  })();
+  using toClosed = UdpSocket.openConnected("127.0.0.1", closedPort);
+  toClosed.sendTo(encoder.encode("anyone?"), "127.0.0.1", closedPort);
+  using refused = deadline(3_000, "ECONNREFUSED");
+  await assertRejects(() => toClosed.receive({ signal: refused.signal }), SysError, "ECONNREFUSED");
+
+  // A broadcast peer without SO_BROADCAST is refused by connect(2): the socket does not leak.
+  const openFds = () => [...Deno.readDirSync("/proc/self/fd")].length;
+  const before = openFds();
+  assertThrows(
+    () => UdpSocket.openConnected("255.255.255.255", 9),
+    (error: unknown) => isErrno(error, "EACCES"),
+  );
+  assertStrictEquals(openFds(), before);
 });
 
 rootTest("udp: SO_BINDTODEVICE to a missing interface gives ENODEV naming the option and interface", () => {

@@ -117,6 +117,8 @@ export function startNecon(server: Netns, configPath: string, dataDir: string, l
       Deno.execPath(),
       "run",
       "--allow-all",
+      // A benchmark's profile of the server (e.g. "--cpu-prof --cpu-prof-dir=/tmp/p"); empty otherwise.
+      ...(Deno.env.get("CTPF_NECON_DENO_FLAGS")?.split(" ").filter(Boolean) ?? []),
       `${root}cmd/necon.ts`,
     ],
     args: ["--dhcp-config", configPath, "--log-level", logLevel],

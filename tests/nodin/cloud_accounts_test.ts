@@ -8,6 +8,7 @@
 import { toJsonString } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { ListCloudAccountsResponseSchema } from "../../core/api/gen/ctpf/v1/nodin_pb.ts";
+import { MetricsText } from "../../core/testing/metrics.ts";
 import { assert, assertEquals, assertMatch, assertRejects, assertStrictEquals } from "../support/assert.ts";
 import { type CloudFake, digitalOceanFake, ec2Fake, gceFake } from "./support/cloud_fakes.ts";
 import { type CloudNodin, withCloudNodin } from "./support/cloud_nodin.ts";
@@ -68,6 +69,22 @@ async function scenario(makeFake: () => CloudFake | Promise<CloudFake>) {
       assertMatch(off.observedPower!.evidence, /^cloud:lab-cloud: /);
       const history = (await client.listNodeHistory({ id: node.id })).entries.map((e) => e.message);
       assert(history.some((line) => /cloud: off/.test(line)), history.join("\n"));
+      // Counted as it happened: the listings, the power off through the cloud driver and its polls.
+      const counted = new MetricsText(lab.api.metrics.render());
+      const provider = { provider: fake.provider };
+      assert(counted.value("ctpf_nodin_cloud_listings_total", { ...provider, result: "ok" }) >= 1);
+      assertEquals(counted.value("ctpf_nodin_cloud_listings_total", { result: "failed" }), 0);
+      assertEquals(
+        counted.value("ctpf_nodin_power_actions_total", { driver: "cloud", action: "off", result: "ok" }),
+        1,
+      );
+      assert(
+        counted.value("ctpf_nodin_power_polls_total", { driver: "cloud" }) >= 2,
+        "polls before and after",
+      );
+      assert(counted.value("ctpf_nodin_nodes_observed_power", { state: "off" }) >= 1, "the machine stopped");
+      assertEquals(counted.value("ctpf_nodin_nodes", { lifecycle: "discovered" }), 1);
+      assertEquals(counted.value("ctpf_nodin_nodes", { lifecycle: "enrolled" }), 1);
 
       // Delete through nodin: terminated in the fake, the node retired with its history.
       await client.deleteNode({ id: made!.id });
@@ -110,6 +127,11 @@ async function wrongCredential(makeFake: () => CloudFake | Promise<CloudFake>) {
       const { account: failed } = await client.syncCloudAccount({ id: account!.id });
       assertEquals(failed?.lastSync?.ok, false);
       assertMatch(failed!.lastSync!.error, /^auth: /);
+      const counted = new MetricsText(lab.api.metrics.render());
+      assert(
+        counted.value("ctpf_nodin_cloud_listings_total", { provider: fake.provider, result: "failed" }) >= 1,
+        "the refused listing is counted as failed",
+      );
       // Nothing lost: the node is still there, not retired.
       const after = (await client.getInventoryNode({ id: before.id })).node!;
       assertEquals([after.lifecycle, after.providerRef], [before.lifecycle, seeded]);

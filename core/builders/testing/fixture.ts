@@ -2,6 +2,7 @@
 // temp dir, base images cached across tests (debootstrap takes a minute; the tarball is reused).
 import { join } from "node:path";
 import { LogSink } from "../../log/logger.ts";
+import { Registry } from "../../metrics/registry.ts";
 import { assert, assertEquals } from "../../testing/assert.ts";
 import { SqliteStore } from "../../store/sqlite.ts";
 import { TestDockerd } from "./dockerd.ts";
@@ -34,6 +35,8 @@ export interface BuildersFixture extends AsyncDisposable {
   artifacts: ArtifactStore;
   publisher: FolderPublisher;
   repository: SqliteBuildRepository;
+  /** The registry the builders' metrics are in. */
+  metrics: Registry;
 }
 
 /** `publishDir`: where artifacts are published (a served boot tree); `<dir>/boot` when not given. */
@@ -47,6 +50,7 @@ export async function startBuilders(
   const artifacts = new ArtifactStore(join(dir, "artifacts"));
   const publisher = new FolderPublisher(publishDir ?? join(dir, "boot"));
   const repository = new SqliteBuildRepository(store);
+  const metrics = new Registry();
   const builders = new Builders({
     log: new LogSink({ level: "error", format: "logfmt" }).logger("builders"),
     engine: dockerd.engine,
@@ -55,6 +59,7 @@ export async function startBuilders(
     repository,
     artifacts,
     publisher,
+    metrics,
   });
   return {
     dir,
@@ -63,6 +68,7 @@ export async function startBuilders(
     artifacts,
     publisher,
     repository,
+    metrics,
     async [Symbol.asyncDispose]() {
       await builders.stop();
       store.close();

@@ -45,16 +45,8 @@ async function probeUdp(
   // unreachable: closed). For a protocol that answers from a fresh port (TFTP's transfer ID, RFC 1350), a
   // second, unconnected socket on the same local port gets replies from the target's other ports.
   const open = () => {
-    const connected = (localPort?: number) => {
-      const socket = UdpSocket.open({ device: options.device, port: localPort });
-      try {
-        socket.connect(host, port);
-        return socket;
-      } catch (error) {
-        socket.close();
-        throw error;
-      }
-    };
+    const connected = (localPort?: number) =>
+      UdpSocket.openConnected(host, port, { device: options.device, port: localPort });
     if (!probe.answersFromNewPort) return { connected: connected() };
     const anyPort = UdpSocket.open({ device: options.device });
     try {

@@ -99,7 +99,10 @@ function unsigned(bytes: 1 | 2 | 4): OptionCodec<number> {
       return decoded(bytes === 1 ? data[0] : bytes === 2 ? readUint16(data, 0) : readUint32(data, 0));
     },
     encode(value) {
-      requireUint(`DHCP option value (${what})`, value, max);
+      // Checked here first: the message is built only for a bad value (this runs for every reply).
+      if (!Number.isInteger(value) || value < 0 || value > max) {
+        requireUint(`DHCP option value (${what})`, value, max);
+      }
       const out = new Uint8Array(bytes);
       if (bytes === 1) out[0] = value;
       else if (bytes === 2) writeUint16(out, 0, value);

@@ -30,6 +30,7 @@ export async function withCloudNodin(
     repository: new SqliteNodinRepository(api.store),
     credentials: new CredentialFiles(credentialDir),
     drivers,
+    metrics: api.metrics,
     cloudPower: true,
     powerTiming: { pollMs: 300, busyPollMs: 150, callTimeoutMs: 5_000, actionTimeoutMs: 10_000 },
     // Listings in these tests are asked for (SyncCloudAccount); the loop's own stay out of the way.

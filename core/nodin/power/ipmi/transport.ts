@@ -35,16 +35,7 @@ export class BmcTransport implements Disposable {
   }
 
   static open(host: string, port: number, options: TransportOptions): BmcTransport {
-    const open = () => {
-      const socket = UdpSocket.open();
-      try {
-        socket.connect(host, port);
-        return socket;
-      } catch (error) {
-        socket.close();
-        throw error;
-      }
-    };
+    const open = () => UdpSocket.openConnected(host, port);
     try {
       const socket = options.netns ? withNetns(options.netns, open) : open();
       return new BmcTransport(socket, `${host}:${port}`, options);
