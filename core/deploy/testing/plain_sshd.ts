@@ -4,9 +4,13 @@
 import { join } from "node:path";
 import { type BackgroundProcess, type Netns, run } from "../../testing/harness/mod.ts";
 
+// The login shell is the test machine's own bash, which reads root's ~/.bashrc for commands from sshd:
+// an empty one is bound over it (in this private mount namespace only), or a developer's shell set-up
+// (pyenv and the like) costs every command a second or more.
 const START = `set -e
 mount -t tmpfs tmpfs /run
 mkdir -m 755 /run/sshd
+if [ -f /root/.bashrc ]; then mount --bind "$1" /root/.bashrc; fi
 exec /usr/sbin/sshd -D -e -f "$0"
 `;
 
@@ -23,6 +27,8 @@ export async function startPlainSshd(options: PlainSshdOptions): Promise<Backgro
   const hostKey = join(options.dir, "ssh_host_ed25519_key");
   await run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", hostKey]);
   const config = join(options.dir, "sshd_config");
+  const emptyFile = join(options.dir, "empty");
+  await Deno.writeTextFile(emptyFile, "");
   await Deno.writeTextFile(
     config,
     [
@@ -53,5 +59,6 @@ export async function startPlainSshd(options: PlainSshdOptions): Promise<Backgro
     "-c",
     START,
     config,
+    emptyFile,
   ]);
 }
