@@ -33,6 +33,8 @@ export interface UploadOptions {
   /** File mode, default 0644. */
   mode?: number;
   timeoutMs?: number;
+  /** The content is a secret: not even its digest goes to the log (a short token's would be guessable). */
+  secret?: boolean;
 }
 
 const DEFAULT_EXEC_TIMEOUT_MS = 60_000;
@@ -154,9 +156,8 @@ export class SshConnection {
     const timeoutMs = options.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS;
     const temporary = `${path}.ctpf-upload-${crypto.randomUUID().slice(0, 8)}`;
     const expected = sha256Hex(content);
-    this.#log(
-      `upload ${path} (${content.length} bytes, sha256 ${expected.slice(0, 16)}…, mode ${mode.toString(8)})`,
-    );
+    const digestNote = options.secret ? "secret" : `sha256 ${expected.slice(0, 16)}…`;
+    this.#log(`upload ${path} (${content.length} bytes, ${digestNote}, mode ${mode.toString(8)})`);
     const sftp = await this.#sftp(timeoutMs);
     try {
       await new Promise<void>((resolve, reject) => {
@@ -180,7 +181,8 @@ export class SshConnection {
       `if [ "$arrived" = ${expected} ]; then chmod ${mode.toString(8)} ${shellQuote(temporary)} && ` +
       `mv -f ${shellQuote(temporary)} ${shellQuote(path)}; else rm -f ${shellQuote(temporary)}; ` +
       `echo "$arrived"; exit 90; fi`;
-    const placed = await this.exec(verifyAndPlace, { check: false });
+    if (options.secret) this.#log(`$ (check the digest of ${path} and put it in place)`);
+    const placed = await this.exec(verifyAndPlace, { check: false, quiet: options.secret });
     if (placed.code === 90) {
       throw new SshError(
         "transfer",

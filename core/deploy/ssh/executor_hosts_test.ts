@@ -94,6 +94,19 @@ rootTest({
         assertStrictEquals(digest.split(" ")[0], expected);
         // No temporary file is left beside it.
         assertEquals((await alpha.machine.exec(["ls", "/opt/ctpf"])).stdout.trim(), "blob.bin");
+
+        // A secret's digest stays out of the log, as its content always does.
+        const log: string[] = [];
+        const [outcome] = await runOnHosts([lab.spec(alpha)], async (target) => {
+          await ensureFile(target, "/etc/ctpf-test/token", "s3cret-token\n", { mode: 0o600, secret: true });
+        }, { knownHosts: knownHosts(), onLog: (_host, line) => log.push(line) });
+        assert(outcome.ok, outcome.error?.message);
+        const secretDigest = Array.from(
+          new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode("s3cret-token\n"))),
+        ).map((byte) => byte.toString(16).padStart(2, "0")).join("");
+        const text = log.join("\n");
+        assert(!text.includes(secretDigest.slice(0, 16)) && !text.includes("s3cret"), text);
+        assertEquals((await alpha.machine.exec(["cat", "/etc/ctpf-test/token"])).stdout, "s3cret-token\n");
       } finally {
         connection.close();
       }

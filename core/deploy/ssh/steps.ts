@@ -9,6 +9,8 @@ export interface FileOptions {
   mode?: number;
   /** For the upload; default 60 s. */
   timeoutMs?: number;
+  /** Keep the content's digest out of the host's log (a token, a key). */
+  secret?: boolean;
 }
 
 /** What is at `path` now: its SHA-256 and mode, or nothing. */
@@ -45,8 +47,13 @@ export async function ensureFile(
     : `mode ${now.mode.toString(8)} → ${mode.toString(8)}`;
   if (!target.plan) {
     if (now === undefined) await target.connection.mkdirFor(path);
-    if (contentDiffers) await target.connection.upload(path, bytes, { mode, timeoutMs: options.timeoutMs });
-    else await target.connection.exec(["chmod", mode.toString(8), path]);
+    if (contentDiffers) {
+      await target.connection.upload(path, bytes, {
+        mode,
+        timeoutMs: options.timeoutMs,
+        secret: options.secret,
+      });
+    } else await target.connection.exec(["chmod", mode.toString(8), path]);
   }
   return target.report(step, true, detail);
 }
