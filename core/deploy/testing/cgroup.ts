@@ -31,6 +31,7 @@ export class MachineCgroup {
   }
 
   static async create(name: string): Promise<MachineCgroup> {
+    await sweepStale();
     const leaf = `ctpf-test-${Deno.pid}-${name}-${crypto.randomUUID().slice(0, 8)}`;
     const paths = hierarchies().map((hierarchy) => join(hierarchy, leaf));
     if (paths.length === 0) throw new Error(`no cgroup hierarchy for systemd under ${ROOT}`);
@@ -48,6 +49,28 @@ export class MachineCgroup {
   /** Removes the cgroups (innermost first); they must be empty, so after the machine has stopped. */
   async remove(): Promise<void> {
     for (const path of this.paths) await removeTree(path);
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    Deno.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Cgroups left by test runs that were killed (their PID is gone); one still in use stays. */
+async function sweepStale(): Promise<void> {
+  for (const hierarchy of hierarchies()) {
+    for await (const entry of Deno.readDir(hierarchy)) {
+      const owner = /^ctpf-test-(\d+)-/.exec(entry.name);
+      if (!entry.isDirectory || !owner || Number(owner[1]) === Deno.pid || isAlive(Number(owner[1]))) {
+        continue;
+      }
+      await removeTree(join(hierarchy, entry.name)).catch(() => {/* a machine still runs in it */});
+    }
   }
 }
 
