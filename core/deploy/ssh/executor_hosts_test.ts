@@ -16,6 +16,7 @@ import { connect } from "./connect.ts";
 import { SshError } from "./errors.ts";
 import { KnownHosts } from "./known_hosts.ts";
 import { runOnHosts } from "./run_hosts.ts";
+import { SshConfig } from "./ssh_config.ts";
 import { ensureFile, ensureUnit, run as runStep } from "./steps.ts";
 
 const EXPECTED_ARCH = Deno.build.arch === "aarch64" ? "aarch64" : "x86_64";
@@ -237,6 +238,23 @@ rootTest({
       assertEquals(store.fingerprints(alpha.address).length, 1);
       assertEquals(store.fingerprints("10.89.0.2").length, 1);
       assert(log.some((line) => line.includes(`[via alpha] host key of ${alpha.address}`)), log.join("\n"));
+
+      // The same through an ~/.ssh/config-style file: the alias, its ProxyJump and the bastion's own entry.
+      const config = new SshConfig([
+        "Host bastion",
+        `  HostName ${alpha.address}`,
+        `  ProxyCommand ${lab.proxyCommand}`,
+        "Host inner",
+        "  HostName 10.89.0.2",
+        "  ProxyJump bastion",
+        "Host *",
+        "  User root",
+        `  IdentityFile ${lab.identityFile}`,
+        "  ConnectTimeout 10",
+      ].join("\n"));
+      const viaConfig = await connect({ ...config.resolve("inner"), agent: false }, { knownHosts: store });
+      assertEquals((await viaConfig.exec("hostname")).stdout, "hidden\n");
+      viaConfig.close();
     });
 
     await t.step("ssh-agent: a key only the agent holds logs in", async () => {
