@@ -1,5 +1,6 @@
 // The plans' units read by systemd's own checker: every key known, the commands executable (k3s's path
 // is the stand-in's here, the only change to the unit), the dependencies resolvable.
+import { withPrivateRunSystemd } from "../../core/testing/private_run_systemd.ts";
 import { parseK3sInventory } from "../../core/deploy/k3s/inventory.ts";
 import { buildK3sPlan } from "../../core/deploy/k3s/plan.ts";
 import { highlyAvailable } from "../../core/deploy/k3s/testing.ts";
@@ -24,8 +25,9 @@ Deno.test({
           path,
           host.unit.text.replace("ExecStart=/usr/local/bin/k3s ", `ExecStart=${K3S_STANDIN} `),
         );
-        const output = await new Deno.Command("systemd-analyze", {
-          args: ["verify", path],
+        const [command, ...args] = withPrivateRunSystemd(["systemd-analyze", "verify", path]);
+        const output = await new Deno.Command(command, {
+          args,
           cwd: dir,
           signal: AbortSignal.timeout(30_000),
         }).output();

@@ -2,6 +2,7 @@
 // a host key and authorized key of the test's making bound in. Commands reach it from outside with
 // nsenter (there is no machined: --register=no), so the tests can check it and change it behind the
 // executor's back (a new host key).
+import { withPrivateRunSystemd } from "../../testing/private_run_systemd.ts";
 import { join } from "node:path";
 import {
   type BackgroundProcess,
@@ -78,7 +79,7 @@ export class NspawnHost {
     options.onCgroup(cgroup);
     const process = options.spawn(
       options.netns,
-      cgroup.wrap([
+      cgroup.wrap(withPrivateRunSystemd([
         "systemd-nspawn",
         "--quiet",
         "--boot",
@@ -99,7 +100,7 @@ export class NspawnHost {
         // The network namespace is the test's own: the host may configure it (addresses, routes, TAP
         // devices for a mesh) as a real machine's root can. nspawn leaves CAP_NET_ADMIN out by default.
         "--capability=CAP_NET_ADMIN",
-      ]),
+      ])),
     );
     const host = new NspawnHost(options, process, hostKeyPath);
     await waitFor(async () => {
