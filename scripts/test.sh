@@ -86,10 +86,11 @@ step bundle-smoke bash -c "deno task bundle && deno run --allow-all scripts/bund
 
 # A hung test must not eat CI's budget: each run of the suite gets 26 minutes.
 deno_test() { timeout --kill-after=30 1560 deno test --allow-all "$@" 2>&1; }
-# The builders' and the network-boot tests spend their time in Docker builds and single-threaded qemu
-# boots: with no arguments they run as a second deno test beside the rest (its own PID, so its own test
-# namespaces), which keeps the whole run inside CI's budget on two cores. Their output follows the rest's.
-builders_tests=(core/builders tests/builders tests/e2e)
+# The builders', the network-boot and the deployers' host tests spend their time in Docker builds,
+# single-threaded qemu boots and debootstrap (the deployers' test hosts, ~4 min on a fresh machine): with
+# no arguments they run as a second deno test beside the rest (its own PID, so its own test namespaces),
+# which keeps the whole run inside CI's budget on two cores. Their output follows the rest's.
+builders_tests=(core/builders tests/builders tests/e2e core/deploy)
 if [ $# -eq 0 ]; then
   deno_test "${builders_tests[@]}" >"$log_dir/builders.log" &
   builders_pid=$!
