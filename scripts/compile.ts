@@ -137,7 +137,8 @@ async function sameFile(a: string, b: string): Promise<boolean> {
   }
 }
 
-async function denoDir(): Promise<string> {
+/** The DENO_DIR this deno uses (where deno compile looks for cached runtimes). */
+export async function denoDir(): Promise<string> {
   const { stdout } = await new Deno.Command(Deno.execPath(), {
     args: ["info", "--json"],
     cwd: root,
