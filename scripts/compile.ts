@@ -103,7 +103,7 @@ export function compileArgs(
   name: string,
   spec: BinarySpec,
   arch: Arch,
-  options: { outDir: string; envFile?: string; bundle: boolean },
+  options: { outDir: string; envFile?: string; bundle: boolean; noConfig?: boolean },
 ): string[] {
   return [
     "compile",
@@ -111,6 +111,8 @@ export function compileArgs(
     // tree (deno, buf, playwright: 235 MB); bundling embeds the 0.6 MB the program uses, the same esbuild
     // output `deno task bundle` produces and CI smoke-tests.
     ...(options.bundle ? ["--bundle"] : []),
+    // For an entry that is already one bundled file: deno.json's node_modules must not be embedded.
+    ...(options.noConfig ? ["--no-config"] : []),
     ...spec.permissions,
     ...spec.include.flatMap((path) => ["--include", path]),
     // Embedded variables are defaults: the runtime sets them only when the environment lacks them.

@@ -156,7 +156,12 @@ async function main(args: string[]): Promise<void> {
     }
     const compileFacts = { ...facts, denoDir: await denoDir() };
     for (const arch of arches) {
-      const outcome = await compileForTarget(arch, selected, outDir, compileFacts, root);
+      const bundles = selected.map(([name, spec]): [string, BinarySpec, string] => [
+        name,
+        spec,
+        `${workDir}/${name}.js`,
+      ]);
+      const outcome = await compileForTarget(arch, bundles, outDir, compileFacts, root);
       if ("skipped" in outcome) {
         console.log(`release: deno compile skipped: ${outcome.skipped}. The archives need no such runtime.`);
         continue;

@@ -24,10 +24,14 @@ export async function runtimeFor(arch: Arch, facts: CompileFacts): Promise<Runti
   });
 }
 
-/** Compiles each binary for `arch` into `outDir`, or says why it cannot. */
+/**
+ * Compiles each binary's bundle (the program the archives carry) for `arch` into `outDir`, or says why it
+ * cannot. From the bundle with --no-config, deno compile embeds that one file: from the entry module it
+ * would embed the whole node_modules folder when that is a symlink (as in a git worktree), 240 MB.
+ */
 export async function compileForTarget(
   arch: Arch,
-  selected: [string, BinarySpec][],
+  selected: [string, BinarySpec, string][],
   outDir: string,
   facts: CompileFacts,
   root: string,
@@ -49,9 +53,10 @@ export async function compileForTarget(
     delete env.DENORT_BIN; // it would override a cached runtime of a target it does not fit
     if (runtime.source === "DENORT_BIN") env.DENORT_BIN = runtime.from;
     const built: string[] = [];
-    for (const [name, spec] of selected) {
+    for (const [name, spec, bundle] of selected) {
+      const options = { outDir: temporary, envFile, bundle: false, noConfig: true };
       const { code } = await new Deno.Command(Deno.execPath(), {
-        args: compileArgs(name, spec, arch, { outDir: temporary, envFile, bundle: true }),
+        args: compileArgs(name, { ...spec, entry: bundle }, arch, options),
         cwd: root,
         env,
         clearEnv: true,
