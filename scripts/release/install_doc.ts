@@ -55,11 +55,11 @@ export function installDoc(name: string, facts: DocFacts): string {
     "```",
     ...gloeth,
     "",
-    `Flags go in ${environmentFile(name)}, one \`${prefix}<FLAG>=value\` per line (\`${prefix}LISTEN=` +
-    `0.0.0.0:8470\`; \`${installRoot}/${name}/bin/${name} --help\` lists every flag); then ` +
+    `Flags go in ${environmentFile(name)}, one \`${prefix}<FLAG>=value\` per line (e.g. ` +
+    `\`${prefix}LISTEN=0.0.0.0:<port>\` to serve the API and web UI beyond this machine; ` +
+    `\`${installRoot}/${name}/bin/${name} --help\` lists every flag and default), then ` +
     `\`systemctl restart ${name}\`. The store, admin token and service files are in /var/lib/ctpf/${name} ` +
-    `(\`cat /var/lib/ctpf/${name}/admin.token\` for the web UI). The command runs by hand too, as any user: ` +
-    `\`${installRoot}/${name}/bin/${name} --help\`.`,
+    `(\`cat /var/lib/ctpf/${name}/admin.token\` for the web UI).`,
     "",
   ].join("\n");
 }
