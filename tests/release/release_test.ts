@@ -218,3 +218,26 @@ Deno.test("release: the aarch64 gloeth archive runs under qemu-user-static: --he
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("release refuses an out folder that holds files no release made, and leaves them", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "ctpf-release-test-" });
+  try {
+    await Deno.mkdir(`${dir}/out`);
+    await Deno.writeTextFile(`${dir}/out/notes.txt`, "mine\n");
+    const { code, stdout, stderr } = await run([
+      Deno.execPath(),
+      "run",
+      "--allow-all",
+      `${root}scripts/release.ts`,
+      "--out-dir",
+      `${dir}/out`,
+      "--cache-dir",
+      `${dir}/cache`,
+    ]);
+    assertEquals(code, 1, stdout + stderr);
+    assertMatch(stderr, /holds files no earlier release made \(notes\.txt\); choose another/);
+    assertEquals(await Deno.readTextFile(`${dir}/out/notes.txt`), "mine\n");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
