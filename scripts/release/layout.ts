@@ -5,7 +5,10 @@ import type { Arch } from "../compile.ts";
 /** Where an archive is unpacked on a host: /opt/ctpf/<name> (a symlink to the versioned folder). */
 export const installRoot = "/opt/ctpf";
 
-/** The folder an archive unpacks to, and the archive's name without ".tar.gz". */
+/**
+ * The folder an archive unpacks to, and the archive's name without ".tar.gz". `arch` is what `uname -m`
+ * prints on the target (x86_64, aarch64).
+ */
 export function releaseName(name: string, version: string, arch: Arch): string {
   return `${name}-${version}-linux-${arch}`;
 }
