@@ -13,7 +13,7 @@ export async function gzip(bytes: Uint8Array<ArrayBuffer>): Promise<Uint8Array<A
   return await new Response(new Blob([bytes]).stream().pipeThrough(new CompressionStream("gzip"))).bytes();
 }
 
-/** Compresses each distinct large file once (keyed by the content's identity) for every archive that holds it. */
+/** Compresses each large file once (keyed by the array itself) for every archive that holds it. */
 export class SharedMembers {
   #members = new Map<Uint8Array, Promise<Uint8Array<ArrayBuffer>>>();
 
