@@ -33,7 +33,7 @@ export async function gitCommit(): Promise<string | undefined> {
  * default so an operator's CTPF_COMMIT still wins, as with the compiled binaries.
  */
 export function launcherScript(name: string, spec: BinarySpec, commit?: string): string {
-  const flags = spec.permissions.map((flag) => `'${flag.replaceAll("'", `'\\''`)}'`).join(" ");
+  const flags = spec.permissions.map(shellQuote).join(" ");
   return [
     "#!/bin/sh",
     `# ${name}: runs ${name}.js (made by scripts/bundle.ts) with Deno 2.9; set DENO=/path/to/deno to choose it.`,
@@ -43,14 +43,21 @@ export function launcherScript(name: string, spec: BinarySpec, commit?: string):
   ].join("\n");
 }
 
+/** One word for a POSIX shell, whatever it contains. */
+export function shellQuote(word: string): string {
+  return `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
 /** Web assets whose etag is missing from the bundle text: the UI module fell out of the graph. */
 export function missingAssets(bundle: string): string[] {
   return Object.entries(assets).filter(([, asset]) => !bundle.includes(asset.etag)).map(([path]) => path);
 }
 
-async function bundle(name: string, spec: BinarySpec, commit: string | undefined): Promise<void> {
-  const started = performance.now();
-  const output = `dist/${name}.js`;
+/**
+ * One binary's program as a single JavaScript file at `output` (relative to the repository, or absolute),
+ * checked to embed every web asset; returns its text. The release (scripts/release.ts) bundles with it too.
+ */
+export async function bundleProgram(spec: BinarySpec, output: string): Promise<string> {
   const { code } = await new Deno.Command(Deno.execPath(), {
     args: ["bundle", "--quiet", "--platform", "deno", "-o", output, spec.entry],
     cwd: root,
@@ -58,9 +65,16 @@ async function bundle(name: string, spec: BinarySpec, commit: string | undefined
     stderr: "inherit",
   }).output();
   if (code !== 0) throw new Error(`deno bundle of ${spec.entry} failed with exit code ${code}`);
-  const text = await Deno.readTextFile(`${root}${output}`);
+  const text = await Deno.readTextFile(output.startsWith("/") ? output : `${root}${output}`);
   const missing = missingAssets(text);
   if (missing.length) throw new Error(`${output} lacks the web assets ${missing.join(", ")}`);
+  return text;
+}
+
+async function bundle(name: string, spec: BinarySpec, commit: string | undefined): Promise<void> {
+  const started = performance.now();
+  const output = `dist/${name}.js`;
+  const text = await bundleProgram(spec, output);
   await Deno.writeTextFile(`${root}dist/${name}`, launcherScript(name, spec, commit), { mode: 0o755 });
   await Deno.chmod(`${root}dist/${name}`, 0o755); // mode applies only when the file is created
   const seconds = ((performance.now() - started) / 1000).toFixed(1);

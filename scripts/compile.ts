@@ -6,7 +6,7 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { BinarySpec } from "../cmd/binaries.ts";
-import { gitCommit, root, selectBinaries } from "./bundle.ts";
+import { bundleProgram, gitCommit, root, selectBinaries } from "./bundle.ts";
 
 export const targets = { x86_64: "x86_64-unknown-linux-gnu", aarch64: "aarch64-unknown-linux-gnu" } as const;
 export type Arch = keyof typeof targets;
@@ -103,14 +103,15 @@ export function compileArgs(
   name: string,
   spec: BinarySpec,
   arch: Arch,
-  options: { outDir: string; envFile?: string; bundle: boolean },
+  options: { outDir: string; envFile?: string; bundle: boolean; noConfig?: boolean },
 ): string[] {
   return [
     "compile",
-    // Without --bundle, deno.json's manual node_modules makes deno compile embed the whole node_modules
-    // tree (deno, buf, playwright: 235 MB); bundling embeds the 0.6 MB the program uses, the same esbuild
-    // output `deno task bundle` produces and CI smoke-tests.
+    // deno.json's manual node_modules makes deno compile embed the whole node_modules tree (deno, buf,
+    // playwright: 240 MB), with --bundle too (Deno 2.9.6); main() compiles `deno bundle`'s output instead.
     ...(options.bundle ? ["--bundle"] : []),
+    // For an entry that is already one bundled file: deno.json's node_modules must not be embedded.
+    ...(options.noConfig ? ["--no-config"] : []),
     ...spec.permissions,
     ...spec.include.flatMap((path) => ["--include", path]),
     // Embedded variables are defaults: the runtime sets them only when the environment lacks them.
@@ -137,7 +138,8 @@ async function sameFile(a: string, b: string): Promise<boolean> {
   }
 }
 
-async function denoDir(): Promise<string> {
+/** The DENO_DIR this deno uses (where deno compile looks for cached runtimes). */
+export async function denoDir(): Promise<string> {
   const { stdout } = await new Deno.Command(Deno.execPath(), {
     args: ["info", "--json"],
     cwd: root,
@@ -185,6 +187,15 @@ async function main(args: string[]): Promise<number> {
     if (envFile) await Deno.writeTextFile(envFile, `CTPF_COMMIT=${commit}\n`);
     const outDir = resolve(root, values["out-dir"]);
     await Deno.mkdir(outDir, { recursive: true });
+    // deno compile --bundle still embeds deno.json's whole node_modules (240 MB, tested with Deno 2.9.6);
+    // compiling the file `deno bundle` makes, with --no-config, embeds that one file (about 1 MB).
+    const bundles = new Map<string, string>();
+    if (!values.unbundled) {
+      for (const [name, spec] of selected) {
+        bundles.set(name, `${temporary}/${name}.js`);
+        await bundleProgram(spec, bundles.get(name)!);
+      }
+    }
     for (const arch of arches) {
       const runtime = runtimes.get(arch)!;
       const env = Deno.env.toObject();
@@ -194,9 +205,10 @@ async function main(args: string[]): Promise<number> {
         console.log(`compile: ${targets[arch]} with denort from ${runtime.from}`);
       }
       for (const [name, spec] of selected) {
-        const flags = { outDir, envFile, bundle: !values.unbundled };
+        const flags = { outDir, envFile, bundle: false, noConfig: !values.unbundled };
+        const program = values.unbundled ? spec : { ...spec, entry: bundles.get(name)! };
         const { code } = await new Deno.Command(Deno.execPath(), {
-          args: compileArgs(name, spec, arch, flags),
+          args: compileArgs(name, program, arch, flags),
           cwd: root,
           env,
           clearEnv: true,

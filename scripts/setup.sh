@@ -16,7 +16,11 @@ if ! command -v npm >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm >&2
 fi
 
-if [ ! -x node_modules/.bin/deno ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+if [ -L node_modules ]; then
+  # A git worktree that borrows another checkout's install through a symlink: npm ci would empty that
+  # install (through the link) and put a new one here, under every other user of it.
+  echo "setup: node_modules is a symlink (an install shared with another checkout): npm ci skipped" >&2
+elif [ ! -x node_modules/.bin/deno ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "setup: npm ci (Deno and tools from the npm registry)" >&2
   npm ci --prefer-offline --no-audit --no-fund --loglevel=error >&2
 fi
@@ -70,9 +74,10 @@ elif ! dpkg-query -W -f='${Status}' ipxe 2>/dev/null | grep -q "install ok insta
 fi
 if [ "$mode" = "--test" ] || [ "$mode" = "--bench" ]; then
   # The arm64 test machine's kernel and init are Debian's arm64 packages (linux-image-cloud-arm64,
-  # busybox-static), fetched with `apt-get download` (tests/e2e/arm64_payload.ts), never installed: apt
-  # must know the arm64 architecture for that. Added once (dpkg keeps it; the next apt-get update, in
-  # apt_install, fetches arm64's package lists too); nothing of arm64 gets installed on the host.
+  # busybox-static), fetched with `apt-get download` (tests/e2e/arm64_payload.ts), never installed; and the
+  # aarch64 release archive's Deno runs under qemu-user-static with arm64's C library (libc6:arm64, below).
+  # apt must know the arm64 architecture for both. Added once (dpkg keeps it; the next apt-get update, in
+  # apt_install, fetches arm64's package lists too); of arm64, only libc6 and its libgcc-s1 get installed.
   if [ "$(id -u)" -eq 0 ] && ! dpkg --print-foreign-architectures | grep -qx arm64; then
     echo "setup: dpkg --add-architecture arm64 (for apt-get download of the arm64 test payload)" >&2
     dpkg --add-architecture arm64
@@ -136,9 +141,13 @@ if [ "$mode" = "--test" ] || [ "$mode" = "--bench" ]; then
   # kubernetes-client: kubectl, the real client that reads the kubeconfig the k3sdeployer rewrites (k3s
   # itself is not packaged).
   packages+=(kubernetes-client)
-  # systemd: systemd-analyze verify checks the k3sdeployer's units offline (the package alone does not make
+  # systemd: systemd-analyze verify checks the k3sdeployer's and the release archives' units offline (the package alone does not make
   # systemd the init; systemd-sysv would).
   packages+=(systemd)
+  # The release archives (tests/release/release_test.ts): qemu-user-static runs the aarch64 archive's Deno
+  # on this host (its binfmt rule is registered only inside the test's own user namespace, never on the
+  # host), and libc6:arm64 is the C library that Deno links against.
+  packages+=(qemu-user-static libc6:arm64)
   apt_install "${packages[@]}" || { echo "setup: test packages could not be installed" >&2; exit 1; }
 fi
 if [ "$mode" = "--bench" ]; then

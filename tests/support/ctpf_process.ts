@@ -21,6 +21,8 @@ export async function startBinary(
     command?: string[];
     /** Reuse a data directory (a restart); the caller then owns and removes it. */
     dataDir?: string;
+    /** How long to wait for the "listening" line (an emulated binary starts slower). */
+    listenTimeoutMs?: number;
   } = {},
 ): Promise<RunningBinary> {
   const ownsDataDir = options.dataDir === undefined;
@@ -46,7 +48,11 @@ export async function startBinary(
     }
     listening.reject(new Error(`binary exited before listening:\n${text}`));
   })().catch((error) => listening.reject(error));
-  const timer = setTimeout(() => listening.reject(new Error(`no "listening" within 30 s:\n${text}`)), 30_000);
+  const listenTimeoutMs = options.listenTimeoutMs ?? 30_000;
+  const timer = setTimeout(
+    () => listening.reject(new Error(`no "listening" within ${listenTimeoutMs / 1000} s:\n${text}`)),
+    listenTimeoutMs,
+  );
   let url: string;
   try {
     url = await listening.promise;
