@@ -107,9 +107,10 @@ export async function synScan(options: SynScanOptions): Promise<PortResult[]> {
   let flightHead = 0;
   let unanswered = 0;
   let left = count;
-  const results: PortResult[] = [];
+  // Each probe's result by id, so the results come back in order without a sort.
+  const results: (PortResult | undefined)[] = new Array(count);
 
-  const finish = (id: number, verdict: PortResult["state"], reason: string) => {
+  const finish = (id: number, verdict: PortResult["state"], reason: string, now = performance.now()) => {
     if (state[id] === finished) return;
     if (state[id] === inFlight) unanswered--;
     state[id] = finished;
@@ -121,16 +122,19 @@ export async function synScan(options: SynScanOptions): Promise<PortResult[]> {
       protocol: "tcp",
       state: verdict,
       reason,
-      elapsedMs: Math.round((performance.now() - sentAt[id]) * 10) / 10,
+      elapsedMs: Math.round((now - sentAt[id]) * 10) / 10,
     };
-    results.push(result);
+    results[id] = result;
     options.onResult?.(result);
   };
 
   const stopReceiving = new AbortController();
   const answers = new MessageBatch({ capacity: batchSize, slotBytes: answerBytes });
   const answerSlots = Array.from({ length: batchSize }, (_, i) => answers.slot(i));
-  const take = (packet: Uint8Array) => {
+  // Answers counted per batch of them, for the metrics.
+  let answeredCount = 0;
+  // One answer; `now` is when its batch was read.
+  const take = (packet: Uint8Array, now: number) => {
     const ip = decodeIpv4(packet);
     if (!ip.ok || ip.value.protocol !== IP_PROTOCOL_TCP) return;
     const host = hostIndex.get(ip.value.source);
@@ -145,18 +149,18 @@ export async function synScan(options: SynScanOptions): Promise<PortResult[]> {
     if (index < 0) return;
     const id = host * ports.length + index;
     if (state[id] === finished) return;
-    if (flags & (TCP_SYN | TCP_RST)) options.probes?.answered("syn");
+    if (flags & (TCP_SYN | TCP_RST)) answeredCount++;
     let verdict: PortResult["state"], reason: string;
     if ((flags & (TCP_SYN | TCP_ACK)) === (TCP_SYN | TCP_ACK)) [verdict, reason] = ["open", "syn-ack"];
     else if (flags & TCP_RST) [verdict, reason] = ["closed", "reset"];
     else return;
     if (tries[id] === 1 && state[id] === inFlight) {
-      const rtt = performance.now() - sentAt[id];
+      const rtt = now - sentAt[id];
       hostTimeouts[host].sample(rtt);
       anyTimeout.sample(rtt);
     }
     answeredBy[host]++;
-    finish(id, verdict, reason);
+    finish(id, verdict, reason, now);
     window.answered();
   };
   const receiving = (async () => {
@@ -168,7 +172,10 @@ export async function synScan(options: SynScanOptions): Promise<PortResult[]> {
         if (stopReceiving.signal.aborted) return;
         continue;
       }
-      for (let i = 0; i < count; i++) take(answerSlots[i].subarray(0, answers.length(i)));
+      const now = performance.now();
+      for (let i = 0; i < count; i++) take(answerSlots[i].subarray(0, answers.length(i)), now);
+      options.probes?.answered("syn", answeredCount);
+      answeredCount = 0;
     }
   })();
 
@@ -193,7 +200,6 @@ export async function synScan(options: SynScanOptions): Promise<PortResult[]> {
     unanswered++;
     flight.push({ id, at: now });
     window.sent();
-    options.probes?.sent("syn");
   };
 
   // Sends the `count` probes in the batch; false when the transmit queue filled up (the probes not sent
@@ -205,6 +211,7 @@ export async function synScan(options: SynScanOptions): Promise<PortResult[]> {
         const accepted = socket.sendBatch(synBatch, from, count);
         const now = performance.now();
         for (let k = from; k < from + accepted; k++) markSent(batchIds[k], now);
+        options.probes?.sent("syn", accepted);
         from += accepted;
       } catch (error) {
         if (isQueueFull(error)) {
@@ -304,7 +311,17 @@ export async function synScan(options: SynScanOptions): Promise<PortResult[]> {
     await receiving;
     socket.close();
   }
-  return results.sort((a, b) => a.host.localeCompare(b.host) || a.port - b.port);
+  // By host (as text, the order every scan reports in), then port.
+  const hostOrder = hosts.map((_, host) => host).sort((a, b) => hosts[a].localeCompare(hosts[b]));
+  const portOrder = ports.map((_, index) => index).sort((a, b) => ports[a] - ports[b]);
+  const ordered: PortResult[] = [];
+  for (const host of hostOrder) {
+    for (const index of portOrder) {
+      const result = results[host * ports.length + index];
+      if (result) ordered.push(result);
+    }
+  }
+  return ordered;
 }
 
 function definedOnly<T extends object>(options: T): Partial<T> {
