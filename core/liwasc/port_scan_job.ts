@@ -122,8 +122,7 @@ export function planPortScan(options: PortScanJobOptions): PlannedPortScan {
         pending.push(port);
         if (pending.length >= saveEvery) flush();
         options.onPort(port);
-        // The publisher reads the clock at each call: once per 64 results is often enough.
-        if ((record.done & 63) === 1) progress();
+        progress();
       };
       const { probes } = options;
       try {
