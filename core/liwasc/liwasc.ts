@@ -65,6 +65,8 @@ const dayMs = 86_400_000;
 // Port results a scan hands over are saved this long after (so its answer goes out first), or as soon
 // as anything reads ports.
 const portSaveDelayMs = 25;
+// Port results held for a save at most (~200 bytes each).
+const maxUnsavedPorts = 200_000;
 
 /**
  * liwasc's running state: scans and wakes in the background (each cancellable), the node book, the
@@ -87,6 +89,7 @@ export class Liwasc {
   #settings: LiwascSettings;
   /** Port results not in the store yet (write-behind: see #savePortsSoon). */
   #unsavedPorts: PortRecord[][] = [];
+  #unsavedCount = 0;
   #portSaveTimer: ReturnType<typeof setTimeout> | undefined;
   #stopped = false;
   #schedule: ReturnType<typeof setInterval> | undefined;
@@ -151,15 +154,24 @@ export class Liwasc {
   }
 
   /**
-   * Keeps a scan's port results for the store: saved a moment later, in one transaction with any others
-   * waiting, or at once when ports are read or liwasc stops. Saving 50k results (one scan of 1000 ports on
-   * 50 hosts) takes the event loop 0.1-0.3 s and an fsync; a scan asked to answer when done answers first.
-   * The results are in every read from the start; a crash within the moment loses them from the store.
+   * Keeps a scan's port results for the store: saved a moment later when no port scan runs (else when the
+   * last one ends), in one transaction with any others waiting; at once when ports are read, when many
+   * are waiting, or when liwasc stops. Saving 50k results (one scan of 1000 ports on 50 hosts) takes the
+   * event loop 0.1-0.3 s and an fsync: a scan asked to answer when done answers first, and no save
+   * stalls a running scan's answers. The results are in every read from the start; a crash before the
+   * save loses them from the store.
    */
   #savePortsSoon(ports: PortRecord[]): void {
     this.#unsavedPorts.push(ports);
-    if (this.#stopped) this.#savePortsNow();
-    else this.#portSaveTimer ??= setTimeout(() => this.#savePortsNow(), portSaveDelayMs);
+    this.#unsavedCount += ports.length;
+    if (this.#stopped || this.#unsavedCount >= maxUnsavedPorts) this.#savePortsNow();
+    else this.#portSaveTimer ??= setTimeout(() => this.#savePortsWhenIdle(), portSaveDelayMs);
+  }
+
+  #savePortsWhenIdle(): void {
+    this.#portSaveTimer = undefined;
+    // A running port scan hands over its results when it ends, which brings this back.
+    if (!this.#scanJobs.running().some((scan) => scan.kind === "port")) this.#savePortsNow();
   }
 
   #savePortsNow(): void {
@@ -168,6 +180,7 @@ export class Liwasc {
     if (this.#unsavedPorts.length === 0) return;
     const ports = this.#unsavedPorts.length === 1 ? this.#unsavedPorts[0] : this.#unsavedPorts.flat();
     this.#unsavedPorts = [];
+    this.#unsavedCount = 0;
     this.#repository.savePorts(ports);
   }
 
