@@ -9,14 +9,19 @@
 // Every host listens on a few ports (some in 1-1024, some only in the top 1000), the rest are closed,
 // and iptables drops SYNs to a few ports of some hosts (filtered: both scanners must wait those out).
 // Passes alternate the tools (order rotated each pass) after one warm-up each; times are median and
-// range. The open ports each tool found must be the same set, or the run fails.
+// range. Each port scan is followed by a pause outside the timing, so what a tool still does after it
+// answered (liwasc writes the results to its store then, ~0.1-0.3 s of one core) does not land in the
+// next tool's time. The open ports each tool found must be the same set, or the run fails.
 // Debian packages: arp-scan, nmap, curl, iptables.
 import { withLab } from "../../tests/harness/mod.ts";
-import { filterTcp, type ScanHost, serveTcpMany, startLiwasc, startScanLab } from "../../tests/liwasc/lab.ts";
+import { startLiwasc } from "../../tests/liwasc/lab.ts";
+import { curlPortScan, filtered, nmapTopPorts, portsOfList, startNmapLab } from "./scan/lab.ts";
 import { arpScan } from "../../core/liwasc/arp_scan.ts";
 import { subnetsOf, targetsOf } from "../../core/liwasc/targets.ts";
 
 const passes = Math.max(1, Number(Deno.env.get("CTPF_SCAN_PASSES") ?? 5));
+// The pause after each port scan (see above).
+const settleMs = 500;
 const lines: string[] = [];
 const failures: string[] = [];
 const say = (line: string) => {
@@ -61,36 +66,10 @@ for (const tool of ["nmap", "curl", "iptables"]) {
   }
 }
 
-// Open on each host: two everywhere, one that varies (in 1-1024), and on some hosts one above 1024
-// that nmap's top 1000 holds. Filtered: a few ports of a few hosts, open and closed ones alike.
-const everywhere = [22, 80];
-const varied = [21, 25, 53, 110, 139, 443, 445, 631, 993, 111];
-const above1024 = [3306, 5432, 8080, 3389, 5900];
-const filtered: [number, number[]][] = [[0, [443, 8080]], [1, [22, 3389]], [7, [25]], [20, [80, 139, 1025]]];
-
 await withLab(async (lab) => {
-  const scanLab = await startScanLab(lab, 50);
+  const nmapLab = await startNmapLab(lab, 50);
+  const { scanLab, inNetns, expectedOpen } = nmapLab;
   const { scanner, hosts } = scanLab;
-  const openPlan = new Map<ScanHost, number[]>(
-    hosts.map((
-      host,
-      i,
-    ) => [host, [...everywhere, varied[i % varied.length], ...(i % 3 === 0 ? [above1024[i % 5]] : [])]]),
-  );
-  await serveTcpMany(scanLab, openPlan);
-  for (const [index, ports] of filtered) await filterTcp(scanLab, hosts[index], ports);
-
-  const inNetns = async (command: string[]) => {
-    const output = await new Deno.Command("ip", {
-      args: ["netns", "exec", scanner.name, ...command],
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    if (!output.success) {
-      throw new Error(`${command.join(" ")}: ${new TextDecoder().decode(output.stderr).slice(0, 500)}`);
-    }
-    return new TextDecoder().decode(output.stdout);
-  };
 
   // ARP: liwasc's scanner in-process against the two binaries.
   say(`load before: ${await loadavg()}`);
@@ -123,48 +102,11 @@ await withLab(async (lab) => {
   }
   for (const name of arpNames) say(summary(name, arpTimes[name], `${arpFound[name]} hosts`));
 
-  // nmap's top 1000 TCP ports, as the installed nmap scans them.
-  const scaninfo = await inNetns([
-    "nmap",
-    "-sS",
-    "--top-ports",
-    "1000",
-    "-oX",
-    "-",
-    "-n",
-    "-Pn",
-    "--max-retries",
-    "0",
-    "127.0.0.1",
-  ]);
-  const topList = /<scaninfo[^>]*services="([^"]+)"/.exec(scaninfo)?.[1];
-  if (!topList) throw new Error("no scaninfo in nmap's XML");
+  const topList = await nmapTopPorts(nmapLab);
 
   await using liwasc = await startLiwasc(scanner, "scan0");
-  const curlScan = async (targetIps: string[], tcpPorts: string) => {
-    const body = JSON.stringify({ ips: targetIps, tcpPorts, tcpMethod: "TCP_SCAN_METHOD_SYN", wait: true });
-    const text = await inNetns([
-      "curl",
-      "-sS",
-      "--fail-with-body",
-      "--max-time",
-      "120",
-      "-H",
-      "Content-Type: application/json",
-      "-H",
-      `Authorization: Bearer ${liwasc.adminToken}`,
-      "--data-binary",
-      body,
-      `${liwasc.url}/ctpf.v1.LiwascService/StartPortScan`,
-    ]);
-    const answer = JSON.parse(text);
-    if (answer.scan?.state !== "SCAN_STATE_DONE") {
-      throw new Error(`liwasc scan did not finish: ${text.slice(0, 300)}`);
-    }
-    return new Set<string>(
-      (answer.openPorts ?? []).map((p: { ip: string; port: number }) => `${p.ip}:${p.port}`),
-    );
-  };
+  const curlScan = (targetIps: string[], tcpPorts: string) =>
+    curlPortScan(nmapLab, liwasc, targetIps, tcpPorts);
   const nmapScan = async (method: string, targetIps: string[], portArgs: string[]) => {
     const text = await inNetns(["nmap", method, "-n", "-Pn", "-oG", "-", ...portArgs, ...targetIps]);
     const open = new Set<string>();
@@ -178,22 +120,7 @@ await withLab(async (lab) => {
     }
     return open;
   };
-  const expectedOpen = (scanned: ScanHost[], inRange: (port: number) => boolean) => {
-    const open = new Set<string>();
-    for (const host of scanned) {
-      const dropped = filtered.find(([index]) => hosts[index] === host)?.[1] ?? [];
-      for (const port of openPlan.get(host)!) {
-        if (inRange(port) && !dropped.includes(port)) open.add(`${host.ip}:${port}`);
-      }
-    }
-    return open;
-  };
-  const topPorts = new Set(
-    topList.split(",").flatMap((part) => {
-      const [from, to] = part.split("-").map(Number);
-      return Array.from({ length: (to ?? from) - from + 1 }, (_, i) => from + i);
-    }),
-  );
+  const topPorts = portsOfList(topList);
 
   const cases = [
     {
@@ -236,6 +163,7 @@ await withLab(async (lab) => {
       for (let i = 0; i < names.length; i++) {
         const name = names[(pass + i) % names.length];
         const [open, seconds] = await timed(tools[name]);
+        await new Promise((resolve) => setTimeout(resolve, settleMs));
         times[name].push(seconds);
         const previous = found[name];
         if (previous && [...open].sort().join() !== [...previous].sort().join()) {

@@ -11,7 +11,7 @@ export type ProbeKind = "arp" | "syn" | "tcp_connect" | "udp";
  */
 export interface ProbeCounter {
   sent(kind: ProbeKind, count?: number): void;
-  answered(kind: ProbeKind): void;
+  answered(kind: ProbeKind, count?: number): void;
 }
 
 /**
@@ -78,8 +78,8 @@ export class LiwascMetrics implements ProbeCounter {
     if (count > 0) this.#probes.inc({ kind }, count);
   }
 
-  answered(kind: ProbeKind): void {
-    this.#answers.inc({ kind });
+  answered(kind: ProbeKind, count = 1): void {
+    if (count > 0) this.#answers.inc({ kind }, count);
   }
 
   scanStarted(kind: ScanKind): void {

@@ -1,6 +1,7 @@
-import { MSG_TRUNC } from "./constants.ts";
+import { MSG_DONTWAIT, MSG_TRUNC } from "./constants.ts";
 import { Errno, SysError } from "./errno.ts";
 import { closeQuietly, errno, libc } from "./libc.ts";
+import type { MessageBatch } from "./message_batch.ts";
 import { ClosedError, type Poller, sharedPoller, type WaitOptions } from "./poller.ts";
 
 /**
@@ -161,5 +162,39 @@ export abstract class DatagramFd<Into extends ReceivedLength, Copy> extends Owne
   /** Like tryReceiveInto, waiting when nothing is queued. */
   receiveInto(buffer: Uint8Array, options?: WaitOptions): Promise<Into> {
     return this.untilReadable(() => this.tryReceiveInto(buffer), options);
+  }
+
+  /**
+   * sendmmsg(2) of messages `from` up to `to` of `batch` (each slot's length set, each address filled in):
+   * how many the kernel took, from `from` on. When it takes none, the error of message `from` is thrown
+   * (the caller decides whether that one is worth another try, and goes on after it).
+   */
+  sendBatch(batch: MessageBatch, from: number, to: number): number {
+    if (!Number.isInteger(to) || to <= from || to > batch.capacity) {
+      throw new RangeError(`messages ${from} to ${to} of a batch of ${batch.capacity}`);
+    }
+    const sent = libc().sendmmsg(this.fd, batch.headersFrom(from), to - from, 0);
+    if (sent < 0) throw new SysError("sendmmsg", this.label, errno());
+    return sent;
+  }
+
+  /**
+   * One recvmmsg(2) without waiting: how many datagrams were written into `batch` (from message 0 on, at
+   * most `max`: read each with slot/length/truncated), or null when none is queued.
+   */
+  tryReceiveBatch(batch: MessageBatch, max = batch.capacity): number | null {
+    const count = Math.min(max, batch.capacity);
+    batch.prepareReceive(count);
+    const received = libc().recvmmsg(this.fd, batch.headers, count, MSG_DONTWAIT, null);
+    if (received < 0) return retryableOrThrow("recvmmsg", this.label);
+    return received;
+  }
+
+  /** Like tryReceiveBatch, waiting when nothing is queued (at least one datagram then). */
+  receiveBatch(batch: MessageBatch, options?: WaitOptions): Promise<number> {
+    return this.untilReadable(() => {
+      const received = this.tryReceiveBatch(batch);
+      return received === 0 ? null : received;
+    }, options);
   }
 }

@@ -33,6 +33,10 @@ const SYMBOLS = {
   getsockopt: { parameters: ["i32", "i32", "i32", "buffer", "buffer"], result: "i32" },
   sendto: { parameters: ["i32", "buffer", "usize", "i32", "buffer", "u32"], result: "i32" },
   recvfrom: { parameters: ["i32", "buffer", "usize", "i32", "buffer", "buffer"], result: "i32" },
+  // A batch of datagrams per call (struct mmsghdr arrays: core/sys/message_batch.ts); recvmmsg's timeout
+  // is always null.
+  sendmmsg: { parameters: ["i32", "buffer", "u32", "i32"], result: "i32" },
+  recvmmsg: { parameters: ["i32", "buffer", "u32", "i32", "pointer"], result: "i32" },
   // ioctl(2) is variadic too: one binding per argument kind (pointer to a struct, or a plain integer).
   ioctlPointer: { name: "ioctl", parameters: ["i32", "u64", "buffer"], result: "i32" },
   ioctlInteger: { name: "ioctl", parameters: ["i32", "u64", "u64"], result: "i32" },

@@ -4,6 +4,7 @@
 export { errnoDescription, errnoName, errnoNumber, isErrno, SysError } from "./errno.ts";
 export { ClosedError, type Interest, Poller, sharedPoller, type WaitOptions } from "./poller.ts";
 export { DatagramFd, OwnedFd, type ReceivedLength } from "./fd.ts";
+export { MessageBatch, type MessageBatchOptions } from "./message_batch.ts";
 export { closeQuietly } from "./libc.ts";
 export { type Opened, openForReading } from "./open.ts";
 export { receiveInto, sendBytes, sendFileRange, shutdownWrite } from "./stream_io.ts";

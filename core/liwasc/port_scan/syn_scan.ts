@@ -1,12 +1,14 @@
 import { decodeIpv4, IP_PROTOCOL_TCP } from "../../net/ipv4.ts";
-import { formatIpv4, parseIpv4 } from "../../net/ipv4addr.ts";
-import { decodeTcp, encodeTcp, TCP_ACK, TCP_RST, TCP_SYN } from "../../net/tcp.ts";
-import { IPPROTO_TCP, RawIpSocket, sourceAddressFor, withNetns } from "../../sys/mod.ts";
+import { parseIpv4 } from "../../net/ipv4addr.ts";
+import { decodeTcp, TCP_ACK, TCP_RST, TCP_SYN } from "../../net/tcp.ts";
+import { IPPROTO_TCP, MessageBatch, RawIpSocket, sourceAddressFor, withNetns } from "../../sys/mod.ts";
+import { encodeSockaddrIn, SOCKADDR_IN_SIZE } from "../../sys/sockaddr.ts";
 import { isQueueFull } from "../pacing.ts";
 import type { ProbeCounter } from "../metrics.ts";
 import type { PortResult } from "./tcp_connect_scan.ts";
 import { RttTimeout } from "./rtt_timeout.ts";
 import { SendWindow } from "./send_window.ts";
+import { SynProbeWriter } from "./syn_probe.ts";
 
 export interface SynScanOptions {
   hosts: string[];
@@ -41,6 +43,12 @@ export const synScanDefaults = {
 const synOptions = new Uint8Array([2, 4, 0x05, 0xb4]);
 // Answers queued in the kernel while JS is busy sending: enough for a full window of them.
 const receiveBufferBytes = 4 << 20;
+// SYNs per sendmmsg and answers per recvmmsg: a system call per batch instead of one per packet (a
+// syscall is costly under a hypervisor), yet a batch is only a sliver of the window.
+const batchSize = 64;
+// Answers are headers only (SYN-ACK or RST); a larger packet is cut and then fails to decode, as any
+// malformed one does.
+const answerBytes = 2048;
 
 const queued = 0, inFlight = 1, finished = 2;
 
@@ -69,7 +77,7 @@ export async function synScan(options: SynScanOptions): Promise<PortResult[]> {
   const base = crypto.getRandomValues(new Uint32Array(1))[0];
   const sequenceOf = (hostIndex: number, port: number) =>
     (base + Math.imul(port, 0x9e3779b1) + Math.imul(hostIndex, 0x85ebca6b)) >>> 0;
-  const hostIndex = new Map(hosts.map((host, index) => [host, index]));
+  const hostIndex = new Map(destinations.map((address, index) => [address, index]));
   const portIndex = new Int32Array(65_536).fill(-1);
   ports.forEach((port, index) => portIndex[port] = index);
 
@@ -99,9 +107,10 @@ export async function synScan(options: SynScanOptions): Promise<PortResult[]> {
   let flightHead = 0;
   let unanswered = 0;
   let left = count;
-  const results: PortResult[] = [];
+  // Each probe's result by id, so the results come back in order without a sort.
+  const results: (PortResult | undefined)[] = new Array(count);
 
-  const finish = (id: number, verdict: PortResult["state"], reason: string) => {
+  const finish = (id: number, verdict: PortResult["state"], reason: string, now = performance.now()) => {
     if (state[id] === finished) return;
     if (state[id] === inFlight) unanswered--;
     state[id] = finished;
@@ -113,18 +122,22 @@ export async function synScan(options: SynScanOptions): Promise<PortResult[]> {
       protocol: "tcp",
       state: verdict,
       reason,
-      elapsedMs: Math.round((performance.now() - sentAt[id]) * 10) / 10,
+      elapsedMs: Math.round((now - sentAt[id]) * 10) / 10,
     };
-    results.push(result);
+    results[id] = result;
     options.onResult?.(result);
   };
 
   const stopReceiving = new AbortController();
-  const receiveBuffer = new Uint8Array(2048);
-  const take = (length: number) => {
-    const ip = decodeIpv4(receiveBuffer.subarray(0, length));
+  const answers = new MessageBatch({ capacity: batchSize, slotBytes: answerBytes });
+  const answerSlots = Array.from({ length: batchSize }, (_, i) => answers.slot(i));
+  // Answers counted per batch of them, for the metrics.
+  let answeredCount = 0;
+  // One answer; `now` is when its batch was read.
+  const take = (packet: Uint8Array, now: number) => {
+    const ip = decodeIpv4(packet);
     if (!ip.ok || ip.value.protocol !== IP_PROTOCOL_TCP) return;
-    const host = hostIndex.get(formatIpv4(ip.value.source));
+    const host = hostIndex.get(ip.value.source);
     if (host === undefined) return;
     const tcp = decodeTcp(ip.value.payload, ip.value);
     // The checksum is not checked: segments between local namespaces (veth) and from offloading NICs
@@ -136,62 +149,98 @@ export async function synScan(options: SynScanOptions): Promise<PortResult[]> {
     if (index < 0) return;
     const id = host * ports.length + index;
     if (state[id] === finished) return;
-    if (flags & (TCP_SYN | TCP_RST)) options.probes?.answered("syn");
+    if (flags & (TCP_SYN | TCP_RST)) answeredCount++;
     let verdict: PortResult["state"], reason: string;
     if ((flags & (TCP_SYN | TCP_ACK)) === (TCP_SYN | TCP_ACK)) [verdict, reason] = ["open", "syn-ack"];
     else if (flags & TCP_RST) [verdict, reason] = ["closed", "reset"];
     else return;
     if (tries[id] === 1 && state[id] === inFlight) {
-      const rtt = performance.now() - sentAt[id];
+      const rtt = now - sentAt[id];
       hostTimeouts[host].sample(rtt);
       anyTimeout.sample(rtt);
     }
     answeredBy[host]++;
-    finish(id, verdict, reason);
+    finish(id, verdict, reason, now);
     window.answered();
   };
   const receiving = (async () => {
     for (;;) {
+      let count: number;
       try {
-        take((await socket.receiveInto(receiveBuffer, { signal: stopReceiving.signal })).length);
+        count = await socket.receiveBatch(answers, { signal: stopReceiving.signal });
       } catch {
         if (stopReceiving.signal.aborted) return;
+        continue;
       }
+      const now = performance.now();
+      for (let i = 0; i < count; i++) take(answerSlots[i].subarray(0, answers.length(i)), now);
+      options.probes?.answered("syn", answeredCount);
+      answeredCount = 0;
     }
   })();
 
-  // Sends probe `id`; false when the transmit queue is full (the same probe goes again soon).
-  const send = (id: number): boolean => {
-    const host = Math.floor(id / ports.length);
-    const port = ports[id % ports.length];
-    const segment = encodeTcp({
-      sourcePort,
-      destinationPort: port,
-      sequence: sequenceOf(host, port),
-      flags: TCP_SYN,
-      window: 1024,
-      options: synOptions,
-    }, { source: sources[host], destination: destinations[host] });
-    try {
-      socket.sendTo(segment, hosts[host]);
-    } catch (error) {
-      if (isQueueFull(error)) return false;
-      // An unreachable host (no route, no ARP answer): nothing to ask.
-      if (error instanceof Error && "code" in error) {
-        finish(id, "filtered", String((error as { code: string }).code));
-        return true;
-      }
-      throw error;
-    }
-    const now = performance.now();
+  // SYNs are written into a batch and sent by one sendmmsg; every probe's bytes but port, sequence and
+  // checksum are the same.
+  const writer = new SynProbeWriter({ sourcePort, window: 1024, options: synOptions });
+  const addressSums = hosts.map((_, host) => writer.addressSum(sources[host], destinations[host]));
+  const sockaddrs = hosts.map((host) => encodeSockaddrIn(host, 0));
+  const synBatch = new MessageBatch({
+    capacity: batchSize,
+    slotBytes: writer.length,
+    addressBytes: SOCKADDR_IN_SIZE,
+  });
+  const probeSlots = Array.from({ length: batchSize }, (_, i) => synBatch.slot(i));
+  const probeAddresses = Array.from({ length: batchSize }, (_, i) => synBatch.address(i));
+  const batchIds = new Int32Array(batchSize);
+
+  const markSent = (id: number, now: number) => {
     state[id] = inFlight;
     tries[id]++;
     sentAt[id] = now;
     unanswered++;
     flight.push({ id, at: now });
     window.sent();
-    options.probes?.sent("syn");
+  };
+
+  // Sends the `count` probes in the batch; false when the transmit queue filled up (the probes not sent
+  // go back in the queue, to go again soon).
+  const sendBatch = (count: number): boolean => {
+    let from = 0;
+    while (from < count) {
+      try {
+        const accepted = socket.sendBatch(synBatch, from, count);
+        const now = performance.now();
+        for (let k = from; k < from + accepted; k++) markSent(batchIds[k], now);
+        options.probes?.sent("syn", accepted);
+        from += accepted;
+      } catch (error) {
+        if (isQueueFull(error)) {
+          for (let k = count - 1; k >= from; k--) again.push(batchIds[k]);
+          return false;
+        }
+        // An unreachable host (no route, no ARP answer): nothing to ask.
+        if (error instanceof Error && "code" in error) {
+          finish(batchIds[from], "filtered", String((error as { code: string }).code));
+          from++;
+          continue;
+        }
+        throw error;
+      }
+    }
     return true;
+  };
+
+  // The next probe to send (a retry first), taken off its queue; -1 when none is left.
+  const nextProbe = (): number => {
+    for (;;) {
+      if (again.length > 0) {
+        const id = again.pop()!;
+        if (state[id] !== finished) return id;
+      } else if (nextFresh < fresh.length) {
+        const id = fresh[nextFresh++];
+        if (state[id] !== finished) return id;
+      } else return -1;
+    }
   };
 
   // Silent probes whose wait is over: sent again, or filtered after the last try.
@@ -227,17 +276,22 @@ export async function synScan(options: SynScanOptions): Promise<PortResult[]> {
       const now = performance.now();
       expire(now);
       let budget = window.budget(now, unanswered);
-      while (budget > 0 && (again.length > 0 || nextFresh < fresh.length)) {
-        const id = again.length > 0 ? again[again.length - 1] : fresh[nextFresh];
-        if (state[id] === finished) {
-          if (again.length > 0) again.pop();
-          else nextFresh++;
-          continue;
+      while (budget > 0) {
+        let count = 0;
+        for (; count < Math.min(budget, batchSize); count++) {
+          const id = nextProbe();
+          if (id < 0) break;
+          const host = Math.floor(id / ports.length);
+          const port = ports[id % ports.length];
+          batchIds[count] = id;
+          synBatch.setLength(
+            count,
+            writer.write(probeSlots[count], addressSums[host], port, sequenceOf(host, port)),
+          );
+          probeAddresses[count].set(sockaddrs[host]);
         }
-        if (!send(id)) break;
-        if (again.length > 0 && again[again.length - 1] === id) again.pop();
-        else nextFresh++;
-        budget--;
+        if (count === 0 || !sendBatch(count)) break;
+        budget -= count;
       }
       if (left === 0) break;
       // Sleep until an answer frees the window, the oldest probe's wait is over, or the rate allows more.
@@ -257,7 +311,17 @@ export async function synScan(options: SynScanOptions): Promise<PortResult[]> {
     await receiving;
     socket.close();
   }
-  return results.sort((a, b) => a.host.localeCompare(b.host) || a.port - b.port);
+  // By host (as text, the order every scan reports in), then port.
+  const hostOrder = hosts.map((_, host) => host).sort((a, b) => hosts[a].localeCompare(hosts[b]));
+  const portOrder = ports.map((_, index) => index).sort((a, b) => ports[a] - ports[b]);
+  const ordered: PortResult[] = [];
+  for (const host of hostOrder) {
+    for (const index of portOrder) {
+      const result = results[host * ports.length + index];
+      if (result) ordered.push(result);
+    }
+  }
+  return ordered;
 }
 
 function definedOnly<T extends object>(options: T): Partial<T> {
