@@ -15,6 +15,7 @@ import {
 import { aarch64EmulationMissing, emulatedAarch64 } from "../support/arm64_emulation.ts";
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import { startBinary } from "../support/ctpf_process.ts";
+import { withPrivateRunSystemd } from "../../core/testing/private_run_systemd.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
 const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
@@ -135,13 +136,13 @@ async function verifyUnit(name: string, unpacked: string, workDir: string): Prom
     `${fakeRoot}/etc/systemd/system/${name}.service`,
   );
   assertEquals((await run(["cp", "-r", "/lib/systemd/system", `${fakeRoot}/usr/lib/systemd/`])).code, 0);
-  const verify = await run([
+  const verify = await run(withPrivateRunSystemd([
     "systemd-analyze",
     "verify",
     `--root=${fakeRoot}`,
     "--man=no",
     `/etc/systemd/system/${name}.service`,
-  ]);
+  ]));
   // verify only warns (exit 0) about unknown settings: any output at all is a finding.
   assertEquals({ code: verify.code, output: verify.stdout + verify.stderr }, { code: 0, output: "" }, name);
 }
