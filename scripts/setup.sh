@@ -139,8 +139,9 @@ if [ "$mode" = "--test" ] || [ "$mode" = "--bench" ]; then
   # acknowledged only after an fdatasync that began after its WAL write.
   packages+=(strace)
   # kubernetes-client: kubectl, the real client that reads the kubeconfig the k3sdeployer rewrites (k3s
-  # itself is not packaged).
-  packages+=(kubernetes-client)
+  # itself is not packaged). Only when no kubectl is there: machines of this kind may have the Google
+  # Cloud SDK's kubectl package, which owns /usr/bin/kubectl and conflicts with Debian's.
+  command -v kubectl >/dev/null || packages+=(kubernetes-client)
   # systemd: systemd-analyze verify checks the k3sdeployer's and the release archives' units offline (the package alone does not make
   # systemd the init; systemd-sysv would).
   packages+=(systemd)
