@@ -135,7 +135,7 @@ rootTest({
         assertMatch(text, /^ {2}peers 10\.88\.0\.\d+:655,10\.88\.0\.\d+:655$/m);
         assertMatch(text, /file \/etc\/ctpf\/gloeth\/node\/node\.key 0600 secret, from the controller's /);
         assertEquals(stepsOf(result).ga.slice(0, 2), [
-          `release /opt/ctpf/${archive.folder}: changed (absent)`,
+          `release /opt/ctpf/${archive.folder}: changed (absent: ${archive.file} to upload and unpack)`,
           `link /opt/ctpf/gloeth → ${archive.folder}: changed (check failed: ran)`,
         ]);
         assert(
@@ -218,6 +218,9 @@ rootTest({
       );
 
       await t.step("ping and iperf3 cross the mesh", async () => {
+        // The overlay addresses are reached through gloeth's TAP device, not the lab's bridge.
+        const route = await ga.machine.exec(["ip", "-o", "route", "get", OVERLAY.gb]);
+        assertMatch(route.stdout, /^10\.200\.0\.2 dev gloeth0 src 10\.200\.0\.1 /);
         const ping = await ga.machine.exec(["ping", "-n", "-c", "5", "-i", "0.2", "-W", "2", OVERLAY.gc], {
           timeoutMs: 20_000,
         });

@@ -46,7 +46,10 @@ export async function ensureUnpacked(
       { timeoutMs: 300_000 },
     );
   }
-  return target.report(step, true, `${detail}: ${archive.file} uploaded, sha256 checked, unpacked`);
+  const done = target.plan
+    ? `${archive.file} to upload and unpack`
+    : `${archive.file} uploaded, sha256 checked, unpacked`;
+  return target.report(step, true, `${detail}: ${done}`);
 }
 
 /** /opt/ctpf/gloeth points at the release folder. */

@@ -2,6 +2,7 @@
 // architecture beside SHA256SUMS. Each archive is checked against SHA256SUMS here, before anything is
 // uploaded (the host checks it again on arrival), and its unit is read from it, so the unit installed is
 // the one that release ships.
+import { gunzipSync } from "node:zlib";
 import { readTar } from "../../archive/tar.ts";
 import { archiveFile, inArchive, releaseName } from "../../../scripts/release/layout.ts";
 import { parseSha256Sums } from "../../../scripts/release/checksums.ts";
@@ -28,9 +29,12 @@ export interface GloethRelease {
 
 const ARCHIVE = /^gloeth-(.+)-linux-(x86_64|aarch64)\.tar\.gz$/;
 
-async function gunzip(bytes: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
-  return await new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip")))
-    .bytes();
+/**
+ * The release writes each archive as several gzip members (scripts/release/archive.ts); node:zlib reads
+ * them all, where the web DecompressionStream stops at the end of the first with an error.
+ */
+function gunzip(bytes: Uint8Array): Uint8Array {
+  return new Uint8Array(gunzipSync(bytes));
 }
 
 /** The gloeth archives in `dir` (of `version`, or of the only version there), each checked. */
@@ -64,7 +68,7 @@ export async function readGloethRelease(dir: string, version?: string): Promise<
       throw new Error(`${path} has sha256 ${actual}, SHA256SUMS says ${expected}: damaged or replaced`);
     }
     const folder = releaseName("gloeth", chosen, arch);
-    const unitEntry = readTar(await gunzip(bytes)).find((entry) =>
+    const unitEntry = readTar(gunzip(bytes)).find((entry) =>
       entry.name === `${folder}/${inArchive.unit("gloeth")}` && entry.type === "file"
     );
     if (!unitEntry?.content) throw new Error(`${path} holds no ${folder}/${inArchive.unit("gloeth")}`);
