@@ -5,7 +5,7 @@
 // link), and bad hosts failing alone while the others finish.
 import { join } from "node:path";
 import { assert, assertEquals, assertMatch, assertStrictEquals } from "../../testing/assert.ts";
-import { rootTest, waitFor } from "../../testing/harness/mod.ts";
+import { rootTest, run, waitFor } from "../../testing/harness/mod.ts";
 import { HostLab, type LabHost } from "../testing/host_lab.ts";
 import type { NspawnHost } from "../testing/nspawn_host.ts";
 import { KnownHosts } from "../ssh/known_hosts.ts";
@@ -314,47 +314,75 @@ rootTest({
         assertEquals(again.hosts.map((outcome) => outcome.host), ["ga", "gb", "gd"]);
       });
 
-      await t.step("bad hosts: unreachable, no systemd, wrong architecture each fail alone", async () => {
-        const extra = [
-          {
-            name: "nobody",
-            ssh: { address: lab.unusedAddress },
-            overlayAddress: "10.200.0.20",
-            listen: false,
-          },
-          { name: "plain", ssh: { address: plain.address }, overlayAddress: "10.200.0.21", listen: false },
-          {
-            name: "armless",
-            ssh: { address: ga.address },
-            overlayAddress: "10.200.0.22",
-            listen: false,
-            arch: "aarch64",
-          },
-        ];
-        const result = await deploy("bad hosts beside good ones", [ga, gb, gd], { extra });
-        const byHost = Object.fromEntries(result.hosts.map((outcome) => [outcome.host, outcome]));
-        assertEquals(
-          result.hosts.map((outcome) => [outcome.host, outcome.ok, outcome.error?.kind]),
-          [
-            ["ga", true, undefined],
-            ["gb", true, undefined],
-            ["gd", true, undefined],
-            ["nobody", false, "unreachable"],
-            ["plain", false, "unsupported"],
-            ["armless", false, "unsupported"],
-          ],
-        );
-        assertMatch(byHost.nobody.error!.message, /^nobody: /);
-        assertMatch(byHost.plain.error!.message, /^plain: systemd is not running on this host/);
-        assertStrictEquals(
-          byHost.armless.error!.message,
-          "armless: the inventory says aarch64, but the host is x86_64 (uname -m: x86_64)",
-        );
-        // The good ones are as they were (the bad ones only dial out, so no peer list changed).
-        assertEquals(["ga", "gb", "gd"].map((host) => byHost[host].changed), [false, false, false]);
-        assertStrictEquals(result.ok, false);
-        assertMeshFormed(result, ["ga", "gb", "gd"]);
-      });
+      await t.step(
+        "bad hosts: unreachable, wrong key, changed host key, no systemd, wrong architecture each fail alone",
+        async () => {
+          const stranger = join(work, "stranger");
+          await run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", stranger]);
+          // gd is reinstalled (or impersonated): its new host key is refused, and gd with it.
+          const oldKey = await gd.machine.hostPublicKey();
+          await gd.machine.regenerateHostKey();
+          const extra = [
+            {
+              name: "nobody",
+              ssh: { address: lab.unusedAddress },
+              overlayAddress: "10.200.0.20",
+              listen: false,
+            },
+            {
+              name: "stranger",
+              ssh: { address: gb.address, identityFiles: [stranger] },
+              overlayAddress: "10.200.0.23",
+              listen: false,
+            },
+            { name: "plain", ssh: { address: plain.address }, overlayAddress: "10.200.0.21", listen: false },
+            {
+              name: "armless",
+              ssh: { address: ga.address },
+              overlayAddress: "10.200.0.22",
+              listen: false,
+              arch: "aarch64",
+            },
+          ];
+          const result = await deploy("bad hosts beside good ones", [ga, gb, gd], { extra });
+          const byHost = Object.fromEntries(result.hosts.map((outcome) => [outcome.host, outcome]));
+          assertEquals(
+            result.hosts.map((outcome) => [outcome.host, outcome.ok, outcome.error?.kind]),
+            [
+              ["ga", true, undefined],
+              ["gb", true, undefined],
+              ["gd", false, "host-key"],
+              ["nobody", false, "unreachable"],
+              ["stranger", false, "auth"],
+              ["plain", false, "unsupported"],
+              ["armless", false, "unsupported"],
+            ],
+          );
+          assertMatch(byHost.nobody.error!.message, /^nobody: /);
+          assertMatch(
+            byHost.stranger.error!.message,
+            /^stranger: root@10\.88\.0\.\d+:22 refused every credential/,
+          );
+          assertMatch(
+            byHost.gd.error!.message,
+            new RegExp(`^gd: HOST KEY CHANGED for ${gd.address.replaceAll(".", "\\.")}: `),
+          );
+          assert(
+            !byHost.gd.log.some((line) => line.includes("$ ")),
+            "a command ran on a host whose key changed",
+          );
+          assert(oldKey !== (await gd.machine.hostPublicKey()));
+          assertMatch(byHost.plain.error!.message, /^plain: systemd is not running on this host/);
+          assertStrictEquals(
+            byHost.armless.error!.message,
+            "armless: the inventory says aarch64, but the host is x86_64 (uname -m: x86_64)",
+          );
+          // The good ones are as they were (the bad ones only dial out, so no peer list changed).
+          assertEquals(["ga", "gb"].map((host) => byHost[host].changed), [false, false]);
+          assertStrictEquals(result.ok, false);
+          assertMeshFormed(result, ["ga", "gb"]);
+        },
+      );
       console.log(`all steps in ${seconds(performance.now() - started)}`);
     } finally {
       await Deno.remove(work, { recursive: true }).catch(() => {});
