@@ -4,6 +4,8 @@ import { join } from "node:path";
 import { run } from "../../testing/harness/mod.ts";
 
 const root = new URL("../../../", import.meta.url).pathname;
+/** Deno for the archive, fetched once and kept with the test hosts' Debian tree (not in the home folder). */
+const releaseCache = join(Deno.env.get("TMPDIR") ?? "/tmp", "ctpf-test-cache", "release");
 
 export interface BuiltRelease {
   dir: string;
@@ -25,6 +27,8 @@ export async function buildGloethRelease(dir: string, arch: "x86_64" | "aarch64"
       arch,
       "--out-dir",
       out,
+      "--cache-dir",
+      releaseCache,
       "gloeth",
     ],
     { timeoutMs: 600_000 },
