@@ -8,7 +8,7 @@
  * virtlogd and libvirtd run in the foreground in one process group (stopped by the group's PID); QEMU,
  * which libvirtd starts in a session of its own, is killed by the PID in libvirtd's pid files.
  */
-import { type BackgroundProcess, type Netns, run, waitFor } from "../harness/mod.ts";
+import { type BackgroundProcess, isAlive, type Netns, run, waitFor } from "../harness/mod.ts";
 
 // QEMU as root in the temp dirs, no cgroups (libvirtd would otherwise make /sys/fs/cgroup/machine…
 // on the host), no confinement (no AppArmor profile for temp paths).
@@ -130,15 +130,6 @@ export class LibvirtdLab implements AsyncDisposable {
     }
     await this.daemons.stop();
     await Deno.remove(this.dir, { recursive: true });
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    Deno.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }
 

@@ -10,7 +10,7 @@ import {
   assertRejects,
   assertStrictEquals,
 } from "../support/assert.ts";
-import { rootTest, run, waitFor, withLab } from "../harness/mod.ts";
+import { isAlive, rootTest, run, waitFor, withLab } from "../harness/mod.ts";
 import { PowerDriverError } from "../../core/nodin/power/driver.ts";
 import { libvirtFactory } from "../../core/nodin/power/libvirt/driver.ts";
 import { LibvirtDomains } from "../../core/nodin/power/libvirt/domains.ts";
@@ -35,15 +35,6 @@ function domainXml(name: string, tap: string, mac: string): string {
 
 async function cmdline(pid: number): Promise<string> {
   return (await Deno.readTextFile(`/proc/${pid}/cmdline`)).split("\0").join(" ");
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    Deno.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 rootTest({

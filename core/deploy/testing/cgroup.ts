@@ -4,6 +4,7 @@
 // shared system.slice (units failed to attach at boot, and stopping a unit in one host could reach
 // another's processes). Each machine is started inside a fresh cgroup in every hierarchy systemd uses,
 // removed again when the machine is gone.
+import { isAlive } from "../../testing/harness/mod.ts";
 import { join } from "node:path";
 
 const ROOT = "/sys/fs/cgroup";
@@ -49,15 +50,6 @@ export class MachineCgroup {
   /** Removes the cgroups (innermost first); they must be empty, so after the machine has stopped. */
   async remove(): Promise<void> {
     for (const path of this.paths) await removeTree(path);
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    Deno.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }
 

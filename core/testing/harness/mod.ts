@@ -18,6 +18,7 @@ export {
   BackgroundProcess,
   CommandError,
   inNetns,
+  isAlive,
   run,
   type RunOptions,
   type RunResult,

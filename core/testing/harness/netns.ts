@@ -10,7 +10,14 @@ import {
   setUp,
 } from "./links.ts";
 import { ownerPid, uniqueName } from "./names.ts";
-import { BackgroundProcess, run, type RunOptions, type RunResult, type SpawnOptions } from "./process.ts";
+import {
+  BackgroundProcess,
+  isAlive,
+  run,
+  type RunOptions,
+  type RunResult,
+  type SpawnOptions,
+} from "./process.ts";
 
 const NETNS_DIR = "/var/run/netns";
 
@@ -47,15 +54,6 @@ export async function deleteNetns(name: string): Promise<void> {
 export async function listNetns(): Promise<string[]> {
   const { stdout } = await run(["ip", "netns", "list"]);
   return stdout.split("\n").map((line) => line.trim().split(" ")[0]).filter((name) => name !== "");
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    Deno.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**

@@ -226,3 +226,13 @@ export class BackgroundProcess implements AsyncDisposable {
 export function spawnBackground(command: string[], options: SpawnOptions = {}): BackgroundProcess {
   return new BackgroundProcess(command, options);
 }
+
+/** Whether a process with this PID exists (signal 0 checks without sending anything). */
+export function isAlive(pid: number): boolean {
+  try {
+    Deno.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
