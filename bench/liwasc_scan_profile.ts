@@ -5,13 +5,11 @@
 //   deno run --allow-all bench/liwasc_scan_profile.ts [none|cpuprof|perf] [passes] [outDir]
 import { withLab } from "../tests/harness/mod.ts";
 import { startLiwasc } from "../tests/liwasc/lab.ts";
-import { startBinary } from "../tests/support/ctpf_process.ts";
 import { curlPortScan, nmapTopPorts, portsOfList, startNmapLab } from "./compare/scan/lab.ts";
 
 const [tool = "none", passesText = "5", outDir = "/tmp/liwasc-profile"] = Deno.args;
 const passes = Number(passesText);
 await Deno.mkdir(outDir, { recursive: true });
-const root = new URL("../", import.meta.url).pathname;
 
 await withLab(async (lab) => {
   const nmapLab = await startNmapLab(lab, 50);
@@ -23,20 +21,7 @@ await withLab(async (lab) => {
     : tool === "perf"
     ? ["--v8-flags=--perf-basic-prof"]
     : [];
-  const liwasc = v8Flags.length === 0 ? await startLiwasc(scanner, "scan0") : await startBinary({
-    command: [
-      "ip",
-      "netns",
-      "exec",
-      scanner.name,
-      Deno.execPath(),
-      "run",
-      "--allow-all",
-      ...v8Flags,
-      `${root}cmd/liwasc.ts`,
-    ],
-    args: ["--scan-interfaces", "scan0"],
-  });
+  const liwasc = await startLiwasc(scanner, "scan0", { denoFlags: v8Flags });
   const ips = hosts.map((host) => host.ip);
   await curlPortScan(nmapLab, liwasc, ips, topList); // warm-up
   const perf = tool === "perf"

@@ -106,7 +106,12 @@ export async function addLink(
  * The real liwasc binary inside the scanner namespace (its API on that namespace's loopback), with
  * `--scan-interfaces` when `scanInterfaces` is given; `dataDir` restarts it over an earlier run's store.
  */
-export function startLiwasc(scanner: Netns, scanInterfaces?: string, options: { dataDir?: string } = {}) {
+export function startLiwasc(
+  scanner: Netns,
+  scanInterfaces?: string,
+  /** denoFlags: for a profile of the service, e.g. ["--cpu-prof", "--cpu-prof-dir=/tmp/p"]. */
+  options: { dataDir?: string; denoFlags?: string[] } = {},
+) {
   return startBinary({
     dataDir: options.dataDir,
     command: [
@@ -117,6 +122,7 @@ export function startLiwasc(scanner: Netns, scanInterfaces?: string, options: { 
       Deno.execPath(),
       "run",
       "--allow-all",
+      ...(options.denoFlags ?? []),
       `${root}cmd/liwasc.ts`,
     ],
     args: scanInterfaces === undefined ? [] : ["--scan-interfaces", scanInterfaces],

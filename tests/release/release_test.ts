@@ -53,10 +53,9 @@ async function run(
   return { code, stdout: decode(stdout), stderr: decode(stderr) };
 }
 
-/** Runs the release script into its own out and cache folders; returns what it printed. */
-async function release(dir: string, args: string[], env: Record<string, string> = {}): Promise<string> {
-  const started = performance.now();
-  const { code, stdout, stderr } = await run([
+/** The release script with its own out and cache folders under `dir`. */
+function releaseCommand(dir: string): string[] {
+  return [
     Deno.execPath(),
     "run",
     "--allow-all",
@@ -65,8 +64,16 @@ async function release(dir: string, args: string[], env: Record<string, string> 
     `${dir}/out`,
     "--cache-dir",
     `${dir}/cache`,
-    ...args,
-  ], { env: { NO_COLOR: "1", ...env }, timeoutMs: 600_000 });
+  ];
+}
+
+/** Runs the release script into its own out and cache folders; returns what it printed. */
+async function release(dir: string, args: string[], env: Record<string, string> = {}): Promise<string> {
+  const started = performance.now();
+  const { code, stdout, stderr } = await run([...releaseCommand(dir), ...args], {
+    env: { NO_COLOR: "1", ...env },
+    timeoutMs: 600_000,
+  });
   assertEquals(code, 0, `release ${args.join(" ")} failed:\n${stdout}${stderr}`);
   console.log(`release ${args.join(" ")}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
   return stdout + stderr;
@@ -225,16 +232,7 @@ Deno.test("release refuses an out folder that holds files no release made, and l
   try {
     await Deno.mkdir(`${dir}/out`);
     await Deno.writeTextFile(`${dir}/out/notes.txt`, "mine\n");
-    const { code, stdout, stderr } = await run([
-      Deno.execPath(),
-      "run",
-      "--allow-all",
-      `${root}scripts/release.ts`,
-      "--out-dir",
-      `${dir}/out`,
-      "--cache-dir",
-      `${dir}/cache`,
-    ]);
+    const { code, stdout, stderr } = await run(releaseCommand(dir));
     assertEquals(code, 1, stdout + stderr);
     assertMatch(stderr, /holds files no earlier release made \(notes\.txt\); choose another/);
     assertEquals(await Deno.readTextFile(`${dir}/out/notes.txt`), "mine\n");
