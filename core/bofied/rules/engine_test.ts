@@ -69,7 +69,8 @@ Deno.test("boot rules: a broken new version is reported and the last good one st
     assertMatch(JSON.stringify((await rules.evaluate(facts({}))).decision), /undionly\.kpxe/);
     await Deno.writeTextFile(path, `export default () => ({ tftpFile: "other.efi" });`);
     await waitFor(
-      async () => JSON.stringify((await rules.evaluate(facts({}))).decision).includes("other.efi"),
+      // Until then an evaluation may also fail (a cold sandbox past its 250 ms on a loaded machine): not yet.
+      async () => JSON.stringify((await rules.evaluate(facts({}))).decision)?.includes("other.efi") ?? false,
       {
         what: "the fixed rules in force",
         timeoutMs: 5000,
