@@ -18,7 +18,8 @@ machine() {
   echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)," \
     "$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1), Linux $(uname -r), $("$deno" --version | head -n 1)"
   local peer
-  for peer in kea-dhcp4-server tftpd-hpa atftpd nginx-light wrk nmap arp-scan tinc wireguard-go openvpn iperf3 curl; do
+  for peer in kea-dhcp4-server tftpd-hpa atftpd nginx-light wrk nmap arp-scan tinc wireguard-go openvpn iperf3 curl \
+    ansible-core; do
     local version
     version=$(dpkg-query -W -f='${Version}' "$peer" 2>/dev/null)
     # atftpd is unpacked from its .deb, not installed: its version is in the unpacked changelog's name.

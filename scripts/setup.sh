@@ -159,6 +159,9 @@ if [ "$mode" = "--bench" ]; then
   # ethtool: gloeth_vs_peers turns TSO/GSO off on the iperf3 sender's overlay device for its "bridged
   # LAN" TCP case (MTU-sized frames instead of 64 KiB super-frames).
   bench_packages+=(ethtool)
+  # ansible-core: deploy_vs_ansible runs the same file-and-command work through Ansible (pipelining on)
+  # beside the deployers' SSH executor.
+  bench_packages+=(ansible-core)
   apt_install "${bench_packages[@]}" || { echo "setup: bench packages could not be installed" >&2; exit 1; }
   # atftpd's own libraries (libwrap0, libpcre2-8-0) come with tftpd-hpa and the base system.
   unpack_peer atftpd || { echo "setup: atftpd could not be unpacked" >&2; exit 1; }
