@@ -4,7 +4,7 @@
 import { Buffer } from "node:buffer";
 import { createHash } from "node:crypto";
 import type { Duplex } from "node:stream";
-import type { Client, ClientChannel, SFTPWrapper } from "ssh2";
+import type { Client, ClientChannel } from "ssh2";
 import { SshError } from "./errors.ts";
 import { shellCommand, shellQuote } from "./shell.ts";
 
@@ -148,41 +148,30 @@ export class SshConnection {
   }
 
   /**
-   * Puts `content` at `path` over SFTP: written beside it under a temporary name, its SHA-256 checked by
-   * the host, given its mode, then renamed over the old file (a reader never sees half a file).
+   * Puts `content` at `path`: streamed to a temporary name beside it over one command's stdin, its
+   * SHA-256 checked by the host, given its mode, then renamed over the old file (a reader never sees
+   * half a file). One command, like Ansible's pipelining: no SFTP subsystem needed on the host, and one
+   * round trip for sending, checking and placing together.
    */
   async upload(path: string, content: Uint8Array, options: UploadOptions = {}): Promise<void> {
     const mode = options.mode ?? 0o644;
     const timeoutMs = options.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS;
-    const temporary = `${path}.ctpf-upload-${crypto.randomUUID().slice(0, 8)}`;
+    const temporary = shellQuote(`${path}.ctpf-upload-${crypto.randomUUID().slice(0, 8)}`);
     const expected = sha256Hex(content);
     const digestNote = options.secret ? "secret" : `sha256 ${expected.slice(0, 16)}…`;
     this.#log(`upload ${path} (${content.length} bytes, ${digestNote}, mode ${mode.toString(8)})`);
-    const sftp = await this.#sftp(timeoutMs);
-    try {
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(
-          () =>
-            reject(new SshError("timeout", this.host, `upload of ${path} took longer than ${timeoutMs} ms`)),
-          timeoutMs,
-        );
-        sftp.writeFile(temporary, Buffer.from(content), { mode }, (error) => {
-          clearTimeout(timer);
-          if (error) {
-            reject(new SshError("transfer", this.host, `upload of ${path} failed: ${error.message}`));
-          } else resolve();
-        });
-      });
-    } finally {
-      sftp.end();
-    }
-    // One round trip: the far side checks the digest and only then puts the file in place.
-    const verifyAndPlace = `arrived=$(sha256sum < ${shellQuote(temporary)} | cut -d' ' -f1); ` +
-      `if [ "$arrived" = ${expected} ]; then chmod ${mode.toString(8)} ${shellQuote(temporary)} && ` +
-      `mv -f ${shellQuote(temporary)} ${shellQuote(path)}; else rm -f ${shellQuote(temporary)}; ` +
-      `echo "$arrived"; exit 90; fi`;
-    if (options.secret) this.#log(`$ (check the digest of ${path} and put it in place)`);
-    const placed = await this.exec(verifyAndPlace, { check: false, quiet: options.secret });
+    // umask 077: nobody else can read the file while it is still arriving (a secret's mode comes last).
+    const receiveCheckPlace = `umask 077; cat > ${temporary} || { rm -f ${temporary}; exit 91; }; ` +
+      `arrived=$(sha256sum < ${temporary} | cut -d' ' -f1); ` +
+      `if [ "$arrived" = ${expected} ]; then chmod ${mode.toString(8)} ${temporary} && ` +
+      `mv -f ${temporary} ${shellQuote(path)}; else rm -f ${temporary}; echo "$arrived"; exit 90; fi`;
+    if (options.secret) this.#log(`$ (receive ${path}, check its digest and put it in place)`);
+    const placed = await this.exec(receiveCheckPlace, {
+      stdin: content,
+      check: false,
+      quiet: options.secret,
+      timeoutMs,
+    });
     if (placed.code === 90) {
       throw new SshError(
         "transfer",
@@ -190,8 +179,15 @@ export class SshConnection {
         `upload of ${path} arrived with sha256 ${placed.stdout.trim() || "(none)"}, sent ${expected}`,
       );
     }
+    if (placed.code === 91) {
+      // The shell names the temporary file ("bash: line 1: <name>: No such file or directory", dash's
+      // "sh: 1: cannot create <name>: Directory nonexistent"); the caller needs only the reason at the end.
+      const line = tail(placed.stderr, 1);
+      const reason = line.includes(".ctpf-upload-") ? line.slice(line.lastIndexOf(": ") + 2) : line;
+      throw new SshError("transfer", this.host, `upload of ${path} failed: ${reason || "no output"}`);
+    }
     if (placed.code !== 0) {
-      await this.exec(["rm", "-f", temporary], { check: false, quiet: true }).catch(() => {});
+      await this.exec(`rm -f ${temporary}`, { check: false, quiet: true }).catch(() => {});
       throw new SshError("command", this.host, `placing ${path} failed: ${placed.stderr.trim()}`);
     }
   }
@@ -232,19 +228,5 @@ export class SshConnection {
   close(): void {
     this.#client.end();
     this.#via?.close();
-  }
-
-  #sftp(timeoutMs: number): Promise<SFTPWrapper> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new SshError("timeout", this.host, `no SFTP session within ${timeoutMs} ms`)),
-        timeoutMs,
-      );
-      this.#client.sftp((error, sftp) => {
-        clearTimeout(timer);
-        if (error) reject(new SshError("transfer", this.host, `no SFTP session: ${error.message}`));
-        else resolve(sftp);
-      });
-    });
   }
 }
