@@ -50,6 +50,7 @@ class Sandbox {
   readonly #worker: Worker;
   readonly #pending = new Map<number, (reply: { ok: boolean; answer?: unknown; error?: string }) => void>();
   #nextId = 1;
+  #retiring = false;
 
   constructor() {
     this.#worker = new Worker(workerUrl, {
@@ -61,6 +62,7 @@ class Sandbox {
       const reply = event.data as { id: number; ok: boolean; answer?: unknown; error?: string };
       this.#pending.get(reply.id)?.(reply);
       this.#pending.delete(reply.id);
+      this.#endIfRetired();
     };
     this.#worker.onerror = (event) => {
       event.preventDefault();
@@ -75,6 +77,7 @@ class Sandbox {
       const timer = setTimeout(() => {
         this.#pending.delete(id);
         resolve({ ok: false, error: `no answer within ${timeoutMs} ms`, timedOut: true });
+        this.#endIfRetired();
       }, timeoutMs);
       this.#pending.set(id, (reply) => {
         clearTimeout(timer);
@@ -88,6 +91,19 @@ class Sandbox {
     this.#worker.terminate();
     for (const resolve of this.#pending.values()) resolve({ ok: false, error: "sandbox stopped" });
     this.#pending.clear();
+  }
+
+  /**
+   * Ends the sandbox once the calls already in it have answered (or timed out): a machine asking while
+   * a new rules version is switched in still gets the old version's answer, not "sandbox stopped".
+   */
+  retire(): void {
+    this.#retiring = true;
+    this.#endIfRetired();
+  }
+
+  #endIfRetired(): void {
+    if (this.#retiring && this.#pending.size === 0) this.#worker.terminate();
   }
 }
 
@@ -141,7 +157,7 @@ export class BootRules {
       candidate.terminate();
       return this.#reject(problem);
     }
-    this.#sandbox?.terminate();
+    this.#sandbox?.retire();
     this.#sandbox = candidate;
     this.#source = source;
     this.#lastError = undefined;
@@ -167,12 +183,17 @@ export class BootRules {
       metrics?.ruleEvaluated("no_rules");
       return { error: "no boot rules loaded" };
     }
-    const reply = await this.#sandbox.call({ facts }, this.#timeoutMs);
+    const sandbox = this.#sandbox;
+    const reply = await sandbox.call({ facts }, this.#timeoutMs);
     if (reply.timedOut) {
-      // A stuck rule holds its thread: replace the sandbox with a fresh one of the same version.
-      this.#sandbox.terminate();
-      this.#sandbox = new Sandbox();
-      await this.#sandbox.call({ source: this.#source }, this.#timeoutMs * 4);
+      // A stuck rule holds its thread: end that sandbox. It is replaced with a fresh one of the same
+      // version unless a reload (or another timed-out call) already replaced it meanwhile.
+      sandbox.terminate();
+      if (this.#sandbox === sandbox) {
+        const fresh = new Sandbox();
+        this.#sandbox = fresh;
+        await fresh.call({ source: this.#source }, this.#timeoutMs * 4);
+      }
     }
     if (!reply.ok) {
       metrics?.ruleEvaluated(reply.timedOut ? "timed_out" : "failed");

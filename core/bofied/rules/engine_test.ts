@@ -107,3 +107,30 @@ Deno.test("boot rules: the sandbox has no permissions, and a stuck rule times ou
     },
   );
 });
+
+Deno.test("boot rules: a machine asking while a new version is switched in gets the old version's answer", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "ctpf-rules-" });
+  const path = `${dir}/rules.ts`;
+  // The slow machine's rule runs well past the time a new version needs to load and be tried.
+  const version = (name: string) =>
+    `export default (f) => { if (f.mac === "02:00:00:00:00:77") { const end = Date.now() + 1500; ` +
+    `while (Date.now() < end) {} } return { tftpFile: "${name}" }; };`;
+  await Deno.writeTextFile(path, version("old"));
+  const rules = new BootRules({ path, log, timeoutMs: 5_000 });
+  try {
+    await rules.start();
+    const inFlight = rules.evaluate(facts({ mac: "02:00:00:00:00:77" }));
+    await Deno.writeTextFile(path, version("new"));
+    assert(await rules.reload(), rules.lastError);
+    assertEquals((await rules.evaluate(facts({}))).decision, {
+      tftpFile: "new",
+      httpUrl: undefined,
+      nextServer: undefined,
+    });
+    const answer = await inFlight;
+    assertEquals(answer, { decision: { tftpFile: "old", httpUrl: undefined, nextServer: undefined } });
+  } finally {
+    rules.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
