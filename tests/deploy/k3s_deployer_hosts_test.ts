@@ -3,8 +3,10 @@
 // the k3s STAND-IN (tests/deploy/support/k3s_standin.sh, not k3s, which cannot be obtained here) as the
 // air-gap binary: it records the argv, environment, config and token each node's unit started it with.
 // One lab serves every step, in order: a plan that touches nothing, two servers (the first initialising
-// the cluster, the second joining) and an agent, a second run that changes nothing, an upgrade that
-// replaces the binary and keeps the token, and the agent removed.
+// the cluster, the second joining) and an agent, a second run by the k3sdeployer command (its inventory
+// file, state folder and JSON report) that changes nothing, an upgrade that replaces the binary and
+// keeps the token, the agent removed by the command, bad hosts failing alone (and the nodes behind a
+// failed first server skipped), and the whole cluster uninstalled.
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { deployGloeth } from "../../core/deploy/gloeth/deploy.ts";
@@ -14,6 +16,9 @@ import { buildGloethRelease } from "../../core/deploy/gloeth/testing.ts";
 import { deployK3s, type K3sDeployResult } from "../../core/deploy/k3s/deploy.ts";
 import { describeK3sPlan } from "../../core/deploy/k3s/describe.ts";
 import { type K3sInventory, parseK3sInventory } from "../../core/deploy/k3s/inventory.ts";
+import { runDeployer } from "../../core/deploy/cli/command.ts";
+import { k3sDeployer } from "../../core/deploy/k3s/command.ts";
+import { uninstallK3s } from "../../core/deploy/k3s/uninstall_cluster.ts";
 import { KnownHosts } from "../../core/deploy/ssh/known_hosts.ts";
 import { HostLab, type LabHost } from "../../core/deploy/testing/host_lab.ts";
 import type { NspawnHost } from "../../core/deploy/testing/nspawn_host.ts";
@@ -94,8 +99,8 @@ function expectedConfig(name: string): string {
 }
 
 rootTest({
-  name:
-    "k3sdeployer on real hosts over the gloeth mesh: plan, HA servers and an agent, rerun, upgrade, removal",
+  name: "k3sdeployer on real hosts over the gloeth mesh: plan, HA servers and an agent, rerun (the " +
+    "command), upgrade, removal (the command), bad hosts, uninstall",
   tools: ["systemd-nspawn", "debootstrap", "nsenter", "socat", "ssh-keygen", "tar"],
   fn: async (t) => {
     const started = performance.now();
@@ -106,7 +111,8 @@ rootTest({
       const [ka, kb, kc] = await Promise.all([lab.boot("ka"), lab.boot("kb"), lab.boot("kc")]) as Machine[];
       const labMs = performance.now() - started;
       const built = await building;
-      const knownHosts = new KnownHosts(join(work, "known_hosts"));
+      const knownHostsPath = join(work, "known_hosts");
+      const knownHosts = new KnownHosts(knownHostsPath);
       const ssh = {
         user: "root",
         identityFiles: [lab.identityFile],
@@ -147,31 +153,29 @@ rootTest({
       const images = join(controller, "k3s-airgap-images-amd64.tar.zst");
       await Deno.writeTextFile(images, "stand-in image archive for amd64");
       const logLines: string[] = [];
-      const inventory = (
+      const upgrade = { version: "v1.32.1+k3s1", binary: join(controller, "k3s-v1.32.1") };
+      const hostInput = (host: { name: string; address: string }, arch = "x86_64") => ({
+        name: host.name,
+        overlayAddress: OVERLAY[host.name] ?? "10.200.0.99",
+        arch,
+        ssh: { address: host.address },
+      });
+      const inventoryInput = (
         hosts: Machine[],
         release = { version: "v1.31.4+k3s1", binary: K3S_STANDIN },
-      ): K3sInventory =>
-        parseK3sInventory({
-          cluster: "lab",
-          ssh,
-          servers: hosts.filter((host) => host !== kc).map((host) => ({
-            name: host.name,
-            overlayAddress: OVERLAY[host.name],
-            arch: "x86_64",
-            ssh: { address: host.address },
-          })),
-          agents: hosts.filter((host) => host === kc).map((host) => ({
-            name: host.name,
-            overlayAddress: OVERLAY[host.name],
-            arch: "x86_64",
-            ssh: { address: host.address },
-          })),
-          tokenFile,
-          serverArgs: ["--disable=traefik"],
-          agentArgs: ["--node-label=zone=lab"],
-          version: release.version,
-          airgap: { x86_64: { binary: release.binary, images } },
-        });
+      ) => ({
+        cluster: "lab",
+        ssh,
+        servers: hosts.filter((host) => host !== kc).map((host) => hostInput(host)),
+        agents: hosts.filter((host) => host === kc).map((host) => hostInput(host)),
+        tokenFile,
+        serverArgs: ["--disable=traefik"],
+        agentArgs: ["--node-label=zone=lab"],
+        version: release.version,
+        airgap: { x86_64: { binary: release.binary, images } },
+      });
+      const inventory = (hosts: Machine[], release?: { version: string; binary: string }): K3sInventory =>
+        parseK3sInventory(inventoryInput(hosts, release));
       const deploy = async (
         what: string,
         next: K3sInventory,
@@ -190,6 +194,36 @@ rootTest({
           })`,
         );
         return result;
+      };
+      const stateDir = join(work, "k3sdeployer-state");
+      /** The k3sdeployer command, in this process, on an inventory file; its JSON report on stdout. */
+      const command = async (what: string, input: Record<string, unknown>) => {
+        const file = join(work, "cluster.json");
+        await Deno.writeTextFile(file, JSON.stringify(input));
+        const stdout: string[] = [];
+        const stderr: string[] = [];
+        const runStarted = performance.now();
+        const code = await runDeployer(
+          k3sDeployer,
+          [
+            file,
+            "--json",
+            `--state-dir=${stateDir}`,
+            `--known-hosts=${knownHostsPath}`,
+            "--ssh-config=",
+            `--kubeconfig=${kubeconfigPath}`,
+          ],
+          { HOME: work },
+          {
+            out: (text) => stdout.push(text),
+            err: (text) => {
+              stderr.push(text);
+              logLines.push(text);
+            },
+          },
+        );
+        console.log(`${what}: ${seconds(performance.now() - runStarted)}, exit ${code}`);
+        return { code, stdout: stdout.join("\n"), text: [...stderr, ...stdout].join("\n") };
       };
       const roleOf = (host: Machine) => host === kc ? "agent" : "server";
       const unitOf = (host: Machine) => host === kc ? "k3s-agent.service" : "k3s.service";
@@ -321,24 +355,31 @@ rootTest({
         },
       );
 
-      await t.step("second run: nothing changed, nothing restarted", async () => {
-        const result = await deploy("second run", inventory([ka, kb, kc]));
-        assert(result.ok, JSON.stringify(stepsOf(result), null, 1));
-        assertEquals(changedSteps(result), []);
-        assertEquals(result.controller.filter((step) => step.changed), []);
-        assertStrictEquals(result.changed, false);
+      await t.step("second run, by the k3sdeployer command: nothing changed, nothing restarted", async () => {
+        const ran = await command("second run (k3sdeployer)", inventoryInput([ka, kb, kc]));
+        assertEquals(ran.code, 0, ran.text);
+        const report = JSON.parse(ran.stdout);
+        assertEquals([report.ok, report.changed, report.removed], [true, false, []]);
+        assertEquals(
+          report.hosts.map((host: { host: string; status: string }) => `${host.host} ${host.status}`),
+          ["ka ok", "kb ok", "kc ok"],
+        );
+        assertEquals(
+          report.controller.map((step: { step: string; changed: boolean }) => `${step.step} ${step.changed}`),
+          [`token ${tokenFile} false`, `kubeconfig ${kubeconfigPath} false`],
+        );
         assertEquals(await Promise.all([ka, kb, kc].map((host) => show(host, "MainPID"))), pids);
+        // What it applied, for the next run to find the hosts that leave: private, as it names them all.
+        assertEquals((await Deno.stat(join(stateDir, "applied.json"))).mode! & 0o777, 0o600);
       });
 
       await t.step(
         "upgrade: the new binary replaces the old, each node restarts once, the token stays",
         async () => {
-          const upgraded = join(controller, "k3s-v1.32.1");
-          await Deno.writeTextFile(upgraded, await standinWithVersion("v1.32.1+k3s1"), { mode: 0o755 });
-          const result = await deploy(
-            "upgrade to v1.32.1+k3s1",
-            inventory([ka, kb, kc], { version: "v1.32.1+k3s1", binary: upgraded }),
-          );
+          await Deno.writeTextFile(upgrade.binary, await standinWithVersion(upgrade.version), {
+            mode: 0o755,
+          });
+          const result = await deploy("upgrade to v1.32.1+k3s1", inventory([ka, kb, kc], upgrade));
           assert(result.ok, JSON.stringify(stepsOf(result), null, 1));
           assertEquals(
             changedSteps(result),
@@ -366,21 +407,24 @@ rootTest({
       );
 
       await t.step("removal: the agent left the inventory: uninstalled, and deleted through ka", async () => {
-        const previous = inventory([ka, kb, kc], {
-          version: "v1.32.1+k3s1",
-          binary: join(controller, "k3s-v1.32.1"),
-        });
-        const next = inventory([ka, kb], {
-          version: "v1.32.1+k3s1",
-          binary: join(controller, "k3s-v1.32.1"),
-        });
-        const result = await deploy("remove kc", next, { previous });
-        assert(result.ok, JSON.stringify(stepsOf(result), null, 1));
-        assertEquals(result.hosts.map((outcome) => outcome.host), ["ka", "kb", "kc"]);
-        assertEquals(changedSteps(result).filter((step) => !step.startsWith("kc: ")), [
-          "ka: delete node kc (left the inventory): changed (ran)",
-        ]);
-        const kcSteps = stepsOf(result).kc;
+        // The command finds kc in what its last run applied.
+        const ran = await command("remove kc (k3sdeployer)", inventoryInput([ka, kb], upgrade));
+        assertEquals(ran.code, 0, ran.text);
+        const report = JSON.parse(ran.stdout);
+        assertEquals([report.ok, report.changed, report.removed], [true, true, ["kc"]]);
+        type Row = {
+          host: string;
+          status: string;
+          steps: { step: string; changed: boolean; detail: string }[];
+        };
+        const rows: Row[] = report.hosts;
+        assertEquals(rows.map((row) => `${row.host} ${row.status}`), ["ka changed", "kb ok", "kc changed"]);
+        const changedOf = (row: Row) =>
+          row.steps.filter((step) => step.changed).map((step) => `${step.step}: ${step.detail}`);
+        assertEquals(changedOf(rows[0]), ["delete node kc (left the inventory): ran"]);
+        const kcSteps = rows[2].steps.map((step) =>
+          `${step.step}: ${step.changed ? "changed" : "unchanged"} (${step.detail})`
+        );
         for (
           const step of [
             "systemctl disable --now k3s-agent.service: changed (ran)",
@@ -403,8 +447,99 @@ rootTest({
           assertStrictEquals(await exists(kc, path), false, `kc:${path}`);
         }
         assertEquals(await Promise.all([ka, kb].map((host) => show(host, "MainPID"))), pids.slice(0, 2));
+        assertEquals(
+          JSON.parse(await Deno.readTextFile(join(stateDir, "applied.json"))).agents,
+          [],
+          "kc is no longer in what was applied",
+        );
         await tokenFree();
       });
+
+      await t.step(
+        "bad hosts fail alone: unreachable, wrong architecture; the others finish unchanged",
+        async () => {
+          const input = inventoryInput([ka, kb], upgrade);
+          const result = await deploy(
+            "bad agents beside good servers",
+            parseK3sInventory({
+              ...input,
+              agents: [
+                hostInput({ name: "kx", address: lab.unusedAddress }),
+                {
+                  ...hostInput({ name: "ky", address: kb.address }, "aarch64"),
+                  overlayAddress: "10.200.0.98",
+                },
+              ],
+              airgap: {
+                x86_64: { binary: upgrade.binary, images },
+                aarch64: { binary: upgrade.binary, images },
+              },
+            }),
+          );
+          assertEquals(result.hosts.map((outcome) => [outcome.host, outcome.ok, outcome.error?.kind]), [
+            ["ka", true, undefined],
+            ["kb", true, undefined],
+            ["kx", false, "unreachable"],
+            ["ky", false, "unsupported"],
+          ]);
+          assertStrictEquals(
+            result.hosts[3].error!.message,
+            "ky: the inventory says aarch64, but the host is x86_64 (uname -m: x86_64)",
+          );
+          assertEquals(changedSteps(result).filter((step) => /^k[ab]: /.test(step)), []);
+          assertStrictEquals(result.ok, false);
+          assertEquals(await Promise.all([ka, kb].map((host) => show(host, "MainPID"))), pids.slice(0, 2));
+        },
+      );
+
+      await t.step(
+        "a first server that fails: the nodes joining through it are skipped, untouched",
+        async () => {
+          const result = await deploy(
+            "first server unreachable",
+            parseK3sInventory({
+              ...inventoryInput([], upgrade),
+              servers: [hostInput({ name: "kz", address: lab.unusedAddress })],
+              agents: [{ ...hostInput({ name: "kw", address: kb.address }), overlayAddress: "10.200.0.97" }],
+            }),
+          );
+          assertEquals(result.hosts.map((outcome) => [outcome.host, outcome.ok, outcome.error?.kind]), [
+            ["kz", false, "unreachable"],
+            ["kw", false, "skipped"],
+          ]);
+          assertStrictEquals(
+            result.hosts[1].error!.message,
+            "kw: kz failed, and every node joins through it",
+          );
+          assertStrictEquals(await exists(kb, "/etc/systemd/system/k3s-agent.service"), false);
+          assertEquals(await show(kb, "MainPID"), pids[1]);
+        },
+      );
+
+      await t.step(
+        "uninstall: k3s leaves every host of the inventory; the controller's token stays",
+        async () => {
+          const outcomes = await uninstallK3s(inventory([ka, kb], upgrade), { knownHosts });
+          assert(
+            outcomes.every((outcome) => outcome.ok),
+            JSON.stringify(outcomes.map((o) => o.error?.message)),
+          );
+          for (const host of [ka, kb]) {
+            assertEquals(await show(host, "ActiveState"), "inactive");
+            for (
+              const path of ["/usr/local/bin/k3s", "/etc/rancher/k3s", "/etc/systemd/system/k3s.service"]
+            ) {
+              assertStrictEquals(await exists(host, path), false, `${host.name}:${path}`);
+            }
+          }
+          assertEquals((await Deno.readTextFile(tokenFile)).trim(), token);
+          // The mesh it ran on is not k3s's to remove.
+          assertEquals(
+            (await ka.machine.exec(["systemctl", "is-active", "gloeth.service"])).stdout.trim(),
+            "active",
+          );
+        },
+      );
       console.log(`all steps in ${seconds(performance.now() - started)}`);
     } finally {
       await Deno.remove(work, { recursive: true }).catch(() => {});

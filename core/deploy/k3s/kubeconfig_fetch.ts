@@ -1,7 +1,6 @@
 // The admin kubeconfig brought from the first server to the controller: read over SSH once the server
 // has written it (it holds the admin's client key, so the command's output never reaches a log),
-// rewritten for the first server's overlay address (rewriteKubeconfig), and kept 0600.
-import { dirname } from "node:path";
+// rewritten for the first server's overlay address (rewriteKubeconfig) and kept 0600 (private_file.ts).
 import { SshError } from "../ssh/errors.ts";
 import { shellQuote } from "../ssh/shell.ts";
 import type { Target } from "../ssh/target.ts";
@@ -20,25 +19,4 @@ export async function readRemoteKubeconfig(target: Target, path: string): Promis
     throw new SshError("command", target.name, `no kubeconfig at ${path} within ${WAIT_SECONDS} s`);
   }
   return result.stdout;
-}
-
-/** Writes `text` to `path` (0600, replaced whole); whether it differed from what was there. */
-export async function writePrivateFile(path: string, text: string): Promise<boolean> {
-  try {
-    const [now, info] = await Promise.all([Deno.readTextFile(path), Deno.stat(path)]);
-    if (now === text && (info.mode! & 0o777) === 0o600) return false;
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-  }
-  await Deno.mkdir(dirname(path), { recursive: true, mode: 0o700 });
-  const temporary = `${path}.${crypto.randomUUID().slice(0, 8)}.tmp`;
-  try {
-    await Deno.writeTextFile(temporary, text, { mode: 0o600, createNew: true });
-    await Deno.chmod(temporary, 0o600);
-    await Deno.rename(temporary, path);
-  } catch (error) {
-    await Deno.remove(temporary).catch(() => {});
-    throw error;
-  }
-  return true;
 }
