@@ -6,7 +6,7 @@
 // the cluster, the second joining) and an agent, a second run by the k3sdeployer command (its inventory
 // file, state folder and JSON report) that changes nothing, an upgrade that replaces the binary and
 // keeps the token, the agent removed by the command, bad hosts failing alone (and the nodes behind a
-// failed first server skipped), and the whole cluster uninstalled.
+// failed first server skipped), a server removed (deleted before it stops), and the rest uninstalled.
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { deployGloeth } from "../../core/deploy/gloeth/deploy.ts";
@@ -100,7 +100,7 @@ function expectedConfig(name: string): string {
 
 rootTest({
   name: "k3sdeployer on real hosts over the gloeth mesh: plan, HA servers and an agent, rerun (the " +
-    "command), upgrade, removal (the command), bad hosts, uninstall",
+    "command), upgrade, removals, bad hosts, uninstall",
   tools: ["systemd-nspawn", "debootstrap", "nsenter", "socat", "ssh-keygen", "tar"],
   fn: async (t) => {
     const started = performance.now();
@@ -371,6 +371,11 @@ rootTest({
         assertEquals(await Promise.all([ka, kb, kc].map((host) => show(host, "MainPID"))), pids);
         // What it applied, for the next run to find the hosts that leave: private, as it names them all.
         assertEquals((await Deno.stat(join(stateDir, "applied.json"))).mode! & 0o777, 0o600);
+        // And a plan now has nothing to say.
+        const plan = await deploy("plan after the runs", inventory([ka, kb, kc]), { plan: true });
+        assert(plan.ok, JSON.stringify(stepsOf(plan), null, 1));
+        assertEquals(changedSteps(plan), []);
+        assertStrictEquals(plan.changed, false, JSON.stringify(plan.controller));
       });
 
       await t.step(
@@ -517,14 +522,46 @@ rootTest({
       );
 
       await t.step(
+        "a server leaving: deleted through ka first (etcd keeps its quorum), then stopped",
+        async () => {
+          const result = await deploy("remove kb", inventory([ka], upgrade), {
+            previous: inventory([ka, kb], upgrade),
+          });
+          assert(result.ok, JSON.stringify(stepsOf(result), null, 1));
+          assertEquals(changedSteps(result).filter((step) => step.startsWith("ka: ")), [
+            "ka: delete node kb (left the inventory): changed (ran)",
+          ]);
+          const at = (host: string, pattern: RegExp) => {
+            const line = result.hosts.find((outcome) => outcome.host === host)!.log.find((text) =>
+              pattern.test(text)
+            );
+            assert(line, `${host}: no log line ${pattern}`);
+            return line.slice(0, line.indexOf(" "));
+          };
+          const deleted = at("ka", /\$ \/usr\/local\/bin\/k3s kubectl delete node kb /);
+          const stopped = at("kb", /\$ systemctl disable --now k3s\.service/);
+          assert(deleted < stopped, `deleted at ${deleted}, stopped at ${stopped}`);
+          assertEquals(
+            (await ka.machine.exec(["cat", STANDIN_KUBECTL_LOG])).stdout.trim().split("\n").map((line) =>
+              JSON.parse(line).argv.slice(3, 4)
+            ),
+            [["kc"], ["kb"]],
+          );
+          assertEquals(await show(kb, "ActiveState"), "inactive");
+          assertStrictEquals(await exists(kb, "/usr/local/bin/k3s"), false);
+          assertEquals(await show(ka, "MainPID"), pids[0]);
+        },
+      );
+
+      await t.step(
         "uninstall: k3s leaves every host of the inventory; the controller's token stays",
         async () => {
-          const outcomes = await uninstallK3s(inventory([ka, kb], upgrade), { knownHosts });
+          const outcomes = await uninstallK3s(inventory([ka], upgrade), { knownHosts });
           assert(
             outcomes.every((outcome) => outcome.ok),
             JSON.stringify(outcomes.map((o) => o.error?.message)),
           );
-          for (const host of [ka, kb]) {
+          for (const host of [ka]) {
             assertEquals(await show(host, "ActiveState"), "inactive");
             for (
               const path of ["/usr/local/bin/k3s", "/etc/rancher/k3s", "/etc/systemd/system/k3s.service"]

@@ -1,14 +1,11 @@
 // A whole k3s run: the controller's cluster token first (made once, then only read), then the plan's
 // stages in order (the first server alone, each other server, then the agents at once), the admin
-// kubeconfig fetched from the first server and rewritten, and the hosts that left the inventory
-// uninstalled and deleted from the cluster through the first server. Every host gets an outcome; when
-// the first server fails the others are skipped (they join through it). With `plan`, nothing is made on
-// the controller or changed on a host: each step only reports what it would do.
-import { SshError } from "../ssh/errors.ts";
+// kubeconfig fetched from the first server and rewritten, and the hosts that left the inventory deleted
+// from the cluster through the first server and uninstalled (run_removals.ts). Every host gets an
+// outcome; when the first server fails the others are skipped (they join through it). With `plan`,
+// nothing is made on the controller or changed on a host: each step only reports what it would do.
 import type { KnownHosts } from "../ssh/known_hosts.ts";
 import { type HostOutcome, runOnHosts } from "../ssh/run_hosts.ts";
-import { shellCommand } from "../ssh/shell.ts";
-import { run } from "../ssh/steps.ts";
 import { applyK3sHost } from "./apply.ts";
 import { ControllerContent } from "./content.ts";
 import type { K3sInventory } from "./inventory.ts";
@@ -18,7 +15,7 @@ import { rewriteKubeconfig } from "./kubeconfig.ts";
 import { buildK3sPlan } from "./plan.ts";
 import type { K3sPlan } from "./plan_types.ts";
 import { type K3sRemoval, removalsBetween } from "./removal.ts";
-import { runUninstall } from "./run_uninstall.ts";
+import { runRemovals, skipped } from "./run_removals.ts";
 import { sshSpecs } from "./ssh_specs.ts";
 import { ensureClusterToken } from "./token.ts";
 
@@ -53,13 +50,6 @@ export interface K3sDeployResult {
   ok: boolean;
 }
 
-function skipped(host: string, why: string, onLog?: (host: string, line: string) => void): HostOutcome<void> {
-  const error = new SshError("skipped", host, why);
-  const line = `${new Date().toISOString()} skipped: ${why}`;
-  onLog?.(host, line);
-  return { host, ok: false, error, steps: [], changed: false, log: [line], durationMs: 0 };
-}
-
 async function prepareToken(path: string, plan: boolean): Promise<K3sControllerStep> {
   if (plan) {
     const exists = await Deno.stat(path).then(() => true, (error) => {
@@ -70,15 +60,6 @@ async function prepareToken(path: string, plan: boolean): Promise<K3sControllerS
   }
   const { created } = await ensureClusterToken(path);
   return { step: `token ${path}`, changed: created, detail: created ? "made (0600)" : "exists" };
-}
-
-/** Adds the node deletions run through the first server to its outcome. */
-function merge(into: HostOutcome<void>, more: HostOutcome<void>): void {
-  into.steps.push(...more.steps);
-  into.log.push(...more.log);
-  into.changed ||= more.changed;
-  into.durationMs += more.durationMs;
-  if (!more.ok) Object.assign(into, { ok: false, error: into.error ?? more.error });
 }
 
 export async function deployK3s(
@@ -105,7 +86,8 @@ export async function deployK3s(
   for (const stage of plan.stages) {
     const firstFailed = hosts.find((outcome) => outcome.host === first && !outcome.ok);
     if (firstFailed && !planOnly) {
-      hosts.push(...stage.map((name) => skipped(name, `${first} failed, and every node joins through it`)));
+      const why = `${first} failed, and every node joins through it`;
+      hosts.push(...stage.map((name) => skipped(name, why, options.onLog)));
       continue;
     }
     hosts.push(
@@ -126,36 +108,20 @@ export async function deployK3s(
       );
       controller.push({ step, changed, detail: `from ${first}, for ${plan.kubeconfig.server}` });
     } else if (planOnly) {
+      // Only looked at here: the run fetches it again, the same as long as the cluster's certificates are.
+      const exists = await Deno.stat(options.kubeconfigPath).then(() => true, () => false);
       controller.push({
         step,
-        changed: true,
-        detail: `would fetch from ${first}, for ${plan.kubeconfig.server}`,
+        changed: !exists,
+        detail: `${
+          exists ? "exists; fetched again" : "would fetch"
+        } from ${first}, for ${plan.kubeconfig.server}`,
       });
     }
   }
   if (removals.length > 0) {
-    // Stopped first, so a removed node cannot register itself again after its deletion.
-    hosts.push(
-      ...await runOnHosts(removals.map((removal) => specs.get(removal.host)!), async (target) => {
-        await runUninstall(target, removals.find((removal) => removal.host === target.name)!.uninstall);
-      }, runOptions),
-    );
-    const through = hosts.find((outcome) => outcome.host === first)!;
-    if (through.ok || planOnly) {
-      const [deletions] = await runOnHosts([specs.get(first)!], async (target) => {
-        for (const removal of removals) {
-          await run(
-            target,
-            `delete node ${removal.host} (left the inventory)`,
-            shellCommand(removal.deleteNode.argv),
-            {
-              timeoutMs: 60_000,
-            },
-          );
-        }
-      }, runOptions);
-      merge(through, deletions);
-    }
+    const firstOutcome = hosts.find((outcome) => outcome.host === first)!;
+    hosts.push(...await runRemovals(removals, { specs, first: firstOutcome, options: runOptions }));
   }
   const changed = controller.some((step) => step.changed) || hosts.some((outcome) => outcome.changed);
   return { plan, removals, controller, hosts, changed, ok: hosts.every((outcome) => outcome.ok) };
