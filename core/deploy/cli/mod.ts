@@ -21,7 +21,8 @@
 //
 // Shared flags (flags.ts): <inventory.json> or --inventory, --plan, --known-hosts (default
 // $XDG_CONFIG_HOME/ctpf/known_hosts, made 0600), --ssh-config (default ~/.ssh/config when it exists;
-// fills each host's `ssh` from its Host block: ssh_config_input.ts), --concurrency, --host-timeout
+// fills what the inventory leaves out of each host's `ssh` from its Host blocks: ssh_config_input.ts),
+// --concurrency, --host-timeout
 // (seconds), --json, --quiet, --verbose; each also CTPF_<NAME>_<FLAG> or a --config file. limitFlag() adds
 // --limit for deployers whose hosts can be worked on alone. Live lines: "<host> | <line>" as they happen
 // (stderr with --json). The end: a summary per host (ok / changed / failed with the error's kind and

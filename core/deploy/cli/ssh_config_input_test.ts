@@ -18,7 +18,7 @@ const config = new SshConfig(
   "/home/dev",
 );
 
-Deno.test("applySshConfig: an alias resolves through its Host blocks, ProxyJump included", () => {
+Deno.test("applySshConfig: an alias resolves through its Host blocks, ProxyJump included; the inventory's shared settings win", () => {
   const result = applySshConfig(
     { ssh: { user: "root" }, hosts: [{ name: "a", ssh: { address: "node-a" } }] },
     config,
@@ -28,13 +28,23 @@ Deno.test("applySshConfig: an alias resolves through its Host blocks, ProxyJump 
     ssh: {
       address: "10.0.0.11",
       port: 2222,
-      user: "admin",
       identityFiles: ["/home/dev/.ssh/lab_key"],
       jump: { address: "203.0.113.7", user: "jump" },
     },
   }]);
-  // The shared defaults are left for the inventory's parser to merge under the host's own.
+  // The shared user is the inventory's word for all its hosts: ssh_config's User admin does not replace
+  // it; the parser merges it under the host's own fields.
   assertEquals(result.ssh, { user: "root" });
+  const unshared = applySshConfig({ hosts: [{ name: "a", ssh: { address: "node-a" } }] }, config);
+  assertEquals((unshared.hosts as { ssh: { user: string } }[])[0].ssh.user, "admin");
+  // A route given for all hosts keeps ssh_config's ProxyJump out.
+  const routed = applySshConfig({ ssh: { proxyCommand: "nc %h %p" }, hosts: [{ name: "node-a" }] }, config);
+  assertEquals((routed.hosts as { ssh: Record<string, unknown> }[])[0].ssh, {
+    address: "10.0.0.11",
+    port: 2222,
+    user: "admin",
+    identityFiles: ["/home/dev/.ssh/lab_key"],
+  });
 });
 
 Deno.test("applySshConfig: the host's own fields win; its own route is not mixed with the config's", () => {

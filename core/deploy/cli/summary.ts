@@ -52,7 +52,7 @@ function plural(count: number, word: string): string {
  */
 export function formatSummary(rows: HostSummary[], options: { plan: boolean; verbose?: boolean }): string[] {
   const changedWord = options.plan ? "would change" : "changed";
-  const width = Math.max(4, ...rows.map((row) => row.host.length));
+  const width = Math.max(1, ...rows.map((row) => row.host.length));
   const statusWidth = options.plan ? 12 : 7;
   const lines = [options.plan ? "summary (plan: nothing was changed)" : "summary"];
   for (const row of rows) {

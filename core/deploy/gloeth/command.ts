@@ -75,7 +75,7 @@ function defaultStateDir(env: Record<string, string>, inventoryPath: string): st
 }
 
 /** Each host's row; a host that finished but failed the mesh check counts as failed. */
-function hostSummaries(result: GloethDeployResult): HostSummary[] {
+export function hostSummaries(result: GloethDeployResult): HostSummary[] {
   const mesh = new Map(result.mesh.map((outcome) => [outcome.host, outcome]));
   return result.hosts.map((outcome) => {
     const summary = summarizeOutcome(outcome);

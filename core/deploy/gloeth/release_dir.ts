@@ -2,16 +2,18 @@
 // release archive, unpacked there (the release folder as downloaded: every archive and SHA256SUMS);
 // else dist/release of the source tree it runs from; else ./dist/release (where `deno task release`
 // writes).
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** The folders tried, in order, for a program whose main module is `mainModule`. */
 export function releaseDirCandidates(mainModule: string, cwd: string): string[] {
   const candidates: string[] = [];
   if (mainModule.startsWith("file:")) {
-    // <release>/<name>-<version>-linux-<arch>/lib/<name>.js, or <repo>/cmd/<name>.ts.
     const moduleDir = dirname(fileURLToPath(mainModule));
-    candidates.push(resolve(moduleDir, "..", ".."), resolve(moduleDir, "..", "dist", "release"));
+    // A release archive's program: <release>/<name>-<version>-linux-<arch>/lib/<name>.js.
+    if (basename(moduleDir) === "lib") candidates.push(resolve(moduleDir, "..", ".."));
+    // The source: <repo>/cmd/<name>.ts.
+    if (basename(moduleDir) === "cmd") candidates.push(resolve(moduleDir, "..", "dist", "release"));
   }
   candidates.push(resolve(cwd, "dist", "release"));
   return [...new Set(candidates)];
