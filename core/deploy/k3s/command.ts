@@ -115,8 +115,13 @@ export const k3sDeployer: DeployerDefinition<typeof k3sDeployerFlags> = {
     const kubeconfig = options.kubeconfig ? resolve(options.kubeconfig) : join(stateDir, "kubeconfig.yaml");
     const result = await deployK3s(inventory, { ...runOptions, previous, kubeconfigPath: kubeconfig });
     if (!options.plan) {
-      const ok = new Set(result.hosts.filter((outcome) => outcome.ok).map((outcome) => outcome.host));
-      const unfinished = result.removals.filter((removal) => !ok.has(removal.host));
+      // A removed host that cannot be reached any more is taken as gone (its node was deleted from the
+      // cluster regardless); one that failed otherwise, or was left running, is tried again next time.
+      const done = new Set(
+        result.hosts.filter((outcome) => outcome.ok || outcome.error?.kind === "unreachable")
+          .map((outcome) => outcome.host),
+      );
+      const unfinished = result.removals.filter((removal) => !done.has(removal.host));
       await writeAppliedInventory(appliedPath, appliedInventory(inventory, previous, unfinished));
     }
     printer.note(

@@ -82,7 +82,18 @@ export async function runRemovals(
       "its quorum; the next run tries again";
     outcomes.push(...servers.map((removal) => skipped(removal.host, why, context.options.onLog)));
   }
-  outcomes.push(...await uninstall(agents, context));
-  await deleteNodes(agents, context);
+  const stopped = await uninstall(agents, context);
+  outcomes.push(...stopped);
+  if (!await deleteNodes(agents, context)) {
+    // Its node would stay in the cluster: the host counts as not removed, for the next run to finish.
+    for (const outcome of stopped.filter((outcome) => outcome.ok)) {
+      outcome.ok = false;
+      outcome.error = new SshError(
+        "skipped",
+        outcome.host,
+        `uninstalled, but not deleted from the cluster: ${context.first.host} failed; the next run tries again`,
+      );
+    }
+  }
   return outcomes;
 }
