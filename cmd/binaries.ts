@@ -75,4 +75,20 @@ export const binaries: Record<string, BinarySpec> = {
     include: [],
     tool: true,
   },
+  k3sdeployer: {
+    entry: "cmd/k3sdeployer.ts",
+    // SSH (ssh2 over TCP; keys, known_hosts, ssh_config, the air-gap artifacts, the token and the state
+    // folder read and written; SSH_AUTH_SOCK, HOME and XDG_* read), HTTPS for a k3s release download, and
+    // --allow-run for a host's ProxyCommand.
+    permissions: [
+      "--allow-net",
+      "--allow-read",
+      "--allow-write",
+      "--allow-env",
+      "--allow-run",
+      "--allow-sys",
+    ],
+    include: [],
+    tool: true,
+  },
 };

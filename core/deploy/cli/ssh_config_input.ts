@@ -25,26 +25,34 @@ function asInput(spec: HostSpec): Input {
   return input;
 }
 
+/** The host lists of both deployers' inventories: gloeth's `hosts`, k3s's `servers` and `agents`. */
+const HOST_LISTS = ["hosts", "servers", "agents"];
+
 /** The inventory with each host's `ssh` completed from `config`; hosts of another shape are left for the parser to name. */
 export function applySshConfig(inventory: Input, config: SshConfig): Input {
-  if (!Array.isArray(inventory.hosts)) return inventory;
   const shared: Input = isObject(inventory.ssh) ? inventory.ssh : {};
-  const hosts = inventory.hosts.map((host) => {
-    if (!isObject(host) || (host.ssh !== undefined && !isObject(host.ssh))) return host;
-    const own: Input = (host.ssh as Input | undefined) ?? {};
-    const alias = typeof own.address === "string" ? own.address : host.name;
-    if (typeof alias !== "string" || alias === "") return host;
-    const found = asInput(config.resolve(alias));
-    const given: Input = { ...shared, ...own };
-    for (const key of Object.keys(found)) {
-      if (key !== "address" && given[key] !== undefined) delete found[key];
-    }
-    // A route the inventory names (a jump host or a proxy command) is not mixed with another one.
-    if (given.jump !== undefined || given.proxyCommand !== undefined) {
-      delete found.jump;
-      delete found.proxyCommand;
-    }
-    return { ...host, ssh: { ...found, ...own, address: found.address } };
-  });
-  return { ...inventory, hosts };
+  const completed = { ...inventory };
+  for (const list of HOST_LISTS) {
+    const hosts = inventory[list];
+    if (Array.isArray(hosts)) completed[list] = hosts.map((host) => completeHost(host, shared, config));
+  }
+  return completed;
+}
+
+function completeHost(host: unknown, shared: Input, config: SshConfig): unknown {
+  if (!isObject(host) || (host.ssh !== undefined && !isObject(host.ssh))) return host;
+  const own: Input = (host.ssh as Input | undefined) ?? {};
+  const alias = typeof own.address === "string" ? own.address : host.name;
+  if (typeof alias !== "string" || alias === "") return host;
+  const found = asInput(config.resolve(alias));
+  const given: Input = { ...shared, ...own };
+  for (const key of Object.keys(found)) {
+    if (key !== "address" && given[key] !== undefined) delete found[key];
+  }
+  // A route the inventory names (a jump host or a proxy command) is not mixed with another one.
+  if (given.jump !== undefined || given.proxyCommand !== undefined) {
+    delete found.jump;
+    delete found.proxyCommand;
+  }
+  return { ...host, ssh: { ...found, ...own, address: found.address } };
 }

@@ -70,3 +70,22 @@ Deno.test("applySshConfig: the host's own fields win; its own route is not mixed
     "not a host",
   ]);
 });
+
+Deno.test("applySshConfig: a k3s inventory's servers and agents are completed the same way", () => {
+  const result = applySshConfig({
+    servers: [{ name: "node-a" }],
+    agents: [{ name: "a1", ssh: { address: "bastion" } }],
+  }, config);
+  assertEquals(result.servers, [{
+    name: "node-a",
+    ssh: {
+      address: "10.0.0.11",
+      port: 2222,
+      user: "admin",
+      identityFiles: ["/home/dev/.ssh/lab_key"],
+      jump: { address: "203.0.113.7", user: "jump" },
+    },
+  }]);
+  assertEquals(result.agents, [{ name: "a1", ssh: { address: "203.0.113.7", user: "jump" } }]);
+  assertEquals(result.hosts, undefined);
+});

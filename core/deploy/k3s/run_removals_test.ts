@@ -1,0 +1,70 @@
+import { join } from "node:path";
+import { assertEquals } from "../../testing/assert.ts";
+import { KnownHosts } from "../ssh/known_hosts.ts";
+import type { HostOutcome } from "../ssh/run_hosts.ts";
+import { parseK3sInventory } from "./inventory.ts";
+import { removalsBetween } from "./removal.ts";
+import { runRemovals } from "./run_removals.ts";
+import { highlyAvailable } from "./testing.ts";
+
+/** A loopback port nothing listens on: connecting to it is refused at once. */
+function closedPort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return port;
+}
+
+Deno.test("k3s removals with the first server down: a leaving server is left running, an agent unreachable", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "ctpf-k3s-removals-" });
+  try {
+    const before = parseK3sInventory(highlyAvailable());
+    const after = parseK3sInventory(highlyAvailable({
+      servers: (highlyAvailable().servers as unknown[]).slice(0, 2),
+      agents: (highlyAvailable().agents as unknown[]).slice(0, 1),
+    }));
+    const removals = removalsBetween(before, after);
+    assertEquals(removals.map((removal) => `${removal.host} ${removal.role}`), ["s3 server", "a2 agent"]);
+    const port = closedPort();
+    const key = join(dir, "id_ed25519");
+    await new Deno.Command("ssh-keygen", { args: ["-q", "-t", "ed25519", "-N", "", "-f", key] }).output();
+    const spec = (name: string) => ({
+      name,
+      address: "127.0.0.1",
+      port,
+      identityFiles: [key],
+      agent: false as const,
+    });
+    const first: HostOutcome<void> = {
+      host: "s1",
+      ok: false,
+      steps: [],
+      changed: false,
+      log: [],
+      durationMs: 0,
+    };
+    const lines: string[] = [];
+    const outcomes = await runRemovals(removals, {
+      specs: new Map(["s1", "s3", "a2"].map((name) => [name, spec(name)])),
+      first,
+      options: {
+        knownHosts: new KnownHosts(join(dir, "known_hosts")),
+        onLog: (host, line) => lines.push(`${host} ${line}`),
+      },
+    });
+    assertEquals(outcomes.map((outcome) => [outcome.host, outcome.ok, outcome.error?.kind]), [
+      ["s3", false, "skipped"],
+      ["a2", false, "unreachable"],
+    ]);
+    assertEquals(
+      outcomes[0].error?.message,
+      "s3: not deleted from the cluster through s1: left running, so etcd keeps its quorum; the next run " +
+        "tries again",
+    );
+    // Nothing was run through the first server, and s3 was never contacted.
+    assertEquals(first.steps, []);
+    assertEquals(lines.filter((line) => line.startsWith("s3 ")).length, 1);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
