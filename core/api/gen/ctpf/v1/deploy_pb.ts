@@ -286,6 +286,9 @@ export const ListTargetsResponseSchema: GenMessage<ListTargetsResponse> = /*@__P
   messageDesc(file_ctpf_v1_deploy, 6);
 
 /**
+ * The targets are the whole mesh on its overlay network: a node deployed on that network before and not
+ * among the targets now is revoked and its unit stopped (a plan shows it as a removed host).
+ *
  * @generated from message ctpf.v1.GloethOptions
  */
 export type GloethOptions = Message<"ctpf.v1.GloethOptions"> & {
@@ -1046,7 +1049,8 @@ export const DeployService: GenService<{
     output: typeof WatchDeploymentResponseSchema;
   },
   /**
-   * Stops a running deployment: hosts not yet finished end as cancelled (what they changed stays).
+   * Cancels a queued deployment (deployments run one at a time): it never runs, its hosts end as
+   * cancelled. A running one is FAILED_PRECONDITION: it finishes, each host within the host timeout.
    *
    * @generated from rpc ctpf.v1.DeployService.CancelDeployment
    */
