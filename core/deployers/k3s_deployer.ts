@@ -4,7 +4,7 @@ import { FieldErrors } from "../errors/field_errors.ts";
 import type { Deployer } from "./deployer.ts";
 
 const NOT_WIRED =
-  "k3s deployments are not wired into this service yet: run k3sdeployer with an inventory file";
+  "k3s deployments are not wired into this service yet: run the k3s deployer from a workstation with an inventory file";
 
 export function k3sDeployer(): Deployer {
   return {
