@@ -104,6 +104,17 @@ function hostsOf(
     host.errorMessage = outcome.error?.message ?? "";
     host.durationMs = outcome.durationMs;
     host.log = [...outcome.log];
+    if (host.removed && outcome.error?.kind === "unreachable") {
+      // A host that left and is gone: its revocation is what matters, and the others have it.
+      host.state = "ok";
+      host.steps.push({
+        step: "stop gloeth.service",
+        changed: false,
+        detail: `host unreachable, revoked all the same: ${outcome.error.message}`,
+      });
+      host.errorKind = "";
+      host.errorMessage = "";
+    }
     const reach = mesh.get(outcome.host);
     if (reach) {
       host.log.push(...reach.log);
