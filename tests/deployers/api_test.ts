@@ -80,9 +80,8 @@ Deno.test("deployers (ctpf): targets from nodin by label, the service's key, aut
       assertEquals(settings.knownHosts, []);
       const kinds = Object.fromEntries(settings.kinds.map((kind) => [kind.name, kind]));
       assertEquals(Object.keys(kinds).sort(), ["gloeth", "k3s"]);
-      assertEquals([kinds.gloeth.available, kinds.k3s.available], [false, false]);
+      assertEquals([kinds.gloeth.available, kinds.k3s.available], [false, true]);
       assertMatch(kinds.gloeth.unavailableReason, /no gloeth release in .*no-release/);
-      assertMatch(kinds.k3s.unavailableReason, /not wired/);
       assertMatch(settings.releaseError, /no gloeth release/);
 
       // Targets by label, from nodin: names as DNS labels, the SSH user from the label, x64 as x86_64.
@@ -150,12 +149,19 @@ Deno.test("deployers (ctpf): targets from nodin by label, the service's key, aut
         (await refusal(admin.startDeployment({ kind: "gloeth", nodeIds: ["nope"] }))).code,
         Code.NotFound,
       );
+      // k3s runs over the mesh: its targets need gloeth addresses (and a known architecture) first.
       assertEquals(
-        await violations(admin.startDeployment({ kind: "k3s", labelSelector: "role=web,rack=b" })),
+        await violations(admin.startDeployment({ kind: "k3s", nodeIds: [web1, web2] })),
         [
-          "kind: k3s deployments are not wired into this service yet: run the k3s deployer from a workstation " +
-          "with an inventory file",
+          "targets: web-1: no address on 10.200.0.0/24: deploy gloeth to it first",
+          "targets: web-2: no address on 10.200.0.0/24: deploy gloeth to it first",
         ],
+      );
+      assertEquals(
+        await violations(
+          admin.startDeployment({ kind: "k3s", nodeIds: [web1, web2], k3s: { serverSelector: "role=db" } }),
+        ),
+        ["k3s.server_selector: matches none of the targets"],
       );
       assertMatch(
         (await violations(admin.startDeployment({ kind: "gloeth", labelSelector: "role=web,rack=b" })))[0],
