@@ -14,6 +14,7 @@ export interface DeployersFlags {
   gloethCommand?: string[];
   proxyCommand?: string;
   hostTimeoutSeconds?: number;
+  k3sAirgapDir?: string;
 }
 
 export function deployersArgs(flags: DeployersFlags): string[] {
@@ -27,6 +28,7 @@ export function deployersArgs(flags: DeployersFlags): string[] {
     ...(flags.hostTimeoutSeconds
       ? ["--deployers-host-timeout-seconds", String(flags.hostTimeoutSeconds)]
       : []),
+    ...(flags.k3sAirgapDir ? ["--deployers-k3s-airgap-dir", flags.k3sAirgapDir] : []),
   ];
 }
 
