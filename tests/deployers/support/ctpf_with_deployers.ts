@@ -64,7 +64,7 @@ export async function addNode(
 
 /**
  * A release folder of the release's shape holding one gloeth archive with only its unit: enough for the
- * service to offer gloeth and plan, not to install (gloeth_hosts_test.ts builds the real release).
+ * service to offer gloeth and plan, not to install (hosts_test.ts builds the real release).
  */
 export async function writeUnitOnlyRelease(dir: string): Promise<void> {
   await Deno.mkdir(dir, { recursive: true });
