@@ -1,11 +1,11 @@
-// DeployService deploying gloeth, then k3s, for real, from the all-in-one binary: two Debian hosts booted with
-// systemd-nspawn in the test's namespaces (real sshd, real systemd) trust only the SERVICE's key (from
-// GetDeploySettings); the targets are nodin nodes picked by label, a third one where nothing answers.
-// A plan, then a run watched live (log lines per host as they happen) where the dead host fails alone and
-// the other two form the mesh; a run without it revokes it; k3s over the mesh (with the k3s STAND-IN,
-// tests/deploy/support/k3s_standin.sh, as the air-gap binary: k3s cannot be had here), the server picked
-// by label; after a restart of the service (and a host key forgotten) the results are still listed and a
-// last gloeth run changes nothing, each node keeping its overlay address.
+// DeployService deploying gloeth, then k3s, for real, from the all-in-one binary: two Debian hosts booted
+// with systemd-nspawn in the test's namespaces (real sshd, real systemd) trust only the SERVICE's key (from
+// GetDeploySettings); the targets are nodin nodes picked by label, a third one where nothing answers. A plan,
+// then a run watched live (log lines per host as they happen) where the dead host fails alone and the other
+// two form the mesh; a run without it revokes it; k3s over the mesh (with the k3s STAND-IN,
+// tests/deploy/support/k3s_standin.sh, as the air-gap binary: k3s cannot be had here), the server picked by
+// label; after a restart of the service (and a host key forgotten) the results are still listed and a last
+// gloeth run changes nothing, each node keeping its overlay address.
 import { join } from "node:path";
 import type { Client } from "@connectrpc/connect";
 import {
