@@ -113,7 +113,30 @@ export class Deployers {
   }
 
   async targets(labelSelector: string): Promise<DeployTarget[]> {
-    return toTargets(await this.options.targets.nodes(labelSelector, []), this.options.targetSettings);
+    return this.#withDetected(
+      toTargets(await this.options.targets.nodes(labelSelector, []), this.options.targetSettings),
+    );
+  }
+
+  /**
+   * Targets whose node names no architecture get the one a deployment detected on them (the newest): a
+   * node seen only by DHCP or a scan has none, and k3s must know it before contact.
+   */
+  #withDetected(targets: DeployTarget[]): DeployTarget[] {
+    const unknown = new Set(targets.filter((t) => !t.architecture).map((t) => t.node.id));
+    if (unknown.size === 0) return targets;
+    const detected = new Map<string, string>();
+    for (const deployment of this.options.repository.list(LIST_LIMIT)) {
+      for (const host of deployment.hosts) {
+        if (unknown.has(host.nodeId) && !detected.has(host.nodeId) && host.architecture) {
+          detected.set(host.nodeId, host.architecture);
+        }
+      }
+    }
+    return targets.map((target) => {
+      const architecture = detected.get(target.node.id);
+      return architecture === "x86_64" || architecture === "aarch64" ? { ...target, architecture } : target;
+    });
   }
 
   /** Checks everything it can before queueing: FieldErrors name the kind, the targets or an option. */
@@ -130,7 +153,7 @@ export class Deployers {
     }
     const nodes = await this.options.targets.nodes(request.labelSelector, request.nodeIds);
     // Retired nodes are gone: a selector that still matches them leaves them out.
-    const targets = toTargets(nodes, this.options.targetSettings)
+    const targets = this.#withDetected(toTargets(nodes, this.options.targetSettings))
       .filter((target) => target.node.lifecycle !== "retired" || request.nodeIds.includes(target.node.id));
     const unusable = targets.filter((target) => !target.usable);
     if (unusable.length > 0) {
