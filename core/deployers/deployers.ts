@@ -22,6 +22,7 @@ import { type DeployTarget, type TargetSettings, toTargets } from "./targets.ts"
 const LIST_LIMIT = 500;
 /** Lines kept per host and for the deployment itself: a chatty host cannot grow the record without bound. */
 const MAX_LOG_LINES = 5_000;
+const STOP_GRACE_MS = 5_000;
 
 export interface DeploymentEvent {
   id: string;
@@ -103,13 +104,18 @@ export class Deployers {
     }
   }
 
+  /**
+   * Queued deployments are cancelled. A running one cannot be stopped midway: it is given a little time,
+   * and one still running then is marked interrupted at the next start.
+   */
   async stop(): Promise<void> {
-    // A running deployment cannot be stopped midway; queued ones would never start.
     for (const id of this.#prepared.keys()) {
       const queued = this.#live.get(id);
       if (queued?.state === "queued") this.cancel(id);
     }
-    await this.#queue;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([this.#queue, new Promise((resolve) => timer = setTimeout(resolve, STOP_GRACE_MS))]);
+    clearTimeout(timer);
   }
 
   async targets(labelSelector: string): Promise<DeployTarget[]> {
@@ -199,7 +205,14 @@ export class Deployers {
     this.#publish(deployment);
     // As it was queued: the run changes the live record from the next turn on.
     const queued = structuredClone(deployment);
-    this.#queue = this.#queue.then(() => this.#run(deployment.id));
+    // A failure outside the deployers' own handling (the store closed under a run at shutdown) is logged,
+    // and never stops the deployments queued after it.
+    this.#queue = this.#queue.then(() => this.#run(deployment.id)).catch((error) =>
+      this.options.log.error("deployment run broke off", {
+        id: deployment.id,
+        error: (error as Error).message,
+      })
+    );
     return queued;
   }
 
