@@ -22,7 +22,7 @@ import { type DeployTarget, type TargetSettings, toTargets } from "./targets.ts"
 const LIST_LIMIT = 500;
 /** Lines kept per host and for the deployment itself: a chatty host cannot grow the record without bound. */
 const MAX_LOG_LINES = 5_000;
-const STOP_GRACE_MS = 5_000;
+const STOP_GRACE_MS = 3_000;
 
 export interface DeploymentEvent {
   id: string;

@@ -36,13 +36,20 @@ async function violations(call: Promise<unknown>): Promise<string[]> {
   );
 }
 
-Deno.test("deployers (ctpf): targets from nodin by label, the service's key, auth, field errors, one run at a time, cancel, results kept across a restart", async () => {
+Deno.test("deployers (ctpf): targets from nodin by label, the service's key, auth, field errors, one run at a time, cancel, results kept (or interrupted) across a restart", async () => {
   const work = await Deno.makeTempDir({ prefix: "ctpf-deployers-api-" });
   const dataDir = `${work}/data`;
   await Deno.mkdir(dataDir, { mode: 0o700 });
   const releaseDir = `${work}/no-release`;
+  // A host that accepts and never speaks SSH, until the test ends.
+  const hold = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const heldConnections: Deno.Conn[] = [];
+  const holding = (async () => {
+    for await (const connection of hold) heldConnections.push(connection);
+  })();
   try {
     let deploymentId = "";
+    let interruptedId = "";
     let publicKey: string;
     {
       await using ctpf = await startCtpfWithDeployers({ releaseDir }, dataDir);
@@ -299,13 +306,37 @@ Deno.test("deployers (ctpf): targets from nodin by label, the service's key, aut
       // Nothing secret in the binary's log: not the token, not the private key.
       assert(!ctpf.output().includes(ctpf.adminToken));
       assert(!ctpf.output().includes("PRIVATE KEY"));
+
+      // The binary stops while a deployment waits on a silent host: at the next start it is failed,
+      // interrupted (what its hosts got is not known).
+      const held = await addNode(ctpf, {
+        name: "held",
+        labels: { role: "held", "ctpf.io/ssh-port": String((hold.addr as Deno.NetAddr).port) },
+        addresses: ["127.0.0.1"],
+      });
+      interruptedId = (await admin.startDeployment({ kind: "gloeth", nodeIds: [held], plan: true }))
+        .deployment!.id;
+      for (let i = 0; i < 100 && heldConnections.length === 0; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      assertEquals(heldConnections.length, 1, "the deployment is on the silent host");
     }
-    // A restart keeps the key (same public key) and what was deployed (nothing yet).
+    // A restart keeps the key (same public key) and the deployments with their results.
     {
       await using ctpf = await startCtpfWithDeployers({ releaseDir }, dataDir);
       const viewer = clientOf(ctpf, DeployService, ctpf.adminToken);
       assertEquals((await viewer.getDeploySettings({})).sshPublicKey, publicKey);
       const listed = (await viewer.listDeployments({})).deployments;
+      const interrupted = listed.shift()!;
+      assertEquals(
+        [interrupted.id, interrupted.state, interrupted.hosts[0].state, interrupted.error],
+        [
+          interruptedId,
+          DeploymentState.FAILED,
+          DeployHostState.CANCELLED,
+          "interrupted by a restart: run it again (a second run changes only what is left)",
+        ],
+      );
       assertEquals(listed.map((d) => [d.state, d.hosts[0].state, d.hosts[0].errorKind]), [
         [DeploymentState.CANCELLED, DeployHostState.CANCELLED, ""],
         [DeploymentState.FAILED, DeployHostState.FAILED, "unreachable"],
@@ -315,6 +346,9 @@ Deno.test("deployers (ctpf): targets from nodin by label, the service's key, aut
       assertEquals(listed[2].hosts[0].log, [], "lists leave the logs out");
     }
   } finally {
+    for (const connection of heldConnections) connection.close();
+    hold.close();
+    await holding.catch(() => {});
     await Deno.remove(work, { recursive: true });
   }
 });
