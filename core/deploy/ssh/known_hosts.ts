@@ -108,6 +108,41 @@ export class KnownHosts {
       .map((entry) => `${entry.type} ${fingerprintOf(entry.blob)}`);
   }
 
+  /** Every recorded host (its patterns as written: a label, several, or a hashed name) and its keys. */
+  list(): { host: string; fingerprints: string[] }[] {
+    const byHost = new Map<string, string[]>();
+    for (const entry of this.#entries()) {
+      const shown = `${entry.revoked ? "@revoked " : ""}${entry.type} ${fingerprintOf(entry.blob)}`;
+      byHost.set(entry.patterns, [...byHost.get(entry.patterns) ?? [], shown]);
+    }
+    return [...byHost].map(([host, fingerprints]) => ({ host, fingerprints }));
+  }
+
+  /**
+   * Removes the trusted entries for `label` (a host really reinstalled; ssh-keygen -R): the next contact
+   * records its new key. @revoked lines stay. Returns how many lines went.
+   */
+  forget(label: string): number {
+    let text: string;
+    try {
+      text = Deno.readTextFileSync(this.path);
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return 0;
+      throw error;
+    }
+    let removed = 0;
+    const kept = text.split("\n").filter((raw) => {
+      const line = raw.trim();
+      if (line === "" || line.startsWith("#") || line.startsWith("@")) return true;
+      const patterns = line.split(/\s+/)[0];
+      if (!matchesLabel(patterns, label)) return true;
+      removed++;
+      return false;
+    });
+    if (removed > 0) Deno.writeTextFileSync(this.path, kept.join("\n"), { mode: 0o600 });
+    return removed;
+  }
+
   #entries(): Entry[] {
     try {
       return parse(Deno.readTextFileSync(this.path));

@@ -48,7 +48,7 @@ Deno.test("known hosts: first contact is recorded (0600, OpenSSH's format), then
   }
 });
 
-Deno.test("known hosts: a user's file with hashed names, host lists, comments and @revoked is understood", async () => {
+Deno.test("known hosts: a user's file with hashed names, host lists, comments and @revoked is understood, listed, forgotten", async () => {
   const dir = await Deno.makeTempDir();
   try {
     const key = blob("ssh-ed25519", 7);
@@ -72,6 +72,18 @@ Deno.test("known hosts: a user's file with hashed names, host lists, comments an
     assertThrows(() => store.verify("a", "10.0.0.9", revoked), SshError, "HOST KEY CHANGED");
     assertThrows(() => store.verify("g", "gamma", revoked), SshError, "@revoked");
     assertEquals(store.fingerprints("alpha"), [`ssh-ed25519 ${fingerprintOf(key)}`]);
+
+    // Listed as written; forgetting a re-installed host (by any of its names, hashed ones too) lets its
+    // new key be recorded, and leaves @revoked lines alone.
+    assertEquals(store.list().map((entry) => entry.host).slice(1), ["alpha,10.0.0.9", "gamma"]);
+    assertEquals(store.list()[2].fingerprints, [`@revoked ssh-ed25519 ${fingerprintOf(revoked)}`]);
+    assertStrictEquals(store.forget("10.0.0.9"), 1);
+    assertStrictEquals(store.forget("10.0.0.9"), 0);
+    assertStrictEquals(store.verify("a", "10.0.0.9", revoked), "recorded");
+    assertStrictEquals(store.forget("[bastion.example]:2200"), 1);
+    assertStrictEquals(store.verify("b", "[bastion.example]:2200", revoked), "recorded");
+    assertStrictEquals(store.forget("gamma"), 0);
+    assertThrows(() => store.verify("g", "gamma", revoked), SshError, "@revoked");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
