@@ -90,7 +90,7 @@ deno_test() { timeout --kill-after=30 1560 deno test --allow-all "$@" 2>&1; }
 # single-threaded qemu boots and debootstrap (the deployers' test hosts, ~4 min on a fresh machine): with
 # no arguments they run as a second deno test beside the rest (its own PID, so its own test namespaces),
 # which keeps the whole run inside CI's budget on two cores. Their output follows the rest's.
-builders_tests=(core/builders tests/builders tests/e2e core/deploy)
+builders_tests=(core/builders tests/builders tests/e2e core/deploy tests/deploy)
 if [ $# -eq 0 ]; then
   deno_test "${builders_tests[@]}" >"$log_dir/builders.log" &
   builders_pid=$!
