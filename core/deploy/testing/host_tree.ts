@@ -56,6 +56,11 @@ async function makeTree(): Promise<string> {
   const tree = hostTreePath();
   if (await exists(join(tree, "usr/lib/systemd/systemd"))) return tree;
   await Deno.mkdir(hostTreeCache, { recursive: true });
+  // The test suite's two groups run as two processes; on a fresh machine both want the tree at once, and
+  // one debootstrap is enough: the second waits for the first and then finds the tree made.
+  using lock = await Deno.open(join(hostTreeCache, ".making.lock"), { create: true, write: true });
+  await lock.lock(true);
+  if (await exists(join(tree, "usr/lib/systemd/systemd"))) return tree;
   const root = await Deno.makeTempDir({ dir: hostTreeCache, prefix: "making-" });
   try {
     // A private mount namespace: debootstrap's /proc and /sys mounts inside the root end with it.
