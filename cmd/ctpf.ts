@@ -2,6 +2,7 @@
 // port; the single-service binaries (necon, bofied …) host one each.
 import { bofiedFlags, bofiedModule } from "../core/bofied/module.ts";
 import { buildersFlags, buildersModule } from "../core/builders/module.ts";
+import { deployersFlags, deployersModule } from "../core/deployers/module.ts";
 import { liwascFlags, liwascModule } from "../core/liwasc/module.ts";
 import { neconFlags, neconModule } from "../core/necon/module.ts";
 import { nodinFlags, nodinModule } from "../core/nodin/module.ts";
@@ -9,6 +10,7 @@ import { mergeFlags } from "../core/config/flags.ts";
 import { runBinary } from "../core/runtime/binary.ts";
 import { mountWebShell } from "../web/serve.ts";
 import { bofiedPublisher } from "./builders_publisher.ts";
+import { nodinTargets } from "./deployers_targets.ts";
 import { inProcessFeeds } from "./nodin_feeds.ts";
 
 Deno.exit(
@@ -17,7 +19,7 @@ Deno.exit(
     summary: "CTPF node: API and web UI for the cluster platform services",
     defaultPort: 8470,
     // Two services declaring the same flag stop the binary here rather than share one value.
-    flags: mergeFlags(neconFlags, bofiedFlags, liwascFlags, nodinFlags, buildersFlags),
+    flags: mergeFlags(neconFlags, bofiedFlags, liwascFlags, nodinFlags, buildersFlags, deployersFlags),
     services: (context) => {
       // necon asks bofied's boot rules what PXE clients should boot.
       const bofied = bofiedModule(context);
@@ -30,7 +32,9 @@ Deno.exit(
       );
       // Builds publish their artifacts into bofied's boot tree.
       const builders = buildersModule(context, bofiedPublisher(bofied.bofied));
-      return [necon, bofied, liwasc, nodin, builders];
+      // Deployments pick their targets from nodin's inventory.
+      const deployers = deployersModule(context, nodinTargets(nodin.nodin));
+      return [necon, bofied, liwasc, nodin, builders, deployers];
     },
     mountWeb: mountWebShell,
   }),

@@ -64,4 +64,5 @@ export const knownServices: { name: string; title: string }[] = [
   { name: "nodin", title: "Nodes" },
   { name: "gloeth", title: "Mesh VPN" },
   { name: "builders", title: "Builders" },
+  { name: "deployers", title: "Deploy" },
 ];

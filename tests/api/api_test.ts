@@ -41,6 +41,7 @@ for (const [protocol, transport] of protocols) {
     assertEquals(metadata.services.map((s) => s.name).sort(), [
       "bofied",
       "builders",
+      "deployers",
       "gloeth",
       "liwasc",
       "necon",

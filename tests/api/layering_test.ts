@@ -11,6 +11,7 @@ const allInOneWiring = new Set([
   "cmd/ctpf.ts",
   "cmd/nodin_feeds.ts",
   "cmd/builders_publisher.ts",
+  "cmd/deployers_targets.ts",
   "web/app/main.tsx",
 ]);
 
@@ -46,7 +47,7 @@ Deno.test("layering: no service imports another's folder, core/ imports nothing 
     );
     if (entry.isDirectory && hasModule && entry.name !== "api") services.push(entry.name);
   }
-  for (const known of ["necon", "bofied", "liwasc", "gloeth", "nodin", "builders"]) {
+  for (const known of ["necon", "bofied", "liwasc", "gloeth", "nodin", "builders", "deployers"]) {
     assert(services.includes(known), `${known} is found as a service (found: ${services.join(", ")})`);
   }
 

@@ -6,7 +6,7 @@ import { MetricsText, scrapeMetrics } from "../../core/testing/metrics.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 import { type RunningBinary, startBinary } from "../support/ctpf_process.ts";
 
-const services = ["necon", "bofied", "liwasc", "nodin", "builders", "gloeth"];
+const services = ["necon", "bofied", "liwasc", "nodin", "builders", "deployers", "gloeth"];
 const platformPrefixes = ["rpc", "log", "uptime"];
 const familyName = new RegExp(`^ctpf_(${[...services, ...platformPrefixes].join("|")})_[a-z0-9_]+$`);
 
@@ -37,6 +37,7 @@ Deno.test("names: every binary's metric families are ctpf_<service>_ or platform
   assertEquals([...all.keys()].filter((prefix) => services.includes(prefix)).sort(), [
     "bofied",
     "builders",
+    "deployers",
     "liwasc",
     "necon",
     "nodin",
@@ -44,12 +45,12 @@ Deno.test("names: every binary's metric families are ctpf_<service>_ or platform
   const ctpfRecords = recordsOf(ctpf);
   for (const record of ctpfRecords) {
     assert(
-      !/^ctpf\.(necon|bofied|liwasc|nodin|builders|gloeth)/.test(record),
+      !/^ctpf\.(necon|bofied|liwasc|nodin|builders|deployers|gloeth)/.test(record),
       `a service logs as ${record} in ctpf`,
     );
   }
 
-  // builders has no binary of its own: its families are checked in ctpf above.
+  // builders and deployers have no binary of their own: their families are checked in ctpf above.
   for (const service of ["necon", "bofied", "liwasc", "nodin"]) {
     await using single = await startBinary({
       entry: `cmd/${service}.ts`,

@@ -1,0 +1,63 @@
+import type { SqliteStore } from "../store/sqlite.ts";
+import type { DeploymentRecord, DeploymentRepository } from "./model.ts";
+import type { OverlayAddressRepository } from "./overlay_addresses.ts";
+
+const migrations = [{
+  version: 1,
+  sql: `CREATE TABLE deployers_deployments (
+    id TEXT PRIMARY KEY,
+    created INTEGER NOT NULL,
+    record TEXT NOT NULL
+  );
+  CREATE INDEX deployers_deployments_created ON deployers_deployments (created);
+  CREATE TABLE deployers_overlay_addresses (
+    network TEXT NOT NULL,
+    node_id TEXT NOT NULL,
+    address TEXT NOT NULL,
+    PRIMARY KEY (network, node_id),
+    UNIQUE (network, address)
+  );`,
+}];
+
+/** Deployments as JSON documents (read and written whole; hosts and steps are never queried). */
+export class SqliteDeploymentRepository implements DeploymentRepository, OverlayAddressRepository {
+  constructor(private readonly store: SqliteStore) {
+    store.migrate("deployers", migrations);
+  }
+
+  save(deployment: DeploymentRecord): void {
+    this.store.statement(
+      "INSERT INTO deployers_deployments (id, created, record) VALUES (?, ?, ?) " +
+        "ON CONFLICT (id) DO UPDATE SET record = excluded.record",
+    ).run(deployment.id, deployment.createdAt, JSON.stringify(deployment));
+  }
+
+  get(id: string): DeploymentRecord | undefined {
+    const row = this.store.statement("SELECT record FROM deployers_deployments WHERE id = ?").get(id);
+    return row ? JSON.parse(String(row.record)) : undefined;
+  }
+
+  list(limit: number): DeploymentRecord[] {
+    return this.store.statement(
+      "SELECT record FROM deployers_deployments ORDER BY created DESC, id LIMIT ?",
+    ).all(limit).map((row) => JSON.parse(String(row.record)));
+  }
+
+  overlayAddresses(network: string): Map<string, string> {
+    const rows = this.store.statement(
+      "SELECT node_id, address FROM deployers_overlay_addresses WHERE network = ?",
+    ).all(network);
+    return new Map(rows.map((row) => [String(row.node_id), String(row.address)]));
+  }
+
+  keepOverlayAddresses(network: string, assigned: Map<string, string>): void {
+    this.store.transaction(() => {
+      for (const [nodeId, address] of assigned) {
+        this.store.statement(
+          "INSERT INTO deployers_overlay_addresses (network, node_id, address) VALUES (?, ?, ?) " +
+            "ON CONFLICT (network, node_id) DO NOTHING",
+        ).run(network, nodeId, address);
+      }
+    });
+  }
+}
