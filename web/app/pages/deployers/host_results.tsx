@@ -33,7 +33,7 @@ export function HostResults({ deployment }: { deployment: Deployment }) {
       ),
     },
     {
-      key: "state",
+      key: "result",
       title: "Result",
       sortValue: (h) => hostStateNames[h.state] ?? "",
       render: (h) => (
@@ -61,7 +61,7 @@ export function HostResults({ deployment }: { deployment: Deployment }) {
       render: (h) => <span class={h.mesh?.missing.length ? "error" : ""}>{meshText(h)}</span>,
     },
     {
-      key: "error",
+      key: "problem",
       title: "Error",
       render: (h) =>
         h.errorKind || h.errorMessage
