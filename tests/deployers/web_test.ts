@@ -3,14 +3,16 @@
 // authorized_keys; targets are picked by label across a lab node and an EC2 machine (the EC2 fake), the
 // preview live as the selector is typed, a node without an address greyed with its reason; a gloeth plan
 // started from the page shows each host's log as it comes and each host's result (the lab host has no
-// systemd, the cloud machine cannot be reached from the lab: each a clear error of its own); the lab
-// host's key is recorded and can be forgotten; a viewer sees all of it but cannot plan or run; a phone fits.
+// systemd, the cloud machine cannot be reached from the lab: each a clear error of its own); the plan is
+// run as planned, and a plan queued behind the run is cancelled from its page (a running one is not
+// offered Cancel); the lab host's key is recorded and can be forgotten; a viewer sees all of it but cannot
+// plan or run; a phone fits.
 import type { DescService } from "@bufbuild/protobuf";
 import { type Client, createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-web";
 import type { Page } from "playwright-core";
 import { AuthService, Role } from "../../core/api/gen/ctpf/v1/auth_pb.ts";
-import { DeployService } from "../../core/api/gen/ctpf/v1/deploy_pb.ts";
+import { DeploymentState, DeployService } from "../../core/api/gen/ctpf/v1/deploy_pb.ts";
 import { NodinService } from "../../core/api/gen/ctpf/v1/nodin_pb.ts";
 import { buildGloethRelease } from "../../core/deploy/gloeth/testing.ts";
 import { HostLab } from "../../core/deploy/testing/host_lab.ts";
@@ -188,7 +190,7 @@ rootTest({
         await view.locator("[data-field=mode]").textContent(),
         "plan: only looks, changes nothing",
       );
-      assertEquals(await view.locator("[data-field=targets]").textContent(), "2 nodes by id");
+      assertEquals(await view.locator("[data-field=targets]").textContent(), "web-cloud, web-lab");
       assertEquals(
         await view.locator("[data-field=options]").textContent(),
         "overlay 10.201.0.0/24, link port 655",
@@ -206,6 +208,7 @@ rootTest({
         "running",
         "lines came before the deployment ended",
       );
+      assertEquals(await view.getByRole("button", { name: "Cancel" }).count(), 0, "a running one finishes");
 
       await view.locator("[data-field=state]", { hasText: "failed" }).waitFor({ timeout: 60_000 });
       assertEquals(await hostRow("web-lab").getAttribute("data-state"), "failed");
@@ -228,6 +231,39 @@ rootTest({
       assertEquals(await panel.locator("pre.host-log").textContent(), labLog.join("\n"));
       console.log(`plan finished ${((performance.now() - began) / 1000).toFixed(1)} s in`);
 
+      // Run as planned: the plan's targets and options, for real this time; a plan started behind it waits
+      // its turn and is cancelled from its page.
+      await view.getByRole("button", { name: "Run as planned" }).click();
+      await page.waitForURL((url) =>
+        /#\/deployers\/deployments\/[^/?]+/.test(url.hash) && !url.hash.includes(id)
+      );
+      const runId = /#\/deployers\/deployments\/([^/?]+)/.exec(new URL(page.url()).hash)![1];
+      const queued = (await deploy.startDeployment({
+        kind: "gloeth",
+        nodeIds: stored.nodeIds,
+        plan: true,
+        gloeth: { overlayNetwork: "10.201.0.0/24" },
+      })).deployment!;
+      assertEquals(queued.state, DeploymentState.QUEUED, "waiting for the run");
+      await page.goto(`${ctpf.url}/#/deployers/deployments/${queued.id}`);
+      const queuedView = page.locator(`section[data-view=deployment][data-deployment='${queued.id}']`);
+      await queuedView.getByRole("button", { name: "Cancel" }).click();
+      await queuedView.locator("[data-field=state]", { hasText: "cancelled" }).waitFor();
+      assertEquals(await queuedView.getByRole("button", { name: "Cancel" }).count(), 0);
+      await page.goto(`${ctpf.url}/#/deployers/deployments/${runId}`);
+      const runView = page.locator(`section[data-view=deployment][data-deployment='${runId}']`);
+      await runView.locator("[data-field=state]", { hasText: "failed" }).waitFor({ timeout: 60_000 });
+      assertEquals(await runView.locator("[data-field=mode]").textContent(), "run");
+      assertEquals(
+        await runView.locator("[data-field=options]").textContent(),
+        "overlay 10.201.0.0/24, link port 655",
+      );
+      assertEquals(
+        await runView.locator("tr[data-host='web-lab'] [data-field=error-kind]").textContent(),
+        "unsupported",
+      );
+      assertEquals(await runView.getByRole("button", { name: "Run as planned" }).count(), 0);
+
       // The lab host's key was recorded on first contact: the one its sshd has.
       await page.goto(`${ctpf.url}/#/deployers/ssh`);
       const known = page.locator(`tr[data-known-host='${labHost.address}']`);
@@ -246,6 +282,7 @@ rootTest({
       assertEquals(await listed.getAttribute("data-state"), "failed");
       assertEquals(await listed.locator("[data-field=kind]").textContent(), "gloeth plan");
       assertEquals(await listed.locator("[data-field=hosts]").textContent(), "2 failed");
+      assertEquals(await listed.locator("[data-field=targets]").textContent(), "web-cloud, web-lab");
 
       // A phone: every view fits 390 px.
       await page.setViewportSize({ width: 390, height: 844 });
@@ -277,6 +314,7 @@ rootTest({
       await page.goto(`${ctpf.url}/#/deployers/new?selector=role%3Dweb`);
       await targetRow("web-lab").waitFor();
       await page.getByText("Planning and running deployments take an admin").waitFor();
+      assertEquals(await targetRow("web-lab").locator("input[type=checkbox]").isDisabled(), true);
       for (const name of ["Plan", "Run"]) {
         assertEquals(await page.getByRole("button", { name, exact: true }).count(), 0, `no ${name} button`);
       }

@@ -38,12 +38,18 @@ export const newDeploymentHref = () => routeHref(["deployers", "new"]);
 /** "plan" or "run": what the deployment was asked to do. */
 export const modeText = (deployment: Deployment) => deployment.plan ? "plan" : "run";
 
-/** "nodes rack=a + 2 more by id", "every node", "3 nodes by id": the targets as asked. */
+/**
+ * The targets as asked: "rack=a", "rack=a + 2 nodes by id"; nodes picked one by one are named by their
+ * hosts ("web-1, web-2") once the deployment has them.
+ */
 export function targetsText(deployment: Deployment): string {
   const ids = deployment.nodeIds.length;
   const byId = `${ids} node${ids === 1 ? "" : "s"} by id`;
-  if (!deployment.labelSelector) return ids ? byId : "";
-  return ids ? `${deployment.labelSelector} + ${byId}` : deployment.labelSelector;
+  if (deployment.labelSelector) {
+    return ids ? `${deployment.labelSelector} + ${byId}` : deployment.labelSelector;
+  }
+  const named = deployment.hosts.filter((host) => !host.removed).map((host) => host.hostName);
+  return named.length ? named.join(", ") : ids ? byId : "";
 }
 
 /** "2 ok, 1 failed": the hosts by state, in the order a reader cares about. */

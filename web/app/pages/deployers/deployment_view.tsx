@@ -78,7 +78,7 @@ export function DeploymentView({ id }: { id: string }) {
       <HostResults deployment={deployment} />
       <h3>
         Logs{" "}
-        {deployment.state === DeploymentState.QUEUED && (
+        {!isFinished(deployment) && (
           <span class={live.connected ? "dot on" : "dot"} title={live.connected ? "live" : "reconnecting"} />
         )}
       </h3>
@@ -169,7 +169,7 @@ function DeploymentActions({ deployment }: { deployment: Deployment }) {
     });
   return (
     <div class="actions" aria-label="Deployment actions">
-      {!isFinished(deployment) && (
+      {deployment.state === DeploymentState.QUEUED && (
         <button
           type="button"
           disabled={busy}

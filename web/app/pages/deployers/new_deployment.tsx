@@ -119,6 +119,7 @@ export function NewDeploymentView({ settings }: { settings: GetDeploySettingsRes
           preview={preview}
           excluded={excluded}
           onExcluded={setExcluded}
+          disabled={!canChange}
           selectorError={error("label_selector")}
           targetsError={[error("targets"), error("node_ids")].filter(Boolean).join("; ") || undefined}
         />
@@ -138,10 +139,6 @@ export function NewDeploymentView({ settings }: { settings: GetDeploySettingsRes
         )}
         {kind?.name === "gloeth" && (
           <>
-            <p class="muted" data-field="whole-mesh">
-              The targets are the whole mesh on its overlay network: a node deployed there before and not
-              targeted now is revoked and stopped (a plan lists it as removed).
-            </p>
             {settings.releaseError
               ? (
                 <p class="notice" data-field="release" role="status">
