@@ -41,6 +41,9 @@ async function assertFitsPhone(page: Page, route: string, ready: () => Promise<u
   assert(width <= 390, `${new URL(route).hash} is ${width} px wide at a 390 px screen`);
 }
 
+/** `CTPF_UPDATE_SCREENSHOTS=1` also refreshes the README's picture of this page (as the README's test does). */
+const updateScreenshots = Deno.env.get("CTPF_UPDATE_SCREENSHOTS") === "1";
+
 const rowNames = (page: Page, table: string) =>
   page.locator(`table[aria-label='${table}'] tbody tr[data-host]`).evaluateAll((rows) =>
     rows.map((row) => row.getAttribute("data-host"))
@@ -166,6 +169,14 @@ rootTest({
       assertMatch(await form.locator("[data-kind=k3s]").textContent() ?? "", /not wired/);
       assertEquals(await form.locator("[data-kind=k3s] input").isDisabled(), true);
       assertMatch(await form.locator("[data-field=release]").textContent() ?? "", /^gloeth \S+ for x86_64$/);
+      if (updateScreenshots) {
+        // The README's picture of this page: targets by label across the lab and a cloud.
+        await page.setViewportSize({ width: 1100, height: 640 });
+        await page.screenshot({
+          path: new URL("../../docs/screenshots/deployers-targets.png", import.meta.url).pathname,
+        });
+        await page.setViewportSize({ width: 1280, height: 800 });
+      }
 
       // A wrong option is refused beside its field, and nothing starts.
       const overlay = form.locator("input[name='gloeth.overlay_network']");
