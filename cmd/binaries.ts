@@ -9,6 +9,11 @@ export interface BinarySpec {
   permissions: string[];
   /** Files or folders `deno compile` must embed beside the module graph. */
   include: string[];
+  /**
+   * A command a person runs on a workstation (a deployer), not a service: no web UI to embed, no systemd
+   * unit, no /healthz. Unset for the services.
+   */
+  tool?: true;
 }
 
 // A network service's permissions: FFI for bound/raw sockets, sys for interface addresses.
@@ -53,5 +58,21 @@ export const binaries: Record<string, BinarySpec> = {
     entry: "cmd/gloeth.ts",
     permissions: [...servicePermissions, "--allow-run=ip"],
     include: [],
+  },
+  gloethdeployer: {
+    entry: "cmd/gloethdeployer.ts",
+    // SSH (ssh2 over TCP; keys, known_hosts, ssh_config, the release archives and the controller's state
+    // read and written; SSH_AUTH_SOCK, HOME and XDG_* read), and --allow-run for the controller's gloeth
+    // (network-init, node-init, revoke) and for a host's ProxyCommand.
+    permissions: [
+      "--allow-net",
+      "--allow-read",
+      "--allow-write",
+      "--allow-env",
+      "--allow-run",
+      "--allow-sys",
+    ],
+    include: [],
+    tool: true,
   },
 };

@@ -54,8 +54,20 @@ export function missingAssets(bundle: string): string[] {
 }
 
 /**
+ * The bundle's first lines. npm packages written as CommonJS may read __dirname and __filename, which an
+ * ES module bundle lacks (ssh2's Poly1305 module does as it loads: the deployers fail at start without
+ * them); given as the bundle's own folder and file, as Node would give the package's.
+ */
+export const commonJsPrologue = [
+  "globalThis.__dirname ??= import.meta.dirname;",
+  "globalThis.__filename ??= import.meta.filename;",
+  "",
+].join("\n");
+
+/**
  * One binary's program as a single JavaScript file at `output` (relative to the repository, or absolute),
- * checked to embed every web asset; returns its text. The release (scripts/release.ts) bundles with it too.
+ * checked to embed every web asset (services; a tool has no web UI); returns its text. The release
+ * (scripts/release.ts) bundles with it too.
  */
 export async function bundleProgram(spec: BinarySpec, output: string): Promise<string> {
   const { code } = await new Deno.Command(Deno.execPath(), {
@@ -65,8 +77,10 @@ export async function bundleProgram(spec: BinarySpec, output: string): Promise<s
     stderr: "inherit",
   }).output();
   if (code !== 0) throw new Error(`deno bundle of ${spec.entry} failed with exit code ${code}`);
-  const text = await Deno.readTextFile(output.startsWith("/") ? output : `${root}${output}`);
-  const missing = missingAssets(text);
+  const path = output.startsWith("/") ? output : `${root}${output}`;
+  const text = commonJsPrologue + await Deno.readTextFile(path);
+  await Deno.writeTextFile(path, text);
+  const missing = spec.tool ? [] : missingAssets(text);
   if (missing.length) throw new Error(`${output} lacks the web assets ${missing.join(", ")}`);
   return text;
 }
@@ -80,7 +94,8 @@ async function bundle(name: string, spec: BinarySpec, commit: string | undefined
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   const size = (new TextEncoder().encode(text).length / 1024).toFixed(0);
   console.log(
-    `bundled ${name}: ${output} (${size} KiB, web assets included) and dist/${name} in ${seconds}s`,
+    `bundled ${name}: ${output} (${size} KiB${spec.tool ? "" : ", web assets included"}) and dist/${name} ` +
+      `in ${seconds}s`,
   );
 }
 

@@ -17,7 +17,7 @@ function report(name: string, check: string, ok: boolean, detail = ""): boolean 
 // The launcher runs "${DENO:-deno}": point it at this deno so PATH cannot pick another version.
 const env = { DENO: Deno.execPath() };
 
-async function checkHelp(name: string, launcher: string): Promise<void> {
+async function checkHelp(name: string, launcher: string, tool: boolean): Promise<void> {
   const { code, stdout } = await new Deno.Command(launcher, {
     args: ["--help"],
     env,
@@ -26,7 +26,9 @@ async function checkHelp(name: string, launcher: string): Promise<void> {
     signal: AbortSignal.timeout(30_000),
   }).output();
   const text = new TextDecoder().decode(stdout);
-  report(name, "--help exits 0 and lists --listen", code === 0 && text.includes("--listen"), `exit ${code}`);
+  // A tool (a deployer) has no --listen; its shared --plan flag stands in.
+  const flag = tool ? "--plan" : "--listen";
+  report(name, `--help exits 0 and lists ${flag}`, code === 0 && text.includes(flag), `exit ${code}`);
 }
 
 async function get(url: string): Promise<{ status: number; type: string; body: string }> {
@@ -107,12 +109,13 @@ async function serve(name: string, launcher: string, args: string[]): Promise<vo
 }
 
 if (import.meta.main) {
-  for (const [name] of selectBinaries(Deno.args)) {
+  for (const [name, spec] of selectBinaries(Deno.args)) {
     const launcher = `${root}dist/${name}`;
     const built = await Deno.stat(launcher).then((s) => s.isFile, () => false);
     if (!report(name, `${launcher} exists`, built, built ? "" : "run deno task bundle first")) continue;
-    await checkHelp(name, launcher);
-    await checkServe(name, launcher);
+    await checkHelp(name, launcher, spec.tool ?? false);
+    // A tool serves nothing.
+    if (!spec.tool) await checkServe(name, launcher);
   }
   console.log(
     `bundle smoke: ${failures ? `FAIL (${failures} of ${checks} checks failed)` : `PASS (${checks} checks)`}`,

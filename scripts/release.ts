@@ -63,9 +63,15 @@ function archiveEntries(
   const summary = parts.program.summary;
   return [
     { name: folder, type: "directory", mtime },
-    file(inArchive.readme, installDoc(name, { ...facts, arch, summary, denoPackage: npmPackage[arch] })),
+    file(
+      inArchive.readme,
+      installDoc(name, { ...facts, arch, summary, denoPackage: npmPackage[arch], tool: spec.tool }),
+    ),
     file(inArchive.license, parts.license),
-    file(inArchive.unit(name), systemdUnit(name, { version: facts.version, summary })),
+    // A tool (a deployer) is a command a person runs: no unit.
+    ...(spec.tool
+      ? []
+      : [file(inArchive.unit(name), systemdUnit(name, { version: facts.version, summary }))]),
     directory("bin"),
     file(inArchive.launcher(name), releaseLauncher(name, spec, facts), 0o755),
     directory("lib"),

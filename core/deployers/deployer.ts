@@ -3,6 +3,8 @@
 // host's log lines as they come and its outcome at the end. New kinds plug in here without the service
 // knowing what they install.
 import type { HostSpec } from "../deploy/ssh/host.ts";
+import type { HostOutcome } from "../deploy/ssh/run_hosts.ts";
+import { FieldErrors } from "../errors/field_errors.ts";
 import type { KnownHosts } from "../deploy/ssh/known_hosts.ts";
 import type { GloethOptionsRecord, HostRecord, K3sOptionsRecord, StepRecord } from "./model.ts";
 import type { DeployTarget } from "./targets.ts";
@@ -82,5 +84,64 @@ export function blankHost(
     errorMessage: "",
     durationMs: 0,
     log: [],
+  };
+}
+
+/** A host's record after the executor's outcome for it. */
+export function withOutcome(host: HostRecord, outcome: HostOutcome<unknown>): HostRecord {
+  host.state = outcome.ok ? "ok" : "failed";
+  host.changed = outcome.changed;
+  host.architecture = outcome.facts?.arch ?? host.architecture;
+  host.steps = outcome.steps.map((step) => ({ ...step }));
+  host.errorKind = outcome.error?.kind ?? "";
+  host.errorMessage = outcome.error?.message ?? "";
+  host.durationMs = outcome.durationMs;
+  host.log = [...outcome.log];
+  return host;
+}
+
+/** The nodes a selector option picks; a bad selector is this option's error, not the targets'. */
+export async function selected(input: PrepareInput, selector: string, field: string): Promise<Set<string>> {
+  if (!selector.trim()) return new Set();
+  try {
+    return await input.select(selector);
+  } catch (error) {
+    const reason = (error as { reason?: string }).reason ?? (error as Error).message;
+    throw new FieldErrors([{ field, message: reason }]);
+  }
+}
+
+/**
+ * An inventory's field errors (the service made the inventory: "hosts[2].ssh.user", "servers[0].arch")
+ * as the request's: the target at fault by name under "targets", whole-inventory fields as `fields` says.
+ */
+export function asTargetErrors(
+  error: unknown,
+  targets: DeployTarget[],
+  fields: Record<string, string>,
+  byIndex: (list: string, index: number) => DeployTarget | undefined = (_list, index) => targets[index],
+): unknown {
+  if (!(error instanceof FieldErrors)) return error;
+  return new FieldErrors(error.errors.map((entry) => {
+    const host = /^(\w+)\[(\d+)\]/.exec(entry.field);
+    if (host) {
+      const target = byIndex(host[1], Number(host[2]));
+      return { field: "targets", message: `${target?.hostName ?? entry.field}: ${entry.message}` };
+    }
+    const top = entry.field.split(/[.[]/)[0];
+    return { field: fields[top] ?? "targets", message: entry.message };
+  }));
+}
+
+/** A HostSpec as an inventory's `ssh` entry (what both deployers' inventories take). */
+export function sshInput(spec: HostSpec) {
+  return {
+    address: spec.address,
+    port: spec.port,
+    user: spec.user,
+    identityFiles: spec.identityFiles,
+    agent: false,
+    proxyCommand: spec.proxyCommand,
+    connectTimeoutMs: spec.connectTimeoutMs,
   };
 }

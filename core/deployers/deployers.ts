@@ -174,8 +174,10 @@ export class Deployers {
     this.#live.set(deployment.id, deployment);
     this.#prepared.set(deployment.id, prepared);
     this.#publish(deployment);
+    // As it was queued: the run changes the live record from the next turn on.
+    const queued = structuredClone(deployment);
     this.#queue = this.#queue.then(() => this.#run(deployment.id));
-    return deployment;
+    return queued;
   }
 
   get(id: string): DeploymentRecord {

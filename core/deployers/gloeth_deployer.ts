@@ -9,6 +9,7 @@ import { DEFAULT_LINK_PORT } from "../deploy/gloeth/paths.ts";
 import { FieldErrors } from "../errors/field_errors.ts";
 import { formatCidr, makeCidr, parseCidr } from "../net/ipv4addr.ts";
 import {
+  asTargetErrors,
   blankHost,
   type Deployer,
   type DeployerOutcome,
@@ -16,6 +17,9 @@ import {
   type PreparedDeployment,
   type PrepareInput,
   type RunContext,
+  selected,
+  sshInput,
+  withOutcome,
 } from "./deployer.ts";
 import type { GloethOptionsRecord, HostRecord } from "./model.ts";
 import { assignOverlayAddresses, type OverlayAddressRepository } from "./overlay_addresses.ts";
@@ -65,17 +69,6 @@ function checkedOptions(
   };
 }
 
-/** The nodes a selector option picks; a bad selector is this option's error, not the targets'. */
-async function selected(input: PrepareInput, selector: string, field: string): Promise<Set<string>> {
-  if (!selector.trim()) return new Set();
-  try {
-    return await input.select(selector);
-  } catch (error) {
-    const reason = (error as { reason?: string }).reason ?? (error as Error).message;
-    throw new FieldErrors([{ field, message: reason }]);
-  }
-}
-
 function hostsOf(
   result: GloethDeployResult,
   targets: Map<string, DeployTarget>,
@@ -96,14 +89,18 @@ function hostsOf(
       }),
       removed: true,
     };
-    host.state = outcome.ok ? "ok" : "failed";
-    host.changed = outcome.changed;
-    host.architecture = outcome.facts?.arch ?? host.architecture;
-    host.steps = outcome.steps.map((step) => ({ ...step }));
-    host.errorKind = outcome.error?.kind ?? "";
-    host.errorMessage = outcome.error?.message ?? "";
-    host.durationMs = outcome.durationMs;
-    host.log = [...outcome.log];
+    withOutcome(host, outcome);
+    if (host.removed && outcome.error?.kind === "unreachable") {
+      // A host that left and is gone: its revocation is what matters, and the others have it.
+      host.state = "ok";
+      host.steps.push({
+        step: "stop gloeth.service",
+        changed: false,
+        detail: `host unreachable, revoked all the same: ${outcome.error.message}`,
+      });
+      host.errorKind = "";
+      host.errorMessage = "";
+    }
     const reach = mesh.get(outcome.host);
     if (reach) {
       host.log.push(...reach.log);
@@ -161,18 +158,9 @@ export function gloethDeployer(options: GloethDeployerOptions): Deployer {
             overlayNetwork: checked.overlayNetwork,
             linkPort: checked.linkPort,
             hosts: input.targets.map((target) => {
-              const spec = input.hostSpec(target);
               return {
                 name: target.hostName,
-                ssh: {
-                  address: spec.address,
-                  port: spec.port,
-                  user: spec.user,
-                  identityFiles: spec.identityFiles,
-                  agent: false,
-                  proxyCommand: spec.proxyCommand,
-                  connectTimeoutMs: spec.connectTimeoutMs,
-                },
+                ssh: sshInput(input.hostSpec(target)),
                 overlayAddress: addresses.get(target.node.id),
                 listen: !dialOnly.has(target.node.id),
                 ...(target.architecture ? { arch: target.architecture } : {}),
@@ -180,16 +168,7 @@ export function gloethDeployer(options: GloethDeployerOptions): Deployer {
             }),
           });
         } catch (error) {
-          if (!(error instanceof FieldErrors)) throw error;
-          // The inventory's fields are the service's making; what is wrong is a target or an option.
-          throw new FieldErrors(error.errors.map((entry) => {
-            const index = /^hosts\[(\d+)\]/.exec(entry.field)?.[1];
-            const name = index === undefined ? "" : `${input.targets[Number(index)]?.hostName}: `;
-            return {
-              field: entry.field === "hosts" ? "gloeth.dial_only_selector" : "targets",
-              message: `${name}${entry.message}`,
-            };
-          }));
+          throw asTargetErrors(error, input.targets, { hosts: "gloeth.dial_only_selector" });
         }
       };
       inventoryWith(overlay);

@@ -40,6 +40,7 @@ export interface K3sOptionsRecord {
   serverSelector: string;
   version: string;
   cluster: string;
+  overlayNetwork: string;
 }
 
 export interface DeploymentRecord {

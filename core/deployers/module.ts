@@ -32,9 +32,18 @@ export const deployersFlags = {
       "else gloeth from PATH",
     allowEmpty: true,
   }),
+  deployersK3sAirgapDir: stringFlag({
+    name: "deployers-k3s-airgap-dir",
+    description: "a folder with your k3s artifacts (k3s, k3s-arm64, k3s-airgap-images-amd64.tar.zst, " +
+      "k3s-airgap-images-arm64.tar.zst; .tar or .tar.gz too): k3s deployments install these, nothing is " +
+      "downloaded",
+    default: "",
+    defaultText: "none: each k3s deployment names a version, downloaded from the k3s releases",
+    allowEmpty: true,
+  }),
   deployersOverlayNetwork: stringFlag({
     name: "deployers-overlay-network",
-    description: "the gloeth overlay network of a deployment that names none",
+    description: "the gloeth overlay network of a deployment that names none (k3s: the one its nodes are on)",
     default: "10.200.0.0/24",
   }),
   deployersSshUser: stringFlag({
@@ -138,7 +147,14 @@ export function deployersModule(
         hostTimeoutMs: flags.deployersHostTimeoutSeconds * 1000,
         meshTimeoutSeconds: 40,
       }),
-      k3sDeployer(),
+      k3sDeployer({
+        stateRoot: join(dataDir, "k3s"),
+        defaultOverlayNetwork: flags.deployersOverlayNetwork,
+        addresses: repository,
+        airgapDir: flags.deployersK3sAirgapDir && resolve(flags.deployersK3sAirgapDir),
+        concurrency: flags.deployersConcurrency,
+        hostTimeoutMs: flags.deployersHostTimeoutSeconds * 1000,
+      }),
     ],
     hostSpec: (target) => ({
       name: target.hostName,

@@ -9,9 +9,43 @@ export interface DocFacts {
   denoVersion: string;
   denoPackage: string;
   commit?: string;
+  /** A command a person runs (a deployer): no unit, nothing to install as a service. */
+  tool?: boolean;
+}
+
+/** A tool's README: what it is and how to run it; it finds the other archives of the release beside its own folder. */
+function toolDoc(name: string, facts: DocFacts): string {
+  const folder = releaseName(name, facts.version, facts.arch);
+  const archive = archiveFile(name, facts.version, facts.arch);
+  return [
+    `# ${name} ${facts.version} for Linux ${facts.arch}`,
+    "",
+    `CTPF ${name}: ${facts.summary}.`,
+    `Built from commit ${facts.commit ?? "(unknown)"}; runs on Deno ${facts.denoVersion} (from the npm ` +
+    `package ${facts.denoPackage}, MIT licence in \`${inArchive.denoLicense}\`), included.`,
+    "",
+    "| file | what it is |",
+    "| --- | --- |",
+    `| \`${inArchive.launcher(name)}\` | the command: runs the program with the included Deno |`,
+    `| \`${inArchive.bundle(name)}\` | the program, as one JavaScript file |`,
+    `| \`${inArchive.deno}\` | Deno ${facts.denoVersion} for ${facts.arch} (glibc) |`,
+    "",
+    "## Run",
+    "",
+    "A command for a workstation, not a service. Unpack it in the release folder (beside SHA256SUMS and the",
+    "other archives, which it deploys from) and run it:",
+    "",
+    "```sh",
+    `sha256sum -c --ignore-missing SHA256SUMS`,
+    `tar -xzf ${archive}`,
+    `./${folder}/${inArchive.launcher(name)} --help`,
+    "```",
+    "",
+  ].join("\n");
 }
 
 export function installDoc(name: string, facts: DocFacts): string {
+  if (facts.tool) return toolDoc(name, facts);
   const folder = releaseName(name, facts.version, facts.arch);
   const archive = archiveFile(name, facts.version, facts.arch);
   const prefix = `CTPF_${name.toUpperCase()}_`;

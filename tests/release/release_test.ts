@@ -93,12 +93,27 @@ async function unpack(archive: string, into: string): Promise<void> {
   assertEquals(code, 0, `tar -xzf ${archive}: ${stderr}`);
 }
 
-/** `<launcher> --help`: exits 0, starts with "<name> — ", lists --listen. */
+/** `<launcher> --help`: exits 0, starts with "<name> — ", lists --listen (a service) or --plan (a deployer). */
 async function checkHelp(name: string, command: string[]): Promise<void> {
   const help = await run([...command, "--help"]);
   assertEquals(help.code, 0, `${name} --help: ${help.stderr}`);
   assertMatch(help.stdout, new RegExp(`^${name} — `));
-  assert(help.stdout.includes("--listen"), help.stdout);
+  assert(help.stdout.includes(binaries[name].tool ? "--plan" : "--listen"), help.stdout);
+}
+
+/**
+ * A tool (a deployer) has no server and no unit: --version runs the program with its npm packages (ssh2
+ * loads as the bundle starts), and an inventory that is not there is refused with exit 1.
+ */
+async function checkTool(name: string, launcher: string, unpacked: string): Promise<void> {
+  const version = await run([launcher, "--version"]);
+  assertEquals(version.code, 0, `${name} --version: ${version.stderr}`);
+  assertMatch(version.stdout, new RegExp(`^${name} ${VERSION} \\(deno `));
+  const missing = await run([launcher, `${unpacked}/no-such-inventory.json`]);
+  assertEquals(missing.code, 1, missing.stdout + missing.stderr);
+  assertMatch(missing.stderr, /no-such-inventory\.json cannot be read/);
+  const unit = await Deno.stat(`${unpacked}/${inArchive.unit(name)}`).then(() => true, () => false);
+  assert(!unit, `${name} is a tool: its archive has no unit`);
 }
 
 /** Starts the binary on 127.0.0.1 and expects {"status":"ok"} from /healthz. */
@@ -156,7 +171,7 @@ async function verifyUnit(name: string, unpacked: string, workDir: string): Prom
 
 const systemdAnalyze = await run(["systemd-analyze", "--version"]).then((r) => r.code === 0, () => false);
 
-Deno.test("release: every binary's x86_64 archive and deno compile binary check with sha256sum -c; the archives unpack, answer --help and /healthz, and their units pass systemd-analyze verify", async () => {
+Deno.test("release: every binary's x86_64 archive and deno compile binary check with sha256sum -c; the archives unpack, answer --help and /healthz (a deployer: --version and a missing inventory), and their units pass systemd-analyze verify", async () => {
   const dir = await Deno.makeTempDir({ prefix: "ctpf-release-test-" });
   denoDir = `${dir}/deno-dir`;
   try {
@@ -181,6 +196,10 @@ Deno.test("release: every binary's x86_64 archive and deno compile binary check 
       const unpacked = `${into}/${releaseName(name, VERSION, "x86_64")}`;
       const launcher = `${unpacked}/${inArchive.launcher(name)}`;
       await checkHelp(name, [launcher]);
+      if (binaries[name].tool) {
+        await checkTool(name, launcher, unpacked);
+        continue;
+      }
       const args = name === "gloeth" ? await gloethNode([launcher], into) : [];
       await checkHealthz([launcher], args);
       if (systemdAnalyze) await verifyUnit(name, unpacked, into);

@@ -9,7 +9,7 @@ import { cidrContains, type Ipv4Cidr, isIpv4, parseCidr, parseIpv4 } from "../..
 import type { Architecture } from "../ssh/facts.ts";
 import type { HostSpec } from "../ssh/host.ts";
 import { DEFAULT_LINK_PORT, DEFAULT_TAP } from "./paths.ts";
-import { parseSshTarget, type SshTargetInput } from "./ssh_target.ts";
+import { parseSshTarget, type SshTargetInput } from "../ssh_target.ts";
 
 export interface GloethHost {
   /** The inventory name, also the gloeth node's name. */

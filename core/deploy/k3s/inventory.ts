@@ -1,10 +1,13 @@
 // A k3s cluster as the user describes it: servers (the first one initialises the cluster's embedded etcd,
 // the others join it), agents, and options shared by all. Each node is reached and named over the gloeth
-// mesh: its overlay address and overlay interface become k3s's node-ip and flannel-iface.
+// mesh: its overlay address and overlay interface become k3s's node-ip and flannel-iface. How the
+// executor reaches a host (its `ssh`, over shared defaults) is the same as in the gloeth inventory.
 // parseK3sInventory checks an inventory as read from a file or a request, naming every wrong field.
 import type { FieldError } from "../../errors/field_errors.ts";
 import { FieldErrors } from "../../errors/field_errors.ts";
 import { isIpv4 } from "../../net/ipv4addr.ts";
+import type { HostSpec } from "../ssh/host.ts";
+import { parseSshTarget, type SshTargetInput } from "../ssh_target.ts";
 import { type Architecture, ARCHITECTURES, isArchitecture } from "./architecture.ts";
 import type { ConfigEntry } from "./config_file.ts";
 import { extraArgEntries } from "./extra_args.ts";
@@ -22,6 +25,8 @@ export interface K3sHost {
   /** The gloeth TAP device: k3s's flannel-iface. */
   overlayInterface: string;
   arch: Architecture;
+  /** How the executor reaches it; absent when the inventory names none (a plan on paper only). */
+  ssh?: HostSpec;
 }
 
 /** The user's own k3s binary and image archive for one architecture (an air-gapped install). */
@@ -68,6 +73,8 @@ export interface K3sInventoryInput {
   version?: unknown;
   airgap?: unknown;
   overlayUnit?: unknown;
+  /** Shared SSH settings; each host's `ssh` overrides them. */
+  ssh?: unknown;
 }
 
 // A DNS label: what Kubernetes accepts as a node name and what a kubeconfig entry reads well as.
@@ -96,9 +103,14 @@ function stringList(value: unknown, field: string, errors: FieldError[]): string
   return value;
 }
 
-function parseHost(value: unknown, field: string, errors: FieldError[]): K3sHost | undefined {
+function parseHost(
+  value: unknown,
+  field: string,
+  ssh: SshTargetInput | undefined,
+  errors: FieldError[],
+): K3sHost | undefined {
   if (!isObject(value)) {
-    errors.push({ field, message: "a host: { name, overlayAddress, overlayInterface?, arch }" });
+    errors.push({ field, message: "a host: { name, overlayAddress, overlayInterface?, arch, ssh? }" });
     return undefined;
   }
   const before = errors.length;
@@ -120,22 +132,32 @@ function parseHost(value: unknown, field: string, errors: FieldError[]): K3sHost
   if (!isArchitecture(arch)) {
     errors.push({ field: `${field}.arch`, message: `one of ${ARCHITECTURES.join(", ")}` });
   }
+  // Without an `ssh` of its own or shared settings, the host has no way in: a plan can still be made.
+  const target = value.ssh === undefined && ssh === undefined
+    ? undefined
+    : parseSshTarget(typeof name === "string" ? name : "?", value.ssh, ssh ?? {}, `${field}.ssh`, errors);
   if (errors.length > before) return undefined;
   return {
     name: name as string,
     overlayAddress: overlayAddress as string,
     overlayInterface: overlayInterface as string,
     arch: arch as Architecture,
+    ...(target ? { ssh: target } : {}),
   };
 }
 
-function parseHosts(value: unknown, field: string, errors: FieldError[]): (K3sHost | undefined)[] {
+function parseHosts(
+  value: unknown,
+  field: string,
+  ssh: SshTargetInput | undefined,
+  errors: FieldError[],
+): (K3sHost | undefined)[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) {
     errors.push({ field, message: "a list of hosts" });
     return [];
   }
-  return value.map((host, index) => parseHost(host, `${field}[${index}]`, errors));
+  return value.map((host, index) => parseHost(host, `${field}[${index}]`, ssh, errors));
 }
 
 function parseAirgap(
@@ -180,8 +202,12 @@ export function parseK3sInventory(input: K3sInventoryInput): K3sInventory {
   if (typeof cluster !== "string" || !NAME.test(cluster)) {
     errors.push({ field: "cluster", message: "a name: 1-63 lowercase letters, digits or -" });
   }
-  const servers = parseHosts(input.servers, "servers", errors);
-  const agents = parseHosts(input.agents, "agents", errors);
+  let ssh: SshTargetInput | undefined;
+  if (input.ssh !== undefined && !isObject(input.ssh)) {
+    errors.push({ field: "ssh", message: "shared SSH settings: { user?, identityFiles?, … }" });
+  } else ssh = input.ssh as SshTargetInput | undefined;
+  const servers = parseHosts(input.servers, "servers", ssh, errors);
+  const agents = parseHosts(input.agents, "agents", ssh, errors);
   if (servers.length === 0 && !errors.some((error) => error.field === "servers")) {
     errors.push({ field: "servers", message: "at least one server: the first one initialises the cluster" });
   }

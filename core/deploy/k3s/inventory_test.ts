@@ -72,7 +72,7 @@ Deno.test("k3s inventory: every wrong field at once, each by its path", () => {
     }),
     [
       ["cluster", "a name: 1-63 lowercase letters, digits or -"],
-      ["servers[1]", "a host: { name, overlayAddress, overlayInterface?, arch }"],
+      ["servers[1]", "a host: { name, overlayAddress, overlayInterface?, arch, ssh? }"],
       ["agents[0].overlayAddress", "required: the node's gloeth address"],
       ["agents[1].name", "1-63 lowercase letters, digits or -, starting and ending with a letter or digit"],
       ["agents[1].overlayAddress", "an IPv4 address such as 10.200.0.1"],
@@ -132,4 +132,39 @@ Deno.test("k3s inventory: flags k3sdeployer sets are refused, and a token argume
     parseK3sInventory(oneServer({ serverArgs: ["--token=hunter2-secret"] }))
   );
   assert(!String(message).includes("hunter2"), "the refused token is not in the error");
+});
+
+Deno.test("k3s inventory: each host's SSH target over the shared settings, as in the gloeth inventory", () => {
+  const inventory = parseK3sInventory(oneServer({
+    ssh: { user: "admin", identityFiles: ["/keys/lab"], agent: false },
+    servers: [
+      { name: "s1", overlayAddress: "10.200.0.1", arch: "x86_64", ssh: { address: "192.0.2.1", port: 2222 } },
+    ],
+    agents: [{ name: "a1", overlayAddress: "10.200.0.11", arch: "x86_64", ssh: { address: "192.0.2.11" } }],
+  }));
+  assertEquals(inventory.servers[0].ssh, {
+    name: "s1",
+    address: "192.0.2.1",
+    port: 2222,
+    user: "admin",
+    identityFiles: ["/keys/lab"],
+    agent: false,
+    proxyCommand: undefined,
+    connectTimeoutMs: undefined,
+    jump: undefined,
+  });
+  assertEquals([inventory.agents[0].ssh?.address, inventory.agents[0].ssh?.port], ["192.0.2.11", 22]);
+  // Without any SSH settings a plan can still be made (and the deployer refuses to run it).
+  assertEquals(parseK3sInventory(oneServer()).servers[0].ssh, undefined);
+  assertEquals(
+    fieldErrors(oneServer({
+      ssh: "root@somewhere",
+      agents: [{ name: "a1", overlayAddress: "10.200.0.11", arch: "x86_64", ssh: { port: 0 } }],
+    })),
+    [
+      ["ssh", "shared SSH settings: { user?, identityFiles?, … }"],
+      ["agents[0].ssh.address", "required: the host name or IP address to reach"],
+      ["agents[0].ssh.port", "a TCP port (1-65535)"],
+    ],
+  );
 });

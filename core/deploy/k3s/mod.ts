@@ -1,8 +1,10 @@
 // The k3sdeployer's pure core, for the SSH executor and the DeployService to wire: check an inventory,
 // build the plan, describe it, pick the activation commands, fetch a release binary, make the token once,
-// rewrite the fetched kubeconfig, and list what to remove when hosts leave.
+// rewrite the fetched kubeconfig, and list what to remove when hosts leave; and the run on real hosts
+// through core/deploy/ssh (deployK3s, uninstallK3s).
 export { activationCommands, type StepChanges } from "./activation.ts";
 export { type Architecture, k3sArchOf } from "./architecture.ts";
+export { deployK3s, type K3sControllerStep, type K3sDeployOptions, type K3sDeployResult } from "./deploy.ts";
 export { describeHostPlan, describeK3sPlan } from "./describe.ts";
 export {
   type AirgapArtifacts,
@@ -28,3 +30,4 @@ export type {
 export { fetchVerified } from "./release_download.ts";
 export { type K3sRemoval, removalsBetween } from "./removal.ts";
 export { ensureClusterToken } from "./token.ts";
+export { type K3sUninstallOptions, uninstallK3s } from "./uninstall_cluster.ts";

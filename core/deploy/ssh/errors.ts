@@ -9,7 +9,8 @@ export type SshErrorKind =
   | "protocol" // the SSH session broke in another way
   | "command" // a command ran and failed
   | "transfer" // an upload did not arrive intact
-  | "unsupported"; // the host lacks what the deployers need (systemd, a known architecture)
+  | "unsupported" // the host lacks what the deployers need (systemd, a known architecture)
+  | "skipped"; // not tried: a host it depends on failed (a k3s node joins through the first server)
 
 export class SshError extends Error {
   readonly kind: SshErrorKind;

@@ -5,7 +5,8 @@
 # would read and the token file it was pointed at (the token only as a SHA-256) to
 # /var/lib/k3s-standin/<role>.json (and a line in runs.jsonl), writes a plausible admin kubeconfig for a
 # server, tells systemd it is ready, and runs until SIGTERM, as k3s does under systemd. Like k3s, it
-# refuses to join without a server URL and a token. `k3s --version` prints a version line.
+# refuses to join without a server URL and a token. `k3s --version` prints a version line; `k3s kubectl
+# ...` (a node deleted through a server) is recorded as a line in kubectl.jsonl and succeeds.
 # K3S_STANDIN_ROOT puts every path it reads or writes under another root, so tests need no real /etc.
 # Needs bash and coreutils; perl-base lets it notify systemd from its own PID under a Type=notify unit.
 set -u
@@ -64,6 +65,13 @@ case "${1:-}" in
 --version | -v | version)
   echo "k3s version $K3S_STANDIN_VERSION (k3s-standin)"
   echo "go version go1.22.9 (k3s-standin)"
+  exit 0
+  ;;
+kubectl)
+  mkdir -p "$records"
+  argv_json=""
+  for arg in "$@"; do argv_json+="${argv_json:+,}$(json_string "$arg")"; done
+  printf '{"standin":"k3s-standin","argv":[%s]}\n' "$argv_json" >>"$records/kubectl.jsonl"
   exit 0
   ;;
 server | agent) role=$1 ;;
@@ -135,7 +143,7 @@ fi
 
 env_json=""
 while IFS='=' read -r name value; do
-  case "$name" in K3S_STANDIN_*) continue ;; esac
+  case "$name" in '' | K3S_STANDIN_*) continue ;; esac
   [ "$name" = K3S_TOKEN ] && value="sha256:$(sha256_of_text "$value")"
   env_json+="${env_json:+,}$(json_string "$name"):$(json_string "$value")"
 done <<<"$(env | grep '^K3S_' | sort)"

@@ -11,6 +11,9 @@ export function standinRecordPath(role: "server" | "agent"): string {
   return `/var/lib/k3s-standin/${role}.json`;
 }
 
+/** Every `k3s kubectl ...` call, one JSON line each: { standin, argv }. */
+export const STANDIN_KUBECTL_LOG = "/var/lib/k3s-standin/kubectl.jsonl";
+
 /** One start of the stand-in: tokens appear only as SHA-256 hashes. */
 export interface StandinRecord {
   standin: "k3s-standin";

@@ -1,7 +1,7 @@
 // How an inventory names the way to a host: the executor's HostSpec fields that can be written in JSON
 // (address, port, user, key files, agent, a ProxyCommand, a jump host), with defaults shared by all hosts.
-import type { FieldError } from "../../errors/field_errors.ts";
-import type { HostSpec } from "../ssh/host.ts";
+import type { FieldError } from "../errors/field_errors.ts";
+import type { HostSpec } from "./ssh/host.ts";
 
 export interface SshTargetInput {
   address?: unknown;
