@@ -1,7 +1,8 @@
 // The deployers' page in Chromium against a real ctpf (the gloeth release built for it), nodin's nodes
 // and SSH hosts in a test namespace: the service's key is copied from the page into the hosts'
 // authorized_keys; targets are picked by label across a lab node and an EC2 machine (the EC2 fake), the
-// preview live as the selector is typed, a node without an address greyed with its reason; a gloeth plan
+// preview live as the selector is typed, a node without an address greyed with its reason; gloeth's and
+// k3s's wrong options and k3s's targets without a gloeth address are refused beside their fields; a gloeth plan
 // started from the page shows each host's log as it comes and each host's result (the lab host has no
 // systemd, the cloud machine cannot be reached from the lab: each a clear error of its own); the plan is
 // run as planned, and a plan queued behind the run is cancelled from its page (a running one is not
@@ -166,8 +167,7 @@ rootTest({
         "2 of 3 matching nodes chosen (1 unusable)",
       );
       assertEquals(await form.locator("[data-kind=gloeth] input").isChecked(), true);
-      assertMatch(await form.locator("[data-kind=k3s]").textContent() ?? "", /not wired/);
-      assertEquals(await form.locator("[data-kind=k3s] input").isDisabled(), true);
+      assertEquals(await form.locator("[data-kind=k3s] input").isDisabled(), false);
       assertMatch(await form.locator("[data-field=release]").textContent() ?? "", /^gloeth \S+ for x86_64$/);
       if (updateScreenshots) {
         // The README's picture of this page: targets by label across the lab and a cloud.
@@ -188,8 +188,32 @@ rootTest({
         await form.locator("[data-field-name='gloeth.overlay_network'] .field-error").textContent() ?? "",
         /an IPv4 network/,
       );
-      assertEquals((await deploy.listDeployments({})).deployments, []);
       await overlay.fill("10.201.0.0/24");
+
+      // k3s: its own options (the overlay network is the same value), each refusal beside its field: a
+      // server selector matching no target, then targets gloeth has not been deployed to.
+      await form.locator("[data-kind=k3s] input").check();
+      await page.waitForURL(/kind=k3s/);
+      assertEquals(await form.locator(".field-error").count(), 0, "gloeth's reasons went with its fields");
+      assertEquals(await form.locator("input[name='k3s.overlay_network']").inputValue(), "10.201.0.0/24");
+      await form.locator("input[name='k3s.server_selector']").fill("rack=z");
+      await form.getByRole("button", { name: "Plan" }).click();
+      const serversError = form.locator("[data-field-name='k3s.server_selector'] .field-error");
+      await serversError.waitFor();
+      assertEquals(await serversError.textContent(), "matches none of the targets");
+      await form.locator("input[name='k3s.server_selector']").fill("");
+      await form.getByRole("button", { name: "Plan" }).click();
+      const targetsError = form.locator("[data-field-name=targets] .field-error");
+      await targetsError.waitFor();
+      assertMatch(
+        await targetsError.textContent() ?? "",
+        /web-lab: no address on 10\.201\.0\.0\/24: deploy gloeth to it first/,
+      );
+      assertEquals(await serversError.count(), 0);
+      await form.locator("[data-kind=gloeth] input").check();
+      await form.locator("input[name='gloeth.overlay_network']").waitFor();
+      assertEquals(await form.locator(".field-error").count(), 0);
+      assertEquals((await deploy.listDeployments({})).deployments, [], "nothing was started");
 
       // The plan: the page moves to it and follows it live.
       await form.getByRole("button", { name: "Plan" }).click();

@@ -102,6 +102,7 @@ function DeploymentFacts({ deployment }: { deployment: Deployment }) {
       ["servers", deployment.k3s?.serverSelector],
       ["version", deployment.k3s?.version],
       ["cluster", deployment.k3s?.cluster],
+      ["overlay", deployment.k3s?.overlayNetwork],
     ]
     : [
       ["overlay", deployment.gloeth?.overlayNetwork],

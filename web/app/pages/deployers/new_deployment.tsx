@@ -7,7 +7,10 @@ import { routeHref, setQuery, useRoute } from "../../route.ts";
 import { deployApi, deploymentHref } from "./api.ts";
 import { TargetPicker, targetsRequest, useTargetPreview } from "./target_picker.tsx";
 
-/** Each kind's options as typed; the server judges them (its reasons come back per field). */
+/**
+ * Each kind's options as typed; the server judges them (its reasons come back per field). The overlay
+ * network is one value for both: k3s runs on the network a gloeth deployment made.
+ */
 interface Options {
   overlayNetwork: string;
   linkPort: string;
@@ -71,6 +74,7 @@ export function NewDeploymentView({ settings }: { settings: GetDeploySettingsRes
             serverSelector: options.serverSelector.trim(),
             version: options.version.trim(),
             cluster: options.cluster.trim(),
+            overlayNetwork: options.overlayNetwork.trim(),
           }
           : undefined,
       });
@@ -135,6 +139,8 @@ export function NewDeploymentView({ settings }: { settings: GetDeploySettingsRes
             kind={kind}
             error={error("kind")}
             disabled={!canChange}
+            // The other kind's reasons would have no field left to stand beside.
+            onKind={() => setErrors(noErrors)}
           />
         )}
         {kind?.name === "gloeth" && (
@@ -185,6 +191,13 @@ export function NewDeploymentView({ settings }: { settings: GetDeploySettingsRes
               )}
               {text("cluster", "Cluster name", "k3s.cluster", "names the kubeconfig's cluster", "ctpf")}
             </div>
+            {text(
+              "overlayNetwork",
+              "Overlay network",
+              "k3s.overlay_network",
+              "the gloeth network the nodes are on: their addresses there become each node's IP",
+              settings.defaultOverlayNetwork,
+            )}
           </>
         )}
         {errors.general && <p class="error" role="alert">{errors.general}</p>}
@@ -211,7 +224,9 @@ export function NewDeploymentView({ settings }: { settings: GetDeploySettingsRes
 }
 
 /** The deployers this binary has; one it cannot run yet is offered greyed, with the reason. */
-function KindPicker(props: { kinds: DeployKind[]; kind: DeployKind; error?: string; disabled: boolean }) {
+function KindPicker(
+  props: { kinds: DeployKind[]; kind: DeployKind; error?: string; disabled: boolean; onKind: () => void },
+) {
   return (
     <Field label="Deployer" name="kind" error={props.error} group>
       <span class="kinds">
@@ -223,8 +238,10 @@ function KindPicker(props: { kinds: DeployKind[]; kind: DeployKind; error?: stri
               value={k.name}
               checked={k.name === props.kind.name}
               disabled={!k.available || props.disabled}
-              onChange={() =>
-                setQuery({ kind: k.name }, { replace: true })}
+              onChange={() => {
+                props.onKind();
+                setQuery({ kind: k.name }, { replace: true });
+              }}
             />{" "}
             <strong>{k.title}</strong>{" "}
             <small class="muted">{k.available ? k.description : k.unavailableReason}</small>
