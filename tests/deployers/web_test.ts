@@ -1,39 +1,27 @@
-// The deployers' page in Chromium against a real ctpf (the gloeth release built for it), nodin's nodes
-// and SSH hosts in a test namespace: the service's key is copied from the page into the hosts'
-// authorized_keys; targets are picked by label across a lab node and an EC2 machine (the EC2 fake), the
-// preview live as the selector is typed, a node without an address greyed with its reason; gloeth's and
-// k3s's wrong options and k3s's targets without a gloeth address are refused beside their fields; a gloeth plan
-// started from the page shows each host's log as it comes and each host's result (the lab host has no
-// systemd, the cloud machine cannot be reached from the lab: each a clear error of its own); the plan is
-// run as planned, and a plan queued behind the run is cancelled from its page (a running one is not
-// offered Cancel); the lab host's key is recorded and can be forgotten; a viewer sees all of it but cannot
-// plan or run; a phone fits.
-import type { DescService } from "@bufbuild/protobuf";
-import { type Client, createClient } from "@connectrpc/connect";
-import { createConnectTransport } from "@connectrpc/connect-web";
+// The deployers' page in Chromium against a real ctpf (a release holding gloeth's unit), nodin's nodes and
+// SSH hosts in a test namespace: the service's key is copied from the page into the hosts' authorized_keys;
+// targets are picked by label across a lab node and an EC2 machine (the EC2 fake), the preview live as the
+// selector is typed, a node without an address greyed with its reason; gloeth's and k3s's wrong options and
+// k3s's targets without a gloeth address are refused beside their fields; a gloeth plan started from the page
+// shows each host's log as it comes and each host's result (the lab host has no systemd, the cloud machine
+// cannot be reached from the lab: each a clear error of its own); the plan is run as planned, and a plan
+// queued behind the run is cancelled from its page (a running one is not offered Cancel); the lab host's key
+// is recorded and can be forgotten; a viewer sees all of it but cannot plan or run; a phone fits.
 import type { Page } from "playwright-core";
 import { AuthService, Role } from "../../core/api/gen/ctpf/v1/auth_pb.ts";
 import { DeploymentState, DeployService } from "../../core/api/gen/ctpf/v1/deploy_pb.ts";
 import { NodinService } from "../../core/api/gen/ctpf/v1/nodin_pb.ts";
-import { buildGloethRelease } from "../../core/deploy/gloeth/testing.ts";
 import { HostLab } from "../../core/deploy/testing/host_lab.ts";
 import { rootTest, run, waitFor } from "../harness/mod.ts";
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import { haveChromium, launchBrowser, signInWithToken } from "../support/browser.ts";
-import { startBinary } from "../support/ctpf_process.ts";
+import {
+  addNode,
+  clientOf,
+  startCtpfWithDeployers,
+  writeUnitOnlyRelease,
+} from "./support/ctpf_with_deployers.ts";
 import { Ec2FakeServer } from "../nodin/fakes/ec2_fake_server.ts";
-
-function apiClient<S extends DescService>(service: S, url: string, token: string): Client<S> {
-  return createClient(
-    service,
-    createConnectTransport({
-      baseUrl: url,
-      interceptors: [
-        (next) => (request) => (request.header.set("authorization", `Bearer ${token}`), next(request)),
-      ],
-    }),
-  );
-}
 
 async function assertFitsPhone(page: Page, route: string, ready: () => Promise<unknown>) {
   await page.goto(route);
@@ -42,7 +30,7 @@ async function assertFitsPhone(page: Page, route: string, ready: () => Promise<u
   assert(width <= 390, `${new URL(route).hash} is ${width} px wide at a 390 px screen`);
 }
 
-/** `CTPF_UPDATE_SCREENSHOTS=1` also refreshes the README's picture of this page (as the README's test does). */
+/** `CTPF_UPDATE_SCREENSHOTS=1` also refreshes the README's picture of this page (as the README's test). */
 const updateScreenshots = Deno.env.get("CTPF_UPDATE_SCREENSHOTS") === "1";
 
 const rowNames = (page: Page, table: string) =>
@@ -62,8 +50,8 @@ rootTest({
     const fake = new Ec2FakeServer({ keys: { AKIDFAKE: "fake-secret" } });
     try {
       await using hosts = await HostLab.start();
-      const release = await buildGloethRelease(work, "x86_64");
-      console.log(`gloeth release built in ${(release.buildMs / 1000).toFixed(1)} s`);
+      // Enough of a release to plan with: the hosts here are refused before anything is installed.
+      await writeUnitOnlyRelease(`${work}/release`);
       const labHost = await hosts.plainSshd("web-lab");
       // The cloud's private network is routed into the lab through a neighbour that is not there (its
       // MAC answers nothing): the machine is listed by EC2 but cannot be reached from the lab, and
@@ -71,21 +59,15 @@ rootTest({
       await hosts.side.ip("neigh", "add", hosts.unusedAddress, "lladdr", "02:00:00:00:00:fa", "dev", "br0");
       await hosts.side.ip("route", "add", "172.31.0.0/16", "via", hosts.unusedAddress);
 
-      await using ctpf = await startBinary({
-        args: [
-          "--deployers-release-dir",
-          release.dir,
-          "--deployers-ssh-proxy-command",
-          hosts.proxyCommand,
-        ],
+      await using ctpf = await startCtpfWithDeployers({
+        releaseDir: `${work}/release`,
+        proxyCommand: hosts.proxyCommand,
       });
-      const nodin = apiClient(NodinService, ctpf.url, ctpf.adminToken);
-      const deploy = apiClient(DeployService, ctpf.url, ctpf.adminToken);
-      await nodin.createNode({
-        node: { name: "web-lab", addresses: [labHost.address], labels: { role: "web" } },
-      });
-      await nodin.createNode({ node: { name: "web-spare", labels: { role: "web", rack: "b" } } });
-      await nodin.createNode({ node: { name: "db-lab", addresses: ["10.88.0.99"], labels: { role: "db" } } });
+      const nodin = clientOf(ctpf, NodinService, ctpf.adminToken);
+      const deploy = clientOf(ctpf, DeployService, ctpf.adminToken);
+      await addNode(ctpf, { name: "web-lab", addresses: [labHost.address], labels: { role: "web" } });
+      await addNode(ctpf, { name: "web-spare", addresses: [], labels: { role: "web", rack: "b" } });
+      await addNode(ctpf, { name: "db-lab", addresses: ["10.88.0.99"], labels: { role: "db" } });
       fake.seed("web-cloud", "running", { role: "web" });
       await nodin.putCloudAccount({
         account: {
@@ -341,7 +323,7 @@ rootTest({
       assertEquals((await deploy.getDeploySettings({})).knownHosts, []);
 
       // A viewer sees the targets, the deployment and its logs, but is offered neither Plan nor Run.
-      const viewerToken = (await apiClient(AuthService, ctpf.url, ctpf.adminToken)
+      const viewerToken = (await clientOf(ctpf, AuthService, ctpf.adminToken)
         .createToken({ name: "viewer", role: Role.VIEWER })).secret;
       await page.getByRole("button", { name: "Sign out" }).click();
       await page.getByRole("tab", { name: "Token" }).waitFor({ timeout: 30_000 });
@@ -361,7 +343,7 @@ rootTest({
       await keyLine.waitFor();
       assertEquals(await page.getByRole("button", { name: "Forget" }).count(), 0);
       // And the API agrees: the viewer's start is refused.
-      const refused = await apiClient(DeployService, ctpf.url, viewerToken)
+      const refused = await clientOf(ctpf, DeployService, viewerToken)
         .startDeployment({ kind: "gloeth", nodeIds: [cloudNode.id], plan: true })
         .then(() => "started", (e) => String(e));
       assertMatch(refused, /permission|denied/i);

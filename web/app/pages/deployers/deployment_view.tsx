@@ -84,7 +84,7 @@ export function DeploymentView({ id }: { id: string }) {
       </h3>
       {deployment.hosts.length || logs.get(controllerTab)?.length
         ? <HostLogs deployment={deployment} logs={logs} />
-        : <p class="muted">{isFinished(deployment) ? "No host was contacted." : "Waiting for the hosts…"}</p>}
+        : <p class="muted">{isFinished(deployment) ? "No host was contacted." : "Waiting for hosts…"}</p>}
     </section>
   );
 }

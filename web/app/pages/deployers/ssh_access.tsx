@@ -61,11 +61,9 @@ export function SshAccessView() {
   const [version, setVersion] = useState(0);
   const settings = usePolled(() => deployApi().getDeploySettings({}), 5000, [version]);
   const forget = (host: KnownHostKey) => {
-    if (
-      !confirm(
-        `Forget ${host.host}'s host key? Only for a host that was re-installed: the next contact trusts whatever key answers.`,
-      )
-    ) return;
+    const question = `Forget ${host.host}'s host key? Only for a host that was re-installed: ` +
+      "the next contact trusts whatever key answers.";
+    if (!confirm(question)) return;
     deployApi().forgetHostKey({ host: host.host }).then(() => {
       setError(null);
       setVersion(version + 1);
