@@ -296,7 +296,11 @@ export class Deployers {
     const seen = new Map(before.map((host) => [host.hostName, host]));
     return after.map((host) => {
       const live = seen.get(host.hostName);
-      return live && live.log.length > host.log.length ? { ...host, log: live.log } : host;
+      const log = live && live.log.length > host.log.length ? live.log : host.log;
+      return {
+        ...host,
+        log: log.length > MAX_LOG_LINES ? [...log.slice(0, MAX_LOG_LINES), "… (more lines not kept)"] : log,
+      };
     });
   }
 }

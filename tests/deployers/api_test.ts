@@ -2,7 +2,7 @@
 // picked by label, the service's own SSH key is shown (never its private half), mutations need an admin,
 // bad requests name their fields, and a deployment that cannot run (no release here) fails whole, is
 // watched to its end, and is still listed after a restart. The real deployment on real hosts is in
-// gloeth_hosts_test.ts.
+// hosts_test.ts.
 import { Code, ConnectError } from "@connectrpc/connect";
 import { AuthService, Role } from "../../core/api/gen/ctpf/v1/auth_pb.ts";
 import {

@@ -90,7 +90,7 @@ const text = async (page: Page, selector: string) =>
   ((await page.locator(selector).textContent()) ?? "").trim();
 
 Deno.test({
-  name: "web: the admin token signs in; the overview shows this binary and the six services",
+  name: "web: the admin token signs in; the overview shows this binary and the seven services",
   ignore,
   async fn() {
     await using session = await openSession();
@@ -115,13 +115,14 @@ Deno.test({
     assertEquals(hrefs.slice(1).sort(), [
       "#/bofied",
       "#/builders",
+      "#/deployers",
       "#/gloeth",
       "#/liwasc",
       "#/necon",
       "#/nodin",
     ]);
     const names = (await links.allTextContents()).slice(1).map((t) => t.trim().split(/\s+/)[0]).sort();
-    assertEquals(names, ["bofied", "builders", "gloeth", "liwasc", "necon", "nodin"]);
+    assertEquals(names, ["bofied", "builders", "deployers", "gloeth", "liwasc", "necon", "nodin"]);
     assertEquals(session.pageErrors, []);
   },
 });

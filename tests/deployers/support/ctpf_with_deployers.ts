@@ -14,6 +14,7 @@ export interface DeployersFlags {
   gloethCommand?: string[];
   proxyCommand?: string;
   hostTimeoutSeconds?: number;
+  k3sAirgapDir?: string;
 }
 
 export function deployersArgs(flags: DeployersFlags): string[] {
@@ -27,6 +28,7 @@ export function deployersArgs(flags: DeployersFlags): string[] {
     ...(flags.hostTimeoutSeconds
       ? ["--deployers-host-timeout-seconds", String(flags.hostTimeoutSeconds)]
       : []),
+    ...(flags.k3sAirgapDir ? ["--deployers-k3s-airgap-dir", flags.k3sAirgapDir] : []),
   ];
 }
 
@@ -62,7 +64,7 @@ export async function addNode(
 
 /**
  * A release folder of the release's shape holding one gloeth archive with only its unit: enough for the
- * service to offer gloeth and plan, not to install (gloeth_hosts_test.ts builds the real release).
+ * service to offer gloeth and plan, not to install (hosts_test.ts builds the real release).
  */
 export async function writeUnitOnlyRelease(dir: string): Promise<void> {
   await Deno.mkdir(dir, { recursive: true });

@@ -1,10 +1,11 @@
-// DeployService deploying gloeth for real, from the all-in-one binary: two Debian hosts booted with
-// systemd-nspawn in the test's namespaces (real sshd, real systemd) trust only the SERVICE's key (from
-// GetDeploySettings); the targets are nodin nodes picked by label, a third one where nothing answers.
-// A plan, then a run watched live (log lines per host as they happen) where the dead host fails alone and
-// the other two form the mesh; a run without it revokes it; after a restart of the service (and a host
-// key forgotten) the results are still listed and a last run changes nothing, each node keeping its
-// overlay address.
+// DeployService deploying gloeth, then k3s, for real, from the all-in-one binary: two Debian hosts booted
+// with systemd-nspawn in the test's namespaces (real sshd, real systemd) trust only the SERVICE's key (from
+// GetDeploySettings); the targets are nodin nodes picked by label, a third one where nothing answers. A plan,
+// then a run watched live (log lines per host as they happen) where the dead host fails alone and the other
+// two form the mesh; a run without it revokes it; k3s over the mesh (with the k3s STAND-IN,
+// tests/deploy/support/k3s_standin.sh, as the air-gap binary: k3s cannot be had here), the server picked by
+// label; after a restart of the service (and a host key forgotten) the results are still listed and a last
+// gloeth run changes nothing, each node keeping its overlay address.
 import { join } from "node:path";
 import type { Client } from "@connectrpc/connect";
 import {
@@ -17,7 +18,8 @@ import {
 import { buildGloethRelease } from "../../core/deploy/gloeth/testing.ts";
 import { HostLab, type LabHost } from "../../core/deploy/testing/host_lab.ts";
 import type { NspawnHost } from "../../core/deploy/testing/nspawn_host.ts";
-import { rootTest } from "../harness/mod.ts";
+import { K3S_STANDIN, type StandinRecord, standinRecordPath } from "../deploy/support/k3s_standin.ts";
+import { rootTest, waitFor } from "../harness/mod.ts";
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import type { RunningBinary } from "../support/ctpf_process.ts";
 import {
@@ -81,11 +83,18 @@ rootTest({
       const building = buildGloethRelease(work, "x86_64");
       await using lab = await HostLab.start();
       const built = await building;
+      // k3s's air-gap folder holds the k3s STAND-IN (tests/deploy/support/k3s_standin.sh), not k3s.
+      const airgap = join(work, "k3s-airgap");
+      await Deno.mkdir(airgap);
+      await Deno.copyFile(K3S_STANDIN, join(airgap, "k3s"));
+      await Deno.chmod(join(airgap, "k3s"), 0o755);
+      await Deno.writeTextFile(join(airgap, "k3s-airgap-images-amd64.tar.zst"), "stand-in image archive");
       const flags: DeployersFlags = {
         releaseDir: built.dir,
         gloethCommand: built.gloeth,
         proxyCommand: lab.proxyCommand,
         hostTimeoutSeconds: 180,
+        k3sAirgapDir: airgap,
       };
       ctpf = await startCtpfWithDeployers(flags, dataDir);
       let admin = clientOf(ctpf, DeployService, ctpf.adminToken);
@@ -98,8 +107,18 @@ rootTest({
       console.log(`lab and release ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
       const ids = {
-        ha: await addNode(ctpf, { name: "ha", labels: { mesh: "lab" }, addresses: [ha.address] }),
-        hb: await addNode(ctpf, { name: "hb", labels: { mesh: "lab" }, addresses: [hb.address] }),
+        ha: await addNode(ctpf, {
+          name: "ha",
+          labels: { mesh: "lab", k3s: "server" },
+          addresses: [ha.address],
+          architecture: "x64",
+        }),
+        hb: await addNode(ctpf, {
+          name: "hb",
+          labels: { mesh: "lab" },
+          addresses: [hb.address],
+          architecture: "x64",
+        }),
         dead: await addNode(ctpf, {
           name: "dead",
           labels: { mesh: "lab", state: "gone" },
@@ -180,6 +199,46 @@ rootTest({
       assertMatch(revoked.steps.at(-1)!.detail, /^host unreachable, revoked all the same/);
       assert(second.final.controllerSteps.some((step) => step.step === "revoke dead"));
 
+      // k3s over the mesh (the stand-in as its binary): ha, picked by label, initialises the cluster on
+      // its overlay address; hb joins it as an agent.
+      const cluster = await deployAndWatch(admin, {
+        kind: "k3s",
+        labelSelector: "mesh=lab,state!=gone",
+        k3s: { serverSelector: "k3s=server", cluster: "lab" },
+      });
+      console.log(`k3s run: ${(cluster.ms / 1000).toFixed(1)} s`);
+      assertEquals(cluster.final.state, DeploymentState.SUCCEEDED, summary(cluster.final));
+      assert(
+        cluster.live.get("hb")?.some((line) => line.includes("k3s-agent.service")),
+        "hb's lines came live",
+      );
+      const recordOf = (host: Machine, role: "server" | "agent") =>
+        waitFor(async () => {
+          const read = await host.machine.exec(["cat", standinRecordPath(role)], { check: false });
+          return read.success ? JSON.parse(read.stdout) as StandinRecord : undefined;
+        }, { timeoutMs: 15_000, intervalMs: 200, what: `${host.name}'s stand-in record` });
+      const server = await recordOf(ha, "server");
+      const agent = await recordOf(hb, "agent");
+      assertEquals(
+        server.effectiveArgs.slice(0, 2),
+        ["server", "--cluster-init"],
+        server.effectiveArgs.join(" "),
+      );
+      assert(server.effectiveArgs.join(" ").includes(`--node-ip ${overlay.ha} --flannel-iface gloeth0`));
+      assertEquals(agent.effectiveArgs.slice(0, 3), ["agent", "--server", `https://${overlay.ha}:6443`]);
+      assert(agent.effectiveArgs.join(" ").includes(`--node-ip ${overlay.hb}`));
+      assertEquals(
+        (await Deno.stat(join(dataDir, "deployers/k3s/lab/token"))).mode! & 0o777,
+        0o600,
+        "the cluster token stays in the service's data dir, 0600",
+      );
+      const token = (await Deno.readTextFile(join(dataDir, "deployers/k3s/lab/token"))).trim();
+      const clusterLog = JSON.stringify(
+        (await admin.getDeployment({ id: cluster.final.id })).deployment!.hosts
+          .map((host) => host.log),
+      );
+      assert(!clusterLog.includes(token), "the token is in no host's log");
+
       // A host really re-installed would need its key forgotten; here the key is the same one again.
       assertEquals((await admin.forgetHostKey({ host: ha.address })).removed, 1);
 
@@ -189,11 +248,12 @@ rootTest({
       admin = clientOf(ctpf, DeployService, ctpf.adminToken);
       const listed = (await admin.listDeployments({})).deployments;
       assertEquals(listed.map((deployment) => [deployment.id, deployment.state]), [
+        [cluster.final.id, DeploymentState.SUCCEEDED],
         [second.final.id, DeploymentState.SUCCEEDED],
         [first.final.id, DeploymentState.FAILED],
         [plan.final.id, DeploymentState.FAILED],
       ]);
-      assertEquals(byName(listed[1]).dead.errorKind, "unreachable");
+      assertEquals(byName(listed[2]).dead.errorKind, "unreachable");
       assertEquals(
         (await admin.getDeployment({ id: first.final.id })).deployment!.hosts.map((host) =>
           host.log.length > 0
