@@ -87,7 +87,13 @@ rootTest({
       await browser.context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: ctpf.url });
       const pageErrors: string[] = [];
       page.on("pageerror", (error) => pageErrors.push(error.message));
-      page.on("dialog", (dialog) => void dialog.accept());
+      // Questions the page asks (Run, Forget), each answered with `answer`.
+      const questions: string[] = [];
+      let answer = true;
+      page.on("dialog", (dialog) => {
+        questions.push(dialog.message());
+        void (answer ? dialog.accept() : dialog.dismiss());
+      });
       await signInWithToken(page, ctpf.url, ctpf.adminToken);
 
       // The service's key, copied from the page into the hosts' authorized_keys.
@@ -195,6 +201,12 @@ rootTest({
       await form.locator("[data-kind=gloeth] input").check();
       await form.locator("input[name='gloeth.overlay_network']").waitFor();
       assertEquals(await form.locator(".field-error").count(), 0);
+      // Run asks first (a run removes what it leaves out of the mesh); declined, nothing starts.
+      answer = false;
+      await form.getByRole("button", { name: "Run", exact: true }).click();
+      await waitFor(() => questions.length === 1, { what: "Run's question" });
+      assertMatch(questions[0], /^Run gloeth on 2 nodes now\? Nodes it deployed before and not among them/);
+      answer = true;
       assertEquals((await deploy.listDeployments({})).deployments, [], "nothing was started");
 
       // The plan: the page moves to it and follows it live.

@@ -56,12 +56,18 @@ export function NewDeploymentView({ settings }: { settings: GetDeploySettingsRes
       setErrors({ fields: new Map([["gloeth.link_port", "a port number"]]), general: null });
       return;
     }
+    const targets = targetsRequest(selector, preview, excluded);
+    const count = targets.nodeIds.length || (preview?.targets.length ?? 0);
+    // A run makes the targets the whole mesh or cluster: say so before it removes what is left out.
+    const question = `Run ${kind.name} on ${count} node${count === 1 ? "" : "s"} now? Nodes it deployed ` +
+      "before and not among them are removed (Plan shows what a run would change).";
+    if (!plan && !confirm(question)) return;
     setBusy(true);
     try {
       const { deployment } = await deployApi().startDeployment({
         kind: kind.name,
         plan,
-        ...targetsRequest(selector, preview, excluded),
+        ...targets,
         gloeth: kind.name === "gloeth"
           ? {
             overlayNetwork: options.overlayNetwork.trim(),
