@@ -55,14 +55,14 @@ rootTest({
       const labHost = await hosts.plainSshd("web-lab");
       // The cloud's private network is routed into the lab through a neighbour that is not there (its
       // MAC answers nothing): the machine is listed by EC2 but cannot be reached from the lab, and
-      // dialling it takes the proxy's 5 s connect timeout.
+      // dialling it takes the proxy's connect timeout: 10 s here (the lab's 5 s, doubled), the time a
+      // deployment runs, in which its lines must show and a deployment queued behind it be cancelled.
       await hosts.side.ip("neigh", "add", hosts.unusedAddress, "lladdr", "02:00:00:00:00:fa", "dev", "br0");
       await hosts.side.ip("route", "add", "172.31.0.0/16", "via", hosts.unusedAddress);
+      const proxyCommand = hosts.proxyCommand.replace("connect-timeout=5", "connect-timeout=10");
+      assert(proxyCommand !== hosts.proxyCommand, "the lab's proxy command names its connect timeout");
 
-      await using ctpf = await startCtpfWithDeployers({
-        releaseDir: `${work}/release`,
-        proxyCommand: hosts.proxyCommand,
-      });
+      await using ctpf = await startCtpfWithDeployers({ releaseDir: `${work}/release`, proxyCommand });
       const nodin = clientOf(ctpf, NodinService, ctpf.adminToken);
       const deploy = clientOf(ctpf, DeployService, ctpf.adminToken);
       await addNode(ctpf, { name: "web-lab", addresses: [labHost.address], labels: { role: "web" } });
