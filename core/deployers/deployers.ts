@@ -22,6 +22,7 @@ import { type DeployTarget, type TargetSettings, toTargets } from "./targets.ts"
 const LIST_LIMIT = 500;
 /** Lines kept per host and for the deployment itself: a chatty host cannot grow the record without bound. */
 const MAX_LOG_LINES = 5_000;
+const STOP_GRACE_MS = 3_000;
 
 export interface DeploymentEvent {
   id: string;
@@ -103,17 +104,45 @@ export class Deployers {
     }
   }
 
+  /**
+   * Queued deployments are cancelled. A running one cannot be stopped midway: it is given a little time,
+   * and one still running then is marked interrupted at the next start.
+   */
   async stop(): Promise<void> {
-    // A running deployment cannot be stopped midway; queued ones would never start.
     for (const id of this.#prepared.keys()) {
       const queued = this.#live.get(id);
       if (queued?.state === "queued") this.cancel(id);
     }
-    await this.#queue;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([this.#queue, new Promise((resolve) => timer = setTimeout(resolve, STOP_GRACE_MS))]);
+    clearTimeout(timer);
   }
 
   async targets(labelSelector: string): Promise<DeployTarget[]> {
-    return toTargets(await this.options.targets.nodes(labelSelector, []), this.options.targetSettings);
+    return this.#withDetected(
+      toTargets(await this.options.targets.nodes(labelSelector, []), this.options.targetSettings),
+    );
+  }
+
+  /**
+   * Targets whose node names no architecture get the one a deployment detected on them (the newest): a
+   * node seen only by DHCP or a scan has none, and k3s must know it before contact.
+   */
+  #withDetected(targets: DeployTarget[]): DeployTarget[] {
+    const unknown = new Set(targets.filter((t) => !t.architecture).map((t) => t.node.id));
+    if (unknown.size === 0) return targets;
+    const detected = new Map<string, string>();
+    for (const deployment of this.options.repository.list(LIST_LIMIT)) {
+      for (const host of deployment.hosts) {
+        if (unknown.has(host.nodeId) && !detected.has(host.nodeId) && host.architecture) {
+          detected.set(host.nodeId, host.architecture);
+        }
+      }
+    }
+    return targets.map((target) => {
+      const architecture = detected.get(target.node.id);
+      return architecture === "x86_64" || architecture === "aarch64" ? { ...target, architecture } : target;
+    });
   }
 
   /** Checks everything it can before queueing: FieldErrors name the kind, the targets or an option. */
@@ -130,7 +159,7 @@ export class Deployers {
     }
     const nodes = await this.options.targets.nodes(request.labelSelector, request.nodeIds);
     // Retired nodes are gone: a selector that still matches them leaves them out.
-    const targets = toTargets(nodes, this.options.targetSettings)
+    const targets = this.#withDetected(toTargets(nodes, this.options.targetSettings))
       .filter((target) => target.node.lifecycle !== "retired" || request.nodeIds.includes(target.node.id));
     const unusable = targets.filter((target) => !target.usable);
     if (unusable.length > 0) {
@@ -176,7 +205,14 @@ export class Deployers {
     this.#publish(deployment);
     // As it was queued: the run changes the live record from the next turn on.
     const queued = structuredClone(deployment);
-    this.#queue = this.#queue.then(() => this.#run(deployment.id));
+    // A failure outside the deployers' own handling (the store closed under a run at shutdown) is logged,
+    // and never stops the deployments queued after it.
+    this.#queue = this.#queue.then(() => this.#run(deployment.id)).catch((error) =>
+      this.options.log.error("deployment run broke off", {
+        id: deployment.id,
+        error: (error as Error).message,
+      })
+    );
     return queued;
   }
 

@@ -74,7 +74,7 @@ export interface DeploymentRepository {
 
 /**
  * A machine as the inventory (nodin) knows it. The deployers never read nodin's folder: the binary hands
- * them a TargetSource (cmd/deployers_targets.ts) over nodin in process, or over its API.
+ * them a TargetSource: in the all-in-one, cmd/deployers_targets.ts over nodin in process.
  */
 export interface InventoryNode {
   id: string;

@@ -36,13 +36,20 @@ async function violations(call: Promise<unknown>): Promise<string[]> {
   );
 }
 
-Deno.test("deployers (ctpf): targets from nodin by label, the service's key, auth, field errors, a failed run kept across a restart", async () => {
+Deno.test("deployers (ctpf): targets from nodin by label, the service's key, auth, field errors, one run at a time, cancel, results kept (or interrupted) across a restart", async () => {
   const work = await Deno.makeTempDir({ prefix: "ctpf-deployers-api-" });
   const dataDir = `${work}/data`;
   await Deno.mkdir(dataDir, { mode: 0o700 });
   const releaseDir = `${work}/no-release`;
+  // A host that accepts and never speaks SSH, until the test ends.
+  const hold = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const heldConnections: Deno.Conn[] = [];
+  const holding = (async () => {
+    for await (const connection of hold) heldConnections.push(connection);
+  })();
   try {
     let deploymentId = "";
+    let interruptedId = "";
     let publicKey: string;
     {
       await using ctpf = await startCtpfWithDeployers({ releaseDir }, dataDir);
@@ -218,13 +225,14 @@ Deno.test("deployers (ctpf): targets from nodin by label, the service's key, aut
         DeployHostState.FAILED,
         "unreachable",
       ]]);
-      const hostLines = events.filter((e) => e.case === "log" && e.value.hostName === "lo-1");
-      assert(
-        hostLines.some((e) => (e.value as { line: string }).line.includes("failed:")),
-        hostLines.map((e) => (e.value as { line: string }).line).join("\n"),
-      );
-      // The deployment's own lines: in the first snapshot or as events, depending on when the watch began.
+      // Lines come in the first snapshot or as events, depending on when the watch began.
       const first = events[0].value as Deployment;
+      const hostLines = [
+        ...first.hosts[0].log,
+        ...events.flatMap((e) => e.case === "log" && e.value.hostName === "lo-1" ? [e.value.line] : []),
+      ];
+      assert(hostLines.some((line) => line.includes("failed:")), hostLines.join("\n"));
+      // The deployment's own lines, the same way.
       const ownLines = [
         ...first.log,
         ...events.flatMap((e) => e.case === "log" && e.value.hostName === "" ? [e.value.line] : []),
@@ -241,6 +249,55 @@ Deno.test("deployers (ctpf): targets from nodin by label, the service's key, aut
         (await refusal(admin.cancelDeployment({ id: started.id }))).code,
         Code.FailedPrecondition,
       );
+
+      // Deployments run one at a time: while one waits on a host that accepts and never speaks SSH,
+      // the next is queued and can be cancelled (it never runs); the running one cannot.
+      const silent = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+      const accepted: Deno.Conn[] = [];
+      const accepting = (async () => {
+        for await (const connection of silent) accepted.push(connection);
+      })();
+      const mute = await addNode(ctpf, {
+        name: "mute",
+        labels: { role: "mute", "ctpf.io/ssh-port": String((silent.addr as Deno.NetAddr).port) },
+        addresses: ["127.0.0.1"],
+      });
+      const running = (await admin.startDeployment({ kind: "gloeth", nodeIds: [mute], plan: true }))
+        .deployment!;
+      const queued = (await admin.startDeployment({ kind: "gloeth", nodeIds: [mute], plan: true }))
+        .deployment!;
+      const runningNow = async () => {
+        const deployment = (await viewer.getDeployment({ id: running.id })).deployment!;
+        return deployment.state === DeploymentState.RUNNING &&
+          deployment.hosts[0].state === DeployHostState.RUNNING && accepted.length > 0;
+      };
+      for (let i = 0; i < 100 && !await runningNow(); i++) await new Promise((r) => setTimeout(r, 100));
+      assert(await runningNow(), "the first deployment is on its host");
+      assertEquals((await viewer.getDeployment({ id: queued.id })).deployment!.state, DeploymentState.QUEUED);
+      assertEquals((await refusal(admin.cancelDeployment({ id: running.id }))).code, Code.FailedPrecondition);
+      await admin.cancelDeployment({ id: queued.id });
+      const cancelled = (await viewer.getDeployment({ id: queued.id })).deployment!;
+      assertEquals(
+        [cancelled.state, cancelled.hosts.map((h) => h.state), cancelled.log],
+        [DeploymentState.CANCELLED, [DeployHostState.CANCELLED], []],
+      );
+      // The silent host hangs up: the running deployment ends, its host failed.
+      for (const connection of accepted) connection.close();
+      silent.close();
+      await accepting.catch(() => {});
+      let ended: Deployment | undefined;
+      for await (const message of viewer.watchDeployment({ id: running.id }, { timeoutMs: 30_000 })) {
+        if (message.event.case === "deployment") ended = message.event.value;
+      }
+      assertEquals([ended!.state, ended!.hosts[0].state], [DeploymentState.FAILED, DeployHostState.FAILED]);
+      // Hung up before the handshake: unreachable, as any host whose SSH never answers.
+      assertEquals(ended!.hosts[0].errorKind, "unreachable");
+      assertEquals((await viewer.listDeployments({})).deployments.map((d) => d.id), [
+        queued.id,
+        running.id,
+        started.id,
+      ]);
+
       const metrics = await scrapeMetrics(ctpf);
       assert(
         metrics.families.has("ctpf_deployers_deployments_total"),
@@ -249,19 +306,49 @@ Deno.test("deployers (ctpf): targets from nodin by label, the service's key, aut
       // Nothing secret in the binary's log: not the token, not the private key.
       assert(!ctpf.output().includes(ctpf.adminToken));
       assert(!ctpf.output().includes("PRIVATE KEY"));
+
+      // The binary stops while a deployment waits on a silent host: at the next start it is failed,
+      // interrupted (what its hosts got is not known).
+      const held = await addNode(ctpf, {
+        name: "held",
+        labels: { role: "held", "ctpf.io/ssh-port": String((hold.addr as Deno.NetAddr).port) },
+        addresses: ["127.0.0.1"],
+      });
+      interruptedId = (await admin.startDeployment({ kind: "gloeth", nodeIds: [held], plan: true }))
+        .deployment!.id;
+      for (let i = 0; i < 100 && heldConnections.length === 0; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      assertEquals(heldConnections.length, 1, "the deployment is on the silent host");
     }
-    // A restart keeps the key (same public key) and what was deployed (nothing yet).
+    // A restart keeps the key (same public key) and the deployments with their results.
     {
       await using ctpf = await startCtpfWithDeployers({ releaseDir }, dataDir);
       const viewer = clientOf(ctpf, DeployService, ctpf.adminToken);
       assertEquals((await viewer.getDeploySettings({})).sshPublicKey, publicKey);
       const listed = (await viewer.listDeployments({})).deployments;
-      assertEquals(listed.map((d) => [d.id, d.state, d.hosts[0].errorKind]), [
-        [deploymentId, DeploymentState.FAILED, "unreachable"],
+      const interrupted = listed.shift()!;
+      assertEquals(
+        [interrupted.id, interrupted.state, interrupted.hosts[0].state, interrupted.error],
+        [
+          interruptedId,
+          DeploymentState.FAILED,
+          DeployHostState.CANCELLED,
+          "interrupted by a restart: run it again (a second run changes only what is left)",
+        ],
+      );
+      assertEquals(listed.map((d) => [d.state, d.hosts[0].state, d.hosts[0].errorKind]), [
+        [DeploymentState.CANCELLED, DeployHostState.CANCELLED, ""],
+        [DeploymentState.FAILED, DeployHostState.FAILED, "unreachable"],
+        [DeploymentState.FAILED, DeployHostState.FAILED, "unreachable"],
       ]);
-      assertEquals(listed[0].hosts[0].log, [], "lists leave the logs out");
+      assertEquals(listed[2].id, deploymentId);
+      assertEquals(listed[2].hosts[0].log, [], "lists leave the logs out");
     }
   } finally {
+    for (const connection of heldConnections) connection.close();
+    hold.close();
+    await holding.catch(() => {});
     await Deno.remove(work, { recursive: true });
   }
 });
