@@ -16,6 +16,7 @@ import "./pages/liwasc/index.tsx";
 import "./pages/nodin/index.tsx";
 import "./pages/gloeth.tsx";
 import "./pages/builders/index.tsx";
+import "./pages/deployers/index.tsx";
 
 function Shell() {
   const [metadata, setMetadata] = useState<GetMetadataResponse | null>(null);
