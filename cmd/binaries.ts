@@ -28,10 +28,23 @@ const servicePermissions = [
   "--unstable-worker-options",
 ];
 
+// A deployer command's permissions: SSH over TCP (ssh2), keys, known_hosts, ssh_config, artifacts and
+// state read and written, SSH_AUTH_SOCK, HOME and XDG_* read, and subprocesses (below, per command).
+const deployerPermissions = [
+  "--allow-net",
+  "--allow-read",
+  "--allow-write",
+  "--allow-env",
+  "--allow-run",
+  "--allow-sys",
+];
+
 export const binaries: Record<string, BinarySpec> = {
   ctpf: {
     entry: "cmd/ctpf.ts",
-    permissions: servicePermissions,
+    // The deployers it hosts run the controller's gloeth (network-init, node-init, revoke) and a host's
+    // ProxyCommand.
+    permissions: [...servicePermissions, "--allow-run"],
     include: [],
   },
   necon: {
@@ -64,14 +77,7 @@ export const binaries: Record<string, BinarySpec> = {
     // SSH (ssh2 over TCP; keys, known_hosts, ssh_config, the release archives and the controller's state
     // read and written; SSH_AUTH_SOCK, HOME and XDG_* read), and --allow-run for the controller's gloeth
     // (network-init, node-init, revoke) and for a host's ProxyCommand.
-    permissions: [
-      "--allow-net",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      "--allow-run",
-      "--allow-sys",
-    ],
+    permissions: deployerPermissions,
     include: [],
     tool: true,
   },
@@ -80,14 +86,7 @@ export const binaries: Record<string, BinarySpec> = {
     // SSH (ssh2 over TCP; keys, known_hosts, ssh_config, the air-gap artifacts, the token and the state
     // folder read and written; SSH_AUTH_SOCK, HOME and XDG_* read), HTTPS for a k3s release download, and
     // --allow-run for a host's ProxyCommand.
-    permissions: [
-      "--allow-net",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      "--allow-run",
-      "--allow-sys",
-    ],
+    permissions: deployerPermissions,
     include: [],
     tool: true,
   },

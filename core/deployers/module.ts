@@ -13,6 +13,7 @@ import type { TargetSource } from "./model.ts";
 import { ReleaseCache } from "./release_cache.ts";
 import { ensureServiceKey } from "./ssh_key.ts";
 import { SqliteDeploymentRepository } from "./store_sqlite.ts";
+import { pathExistsSync } from "../runtime/path_exists.ts";
 
 /** The deployers' flags, shared by the all-in-one (and a deployers binary, when there is one). */
 export const deployersFlags = {
@@ -86,15 +87,6 @@ function programDir(): string | undefined {
     : undefined;
 }
 
-function exists(path: string): boolean {
-  try {
-    Deno.statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function defaultReleaseDir(): string {
   const dir = programDir();
   return dir ? join(dir, "..", "dist", "release") : resolve("dist/release");
@@ -103,8 +95,8 @@ function defaultReleaseDir(): string {
 function defaultGloethCommand(): string[] {
   const dir = programDir();
   const source = dir && join(dir, "gloeth.ts");
-  if (source && exists(source)) return [Deno.execPath(), "run", "--allow-all", source];
-  if (exists(installedLauncher("gloeth"))) return [installedLauncher("gloeth")];
+  if (source && pathExistsSync(source)) return [Deno.execPath(), "run", "--allow-all", source];
+  if (pathExistsSync(installedLauncher("gloeth"))) return [installedLauncher("gloeth")];
   return ["gloeth"];
 }
 

@@ -13,10 +13,8 @@ export interface DocFacts {
   tool?: boolean;
 }
 
-/** A tool's README: what it is and how to run it; it finds the other archives of the release beside its own folder. */
-function toolDoc(name: string, facts: DocFacts): string {
-  const folder = releaseName(name, facts.version, facts.arch);
-  const archive = archiveFile(name, facts.version, facts.arch);
+/** The title, what it is and where it came from, and the files every archive holds. */
+function heading(name: string, facts: DocFacts, program: string): string[] {
   return [
     `# ${name} ${facts.version} for Linux ${facts.arch}`,
     "",
@@ -27,8 +25,17 @@ function toolDoc(name: string, facts: DocFacts): string {
     "| file | what it is |",
     "| --- | --- |",
     `| \`${inArchive.launcher(name)}\` | the command: runs the program with the included Deno |`,
-    `| \`${inArchive.bundle(name)}\` | the program, as one JavaScript file |`,
+    `| \`${inArchive.bundle(name)}\` | ${program} |`,
     `| \`${inArchive.deno}\` | Deno ${facts.denoVersion} for ${facts.arch} (glibc) |`,
+  ];
+}
+
+/** A tool's README: what it is and how to run it; it finds the other archives of the release beside its own folder. */
+function toolDoc(name: string, facts: DocFacts): string {
+  const folder = releaseName(name, facts.version, facts.arch);
+  const archive = archiveFile(name, facts.version, facts.arch);
+  return [
+    ...heading(name, facts, "the program, as one JavaScript file"),
     "",
     "## Run",
     "",
@@ -62,17 +69,7 @@ export function installDoc(name: string, facts: DocFacts): string {
     ]
     : [];
   return [
-    `# ${name} ${facts.version} for Linux ${facts.arch}`,
-    "",
-    `CTPF ${name}: ${facts.summary}.`,
-    `Built from commit ${facts.commit ?? "(unknown)"}; runs on Deno ${facts.denoVersion} (from the npm ` +
-    `package ${facts.denoPackage}, MIT licence in \`${inArchive.denoLicense}\`), included.`,
-    "",
-    "| file | what it is |",
-    "| --- | --- |",
-    `| \`${inArchive.launcher(name)}\` | the command: runs the program with the included Deno |`,
-    `| \`${inArchive.bundle(name)}\` | the program, web UI included, as one JavaScript file |`,
-    `| \`${inArchive.deno}\` | Deno ${facts.denoVersion} for ${facts.arch} (glibc) |`,
+    ...heading(name, facts, "the program, web UI included, as one JavaScript file"),
     `| \`${inArchive.unit(name)}\` | the systemd unit |`,
     "",
     "## Install",

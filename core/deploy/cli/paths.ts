@@ -2,7 +2,7 @@
 // known-hosts file under the config folder, the controller's state under the data folder, unpacked
 // release archives under the cache folder.
 import { homedir } from "node:os";
-import { dirname, join } from "node:path";
+import { basename, dirname, extname, join } from "node:path";
 
 type Env = Record<string, string | undefined>;
 
@@ -48,4 +48,18 @@ export async function prepareKnownHostsFile(path: string): Promise<void> {
   } catch (error) {
     if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
   }
+}
+
+/**
+ * A deployer command's state for one inventory when none is named: $XDG_DATA_HOME/ctpf/<command>/<the
+ * inventory file's name>, so two inventories (two meshes, two clusters) never share a state folder.
+ */
+export function inventoryStateDir(
+  env: Env,
+  command: string,
+  inventoryPath: string,
+  fallback: string,
+): string {
+  const name = basename(inventoryPath, extname(inventoryPath)) || fallback;
+  return join(ctpfDataDir(env), command, name);
 }

@@ -2,10 +2,11 @@
 // the controller's gloeth and state folder; then deployGloeth with live lines per host, the controller's
 // steps, the plan in words (with --plan), the mesh check, and a summary per host in which a host that
 // finished but cannot reach every other node over the overlay counts as failed.
-import { basename, extname, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { integerFlag, stringFlag } from "../../config/flags.ts";
 import type { DeployerDefinition, DeployReport } from "../cli/command.ts";
-import { ctpfCacheDir, ctpfDataDir } from "../cli/paths.ts";
+import { ctpfCacheDir, inventoryStateDir } from "../cli/paths.ts";
+import { sshInventoryHelp } from "../cli/inventory_help.ts";
 import { type HostSummary, markFailed, summarizeOutcome } from "../cli/summary.ts";
 import { controllerGloeth } from "./controller_gloeth.ts";
 import { deployGloeth, type GloethDeployResult } from "./deploy.ts";
@@ -62,17 +63,11 @@ const about = [
   '      { "name": "a", "ssh": { "address": "192.0.2.10" }, "overlayAddress": "10.200.0.1" },',
   '      { "name": "b", "ssh": { "address": "b.lan", "jump": { "address": "bastion" } },',
   '        "overlayAddress": "10.200.0.2", "listen": false } ] }',
-  "  A host's ssh: address, port, user, identityFiles, agent (socket or false), proxyCommand, jump,",
-  "  connectTimeoutMs; an address that is a Host alias in the ssh_config is resolved through it.",
+  ...sshInventoryHelp,
   "  Also per host: listen (default true), endpoint (address:port the others dial), relay, arch.",
   "",
   "Example: gloethdeployer --plan mesh.json, then gloethdeployer mesh.json",
 ];
-
-function defaultStateDir(env: Record<string, string>, inventoryPath: string): string {
-  const name = basename(inventoryPath, extname(inventoryPath)) || "mesh";
-  return join(ctpfDataDir(env), "gloethdeployer", name);
-}
 
 /** Each host's row; a host that finished but failed the mesh check counts as failed. */
 export function hostSummaries(result: GloethDeployResult): HostSummary[] {
@@ -102,7 +97,7 @@ export const gloethDeployer: DeployerDefinition<typeof gloethDeployerFlags> = {
   async run({ options, inventory: input, inventoryPath, knownHosts, printer, env }): Promise<DeployReport> {
     const stateDir = options.stateDir
       ? resolve(options.stateDir)
-      : input.stateDir ?? defaultStateDir(env, resolve(inventoryPath));
+      : input.stateDir ?? inventoryStateDir(env, "gloethdeployer", resolve(inventoryPath), "mesh");
     const inventory = parseGloethInventory({ ...input, stateDir });
     const releaseDir = options.release
       ? resolve(options.release)

@@ -6,6 +6,7 @@
 import { join } from "node:path";
 import type { HostSpec } from "../ssh/host.ts";
 import { REVOCATIONS_FILE } from "./paths.ts";
+import { pathExists } from "../../runtime/path_exists.ts";
 
 export interface NodeRecord {
   name: string;
@@ -56,11 +57,11 @@ export class Controller {
   }
 
   async hasNetwork(): Promise<boolean> {
-    return await exists(join(this.networkDir, "network.key"));
+    return await pathExists(join(this.networkDir, "network.key"));
   }
 
   async hasRevocations(): Promise<boolean> {
-    return await exists(join(this.networkDir, REVOCATIONS_FILE));
+    return await pathExists(join(this.networkDir, REVOCATIONS_FILE));
   }
 
   /** The network, made when absent. The folders are the controller user's alone (0700). */
@@ -73,7 +74,7 @@ export class Controller {
   }
 
   async hasNode(name: string): Promise<boolean> {
-    return await exists(join(this.nodeDir(name), "node.key"));
+    return await pathExists(join(this.nodeDir(name), "node.key"));
   }
 
   /** The node's folder (node-init when absent) and its record (the SSH target kept current). */
@@ -147,15 +148,5 @@ export class Controller {
     await Deno.writeTextFile(this.#recordPath(record.name), JSON.stringify(record, null, 2) + "\n", {
       mode: 0o600,
     });
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
   }
 }

@@ -3,10 +3,11 @@
 // was applied so hosts that leave the inventory are removed, the fetched kubeconfig), then deployK3s
 // with live lines per host, the controller's steps, the plan in words (with --plan) and a summary per
 // host; or, with --uninstall, k3s removed from every host of the inventory.
-import { basename, extname, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { booleanFlag, stringFlag } from "../../config/flags.ts";
 import type { DeployerDefinition, DeployReport } from "../cli/command.ts";
-import { ctpfDataDir } from "../cli/paths.ts";
+import { inventoryStateDir } from "../cli/paths.ts";
+import { sshInventoryHelp } from "../cli/inventory_help.ts";
 import { summarizeOutcome } from "../cli/summary.ts";
 import { appliedInventory, readAppliedInventory, writeAppliedInventory } from "./applied_state.ts";
 import { deployK3s } from "./deploy.ts";
@@ -58,17 +59,11 @@ const about = [
   '    "airgap": { "x86_64": { "binary": "/srv/k3s", "images": "/srv/k3s-airgap-images-amd64.tar.zst" } },',
   '    "tokenFile": "/home/me/.config/lab.token",   (optional: see --state-dir)',
   '    "serverArgs": ["--disable=traefik"], "agentArgs": [], "tlsSans": [], "overlayUnit": "gloeth.service" }',
-  "  A host's ssh: address, port, user, identityFiles, agent (socket or false), proxyCommand, jump,",
-  "  connectTimeoutMs; an address that is a Host alias in the ssh_config is resolved through it.",
+  ...sshInventoryHelp,
   "  Also per host: overlayInterface (default gloeth0).",
   "",
   "Example: k3sdeployer --plan cluster.json, then k3sdeployer cluster.json",
 ];
-
-function defaultStateDir(env: Record<string, string>, inventoryPath: string): string {
-  const name = basename(inventoryPath, extname(inventoryPath)) || "cluster";
-  return join(ctpfDataDir(env), "k3sdeployer", name);
-}
 
 export const k3sDeployer: DeployerDefinition<typeof k3sDeployerFlags> = {
   name: "k3sdeployer",
@@ -78,7 +73,7 @@ export const k3sDeployer: DeployerDefinition<typeof k3sDeployerFlags> = {
   async run({ options, inventory: input, inventoryPath, knownHosts, printer, env }): Promise<DeployReport> {
     const stateDir = options.stateDir
       ? resolve(options.stateDir)
-      : defaultStateDir(env, resolve(inventoryPath));
+      : inventoryStateDir(env, "k3sdeployer", resolve(inventoryPath), "cluster");
     const inventory = parseK3sInventory({
       ...input,
       tokenFile: input.tokenFile ?? join(stateDir, "cluster-token"),

@@ -6,22 +6,16 @@
 // removed again when the machine is gone.
 import { isAlive } from "../../testing/harness/mod.ts";
 import { join } from "node:path";
+import { pathExistsSync } from "../../runtime/path_exists.ts";
 
 const ROOT = "/sys/fs/cgroup";
 
-function exists(path: string): boolean {
-  try {
-    Deno.statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** The hierarchies a container's systemd uses here: the unified one, or name=systemd (and unified) in hybrid mode. */
 function hierarchies(): string[] {
-  if (exists(join(ROOT, "cgroup.controllers"))) return [ROOT];
-  return [join(ROOT, "systemd"), join(ROOT, "unified")].filter((path) => exists(join(path, "cgroup.procs")));
+  if (pathExistsSync(join(ROOT, "cgroup.controllers"))) return [ROOT];
+  return [join(ROOT, "systemd"), join(ROOT, "unified")].filter((path) =>
+    pathExistsSync(join(path, "cgroup.procs"))
+  );
 }
 
 export class MachineCgroup {

@@ -2,6 +2,7 @@
 // cache folder between runs (minutes to make, seconds to boot) and never written to afterwards: hosts
 // boot it with systemd-nspawn --volatile=overlay, so each host's changes go to its own tmpfs.
 import { join } from "node:path";
+import { pathExists } from "../../runtime/path_exists.ts";
 
 export const HOST_SUITE = "bookworm";
 
@@ -43,24 +44,15 @@ export function hostTree(): Promise<string> {
   return making;
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function makeTree(): Promise<string> {
   const tree = hostTreePath();
-  if (await exists(join(tree, "usr/lib/systemd/systemd"))) return tree;
+  if (await pathExists(join(tree, "usr/lib/systemd/systemd"))) return tree;
   await Deno.mkdir(hostTreeCache, { recursive: true });
   // The test suite's two groups run as two processes; on a fresh machine both want the tree at once, and
   // one debootstrap is enough: the second waits for the first and then finds the tree made.
   using lock = await Deno.open(join(hostTreeCache, ".making.lock"), { create: true, write: true });
   await lock.lock(true);
-  if (await exists(join(tree, "usr/lib/systemd/systemd"))) return tree;
+  if (await pathExists(join(tree, "usr/lib/systemd/systemd"))) return tree;
   const root = await Deno.makeTempDir({ dir: hostTreeCache, prefix: "making-" });
   try {
     // A private mount namespace: debootstrap's /proc and /sys mounts inside the root end with it.
@@ -89,7 +81,7 @@ async function makeTree(): Promise<string> {
     try {
       await Deno.rename(root, tree);
     } catch (error) {
-      if (!(await exists(tree))) throw error;
+      if (!(await pathExists(tree))) throw error;
     }
     return tree;
   } finally {
