@@ -1,9 +1,16 @@
 // The k3s kind: the targets become a k3sdeployer inventory (core/deploy/k3s) over the gloeth mesh: each
 // node's overlay address (given by a gloeth deployment on that network) is its node-ip, the targets the
-// server selector picks are servers (the first by name initialises the cluster), the others agents.
+// server selector picks are servers (the first initialises the cluster: the first by name, then the same
+// one while it is a server), the others agents.
 // Each cluster keeps, in the data directory, its token (0600), the admin kubeconfig fetched from the
 // first server, and the inventory it last applied: targets no longer in it are uninstalled and deleted.
 import { join } from "node:path";
+import {
+  appliedInventory,
+  readAppliedInventory,
+  unfinishedRemovals,
+  writeAppliedInventory,
+} from "../deploy/k3s/applied_state.ts";
 import { deployK3s, type K3sDeployResult } from "../deploy/k3s/deploy.ts";
 import { describeK3sPlan } from "../deploy/k3s/describe.ts";
 import { type K3sInventory, type K3sInventoryInput, parseK3sInventory } from "../deploy/k3s/inventory.ts";
@@ -64,16 +71,8 @@ function airgapOf(dir: string): K3sInventoryInput["airgap"] {
   return airgap;
 }
 
-async function readPrevious(path: string): Promise<K3sInventory | undefined> {
-  try {
-    return parseK3sInventory(JSON.parse(await Deno.readTextFile(path)));
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return undefined;
-    throw new Error(`${path}: the inventory last applied cannot be read: ${(error as Error).message}`);
-  }
-}
-
-function hostsOf(
+/** The hosts' records; exported for its test (outcomes a real cluster rarely gives on demand). */
+export function hostsOf(
   result: K3sDeployResult,
   targets: Map<string, DeployTarget>,
   overlay: Map<string, string>,
@@ -94,7 +93,20 @@ function hostsOf(
       }),
       removed: true,
     };
-    return withOutcome(host, outcome);
+    withOutcome(host, outcome);
+    if (host.removed && outcome.error?.kind === "unreachable") {
+      // A host that left and is gone (retired, powered off): its node is deleted from the cluster, and
+      // the next run does not try it again (unfinishedRemovals).
+      host.state = "ok";
+      host.steps.push({
+        step: "uninstall k3s",
+        changed: false,
+        detail: `host unreachable, taken as gone: ${outcome.error.message}`,
+      });
+      host.errorKind = "";
+      host.errorMessage = "";
+    }
+    return host;
   });
 }
 
@@ -124,7 +136,15 @@ export function k3sDeployer(options: K3sDeployerOptions): Deployer {
         cluster: given.cluster || "ctpf",
         overlayNetwork: formatCidr(network!),
       };
-      const byName = [...input.targets].sort((a, b) => a.hostName.localeCompare(b.hostName));
+      const dir = join(options.stateRoot, k3s.cluster);
+      const appliedPath = join(dir, "inventory.json");
+      // The cluster was made on its first server, and every node joins through it: it stays first while
+      // it is a server, whatever names sort before it; a new cluster starts on the first by name.
+      const firstBefore = (await readAppliedInventory(appliedPath))?.servers[0]?.name;
+      const byName = [...input.targets].sort((a, b) =>
+        Number(b.hostName === firstBefore) - Number(a.hostName === firstBefore) ||
+        a.hostName.localeCompare(b.hostName)
+      );
       const picked = await selected(input, k3s.serverSelector, "k3s.server_selector");
       const servers = k3s.serverSelector.trim()
         ? byName.filter((target) => picked.has(target.node.id))
@@ -145,7 +165,6 @@ export function k3sDeployer(options: K3sDeployerOptions): Deployer {
       if (missing.length > 0) {
         throw new FieldErrors(missing.map((message) => ({ field: "targets", message })));
       }
-      const dir = join(options.stateRoot, k3s.cluster);
       const host = (target: DeployTarget) => ({
         name: target.hostName,
         overlayAddress: overlay.get(target.node.id),
@@ -175,8 +194,7 @@ export function k3sDeployer(options: K3sDeployerOptions): Deployer {
         k3s,
         hosts: byName.map((target) => pendingHost(target, overlay.get(target.node.id))),
         async run(context: RunContext): Promise<DeployerOutcome> {
-          const previousPath = join(dir, "inventory.json");
-          const previous = await readPrevious(previousPath);
+          const previous = await readAppliedInventory(appliedPath);
           await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
           const result = await deployK3s(inventory, {
             knownHosts: context.knownHosts,
@@ -187,9 +205,14 @@ export function k3sDeployer(options: K3sDeployerOptions): Deployer {
             hostTimeoutMs: options.hostTimeoutMs,
             onLog: context.onLog,
           });
-          // What was applied is what the next run compares with (removals), once every host has it.
-          if (!context.plan && result.ok) {
-            await Deno.writeTextFile(previousPath, JSON.stringify(inventoryInput, null, 2), { mode: 0o600 });
+          // What the next run compares with (removals): every host of this run, whatever became of it
+          // (one added in a run that failed elsewhere is still uninstalled when it leaves), and the removed
+          // hosts whose removal did not finish.
+          if (!context.plan) {
+            await writeAppliedInventory(
+              appliedPath,
+              appliedInventory(inventory, previous, unfinishedRemovals(result)),
+            );
           }
           return {
             controllerSteps: result.controller.map((step) => ({ ...step })),

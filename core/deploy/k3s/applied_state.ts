@@ -2,6 +2,7 @@
 // inventory (removalsBetween) and uninstall them. Written after every run that was not a plan: the
 // inventory run, plus the hosts whose removal failed (tried again next time). 0600: it names every
 // host and how it is reached.
+import type { HostOutcome } from "../ssh/run_hosts.ts";
 import type { K3sHost, K3sInventory } from "./inventory.ts";
 import type { K3sRemoval } from "./removal.ts";
 import { writePrivateFile } from "./private_file.ts";
@@ -44,6 +45,21 @@ export function appliedInventory(
     servers: [...inventory.servers, ...left("server")],
     agents: [...inventory.agents, ...left("agent")],
   };
+}
+
+/**
+ * The removals a run did not finish. A removed host that cannot be reached any more is taken as gone (its
+ * node was deleted from the cluster regardless); one that failed otherwise, or was left running, is tried
+ * again next time.
+ */
+export function unfinishedRemovals(
+  result: { removals: K3sRemoval[]; hosts: HostOutcome<unknown>[] },
+): K3sRemoval[] {
+  const done = new Set(
+    result.hosts.filter((outcome) => outcome.ok || outcome.error?.kind === "unreachable")
+      .map((outcome) => outcome.host),
+  );
+  return result.removals.filter((removal) => !done.has(removal.host));
 }
 
 export async function writeAppliedInventory(path: string, inventory: K3sInventory): Promise<void> {
