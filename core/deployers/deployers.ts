@@ -17,7 +17,7 @@ import {
   type HostRecord,
   type TargetSource,
 } from "./model.ts";
-import { type DeployTarget, type TargetSettings, toTargets } from "./targets.ts";
+import { type DeployTarget, type HostNameRepository, type TargetSettings, toTargets } from "./targets.ts";
 
 const LIST_LIMIT = 500;
 /** Lines kept per host and for the deployment itself: a chatty host cannot grow the record without bound. */
@@ -45,6 +45,8 @@ export interface DeployersOptions {
   targets: TargetSource;
   targetSettings: TargetSettings;
   repository: DeploymentRepository;
+  /** Each node's host name, kept from the first deployment (not plan) that targets it. */
+  hostNames: HostNameRepository;
   knownHosts: KnownHosts;
   /** How a target is reached (the service's key, its proxy), by the target. */
   hostSpec(target: DeployTarget): HostSpec;
@@ -120,7 +122,11 @@ export class Deployers {
 
   async targets(labelSelector: string): Promise<DeployTarget[]> {
     return this.#withDetected(
-      toTargets(await this.options.targets.nodes(labelSelector, []), this.options.targetSettings),
+      toTargets(
+        await this.options.targets.nodes(labelSelector, []),
+        this.options.targetSettings,
+        this.options.hostNames.hostNames(),
+      ),
     );
   }
 
@@ -159,7 +165,9 @@ export class Deployers {
     }
     const nodes = await this.options.targets.nodes(request.labelSelector, request.nodeIds);
     // Retired nodes are gone: a selector that still matches them leaves them out.
-    const targets = this.#withDetected(toTargets(nodes, this.options.targetSettings))
+    const targets = this.#withDetected(
+      toTargets(nodes, this.options.targetSettings, this.options.hostNames.hostNames()),
+    )
       .filter((target) => target.node.lifecycle !== "retired" || request.nodeIds.includes(target.node.id));
     const unusable = targets.filter((target) => !target.usable);
     if (unusable.length > 0) {
@@ -181,6 +189,12 @@ export class Deployers {
     // Checked last: the form's other mistakes are worth naming even while the kind cannot run.
     const unavailable = await deployer.unavailable();
     if (unavailable) throw new FieldErrors([{ field: "kind", message: unavailable }]);
+    // From now on these nodes are these hosts, whatever nodin renames them to.
+    if (!request.plan) {
+      this.options.hostNames.keepHostNames(
+        new Map(targets.map((target) => [target.node.id, target.hostName])),
+      );
+    }
     const deployment: DeploymentRecord = {
       id: crypto.randomUUID(),
       kind: deployer.kind,

@@ -125,6 +125,7 @@ export function deployersModule(
     log: context.logger("deployers"),
     metrics: context.metrics,
     repository,
+    hostNames: repository,
     knownHosts,
     targets,
     targetSettings,

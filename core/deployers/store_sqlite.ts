@@ -1,8 +1,9 @@
 import type { SqliteStore } from "../store/sqlite.ts";
 import type { DeploymentRecord, DeploymentRepository } from "./model.ts";
 import type { OverlayAddressRepository } from "./overlay_addresses.ts";
+import type { HostNameRepository } from "./targets.ts";
 
-const migrations = [{
+export const deployersMigrations = [{
   version: 1,
   sql: `CREATE TABLE deployers_deployments (
     id TEXT PRIMARY KEY,
@@ -17,12 +18,27 @@ const migrations = [{
     PRIMARY KEY (network, node_id),
     UNIQUE (network, address)
   );`,
+}, {
+  version: 2,
+  // Seeded with the names deployments already used (the newest for a node, a name only once): nodes
+  // keep the names their hosts have.
+  sql: `CREATE TABLE deployers_host_names (
+    node_id TEXT PRIMARY KEY,
+    host_name TEXT NOT NULL UNIQUE
+  );
+  INSERT OR IGNORE INTO deployers_host_names (node_id, host_name)
+    SELECT json_extract(host.value, '$.nodeId'), json_extract(host.value, '$.hostName')
+    FROM deployers_deployments AS deployment, json_each(deployment.record, '$.hosts') AS host
+    WHERE json_extract(deployment.record, '$.plan') = 0
+      AND json_extract(host.value, '$.nodeId') != '' AND json_extract(host.value, '$.hostName') != ''
+    ORDER BY deployment.created DESC, deployment.id, host.key;`,
 }];
 
 /** Deployments as JSON documents (read and written whole; hosts and steps are never queried). */
-export class SqliteDeploymentRepository implements DeploymentRepository, OverlayAddressRepository {
+export class SqliteDeploymentRepository
+  implements DeploymentRepository, OverlayAddressRepository, HostNameRepository {
   constructor(private readonly store: SqliteStore) {
-    store.migrate("deployers", migrations);
+    store.migrate("deployers", deployersMigrations);
   }
 
   save(deployment: DeploymentRecord): void {
@@ -57,6 +73,21 @@ export class SqliteDeploymentRepository implements DeploymentRepository, Overlay
           "INSERT INTO deployers_overlay_addresses (network, node_id, address) VALUES (?, ?, ?) " +
             "ON CONFLICT (network, node_id) DO NOTHING",
         ).run(network, nodeId, address);
+      }
+    });
+  }
+
+  hostNames(): Map<string, string> {
+    const rows = this.store.statement("SELECT node_id, host_name FROM deployers_host_names").all();
+    return new Map(rows.map((row) => [String(row.node_id), String(row.host_name)]));
+  }
+
+  keepHostNames(names: Map<string, string>): void {
+    this.store.transaction(() => {
+      for (const [nodeId, hostName] of names) {
+        this.store.statement(
+          "INSERT INTO deployers_host_names (node_id, host_name) VALUES (?, ?) ON CONFLICT (node_id) DO NOTHING",
+        ).run(nodeId, hostName);
       }
     });
   }

@@ -1,5 +1,5 @@
 // Inventory nodes as deployment targets: the name a host gets in the mesh and the cluster (a DNS label,
-// stable for a node), where SSH reaches it (its first address, a port and user from its labels), its
+// kept for the node from its first deployment on, see HostNameRepository), where SSH reaches it (its first address, a port and user from its labels), its
 // architecture in `uname -m` terms, and whether a deployment can use it at all.
 import type { InventoryNode } from "./model.ts";
 
@@ -24,7 +24,20 @@ export interface DeployTarget {
 }
 
 const USER = /^[A-Za-z_][A-Za-z0-9_.-]{0,31}$/;
-const ADDRESS = /^[A-Za-z0-9.:_-]{1,253}$/;
+// Never a leading "-": ssh and the tools given it would read it as an option.
+const ADDRESS = /^[A-Za-z0-9.:_][A-Za-z0-9.:_-]{0,252}$/;
+
+/**
+ * Each node's host name, kept from the first deployment that used it: nodin renames nodes by itself (a
+ * default node-xxxxxx takes its DHCP hostname later), and the deployers match hosts that left by name, so
+ * a renamed node would otherwise be taken for a host that left and be uninstalled under its old name.
+ */
+export interface HostNameRepository {
+  /** Node id → host name, every one kept. */
+  hostNames(): Map<string, string>;
+  /** Records new names; existing ones stay as they are. */
+  keepHostNames(names: Map<string, string>): void;
+}
 
 /** nodin says x64/arm64 (PXE and cloud terms); the deployers and the release say what `uname -m` says. */
 export function unameArchitecture(architecture: string): "" | "x86_64" | "aarch64" {
@@ -47,7 +60,25 @@ function withoutPrefix(address: string): string {
   return address.replace(/\/\d+$/, "");
 }
 
-export function toTargets(nodes: InventoryNode[], settings: TargetSettings): DeployTarget[] {
+/** The name a node not named before gets: its own as a DNS label, or one made of its id. */
+function freshHostName(node: InventoryNode): string {
+  return hostNameOf(node.name) || hostNameOf(`node-${node.id}`);
+}
+
+function withSuffix(name: string, suffix: string): string {
+  return `${name.slice(0, 63 - suffix.length)}${suffix}`;
+}
+
+/**
+ * The targets, named as `kept` says (node id → host name) and the others afresh; a fresh name that reads
+ * like another fresh one, or like a name kept for any node (a node gone from this request too), gets the
+ * node's id as a suffix, so no two nodes ever share a name.
+ */
+export function toTargets(
+  nodes: InventoryNode[],
+  settings: TargetSettings,
+  kept: Map<string, string> = new Map(),
+): DeployTarget[] {
   const targets = nodes.map((node): DeployTarget => {
     const sshUser = node.labels[settings.sshUserLabel] || settings.defaultSshUser;
     const portLabel = node.labels[SSH_PORT_LABEL];
@@ -61,7 +92,7 @@ export function toTargets(nodes: InventoryNode[], settings: TargetSettings): Dep
     if (node.lifecycle === "retired") reasons.push("retired");
     if (!USER.test(sshUser)) reasons.push(`${settings.sshUserLabel} is not a login name`);
     if (!Number.isInteger(port) || port < 1 || port > 65535) reasons.push(`${SSH_PORT_LABEL} is not a port`);
-    const hostName = hostNameOf(node.name) || hostNameOf(`node-${node.id}`);
+    const hostName = kept.get(node.id) ?? freshHostName(node);
     if (!hostName) reasons.push("no usable name");
     return {
       node,
@@ -74,14 +105,22 @@ export function toTargets(nodes: InventoryNode[], settings: TargetSettings): Dep
       unusableReason: reasons.join("; "),
     };
   });
-  // Two nodes whose names read the same as DNS labels: each keeps its own by its id, stably.
+  const fresh = targets.filter((target) => !kept.has(target.node.id) && target.hostName);
+  const taken = new Set(kept.values());
   const count = new Map<string, number>();
-  for (const target of targets) count.set(target.hostName, (count.get(target.hostName) ?? 0) + 1);
-  for (const target of targets) {
-    if (count.get(target.hostName)! > 1) {
-      const suffix = `-${hostNameOf(target.node.id).slice(0, 8)}`;
-      target.hostName = `${target.hostName.slice(0, 63 - suffix.length)}${suffix}`;
+  for (const target of fresh) count.set(target.hostName, (count.get(target.hostName) ?? 0) + 1);
+  // In id order, so that which node gets which name does not depend on the order they were listed in.
+  for (const target of [...fresh].sort((a, b) => a.node.id.localeCompare(b.node.id))) {
+    const base = target.hostName;
+    if (count.get(base)! > 1 || taken.has(base)) {
+      const id = hostNameOf(target.node.id);
+      target.hostName = withSuffix(base, `-${id.slice(0, 8)}`);
+      // Bounded: each try is a different name, and only so many are taken.
+      for (let attempt = 2; taken.has(target.hostName) && attempt < taken.size + 3; attempt++) {
+        target.hostName = withSuffix(base, `-${id.slice(0, 8)}-${attempt}`);
+      }
     }
+    taken.add(target.hostName);
   }
   return targets;
 }
