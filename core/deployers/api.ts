@@ -9,7 +9,7 @@ import {
 import { principalKey } from "../api/context.ts";
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { snapshotThenChanges } from "../stream/snapshot_then_changes.ts";
-import { type Deployers, type DeploymentEvent, withoutLogs } from "./deployers.ts";
+import type { Deployers, DeploymentEvent } from "./deployers.ts";
 import { type DeploymentRecord, finishedStates } from "./model.ts";
 import type { DeployTarget } from "./targets.ts";
 
@@ -142,7 +142,7 @@ export function registerDeployersApi(
     },
     listDeployments() {
       return {
-        deployments: deployers.list().map((deployment) => deploymentMessage(withoutLogs(deployment))),
+        deployments: deployers.list().map(deploymentMessage),
       };
     },
     getDeployment(request) {

@@ -16,6 +16,7 @@ import {
   finishedStates,
   type HostRecord,
   type TargetSource,
+  withoutLogs,
 } from "./model.ts";
 import { type DeployTarget, type HostNameRepository, type TargetSettings, toTargets } from "./targets.ts";
 
@@ -53,12 +54,6 @@ export interface DeployersOptions {
   metrics?: Registry;
 }
 
-export const withoutLogs = (deployment: DeploymentRecord): DeploymentRecord => ({
-  ...deployment,
-  log: [],
-  hosts: deployment.hosts.map((host) => ({ ...host, log: [] })),
-});
-
 function appendBounded(lines: string[], line: string): void {
   if (lines.length < MAX_LOG_LINES) lines.push(line);
   else if (lines.length === MAX_LOG_LINES) lines.push("… (more lines not kept)");
@@ -93,8 +88,9 @@ export class Deployers {
 
   /** Deployments left unfinished by a stopped process are failed: their hosts may be half done. */
   start(): void {
-    for (const deployment of this.options.repository.list(LIST_LIMIT)) {
-      if (finishedStates.includes(deployment.state)) continue;
+    for (const summary of this.options.repository.summaries(LIST_LIMIT)) {
+      if (finishedStates.includes(summary.state)) continue;
+      const deployment = this.options.repository.get(summary.id)!;
       deployment.state = "failed";
       deployment.error = "interrupted by a restart: run it again (a second run changes only what is left)";
       deployment.finishedAt = Date.now();
@@ -138,7 +134,7 @@ export class Deployers {
     const unknown = new Set(targets.filter((t) => !t.architecture).map((t) => t.node.id));
     if (unknown.size === 0) return targets;
     const detected = new Map<string, string>();
-    for (const deployment of this.options.repository.list(LIST_LIMIT)) {
+    for (const deployment of this.options.repository.summaries(LIST_LIMIT)) {
       for (const host of deployment.hosts) {
         if (unknown.has(host.nodeId) && !detected.has(host.nodeId) && host.architecture) {
           detected.set(host.nodeId, host.architecture);
@@ -236,8 +232,12 @@ export class Deployers {
     return deployment;
   }
 
+  /** The newest deployments, without logs (get has them). */
   list(): DeploymentRecord[] {
-    return this.options.repository.list(LIST_LIMIT).map((stored) => this.#live.get(stored.id) ?? stored);
+    return this.options.repository.summaries(LIST_LIMIT).map((stored) => {
+      const live = this.#live.get(stored.id);
+      return live ? withoutLogs(live) : stored;
+    });
   }
 
   /** Cancels a queued deployment; a running one goes on (its hosts would be left half done). */

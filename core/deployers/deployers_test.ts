@@ -2,10 +2,10 @@ import { join } from "node:path";
 import { KnownHosts } from "../deploy/ssh/known_hosts.ts";
 import { Logger, LogSink } from "../log/logger.ts";
 import { SqliteStore } from "../store/sqlite.ts";
-import { assertEquals } from "../testing/assert.ts";
+import { assert, assertEquals } from "../testing/assert.ts";
 import { Deployers } from "./deployers.ts";
 import { k3sDeployer } from "./k3s_deployer.ts";
-import type { InventoryNode } from "./model.ts";
+import { finishedStates, type InventoryNode } from "./model.ts";
 import { SqliteDeploymentRepository } from "./store_sqlite.ts";
 
 /** A loopback port nothing listens on: the runs these deployments queue fail at once. */
@@ -16,7 +16,7 @@ function closedPort(): number {
   return port;
 }
 
-Deno.test("deployers: a node nodin renames keeps the host name it was deployed under (a plan keeps none)", async () => {
+Deno.test("deployers: a node nodin renames keeps the host name it was deployed under (a plan keeps none); lists leave logs out", async () => {
   const dir = await Deno.makeTempDir({ prefix: "ctpf-deployers-" });
   const store = SqliteStore.open(":memory:");
   const port = closedPort();
@@ -77,6 +77,21 @@ Deno.test("deployers: a node nodin renames keeps the host name it was deployed u
     // id-b was only planned before: the name it has now is the one it keeps.
     nodes[1].name = "other";
     assertEquals((await deployers.targets("")).map((t) => t.hostName), ["node-a", "printer-room"]);
+    // Once run, the deployments have log lines; the list leaves them out (get has them).
+    for (
+      let wait = 0;
+      wait < 200 && deployers.list().some((d) => !finishedStates.includes(d.state));
+      wait++
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const listed = deployers.list();
+    assertEquals(listed.map((d) => [d.state, d.log.length, ...d.hosts.map((h) => h.log.length)]), [
+      ["failed", 0, 0, 0],
+      ["failed", 0, 0],
+      ["failed", 0, 0, 0],
+    ]);
+    assert(deployers.get(again.id).log.length > 0 && deployers.get(again.id).hosts[0].log.length > 0);
   } finally {
     await deployers.stop();
     store.close();

@@ -70,7 +70,16 @@ export interface DeploymentRepository {
   get(id: string): DeploymentRecord | undefined;
   /** Newest first. */
   list(limit: number): DeploymentRecord[];
+  /** Newest first, without logs (up to 5,000 lines a host): what lists read, cheaply. */
+  summaries(limit: number): DeploymentRecord[];
 }
+
+/** A deployment without its log lines (its own and its hosts'). */
+export const withoutLogs = (deployment: DeploymentRecord): DeploymentRecord => ({
+  ...deployment,
+  log: [],
+  hosts: deployment.hosts.map((host) => ({ ...host, log: [] })),
+});
 
 /**
  * A machine as the inventory (nodin) knows it. The deployers never read nodin's folder: the binary hands

@@ -1,5 +1,5 @@
 import type { SqliteStore } from "../store/sqlite.ts";
-import type { DeploymentRecord, DeploymentRepository } from "./model.ts";
+import { type DeploymentRecord, type DeploymentRepository, withoutLogs } from "./model.ts";
 import type { OverlayAddressRepository } from "./overlay_addresses.ts";
 import type { HostNameRepository } from "./targets.ts";
 
@@ -32,6 +32,14 @@ export const deployersMigrations = [{
     WHERE json_extract(deployment.record, '$.plan') = 0
       AND json_extract(host.value, '$.nodeId') != '' AND json_extract(host.value, '$.hostName') != ''
     ORDER BY deployment.created DESC, deployment.id, host.key;`,
+}, {
+  version: 3,
+  // Each record also without its logs, for the lists (the web UI's live preview reads one a keystroke).
+  sql: `ALTER TABLE deployers_deployments ADD COLUMN summary TEXT;
+  UPDATE deployers_deployments SET summary = json_set(record, '$.log', json('[]'), '$.hosts', (
+    SELECT json_group_array(json(json_set(host.value, '$.log', json('[]'))))
+    FROM json_each(deployers_deployments.record, '$.hosts') AS host
+  ));`,
 }];
 
 /** Deployments as JSON documents (read and written whole; hosts and steps are never queried). */
@@ -43,9 +51,14 @@ export class SqliteDeploymentRepository
 
   save(deployment: DeploymentRecord): void {
     this.store.statement(
-      "INSERT INTO deployers_deployments (id, created, record) VALUES (?, ?, ?) " +
-        "ON CONFLICT (id) DO UPDATE SET record = excluded.record",
-    ).run(deployment.id, deployment.createdAt, JSON.stringify(deployment));
+      "INSERT INTO deployers_deployments (id, created, record, summary) VALUES (?, ?, ?, ?) " +
+        "ON CONFLICT (id) DO UPDATE SET record = excluded.record, summary = excluded.summary",
+    ).run(
+      deployment.id,
+      deployment.createdAt,
+      JSON.stringify(deployment),
+      JSON.stringify(withoutLogs(deployment)),
+    );
   }
 
   get(id: string): DeploymentRecord | undefined {
@@ -57,6 +70,12 @@ export class SqliteDeploymentRepository
     return this.store.statement(
       "SELECT record FROM deployers_deployments ORDER BY created DESC, id LIMIT ?",
     ).all(limit).map((row) => JSON.parse(String(row.record)));
+  }
+
+  summaries(limit: number): DeploymentRecord[] {
+    return this.store.statement(
+      "SELECT summary FROM deployers_deployments ORDER BY created DESC, id LIMIT ?",
+    ).all(limit).map((row) => JSON.parse(String(row.summary)));
   }
 
   overlayAddresses(network: string): Map<string, string> {

@@ -26,3 +26,31 @@ Deno.test("host names: kept per node (the first stays), seeded from the deployme
     store.close();
   }
 });
+
+Deno.test("deployments: lists read them without logs (those saved before the summaries were kept too)", () => {
+  const store = SqliteStore.open(":memory:");
+  try {
+    store.migrate("deployers", deployersMigrations.slice(0, 2));
+    const record = (id: string, created: number) => ({
+      id,
+      createdAt: created,
+      plan: false,
+      log: ["started"],
+      hosts: [{ nodeId: "n1", hostName: "web1", log: ["line 1", "line 2"], state: "ok" }],
+    });
+    store.statement("INSERT INTO deployers_deployments (id, created, record) VALUES (?, ?, ?)")
+      .run("before", 1, JSON.stringify(record("before", 1)));
+    const repository = new SqliteDeploymentRepository(store);
+    repository.save(record("after", 2) as never);
+    const summaries = repository.summaries(10);
+    assertEquals(summaries.map((d) => [d.id, d.log, d.hosts.map((h) => [h.hostName, h.state, h.log])]), [
+      ["after", [], [["web1", "ok", []]]],
+      ["before", [], [["web1", "ok", []]]],
+    ]);
+    // The whole record keeps them.
+    assertEquals(repository.get("before")!.hosts[0].log, ["line 1", "line 2"]);
+    assertEquals(repository.list(10)[0].log, ["started"]);
+  } finally {
+    store.close();
+  }
+});
