@@ -22,7 +22,7 @@ export const k3sDeployerFlags = {
       "tokenFile, the record of what was applied (hosts that leave the inventory are removed) and the " +
       "kubeconfig",
     default: "",
-    defaultText: "$XDG_DATA_HOME/ctpf/k3sdeployer/<inventory name>",
+    defaultText: "$XDG_DATA_HOME/ctpf/k3sdeployer/<inventory name>-<hash of its path>",
     allowEmpty: true,
   }),
   kubeconfig: stringFlag({
