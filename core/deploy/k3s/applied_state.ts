@@ -2,6 +2,7 @@
 // inventory (removalsBetween) and uninstall them. Written after every run that was not a plan: the
 // inventory run, plus the hosts whose removal failed (tried again next time). 0600: it names every
 // host and how it is reached.
+import type { HostOutcome } from "../ssh/run_hosts.ts";
 import type { K3sHost, K3sInventory } from "./inventory.ts";
 import type { K3sRemoval } from "./removal.ts";
 import { writePrivateFile } from "./private_file.ts";
@@ -27,6 +28,19 @@ export async function readAppliedInventory(path: string): Promise<K3sInventory |
   const value = JSON.parse(text);
   if (!isInventory(value)) throw new Error(`${path} is not an inventory k3sdeployer wrote: move it away`);
   return value;
+}
+
+/**
+ * The removals this run did not finish. A removed host is done when its outcome is ok, or when it cannot
+ * be reached any more: runRemovals leaves an outcome `unreachable` only when the host's node was deleted
+ * from the cluster (otherwise it is `skipped`), so a host gone for good does not stay listed forever.
+ */
+export function unfinishedRemovals(removals: K3sRemoval[], outcomes: HostOutcome<void>[]): K3sRemoval[] {
+  const done = new Set(
+    outcomes.filter((outcome) => outcome.ok || outcome.error?.kind === "unreachable")
+      .map((outcome) => outcome.host),
+  );
+  return removals.filter((removal) => !done.has(removal.host));
 }
 
 /** The inventory applied, with the hosts whose removal did not finish kept for the next run. */

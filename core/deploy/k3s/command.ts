@@ -9,7 +9,12 @@ import type { DeployerDefinition, DeployReport } from "../cli/command.ts";
 import { inventoryStateDir } from "../cli/paths.ts";
 import { sshInventoryHelp } from "../cli/inventory_help.ts";
 import { summarizeOutcome } from "../cli/summary.ts";
-import { appliedInventory, readAppliedInventory, writeAppliedInventory } from "./applied_state.ts";
+import {
+  appliedInventory,
+  readAppliedInventory,
+  unfinishedRemovals,
+  writeAppliedInventory,
+} from "./applied_state.ts";
 import { deployK3s } from "./deploy.ts";
 import { describeK3sPlan } from "./describe.ts";
 import { type K3sInventoryInput, parseK3sInventory } from "./inventory.ts";
@@ -110,13 +115,8 @@ export const k3sDeployer: DeployerDefinition<typeof k3sDeployerFlags> = {
     const kubeconfig = options.kubeconfig ? resolve(options.kubeconfig) : join(stateDir, "kubeconfig.yaml");
     const result = await deployK3s(inventory, { ...runOptions, previous, kubeconfigPath: kubeconfig });
     if (!options.plan) {
-      // A removed host that cannot be reached any more is taken as gone (its node was deleted from the
-      // cluster regardless); one that failed otherwise, or was left running, is tried again next time.
-      const done = new Set(
-        result.hosts.filter((outcome) => outcome.ok || outcome.error?.kind === "unreachable")
-          .map((outcome) => outcome.host),
-      );
-      const unfinished = result.removals.filter((removal) => !done.has(removal.host));
+      // A removed host whose node is still in the cluster, or that failed otherwise, is tried again.
+      const unfinished = unfinishedRemovals(result.removals, result.hosts);
       await writeAppliedInventory(appliedPath, appliedInventory(inventory, previous, unfinished));
     }
     printer.note(
