@@ -1,7 +1,8 @@
 // A whole run: the controller's network and node folders first (node-init for new hosts, revoke for
 // hosts that left), then every host at once through the executor (install or update; stop the revoked
-// ones, unless a current host now has the machine), then the mesh check among the hosts that finished. With `plan`, nothing is made on the
-// controller or changed on a host: each step only reports what it would do.
+// ones, unless a current host now has the machine), then the mesh check among the hosts that finished.
+// With `plan`, nothing is made on the controller or changed on a host: each step only reports what it
+// would do.
 import { sshEndpoint } from "../ssh/endpoint.ts";
 import type { HostSpec } from "../ssh/host.ts";
 import type { KnownHosts } from "../ssh/known_hosts.ts";
