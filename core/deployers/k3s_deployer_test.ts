@@ -122,7 +122,7 @@ async function withCluster(
   }
 }
 
-Deno.test("k3s deployer: every run records what it applied (0600), a failed one too; a removed host that is unreachable is gone, one left running is kept", async () => {
+Deno.test("k3s deployer: every run records what it applied (0600), a failed one too; removed hosts whose nodes were not deleted are kept", async () => {
   await withCluster(async ({ appliedPath, keyFile, deploy }) => {
     const port = closedPort();
     await Deno.mkdir(join(appliedPath, ".."), { recursive: true });
@@ -148,11 +148,12 @@ Deno.test("k3s deployer: every run records what it applied (0600), a failed one 
     const applied = (await readAppliedInventory(appliedPath))!;
     assertEquals(
       [applied.servers.map((h) => h.name), applied.agents.map((h) => h.name)],
-      // old-agent was stopped unreachable: gone. old-server was left running (not deleted): kept.
-      [["s1", "old-server"], ["kept", "new-agent"]],
+      // The first server is down, so no node was deleted: old-server (left running) and old-agent
+      // (unreachable, but still a node of the cluster) are both tried again next run.
+      [["s1", "old-server"], ["kept", "new-agent", "old-agent"]],
     );
     assertEquals((await Deno.stat(appliedPath)).mode! & 0o777, 0o600);
-    assertEquals(run.hosts.find(([name]) => name === "old-agent"), ["old-agent", "ok", ""]);
+    assertEquals(run.hosts.find(([name]) => name === "old-agent"), ["old-agent", "failed", "skipped"]);
     assertEquals(run.hosts.find(([name]) => name === "old-server"), ["old-server", "failed", "skipped"]);
     assertEquals(run.hosts.find(([name]) => name === "s1"), ["s1", "failed", "unreachable"]);
   });

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { VERSION } from "../../core/version.ts";
 import { assert, assertEquals, assertMatch } from "../../core/testing/assert.ts";
 import { rootTest, run } from "../../core/testing/harness/mod.ts";
+import { inventoryStateDir } from "../../core/deploy/cli/paths.ts";
 import { HostLab, type LabHost } from "../../core/deploy/testing/host_lab.ts";
 import type { NspawnHost } from "../../core/deploy/testing/nspawn_host.ts";
 import { archiveFile, inArchive, releaseName } from "../../scripts/release/layout.ts";
@@ -81,11 +82,12 @@ rootTest({
         NO_COLOR: "1",
       };
       const knownHosts = join(env.XDG_CONFIG_HOME, "ctpf", "known_hosts");
-      const stateDir = join(env.XDG_DATA_HOME, "ctpf", "gloethdeployer", "mesh");
+      const inventoryPath = join(work, "mesh.json");
+      // The default state folder: mesh-<hash of the inventory's path> (core/deploy/cli/paths_test.ts).
+      const stateDir = inventoryStateDir(env, "gloethdeployer", inventoryPath, "mesh");
       // gb is named only by its ssh_config alias: its address comes from the Host block.
       const sshConfig = join(work, "ssh_config");
       await Deno.writeTextFile(sshConfig, `Host gb\n  HostName ${gb.address}\n  User root\n`);
-      const inventoryPath = join(work, "mesh.json");
       const writeInventory = (extra: unknown[] = []) =>
         Deno.writeTextFile(
           inventoryPath,

@@ -1,8 +1,9 @@
 // Where a deployer keeps its things on a workstation, as other tools do (XDG base directories): the
 // known-hosts file under the config folder, the controller's state under the data folder, unpacked
 // release archives under the cache folder.
+import { createHash } from "node:crypto";
 import { homedir } from "node:os";
-import { basename, dirname, extname, join } from "node:path";
+import { basename, dirname, extname, join, resolve } from "node:path";
 
 type Env = Record<string, string | undefined>;
 
@@ -52,7 +53,9 @@ export async function prepareKnownHostsFile(path: string): Promise<void> {
 
 /**
  * A deployer command's state for one inventory when none is named: $XDG_DATA_HOME/ctpf/<command>/<the
- * inventory file's name>, so two inventories (two meshes, two clusters) never share a state folder.
+ * inventory file's name>-<8 hex of the SHA-256 of its absolute path>. The name alone would let
+ * lab/inventory.json and prod/inventory.json share one folder: one network key certifying both meshes, one
+ * applied.json revoking the other's nodes, one cluster token.
  */
 export function inventoryStateDir(
   env: Env,
@@ -60,6 +63,8 @@ export function inventoryStateDir(
   inventoryPath: string,
   fallback: string,
 ): string {
-  const name = basename(inventoryPath, extname(inventoryPath)) || fallback;
-  return join(ctpfDataDir(env), command, name);
+  const absolute = resolve(inventoryPath);
+  const name = basename(absolute, extname(absolute)) || fallback;
+  const pathDigest = createHash("sha256").update(absolute).digest("hex").slice(0, 8);
+  return join(ctpfDataDir(env), command, `${name}-${pathDigest}`);
 }

@@ -36,7 +36,8 @@ export const gloethDeployerFlags = {
     description: "this machine's folder for the network key (never copied to a host) and the nodes' " +
       "files, made 0700; overrides the inventory's stateDir",
     default: "",
-    defaultText: "the inventory's stateDir, else $XDG_DATA_HOME/ctpf/gloethdeployer/<inventory name>",
+    defaultText:
+      "the inventory's stateDir, else $XDG_DATA_HOME/ctpf/gloethdeployer/<inventory name>-<hash of its path>",
     allowEmpty: true,
   }),
   meshTimeout: integerFlag({

@@ -1,9 +1,12 @@
 // A whole run: the controller's network and node folders first (node-init for new hosts, revoke for
 // hosts that left), then every host at once through the executor (install or update; stop the revoked
-// ones), then the mesh check among the hosts that finished. With `plan`, nothing is made on the
-// controller or changed on a host: each step only reports what it would do.
+// ones, unless a current host now has the machine), then the mesh check among the hosts that finished.
+// With `plan`, nothing is made on the controller or changed on a host: each step only reports what it
+// would do.
+import { sshEndpoint } from "../ssh/endpoint.ts";
 import type { HostSpec } from "../ssh/host.ts";
 import type { KnownHosts } from "../ssh/known_hosts.ts";
+import { notedOutcome } from "../ssh/noted_outcome.ts";
 import { type HostOutcome, runOnHosts } from "../ssh/run_hosts.ts";
 import { applyHostPlan, type ControllerFiles, stopRemovedNode } from "./apply.ts";
 import { Controller } from "./controller.ts";
@@ -11,7 +14,7 @@ import type { GloethInventory } from "./inventory.ts";
 import { checkMesh, type MeshReach } from "./mesh_check.ts";
 import { UNIT_NAME } from "./paths.ts";
 import { buildGloethPlan } from "./plan.ts";
-import type { GloethPlan } from "./plan_types.ts";
+import type { GloethPlan, GloethRemoval } from "./plan_types.ts";
 import type { GloethRelease, ReleaseArchive } from "./release.ts";
 
 export interface GloethDeployOptions {
@@ -102,6 +105,21 @@ async function prepareController(
   return steps;
 }
 
+/** A removed name whose machine runs gloeth under a current host's name: revoked, its unit left alone. */
+function sameMachineOutcome(
+  removal: GloethRemoval,
+  plan: boolean,
+  onLog?: (host: string, line: string) => void,
+): HostOutcome<void> {
+  const step = {
+    step: `unit ${UNIT_NAME} left running`,
+    changed: false,
+    detail: `the same machine as ${removal.sameMachineAs} (${sshEndpoint(removal.ssh)}): ` +
+      `${removal.host} ${plan ? "would be" : "is"} revoked only, never stopped there`,
+  };
+  return notedOutcome(removal.host, { step, line: `unchanged: ${step.step} (${step.detail})` }, onLog);
+}
+
 export async function deployGloeth(
   inventory: GloethInventory,
   options: GloethDeployOptions,
@@ -120,11 +138,13 @@ export async function deployGloeth(
   });
   const files = controllerFiles();
   const byName = new Map(plan.hosts.map((host) => [host.host, host]));
+  // A removed name on the machine of a current host is not reached: stopping its unit would stop the
+  // new name's gloeth. Its revocation (above) and the list every node gets are all it needs.
   const targets: HostSpec[] = [
     ...plan.hosts.map((host) => host.ssh),
-    ...plan.removals.map((removal) => removal.ssh),
+    ...plan.removals.filter((removal) => !removal.sameMachineAs).map((removal) => removal.ssh),
   ];
-  const hosts = await runOnHosts(targets, async (target) => {
+  const reached = await runOnHosts(targets, async (target) => {
     const hostPlan = byName.get(target.name);
     if (hostPlan) await applyHostPlan(target, hostPlan, files);
     else await stopRemovedNode(target, UNIT_NAME);
@@ -135,6 +155,14 @@ export async function deployGloeth(
     hostTimeoutMs: options.hostTimeoutMs,
     onLog: options.onLog,
   });
+  const hosts = [
+    ...reached.slice(0, plan.hosts.length),
+    ...plan.removals.map((removal) =>
+      removal.sameMachineAs
+        ? sameMachineOutcome(removal, planOnly, options.onLog)
+        : reached.find((outcome) => outcome.host === removal.host)!
+    ),
+  ];
   if (!planOnly) {
     // A revoked node that was stopped, or whose host is gone, needs nothing more; others are tried again.
     for (const outcome of hosts.filter((outcome) => !byName.has(outcome.host))) {

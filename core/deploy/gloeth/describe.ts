@@ -1,5 +1,6 @@
 // A plan in words, for a dry run and the logs: what each host gets. Node keys are named by where they
 // come from on the controller, never shown.
+import { sshEndpoint } from "../ssh/endpoint.ts";
 import type { GloethHostPlan, GloethPlan, PlannedFile } from "./plan_types.ts";
 
 function describeFile(file: PlannedFile): string {
@@ -34,7 +35,10 @@ export function describeGloethPlan(plan: GloethPlan): string[] {
     `gloeth ${plan.version}, network ${plan.networkDir} (its key stays on the controller)`,
     ...plan.hosts.flatMap(describeHostPlan),
     ...plan.removals.map((removal) =>
-      `${removal.host}: revoked (serial ${removal.serial}, the list goes to every node), its unit stopped if it answers`
+      `${removal.host}: revoked (serial ${removal.serial}, the list goes to every node), ` +
+      (removal.sameMachineAs
+        ? `its unit left running: the same machine as ${removal.sameMachineAs} (${sshEndpoint(removal.ssh)})`
+        : "its unit stopped if it answers")
     ),
     `mesh check: ${plan.mesh.map((node) => `${node.host} ${node.address}`).join(", ") || "nothing to check"}`,
   ];

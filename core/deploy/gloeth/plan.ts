@@ -1,5 +1,6 @@
 // The plan builder: from a checked inventory, the release and the controller's records of deployed
 // nodes, each host's files and unit, and the nodes to revoke. Pure: the same inputs give the same plan.
+import { renamedTo } from "../ssh/endpoint.ts";
 import type { NodeRecord } from "./controller.ts";
 import { renderEnvFile } from "./env_file.ts";
 import type { GloethHost, GloethInventory } from "./inventory.ts";
@@ -76,8 +77,14 @@ export function buildGloethPlan(
   controller: ControllerView,
 ): GloethPlan {
   const kept = new Set(inventory.hosts.map((host) => host.name));
-  const removals: GloethRemoval[] = controller.records.filter((record) => !kept.has(record.name))
-    .map((record) => ({ host: record.name, serial: record.serial, ssh: record.ssh }));
+  const leaving = controller.records.filter((record) => !kept.has(record.name));
+  const renamed = renamedTo(leaving, inventory.hosts);
+  const removals: GloethRemoval[] = leaving.map((record) => ({
+    host: record.name,
+    serial: record.serial,
+    ssh: record.ssh,
+    ...(renamed.has(record.name) ? { sameMachineAs: renamed.get(record.name) } : {}),
+  }));
   return {
     version: release.version,
     networkDir: controller.networkDir,

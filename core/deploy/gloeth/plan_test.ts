@@ -190,3 +190,39 @@ rootTest("gloeth mesh check script: each address tried until the shared deadline
   const output = await run(["unshare", "--net", "sh", "-c", script]);
   assertEquals(output.stdout, "reached 127.0.0.1\nmissing 10.255.255.254\n");
 });
+
+Deno.test("gloeth plan: a removed name at a current host's SSH address and port is revoked, never stopped", () => {
+  const record = (name: string, ssh: { address: string; port?: number }) => ({
+    name,
+    serial: "7",
+    ssh: { name, ...ssh },
+    revoked: false,
+  });
+  const plan = buildGloethPlan(parseGloethInventory(threeNodes()), release, {
+    ...controller,
+    records: [
+      record("b-old", { address: "198.51.100.2" }), // b's machine, renamed (port 22 either way)
+      record("c-old", { address: "192.168.1.9", port: 22 }),
+      record("other-port", { address: "198.51.100.2", port: 2222 }), // another sshd: another machine
+      record("gone", { address: "203.0.113.5" }),
+    ],
+  });
+  assertEquals(plan.removals.map((removal) => [removal.host, removal.sameMachineAs]), [
+    ["b-old", "b"],
+    ["c-old", "c"],
+    ["other-port", undefined],
+    ["gone", undefined],
+  ]);
+  const text = describeGloethPlan(plan);
+  assert(
+    text.includes(
+      "b-old: revoked (serial 7, the list goes to every node), its unit left running: the same machine as b " +
+        "(198.51.100.2:22)",
+    ),
+    text.join("\n"),
+  );
+  assert(
+    text.includes("gone: revoked (serial 7, the list goes to every node), its unit stopped if it answers"),
+    text.join("\n"),
+  );
+});

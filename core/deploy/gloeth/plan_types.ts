@@ -43,6 +43,11 @@ export interface GloethRemoval {
   serial: string;
   /** How it was reached when it was deployed: its unit is stopped there if it answers. */
   ssh: HostSpec;
+  /**
+   * The current host at the same SSH address and port (the machine renamed): its certificate is revoked,
+   * but nothing is stopped there, since gloeth runs there under the new name.
+   */
+  sameMachineAs?: string;
 }
 
 export interface GloethPlan {

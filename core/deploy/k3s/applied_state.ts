@@ -48,9 +48,9 @@ export function appliedInventory(
 }
 
 /**
- * The removals a run did not finish. A removed host that cannot be reached any more is taken as gone (its
- * node was deleted from the cluster regardless); one that failed otherwise, or was left running, is tried
- * again next time.
+ * The removals a run did not finish. A removed host is done when its outcome is ok, or when it cannot be
+ * reached any more: runRemovals leaves an outcome `unreachable` only when the host's node was deleted from
+ * the cluster (otherwise it is `skipped`), so a host gone for good does not stay listed forever.
  */
 export function unfinishedRemovals(
   result: { removals: K3sRemoval[]; hosts: HostOutcome<unknown>[] },

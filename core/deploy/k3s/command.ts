@@ -27,7 +27,7 @@ export const k3sDeployerFlags = {
       "tokenFile, the record of what was applied (hosts that leave the inventory are removed) and the " +
       "kubeconfig",
     default: "",
-    defaultText: "$XDG_DATA_HOME/ctpf/k3sdeployer/<inventory name>",
+    defaultText: "$XDG_DATA_HOME/ctpf/k3sdeployer/<inventory name>-<hash of its path>",
     allowEmpty: true,
   }),
   kubeconfig: stringFlag({
@@ -115,6 +115,7 @@ export const k3sDeployer: DeployerDefinition<typeof k3sDeployerFlags> = {
     const kubeconfig = options.kubeconfig ? resolve(options.kubeconfig) : join(stateDir, "kubeconfig.yaml");
     const result = await deployK3s(inventory, { ...runOptions, previous, kubeconfigPath: kubeconfig });
     if (!options.plan) {
+      // A removed host whose node is still in the cluster, or that failed otherwise, is tried again.
       await writeAppliedInventory(
         appliedPath,
         appliedInventory(inventory, previous, unfinishedRemovals(result)),

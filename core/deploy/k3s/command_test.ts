@@ -55,9 +55,9 @@ Deno.test("k3sdeployer: an inventory without SSH addresses or with wrong fields 
     assertEquals(output.stderr, [
       "k3sdeployer: ssh: no SSH address for s1, s2, s3, a1, a2: give each host an ssh.address",
     ]);
-    // Nothing was made: not even the token in the default state folder.
+    // Nothing was made: not even the token in the default state folder (or the folder holding it).
     assertStrictEquals(
-      await Deno.stat(join(dir, "data/ctpf/k3sdeployer/lab")).then(() => true, () => false),
+      await Deno.stat(join(dir, "data/ctpf/k3sdeployer")).then(() => true, () => false),
       false,
     );
 

@@ -1,8 +1,11 @@
 // Hosts that left the inventory since the last run: each is first deleted from the cluster through a
 // server that stays (for a server, k3s then also removes its etcd member), then uninstalled. The first
-// server cannot leave or change: it is the one every other node joins through.
+// server cannot leave or change: it is the one every other node joins through. A name that left while a
+// current host has its SSH address and port is the same machine renamed: only its old node is deleted,
+// since uninstalling there would take k3s from the new name.
 import { InputError } from "../../errors/input_error.ts";
-import type { K3sInventory } from "./inventory.ts";
+import { renamedTo } from "../ssh/endpoint.ts";
+import type { K3sHost, K3sInventory } from "./inventory.ts";
 import { K3S_BINARY_PATH, type K3sRole } from "./paths.ts";
 import type { UninstallStep } from "./plan_types.ts";
 import { uninstallSteps } from "./uninstall.ts";
@@ -12,7 +15,10 @@ export interface K3sRemoval {
   role: K3sRole;
   /** Run on `through` before the host is uninstalled. */
   deleteNode: { through: string; argv: string[] };
+  /** Empty for the same machine renamed: it is never reached. */
   uninstall: UninstallStep[];
+  /** The current host at the same SSH address and port (the machine renamed), if any. */
+  sameMachineAs?: string;
 }
 
 export function removalsBetween(previous: K3sInventory, next: K3sInventory): K3sRemoval[] {
@@ -24,18 +30,21 @@ export function removalsBetween(previous: K3sInventory, next: K3sInventory): K3s
       "precondition",
     );
   }
-  const kept = new Set([...next.servers, ...next.agents].map((host) => host.name));
-  const before: [string, K3sRole][] = [
-    ...previous.servers.map((host): [string, K3sRole] => [host.name, "server"]),
-    ...previous.agents.map((host): [string, K3sRole] => [host.name, "agent"]),
-  ];
-  return before.filter(([name]) => !kept.has(name)).map(([name, role]) => ({
+  const current = [...next.servers, ...next.agents];
+  const kept = new Set(current.map((host) => host.name));
+  const leaving: [K3sHost, K3sRole][] = [
+    ...previous.servers.map((host): [K3sHost, K3sRole] => [host, "server"]),
+    ...previous.agents.map((host): [K3sHost, K3sRole] => [host, "agent"]),
+  ].filter(([host]) => !kept.has(host.name));
+  const renamed = renamedTo(leaving.map(([host]) => host), current);
+  return leaving.map(([{ name }, role]) => ({
     host: name,
     role,
     deleteNode: {
       through: first.name,
       argv: [K3S_BINARY_PATH, "kubectl", "delete", "node", name, "--ignore-not-found"],
     },
-    uninstall: uninstallSteps(role),
+    uninstall: renamed.has(name) ? [] : uninstallSteps(role),
+    ...(renamed.has(name) ? { sameMachineAs: renamed.get(name) } : {}),
   }));
 }
