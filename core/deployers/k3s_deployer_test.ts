@@ -5,7 +5,8 @@ import type { K3sHost, K3sInventory } from "../deploy/k3s/inventory.ts";
 import { SshError } from "../deploy/ssh/errors.ts";
 import { KnownHosts } from "../deploy/ssh/known_hosts.ts";
 import { SqliteStore } from "../store/sqlite.ts";
-import { assertEquals } from "../testing/assert.ts";
+import { assertEquals, assertMatch, assertRejects } from "../testing/assert.ts";
+import { InputError } from "../errors/input_error.ts";
 import type { PrepareInput } from "./deployer.ts";
 import { hostsOf, k3sDeployer } from "./k3s_deployer.ts";
 import type { InventoryNode } from "./model.ts";
@@ -181,9 +182,17 @@ Deno.test("k3s deployer: the cluster's first server stays first when a server wh
       "m-server",
       "a-server",
     ]);
-    // No selector: one server, the same one.
-    await deploy([node("n1", "m-server", "server", port), node("n3", "a-server", "server", port)], "");
-    assertEquals((await readAppliedInventory(appliedPath))!.servers.map((h) => h.name), ["m-server"]);
+    // No selector: one server, the same one; a-server would become an agent in place, which is refused
+    // (its k3s.service would keep running beside k3s-agent), and nothing is recorded.
+    const refused = await assertRejects(
+      () => deploy([node("n1", "m-server", "server", port), node("n3", "a-server", "server", port)], ""),
+      InputError,
+    );
+    assertMatch(refused.message, /a-server was a server: a node does not change role in place/);
+    assertEquals((await readAppliedInventory(appliedPath))!.servers.map((h) => h.name), [
+      "m-server",
+      "a-server",
+    ]);
   });
 });
 

@@ -21,6 +21,36 @@ export interface K3sRemoval {
   sameMachineAs?: string;
 }
 
+/**
+ * A host that was an agent and is now a server, or the other way round, would keep the old role's unit
+ * running beside the new one (and k3s does not turn a node into the other role): it leaves in one run
+ * and comes back in its new role in the next.
+ */
+function refuseRoleChanges(previous: K3sInventory, next: K3sInventory): void {
+  const was = new Map<string, K3sRole>([
+    ...previous.servers.map((host): [string, K3sRole] => [host.name, "server"]),
+    ...previous.agents.map((host): [string, K3sRole] => [host.name, "agent"]),
+  ]);
+  const check = (hosts: K3sHost[], role: K3sRole, list: string) =>
+    hosts.forEach((host, index) => {
+      const before = was.get(host.name);
+      if (before !== undefined && before !== role) {
+        throw new InputError(
+          `${list}[${index}]`,
+          `${host.name} was ${
+            before === "agent" ? "an agent" : "a server"
+          }: a node does not change role in ` +
+            `place; take it out in one run, then add it back as ${
+              role === "agent" ? "an agent" : "a server"
+            }`,
+          "precondition",
+        );
+      }
+    });
+  check(next.servers, "server", "servers");
+  check(next.agents, "agent", "agents");
+}
+
 export function removalsBetween(previous: K3sInventory, next: K3sInventory): K3sRemoval[] {
   const first = next.servers[0];
   if (previous.servers[0].name !== first.name) {
@@ -30,6 +60,7 @@ export function removalsBetween(previous: K3sInventory, next: K3sInventory): K3s
       "precondition",
     );
   }
+  refuseRoleChanges(previous, next);
   const current = [...next.servers, ...next.agents];
   const kept = new Set(current.map((host) => host.name));
   const leaving: [K3sHost, K3sRole][] = [

@@ -91,3 +91,27 @@ Deno.test("k3s removal: a name gone while a current host has its SSH address and
     "--ignore-not-found",
   ]);
 });
+
+Deno.test("k3s removal: a host does not change role in place, either way", () => {
+  const input = highlyAvailable();
+  const servers = input.servers as unknown[];
+  const agents = input.agents as unknown[];
+  const promoted = parseK3sInventory({ ...input, servers: [...servers, agents[0]], agents: agents.slice(1) });
+  const up = assertThrows(() => removalsBetween(full, promoted), InputError) as InputError;
+  assertEquals([up.field, up.kind], [`servers[${servers.length}]`, "precondition"]);
+  assertEquals(
+    up.reason,
+    "a1 was an agent: a node does not change role in place; take it out in one run, then add it back as a server",
+  );
+  const demoted = parseK3sInventory({
+    ...input,
+    servers: servers.slice(0, -1),
+    agents: [...agents, servers.at(-1)],
+  });
+  const down = assertThrows(() => removalsBetween(full, demoted), InputError) as InputError;
+  assertEquals([down.field, down.kind], [`agents[${agents.length}]`, "precondition"]);
+  assertEquals(
+    down.reason,
+    "s3 was a server: a node does not change role in place; take it out in one run, then add it back as an agent",
+  );
+});
