@@ -100,6 +100,24 @@ export function withOutcome(host: HostRecord, outcome: HostOutcome<unknown>): Ho
   return host;
 }
 
+/**
+ * A removed host that cannot be reached any more has left for good (retired, powered off): what the
+ * controller did about it (a revocation, a node deleted) is what counts, so it is ok, with `step` noting
+ * what could not be done on it. Any other failure stays a failure.
+ */
+export function acceptGoneHost(
+  host: HostRecord,
+  outcome: HostOutcome<unknown>,
+  step: string,
+  why: string,
+): void {
+  if (!host.removed || outcome.error?.kind !== "unreachable") return;
+  host.state = "ok";
+  host.steps.push({ step, changed: false, detail: `host unreachable, ${why}: ${outcome.error.message}` });
+  host.errorKind = "";
+  host.errorMessage = "";
+}
+
 /** The nodes a selector option picks; a bad selector is this option's error, not the targets'. */
 export async function selected(input: PrepareInput, selector: string, field: string): Promise<Set<string>> {
   if (!selector.trim()) return new Set();

@@ -9,6 +9,7 @@ import { DEFAULT_LINK_PORT } from "../deploy/gloeth/paths.ts";
 import { FieldErrors } from "../errors/field_errors.ts";
 import { formatCidr, makeCidr, parseCidr } from "../net/ipv4addr.ts";
 import {
+  acceptGoneHost,
   asTargetErrors,
   blankHost,
   type Deployer,
@@ -90,17 +91,7 @@ function hostsOf(
       removed: true,
     };
     withOutcome(host, outcome);
-    if (host.removed && outcome.error?.kind === "unreachable") {
-      // A host that left and is gone: its revocation is what matters, and the others have it.
-      host.state = "ok";
-      host.steps.push({
-        step: "stop gloeth.service",
-        changed: false,
-        detail: `host unreachable, revoked all the same: ${outcome.error.message}`,
-      });
-      host.errorKind = "";
-      host.errorMessage = "";
-    }
+    acceptGoneHost(host, outcome, "stop gloeth.service", "revoked all the same");
     const reach = mesh.get(outcome.host);
     if (reach) {
       host.log.push(...reach.log);

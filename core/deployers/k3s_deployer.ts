@@ -17,6 +17,7 @@ import { type K3sInventory, type K3sInventoryInput, parseK3sInventory } from "..
 import { FieldErrors } from "../errors/field_errors.ts";
 import { formatCidr, makeCidr, parseCidr } from "../net/ipv4addr.ts";
 import {
+  acceptGoneHost,
   asTargetErrors,
   blankHost,
   type Deployer,
@@ -94,18 +95,7 @@ export function hostsOf(
       removed: true,
     };
     withOutcome(host, outcome);
-    if (host.removed && outcome.error?.kind === "unreachable") {
-      // A host that left and is gone (retired, powered off): its node is deleted from the cluster, and
-      // the next run does not try it again (unfinishedRemovals).
-      host.state = "ok";
-      host.steps.push({
-        step: "uninstall k3s",
-        changed: false,
-        detail: `host unreachable, taken as gone: ${outcome.error.message}`,
-      });
-      host.errorKind = "";
-      host.errorMessage = "";
-    }
+    acceptGoneHost(host, outcome, "uninstall k3s", "taken as gone");
     return host;
   });
 }
